@@ -1,0 +1,3 @@
+module github.com/letgo-dev/letgo
+
+go 1.26.8

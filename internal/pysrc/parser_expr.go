@@ -1,0 +1,741 @@
+package pysrc
+
+// startsExpr reports whether the current token can begin an expression.
+func (p *parser) startsExpr() bool {
+	switch p.tok.Kind {
+	case Name, Number, String, FStringStart, LPar, LSqb, LBrace, Minus, Plus, Tilde, Star,
+		KwNone, KwTrue, KwFalse, KwNot, KwLambda, KwAwait, KwYield, Ellipsis:
+		return true
+	}
+	return false
+}
+
+func (p *parser) parseYieldOrStarExprs() Expr {
+	if p.tok.Kind == KwYield {
+		return p.parseYield()
+	}
+	return p.parseStarExpressions()
+}
+
+func (p *parser) parseYield() Expr {
+	start := p.tok.Start
+	p.expect(KwYield)
+	if p.got(KwFrom) {
+		x := p.parseExpression()
+		return &YieldFrom{Span{start, p.prevEnd()}, x}
+	}
+	var x Expr
+	if p.startsExpr() && p.tok.Kind != KwYield {
+		x = p.parseStarExpressions()
+	}
+	return &Yield{Span{start, p.prevEnd()}, x}
+}
+
+// parseStarExpressions parses a comma-separated list of (starred)
+// expressions; more than one, or a trailing comma, makes a tuple.
+func (p *parser) parseStarExpressions() Expr {
+	start := p.tok.Start
+	first := p.parseStarExpression()
+	if p.tok.Kind != Comma {
+		return first
+	}
+	elts := []Expr{first}
+	for p.got(Comma) {
+		if !p.startsExpr() || p.tok.Kind == KwYield {
+			break
+		}
+		elts = append(elts, p.parseStarExpression())
+	}
+	return &Tuple{Span{start, p.prevEnd()}, elts}
+}
+
+func (p *parser) parseStarExpression() Expr {
+	if p.tok.Kind == Star {
+		start := p.tok.Start
+		p.next()
+		x := p.parseBitOr()
+		return &Starred{Span{start, p.prevEnd()}, x}
+	}
+	return p.parseExpression()
+}
+
+func (p *parser) parseStarNamedExpression() Expr {
+	if p.tok.Kind == Star {
+		start := p.tok.Start
+		p.next()
+		x := p.parseBitOr()
+		return &Starred{Span{start, p.prevEnd()}, x}
+	}
+	return p.parseNamedExpression()
+}
+
+func (p *parser) parseNamedExpression() Expr {
+	if p.tok.Kind == Name && p.peek(1).Kind == ColonEqual {
+		nt := p.tok
+		p.next()
+		p.next()
+		v := p.parseExpression()
+		return &NamedExpr{Span{nt.Start, p.prevEnd()}, &NameExpr{Span{nt.Start, nt.End}, p.text(nt)}, v}
+	}
+	x := p.parseExpression()
+	if p.tok.Kind == ColonEqual {
+		p.fail(x.Pos(), "cannot use assignment expressions with this target")
+	}
+	return x
+}
+
+// parseExpression parses a conditional expression or a lambda.
+func (p *parser) parseExpression() Expr {
+	if p.tok.Kind == KwLambda {
+		return p.parseLambda()
+	}
+	p.enter()
+	defer p.leave()
+	start := p.tok.Start
+	x := p.parseDisjunction()
+	if p.tok.Kind == KwIf {
+		p.next()
+		test := p.parseDisjunction()
+		p.expect(KwElse)
+		orelse := p.parseExpression()
+		return &IfExp{Span{start, p.prevEnd()}, test, x, orelse}
+	}
+	return x
+}
+
+func (p *parser) parseLambda() Expr {
+	p.enter()
+	defer p.leave()
+	start := p.tok.Start
+	p.expect(KwLambda)
+	args := p.parseParams(Colon, false)
+	p.expect(Colon)
+	body := p.parseExpression()
+	return &Lambda{Span{start, p.prevEnd()}, args, body}
+}
+
+func (p *parser) parseDisjunction() Expr {
+	start := p.tok.Start
+	x := p.parseConjunction()
+	if p.tok.Kind != KwOr {
+		return x
+	}
+	vals := []Expr{x}
+	for p.got(KwOr) {
+		vals = append(vals, p.parseConjunction())
+	}
+	return &BoolOp{Span{start, p.prevEnd()}, KwOr, vals}
+}
+
+func (p *parser) parseConjunction() Expr {
+	start := p.tok.Start
+	x := p.parseInversion()
+	if p.tok.Kind != KwAnd {
+		return x
+	}
+	vals := []Expr{x}
+	for p.got(KwAnd) {
+		vals = append(vals, p.parseInversion())
+	}
+	return &BoolOp{Span{start, p.prevEnd()}, KwAnd, vals}
+}
+
+func (p *parser) parseInversion() Expr {
+	if p.tok.Kind == KwNot {
+		p.enter()
+		defer p.leave()
+		start := p.tok.Start
+		p.next()
+		x := p.parseInversion()
+		return &UnaryOp{Span{start, p.prevEnd()}, KwNot, x}
+	}
+	return p.parseComparison()
+}
+
+func (p *parser) parseComparison() Expr {
+	start := p.tok.Start
+	x := p.parseBitOr()
+	var cmp *Compare
+	for {
+		var op CmpOp
+		switch p.tok.Kind {
+		case EqEqual:
+			op = CmpEq
+			if p.text(p.tok) == "<>" {
+				p.fail(p.tok.Start, "invalid syntax: '<>' is not an operator")
+			}
+		case NotEqual:
+			op = CmpNotEq
+			if p.text(p.tok) == "<>" {
+				p.fail(p.tok.Start, "invalid syntax: '<>' is not an operator")
+			}
+		case Less:
+			op = CmpLt
+		case LessEqual:
+			op = CmpLtE
+		case Greater:
+			op = CmpGt
+		case GreaterEqual:
+			op = CmpGtE
+		case KwIn:
+			op = CmpIn
+		case KwIs:
+			op = CmpIs
+			if p.peek(1).Kind == KwNot {
+				p.next()
+				op = CmpIsNot
+			}
+		case KwNot:
+			if p.peek(1).Kind != KwIn {
+				p.unexpected()
+			}
+			p.next()
+			op = CmpNotIn
+		default:
+			if cmp != nil {
+				cmp.Stop = p.prevEnd()
+				return cmp
+			}
+			return x
+		}
+		p.next()
+		y := p.parseBitOr()
+		if cmp == nil {
+			cmp = &Compare{X: x}
+			cmp.Start = start
+		}
+		cmp.Ops = append(cmp.Ops, op)
+		cmp.Comparators = append(cmp.Comparators, y)
+	}
+}
+
+// Binary operator precedence, lowest first: | ^ & << >> + - * / // % @.
+func binPrec(k Kind) int {
+	switch k {
+	case VBar:
+		return 1
+	case Circumflex:
+		return 2
+	case Amper:
+		return 3
+	case LeftShift, RightShift:
+		return 4
+	case Plus, Minus:
+		return 5
+	case Star, Slash, DoubleSlash, Percent, At:
+		return 6
+	}
+	return 0
+}
+
+func (p *parser) parseBitOr() Expr { return p.parseBinary(1) }
+
+func (p *parser) parseSum() Expr { return p.parseBinary(5) }
+
+// parseBinary parses left-associative binary operators of precedence at
+// least minPrec (precedence climbing).
+func (p *parser) parseBinary(minPrec int) Expr {
+	start := p.tok.Start
+	x := p.parseFactor()
+	for {
+		prec := binPrec(p.tok.Kind)
+		if prec < minPrec || prec == 0 {
+			return x
+		}
+		op := p.tok.Kind
+		p.next()
+		y := p.parseBinaryAbove(prec)
+		x = &BinOp{Span{start, p.prevEnd()}, x, op, y}
+	}
+}
+
+// parseBinaryAbove parses an operand that binds tighter than prec.
+func (p *parser) parseBinaryAbove(prec int) Expr {
+	if prec >= 6 {
+		return p.parseFactor()
+	}
+	return p.parseBinary(prec + 1)
+}
+
+func (p *parser) parseFactor() Expr {
+	switch p.tok.Kind {
+	case Plus, Minus, Tilde:
+		p.enter()
+		defer p.leave()
+		start := p.tok.Start
+		op := p.tok.Kind
+		p.next()
+		x := p.parseFactor()
+		return &UnaryOp{Span{start, p.prevEnd()}, op, x}
+	}
+	return p.parsePower()
+}
+
+func (p *parser) parsePower() Expr {
+	start := p.tok.Start
+	var x Expr
+	if p.tok.Kind == KwAwait {
+		p.next()
+		y := p.parsePrimary()
+		x = &Await{Span{start, p.prevEnd()}, y}
+	} else {
+		x = p.parsePrimary()
+	}
+	if p.tok.Kind == DoubleStar {
+		p.enter()
+		defer p.leave()
+		p.next()
+		y := p.parseFactor()
+		return &BinOp{Span{start, p.prevEnd()}, x, DoubleStar, y}
+	}
+	return x
+}
+
+func (p *parser) parsePrimary() Expr {
+	start := p.tok.Start
+	x := p.parseAtom()
+	for {
+		switch p.tok.Kind {
+		case Dot:
+			p.next()
+			at := p.expectName()
+			x = &Attribute{Span{start, at.End}, x, p.text(at), at.Start}
+		case LPar:
+			lpar := p.tok.Start
+			p.next()
+			args, kws := p.parseCallArgs(lpar)
+			p.expect(RPar)
+			x = &Call{Span{start, p.prevEnd()}, x, args, kws}
+		case LSqb:
+			p.next()
+			idx := p.parseSlices()
+			p.expect(RSqb)
+			x = &Subscript{Span{start, p.prevEnd()}, x, idx}
+		default:
+			return x
+		}
+	}
+}
+
+// parseCallArgs parses arguments up to the closing parenthesis. lpar is the
+// position of '(' (a lone generator argument starts there), NoPos for class
+// bases.
+func (p *parser) parseCallArgs(lpar Pos) ([]Expr, []*Keyword) {
+	var args []Expr
+	var kws []*Keyword
+	for p.tok.Kind != RPar {
+		start := p.tok.Start
+		switch {
+		case p.tok.Kind == Star:
+			p.next()
+			x := p.parseExpression()
+			args = append(args, &Starred{Span{start, p.prevEnd()}, x})
+		case p.tok.Kind == DoubleStar:
+			p.next()
+			x := p.parseExpression()
+			kws = append(kws, &Keyword{Span{start, p.prevEnd()}, "", x})
+		case p.tok.Kind == Name && p.peek(1).Kind == Equal:
+			name := p.text(p.tok)
+			p.next()
+			p.next()
+			x := p.parseExpression()
+			kws = append(kws, &Keyword{Span{start, p.prevEnd()}, name, x})
+		default:
+			x := p.parseNamedExpression()
+			if p.tok.Kind == KwFor || p.tok.Kind == KwAsync {
+				gs := start
+				if lpar != NoPos {
+					gs = lpar
+				}
+				gens := p.parseComprehensions()
+				end := p.prevEnd()
+				if lpar != NoPos && len(args) == 0 && len(kws) == 0 && p.tok.Kind == RPar {
+					end = p.tok.End
+				} else {
+					p.fail(start, "generator expression must be parenthesized")
+				}
+				x = &Comp{Span{gs, end}, GeneratorExp, x, nil, gens}
+			} else if len(kws) > 0 && !isStarredArg(x) {
+				for _, k := range kws {
+					if k.Arg == "" {
+						p.fail(start, "positional argument follows keyword argument unpacking")
+					}
+				}
+				p.fail(start, "positional argument follows keyword argument")
+			}
+			args = append(args, x)
+		}
+		if !p.got(Comma) {
+			break
+		}
+	}
+	return args, kws
+}
+
+func isStarredArg(x Expr) bool {
+	_, ok := x.(*Starred)
+	return ok
+}
+
+// parseSlices parses the inside of a subscript.
+func (p *parser) parseSlices() Expr {
+	start := p.tok.Start
+	first := p.parseSlice()
+	if p.tok.Kind != Comma {
+		return first
+	}
+	elts := []Expr{first}
+	for p.got(Comma) {
+		if p.tok.Kind == RSqb {
+			break
+		}
+		elts = append(elts, p.parseSlice())
+	}
+	return &Tuple{Span{start, p.prevEnd()}, elts}
+}
+
+func (p *parser) parseSlice() Expr {
+	start := p.tok.Start
+	if p.tok.Kind == Star {
+		p.next()
+		x := p.parseBitOr()
+		return &Starred{Span{start, p.prevEnd()}, x}
+	}
+	var lower Expr
+	if p.tok.Kind != Colon {
+		lower = p.parseNamedExpression()
+		if p.tok.Kind != Colon {
+			return lower
+		}
+	}
+	s := &Slice{Lower: lower}
+	p.expect(Colon)
+	if p.tok.Kind != Colon && p.tok.Kind != Comma && p.tok.Kind != RSqb {
+		s.Upper = p.parseExpression()
+	}
+	if p.got(Colon) {
+		if p.tok.Kind != Comma && p.tok.Kind != RSqb {
+			s.Step = p.parseExpression()
+		}
+	}
+	s.Span = Span{start, p.prevEnd()}
+	return s
+}
+
+func (p *parser) parseComprehensions() []*Comprehension {
+	var gens []*Comprehension
+	for p.tok.Kind == KwFor || (p.tok.Kind == KwAsync && p.peek(1).Kind == KwFor) {
+		c := &Comprehension{}
+		if p.got(KwAsync) {
+			c.Async = true
+		}
+		p.expect(KwFor)
+		c.Target = p.parseTargetList()
+		p.expect(KwIn)
+		c.Iter = p.parseDisjunction()
+		for p.got(KwIf) {
+			c.Ifs = append(c.Ifs, p.parseDisjunction())
+		}
+		gens = append(gens, c)
+	}
+	return gens
+}
+
+func (p *parser) parseAtom() Expr {
+	t := p.tok
+	switch t.Kind {
+	case Name:
+		p.next()
+		return &NameExpr{Span{t.Start, t.End}, p.text(t)}
+	case Number:
+		p.next()
+		return &Constant{Span{t.Start, t.End}, numberKind(p.text(t)), p.toks[p.i-1 : p.i]}
+	case KwTrue, KwFalse, KwNone, Ellipsis:
+		p.next()
+		k := ConstEllipsis
+		switch t.Kind {
+		case KwTrue:
+			k = ConstTrue
+		case KwFalse:
+			k = ConstFalse
+		case KwNone:
+			k = ConstNone
+		}
+		return &Constant{Span{t.Start, t.End}, k, p.toks[p.i-1 : p.i]}
+	case String, FStringStart:
+		return p.parseStrings()
+	case LPar:
+		return p.parseParen()
+	case LSqb:
+		return p.parseListDisplay()
+	case LBrace:
+		return p.parseBraceDisplay()
+	}
+	p.unexpected()
+	return nil
+}
+
+func numberKind(s string) ConstKind {
+	last := s[len(s)-1] | 0x20
+	if last == 'j' {
+		return ConstImag
+	}
+	if len(s) > 1 && s[0] == '0' {
+		switch s[1] | 0x20 {
+		case 'x', 'o', 'b':
+			return ConstInt
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '.' || c|0x20 == 'e' {
+			return ConstFloat
+		}
+	}
+	return ConstInt
+}
+
+func (p *parser) parseParen() Expr {
+	p.enter()
+	defer p.leave()
+	start := p.tok.Start
+	p.next()
+	if p.got(RPar) {
+		return &Tuple{Span{start, p.prevEnd()}, nil}
+	}
+	if p.tok.Kind == KwYield {
+		y := p.parseYield()
+		p.expect(RPar)
+		return y
+	}
+	first := p.parseStarNamedExpression()
+	if p.tok.Kind == KwFor || p.tok.Kind == KwAsync {
+		gens := p.parseComprehensions()
+		p.expect(RPar)
+		return &Comp{Span{start, p.prevEnd()}, GeneratorExp, first, nil, gens}
+	}
+	if p.got(RPar) {
+		if _, ok := first.(*Starred); ok {
+			p.fail(first.Pos(), "cannot use starred expression here")
+		}
+		return first
+	}
+	elts := []Expr{first}
+	for p.got(Comma) {
+		if p.tok.Kind == RPar {
+			break
+		}
+		elts = append(elts, p.parseStarNamedExpression())
+	}
+	p.expect(RPar)
+	return &Tuple{Span{start, p.prevEnd()}, elts}
+}
+
+func (p *parser) parseListDisplay() Expr {
+	p.enter()
+	defer p.leave()
+	start := p.tok.Start
+	p.next()
+	if p.got(RSqb) {
+		return &List{Span{start, p.prevEnd()}, nil}
+	}
+	first := p.parseStarNamedExpression()
+	if p.tok.Kind == KwFor || p.tok.Kind == KwAsync {
+		gens := p.parseComprehensions()
+		p.expect(RSqb)
+		return &Comp{Span{start, p.prevEnd()}, ListComp, first, nil, gens}
+	}
+	elts := []Expr{first}
+	for p.got(Comma) {
+		if p.tok.Kind == RSqb {
+			break
+		}
+		elts = append(elts, p.parseStarNamedExpression())
+	}
+	p.expect(RSqb)
+	return &List{Span{start, p.prevEnd()}, elts}
+}
+
+func (p *parser) parseBraceDisplay() Expr {
+	p.enter()
+	defer p.leave()
+	start := p.tok.Start
+	p.next()
+	if p.got(RBrace) {
+		return &Dict{Span: Span{start, p.prevEnd()}}
+	}
+	if p.tok.Kind == DoubleStar {
+		return p.parseDictRest(start, nil, nil)
+	}
+	first := p.parseStarNamedExpression()
+	if p.got(Colon) {
+		val := p.parseExpression()
+		if p.tok.Kind == KwFor || p.tok.Kind == KwAsync {
+			gens := p.parseComprehensions()
+			p.expect(RBrace)
+			return &Comp{Span{start, p.prevEnd()}, DictComp, first, val, gens}
+		}
+		return p.parseDictRest(start, []Expr{first}, []Expr{val})
+	}
+	if p.tok.Kind == KwFor || p.tok.Kind == KwAsync {
+		gens := p.parseComprehensions()
+		p.expect(RBrace)
+		return &Comp{Span{start, p.prevEnd()}, SetComp, first, nil, gens}
+	}
+	elts := []Expr{first}
+	for p.got(Comma) {
+		if p.tok.Kind == RBrace {
+			break
+		}
+		elts = append(elts, p.parseStarNamedExpression())
+	}
+	p.expect(RBrace)
+	return &Set{Span{start, p.prevEnd()}, elts}
+}
+
+// parseDictRest parses dict entries after the first, which are in keys/vals
+// already; the current token is ',' or '}' (or '**' when keys is empty).
+func (p *parser) parseDictRest(start Pos, keys, vals []Expr) Expr {
+	if len(keys) > 0 && !p.got(Comma) {
+		p.expect(RBrace)
+		return &Dict{Span{start, p.prevEnd()}, keys, vals}
+	}
+	for p.tok.Kind != RBrace {
+		if p.got(DoubleStar) {
+			keys = append(keys, nil)
+			vals = append(vals, p.parseBitOr())
+		} else {
+			keys = append(keys, p.parseExpression())
+			p.expect(Colon)
+			vals = append(vals, p.parseExpression())
+		}
+		if !p.got(Comma) {
+			break
+		}
+	}
+	p.expect(RBrace)
+	return &Dict{Span{start, p.prevEnd()}, keys, vals}
+}
+
+// parseStrings parses adjacent string literals, f-strings and t-strings.
+func (p *parser) parseStrings() Expr {
+	start := p.tok.Start
+	first := p.i
+	fmtd, template := false, false
+	bytesN, strN := 0, 0
+	var parts []Expr
+	for p.tok.Kind == String || p.tok.Kind == FStringStart {
+		if p.tok.Kind == String {
+			if isBytesLiteral(p.text(p.tok)) {
+				bytesN++
+			} else {
+				strN++
+			}
+			t := p.tok
+			p.next()
+			parts = append(parts, &Constant{Span{t.Start, t.End}, ConstStr, p.toks[p.i-1 : p.i]})
+			continue
+		}
+		strN++
+		fmtd = true
+		if isTemplatePrefix(p.text(p.tok)) {
+			template = true
+		}
+		parts = p.parseFString(parts)
+	}
+	if bytesN > 0 && strN > 0 {
+		p.fail(start, "cannot mix bytes and nonbytes literals")
+	}
+	if !fmtd {
+		kind := ConstStr
+		if bytesN > 0 {
+			kind = ConstBytes
+		}
+		return &Constant{Span{start, p.prevEnd()}, kind, p.toks[first:p.i]}
+	}
+	return &JoinedStr{Span{start, p.prevEnd()}, template, parts}
+}
+
+func isBytesLiteral(tok string) bool {
+	for i := 0; i < len(tok) && tok[i] != '\'' && tok[i] != '"'; i++ {
+		if tok[i]|0x20 == 'b' {
+			return true
+		}
+	}
+	return false
+}
+
+func isTemplatePrefix(tok string) bool {
+	for i := 0; i < len(tok) && tok[i] != '\'' && tok[i] != '"'; i++ {
+		if tok[i]|0x20 == 't' {
+			return true
+		}
+	}
+	return false
+}
+
+// parseFString parses FSTRING_START ... FSTRING_END, appending literal parts
+// and replacement fields to parts.
+func (p *parser) parseFString(parts []Expr) []Expr {
+	p.enter()
+	defer p.leave()
+	p.expect(FStringStart)
+	for {
+		switch p.tok.Kind {
+		case FStringMiddle:
+			t := p.tok
+			p.next()
+			parts = append(parts, &Constant{Span{t.Start, t.End}, ConstStr, p.toks[p.i-1 : p.i]})
+		case LBrace:
+			parts = append(parts, p.parseReplacementField())
+		case FStringEnd:
+			p.next()
+			return parts
+		default:
+			p.unexpected()
+		}
+	}
+}
+
+func (p *parser) parseReplacementField() Expr {
+	start := p.tok.Start
+	p.expect(LBrace)
+	fv := &FormattedValue{}
+	if p.tok.Kind == KwYield {
+		fv.Value = p.parseYield()
+	} else {
+		fv.Value = p.parseStarExpressions()
+	}
+	if p.got(Equal) {
+		fv.Debug = true
+	}
+	if p.got(Exclamation) {
+		nt := p.expectName()
+		conv := p.text(nt)
+		if conv != "s" && conv != "r" && conv != "a" {
+			p.fail(nt.Start, "f-string: invalid conversion character '"+conv+"'")
+		}
+		fv.Conversion = conv[0]
+	}
+	if p.tok.Kind == Colon {
+		specStart := p.tok.End
+		p.next()
+		spec := &JoinedStr{}
+		for p.tok.Kind != RBrace {
+			switch p.tok.Kind {
+			case FStringMiddle:
+				t := p.tok
+				p.next()
+				spec.Values = append(spec.Values, &Constant{Span{t.Start, t.End}, ConstStr, p.toks[p.i-1 : p.i]})
+			case LBrace:
+				spec.Values = append(spec.Values, p.parseReplacementField())
+			default:
+				p.unexpected()
+			}
+		}
+		spec.Span = Span{specStart, p.tok.Start}
+		fv.FormatSpec = spec
+	}
+	p.expect(RBrace)
+	fv.Span = Span{start, p.prevEnd()}
+	return fv
+}

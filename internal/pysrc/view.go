@@ -1,0 +1,159 @@
+package pysrc
+
+// GuardKind says under what condition an import statement runs.
+type GuardKind uint8
+
+// Guard kinds, from the strongest claim ("always runs at import") down.
+const (
+	GuardUnconditional GuardKind = iota // module level, not inside if/try
+	GuardTry                            // in a try whose handlers catch import errors
+	GuardIf                             // in an if/elif/else, loop or match case (Cond says which)
+	GuardFunction                       // inside a def or lambda
+	GuardTypeChecking                   // under if TYPE_CHECKING
+)
+
+var guardNames = [...]string{"unconditional", "try", "if", "function", "type-checking"}
+
+func (g GuardKind) String() string { return guardNames[g] }
+
+// Guard is the guard of an import: its kind and, for GuardIf, the
+// condition's source text ("not (X)" for an else branch).
+type Guard struct {
+	Kind GuardKind
+	Cond string
+}
+
+// ImportedName is one name of an import statement.
+type ImportedName struct {
+	Name   string // "a.b" for import a.b; "x" for from m import x; "*"
+	AsName string
+}
+
+// Import is one import statement, or a dynamic import call with a literal
+// module name (importlib.import_module('x'), __import__('x'),
+// importutils.try_import('x'), eventlet.import_patched('x')).
+type Import struct {
+	Node   Node
+	Module string // absolute module: "a.b" for import a.b, the resolved package for from-imports
+	// RawModule and Level are as written: from ..x import y is ("x", 2).
+	RawModule string
+	Level     int
+	From      bool
+	Names     []ImportedName
+	Guard     Guard
+	Dynamic   string // the callee of a dynamic import, "" for a statement
+	Func      string // qualified name of the enclosing function, if any
+}
+
+// Param is one parameter of a function definition.
+type Param struct {
+	Name       string
+	Kind       ParamKind
+	HasDefault bool
+	Default    Value
+}
+
+// ParamKind says how a parameter is passed.
+type ParamKind uint8
+
+// Parameter kinds.
+const (
+	ParamPosOnly ParamKind = iota
+	ParamNormal
+	ParamVarArgs
+	ParamKwOnly
+	ParamVarKw
+)
+
+// FuncDef is a function or method definition.
+type FuncDef struct {
+	Node       *FunctionDef
+	Name       string
+	QualName   string // Class.method, outer.<locals>.inner as CPython's __qualname__
+	Class      string // enclosing class qualname for methods
+	Params     []Param
+	Decorators []string // resolved (or as written) dotted names
+	Guard      Guard    // when the def statement itself runs
+}
+
+// ClassInfo is a class definition.
+type ClassInfo struct {
+	Node       *ClassDef
+	Name       string
+	QualName   string
+	Bases      []string // resolved dotted names, as written when unresolved
+	Decorators []string
+}
+
+// CallSite is one call expression.
+type CallSite struct {
+	Node     *Call
+	Callee   string // dotted source form: "gt.spawn"; "?" stands for a non-name part
+	Resolved string // fully qualified when the head resolves through an import or def
+	Args     []Value
+	Keywords []KeywordValue
+	Func     string // qualified name of the enclosing function ("" at module or class level)
+	Class    string // qualified name of the enclosing class
+	Guard    Guard  // the guard the call runs under, as for imports
+}
+
+// KeywordValue is a keyword argument of a call; Name is "" for **kwargs.
+type KeywordValue struct {
+	Name  string
+	Value Value
+}
+
+// RefContext says where a reference appears.
+type RefContext uint8
+
+// Reference contexts.
+const (
+	RefLoad RefContext = iota
+	RefExcept
+	RefBase
+	RefWith
+	RefDecorator
+)
+
+var refContextNames = [...]string{"load", "except", "base", "with", "decorator"}
+
+func (c RefContext) String() string { return refContextNames[c] }
+
+// Ref is a use of a name or attribute chain that resolves through an import
+// (eventlet.Timeout in an except clause, eventlet.green.socket as a value).
+type Ref struct {
+	Node     Expr
+	Resolved string
+	Ctx      RefContext
+	Func     string
+}
+
+// Binding is one binding of a module-level name, for later layers that
+// follow re-exports (facades).
+type Binding struct {
+	Name   string
+	Target string // what the name refers to, "" when not an alias of something named
+	Pos    Pos
+	Cond   bool // bound in a conditional branch
+}
+
+// View is the analysis view of one file, computed once.
+type View struct {
+	File      *File
+	Module    string // dotted module name of the file ("" if unknown)
+	IsPackage bool   // the file is a package __init__
+
+	Imports []*Import
+	Calls   []*CallSite
+	Defs    []*FuncDef
+	Classes []*ClassInfo
+	Refs    []*Ref
+	// Exports are the module-level bindings in source order.
+	Exports []Binding
+}
+
+// Line returns the 1-based line of p.
+func (v *View) Line(p Pos) int { return v.File.Position(p).Line }
+
+// Position returns the line and column of p.
+func (v *View) Position(p Pos) Position { return v.File.Position(p) }

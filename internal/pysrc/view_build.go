@@ -1,0 +1,774 @@
+package pysrc
+
+import (
+	"sort"
+	"strings"
+)
+
+type scopeKind uint8
+
+const (
+	scopeModule scopeKind = iota
+	scopeClass
+	scopeFunction
+)
+
+// binding is one binding of a name in a scope. Its target is either known
+// (imports, defs) or the alias expression it was assigned from, resolved on
+// demand.
+type binding struct {
+	target   string
+	alias    Expr
+	aliasAt  *scope
+	pos      Pos
+	cond     bool
+	isImport bool
+	resolved bool
+}
+
+type scope struct {
+	kind     scopeKind
+	parent   *scope
+	qualname string
+	bindings map[string][]*binding
+	globals  map[string]bool
+}
+
+type builder struct {
+	f     *File
+	v     *View
+	scope *scope
+	fn    string // enclosing def's qualname
+	class string // enclosing class's qualname
+	guard Guard
+	cond  bool // bindings made now are conditional
+	depth int  // alias resolution depth
+
+	pending []pendingRef
+}
+
+// Analyze computes the view of a parsed file. module is the file's dotted
+// module name ("pkg.mod"; for a package __init__ the package name, with
+// isPackage set); it anchors relative imports and the qualified names of the
+// file's own definitions.
+func Analyze(f *File, module string, isPackage bool) *View {
+	v := &View{File: f, Module: module, IsPackage: isPackage}
+	root := &scope{kind: scopeModule}
+	b := &builder{f: f, v: v, scope: root}
+	b.stmts(f.Body)
+	b.resolvePending()
+	names := make([]string, 0, len(root.bindings))
+	for name := range root.bindings {
+		names = append(names, name)
+	}
+	for _, name := range names {
+		for _, bd := range root.bindings[name] {
+			t, _ := b.bindingTarget(bd)
+			v.Exports = append(v.Exports, Binding{Name: name, Target: t, Pos: bd.pos, Cond: bd.cond})
+		}
+	}
+	sort.Slice(v.Exports, func(i, j int) bool {
+		if v.Exports[i].Pos != v.Exports[j].Pos {
+			return v.Exports[i].Pos < v.Exports[j].Pos
+		}
+		return v.Exports[i].Name < v.Exports[j].Name
+	})
+	return v
+}
+
+// pending resolutions are recorded during the walk and resolved after it,
+// once every binding of every scope is known.
+type pendingRef struct {
+	sc   *scope
+	pos  Pos
+	expr Expr
+	dst  *string
+	ref  *Ref // when set, the ref is kept only if it resolves through an import
+}
+
+func (b *builder) qual(name string) string {
+	if b.scope.qualname == "" {
+		return name
+	}
+	return b.scope.qualname + "." + name
+}
+
+func (b *builder) target(qualname string) string {
+	if b.v.Module == "" {
+		return qualname
+	}
+	return b.v.Module + "." + qualname
+}
+
+func (b *builder) bind(name string, bd *binding) {
+	s := b.scope
+	if s.globals[name] {
+		for s.parent != nil {
+			s = s.parent
+		}
+	}
+	bd.cond = bd.cond || b.cond
+	if s.bindings == nil {
+		s.bindings = make(map[string][]*binding, 8)
+	}
+	s.bindings[name] = append(s.bindings[name], bd)
+}
+
+// nested returns the guard for a block entered under g.
+func (b *builder) nested(g Guard) Guard {
+	switch {
+	case b.guard.Kind == GuardTypeChecking:
+		return b.guard
+	case g.Kind == GuardTypeChecking:
+		return g
+	case b.guard.Kind == GuardFunction:
+		return b.guard
+	}
+	return g
+}
+
+func (b *builder) block(body []Stmt, g Guard, cond bool) {
+	saveG, saveC := b.guard, b.cond
+	b.guard = b.nested(g)
+	b.cond = saveC || cond
+	b.stmts(body)
+	b.guard, b.cond = saveG, saveC
+}
+
+func (b *builder) stmts(body []Stmt) {
+	for _, s := range body {
+		b.stmt(s)
+	}
+}
+
+func (b *builder) stmt(s Stmt) {
+	switch s := s.(type) {
+	case *ExprStmt:
+		b.expr(s.X)
+	case *Assign:
+		b.expr(s.Value)
+		for _, t := range s.Targets {
+			b.assignTarget(t, s.Value, s.Start)
+		}
+	case *AugAssign:
+		b.expr(s.Value)
+		b.storeExpr(s.Target)
+	case *AnnAssign:
+		b.expr(s.Annotation)
+		if s.Value != nil {
+			b.expr(s.Value)
+			b.assignTarget(s.Target, s.Value, s.Start)
+		} else {
+			b.storeExpr(s.Target)
+		}
+	case *ImportStmt:
+		for _, a := range s.Names {
+			imp := &Import{Node: s, Module: a.Name, RawModule: a.Name,
+				Names: []ImportedName{{a.Name, a.AsName}}, Guard: b.guard, Func: b.fn}
+			b.v.Imports = append(b.v.Imports, imp)
+			if a.AsName != "" {
+				b.bind(a.AsName, &binding{target: a.Name, pos: s.Start, isImport: true, resolved: true})
+			} else {
+				head := a.Name
+				if i := strings.IndexByte(head, '.'); i >= 0 {
+					head = head[:i]
+				}
+				b.bind(head, &binding{target: head, pos: s.Start, isImport: true, resolved: true})
+			}
+		}
+	case *ImportFromStmt:
+		mod := b.absModule(s.Module, s.Level)
+		imp := &Import{Node: s, Module: mod, RawModule: s.Module, Level: s.Level, From: true,
+			Guard: b.guard, Func: b.fn}
+		for _, a := range s.Names {
+			imp.Names = append(imp.Names, ImportedName{a.Name, a.AsName})
+			if a.Name == "*" {
+				continue
+			}
+			local := a.AsName
+			if local == "" {
+				local = a.Name
+			}
+			t := a.Name
+			if mod != "" {
+				t = mod + "." + a.Name
+			}
+			b.bind(local, &binding{target: t, pos: s.Start, isImport: true, resolved: true})
+		}
+		b.v.Imports = append(b.v.Imports, imp)
+	case *Return:
+		b.expr(s.X)
+	case *Raise:
+		b.expr(s.Exc)
+		b.expr(s.Cause)
+	case *Global:
+		sc := b.scope
+		if sc.globals == nil {
+			sc.globals = map[string]bool{}
+		}
+		for _, n := range s.Names {
+			sc.globals[n] = true
+		}
+	case *Delete:
+		for _, t := range s.Targets {
+			b.storeExpr(t)
+		}
+	case *Assert:
+		b.expr(s.Test)
+		b.expr(s.Msg)
+	case *If:
+		b.expr(s.Test)
+		cond := b.f.Text(s.Test)
+		if isTypeChecking(s.Test) {
+			b.block(s.Body, Guard{GuardTypeChecking, cond}, true)
+		} else {
+			b.block(s.Body, Guard{GuardIf, cond}, true)
+		}
+		b.block(s.Orelse, Guard{GuardIf, "not (" + cond + ")"}, true)
+	case *While:
+		b.expr(s.Test)
+		g := Guard{GuardIf, "while " + b.f.Text(s.Test)}
+		b.block(s.Body, g, true)
+		b.block(s.Orelse, g, true)
+	case *For:
+		b.expr(s.Iter)
+		b.storeExpr(s.Target)
+		g := Guard{GuardIf, "for " + b.f.Text(s.Target) + " in " + b.f.Text(s.Iter)}
+		b.block(s.Body, g, true)
+		b.block(s.Orelse, g, true)
+	case *With:
+		for _, it := range s.Items {
+			b.refExpr(it.Context, RefWith)
+			if it.Vars != nil {
+				b.storeExpr(it.Vars)
+			}
+		}
+		b.stmts(s.Body)
+	case *Try:
+		if catchesImportError(s.Handlers) {
+			b.block(s.Body, Guard{Kind: GuardTry}, false)
+			for _, h := range s.Handlers {
+				b.handler(h, Guard{Kind: GuardTry})
+			}
+		} else {
+			b.stmts(s.Body)
+			for _, h := range s.Handlers {
+				b.handler(h, Guard{GuardIf, "except " + b.handlerTypes(h)})
+			}
+		}
+		b.block(s.Orelse, b.guard, true)
+		b.stmts(s.Finalbody)
+	case *FunctionDef:
+		b.funcDef(s)
+	case *ClassDef:
+		b.classDef(s)
+	case *Match:
+		b.expr(s.Subject)
+		for _, c := range s.Cases {
+			b.pattern(c.Pattern)
+			b.expr(c.Guard)
+			b.block(c.Body, Guard{GuardIf, "case " + b.f.Text(c.Pattern)}, true)
+		}
+	case *TypeAlias:
+		b.bind(s.Name.ID, &binding{pos: s.Start, resolved: true})
+		b.typeParams(s.TypeParams)
+		b.expr(s.Value)
+	}
+}
+
+func (b *builder) handlerTypes(h *ExceptHandler) string {
+	if h.Type == nil {
+		return ""
+	}
+	return b.f.Text(h.Type)
+}
+
+func (b *builder) handler(h *ExceptHandler, g Guard) {
+	if h.Type != nil {
+		b.refExpr(h.Type, RefExcept)
+	}
+	if h.Name != "" {
+		b.bind(h.Name, &binding{pos: h.Start, resolved: true, cond: true})
+	}
+	b.block(h.Body, g, true)
+}
+
+func isTypeChecking(e Expr) bool {
+	switch e := e.(type) {
+	case *NameExpr:
+		return e.ID == "TYPE_CHECKING"
+	case *Attribute:
+		return e.Attr == "TYPE_CHECKING"
+	}
+	return false
+}
+
+// catchesImportError reports whether a handler would catch an ImportError.
+func catchesImportError(hs []*ExceptHandler) bool {
+	for _, h := range hs {
+		if h.Type == nil {
+			return true
+		}
+		types := []Expr{h.Type}
+		if t, ok := h.Type.(*Tuple); ok {
+			types = t.Elts
+		}
+		for _, t := range types {
+			name := ""
+			switch t := t.(type) {
+			case *NameExpr:
+				name = t.ID
+			case *Attribute:
+				name = t.Attr
+			}
+			switch name {
+			case "ImportError", "ModuleNotFoundError", "Exception", "BaseException":
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// absModule resolves a from-import's module against the file's package.
+func (b *builder) absModule(mod string, level int) string {
+	if level == 0 {
+		return mod
+	}
+	pkg := b.v.Module
+	if !b.v.IsPackage {
+		if i := strings.LastIndexByte(pkg, '.'); i >= 0 {
+			pkg = pkg[:i]
+		} else {
+			pkg = ""
+		}
+	}
+	for i := 1; i < level; i++ {
+		j := strings.LastIndexByte(pkg, '.')
+		if j < 0 {
+			pkg = ""
+			break
+		}
+		pkg = pkg[:j]
+	}
+	if pkg == "" {
+		return mod // beyond the top level, or module unknown: keep as written
+	}
+	if mod == "" {
+		return pkg
+	}
+	return pkg + "." + mod
+}
+
+func (b *builder) funcDef(s *FunctionDef) {
+	for _, d := range s.Decorators {
+		b.refExpr(d, RefDecorator)
+	}
+	b.typeParams(s.TypeParams)
+	qn := b.qual(s.Name)
+	fd := &FuncDef{Node: s, Name: s.Name, QualName: qn, Class: b.class, Guard: b.guard}
+	for _, d := range s.Decorators {
+		fd.Decorators = append(fd.Decorators, "")
+		b.pend(d, &fd.Decorators[len(fd.Decorators)-1], dottedText(d))
+	}
+	b.params(s.Args, fd)
+	b.expr(s.Returns)
+	b.v.Defs = append(b.v.Defs, fd)
+	b.bind(s.Name, &binding{target: b.target(qn), pos: s.Start, resolved: true})
+
+	inner := &scope{kind: scopeFunction, parent: b.scope, qualname: qn + ".<locals>"}
+	saveS, saveF, saveC, saveCond, saveG := b.scope, b.fn, b.class, b.cond, b.guard
+	b.scope, b.fn, b.cond = inner, qn, false
+	if b.guard.Kind != GuardTypeChecking {
+		b.guard = Guard{Kind: GuardFunction}
+	}
+	for _, a := range s.Args.All() {
+		b.bind(a.Name, &binding{pos: a.Start, resolved: true})
+	}
+	b.stmts(s.Body)
+	b.scope, b.fn, b.class, b.cond, b.guard = saveS, saveF, saveC, saveCond, saveG
+}
+
+func (b *builder) params(a *Arguments, fd *FuncDef) {
+	if a == nil {
+		return
+	}
+	all := a.All()
+	if fd != nil {
+		// Sized up front: pending resolutions point into this slice.
+		fd.Params = make([]Param, 0, len(all))
+	}
+	add := func(args []*Arg, kind ParamKind) {
+		for _, arg := range args {
+			b.expr(arg.Annotation)
+			p := Param{Name: arg.Name, Kind: kind}
+			if arg.Default != nil {
+				b.expr(arg.Default)
+				p.HasDefault = true
+				p.Default = b.value(arg.Default)
+			}
+			if fd == nil {
+				continue
+			}
+			fd.Params = append(fd.Params, p)
+			if p.HasDefault && !p.Default.IsLiteral() && isDotted(arg.Default) {
+				b.pend(arg.Default, &fd.Params[len(fd.Params)-1].Default.Ref, "")
+			}
+		}
+	}
+	add(a.PosOnly, ParamPosOnly)
+	add(a.Args, ParamNormal)
+	if a.Vararg != nil {
+		add([]*Arg{a.Vararg}, ParamVarArgs)
+	}
+	add(a.KwOnly, ParamKwOnly)
+	if a.Kwarg != nil {
+		add([]*Arg{a.Kwarg}, ParamVarKw)
+	}
+}
+
+func (b *builder) classDef(s *ClassDef) {
+	for _, d := range s.Decorators {
+		b.refExpr(d, RefDecorator)
+	}
+	b.typeParams(s.TypeParams)
+	qn := b.qual(s.Name)
+	ci := &ClassInfo{Node: s, Name: s.Name, QualName: qn}
+	for _, base := range s.Bases {
+		b.refExpr(base, RefBase)
+	}
+	for _, k := range s.Keywords {
+		b.expr(k.Value)
+	}
+	ci.Bases = make([]string, len(s.Bases))
+	for i, base := range s.Bases {
+		b.pend(base, &ci.Bases[i], dottedText(base))
+	}
+	ci.Decorators = make([]string, len(s.Decorators))
+	for i, d := range s.Decorators {
+		b.pend(d, &ci.Decorators[i], dottedText(d))
+	}
+	b.v.Classes = append(b.v.Classes, ci)
+	b.bind(s.Name, &binding{target: b.target(qn), pos: s.Start, resolved: true})
+
+	inner := &scope{kind: scopeClass, parent: b.scope, qualname: qn}
+	saveS, saveC, saveCond := b.scope, b.class, b.cond
+	b.scope, b.class, b.cond = inner, qn, false
+	b.stmts(s.Body)
+	b.scope, b.class, b.cond = saveS, saveC, saveCond
+}
+
+func (b *builder) typeParams(tps []*TypeParam) {
+	for _, tp := range tps {
+		b.expr(tp.Bound)
+		b.expr(tp.Default)
+	}
+}
+
+func (b *builder) pattern(pt *Pattern) {
+	if pt == nil {
+		return
+	}
+	b.expr(pt.Value)
+	b.expr(pt.Cls)
+	for _, k := range pt.Keys {
+		b.expr(k)
+	}
+	if pt.Name != "" && (pt.Kind == MatchAs || pt.Kind == MatchStar || pt.Kind == MatchMapping) {
+		b.bind(pt.Name, &binding{pos: pt.Start, resolved: true, cond: true})
+	}
+	for _, sub := range pt.Patterns {
+		b.pattern(sub)
+	}
+	for _, sub := range pt.KwdPatterns {
+		b.pattern(sub)
+	}
+}
+
+// assignTarget binds the names of an assignment target. A single name
+// assigned a dotted name becomes an alias of it.
+func (b *builder) assignTarget(t, value Expr, pos Pos) {
+	if n, ok := t.(*NameExpr); ok {
+		bd := &binding{pos: pos}
+		switch value.(type) {
+		case *NameExpr, *Attribute:
+			bd.alias, bd.aliasAt = value, b.scope
+		default:
+			bd.resolved = true
+		}
+		b.bind(n.ID, bd)
+		return
+	}
+	b.storeExpr(t)
+}
+
+// storeExpr walks a store target: names are bound, everything else is read.
+func (b *builder) storeExpr(t Expr) {
+	switch t := t.(type) {
+	case *NameExpr:
+		b.bind(t.ID, &binding{pos: t.Start, resolved: true})
+	case *Tuple:
+		for _, e := range t.Elts {
+			b.storeExpr(e)
+		}
+	case *List:
+		for _, e := range t.Elts {
+			b.storeExpr(e)
+		}
+	case *Starred:
+		b.storeExpr(t.X)
+	case *Attribute:
+		b.expr(t.X)
+	case *Subscript:
+		b.expr(t.X)
+		b.expr(t.Index)
+	default:
+		b.expr(t)
+	}
+}
+
+// refExpr walks an expression in a reference context (except, base, with,
+// decorator).
+func (b *builder) refExpr(e Expr, ctx RefContext) {
+	switch x := e.(type) {
+	case *NameExpr, *Attribute:
+		if isDotted(x) {
+			b.addRef(x, ctx)
+			return
+		}
+	case *Tuple:
+		if ctx == RefExcept {
+			for _, el := range x.Elts {
+				b.refExpr(el, ctx)
+			}
+			return
+		}
+	}
+	b.expr(e)
+}
+
+func (b *builder) addRef(e Expr, ctx RefContext) {
+	r := &Ref{Node: e, Ctx: ctx, Func: b.fn}
+	b.pending = append(b.pending, pendingRef{sc: b.scope, pos: e.Pos(), expr: e, dst: &r.Resolved, ref: r})
+}
+
+func isDotted(e Expr) bool {
+	for {
+		switch x := e.(type) {
+		case *NameExpr:
+			return true
+		case *Attribute:
+			e = x.X
+		default:
+			return false
+		}
+	}
+}
+
+// dottedText renders a callee the way the differential test does: names and
+// attributes joined by dots, "?" for any other expression.
+func dottedText(e Expr) string {
+	switch x := e.(type) {
+	case *NameExpr:
+		return x.ID
+	case *Attribute:
+		return dottedText(x.X) + "." + x.Attr
+	}
+	return "?"
+}
+
+func (b *builder) pend(e Expr, dst *string, fallback string) {
+	*dst = fallback
+	b.pending = append(b.pending, pendingRef{sc: b.scope, pos: e.Pos(), expr: e, dst: dst})
+}
+
+// value evaluates an argument: a literal, or the dotted name it refers to.
+func (b *builder) value(e Expr) Value {
+	v := b.f.literalValue(e)
+	v.Text = b.f.Text(e)
+	return v
+}
+
+// expr walks an expression, recording calls and references.
+func (b *builder) expr(e Expr) {
+	if e == nil {
+		return
+	}
+	switch x := e.(type) {
+	case *Call:
+		b.call(x)
+		return
+	case *NameExpr, *Attribute:
+		if isDotted(x) {
+			if _, ok := x.(*Attribute); ok {
+				b.addRef(x, RefLoad)
+			}
+			return
+		}
+	case *Lambda:
+		inner := &scope{kind: scopeFunction, parent: b.scope, qualname: b.scope.qualname}
+		saveS, saveG, saveCond := b.scope, b.guard, b.cond
+		b.params(x.Args, nil)
+		b.scope, b.cond = inner, false
+		if b.guard.Kind != GuardTypeChecking {
+			b.guard = Guard{Kind: GuardFunction}
+		}
+		for _, a := range x.Args.All() {
+			b.bind(a.Name, &binding{pos: a.Start, resolved: true})
+		}
+		b.expr(x.Body)
+		b.scope, b.guard, b.cond = saveS, saveG, saveCond
+		return
+	case *Comp:
+		// The first iterable is evaluated in the enclosing scope; the rest in
+		// the comprehension's own scope.
+		inner := &scope{kind: scopeFunction, parent: b.scope, qualname: b.scope.qualname}
+		saveS, saveCond := b.scope, b.cond
+		for i, g := range x.Generators {
+			if i == 0 {
+				b.expr(g.Iter)
+				b.scope, b.cond = inner, false
+			} else {
+				b.expr(g.Iter)
+			}
+			b.storeExpr(g.Target)
+			for _, c := range g.Ifs {
+				b.expr(c)
+			}
+		}
+		b.expr(x.Elt)
+		b.expr(x.Value)
+		b.scope, b.cond = saveS, saveCond
+		return
+	case *NamedExpr:
+		b.expr(x.Value)
+		b.bind(x.Target.ID, &binding{pos: x.Start, resolved: true})
+		return
+	}
+	walkChildren(e, func(n Node) bool {
+		if c, ok := n.(Expr); ok {
+			b.expr(c)
+		}
+		return false
+	})
+}
+
+func (b *builder) call(c *Call) {
+	cs := &CallSite{Node: c, Callee: dottedText(c.Func), Func: b.fn, Class: b.class, Guard: b.guard}
+	b.v.Calls = append(b.v.Calls, cs)
+	if isDotted(c.Func) {
+		b.pend(c.Func, &cs.Resolved, "")
+	} else {
+		b.expr(c.Func)
+	}
+	cs.Args = make([]Value, len(c.Args))
+	for i, a := range c.Args {
+		b.expr(a)
+		cs.Args[i] = b.value(a)
+		if !cs.Args[i].IsLiteral() && isDotted(a) {
+			b.pend(a, &cs.Args[i].Ref, "")
+		}
+	}
+	if len(c.Keywords) > 0 {
+		cs.Keywords = make([]KeywordValue, len(c.Keywords))
+		for i, k := range c.Keywords {
+			b.expr(k.Value)
+			cs.Keywords[i] = KeywordValue{Name: k.Arg, Value: b.value(k.Value)}
+			if !cs.Keywords[i].Value.IsLiteral() && isDotted(k.Value) {
+				b.pend(k.Value, &cs.Keywords[i].Value.Ref, "")
+			}
+		}
+	}
+	b.dynamicImport(cs)
+}
+
+// dynamicImport records calls that import a module named by a literal.
+func (b *builder) dynamicImport(cs *CallSite) {
+	if len(cs.Args) == 0 || cs.Args[0].Kind != ValStr {
+		return
+	}
+	switch name := cs.Callee; {
+	case name == "__import__",
+		strings.HasSuffix(name, "import_module"),
+		strings.HasSuffix(name, "try_import"),
+		strings.HasSuffix(name, "import_patched"):
+		mod := cs.Args[0].Str
+		b.v.Imports = append(b.v.Imports, &Import{Node: cs.Node, Module: mod, RawModule: mod,
+			Names: []ImportedName{{Name: mod}}, Guard: b.guard, Dynamic: name, Func: b.fn})
+	}
+}
+
+func (b *builder) resolvePending() {
+	for _, p := range b.pending {
+		t, viaImport := b.resolveExpr(p.sc, p.expr, p.pos)
+		if t != "" {
+			*p.dst = t
+		}
+		if p.ref != nil && viaImport && t != "" {
+			b.v.Refs = append(b.v.Refs, p.ref)
+		}
+	}
+	b.pending = nil
+}
+
+// resolveExpr resolves a dotted expression as seen from sc at pos.
+func (b *builder) resolveExpr(sc *scope, e Expr, pos Pos) (string, bool) {
+	switch x := e.(type) {
+	case *NameExpr:
+		return b.resolveName(sc, x.ID, pos)
+	case *Attribute:
+		base, via := b.resolveExpr(sc, x.X, pos)
+		if base == "" {
+			return "", false
+		}
+		return base + "." + x.Attr, via
+	}
+	return "", false
+}
+
+func (b *builder) resolveName(sc *scope, name string, pos Pos) (string, bool) {
+	whole := false
+	for s := sc; s != nil; s = s.parent {
+		if s.kind == scopeClass && s != sc {
+			continue // class scopes are invisible to nested functions
+		}
+		if bd := s.lookup(name, pos, whole); bd != nil {
+			return b.bindingTarget(bd)
+		}
+		if s.kind == scopeFunction {
+			whole = true // outer names are read when the function runs
+		}
+	}
+	return "", false
+}
+
+// lookup returns the binding of name that reaches pos: unconditional
+// bindings replace earlier ones, conditional ones add alternatives, and the
+// latest alternative that names something wins.
+func (s *scope) lookup(name string, pos Pos, whole bool) *binding {
+	bs := s.bindings[name]
+	var best *binding
+	for _, bd := range bs {
+		if !whole && bd.pos >= pos {
+			break
+		}
+		if !bd.cond || best == nil || bd.target != "" || bd.alias != nil {
+			best = bd
+		}
+	}
+	return best
+}
+
+func (b *builder) bindingTarget(bd *binding) (string, bool) {
+	if bd.resolved || bd.alias == nil {
+		return bd.target, bd.isImport
+	}
+	if b.depth > 64 {
+		return "", false
+	}
+	b.depth++
+	t, via := b.resolveExpr(bd.aliasAt, bd.alias, bd.pos)
+	b.depth--
+	bd.target, bd.isImport, bd.resolved = t, via, true
+	return t, via
+}
