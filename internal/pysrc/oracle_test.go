@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/letgo-dev/letgo/internal/pysrc/pygen"
 )
 
 // The differential test compares letgo's view with CPython's ast, dumped by
@@ -378,4 +380,55 @@ func TestOracleDir(t *testing.T) {
 	sum := compareWithOracle(t, pyFiles(t, *oracleDir))
 	t.Log(sum.String())
 	reportDiffs(t, sum, 200)
+}
+
+func pythonMinor(t testing.TB) int {
+	out, err := exec.Command(pythonPath(t), "-c", "import sys; print(sys.version_info[1])").Output()
+	if err != nil {
+		t.Fatalf("python version: %v", err)
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(string(out)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestOracleGenerated compares with CPython on generated Python covering the
+// grammar; every generated file must parse on both sides and agree.
+func TestOracleGenerated(t *testing.T) {
+	minor := pythonMinor(t)
+	dir := t.TempDir()
+	n := 200
+	if testing.Short() {
+		n = 40
+	}
+	var paths []string
+	for i := 0; i < n; i++ {
+		p := filepath.Join(dir, fmt.Sprintf("gen_%03d.py", i))
+		if err := os.WriteFile(p, []byte(pygen.File(pygen.Config{Minor: minor}, uint64(i))), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	sum := compareWithOracle(t, paths)
+	t.Log(sum.String())
+	if sum.compared != n {
+		t.Errorf("compared %d of %d generated files", sum.compared, n)
+	}
+	if sum.calls < n*20 || sum.imports < n || sum.defs < n {
+		t.Errorf("generated corpus too thin: %s", sum.String())
+	}
+	reportDiffs(t, sum, 50)
+}
+
+// TestOracleFixtures compares with CPython on the hand-written fixtures.
+func TestOracleFixtures(t *testing.T) {
+	paths, err := filepath.Glob(filepath.Join("testdata", "py", "*.py"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	sum := compareWithOracle(t, paths)
+	t.Log(sum.String())
+	reportDiffs(t, sum, 50)
 }
