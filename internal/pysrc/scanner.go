@@ -39,6 +39,7 @@ type scanner struct {
 	indents    []int // column stack, indents[0] == 0
 	altIndents []int // same with tab size 1, for TabError detection
 	depth      int32 // bracket depth (replacement fields count)
+	opens      []int // offsets of open brackets, for error messages
 	lineStart  bool  // at the start of a logical line
 	lineHasTok bool  // the current logical line produced a token
 	modes      []scanMode
@@ -92,6 +93,14 @@ func (s *scanner) run() {
 		case '\n', '\r':
 			start := s.pos
 			s.newlineAt()
+			if s.depth > 0 && len(s.modes) == 0 && s.startsStatement() {
+				// Recovery: a line inside brackets that starts with a
+				// statement keyword means a bracket was never closed.
+				// Close them all here so the rest of the file parses.
+				s.errorf(s.opens[0], "'"+s.src[s.opens[0]:s.opens[0]+1]+"' was never closed")
+				s.depth = 0
+				s.opens = s.opens[:0]
+			}
 			if s.depth == 0 && len(s.modes) == 0 {
 				if s.lineHasTok {
 					s.toks = append(s.toks, Token{Kind: Newline, Start: Pos(start), End: Pos(s.pos)})
@@ -726,14 +735,39 @@ func (s *scanner) scanOperator() {
 			s.errorf(start, "too many nested parentheses")
 		}
 		s.depth++
+		if len(s.modes) == 0 {
+			s.opens = append(s.opens, start)
+		}
 	case RPar, RSqb, RBrace:
 		if s.depth > 0 {
 			if m := len(s.modes); m == 0 || s.depth > s.modes[m-1].depth {
 				s.depth--
+				if m == 0 && len(s.opens) > 0 {
+					s.opens = s.opens[:len(s.opens)-1]
+				}
 			}
 		}
 	case Illegal:
 		s.errorf(start, "invalid character '"+string(c)+"' in source")
 	}
 	s.emit(k, start, s.pos)
+}
+
+// startsStatement reports whether the line at s.pos begins with a keyword
+// that can only start a statement, never continue an expression.
+func (s *scanner) startsStatement() bool {
+	i := s.pos
+	for i < len(s.src) && (s.src[i] == ' ' || s.src[i] == '\t' || s.src[i] == '\f') {
+		i++
+	}
+	j := i
+	for j < len(s.src) && isIdentASCII(s.src[j]) {
+		j++
+	}
+	switch s.src[i:j] {
+	case "def", "class", "import", "return", "pass", "raise", "try", "while", "with", "del",
+		"global", "nonlocal", "assert", "break", "continue", "elif", "except", "finally":
+		return j == len(s.src) || !isIdentASCII(s.src[j])
+	}
+	return false
 }
