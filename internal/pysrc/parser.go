@@ -17,6 +17,36 @@ type parser struct {
 	tok   Token
 	errs  []Error
 	depth int
+
+	// Slabs for the most frequent nodes: one allocation per chunk instead
+	// of one per node.
+	names  slab[NameExpr]
+	attrs  slab[Attribute]
+	calls  slab[Call]
+	consts slab[Constant]
+}
+
+// slab hands out pointers into chunks of T.
+type slab[T any] struct{ buf []T }
+
+func (s *slab[T]) alloc() *T {
+	if len(s.buf) == cap(s.buf) {
+		s.buf = make([]T, 0, 64)
+	}
+	s.buf = s.buf[:len(s.buf)+1]
+	return &s.buf[len(s.buf)-1]
+}
+
+func (p *parser) newName(t Token) *NameExpr {
+	n := p.names.alloc()
+	n.Start, n.Stop, n.ID = t.Start, t.End, p.src[t.Start:t.End]
+	return n
+}
+
+func (p *parser) newConst(start, end Pos, kind ConstKind, toks []Token) *Constant {
+	c := p.consts.alloc()
+	c.Start, c.Stop, c.Kind, c.Toks = start, end, kind, toks
+	return c
 }
 
 func (p *parser) init(src string, toks []Token) {

@@ -299,13 +299,17 @@ func (p *parser) parsePrimary() Expr {
 		case Dot:
 			p.next()
 			at := p.expectName()
-			x = &Attribute{Span{start, at.End}, x, p.text(at), at.Start}
+			a := p.attrs.alloc()
+			a.Start, a.Stop, a.X, a.Attr, a.AttrPos = start, at.End, x, p.text(at), at.Start
+			x = a
 		case LPar:
 			lpar := p.tok.Start
 			p.next()
 			args, kws := p.parseCallArgs(lpar)
 			p.expect(RPar)
-			x = &Call{Span{start, p.prevEnd()}, x, args, kws}
+			c := p.calls.alloc()
+			c.Start, c.Stop, c.Func, c.Args, c.Keywords = start, p.prevEnd(), x, args, kws
+			x = c
 		case LSqb:
 			p.next()
 			idx := p.parseSlices()
@@ -446,10 +450,10 @@ func (p *parser) parseAtom() Expr {
 	switch t.Kind {
 	case Name:
 		p.next()
-		return &NameExpr{Span{t.Start, t.End}, p.text(t)}
+		return p.newName(t)
 	case Number:
 		p.next()
-		return &Constant{Span{t.Start, t.End}, numberKind(p.text(t)), p.toks[p.i-1 : p.i]}
+		return p.newConst(t.Start, t.End, numberKind(p.text(t)), p.toks[p.i-1:p.i])
 	case KwTrue, KwFalse, KwNone, Ellipsis:
 		p.next()
 		k := ConstEllipsis
@@ -461,7 +465,7 @@ func (p *parser) parseAtom() Expr {
 		case KwNone:
 			k = ConstNone
 		}
-		return &Constant{Span{t.Start, t.End}, k, p.toks[p.i-1 : p.i]}
+		return p.newConst(t.Start, t.End, k, p.toks[p.i-1:p.i])
 	case String, FStringStart:
 		return p.parseStrings()
 	case LPar:
@@ -632,7 +636,7 @@ func (p *parser) parseStrings() Expr {
 			}
 			t := p.tok
 			p.next()
-			parts = append(parts, &Constant{Span{t.Start, t.End}, ConstStr, p.toks[p.i-1 : p.i]})
+			parts = append(parts, p.newConst(t.Start, t.End, ConstStr, p.toks[p.i-1:p.i]))
 			continue
 		}
 		strN++
@@ -650,7 +654,7 @@ func (p *parser) parseStrings() Expr {
 		if bytesN > 0 {
 			kind = ConstBytes
 		}
-		return &Constant{Span{start, p.prevEnd()}, kind, p.toks[first:p.i]}
+		return p.newConst(start, p.prevEnd(), kind, p.toks[first:p.i])
 	}
 	return &JoinedStr{Span{start, p.prevEnd()}, template, parts}
 }

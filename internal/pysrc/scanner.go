@@ -312,12 +312,7 @@ func (s *scanner) scanNameOrString() {
 			return
 		}
 	}
-	word := src[start:s.pos]
-	if k, ok := keywords[word]; ok {
-		s.emit(k, start, s.pos)
-		return
-	}
-	s.emit(Name, start, s.pos)
+	s.emit(keywordKind(src[start:s.pos]), start, s.pos)
 }
 
 func isStringPrefix(p string) bool {

@@ -141,13 +141,86 @@ func (k Kind) String() string {
 // IsKeyword reports whether k is a hard keyword.
 func (k Kind) IsKeyword() bool { return k > kwBegin && k < kwEnd }
 
-var keywords = func() map[string]Kind {
-	m := make(map[string]Kind, kwEnd-kwBegin)
-	for k := kwBegin + 1; k < kwEnd; k++ {
-		m[kindText[k]] = k
+// keywordKind returns the keyword kind of an identifier, or Name. A string
+// switch compiles to a length-then-value search, much cheaper than a map.
+func keywordKind(word string) Kind {
+	if len(word) < 2 || len(word) > 8 {
+		return Name
 	}
-	return m
-}()
+	switch word {
+	case "False":
+		return KwFalse
+	case "None":
+		return KwNone
+	case "True":
+		return KwTrue
+	case "and":
+		return KwAnd
+	case "as":
+		return KwAs
+	case "assert":
+		return KwAssert
+	case "async":
+		return KwAsync
+	case "await":
+		return KwAwait
+	case "break":
+		return KwBreak
+	case "class":
+		return KwClass
+	case "continue":
+		return KwContinue
+	case "def":
+		return KwDef
+	case "del":
+		return KwDel
+	case "elif":
+		return KwElif
+	case "else":
+		return KwElse
+	case "except":
+		return KwExcept
+	case "finally":
+		return KwFinally
+	case "for":
+		return KwFor
+	case "from":
+		return KwFrom
+	case "global":
+		return KwGlobal
+	case "if":
+		return KwIf
+	case "import":
+		return KwImport
+	case "in":
+		return KwIn
+	case "is":
+		return KwIs
+	case "lambda":
+		return KwLambda
+	case "nonlocal":
+		return KwNonlocal
+	case "not":
+		return KwNot
+	case "or":
+		return KwOr
+	case "pass":
+		return KwPass
+	case "raise":
+		return KwRaise
+	case "return":
+		return KwReturn
+	case "try":
+		return KwTry
+	case "while":
+		return KwWhile
+	case "with":
+		return KwWith
+	case "yield":
+		return KwYield
+	}
+	return Name
+}
 
 // Pos is a byte offset into a file's source (UTF-8, after decoding).
 type Pos int32

@@ -13,17 +13,14 @@ const (
 	scopeFunction
 )
 
-// binding is one binding of a name in a scope. Its target is either known
-// (imports, defs) or the alias expression it was assigned from, resolved on
-// demand.
+// binding is one binding of a name in a scope: what it refers to ("" when
+// it is not an alias of something named) and whether that came through an
+// import.
 type binding struct {
 	target   string
-	alias    Expr
-	aliasAt  *scope
 	pos      Pos
 	cond     bool
 	isImport bool
-	resolved bool
 }
 
 type scope struct {
@@ -42,9 +39,21 @@ type builder struct {
 	class string // enclosing class's qualname
 	guard Guard
 	cond  bool // bindings made now are conditional
-	depth int  // alias resolution depth
 
-	pending []pendingRef
+	// Bodies of functions and lambdas run after the module has been
+	// executed; they are walked after it, in order, so that every scope they
+	// read from is complete and names resolve as soon as they are seen.
+	queue []deferred
+}
+
+type deferred struct {
+	sc    *scope
+	fn    string
+	class string
+	guard Guard
+	args  *Arguments
+	body  []Stmt
+	expr  Expr
 }
 
 // Analyze computes the view of a parsed file. module is the file's dotted
@@ -56,15 +65,23 @@ func Analyze(f *File, module string, isPackage bool) *View {
 	root := &scope{kind: scopeModule}
 	b := &builder{f: f, v: v, scope: root}
 	b.stmts(f.Body)
-	b.resolvePending()
+	for i := 0; i < len(b.queue); i++ {
+		d := b.queue[i]
+		b.scope, b.fn, b.class, b.guard, b.cond = d.sc, d.fn, d.class, d.guard, false
+		for _, a := range d.args.All() {
+			b.bind(a.Name, &binding{pos: a.Start})
+		}
+		b.stmts(d.body)
+		b.expr(d.expr)
+	}
+	sortFacts(v)
 	names := make([]string, 0, len(root.bindings))
 	for name := range root.bindings {
 		names = append(names, name)
 	}
 	for _, name := range names {
 		for _, bd := range root.bindings[name] {
-			t, _ := b.bindingTarget(bd)
-			v.Exports = append(v.Exports, Binding{Name: name, Target: t, Pos: bd.pos, Cond: bd.cond})
+			v.Exports = append(v.Exports, Binding{Name: name, Target: bd.target, Pos: bd.pos, Cond: bd.cond})
 		}
 	}
 	sort.Slice(v.Exports, func(i, j int) bool {
@@ -76,14 +93,14 @@ func Analyze(f *File, module string, isPackage bool) *View {
 	return v
 }
 
-// pending resolutions are recorded during the walk and resolved after it,
-// once every binding of every scope is known.
-type pendingRef struct {
-	sc   *scope
-	pos  Pos
-	expr Expr
-	dst  *string
-	ref  *Ref // when set, the ref is kept only if it resolves through an import
+// sortFacts puts facts in source order: function bodies were walked after
+// the module level.
+func sortFacts(v *View) {
+	sort.SliceStable(v.Imports, func(i, j int) bool { return v.Imports[i].Node.Pos() < v.Imports[j].Node.Pos() })
+	sort.SliceStable(v.Calls, func(i, j int) bool { return v.Calls[i].Node.Start < v.Calls[j].Node.Start })
+	sort.SliceStable(v.Defs, func(i, j int) bool { return v.Defs[i].Node.Start < v.Defs[j].Node.Start })
+	sort.SliceStable(v.Classes, func(i, j int) bool { return v.Classes[i].Node.Start < v.Classes[j].Node.Start })
+	sort.SliceStable(v.Refs, func(i, j int) bool { return v.Refs[i].Node.Pos() < v.Refs[j].Node.Pos() })
 }
 
 func (b *builder) qual(name string) string {
@@ -167,13 +184,13 @@ func (b *builder) stmt(s Stmt) {
 				Names: []ImportedName{{a.Name, a.AsName}}, Guard: b.guard, Func: b.fn}
 			b.v.Imports = append(b.v.Imports, imp)
 			if a.AsName != "" {
-				b.bind(a.AsName, &binding{target: a.Name, pos: s.Start, isImport: true, resolved: true})
+				b.bind(a.AsName, &binding{target: a.Name, pos: s.Start, isImport: true})
 			} else {
 				head := a.Name
 				if i := strings.IndexByte(head, '.'); i >= 0 {
 					head = head[:i]
 				}
-				b.bind(head, &binding{target: head, pos: s.Start, isImport: true, resolved: true})
+				b.bind(head, &binding{target: head, pos: s.Start, isImport: true})
 			}
 		}
 	case *ImportFromStmt:
@@ -193,7 +210,7 @@ func (b *builder) stmt(s Stmt) {
 			if mod != "" {
 				t = mod + "." + a.Name
 			}
-			b.bind(local, &binding{target: t, pos: s.Start, isImport: true, resolved: true})
+			b.bind(local, &binding{target: t, pos: s.Start, isImport: true})
 		}
 		b.v.Imports = append(b.v.Imports, imp)
 	case *Return:
@@ -270,7 +287,7 @@ func (b *builder) stmt(s Stmt) {
 			b.block(c.Body, Guard{GuardIf, "case " + b.f.Text(c.Pattern)}, true)
 		}
 	case *TypeAlias:
-		b.bind(s.Name.ID, &binding{pos: s.Start, resolved: true})
+		b.bind(s.Name.ID, &binding{pos: s.Start})
 		b.typeParams(s.TypeParams)
 		b.expr(s.Value)
 	}
@@ -288,7 +305,7 @@ func (b *builder) handler(h *ExceptHandler, g Guard) {
 		b.refExpr(h.Type, RefExcept)
 	}
 	if h.Name != "" {
-		b.bind(h.Name, &binding{pos: h.Start, resolved: true, cond: true})
+		b.bind(h.Name, &binding{pos: h.Start, cond: true})
 	}
 	b.block(h.Body, g, true)
 }
@@ -368,25 +385,36 @@ func (b *builder) funcDef(s *FunctionDef) {
 	qn := b.qual(s.Name)
 	fd := &FuncDef{Node: s, Name: s.Name, QualName: qn, Class: b.class, Guard: b.guard}
 	for _, d := range s.Decorators {
-		fd.Decorators = append(fd.Decorators, "")
-		b.pend(d, &fd.Decorators[len(fd.Decorators)-1], dottedText(d))
+		fd.Decorators = append(fd.Decorators, b.resolveOr(d))
 	}
 	b.params(s.Args, fd)
 	b.expr(s.Returns)
 	b.v.Defs = append(b.v.Defs, fd)
-	b.bind(s.Name, &binding{target: b.target(qn), pos: s.Start, resolved: true})
+	b.bind(s.Name, &binding{target: b.target(qn), pos: s.Start})
+	b.queue = append(b.queue, deferred{
+		sc:    &scope{kind: scopeFunction, parent: b.scope, qualname: qn + ".<locals>"},
+		fn:    qn,
+		class: b.class,
+		guard: b.bodyGuard(),
+		args:  s.Args,
+		body:  s.Body,
+	})
+}
 
-	inner := &scope{kind: scopeFunction, parent: b.scope, qualname: qn + ".<locals>"}
-	saveS, saveF, saveC, saveCond, saveG := b.scope, b.fn, b.class, b.cond, b.guard
-	b.scope, b.fn, b.cond = inner, qn, false
-	if b.guard.Kind != GuardTypeChecking {
-		b.guard = Guard{Kind: GuardFunction}
+// bodyGuard is the guard inside a function or lambda defined here.
+func (b *builder) bodyGuard() Guard {
+	if b.guard.Kind == GuardTypeChecking {
+		return b.guard
 	}
-	for _, a := range s.Args.All() {
-		b.bind(a.Name, &binding{pos: a.Start, resolved: true})
+	return Guard{Kind: GuardFunction}
+}
+
+// resolveOr resolves a dotted expression, falling back to its dotted text.
+func (b *builder) resolveOr(e Expr) string {
+	if t, _ := b.resolveExpr(b.scope, e, e.Pos()); t != "" {
+		return t
 	}
-	b.stmts(s.Body)
-	b.scope, b.fn, b.class, b.cond, b.guard = saveS, saveF, saveC, saveCond, saveG
+	return dottedText(e)
 }
 
 func (b *builder) params(a *Arguments, fd *FuncDef) {
@@ -395,7 +423,6 @@ func (b *builder) params(a *Arguments, fd *FuncDef) {
 	}
 	all := a.All()
 	if fd != nil {
-		// Sized up front: pending resolutions point into this slice.
 		fd.Params = make([]Param, 0, len(all))
 	}
 	add := func(args []*Arg, kind ParamKind) {
@@ -412,7 +439,7 @@ func (b *builder) params(a *Arguments, fd *FuncDef) {
 			}
 			fd.Params = append(fd.Params, p)
 			if p.HasDefault && !p.Default.IsLiteral() && isDotted(arg.Default) {
-				b.pend(arg.Default, &fd.Params[len(fd.Params)-1].Default.Ref, "")
+				fd.Params[len(fd.Params)-1].Default.Ref, _ = b.resolveExpr(b.scope, arg.Default, arg.Default.Pos())
 			}
 		}
 	}
@@ -442,14 +469,14 @@ func (b *builder) classDef(s *ClassDef) {
 	}
 	ci.Bases = make([]string, len(s.Bases))
 	for i, base := range s.Bases {
-		b.pend(base, &ci.Bases[i], dottedText(base))
+		ci.Bases[i] = b.resolveOr(base)
 	}
 	ci.Decorators = make([]string, len(s.Decorators))
 	for i, d := range s.Decorators {
-		b.pend(d, &ci.Decorators[i], dottedText(d))
+		ci.Decorators[i] = b.resolveOr(d)
 	}
 	b.v.Classes = append(b.v.Classes, ci)
-	b.bind(s.Name, &binding{target: b.target(qn), pos: s.Start, resolved: true})
+	b.bind(s.Name, &binding{target: b.target(qn), pos: s.Start})
 
 	inner := &scope{kind: scopeClass, parent: b.scope, qualname: qn}
 	saveS, saveC, saveCond := b.scope, b.class, b.cond
@@ -475,7 +502,7 @@ func (b *builder) pattern(pt *Pattern) {
 		b.expr(k)
 	}
 	if pt.Name != "" && (pt.Kind == MatchAs || pt.Kind == MatchStar || pt.Kind == MatchMapping) {
-		b.bind(pt.Name, &binding{pos: pt.Start, resolved: true, cond: true})
+		b.bind(pt.Name, &binding{pos: pt.Start, cond: true})
 	}
 	for _, sub := range pt.Patterns {
 		b.pattern(sub)
@@ -492,9 +519,7 @@ func (b *builder) assignTarget(t, value Expr, pos Pos) {
 		bd := &binding{pos: pos}
 		switch value.(type) {
 		case *NameExpr, *Attribute:
-			bd.alias, bd.aliasAt = value, b.scope
-		default:
-			bd.resolved = true
+			bd.target, bd.isImport = b.resolveExpr(b.scope, value, pos)
 		}
 		b.bind(n.ID, bd)
 		return
@@ -506,7 +531,7 @@ func (b *builder) assignTarget(t, value Expr, pos Pos) {
 func (b *builder) storeExpr(t Expr) {
 	switch t := t.(type) {
 	case *NameExpr:
-		b.bind(t.ID, &binding{pos: t.Start, resolved: true})
+		b.bind(t.ID, &binding{pos: t.Start})
 	case *Tuple:
 		for _, e := range t.Elts {
 			b.storeExpr(e)
@@ -547,9 +572,11 @@ func (b *builder) refExpr(e Expr, ctx RefContext) {
 	b.expr(e)
 }
 
+// addRef records a reference when it resolves through an import.
 func (b *builder) addRef(e Expr, ctx RefContext) {
-	r := &Ref{Node: e, Ctx: ctx, Func: b.fn}
-	b.pending = append(b.pending, pendingRef{sc: b.scope, pos: e.Pos(), expr: e, dst: &r.Resolved, ref: r})
+	if t, viaImport := b.resolveExpr(b.scope, e, e.Pos()); viaImport && t != "" {
+		b.v.Refs = append(b.v.Refs, &Ref{Node: e, Resolved: t, Ctx: ctx, Func: b.fn})
+	}
 }
 
 func isDotted(e Expr) bool {
@@ -577,11 +604,6 @@ func dottedText(e Expr) string {
 	return "?"
 }
 
-func (b *builder) pend(e Expr, dst *string, fallback string) {
-	*dst = fallback
-	b.pending = append(b.pending, pendingRef{sc: b.scope, pos: e.Pos(), expr: e, dst: dst})
-}
-
 // value evaluates an argument: a literal, or the dotted name it refers to.
 func (b *builder) value(e Expr) Value {
 	v := b.f.literalValue(e)
@@ -606,18 +628,15 @@ func (b *builder) expr(e Expr) {
 			return
 		}
 	case *Lambda:
-		inner := &scope{kind: scopeFunction, parent: b.scope, qualname: b.scope.qualname}
-		saveS, saveG, saveCond := b.scope, b.guard, b.cond
 		b.params(x.Args, nil)
-		b.scope, b.cond = inner, false
-		if b.guard.Kind != GuardTypeChecking {
-			b.guard = Guard{Kind: GuardFunction}
-		}
-		for _, a := range x.Args.All() {
-			b.bind(a.Name, &binding{pos: a.Start, resolved: true})
-		}
-		b.expr(x.Body)
-		b.scope, b.guard, b.cond = saveS, saveG, saveCond
+		b.queue = append(b.queue, deferred{
+			sc:    &scope{kind: scopeFunction, parent: b.scope, qualname: b.scope.qualname},
+			fn:    b.fn,
+			class: b.class,
+			guard: b.bodyGuard(),
+			args:  x.Args,
+			expr:  x.Body,
+		})
 		return
 	case *Comp:
 		// The first iterable is evaluated in the enclosing scope; the rest in
@@ -642,7 +661,7 @@ func (b *builder) expr(e Expr) {
 		return
 	case *NamedExpr:
 		b.expr(x.Value)
-		b.bind(x.Target.ID, &binding{pos: x.Start, resolved: true})
+		b.bind(x.Target.ID, &binding{pos: x.Start})
 		return
 	}
 	walkChildren(e, func(n Node) bool {
@@ -657,7 +676,7 @@ func (b *builder) call(c *Call) {
 	cs := &CallSite{Node: c, Callee: dottedText(c.Func), Func: b.fn, Class: b.class, Guard: b.guard}
 	b.v.Calls = append(b.v.Calls, cs)
 	if isDotted(c.Func) {
-		b.pend(c.Func, &cs.Resolved, "")
+		cs.Resolved, _ = b.resolveExpr(b.scope, c.Func, c.Start)
 	} else {
 		b.expr(c.Func)
 	}
@@ -666,7 +685,7 @@ func (b *builder) call(c *Call) {
 		b.expr(a)
 		cs.Args[i] = b.value(a)
 		if !cs.Args[i].IsLiteral() && isDotted(a) {
-			b.pend(a, &cs.Args[i].Ref, "")
+			cs.Args[i].Ref, _ = b.resolveExpr(b.scope, a, a.Pos())
 		}
 	}
 	if len(c.Keywords) > 0 {
@@ -675,7 +694,7 @@ func (b *builder) call(c *Call) {
 			b.expr(k.Value)
 			cs.Keywords[i] = KeywordValue{Name: k.Arg, Value: b.value(k.Value)}
 			if !cs.Keywords[i].Value.IsLiteral() && isDotted(k.Value) {
-				b.pend(k.Value, &cs.Keywords[i].Value.Ref, "")
+				cs.Keywords[i].Value.Ref, _ = b.resolveExpr(b.scope, k.Value, k.Value.Pos())
 			}
 		}
 	}
@@ -696,19 +715,6 @@ func (b *builder) dynamicImport(cs *CallSite) {
 		b.v.Imports = append(b.v.Imports, &Import{Node: cs.Node, Module: mod, RawModule: mod,
 			Names: []ImportedName{{Name: mod}}, Guard: b.guard, Dynamic: name, Func: b.fn})
 	}
-}
-
-func (b *builder) resolvePending() {
-	for _, p := range b.pending {
-		t, viaImport := b.resolveExpr(p.sc, p.expr, p.pos)
-		if t != "" {
-			*p.dst = t
-		}
-		if p.ref != nil && viaImport && t != "" {
-			b.v.Refs = append(b.v.Refs, p.ref)
-		}
-	}
-	b.pending = nil
 }
 
 // resolveExpr resolves a dotted expression as seen from sc at pos.
@@ -733,7 +739,7 @@ func (b *builder) resolveName(sc *scope, name string, pos Pos) (string, bool) {
 			continue // class scopes are invisible to nested functions
 		}
 		if bd := s.lookup(name, pos, whole); bd != nil {
-			return b.bindingTarget(bd)
+			return bd.target, bd.isImport
 		}
 		if s.kind == scopeFunction {
 			whole = true // outer names are read when the function runs
@@ -752,23 +758,9 @@ func (s *scope) lookup(name string, pos Pos, whole bool) *binding {
 		if !whole && bd.pos >= pos {
 			break
 		}
-		if !bd.cond || best == nil || bd.target != "" || bd.alias != nil {
+		if !bd.cond || best == nil || bd.target != "" {
 			best = bd
 		}
 	}
 	return best
-}
-
-func (b *builder) bindingTarget(bd *binding) (string, bool) {
-	if bd.resolved || bd.alias == nil {
-		return bd.target, bd.isImport
-	}
-	if b.depth > 64 {
-		return "", false
-	}
-	b.depth++
-	t, via := b.resolveExpr(bd.aliasAt, bd.alias, bd.pos)
-	b.depth--
-	bd.target, bd.isImport, bd.resolved = t, via, true
-	return t, via
 }

@@ -1,0 +1,1 @@
+"""Nimbus: a made-up service that is half-way off eventlet."""

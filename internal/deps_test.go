@@ -1,0 +1,80 @@
+package internal_test
+
+import (
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/letgo-dev/letgo/"
+
+// allowed lists, per package, the letgo packages it may import: the layers
+// of design.md, lower never importing higher. Change the design, not this
+// table, to make a build pass.
+var allowed = map[string][]string{
+	"internal/pysrc":       {},
+	"internal/pysrc/pygen": {},
+	"internal/cli":         {"internal/pysrc"},
+	"cmd/letgo":            {"internal/cli"},
+}
+
+// external lists the outside modules each package may import; every outside
+// system is modelled by exactly one adapter package.
+var external = map[string][]string{
+	"internal/cli": {"golang.org/x/sync/errgroup"},
+}
+
+func TestLayering(t *testing.T) {
+	root := ".."
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != root {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, filepath.Dir(path))
+		pkg := filepath.ToSlash(rel)
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		allow, ok := allowed[pkg]
+		if !ok {
+			t.Errorf("package %s is not in the layering table", pkg)
+			return nil
+		}
+		for _, imp := range f.Imports {
+			p := strings.Trim(imp.Path.Value, `"`)
+			switch {
+			case strings.HasPrefix(p, module):
+				if !contains(allow, strings.TrimPrefix(p, module)) {
+					t.Errorf("%s imports %s: not allowed by the layering", path, p)
+				}
+			case strings.Contains(strings.SplitN(p, "/", 2)[0], "."):
+				if !contains(external[pkg], p) {
+					t.Errorf("%s imports %s: outside dependency not allowed here", path, p)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
