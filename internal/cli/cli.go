@@ -31,6 +31,9 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{name: "scan", summary: "scan Python trees for eventlet use: letgo scan [flags] [PATH...]", run: runScan},
+		{name: "rules", summary: "list the rules", run: runRules},
+		{name: "explain", summary: "show a rule's documentation: letgo explain EV101", run: runExplain},
 		{name: "version", summary: "print letgo's version", run: runVersion},
 		{name: "debug", summary: "developer tools: debug frontend DIR... times the Python front end", hidden: true, run: runDebug},
 	}

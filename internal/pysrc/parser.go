@@ -188,6 +188,16 @@ func (p *parser) parseStmtRecover(out []Stmt) (res []Stmt) {
 			}
 			p.got(Newline)
 			res = append(out, &BadStmt{Span{start, p.prevEnd()}})
+			// The indented body of a broken compound statement header is
+			// still parsed (its facts count), without a knock-on
+			// "unexpected indent".
+			if p.tok.Kind == Indent {
+				p.next()
+				for p.tok.Kind != Dedent && p.tok.Kind != EOF {
+					res = p.parseStmtRecover(res)
+				}
+				p.got(Dedent)
+			}
 		}
 	}()
 	return p.parseStatement(out)

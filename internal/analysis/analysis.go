@@ -1,0 +1,330 @@
+// Package analysis is letgo's rule framework: a Rule is a value with a
+// permanent id, docs and a check function that reads a file or a project
+// only through a Pass and reports Findings through it. Suppression comments
+// are applied here, once, for every rule.
+package analysis
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/letgo-dev/letgo/internal/pyproj"
+	"github.com/letgo-dev/letgo/internal/pysrc"
+)
+
+// Risk is how much care a replacement needs: L mechanical, M needs review,
+// H behaviour or operator-facing change.
+type Risk string
+
+// Risks.
+const (
+	RiskLow    Risk = "L"
+	RiskMedium Risk = "M"
+	RiskHigh   Risk = "H"
+)
+
+// Severity orders findings for --fail-on.
+type Severity string
+
+// Severities, lowest first.
+const (
+	SevInfo   Severity = "info"
+	SevLow    Severity = "low"
+	SevMedium Severity = "medium"
+	SevHigh   Severity = "high"
+)
+
+// Rank orders severities; unknown ones rank below info.
+func (s Severity) Rank() int {
+	switch s {
+	case SevInfo:
+		return 1
+	case SevLow:
+		return 2
+	case SevMedium:
+		return 3
+	case SevHigh:
+		return 4
+	}
+	return 0
+}
+
+// ParseSeverity parses a --fail-on level.
+func ParseSeverity(s string) (Severity, error) {
+	sev := Severity(strings.ToLower(s))
+	if sev.Rank() == 0 {
+		return "", fmt.Errorf("unknown severity %q (want info, low, medium or high)", s)
+	}
+	return sev, nil
+}
+
+// Doc is a rule's documentation, in fixed sections.
+type Doc struct {
+	Summary     string // one line, for tables and finding hints
+	What        string // What it finds
+	Why         string // Why it matters
+	Replacement string // Replacement
+	Example     string // Example (Python or config, before → after)
+}
+
+// Rule is one check.
+type Rule struct {
+	ID       string // EVnnn, permanent
+	Slug     string // names the pattern found
+	Risk     Risk
+	Kind     string // runtime, test, config, dependency, doc
+	Positive bool   // a positive signal (e.g. an eventlet ban), never debt
+	Doc      Doc
+	// Python runs once per Python file; Project once per project. A rule
+	// has one or both.
+	Python  func(*Pass)
+	Project func(*ProjectPass)
+}
+
+// Family is the hundreds digit of the id.
+func (r *Rule) Family() int { return int(r.ID[2] - '0') }
+
+// FamilyNames names the rule families.
+var FamilyNames = map[int]string{
+	1: "imports and direct API",
+	2: "monkey patching",
+	3: "interop hazards",
+	4: "indirect use through libraries and config",
+	5: "migration concerns and readiness",
+	6: "tests",
+	7: "dependencies, CI and docs",
+	9: "letgo itself",
+}
+
+// Finding is one reported problem, with everything a renderer needs.
+type Finding struct {
+	Rule        string          `json:"rule"`
+	Slug        string          `json:"slug"`
+	Family      int             `json:"family"`
+	Kind        pyproj.FileKind `json:"kind"`
+	Root        string          `json:"root,omitempty"`
+	Path        string          `json:"path"`
+	Line        int             `json:"line"`
+	Col         int             `json:"col"`
+	EndLine     int             `json:"end_line"`
+	EndCol      int             `json:"end_col"`
+	Message     string          `json:"message"`
+	Severity    Severity        `json:"severity"`
+	Positive    bool            `json:"positive,omitempty"`
+	Fingerprint string          `json:"fingerprint"`
+	Module      string          `json:"module,omitempty"`
+	Guard       string          `json:"guard,omitempty"`
+	Replacement string          `json:"replacement,omitempty"`
+}
+
+// Pass gives a rule one Python file.
+type Pass struct {
+	Rule    *Rule
+	Path    string
+	Kind    pyproj.FileKind
+	File    *pysrc.File
+	View    *pysrc.View
+	Project *pyproj.Project
+	// Canonical maps a resolved dotted name through the project's facade
+	// modules to what it finally names (identity when it is not re-exported).
+	Canonical func(string) string
+	report    func(Finding)
+}
+
+// NewPass prepares a pass; report receives the rule's findings.
+func NewPass(r *Rule, path string, kind pyproj.FileKind, v *pysrc.View, proj *pyproj.Project, canonical func(string) string, report func(Finding)) *Pass {
+	if canonical == nil {
+		canonical = func(s string) string { return s }
+	}
+	return &Pass{Rule: r, Path: path, Kind: kind, File: v.File, View: v, Project: proj, Canonical: canonical, report: report}
+}
+
+// Resolve returns the canonical name of a resolved dotted name.
+func (p *Pass) Resolve(name string) string {
+	if name == "" {
+		return ""
+	}
+	return p.Canonical(name)
+}
+
+// Report reports a finding on a node.
+func (p *Pass) Report(n pysrc.Node, msg string) *Finding {
+	start := p.File.Position(n.Pos())
+	end := p.File.Position(n.End())
+	f := Finding{Rule: p.Rule.ID, Slug: p.Rule.Slug, Family: p.Rule.Family(), Kind: p.Kind, Path: p.Path,
+		Line: start.Line, Col: start.Col + 1, EndLine: end.Line, EndCol: end.Col + 1, Message: msg,
+		Severity: DefaultSeverity(p.Rule, p.Kind), Positive: p.Rule.Positive, Replacement: p.Rule.Doc.Replacement}
+	p.report(f)
+	return &f
+}
+
+// ReportImport reports a finding on an import with its module and guard.
+func (p *Pass) ReportImport(imp *pysrc.Import, module, msg string) {
+	start := p.File.Position(imp.Node.Pos())
+	end := p.File.Position(imp.Node.End())
+	p.report(Finding{Rule: p.Rule.ID, Slug: p.Rule.Slug, Family: p.Rule.Family(), Kind: p.Kind, Path: p.Path,
+		Line: start.Line, Col: start.Col + 1, EndLine: end.Line, EndCol: end.Col + 1, Message: msg,
+		Severity: DefaultSeverity(p.Rule, p.Kind), Positive: p.Rule.Positive, Replacement: p.Rule.Doc.Replacement,
+		Module: module, Guard: imp.Guard.Kind.String()})
+}
+
+// DefaultSeverity derives a finding's severity from the rule's risk and
+// the kind of file it is in: runtime debt ranks by risk, tests rank low,
+// docs and history are informational, positive signals are info.
+func DefaultSeverity(r *Rule, kind pyproj.FileKind) Severity {
+	if r.Positive {
+		return SevInfo
+	}
+	switch kind {
+	case pyproj.KindDocs, pyproj.KindReleaseNote, pyproj.KindTooling:
+		return SevInfo
+	case pyproj.KindTest:
+		return SevLow
+	}
+	switch r.Risk {
+	case RiskHigh:
+		return SevHigh
+	case RiskMedium:
+		return SevMedium
+	}
+	return SevLow
+}
+
+// ProjectPass gives a rule a whole project (its config, dependency and doc
+// files).
+type ProjectPass struct {
+	Rule    *Rule
+	Project *pyproj.Project
+	read    func(rel string) (string, bool)
+	report  func(Finding)
+}
+
+// NewProjectPass prepares a project pass; read returns a project file's text.
+func NewProjectPass(r *Rule, proj *pyproj.Project, read func(string) (string, bool), report func(Finding)) *ProjectPass {
+	return &ProjectPass{Rule: r, Project: proj, read: read, report: report}
+}
+
+// Text returns the text of a project file (false when it cannot be read).
+func (p *ProjectPass) Text(rel string) (string, bool) { return p.read(rel) }
+
+// Reportf reports a finding at path:line.
+func (p *ProjectPass) Reportf(path string, line int, format string, args ...any) {
+	kind := pyproj.Classify(path)
+	p.report(Finding{Rule: p.Rule.ID, Slug: p.Rule.Slug, Family: p.Rule.Family(), Kind: kind, Path: path,
+		Line: line, Col: 1, EndLine: line, EndCol: 1, Message: fmt.Sprintf(format, args...),
+		Severity: DefaultSeverity(p.Rule, kind), Positive: p.Rule.Positive, Replacement: p.Rule.Doc.Replacement})
+}
+
+// ---- suppressions ----
+
+// Suppression is one suppression comment.
+type Suppression struct {
+	Line   int
+	Col    int
+	Codes  []string
+	Reason string
+	Letgo  bool // "# letgo: ignore[...]" (needs a reason) rather than "# noqa:"
+	used   map[string]bool
+}
+
+var (
+	noqaRE  = regexp.MustCompile(`(?i)#\s*noqa\s*:\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)`)
+	letgoRE = regexp.MustCompile(`#\s*letgo:\s*ignore\[([^\]]*)\]\s*(.*)$`)
+	evCode  = regexp.MustCompile(`^EV[0-9]{3}$`)
+)
+
+// ParseSuppressions reads the suppression comments of a file. Only EV codes
+// count: a bare "# noqa" or one naming other tools' codes suppresses
+// nothing here.
+func ParseSuppressions(f *pysrc.File) []*Suppression {
+	var out []*Suppression
+	for _, c := range f.Comments {
+		text := f.Src[c.Start:c.End]
+		if !strings.Contains(text, "noqa") && !strings.Contains(text, "letgo") {
+			continue
+		}
+		pos := f.Position(c.Start)
+		if m := letgoRE.FindStringSubmatch(text); m != nil {
+			s := &Suppression{Line: pos.Line, Col: pos.Col + 1, Letgo: true, Reason: strings.TrimSpace(m[2])}
+			for _, code := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ',' || r == ' ' }) {
+				s.Codes = append(s.Codes, strings.ToUpper(code))
+			}
+			out = append(out, s)
+			continue
+		}
+		if m := noqaRE.FindStringSubmatch(text); m != nil {
+			s := &Suppression{Line: pos.Line, Col: pos.Col + 1}
+			for _, code := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+				if code = strings.ToUpper(code); evCode.MatchString(code) {
+					s.Codes = append(s.Codes, code)
+				}
+			}
+			if len(s.Codes) > 0 {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// ApplySuppressions drops suppressed findings and marks suppressions used.
+// A finding is suppressed by a comment on its first line naming its rule.
+func ApplySuppressions(findings []Finding, sups []*Suppression) []Finding {
+	if len(sups) == 0 {
+		return findings
+	}
+	byLine := map[int][]*Suppression{}
+	for _, s := range sups {
+		byLine[s.Line] = append(byLine[s.Line], s)
+	}
+	kept := findings[:0]
+	for _, f := range findings {
+		suppressed := false
+		for _, s := range byLine[f.Line] {
+			for _, c := range s.Codes {
+				if c == f.Rule && !(s.Letgo && s.Reason == "") {
+					if s.used == nil {
+						s.used = map[string]bool{}
+					}
+					s.used[c] = true
+					suppressed = true
+				}
+			}
+		}
+		if !suppressed {
+			kept = append(kept, f)
+		}
+	}
+	return kept
+}
+
+// Unused returns the codes of s that suppressed nothing.
+func (s *Suppression) Unused() []string {
+	var out []string
+	for _, c := range s.Codes {
+		if !s.used[c] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// SortFindings orders findings by root, path, line, col, rule.
+func SortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		switch {
+		case a.Root != b.Root:
+			return a.Root < b.Root
+		case a.Path != b.Path:
+			return a.Path < b.Path
+		case a.Line != b.Line:
+			return a.Line < b.Line
+		case a.Col != b.Col:
+			return a.Col < b.Col
+		}
+		return a.Rule < b.Rule
+	})
+}

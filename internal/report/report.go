@@ -1,0 +1,216 @@
+// Package report renders a scan Result: text for people, JSON (the
+// versioned contract), SARIF 2.1.0, flake8-style lines and Markdown.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/rules"
+	"github.com/letgo-dev/letgo/internal/scan"
+)
+
+// Formats lists the output formats.
+var Formats = []string{"text", "json", "sarif", "flake8", "markdown"}
+
+// TextOptions tune the text renderer.
+type TextOptions struct {
+	Color   bool
+	GroupBy string // "file" or "rule"
+}
+
+// Write renders res in format to w.
+func Write(w io.Writer, format string, res *scan.Result, topt TextOptions) error {
+	switch format {
+	case "json":
+		return JSON(w, res)
+	case "sarif":
+		return SARIF(w, res)
+	case "flake8":
+		return Flake8(w, res)
+	case "markdown":
+		return Markdown(w, res)
+	case "text", "":
+		return Text(w, res, topt)
+	}
+	return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
+}
+
+// JSON writes the result as indented JSON.
+func JSON(w io.Writer, res *scan.Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(res)
+}
+
+// Flake8 writes one "path:line:col: EVnnn message" line per finding.
+func Flake8(w io.Writer, res *scan.Result) error {
+	for _, f := range res.Findings {
+		if _, err := fmt.Fprintf(w, "%s:%d:%d: %s %s\n", displayPath(res, f), f.Line, f.Col, f.Rule, f.Message); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// displayPath is the finding's path as a person or editor opens it: joined
+// to its root when several roots were scanned or the root is not ".".
+func displayPath(res *scan.Result, f analysis.Finding) string {
+	if f.Root == "" || f.Root == "." {
+		return f.Path
+	}
+	return strings.TrimSuffix(f.Root, "/") + "/" + f.Path
+}
+
+type colors struct{ bold, dim, red, yellow, cyan, green, reset string }
+
+func palette(on bool) colors {
+	if !on {
+		return colors{}
+	}
+	return colors{"\x1b[1m", "\x1b[2m", "\x1b[31m", "\x1b[33m", "\x1b[36m", "\x1b[32m", "\x1b[0m"}
+}
+
+func (c colors) severity(s analysis.Severity) string {
+	switch s {
+	case analysis.SevHigh:
+		return c.red
+	case analysis.SevMedium:
+		return c.yellow
+	case analysis.SevInfo:
+		return c.dim
+	}
+	return c.cyan
+}
+
+// Text writes the summary first, then findings grouped by file or rule,
+// each with its replacement hint.
+func Text(w io.Writer, res *scan.Result, opt TextOptions) error {
+	c := palette(opt.Color)
+	st := res.Stats
+	var b strings.Builder
+	fmt.Fprintf(&b, "%sletgo scan%s %s\n", c.bold, c.reset, strings.Join(res.Roots, " "))
+	fmt.Fprintf(&b, "  %d files, %d Python (%.1f MB) in %.0f ms; %d syntax errors; %d skipped\n",
+		st.Files, st.PythonFiles, float64(st.Bytes)/1e6, st.ElapsedMS, st.SyntaxErrors, st.Skipped)
+	fmt.Fprintf(&b, "  %s%d findings%s, %s%d runtime debt%s", c.bold, len(res.Findings), c.reset, c.bold, st.RuntimeDebt, c.reset)
+	if len(st.ByKind) > 0 {
+		fmt.Fprintf(&b, "  (by kind: %s)", counts(st.ByKind))
+	}
+	b.WriteString("\n")
+	if len(st.ByFamily) > 0 {
+		fmt.Fprintf(&b, "  by family: %s\n", counts(st.ByFamily))
+	}
+	if len(st.BySeverity) > 0 {
+		fmt.Fprintf(&b, "  by severity: %s\n", counts(st.BySeverity))
+	}
+	if len(res.EntryPoints) > 0 {
+		fmt.Fprintf(&b, "  entry points: %d\n", len(res.EntryPoints))
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return err
+	}
+	if len(res.Findings) == 0 {
+		_, err := fmt.Fprintf(w, "\n%sno findings%s\n", c.green, c.reset)
+		return err
+	}
+	groups, keys := group(res, opt.GroupBy)
+	for _, k := range keys {
+		b.Reset()
+		head := k
+		if opt.GroupBy == "rule" {
+			if r := rules.ByID(k); r != nil {
+				head = fmt.Sprintf("%s %s: %s", r.ID, r.Slug, r.Doc.Summary)
+			}
+		}
+		fmt.Fprintf(&b, "\n%s%s%s\n", c.bold, head, c.reset)
+		hinted := map[string]bool{}
+		for _, f := range groups[k] {
+			loc := fmt.Sprintf("%d:%d", f.Line, f.Col)
+			if opt.GroupBy == "rule" {
+				loc = fmt.Sprintf("%s:%d:%d", displayPath(res, f), f.Line, f.Col)
+			}
+			fmt.Fprintf(&b, "  %s%-8s%s %s%s%s %s %s[%s]%s\n", c.dim, loc, c.reset, c.severity(f.Severity), f.Rule, c.reset,
+				f.Message, c.dim, f.Severity, c.reset)
+			if f.Replacement != "" && !hinted[f.Rule] && opt.GroupBy != "rule" {
+				hinted[f.Rule] = true
+				fmt.Fprintf(&b, "           %s→ %s%s\n", c.dim, f.Replacement, c.reset)
+			}
+		}
+		if opt.GroupBy == "rule" {
+			if r := rules.ByID(k); r != nil {
+				fmt.Fprintf(&b, "  %s→ %s%s\n", c.dim, r.Doc.Replacement, c.reset)
+			}
+		}
+		if _, err := io.WriteString(w, b.String()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func group(res *scan.Result, by string) (map[string][]analysis.Finding, []string) {
+	groups := map[string][]analysis.Finding{}
+	var keys []string
+	for _, f := range res.Findings {
+		k := displayPath(res, f)
+		if by == "rule" {
+			k = f.Rule
+		}
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], f)
+	}
+	sort.Strings(keys)
+	return groups, keys
+}
+
+func counts(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, m[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Markdown writes a report for a team page or a review comment.
+func Markdown(w io.Writer, res *scan.Result) error {
+	var b strings.Builder
+	st := res.Stats
+	fmt.Fprintf(&b, "# letgo scan: %s\n\n", strings.Join(res.Roots, ", "))
+	fmt.Fprintf(&b, "%d Python files, %d findings, **%d runtime debt**, %d syntax errors.\n\n", st.PythonFiles, len(res.Findings), st.RuntimeDebt, st.SyntaxErrors)
+	if len(res.EntryPoints) > 0 {
+		b.WriteString("## Entry points\n\n| name | group | target |\n|---|---|---|\n")
+		for _, ep := range res.EntryPoints {
+			fmt.Fprintf(&b, "| %s | %s | `%s` |\n", mdEscape(ep.Name), ep.Group, mdEscape(ep.Target))
+		}
+		b.WriteString("\n")
+	}
+	groups, keys := group(res, "rule")
+	if len(keys) > 0 {
+		b.WriteString("## Findings by rule\n\n| rule | count | summary |\n|---|---|---|\n")
+		for _, k := range keys {
+			r := rules.ByID(k)
+			fmt.Fprintf(&b, "| %s %s | %d | %s |\n", k, r.Slug, len(groups[k]), mdEscape(r.Doc.Summary))
+		}
+		b.WriteString("\n## Findings\n\n| where | rule | message |\n|---|---|---|\n")
+		for _, f := range res.Findings {
+			fmt.Fprintf(&b, "| `%s:%d` | %s | %s |\n", displayPath(res, f), f.Line, f.Rule, mdEscape(f.Message))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func mdEscape(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+}

@@ -1,0 +1,140 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/rules"
+	"github.com/letgo-dev/letgo/internal/scan"
+)
+
+// SARIF 2.1.0, the subset letgo produces.
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool    sarifTool     `json:"tool"`
+	Results []sarifResult `json:"results"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	Version        string      `json:"version,omitempty"`
+	InformationURI string      `json:"informationUri"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifText struct {
+	Text     string `json:"text"`
+	Markdown string `json:"markdown,omitempty"`
+}
+
+type sarifRule struct {
+	ID                   string         `json:"id"`
+	Name                 string         `json:"name"`
+	ShortDescription     sarifText      `json:"shortDescription"`
+	FullDescription      sarifText      `json:"fullDescription"`
+	Help                 sarifText      `json:"help"`
+	DefaultConfiguration sarifConfig    `json:"defaultConfiguration"`
+	Properties           map[string]any `json:"properties,omitempty"`
+}
+
+type sarifConfig struct {
+	Level string `json:"level"`
+}
+
+type sarifResult struct {
+	RuleID              string            `json:"ruleId"`
+	RuleIndex           int               `json:"ruleIndex"`
+	Level               string            `json:"level"`
+	Message             sarifText         `json:"message"`
+	Locations           []sarifLocation   `json:"locations"`
+	PartialFingerprints map[string]string `json:"partialFingerprints"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           sarifRegion   `json:"region"`
+}
+
+type sarifArtifact struct {
+	URI string `json:"uri"`
+}
+
+type sarifRegion struct {
+	StartLine   int `json:"startLine"`
+	StartColumn int `json:"startColumn,omitempty"`
+	EndLine     int `json:"endLine,omitempty"`
+	EndColumn   int `json:"endColumn,omitempty"`
+}
+
+func sarifLevel(s analysis.Severity) string {
+	switch s {
+	case analysis.SevHigh:
+		return "error"
+	case analysis.SevMedium:
+		return "warning"
+	}
+	return "note"
+}
+
+func riskLevel(r analysis.Risk) string {
+	switch r {
+	case analysis.RiskHigh:
+		return "error"
+	case analysis.RiskMedium:
+		return "warning"
+	}
+	return "note"
+}
+
+// SARIF writes the result as a SARIF 2.1.0 log with one run.
+func SARIF(w io.Writer, res *scan.Result) error {
+	all := rules.All()
+	index := map[string]int{}
+	driver := sarifDriver{Name: "letgo", Version: res.Tool.Version, InformationURI: "https://github.com/letgo-dev/letgo"}
+	for i, r := range all {
+		index[r.ID] = i
+		help := "What it finds: " + r.Doc.What + "\n\nWhy it matters: " + r.Doc.Why + "\n\nReplacement: " + r.Doc.Replacement
+		driver.Rules = append(driver.Rules, sarifRule{
+			ID: r.ID, Name: r.Slug,
+			ShortDescription:     sarifText{Text: r.Doc.Summary},
+			FullDescription:      sarifText{Text: r.Doc.What},
+			Help:                 sarifText{Text: help, Markdown: help + "\n\n```python\n" + r.Doc.Example + "\n```"},
+			DefaultConfiguration: sarifConfig{Level: riskLevel(r.Risk)},
+			Properties:           map[string]any{"family": analysis.FamilyNames[r.Family()], "kind": r.Kind, "risk": string(r.Risk)},
+		})
+	}
+	run := sarifRun{Tool: sarifTool{Driver: driver}, Results: []sarifResult{}}
+	for _, f := range res.Findings {
+		region := sarifRegion{StartLine: max(f.Line, 1), StartColumn: max(f.Col, 1)}
+		if f.EndLine >= f.Line && f.EndLine > 0 {
+			region.EndLine = f.EndLine
+			if f.EndLine > f.Line || f.EndCol >= region.StartColumn {
+				region.EndColumn = max(f.EndCol, 1)
+			}
+		}
+		run.Results = append(run.Results, sarifResult{
+			RuleID: f.Rule, RuleIndex: index[f.Rule], Level: sarifLevel(f.Severity),
+			Message: sarifText{Text: f.Message},
+			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
+				ArtifactLocation: sarifArtifact{URI: displayPath(res, f)}, Region: region}}},
+			PartialFingerprints: map[string]string{"letgo/v1": f.Fingerprint},
+		})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}})
+}

@@ -1,0 +1,172 @@
+// Package rules holds letgo's EVnnn rules. Rules are pure: they read a file
+// or a project through their Pass and report through it.
+package rules
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/pyproj"
+	"github.com/letgo-dev/letgo/internal/pysrc"
+)
+
+// names is a set of canonical dotted names; an entry ending in "." matches
+// every name below it.
+type names []string
+
+func (ns names) match(name string) (string, bool) {
+	if name == "" {
+		return "", false
+	}
+	for _, n := range ns {
+		if strings.HasSuffix(n, ".") {
+			if strings.HasPrefix(name, n) || name == n[:len(n)-1] {
+				return n, true
+			}
+		} else if name == n {
+			return n, true
+		}
+	}
+	return "", false
+}
+
+// apiOpts tunes an API rule.
+type apiOpts struct {
+	calls   bool                                           // match call sites
+	refs    bool                                           // match non-call references (except, with, bases, values)
+	imports bool                                           // match from-imports of the names themselves
+	filter  func(p *analysis.Pass, c *pysrc.CallSite) bool // extra condition on calls
+	message func(c *pysrc.CallSite, name string) string    // custom message for calls
+	skip    func(kind pyproj.FileKind) bool
+}
+
+// apiCheck builds a check that reports uses of the given names.
+func apiCheck(targets names, what string, o apiOpts) func(*analysis.Pass) {
+	return func(p *analysis.Pass) {
+		if o.skip != nil && o.skip(p.Kind) {
+			return
+		}
+		if o.calls {
+			for _, c := range p.View.Calls {
+				name := p.Resolve(c.Resolved)
+				if _, ok := targets.match(name); !ok {
+					continue
+				}
+				if o.filter != nil && !o.filter(p, c) {
+					continue
+				}
+				msg := fmt.Sprintf("%s: %s() called", what, name)
+				if o.message != nil {
+					msg = o.message(c, name)
+				}
+				p.Report(c.Node, msg)
+			}
+		}
+		if o.refs {
+			for _, r := range p.View.Refs {
+				name := p.Resolve(r.Resolved)
+				if _, ok := targets.match(name); !ok {
+					continue
+				}
+				switch r.Ctx {
+				case pysrc.RefExcept:
+					p.Report(r.Node, fmt.Sprintf("%s: except %s", what, name))
+				case pysrc.RefBase:
+					p.Report(r.Node, fmt.Sprintf("%s: class derives from %s", what, name))
+				case pysrc.RefDecorator:
+					p.Report(r.Node, fmt.Sprintf("%s: decorator %s", what, name))
+				case pysrc.RefWith:
+					p.Report(r.Node, fmt.Sprintf("%s: with %s", what, name))
+				default:
+					p.Report(r.Node, fmt.Sprintf("%s: %s referenced", what, name))
+				}
+			}
+		}
+		if o.imports {
+			for _, imp := range p.View.Imports {
+				if imp.Dynamic != "" {
+					continue
+				}
+				for _, n := range importedNames(imp) {
+					if _, ok := targets.match(p.Resolve(n)); ok {
+						p.ReportImport(imp, n, fmt.Sprintf("%s: %s imported", what, n))
+					}
+				}
+			}
+		}
+	}
+}
+
+// importedNames lists the fully qualified names an import brings in.
+func importedNames(imp *pysrc.Import) []string {
+	var out []string
+	for _, n := range imp.Names {
+		switch {
+		case !imp.From:
+			out = append(out, n.Name)
+		case n.Name == "*":
+			out = append(out, imp.Module)
+		case imp.Module != "":
+			out = append(out, imp.Module+"."+n.Name)
+		}
+	}
+	return out
+}
+
+// kwargs renders a call's keyword arguments as written.
+func kwargs(c *pysrc.CallSite) string {
+	var parts []string
+	for _, k := range c.Keywords {
+		if k.Name == "" {
+			parts = append(parts, "**"+k.Value.Text)
+		} else {
+			parts = append(parts, k.Name+"="+k.Value.Text)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// keyword returns the value of a keyword argument.
+func keyword(c *pysrc.CallSite, name string) (pysrc.Value, bool) {
+	for _, k := range c.Keywords {
+		if k.Name == name {
+			return k.Value, true
+		}
+	}
+	return pysrc.Value{}, false
+}
+
+// isEventlet reports whether a module name is eventlet or below it.
+func isEventlet(mod string) bool {
+	return mod == "eventlet" || strings.HasPrefix(mod, "eventlet.")
+}
+
+func isGreenlet(mod string) bool {
+	return mod == "greenlet" || strings.HasPrefix(mod, "greenlet.")
+}
+
+func notTests(kind pyproj.FileKind) bool { return kind == pyproj.KindTest }
+
+func onlyTests(kind pyproj.FileKind) bool { return kind != pyproj.KindTest }
+
+// All returns every rule, sorted by id.
+func All() []*analysis.Rule {
+	var all []*analysis.Rule
+	for _, group := range [][]*analysis.Rule{importRules, apiRules, patchRules, indirectRules, testRules, projectRules, toolRules} {
+		all = append(all, group...)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
+	return all
+}
+
+// ByID returns the rule with the given id, or nil.
+func ByID(id string) *analysis.Rule {
+	for _, r := range All() {
+		if r.ID == strings.ToUpper(id) {
+			return r
+		}
+	}
+	return nil
+}

@@ -1,0 +1,118 @@
+package rules
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/analysis/analysistest"
+)
+
+var (
+	idRE   = regexp.MustCompile(`^EV[1-9][0-9]{2}$`)
+	slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+)
+
+func TestRegistry(t *testing.T) {
+	all := All()
+	if len(all) < 45 {
+		t.Errorf("catalogue has %d rules, want at least 45", len(all))
+	}
+	ids, slugs := map[string]bool{}, map[string]bool{}
+	for _, r := range all {
+		if !idRE.MatchString(r.ID) {
+			t.Errorf("%s: id does not match EVnnn", r.ID)
+		}
+		if ids[r.ID] {
+			t.Errorf("%s: duplicate id", r.ID)
+		}
+		ids[r.ID] = true
+		if !slugRE.MatchString(r.Slug) || slugs[r.Slug] {
+			t.Errorf("%s: bad or duplicate slug %q", r.ID, r.Slug)
+		}
+		slugs[r.Slug] = true
+		if _, ok := analysis.FamilyNames[r.Family()]; !ok {
+			t.Errorf("%s: unknown family %d", r.ID, r.Family())
+		}
+		switch r.Risk {
+		case analysis.RiskLow, analysis.RiskMedium, analysis.RiskHigh:
+		default:
+			t.Errorf("%s: bad risk %q", r.ID, r.Risk)
+		}
+		switch r.Kind {
+		case "runtime", "test", "config", "dependency", "doc":
+		default:
+			t.Errorf("%s: bad kind %q", r.ID, r.Kind)
+		}
+		d := r.Doc
+		for name, text := range map[string]string{"summary": d.Summary, "what": d.What, "why": d.Why, "replacement": d.Replacement, "example": d.Example} {
+			if strings.TrimSpace(text) == "" {
+				t.Errorf("%s: doc section %s is empty", r.ID, name)
+			}
+		}
+		if strings.HasSuffix(d.Summary, ".") {
+			t.Errorf("%s: summary %q must not end with a period", r.ID, d.Summary)
+		}
+		if r.Python == nil && r.Project == nil && r.Family() != 9 {
+			t.Errorf("%s: rule has no check", r.ID)
+		}
+	}
+}
+
+// TestFixtures runs every rule over its fixtures: testdata/EVnnn holds at
+// least one positive, one ok_ negative and one near_ miss.
+func TestFixtures(t *testing.T) {
+	for _, r := range All() {
+		if r.Python == nil && r.Project == nil {
+			continue // emitted by the scan driver; tested there
+		}
+		t.Run(r.ID, func(t *testing.T) {
+			paths, _ := filepath.Glob(filepath.Join("testdata", r.ID, "*"))
+			var pos, ok, near int
+			for _, p := range paths {
+				base := filepath.Base(p)
+				switch {
+				case strings.HasPrefix(base, "ok_"):
+					ok++
+				case strings.HasPrefix(base, "near_"):
+					near++
+				default:
+					pos++
+				}
+				switch filepath.Ext(p) {
+				case ".py":
+					analysistest.RunPython(t, r, p)
+				case ".txtar":
+					analysistest.RunProject(t, r, p)
+				default:
+					t.Errorf("%s: unknown fixture type", p)
+				}
+			}
+			if pos == 0 || ok == 0 || near == 0 {
+				t.Errorf("fixtures: %d positive, %d ok_, %d near_: want at least one of each", pos, ok, near)
+			}
+		})
+	}
+}
+
+// TestPositivesFire guards the fixtures themselves: a positive fixture with
+// no expectation would pass vacuously.
+func TestPositivesFire(t *testing.T) {
+	paths, _ := filepath.Glob(filepath.Join("testdata", "EV*", "*"))
+	for _, p := range paths {
+		base := filepath.Base(p)
+		if strings.HasPrefix(base, "ok_") || strings.HasPrefix(base, "near_") {
+			continue
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !regexp.MustCompile(`(# want EV|:[0-9]+ EV)[0-9]{3}`).Match(b) {
+			t.Errorf("%s: positive fixture expects no finding", p)
+		}
+	}
+}

@@ -1,0 +1,9 @@
+try:
+    import eventlet
+except ImportError:
+    eventlet = None
+
+
+def start():
+    import eventlet.wsgi
+    return eventlet.wsgi

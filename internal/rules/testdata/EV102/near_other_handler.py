@@ -1,0 +1,4 @@
+try:
+    import eventlet
+except ValueError:
+    pass

@@ -1,0 +1,5 @@
+import threading
+try:
+    import json
+except ImportError:
+    json = None

@@ -1,0 +1,4 @@
+import sys
+
+if 'eventlet' in sys.modules:
+    mode = 'import eventlet'

@@ -1,0 +1,3 @@
+def patch():
+    from nimbus import eventlet_compat
+    return eventlet_compat

@@ -1,0 +1,3 @@
+def patch():
+    import threading
+    return threading

@@ -1,0 +1,4 @@
+import importlib
+
+name = 'eventlet'
+mod = importlib.import_module(name)

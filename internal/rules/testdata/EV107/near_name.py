@@ -1,0 +1,2 @@
+import greenlets_stats
+from nimbus import greenlet_tools

@@ -1,0 +1,3 @@
+import threading
+
+key = threading.get_ident()

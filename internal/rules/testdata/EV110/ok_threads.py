@@ -1,0 +1,5 @@
+import threading
+from concurrent import futures
+
+threading.Thread(target=print).start()
+futures.ThreadPoolExecutor(2).submit(print)

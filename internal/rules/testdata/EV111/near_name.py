@@ -1,0 +1,3 @@
+from nimbus import scheduler
+
+scheduler.spawn_after(5, print)

@@ -1,0 +1,3 @@
+import threading
+
+threading.Timer(5, print).start()

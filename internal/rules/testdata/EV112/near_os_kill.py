@@ -1,0 +1,5 @@
+import os
+import signal
+
+os.kill(1234, signal.SIGTERM)
+thread.kill()

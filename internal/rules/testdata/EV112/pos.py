@@ -1,0 +1,5 @@
+import eventlet
+from eventlet import greenthread
+
+eventlet.kill(worker)  # want EV112
+greenthread.kill(worker, ValueError)  # want EV112

@@ -1,0 +1,3 @@
+from nimbus import context
+
+ctx = context.getcurrent()

@@ -1,0 +1,3 @@
+import threading
+
+current = threading.get_ident()

@@ -1,0 +1,5 @@
+from sqlalchemy import pool
+
+engine_pool = pool.QueuePool(creator)
+GreenPool = object
+x = GreenPool()

@@ -1,0 +1,3 @@
+from nimbus import piles
+
+pile = piles.GreenPile()

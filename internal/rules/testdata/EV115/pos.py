@@ -1,0 +1,3 @@
+import eventlet
+
+pile = eventlet.GreenPile(pool)  # want EV115

@@ -1,0 +1,1 @@
+result = executor.submit(call).result(timeout=10)

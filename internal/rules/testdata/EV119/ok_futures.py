@@ -1,0 +1,6 @@
+import concurrent.futures
+
+try:
+    pass
+except concurrent.futures.TimeoutError:
+    pass

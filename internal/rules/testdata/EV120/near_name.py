@@ -1,0 +1,3 @@
+from nimbus.objects import event
+
+e = event.Event(name='x')

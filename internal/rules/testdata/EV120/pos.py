@@ -1,0 +1,3 @@
+from eventlet import event
+
+done = event.Event()  # want EV120

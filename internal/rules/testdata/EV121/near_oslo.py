@@ -1,0 +1,3 @@
+from oslo_concurrency import lockutils
+
+sem = lockutils.Semaphores()

@@ -1,0 +1,3 @@
+import threading
+
+lock = threading.Semaphore(4)

@@ -1,0 +1,3 @@
+from nimbus import queue
+
+q = queue.LightQueue()

@@ -1,0 +1,7 @@
+import queue
+
+q = queue.SimpleQueue()
+try:
+    pass
+except queue.Empty:
+    pass

@@ -1,0 +1,3 @@
+from nimbus import corolocal
+
+store = corolocal.local()

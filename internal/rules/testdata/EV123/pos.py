@@ -1,0 +1,3 @@
+from eventlet import corolocal
+
+store = corolocal.local()  # want EV123

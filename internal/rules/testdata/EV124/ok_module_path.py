@@ -1,0 +1,3 @@
+from nimbus.api import app
+
+application = app.build()

@@ -1,0 +1,3 @@
+from nimbus import db
+
+db.connect('sqlite://')

@@ -1,0 +1,3 @@
+import socketserver
+
+socketserver.ThreadingTCPServer(('', 1234), Handler).serve_forever()

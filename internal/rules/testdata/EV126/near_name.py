@@ -1,0 +1,3 @@
+from nimbus.console import websocket
+
+proxy = websocket.WebSocketProxy()

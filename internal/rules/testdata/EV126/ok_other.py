@@ -1,0 +1,3 @@
+import websockets
+
+server = websockets.serve(handle, 'localhost', 8765)

@@ -1,0 +1,3 @@
+from nimbus import green
+
+green.subprocess.run(['ls'])

@@ -1,0 +1,3 @@
+from nimbus.virt import tpool
+
+tpool.execute(print)

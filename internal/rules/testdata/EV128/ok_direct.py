@@ -1,0 +1,1 @@
+result = conn.lookup('x')

@@ -1,0 +1,3 @@
+from nimbus import hubs
+
+hubs.use_hub('poll')

@@ -1,0 +1,3 @@
+import selectors
+
+sel = selectors.DefaultSelector()

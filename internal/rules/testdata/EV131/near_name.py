@@ -1,0 +1,3 @@
+from nimbus import backdoor
+
+backdoor.open()

@@ -1,0 +1,3 @@
+from oslo_reports import guru_meditation_report as gmr
+
+gmr.TextGuruMeditation.setup_autorun(version)

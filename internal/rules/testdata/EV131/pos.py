@@ -1,0 +1,3 @@
+from eventlet import backdoor
+
+backdoor.backdoor_server(sock)  # want EV131

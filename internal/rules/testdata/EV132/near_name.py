@@ -1,0 +1,3 @@
+from nimbus import greenlet_utils
+
+greenlet_utils.getcurrent()

@@ -1,0 +1,3 @@
+import threading
+
+me = threading.current_thread()

@@ -1,0 +1,3 @@
+from nimbus import loader
+
+mod = loader.import_patched('httplib2')

@@ -1,0 +1,1 @@
+import httplib2

@@ -1,0 +1,3 @@
+from nimbus import monkey_patch
+
+monkey_patch.patch(backend='threading')

@@ -1,0 +1,6 @@
+# fixture: path=nimbus/cmd/__init__.py
+import eventlet
+
+
+def patch():
+    eventlet.monkey_patch()

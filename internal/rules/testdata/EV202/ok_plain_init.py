@@ -1,0 +1,4 @@
+# fixture: path=nimbus/cmd/__init__.py
+import logging
+
+LOG = logging.getLogger(__name__)

@@ -1,0 +1,4 @@
+# fixture: path=nimbus/cmd/__init__.py
+import eventlet
+
+eventlet.monkey_patch(os=False)  # want EV202

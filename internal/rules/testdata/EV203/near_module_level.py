@@ -1,0 +1,7 @@
+import eventlet
+
+eventlet.monkey_patch()
+
+
+def patch(modules):
+    setattr(modules, 'patched', True)

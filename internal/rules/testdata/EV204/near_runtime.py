@@ -1,0 +1,4 @@
+# fixture: path=nimbus/service.py
+import eventlet
+
+eventlet.monkey_patch()

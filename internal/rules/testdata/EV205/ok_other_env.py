@@ -1,0 +1,3 @@
+import os
+
+debug = os.environ.get('NIMBUS_DEBUG')

@@ -1,0 +1,3 @@
+from nimbus import patcher
+
+patcher.original('threading')

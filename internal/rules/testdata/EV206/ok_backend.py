@@ -1,0 +1,3 @@
+from oslo_service import backend
+
+current = backend.get_backend()

@@ -1,0 +1,4 @@
+import sys
+
+saved = sys.modules.get('eventlet')
+sys.modules['eventlet'] = saved

@@ -1,0 +1,3 @@
+from nimbus import rpc
+
+server = rpc.get_rpc_server(target, endpoints, executor='eventlet')

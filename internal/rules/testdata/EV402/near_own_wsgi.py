@@ -1,0 +1,3 @@
+from nimbus.api import wsgi
+
+app = wsgi.Server()

@@ -1,0 +1,3 @@
+from oslo_service import service
+
+launcher = service.ServiceLauncher(CONF)

@@ -1,0 +1,2 @@
+from oslo_service.backend import BackendType
+from oslo_service import backend

@@ -1,0 +1,3 @@
+from oslo_service import backend
+
+backend.init_backend(backend.BackendType.THREADING)

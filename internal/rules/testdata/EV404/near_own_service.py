@@ -1,0 +1,3 @@
+from nimbus import service
+
+service.launch(svc)

@@ -1,0 +1,3 @@
+import cotyledon
+
+manager = cotyledon.ServiceManager()

@@ -1,0 +1,3 @@
+from nimbus import executors
+
+executor = executors.GreenThreadPoolExecutor(8)

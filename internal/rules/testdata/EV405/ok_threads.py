@@ -1,0 +1,3 @@
+import futurist
+
+executor = futurist.ThreadPoolExecutor(8)

@@ -1,0 +1,3 @@
+import futurist
+
+executor = futurist.GreenThreadPoolExecutor(8)  # want EV405

@@ -1,0 +1,3 @@
+from oslo_utils import timeutils
+
+now = timeutils.utcnow()

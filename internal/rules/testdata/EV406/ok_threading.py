@@ -1,0 +1,3 @@
+import threading
+
+ev = threading.Event()

@@ -1,0 +1,3 @@
+from nimbus import conf
+
+value = conf.CONF.worker.heartbeat_in_pthread

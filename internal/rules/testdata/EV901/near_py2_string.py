@@ -1,0 +1,1 @@
+print("print 'hello' is Python 2")

@@ -1,0 +1,4 @@
+match command:
+    case [x]:
+        pass
+type Alias = int

@@ -1,0 +1,4 @@
+import eventlet
+
+def broken(:  # want EV901
+    pass

@@ -1,0 +1,132 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/pysrc"
+)
+
+var mockPatchNames = names{"mock.patch", "unittest.mock.patch", "mock.patch.object", "unittest.mock.patch.object",
+	"fixtures.MonkeyPatch", "fixtures.MockPatch", "fixtures.MockPatchObject", "fixtures._fixtures.monkeypatch.MonkeyPatch"}
+
+// mockTarget returns what a mock.patch-like call replaces: the target string
+// of patch('eventlet.spawn'), or obj.attr for patch.object(obj, 'attr').
+func mockTarget(p *analysis.Pass, c *pysrc.CallSite) (string, bool) {
+	name := p.Resolve(c.Resolved)
+	if _, ok := mockPatchNames.match(name); !ok {
+		// "@mock.patch" used through an unresolved local alias still counts
+		// when the callee reads like one.
+		if !strings.HasSuffix(c.Callee, "mock.patch") && !strings.HasSuffix(c.Callee, "mock.patch.object") {
+			return "", false
+		}
+		name = c.Callee
+	}
+	if strings.HasSuffix(name, ".object") || strings.HasSuffix(name, "MockPatchObject") {
+		if len(c.Args) < 2 || c.Args[1].Kind != pysrc.ValStr {
+			return "", false
+		}
+		if c.Args[0].Ref != "" {
+			return p.Resolve(c.Args[0].Ref) + "." + c.Args[1].Str, true
+		}
+		return c.Args[0].Text + "." + c.Args[1].Str, true // an object of the test's own
+	}
+	if len(c.Args) >= 1 && c.Args[0].Kind == pysrc.ValStr {
+		return c.Args[0].Str, true
+	}
+	return "", false
+}
+
+func mockEventletCheck(p *analysis.Pass) {
+	for _, c := range p.View.Calls {
+		target, ok := mockTarget(p, c)
+		if !ok || !(isEventlet(target) || isGreenlet(target)) {
+			continue
+		}
+		p.Report(c.Node, fmt.Sprintf("test mocks eventlet target %s", target))
+	}
+}
+
+// inlineSideEffect reports whether a lambda runs its first argument inline:
+// lambda f, *a, **kw: f(*a, **kw).
+func inlineSideEffect(e pysrc.Expr) bool {
+	lam, ok := e.(*pysrc.Lambda)
+	if !ok || lam.Args == nil {
+		return false
+	}
+	params := lam.Args.All()
+	if len(params) == 0 {
+		return false
+	}
+	first := params[0].Name
+	found := false
+	pysrc.Inspect(lam.Body, func(n pysrc.Node) bool {
+		if c, ok := n.(*pysrc.Call); ok {
+			if name, ok := c.Func.(*pysrc.NameExpr); ok && name.ID == first {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+func isSpawnTarget(t string) bool {
+	i := strings.LastIndexByte(t, '.')
+	switch t[i+1:] {
+	case "spawn", "spawn_n", "spawn_after", "submit", "start_new_thread":
+		return true
+	}
+	return false
+}
+
+// syncSpawnCheck finds mocks of spawn functions whose side effect runs the
+// spawned function inline: the test no longer runs concurrently.
+func syncSpawnCheck(p *analysis.Pass) {
+	for _, c := range p.View.Calls {
+		target, ok := mockTarget(p, c)
+		if !ok || !isSpawnTarget(target) {
+			continue
+		}
+		for _, k := range c.Node.Keywords {
+			if k.Arg == "side_effect" && inlineSideEffect(k.Value) {
+				p.Report(c.Node, fmt.Sprintf("mock of %s runs the spawned function inline (synchronous spawn)", target))
+			}
+		}
+	}
+}
+
+var testRules = []*analysis.Rule{
+	{
+		ID: "EV601", Slug: "mock-eventlet-target", Risk: analysis.RiskLow, Kind: "test", Python: mockEventletCheck,
+		Doc: analysis.Doc{
+			Summary:     "test mocks an eventlet target",
+			What:        "mock.patch('eventlet...'), mock.patch.object(eventlet..., 'name') and fixtures.MonkeyPatch of eventlet or greenlet names. The target is a string: this rule reads string literals on purpose.",
+			Why:         "The test pins the code under test to eventlet; it breaks or passes vacuously when the code moves to threads.",
+			Replacement: "Mock the replacement (threading.Thread, the executor's submit, time.sleep) or the project's own seam.",
+			Example:     "# before\n@mock.patch('eventlet.spawn')\n# after\n@mock.patch.object(worker_module.executor, 'submit')",
+		},
+	},
+	{
+		ID: "EV602", Slug: "sync-spawn-side-effect", Risk: analysis.RiskMedium, Kind: "test", Python: syncSpawnCheck,
+		Doc: analysis.Doc{
+			Summary:     "spawn mocked to run inline",
+			What:        "A mock of a spawn or submit function whose side_effect is a lambda that calls its first argument: the spawned work runs synchronously.",
+			Why:         "Such tests encode eventlet-era ordering assumptions and hide races that appear with native threads.",
+			Replacement: "Let the work run on a real thread and wait for it (join, future.result()), or use a synchronous executor fixture on purpose and say so.",
+			Example:     "# before\n@mock.patch('eventlet.spawn', side_effect=lambda f, *a: f(*a))\n# after\nexecutor = futurist.SynchronousExecutor()  # explicit, reviewed",
+		},
+	},
+	{
+		ID: "EV603", Slug: "eventlet-timeout-in-tests", Risk: analysis.RiskLow, Kind: "test",
+		Python: apiCheck(timeoutNames, "eventlet.Timeout used in tests", apiOpts{calls: true, refs: true, skip: onlyTests}),
+		Doc: analysis.Doc{
+			Summary:     "eventlet.Timeout used in tests",
+			What:        "eventlet.Timeout guards (with eventlet.Timeout(n):) and handlers in test code.",
+			Why:         "A green timeout cannot interrupt a blocked native thread: the guard silently stops guarding in threading mode.",
+			Replacement: "fixtures.Timeout / the test runner's timeout, or join(timeout) and future.result(timeout) on the work itself.",
+			Example:     "# before\nwith eventlet.Timeout(5):\n    svc.stop()\n# after\nself.useFixture(fixtures.Timeout(5, gentle=True))",
+		},
+	},
+}

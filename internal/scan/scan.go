@@ -1,0 +1,517 @@
+// Package scan is letgo's driver: it walks each root, parses every Python
+// file in parallel, runs the rules, and returns one sorted Result, the shape
+// every renderer and store consumes.
+package scan
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/pyproj"
+	"github.com/letgo-dev/letgo/internal/pysrc"
+	"github.com/letgo-dev/letgo/internal/rules"
+)
+
+// Schema is the version of the JSON contract.
+const Schema = 1
+
+// MaxFileSize is the largest Python file letgo parses.
+const MaxFileSize = 16 << 20
+
+// Options tune a scan.
+type Options struct {
+	Select      []string // rule ids or prefixes (EV1, EV11, EV110); empty means all
+	Ignore      []string
+	IncludeDocs bool // report docs and release-note findings
+	Workers     int  // 0 means GOMAXPROCS
+	Version     string
+	// Progress, when set, is called as files complete.
+	Progress func(done, total int)
+}
+
+// Result is one scan of one or more roots.
+type Result struct {
+	Schema      int                `json:"schema"`
+	Tool        Tool               `json:"tool"`
+	Roots       []string           `json:"roots"`
+	Stats       Stats              `json:"stats"`
+	Findings    []analysis.Finding `json:"findings"`
+	EntryPoints []EntryPoint       `json:"entrypoints"`
+}
+
+// Tool names the producer of a result.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Stats summarises a scan.
+type Stats struct {
+	Files        int            `json:"files"`        // all files considered
+	PythonFiles  int            `json:"python_files"` // Python files parsed
+	Bytes        int64          `json:"bytes"`        // Python bytes parsed
+	SyntaxErrors int            `json:"syntax_errors"`
+	Skipped      int            `json:"skipped"` // files that could not be read as Python
+	ElapsedMS    float64        `json:"elapsed_ms"`
+	RuntimeDebt  int            `json:"runtime_debt"` // runtime findings that are not positive signals
+	ByKind       map[string]int `json:"by_kind"`
+	ByFamily     map[string]int `json:"by_family"`
+	BySeverity   map[string]int `json:"by_severity"`
+}
+
+// EntryPoint is an entry point of a scanned project.
+type EntryPoint struct {
+	Root   string `json:"root,omitempty"`
+	Name   string `json:"name"`
+	Group  string `json:"group"`
+	Target string `json:"target"`
+	Path   string `json:"path"`
+	Source string `json:"source"`
+	Line   int    `json:"line"`
+}
+
+// Enabled reports whether a rule is selected by the options.
+func (o Options) Enabled(r *analysis.Rule) bool {
+	match := func(list []string) bool {
+		for _, s := range list {
+			s = strings.ToUpper(strings.TrimSpace(s))
+			s = strings.TrimRight(s, "X") // EV1xx means family 1
+			if s != "" && strings.HasPrefix(r.ID, s) {
+				return true
+			}
+		}
+		return false
+	}
+	if len(o.Select) > 0 && !match(o.Select) {
+		return false
+	}
+	return !match(o.Ignore)
+}
+
+// Run scans each root. Only an unusable root (or a cancelled context) is
+// an error; everything wrong with a file is a finding.
+func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
+	start := time.Now()
+	res := &Result{Schema: Schema, Tool: Tool{"letgo", opts.Version}, Roots: roots,
+		Findings: []analysis.Finding{}, EntryPoints: []EntryPoint{}}
+	var enabled []*analysis.Rule
+	for _, r := range rules.All() {
+		if opts.Enabled(r) {
+			enabled = append(enabled, r)
+		}
+	}
+	for _, root := range roots {
+		proj, err := pyproj.Load(ctx, root)
+		if err != nil {
+			return nil, err
+		}
+		if err := scanProject(ctx, proj, root, enabled, opts, res); err != nil {
+			return nil, err
+		}
+	}
+	finish(res, opts)
+	res.Stats.ElapsedMS = float64(time.Since(start).Microseconds()) / 1000
+	return res, nil
+}
+
+// fileResult is what one Python file contributes.
+type fileResult struct {
+	findings []analysis.Finding
+	src      string
+	// imported lists the modules and module.name pairs the file imports
+	// from, to decide whether it needs a second pass through facades.
+	imported []string
+	exports  map[string]string // facade exports: name -> eventlet target
+	wsgiLine int               // line of a module-level "application", 0 if none
+	bytes    int64
+	syntax   bool
+	skipped  bool
+}
+
+func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled []*analysis.Rule, opts Options, res *Result) error {
+	var pyFiles []*pyproj.File
+	for _, f := range proj.Files {
+		if f.Python {
+			pyFiles = append(pyFiles, f)
+		}
+	}
+	res.Stats.Files += len(proj.Files)
+	total := len(pyFiles)
+	results := make([]fileResult, total)
+	var done atomic.Int64
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	run := func(indexes []int, canonical func(string) string) error {
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(workers)
+		for _, i := range indexes {
+			g.Go(func() error {
+				if err := gctx.Err(); err != nil {
+					return err
+				}
+				results[i] = scanFile(proj, pyFiles[i], enabled, canonical)
+				if opts.Progress != nil && canonical == nil {
+					opts.Progress(int(done.Add(1)), total)
+				}
+				return nil
+			})
+		}
+		return g.Wait()
+	}
+	all := make([]int, total)
+	for i := range all {
+		all[i] = i
+	}
+	if err := run(all, nil); err != nil {
+		return err
+	}
+
+	// Facades: project modules that re-export eventlet names. Files that
+	// import from them are analysed again with names canonicalised through
+	// them, so uses of re-exported names are eventlet uses.
+	facades := map[string]string{}
+	for i, r := range results {
+		for name, target := range r.exports {
+			facades[pyFiles[i].Module+"."+name] = target
+		}
+	}
+	if len(facades) > 0 {
+		canonical := canonicalizer(facades)
+		var again []int
+		for i, r := range results {
+			for _, imp := range r.imported {
+				if _, ok := facades[imp]; ok {
+					again = append(again, i)
+					break
+				}
+			}
+		}
+		if err := run(again, canonical); err != nil {
+			return err
+		}
+	}
+
+	for i, r := range results {
+		f := pyFiles[i]
+		res.Stats.PythonFiles++
+		res.Stats.Bytes += r.bytes
+		if r.syntax {
+			res.Stats.SyntaxErrors++
+		}
+		if r.skipped {
+			res.Stats.Skipped++
+		}
+		if r.wsgiLine > 0 && f.Kind == pyproj.KindRuntime {
+			proj.AddWSGIModule(f, r.wsgiLine)
+		}
+		lines := lineIndex(r.src)
+		addFindings(res, root, r.findings, func(line int) string { return lines.text(r.src, line) })
+	}
+
+	// Project-level rules read configuration, dependency and doc files.
+	cache := &textCache{proj: proj, texts: map[string]string{}}
+	var projFindings []analysis.Finding
+	report := func(f analysis.Finding) { projFindings = append(projFindings, f) }
+	for _, r := range enabled {
+		if r.Project != nil {
+			r.Project(analysis.NewProjectPass(r, proj, cache.read, report))
+		}
+	}
+	for _, pr := range proj.Problems {
+		projFindings = append(projFindings, skipFinding(pr.Path, pr.Msg))
+	}
+	analysis.SortFindings(projFindings)
+	addFindings(res, root, filterRules(projFindings, enabled), func(int) string { return "" })
+	for _, ep := range proj.EntryPoints {
+		switch ep.Group {
+		case "console_scripts", "wsgi_scripts", "gui_scripts", "wsgi_module":
+			res.EntryPoints = append(res.EntryPoints, EntryPoint{Root: root, Name: ep.Name, Group: ep.Group,
+				Target: ep.Target, Path: ep.Path, Source: ep.Source, Line: ep.Line})
+		}
+	}
+	return nil
+}
+
+// filterRules keeps findings of enabled rules (driver-made findings such as
+// EV904 are subject to --select/--ignore like the rest).
+func filterRules(fs []analysis.Finding, enabled []*analysis.Rule) []analysis.Finding {
+	on := map[string]bool{}
+	for _, r := range enabled {
+		on[r.ID] = true
+	}
+	out := fs[:0]
+	for _, f := range fs {
+		if on[f.Rule] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// addFindings fingerprints findings and appends them. A fingerprint is the
+// rule, the path, the whitespace-normalised source line and the occurrence
+// index of that triple: it survives line moves.
+func addFindings(res *Result, root string, fs []analysis.Finding, lineText func(int) string) {
+	seen := map[string]int{}
+	for _, f := range fs {
+		f.Root = root
+		norm := strings.Join(strings.Fields(lineText(f.Line)), " ")
+		if norm == "" {
+			norm = f.Message
+		}
+		key := f.Rule + "\x00" + f.Path + "\x00" + norm
+		n := seen[key]
+		seen[key] = n + 1
+		sum := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%d", key, n)))
+		f.Fingerprint = hex.EncodeToString(sum[:8])
+		res.Findings = append(res.Findings, f)
+	}
+}
+
+func skipFinding(path, msg string) analysis.Finding {
+	r := rules.ByID("EV904")
+	return analysis.Finding{Rule: r.ID, Slug: r.Slug, Family: 9, Kind: pyproj.Classify(path), Path: path,
+		Line: 1, Col: 1, EndLine: 1, EndCol: 1, Message: msg, Severity: analysis.SevLow, Replacement: r.Doc.Replacement}
+}
+
+// scanFile reads, parses and checks one Python file.
+func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string) fileResult {
+	src, msg := readSource(f.Abs)
+	if msg != "" {
+		fr := fileResult{skipped: true}
+		if enabledID(enabled, "EV904") {
+			fr.findings = []analysis.Finding{skipFinding(f.Path, msg)}
+		}
+		return fr
+	}
+	file := pysrc.Parse(f.Path, src)
+	view := pysrc.Analyze(file, f.Module, f.IsPackage)
+	fr := fileResult{src: file.Src, bytes: int64(len(src)), syntax: len(file.Errors) > 0}
+	var findings []analysis.Finding
+	report := func(fd analysis.Finding) { findings = append(findings, fd) }
+	for _, r := range enabled {
+		if r.Python != nil {
+			r.Python(analysis.NewPass(r, f.Path, f.Kind, view, proj, canonical, report))
+		}
+	}
+	sups := analysis.ParseSuppressions(file)
+	findings = analysis.ApplySuppressions(findings, sups)
+	for _, s := range sups {
+		if s.Letgo && s.Reason == "" && enabledID(enabled, "EV902") {
+			findings = append(findings, toolFinding("EV902", f, s.Line, s.Col, "letgo suppression of "+strings.Join(s.Codes, ",")+" has no reason and suppresses nothing"))
+			continue
+		}
+		if unused := s.Unused(); len(unused) > 0 && enabledID(enabled, "EV903") {
+			findings = append(findings, toolFinding("EV903", f, s.Line, s.Col, "suppression of "+strings.Join(unused, ",")+" matches no finding on this line"))
+		}
+	}
+	analysis.SortFindings(findings)
+	fr.findings = findings
+	if canonical == nil {
+		fr.exports = facadeExports(view)
+		for _, imp := range view.Imports {
+			fr.imported = append(fr.imported, imp.Module)
+			for _, n := range imp.Names {
+				fr.imported = append(fr.imported, imp.Module+"."+n.Name)
+			}
+		}
+	}
+	for _, b := range view.Exports {
+		if b.Name == "application" {
+			fr.wsgiLine = view.Line(b.Pos)
+		}
+	}
+	return fr
+}
+
+func enabledID(enabled []*analysis.Rule, id string) bool {
+	for _, r := range enabled {
+		if r.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func toolFinding(id string, f *pyproj.File, line, col int, msg string) analysis.Finding {
+	r := rules.ByID(id)
+	return analysis.Finding{Rule: r.ID, Slug: r.Slug, Family: 9, Kind: f.Kind, Path: f.Path, Line: line, Col: col,
+		EndLine: line, EndCol: col, Message: msg, Severity: analysis.DefaultSeverity(r, f.Kind), Replacement: r.Doc.Replacement}
+}
+
+// facadeExports lists module-level names bound to eventlet or greenlet
+// names other than the bare modules ("import eventlet" is not a facade).
+func facadeExports(v *pysrc.View) map[string]string {
+	var out map[string]string
+	for _, b := range v.Exports {
+		if b.Target == "eventlet" || b.Target == "greenlet" {
+			continue
+		}
+		if strings.HasPrefix(b.Target, "eventlet.") || strings.HasPrefix(b.Target, "greenlet.") {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[b.Name] = b.Target
+		}
+	}
+	return out
+}
+
+// canonicalizer maps names through facade re-exports.
+func canonicalizer(facades map[string]string) func(string) string {
+	return func(name string) string {
+		for hops := 0; hops < 8; hops++ {
+			changed := false
+			for i := len(name); i > 0; i = strings.LastIndexByte(name[:i], '.') {
+				if t, ok := facades[name[:i]]; ok {
+					name = t + name[i:]
+					changed = true
+					break
+				}
+			}
+			if !changed {
+				break
+			}
+		}
+		return name
+	}
+}
+
+// readSource reads a Python file, or says why it cannot be scanned.
+func readSource(path string) ([]byte, string) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, "cannot read: " + describe(err)
+	}
+	defer fh.Close()
+	info, err := fh.Stat()
+	if err != nil {
+		return nil, "cannot read: " + describe(err)
+	}
+	if info.IsDir() {
+		return nil, "cannot read: is a directory"
+	}
+	if info.Size() > MaxFileSize {
+		return nil, fmt.Sprintf("too large to scan (%d bytes, limit %d)", info.Size(), MaxFileSize)
+	}
+	src, err := io.ReadAll(io.LimitReader(fh, MaxFileSize+1))
+	if err != nil {
+		return nil, "cannot read: " + describe(err)
+	}
+	if len(src) > MaxFileSize {
+		return nil, fmt.Sprintf("too large to scan (more than %d bytes)", MaxFileSize)
+	}
+	head := src
+	if len(head) > 8000 {
+		head = head[:8000]
+	}
+	if bytes.IndexByte(head, 0) >= 0 {
+		return nil, "binary file (NUL bytes), not Python source"
+	}
+	return src, ""
+}
+
+func describe(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+type textCache struct {
+	mu    sync.Mutex
+	proj  *pyproj.Project
+	texts map[string]string
+}
+
+func (c *textCache) read(rel string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t, ok := c.texts[rel]; ok {
+		return t, true
+	}
+	f := c.proj.Lookup(rel)
+	if f == nil {
+		return "", false
+	}
+	b, msg := readSource(f.Abs)
+	if msg != "" {
+		return "", false
+	}
+	c.texts[rel] = string(b)
+	return string(b), true
+}
+
+type lines []int
+
+func lineIndex(src string) lines {
+	idx := lines{0}
+	for i := 0; i < len(src); i++ {
+		if src[i] == '\n' {
+			idx = append(idx, i+1)
+		}
+	}
+	return idx
+}
+
+func (l lines) text(src string, line int) string {
+	if line < 1 || line > len(l) {
+		return ""
+	}
+	end := len(src)
+	if line < len(l) {
+		end = l[line] - 1
+	}
+	return src[l[line-1]:end]
+}
+
+// finish drops findings the options exclude, sorts, and computes stats.
+func finish(res *Result, opts Options) {
+	kept := res.Findings[:0]
+	for _, f := range res.Findings {
+		if !opts.IncludeDocs && (f.Kind == pyproj.KindDocs || f.Kind == pyproj.KindReleaseNote) {
+			continue
+		}
+		kept = append(kept, f)
+	}
+	res.Findings = kept
+	analysis.SortFindings(res.Findings)
+	sort.SliceStable(res.EntryPoints, func(i, j int) bool {
+		a, b := res.EntryPoints[i], res.EntryPoints[j]
+		if a.Root != b.Root {
+			return a.Root < b.Root
+		}
+		if a.Group != b.Group {
+			return a.Group < b.Group
+		}
+		return a.Name < b.Name
+	})
+	st := &res.Stats
+	st.ByKind, st.ByFamily, st.BySeverity = map[string]int{}, map[string]int{}, map[string]int{}
+	for _, f := range res.Findings {
+		st.ByKind[string(f.Kind)]++
+		st.ByFamily[fmt.Sprintf("EV%dxx", f.Family)]++
+		st.BySeverity[string(f.Severity)]++
+		if f.Kind == pyproj.KindRuntime && !f.Positive && f.Family != 9 {
+			st.RuntimeDebt++
+		}
+	}
+}
