@@ -32,6 +32,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{name: "scan", summary: "scan Python trees for eventlet use: letgo scan [flags] [PATH...]", run: runScan},
+		{name: "check", summary: "fail only on findings not in a baseline: letgo check --baseline FILE [PATH...]", run: runCheck},
+		{name: "baseline", summary: "record findings as accepted: letgo baseline write FILE [PATH...]", run: runBaseline},
 		{name: "rules", summary: "list the rules", run: runRules},
 		{name: "explain", summary: "show a rule's documentation: letgo explain EV101", run: runExplain},
 		{name: "version", summary: "print letgo's version", run: runVersion},

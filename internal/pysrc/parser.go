@@ -4,9 +4,11 @@ import (
 	"strings"
 )
 
-// maxNesting bounds recursion in the parser: deeper input is a syntax
-// error, never a stack overflow. CPython's own parser stops at a similar depth.
-const maxNesting = 1000
+// maxNesting bounds the depth of the tree: deeper input is a syntax error,
+// never a stack overflow in the parser or in anything that walks the tree.
+// Links of left-leaning chains (a+b+c..., a.b.c..., f()()...) count, since
+// each adds a level. CPython gives up between 2,000 and 3,000 levels.
+const maxNesting = 2500
 
 type bailout struct{}
 

@@ -237,12 +237,15 @@ func (p *parser) parseSum() Expr { return p.parseBinary(5) }
 func (p *parser) parseBinary(minPrec int) Expr {
 	start := p.tok.Start
 	x := p.parseFactor()
+	depth := p.depth
+	defer func() { p.depth = depth }()
 	for {
 		prec := binPrec(p.tok.Kind)
 		if prec < minPrec || prec == 0 {
 			return x
 		}
 		op := p.tok.Kind
+		p.enter() // each link deepens the tree
 		p.next()
 		y := p.parseBinaryAbove(prec)
 		x = &BinOp{Span{start, p.prevEnd()}, x, op, y}
@@ -294,7 +297,13 @@ func (p *parser) parsePower() Expr {
 func (p *parser) parsePrimary() Expr {
 	start := p.tok.Start
 	x := p.parseAtom()
+	depth := p.depth
+	defer func() { p.depth = depth }()
 	for {
+		switch p.tok.Kind {
+		case Dot, LPar, LSqb:
+			p.enter() // each link deepens the tree
+		}
 		switch p.tok.Kind {
 		case Dot:
 			p.next()

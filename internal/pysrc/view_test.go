@@ -425,7 +425,11 @@ func TestHostileInput(t *testing.T) {
 		{"lone brace in fstring", `x = f"}"`, "single '}'"},
 		{"bad dedent", "if x:\n        a\n    b\n", "unindent"},
 		{"tabs and spaces", "if x:\n\ta\n        b\n", "inconsistent"},
-		{"long line", "x = " + strings.Repeat("a + ", 2_500_000) + "a\n", ""},
+		{"long chain", "x = " + strings.Repeat("a + ", 2_500_000) + "a\n", "nested"},
+		{"long attribute chain", "x = a" + strings.Repeat(".b", 100_000) + "\n", "nested"},
+		{"long call chain", "x = f" + strings.Repeat("()", 100_000) + "\n", "nested"},
+		{"long flat line", "x = [" + strings.Repeat("1, ", 3_000_000) + "]\n", ""},
+		{"chain within the limit", "x = " + strings.Repeat("a + ", 2000) + "a\n", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -52,6 +52,7 @@ type Result struct {
 	Stats       Stats              `json:"stats"`
 	Findings    []analysis.Finding `json:"findings"`
 	EntryPoints []EntryPoint       `json:"entrypoints"`
+	Baseline    *BaselineSummary   `json:"baseline,omitempty"`
 }
 
 // Tool names the producer of a result.
@@ -504,7 +505,13 @@ func finish(res *Result, opts Options) {
 		}
 		return a.Name < b.Name
 	})
+	res.recount()
+}
+
+// recount derives the finding counts of the stats from the findings.
+func (res *Result) recount() {
 	st := &res.Stats
+	st.RuntimeDebt = 0
 	st.ByKind, st.ByFamily, st.BySeverity = map[string]int{}, map[string]int{}, map[string]int{}
 	for _, f := range res.Findings {
 		st.ByKind[string(f.Kind)]++

@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/letgo-dev/letgo/internal/pyproj"
+	"github.com/letgo-dev/letgo/internal/scan"
+)
+
+// runCheck scans and fails only on findings that are not in the baseline.
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs, f := newScanFlags("check")
+	baseline := fs.String("baseline", "", "baseline file written by 'letgo baseline write' (required)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: letgo check --baseline FILE [flags] [PATH...]\n\nFail only on findings that are not in the baseline. Flags:")
+		fs.PrintDefaults()
+	}
+	if ok, code := parseFlags(fs, args, stderr); !ok {
+		return code
+	}
+	if *baseline == "" {
+		fmt.Fprintln(stderr, "letgo: check needs --baseline FILE (write one with 'letgo baseline write FILE')")
+		return ExitUsage
+	}
+	f.set = map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	roots := fs.Args()
+	if len(roots) == 0 {
+		roots = []string{"."}
+	}
+	cfg, err := pyproj.LoadConfig(roots[0])
+	if err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	f.applyConfig(cfg)
+	if !f.set["fail-on"] && cfg.FailOn == "" {
+		f.failOn = "info" // any new finding fails the check
+	}
+	fh, err := os.Open(*baseline)
+	if err != nil {
+		return errorf(stderr, "read baseline: %v", err)
+	}
+	b, err := scan.ReadBaseline(fh)
+	fh.Close()
+	if err != nil {
+		return errorf(stderr, "%s: %v", *baseline, err)
+	}
+	return scanAndReport(ctx, roots, f, stdout, stderr, func(res *scan.Result) error {
+		scan.ApplyBaseline(res, b, *baseline)
+		s := res.Baseline
+		fmt.Fprintf(stderr, "letgo check: %d new, %d known, %d fixed (baseline %s)\n", s.New, s.Known, len(s.Fixed), *baseline)
+		for _, e := range s.Fixed {
+			fmt.Fprintf(stderr, "  fixed: %s:%d %s %s\n", e.Path, e.Line, e.Rule, e.Message)
+		}
+		return nil
+	})
+}
+
+// runBaseline writes the current findings as a baseline.
+func runBaseline(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "write" {
+		fmt.Fprintln(stderr, "usage: letgo baseline write FILE [flags] [PATH...]")
+		return ExitUsage
+	}
+	fs, f := newScanFlags("baseline write")
+	if ok, code := parseFlags(fs, args[1:], stderr); !ok {
+		return code
+	}
+	if fs.NArg() < 1 {
+		fmt.Fprintln(stderr, "usage: letgo baseline write FILE [flags] [PATH...]")
+		return ExitUsage
+	}
+	out := fs.Arg(0)
+	roots := fs.Args()[1:]
+	if len(roots) == 0 {
+		roots = []string{"."}
+	}
+	res, err := scan.Run(ctx, roots, scan.Options{Select: f.selectRules, Ignore: f.ignoreRules, IncludeDocs: f.includeDocs, Workers: f.workers, Version: Version})
+	if err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	fh, err := os.Create(out)
+	if err != nil {
+		return errorf(stderr, "write baseline: %v", err)
+	}
+	bw := bufio.NewWriter(fh)
+	err = scan.WriteBaseline(bw, scan.NewBaseline(res))
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := fh.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return errorf(stderr, "write baseline: %v", err)
+	}
+	fmt.Fprintf(stdout, "wrote %d findings to %s\n", len(res.Findings), out)
+	return ExitClean
+}

@@ -1,0 +1,333 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/letgo-dev/letgo/internal/scan"
+)
+
+const example = "../../examples/nimbus"
+
+func scanJSON(t *testing.T, args ...string) (*scan.Result, string, int) {
+	t.Helper()
+	out, errOut, code := run(t, append([]string{"scan", "--format", "json"}, args...)...)
+	if code != ExitClean && code != ExitFindings {
+		t.Fatalf("scan %v: exit %d: %s", args, code, errOut)
+	}
+	var res scan.Result
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("scan output is not JSON: %v\n%s", err, out)
+	}
+	return &res, errOut, code
+}
+
+// TestScanExampleGolden pins the JSON contract on the bundled example.
+// Rewrite with: go test ./internal/cli -run TestScanExampleGolden -update
+func TestScanExampleGolden(t *testing.T) {
+	out, errOut, code := run(t, "scan", "--format", "json", example)
+	if code != ExitClean {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["stats"].(map[string]any)["elapsed_ms"] = 0 // the one field that varies
+	got, _ := json.MarshalIndent(doc, "", "  ")
+	golden := filepath.Join("testdata", "scan_example.json")
+	if *update {
+		os.MkdirAll("testdata", 0o755)
+		if err := os.WriteFile(golden, append(got, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)+"\n"); diff != "" {
+		t.Errorf("scan JSON differs from %s (-want +got):\n%s", golden, diff)
+	}
+}
+
+func TestScanExampleContract(t *testing.T) {
+	res, _, _ := scanJSON(t, example)
+	if res.Schema != 1 || res.Tool.Name != "letgo" || res.Stats.PythonFiles != 15 {
+		t.Errorf("header: schema %d tool %q python files %d", res.Schema, res.Tool.Name, res.Stats.PythonFiles)
+	}
+	has := func(rule, path string, line int) bool {
+		for _, f := range res.Findings {
+			if f.Rule == rule && f.Path == path && f.Line == line {
+				return true
+			}
+		}
+		return false
+	}
+	for _, w := range []struct {
+		rule, path string
+		line       int
+	}{
+		{"EV203", "nimbus/monkey_patch.py", 17},
+		{"EV101", "nimbus/worker.py", 1},
+		{"EV110", "nimbus/worker.py", 15},
+		{"EV402", "nimbus/cmd/api.py", 12},
+		{"EV602", "nimbus/tests/unit/test_worker.py", 10},
+		{"EV701", "requirements.txt", 1},
+	} {
+		if !has(w.rule, w.path, w.line) {
+			t.Errorf("no %s at %s:%d", w.rule, w.path, w.line)
+		}
+	}
+	for _, f := range res.Findings {
+		if f.Path == "nimbus/common/utils.py" {
+			t.Errorf("finding in the unrelated utils.monkey_patch module: %+v", f)
+		}
+		if f.Fingerprint == "" || f.Slug == "" || f.Severity == "" {
+			t.Errorf("finding lacks contract fields: %+v", f)
+		}
+		if strings.HasPrefix(f.Rule, "EV10") && (f.Module == "" || f.Guard == "") {
+			t.Errorf("import finding lacks module/guard: %+v", f)
+		}
+	}
+	var eps []string
+	for _, ep := range res.EntryPoints {
+		eps = append(eps, ep.Group+" "+ep.Name+" "+ep.Path)
+	}
+	want := []string{
+		"console_scripts nimbus-api nimbus/cmd/api.py",
+		"console_scripts nimbus-manage nimbus/cmd/manage.py",
+		"console_scripts nimbus-worker nimbus/cmd/worker.py",
+		"wsgi_module nimbus.api.wsgi nimbus/api/wsgi.py",
+		"wsgi_scripts nimbus-wsgi nimbus/api/wsgi.py",
+	}
+	if diff := cmp.Diff(want, eps); diff != "" {
+		t.Errorf("entry points (-want +got):\n%s", diff)
+	}
+	for i := 1; i < len(res.Findings); i++ {
+		a, b := res.Findings[i-1], res.Findings[i]
+		if a.Path > b.Path || a.Path == b.Path && a.Line > b.Line {
+			t.Errorf("findings not sorted: %s:%d before %s:%d", a.Path, a.Line, b.Path, b.Line)
+		}
+	}
+}
+
+func TestScanFormats(t *testing.T) {
+	res, _, _ := scanJSON(t, example)
+	t.Run("flake8", func(t *testing.T) {
+		out, _, _ := run(t, "scan", "--format", "flake8", example)
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if len(lines) != len(res.Findings) {
+			t.Fatalf("flake8 lines = %d, want %d", len(lines), len(res.Findings))
+		}
+		if !strings.HasPrefix(lines[0], "../../examples/nimbus/.coveragerc:4:1: EV704 ") {
+			t.Errorf("first line %q", lines[0])
+		}
+	})
+	t.Run("sarif", func(t *testing.T) {
+		out, _, _ := run(t, "scan", "--format", "sarif", example)
+		var log struct {
+			Version string
+			Runs    []struct {
+				Tool struct {
+					Driver struct {
+						Name  string
+						Rules []struct{ ID string }
+					}
+				}
+				Results []struct {
+					RuleID    string
+					RuleIndex int
+					Level     string
+					Locations []struct {
+						PhysicalLocation struct {
+							ArtifactLocation struct{ URI string }
+							Region           struct{ StartLine int }
+						}
+					}
+				}
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &log); err != nil {
+			t.Fatal(err)
+		}
+		if log.Version != "2.1.0" || len(log.Runs) != 1 || log.Runs[0].Tool.Driver.Name != "letgo" {
+			t.Fatalf("sarif header: %+v", log)
+		}
+		r := log.Runs[0]
+		if len(r.Results) != len(res.Findings) {
+			t.Errorf("results = %d, want %d", len(r.Results), len(res.Findings))
+		}
+		for _, x := range r.Results {
+			if r.Tool.Driver.Rules[x.RuleIndex].ID != x.RuleID {
+				t.Errorf("ruleIndex %d names %s, result says %s", x.RuleIndex, r.Tool.Driver.Rules[x.RuleIndex].ID, x.RuleID)
+			}
+			if x.Level != "error" && x.Level != "warning" && x.Level != "note" {
+				t.Errorf("bad level %q", x.Level)
+			}
+			if len(x.Locations) != 1 || x.Locations[0].PhysicalLocation.Region.StartLine < 1 {
+				t.Errorf("bad location %+v", x.Locations)
+			}
+		}
+	})
+	t.Run("markdown", func(t *testing.T) {
+		out, _, _ := run(t, "scan", "--format", "markdown", example)
+		for _, want := range []string{"# letgo scan", "| EV110 eventlet-spawn | 1 |", "## Entry points"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("markdown lacks %q", want)
+			}
+		}
+	})
+	t.Run("text by rule", func(t *testing.T) {
+		out, _, _ := run(t, "scan", "--group", "rule", example)
+		if !strings.Contains(out, "EV110 eventlet-spawn: green thread spawned") || strings.Contains(out, "\x1b[") {
+			t.Errorf("text output:\n%s", out)
+		}
+	})
+}
+
+func TestScanExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		args []string
+		code int
+		err  string
+	}{
+		{"fail-on high", []string{"scan", "--fail-on", "high", example}, ExitFindings, ""},
+		{"fail-on unknown", []string{"scan", "--fail-on", "critical", example}, ExitUsage, "unknown severity"},
+		{"bad format", []string{"scan", "--format", "xml", example}, ExitUsage, "unknown format"},
+		{"bad select", []string{"scan", "--select", "E501", example}, ExitUsage, "not a rule id"},
+		{"missing root", []string{"scan", filepath.Join(dir, "nope")}, ExitError, "cannot read project root"},
+		{"output not writable", []string{"scan", "--output", filepath.Join(dir, "no", "such", "dir", "r.json"), example}, ExitError, "write report"},
+		{"select leaves only clean", []string{"scan", "--select", "EV13", "--fail-on", "info", example}, ExitClean, ""},
+		{"explain unknown", []string{"explain", "EV999"}, ExitUsage, "no rule"},
+		{"check without baseline", []string{"check", example}, ExitUsage, "needs --baseline"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, errOut, code := run(t, tt.args...)
+			if code != tt.code || !strings.Contains(errOut, tt.err) {
+				t.Errorf("Main(%q) = %d, stderr %q; want %d, %q", tt.args, code, errOut, tt.code, tt.err)
+			}
+		})
+	}
+}
+
+func TestSelectIgnoreAndConfig(t *testing.T) {
+	res, _, _ := scanJSON(t, "--select", "EV2", "--ignore", "EV205", example)
+	for _, f := range res.Findings {
+		if !strings.HasPrefix(f.Rule, "EV2") || f.Rule == "EV205" {
+			t.Errorf("unexpected %s with --select EV2 --ignore EV205", f.Rule)
+		}
+	}
+	if len(res.Findings) == 0 {
+		t.Error("no findings with --select EV2")
+	}
+
+	dir := t.TempDir()
+	write(t, dir, "pyproject.toml", "[project]\nname = \"x\"\n[tool.letgo]\nselect = [\"EV11\"]\nfail-on = \"medium\"\n")
+	write(t, dir, "x/__init__.py", "import eventlet\neventlet.spawn(f)\neventlet.monkey_patch()\n")
+	res, _, code := scanJSON(t, dir)
+	var rules []string
+	for _, f := range res.Findings {
+		rules = append(rules, f.Rule)
+	}
+	if diff := cmp.Diff([]string{"EV110"}, rules); diff != "" || code != ExitFindings {
+		t.Errorf("config select: exit %d, rules (-want +got):\n%s", code, diff)
+	}
+	res, _, code = scanJSON(t, "--select", "EV20", "--fail-on", "high", dir)
+	if len(res.Findings) != 1 || res.Findings[0].Rule != "EV202" || code != ExitFindings {
+		t.Errorf("flags should win over config: exit %d, %+v", code, res.Findings)
+	}
+}
+
+func write(t *testing.T, dir, rel, content string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBadInput builds a hostile tree: every bad file gets a clear per-file
+// finding, the good file is still analysed, and the exit code stays 0.
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "pkg/__init__.py", "")
+	write(t, dir, "pkg/good.py", "import eventlet\n")
+	write(t, dir, "pkg/binary.py", "\x7fELF\x00\x00\x01binary")
+	write(t, dir, "pkg/latin1.py", "x = '\xe9t\xe9'\nimport eventlet\n")
+	write(t, dir, "pkg/deep.py", strings.Repeat("(", 10000)+strings.Repeat(")", 10000)+"\n")
+	write(t, dir, "pkg/long.py", "x = ["+strings.Repeat("1,", 5<<20)+"]\nimport eventlet\n")
+	write(t, dir, "pkg/chain.py", "x = "+strings.Repeat("a+", 5<<20)+"a\nimport eventlet\n")
+	write(t, dir, "pkg/syntax.py", "def f(:\n    pass\nimport eventlet\n")
+	if err := os.Symlink("loop_b.py", filepath.Join(dir, "pkg/loop_a.py")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("loop_a.py", filepath.Join(dir, "pkg/loop_b.py")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("missing.py", filepath.Join(dir, "pkg/dangling.py")); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := Main(t.Context(), []string{"scan", "--format", "json", dir}, &stdout, &stderr)
+	if code != ExitClean {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var res scan.Result
+	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, f := range res.Findings {
+		got[f.Path] = append(got[f.Path], f.Rule+" "+f.Message)
+	}
+	expect := map[string]string{
+		"pkg/good.py":     "EV101",
+		"pkg/binary.py":   "EV904 binary file",
+		"pkg/latin1.py":   "EV901 syntax error: invalid UTF-8",
+		"pkg/deep.py":     "EV901 syntax error: too many nested",
+		"pkg/long.py":     "EV101",
+		"pkg/chain.py":    "EV901 syntax error: too many nested",
+		"pkg/syntax.py":   "EV901 syntax error",
+		"pkg/loop_a.py":   "EV904 cannot read: too many levels of symbolic links",
+		"pkg/dangling.py": "EV904 cannot read: no such file",
+	}
+	for path, want := range expect {
+		found := false
+		for _, g := range got[path] {
+			found = found || strings.HasPrefix(g, want)
+		}
+		if !found {
+			t.Errorf("%s: findings %q, want one starting %q", path, got[path], want)
+		}
+	}
+	// Partial trees are still analysed: the import after the syntax error
+	// and the one after the latin-1 line are found.
+	for _, path := range []string{"pkg/syntax.py", "pkg/latin1.py", "pkg/chain.py"} {
+		n := 0
+		for _, g := range got[path] {
+			if strings.HasPrefix(g, "EV101") {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s: %d EV101 findings after the error, want 1 (%q)", path, n, got[path])
+		}
+	}
+	if res.Stats.Skipped != 4 || res.Stats.SyntaxErrors != 4 {
+		t.Errorf("stats: skipped %d (want 4), syntax errors %d (want 4)", res.Stats.Skipped, res.Stats.SyntaxErrors)
+	}
+}

@@ -1,0 +1,102 @@
+package scan
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/letgo-dev/letgo/internal/analysis"
+)
+
+// Baseline is the set of accepted findings a check compares against,
+// matched by fingerprint (stable across line moves).
+type Baseline struct {
+	Schema   int             `json:"schema"`
+	Tool     Tool            `json:"tool"`
+	Findings []BaselineEntry `json:"findings"`
+}
+
+// BaselineEntry is one accepted finding.
+type BaselineEntry struct {
+	Rule        string `json:"rule"`
+	Path        string `json:"path"`
+	Line        int    `json:"line"`
+	Message     string `json:"message"`
+	Fingerprint string `json:"fingerprint"`
+}
+
+// BaselineSummary is what a check found against a baseline.
+type BaselineSummary struct {
+	File  string          `json:"file"`
+	New   int             `json:"new"`
+	Known int             `json:"known"`
+	Fixed []BaselineEntry `json:"fixed"`
+}
+
+// NewBaseline records every finding of res.
+func NewBaseline(res *Result) *Baseline {
+	b := &Baseline{Schema: Schema, Tool: res.Tool, Findings: []BaselineEntry{}}
+	for _, f := range res.Findings {
+		b.Findings = append(b.Findings, BaselineEntry{f.Rule, f.Path, f.Line, f.Message, f.Fingerprint})
+	}
+	return b
+}
+
+// WriteBaseline writes b as indented JSON.
+func WriteBaseline(w io.Writer, b *Baseline) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(b)
+}
+
+// ReadBaseline parses a baseline file.
+func ReadBaseline(r io.Reader) (*Baseline, error) {
+	var b Baseline
+	if err := json.NewDecoder(r).Decode(&b); err != nil {
+		return nil, fmt.Errorf("parse baseline: %w", err)
+	}
+	if b.Schema != Schema {
+		return nil, fmt.Errorf("baseline schema %d, want %d", b.Schema, Schema)
+	}
+	return &b, nil
+}
+
+// ApplyBaseline keeps only findings not in b and records what was fixed.
+func ApplyBaseline(res *Result, b *Baseline, file string) {
+	known := map[string]int{}
+	for _, e := range b.Findings {
+		known[e.Path+"\x00"+e.Fingerprint]++
+	}
+	sum := &BaselineSummary{File: file, Fixed: []BaselineEntry{}}
+	var fresh []analysis.Finding
+	for _, f := range res.Findings {
+		k := f.Path + "\x00" + f.Fingerprint
+		if known[k] > 0 {
+			known[k]--
+			sum.Known++
+			continue
+		}
+		fresh = append(fresh, f)
+	}
+	for _, e := range b.Findings {
+		k := e.Path + "\x00" + e.Fingerprint
+		if known[k] > 0 {
+			known[k]--
+			sum.Fixed = append(sum.Fixed, e)
+		}
+	}
+	sort.SliceStable(sum.Fixed, func(i, j int) bool {
+		if sum.Fixed[i].Path != sum.Fixed[j].Path {
+			return sum.Fixed[i].Path < sum.Fixed[j].Path
+		}
+		return sum.Fixed[i].Line < sum.Fixed[j].Line
+	})
+	if fresh == nil {
+		fresh = []analysis.Finding{}
+	}
+	res.Findings = fresh
+	sum.New = len(fresh)
+	res.Baseline = sum
+	res.recount()
+}
