@@ -15,7 +15,7 @@ var (
 	serviceEventletOnlyNames = names{"oslo_service.wsgi.", "oslo_service.eventlet_backdoor."}
 	serviceBackendPrivate    = names{"oslo_service.backend.eventlet.", "oslo_service.backend.threading.", "oslo_service.backend.common."}
 	serviceComponentNames    = names{"oslo_service.service.launch", "oslo_service.service.ProcessLauncher", "oslo_service.service.ServiceLauncher",
-		"oslo_service.service.Launcher", "oslo_service.threadgroup.ThreadGroup", "oslo_service.loopingcall.", "oslo_service.periodic_task."}
+		"oslo_service.service.Launcher", "oslo_service.threadgroup.ThreadGroup", "oslo_service.loopingcall."}
 	futuristGreenNames = names{"futurist.GreenThreadPoolExecutor", "futurist.GreenFuture", "futurist._futures.GreenThreadPoolExecutor"}
 	eventletutilsNames = names{"oslo_utils.eventletutils."}
 )
@@ -114,7 +114,7 @@ var indirectRules = []*analysis.Rule{
 			}}),
 		Doc: analysis.Doc{
 			Summary:     "oslo.service component that runs on the selected backend",
-			What:        "service.launch, ProcessLauncher, ServiceLauncher, ThreadGroup, loopingcall and periodic_task.",
+			What:        "service.launch, ProcessLauncher, ServiceLauncher, ThreadGroup and loopingcall (periodic_task is only a decorator and is not reported).",
 			Why:         "They run on whichever oslo.service backend was selected, and the library default is still eventlet: a service that uses them without init_backend runs on eventlet.",
 			Replacement: "Select the backend explicitly (init_backend(BackendType.THREADING)) before the first use, or through the project's gate.",
 			Example:     "from oslo_service import backend\nbackend.init_backend(backend.BackendType.THREADING)\nlauncher = service.launch(CONF, svc, workers=2)",

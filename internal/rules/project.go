@@ -73,11 +73,11 @@ func modeSuffixCheck(p *analysis.ProjectPass) {
 	}
 	for _, z := range p.Project.Zuul {
 		if m := modeSuffix.FindStringSubmatch(z.Name); m != nil {
-			verb := "defines"
 			if z.Kind == "use" {
-				verb = "runs"
+				p.Reportf(z.File, z.Line, "zuul project runs %s: the %s mode", z.Name, m[1])
+			} else {
+				p.Reportf(z.File, z.Line, "zuul defines %s %s: the %s mode", z.Kind, z.Name, m[1])
 			}
-			p.Reportf(z.File, z.Line, "zuul %s %s %s: the %s mode", verb, z.Kind, z.Name, m[1])
 		}
 	}
 }
