@@ -56,6 +56,9 @@ func privateBackendCheck(p *analysis.Pass) {
 
 // heartbeatOptionCheck finds the removed heartbeat_in_pthread option in code.
 func heartbeatOptionCheck(p *analysis.Pass) {
+	if !strings.Contains(p.File.Src, "heartbeat_in_pthread") {
+		return
+	}
 	for _, c := range p.View.Calls {
 		for _, a := range c.Args {
 			if a.Kind == pysrc.ValStr && a.Str == "heartbeat_in_pthread" {

@@ -74,6 +74,9 @@ func isEventletToggle(s string) bool {
 // envToggleCheck reports environment variables that steer eventlet, read or
 // set in code (os.environ[...], os.environ.get/setdefault/pop, os.getenv).
 func envToggleCheck(p *analysis.Pass) {
+	if !strings.Contains(p.File.Src, "EVENTLET") {
+		return // every toggle name contains it: nothing to resolve
+	}
 	for _, c := range p.View.Calls {
 		name := p.Resolve(c.Resolved)
 		switch name {
@@ -114,6 +117,9 @@ func dottedEnd(e pysrc.Expr, attr string) bool {
 // poisoningCheck reports code that makes eventlet unusable on purpose: a
 // positive signal of a threading-only service.
 func poisoningCheck(p *analysis.Pass) {
+	if !strings.Contains(p.File.Src, "eventlet") {
+		return // every shape names eventlet in the source
+	}
 	pysrc.InspectAll(p.File.Body, func(n pysrc.Node) bool {
 		as, ok := n.(*pysrc.Assign)
 		if !ok {

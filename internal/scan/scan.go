@@ -112,7 +112,7 @@ func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 		Findings: []analysis.Finding{}, EntryPoints: []EntryPoint{}}
 	var enabled []*analysis.Rule
 	for _, r := range rules.All() {
-		if opts.Enabled(r) {
+		if opts.Enabled(r) && (opts.IncludeDocs || r.Kind != "doc") {
 			enabled = append(enabled, r)
 		}
 	}
@@ -222,8 +222,10 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 		if r.wsgiLine > 0 && f.Kind == pyproj.KindRuntime {
 			proj.AddWSGIModule(f, r.wsgiLine)
 		}
-		lines := lineIndex(r.src)
-		addFindings(res, root, r.findings, func(line int) string { return lines.text(r.src, line) })
+		if len(r.findings) > 0 {
+			lines := lineIndex(r.src)
+			addFindings(res, root, r.findings, func(line int) string { return lines.text(r.src, line) })
+		}
 	}
 
 	// Project-level rules read configuration, dependency and doc files.
@@ -412,9 +414,21 @@ func readSource(path string) ([]byte, string) {
 	if info.Size() > MaxFileSize {
 		return nil, fmt.Sprintf("too large to scan (%d bytes, limit %d)", info.Size(), MaxFileSize)
 	}
-	src, err := io.ReadAll(io.LimitReader(fh, MaxFileSize+1))
-	if err != nil {
+	// Read exactly the size stat reported, plus one byte to notice growth.
+	src := make([]byte, info.Size()+1)
+	n, err := io.ReadFull(fh, src)
+	switch {
+	case err == io.ErrUnexpectedEOF || err == io.EOF:
+		src = src[:n] // the file is what stat said, or shrank meanwhile
+	case err != nil:
 		return nil, "cannot read: " + describe(err)
+	default:
+		// The file grew since stat: read the rest, within the limit.
+		rest, err := io.ReadAll(io.LimitReader(fh, MaxFileSize+1-int64(n)))
+		if err != nil {
+			return nil, "cannot read: " + describe(err)
+		}
+		src = append(src, rest...)
 	}
 	if len(src) > MaxFileSize {
 		return nil, fmt.Sprintf("too large to scan (more than %d bytes)", MaxFileSize)
