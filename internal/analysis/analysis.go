@@ -242,7 +242,7 @@ func ParseSuppressions(f *pysrc.File) []*Suppression {
 	var out []*Suppression
 	for _, c := range f.Comments {
 		text := f.Src[c.Start:c.End]
-		if !strings.Contains(text, "noqa") && !strings.Contains(text, "letgo") {
+		if lower := strings.ToLower(text); !strings.Contains(lower, "noqa") && !strings.Contains(text, "letgo") {
 			continue
 		}
 		pos := f.Position(c.Start)
