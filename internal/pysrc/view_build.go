@@ -622,9 +622,9 @@ func (b *builder) expr(e Expr) {
 		return
 	case *NameExpr, *Attribute:
 		if isDotted(x) {
-			if _, ok := x.(*Attribute); ok {
-				b.addRef(x, RefLoad)
-			}
+			// A name or chain used as a value (a callback, an exception
+			// class passed on): kept when it resolves through an import.
+			b.addRef(x, RefLoad)
 			return
 		}
 	case *Lambda:
