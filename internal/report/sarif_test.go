@@ -28,7 +28,8 @@ func sampleResult() *scan.Result {
 // TestSARIFSchema validates letgo's SARIF against the official SARIF 2.1.0
 // JSON schema. The schema is not vendored (it is the OASIS committee's
 // document): point LETGO_SARIF_SCHEMA at sarif-schema-2.1.0.json from the
-// oasis-tcs/sarif-spec repository to run it.
+// oasis-tcs/sarif-spec repository, or at sarif-2.1.0.json from the npm
+// package @microsoft/sarif-multitool-linux (.ci/run does the latter).
 func TestSARIFSchema(t *testing.T) {
 	path := os.Getenv("LETGO_SARIF_SCHEMA")
 	if path == "" {
