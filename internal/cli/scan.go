@@ -36,6 +36,7 @@ type scanFlags struct {
 	format, output, failOn, group, color string
 	selectRules, ignoreRules             listFlag
 	includeDocs                          bool
+	with, site                           listFlag
 	workers                              int
 	set                                  map[string]bool
 }
@@ -52,6 +53,8 @@ func newScanFlags(name string) (*flag.FlagSet, *scanFlags) {
 	fs.Var(&f.ignoreRules, "ignore", "rule ids or prefixes to skip; repeatable")
 	fs.BoolVar(&f.includeDocs, "include-docs", false, "also report documentation and release-note findings")
 	fs.IntVar(&f.workers, "workers", 0, "parallel workers (default: number of CPUs)")
+	fs.Var(&f.with, "with", "a library root to resolve imports in (not reported); repeatable")
+	fs.Var(&f.site, "site-packages", "a site-packages directory to resolve imports in; repeatable")
 	return fs, f
 }
 
@@ -123,7 +126,8 @@ func scanAndReport(ctx context.Context, roots []string, f *scanFlags, stdout, st
 			return ExitUsage
 		}
 	}
-	opts := scan.Options{Select: f.selectRules, Ignore: f.ignoreRules, IncludeDocs: f.includeDocs, Workers: f.workers, Version: Version}
+	opts := scan.Options{Select: f.selectRules, Ignore: f.ignoreRules, IncludeDocs: f.includeDocs, Workers: f.workers, Version: Version,
+		With: f.with, SitePackages: f.site}
 	if isTerminal(stderr) {
 		opts.Progress = progress(stderr)
 	}

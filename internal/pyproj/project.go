@@ -230,30 +230,40 @@ func isVirtualenv(dir string) bool {
 	return err == nil
 }
 
-// moduleName derives a file's dotted module name: the package chain of
-// directories with __init__.py above it, anchored where the chain stops.
+// moduleName derives a file's dotted module name from its path relative to
+// the root, the way the root is put on sys.path (checkouts, site-packages).
+// A src/ layout is stripped. PEP 420 namespace packages need no __init__.py.
 func moduleName(rel string, dirsWithInit map[string]bool) (string, bool) {
-	dir, base := path.Split(rel)
-	dir = strings.TrimSuffix(dir, "/")
-	parts := []string{}
-	isPkg := base == "__init__.py"
-	if !isPkg {
-		parts = append(parts, strings.TrimSuffix(base, ".py"))
+	if strings.HasPrefix(rel, "src/") && !dirsWithInit["src"] {
+		rel = strings.TrimPrefix(rel, "src/")
 	}
-	for dir != "" && dir != "." && dirsWithInit[dir] {
-		parts = append(parts, path.Base(dir))
-		dir = path.Dir(dir)
-		if dir == "." {
-			dir = ""
+	isPkg := path.Base(rel) == "__init__.py"
+	mod := strings.TrimSuffix(rel, ".py")
+	if isPkg {
+		mod = path.Dir(rel)
+		if mod == "." {
+			return "", true
 		}
 	}
-	if len(parts) == 0 {
-		return "", isPkg
+	for _, part := range strings.Split(mod, "/") {
+		if !isIdentifier(part) {
+			return "", isPkg // not importable by this name (e.g. a dash in a directory)
+		}
 	}
-	for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
-		parts[i], parts[j] = parts[j], parts[i]
+	return strings.ReplaceAll(mod, "/", "."), isPkg
+}
+
+func isIdentifier(s string) bool {
+	if s == "" {
+		return false
 	}
-	return strings.Join(parts, "."), isPkg
+	for i, r := range s {
+		if r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 127 || i > 0 && r >= '0' && r <= '9' {
+			continue
+		}
+		return false
+	}
+	return true
 }
 
 // Classify gives the kind of a file from its path.

@@ -112,7 +112,7 @@ concurrency = ["eventlet", "thread"]
 		}
 	}
 	wantMods := []string{"nimbus/__init__.py=nimbus", "nimbus/api/__init__.py=nimbus.api", "nimbus/api/wsgi.py=nimbus.api.wsgi",
-		"nimbus/cmd/__init__.py=nimbus.cmd", "nimbus/cmd/api.py=nimbus.cmd.api", "scripts/standalone.py=standalone", "src/other/__init__.py=other"}
+		"nimbus/cmd/__init__.py=nimbus.cmd", "nimbus/cmd/api.py=nimbus.cmd.api", "scripts/standalone.py=scripts.standalone", "src/other/__init__.py=other"}
 	if diff := cmp.Diff(wantMods, mods); diff != "" {
 		t.Errorf("python files (-want +got):\n%s", diff)
 	}

@@ -712,8 +712,13 @@ func (b *builder) dynamicImport(cs *CallSite) {
 		strings.HasSuffix(name, "try_import"),
 		strings.HasSuffix(name, "import_patched"):
 		mod := cs.Args[0].Str
+		guard := b.guard
+		if strings.HasSuffix(name, "try_import") {
+			// try_import swallows ImportError: a guarded import.
+			guard = b.nested(Guard{Kind: GuardTry, Cond: name + "()"})
+		}
 		b.v.Imports = append(b.v.Imports, &Import{Node: cs.Node, Module: mod, RawModule: mod,
-			Names: []ImportedName{{Name: mod}}, Guard: b.guard, Dynamic: name, Func: b.fn})
+			Names: []ImportedName{{Name: mod}}, Guard: guard, Dynamic: name, Func: b.fn})
 	}
 }
 

@@ -133,6 +133,7 @@ match cmd:
         import eventlet.timeout
 lazy = lambda: __import__('eventlet.debug')
 mod = importlib.import_module('eventlet.backdoor')
+tp = importutils.try_import('eventlet.tpool')
 `
 	v := analyze(t, "pkg.mod", false, src)
 	want := []string{
@@ -157,6 +158,7 @@ mod = importlib.import_module('eventlet.backdoor')
 		"36 eventlet.timeout [eventlet.timeout] if(case 1)",
 		"37 eventlet.debug [eventlet.debug] function dynamic:__import__",
 		"38 eventlet.backdoor [eventlet.backdoor] unconditional dynamic:importlib.import_module",
+		"39 eventlet.tpool [eventlet.tpool] try(importutils.try_import()) dynamic:importutils.try_import",
 	}
 	if diff := cmp.Diff(want, importLines(v)); diff != "" {
 		t.Errorf("imports (-want +got):\n%s", diff)

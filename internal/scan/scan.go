@@ -22,6 +22,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/pyproj"
 	"github.com/letgo-dev/letgo/internal/pysrc"
 	"github.com/letgo-dev/letgo/internal/rules"
@@ -39,7 +40,12 @@ type Options struct {
 	Ignore      []string
 	IncludeDocs bool // report docs and release-note findings
 	Workers     int  // 0 means GOMAXPROCS
-	Version     string
+	// With and SitePackages are library roots: other checkouts, and
+	// virtualenv site-packages directories. They are parsed to resolve
+	// imports across roots; their findings are not reported.
+	With         []string
+	SitePackages []string
+	Version      string
 	// Progress, when set, is called as files complete.
 	Progress func(done, total int)
 }
@@ -52,7 +58,12 @@ type Result struct {
 	Stats       Stats              `json:"stats"`
 	Findings    []analysis.Finding `json:"findings"`
 	EntryPoints []EntryPoint       `json:"entrypoints"`
-	Baseline    *BaselineSummary   `json:"baseline,omitempty"`
+	// Blockers are library modules that import eventlet unconditionally,
+	// ranked by how many entry points load eventlet through them.
+	Blockers []graph.Blocker  `json:"blockers"`
+	Baseline *BaselineSummary `json:"baseline,omitempty"`
+	// Graph is the import graph of every root, for queries (why, graph).
+	Graph *graph.Graph `json:"-"`
 }
 
 // Tool names the producer of a result.
@@ -84,6 +95,13 @@ type EntryPoint struct {
 	Path   string `json:"path"`
 	Source string `json:"source"`
 	Line   int    `json:"line"`
+	// Module is the module that runs first (the target's module).
+	Module string `json:"module"`
+	// Eventlet is unconditional, guarded or none; Chain the shortest chain
+	// of imports that loads it; Guards the guards on that chain.
+	Eventlet string      `json:"eventlet"`
+	Chain    []graph.Hop `json:"chain"`
+	Guards   []string    `json:"guards,omitempty"`
 }
 
 // Enabled reports whether a rule is selected by the options.
@@ -116,15 +134,31 @@ func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 			enabled = append(enabled, r)
 		}
 	}
+	var modules []*graph.Module
 	for _, root := range roots {
 		proj, err := pyproj.Load(ctx, root)
 		if err != nil {
 			return nil, err
 		}
-		if err := scanProject(ctx, proj, root, enabled, opts, res); err != nil {
+		mods, err := scanProject(ctx, proj, root, enabled, opts, res, false)
+		if err != nil {
 			return nil, err
 		}
+		modules = append(modules, mods...)
 	}
+	for _, root := range append(append([]string{}, opts.With...), opts.SitePackages...) {
+		proj, err := pyproj.Load(ctx, root)
+		if err != nil {
+			return nil, err
+		}
+		mods, err := scanProject(ctx, proj, root, nil, opts, res, true)
+		if err != nil {
+			return nil, err
+		}
+		modules = append(modules, mods...)
+	}
+	res.Graph = graph.Build(modules)
+	reachability(res)
 	finish(res, opts)
 	res.Stats.ElapsedMS = float64(time.Since(start).Microseconds()) / 1000
 	return res, nil
@@ -134,6 +168,7 @@ func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 type fileResult struct {
 	findings []analysis.Finding
 	src      string
+	imports  []graph.Import
 	// imported lists the modules and module.name pairs the file imports
 	// from, to decide whether it needs a second pass through facades.
 	imported []string
@@ -144,14 +179,18 @@ type fileResult struct {
 	skipped  bool
 }
 
-func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled []*analysis.Rule, opts Options, res *Result) error {
+// scanProject scans one root and returns its modules for the import graph.
+// A library root is only parsed: no rules, no findings, no entry points.
+func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled []*analysis.Rule, opts Options, res *Result, library bool) ([]*graph.Module, error) {
 	var pyFiles []*pyproj.File
 	for _, f := range proj.Files {
 		if f.Python {
 			pyFiles = append(pyFiles, f)
 		}
 	}
-	res.Stats.Files += len(proj.Files)
+	if !library {
+		res.Stats.Files += len(proj.Files)
+	}
 	total := len(pyFiles)
 	results := make([]fileResult, total)
 	var done atomic.Int64
@@ -181,7 +220,18 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 		all[i] = i
 	}
 	if err := run(all, nil); err != nil {
-		return err
+		return nil, err
+	}
+	modules := make([]*graph.Module, 0, total)
+	for i, r := range results {
+		f := pyFiles[i]
+		if f.Module != "" {
+			modules = append(modules, &graph.Module{Name: f.Module, Root: root, Path: f.Path, IsPackage: f.IsPackage,
+				Library: library, Runtime: f.Kind == pyproj.KindRuntime, Imports: r.imports})
+		}
+	}
+	if library {
+		return modules, nil
 	}
 
 	// Facades: project modules that re-export eventlet names. Files that
@@ -205,7 +255,7 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 			}
 		}
 		if err := run(again, canonical); err != nil {
-			return err
+			return nil, err
 		}
 	}
 
@@ -246,10 +296,29 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 		switch ep.Group {
 		case "console_scripts", "wsgi_scripts", "gui_scripts", "wsgi_module":
 			res.EntryPoints = append(res.EntryPoints, EntryPoint{Root: root, Name: ep.Name, Group: ep.Group,
-				Target: ep.Target, Path: ep.Path, Source: ep.Source, Line: ep.Line})
+				Target: ep.Target, Path: ep.Path, Source: ep.Source, Line: ep.Line, Module: ep.Module})
 		}
 	}
-	return nil
+	return modules, nil
+}
+
+// reachability answers, for each entry point, whether it loads eventlet,
+// and ranks library blockers.
+func reachability(res *Result) {
+	eps := map[string]string{}
+	for i := range res.EntryPoints {
+		ep := &res.EntryPoints[i]
+		ans := res.Graph.Reach(ep.Module)
+		ep.Eventlet, ep.Chain, ep.Guards = string(ans.Verdict), ans.Chain, ans.Guards
+		if ep.Chain == nil {
+			ep.Chain = []graph.Hop{}
+		}
+		eps[ep.Name] = ep.Module
+	}
+	res.Blockers = res.Graph.Blockers(eps)
+	if res.Blockers == nil {
+		res.Blockers = []graph.Blocker{}
+	}
 }
 
 // filterRules keeps findings of enabled rules (driver-made findings such as
@@ -307,6 +376,9 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 	file := pysrc.Parse(f.Path, src)
 	view := pysrc.Analyze(file, f.Module, f.IsPackage)
 	fr := fileResult{src: file.Src, bytes: int64(len(src)), syntax: len(file.Errors) > 0}
+	if canonical == nil {
+		fr.imports = importFacts(view)
+	}
 	var findings []analysis.Finding
 	report := func(fd analysis.Finding) { findings = append(findings, fd) }
 	for _, r := range enabled {
@@ -342,6 +414,30 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 		}
 	}
 	return fr
+}
+
+// importFacts extracts what the import graph needs from a view.
+func importFacts(v *pysrc.View) []graph.Import {
+	out := make([]graph.Import, 0, len(v.Imports))
+	for _, imp := range v.Imports {
+		gi := graph.Import{Module: imp.Module, From: imp.From, Guard: imp.Guard.Kind, Cond: imp.Guard.Cond,
+			Line: v.Line(imp.Node.Pos()), Dynamic: imp.Dynamic != ""}
+		if imp.Module == "" {
+			continue // a relative import beyond the top level
+		}
+		text := v.File.Text(imp.Node)
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			text = text[:i] + " ..."
+		}
+		gi.Text = text
+		if imp.From {
+			for _, n := range imp.Names {
+				gi.Names = append(gi.Names, n.Name)
+			}
+		}
+		out = append(out, gi)
+	}
+	return out
 }
 
 func enabledID(enabled []*analysis.Rule, id string) bool {

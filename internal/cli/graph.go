@@ -1,0 +1,254 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/letgo-dev/letgo/internal/graph"
+	"github.com/letgo-dev/letgo/internal/scan"
+)
+
+// graphFlags are the root flags shared by why, graph and blockers.
+type graphFlags struct {
+	path       string
+	with, site listFlag
+	format     string
+	workers    int
+	showTiming bool
+	to         string
+}
+
+func newGraphFlags(name string, stderr io.Writer) (*flag.FlagSet, *graphFlags) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	g := &graphFlags{}
+	fs.StringVar(&g.path, "path", ".", "the project root")
+	fs.Var(&g.with, "with", "another source root to resolve imports in (a library checkout); repeatable")
+	fs.Var(&g.site, "site-packages", "a site-packages directory to resolve imports in; repeatable")
+	fs.IntVar(&g.workers, "workers", 0, "parallel workers (default: number of CPUs)")
+	fs.BoolVar(&g.showTiming, "timing", false, "print how long building the graph and answering took (stderr)")
+	return fs, g
+}
+
+func (g *graphFlags) build(ctx context.Context) (*scan.Result, time.Duration, error) {
+	start := time.Now()
+	res, err := scan.Run(ctx, []string{g.path}, scan.Options{Select: []string{"EV9"}, With: g.with, SitePackages: g.site, Workers: g.workers, Version: Version})
+	return res, time.Since(start), err
+}
+
+// runWhy explains how an entry point or module loads eventlet.
+func runWhy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs, g := newGraphFlags("why", stderr)
+	fs.StringVar(&g.to, "to", "eventlet", "target module (and its submodules)")
+	fs.StringVar(&g.format, "format", "text", "output format: text or json")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: letgo why ENTRYPOINT|MODULE [--path ROOT] [--with ROOT]... [--site-packages DIR]... [--to MODULE]")
+		fs.PrintDefaults()
+	}
+	// The name may come before or after the flags.
+	var name string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	if ok, code := parseFlags(fs, args, stderr); !ok {
+		return code
+	}
+	if name == "" && fs.NArg() == 1 {
+		name = fs.Arg(0)
+	} else if fs.NArg() > 0 || name == "" {
+		fs.Usage()
+		return ExitUsage
+	}
+	if g.format != "text" && g.format != "json" {
+		fmt.Fprintf(stderr, "letgo: --format must be text or json\n")
+		return ExitUsage
+	}
+	res, took, err := g.build(ctx)
+	if err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	module, label := name, name
+	for _, ep := range res.EntryPoints {
+		if ep.Name == name {
+			module, label = ep.Module, fmt.Sprintf("%s (%s %s)", name, ep.Group, ep.Target)
+		}
+	}
+	if _, ok := res.Graph.Lookup(module); !ok {
+		return errorf(stderr, "no entry point or module %q under %s (see letgo graph)", name, g.path)
+	}
+	qstart := time.Now()
+	target := func(m string) bool { return m == g.to || strings.HasPrefix(m, g.to+".") }
+	if g.to == "eventlet" {
+		target = graph.IsEventlet
+	}
+	ans := res.Graph.ReachTarget(module, target)
+	if g.showTiming {
+		fmt.Fprintf(stderr, "graph built in %v (%d modules); answered in %v\n", took.Round(time.Millisecond), len(res.Graph.Nodes), time.Since(qstart))
+	}
+	if g.format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(struct {
+			Name   string `json:"name"`
+			Module string `json:"module"`
+			graph.Answer
+		}{name, module, ans})
+		return ExitClean
+	}
+	fmt.Fprintf(stdout, "%s\n", label)
+	switch ans.Verdict {
+	case graph.None:
+		fmt.Fprintf(stdout, "  does not load %s: no chain of imports reaches it from %s\n", g.to, module)
+		return ExitClean
+	case graph.Unconditional:
+		fmt.Fprintf(stdout, "  loads %s unconditionally: every import on this chain runs when it starts\n", g.to)
+	case graph.Guarded:
+		fmt.Fprintf(stdout, "  loads %s only through guarded imports (%s)\n", g.to, strings.Join(ans.Guards, ", "))
+	}
+	writeChain(stdout, ans.Chain, g.path)
+	return ExitClean
+}
+
+// writeChain prints a chain as a tree, one import per line: the module
+// reached, where the import is (root-qualified outside the project), the
+// import text and its guard.
+func writeChain(w io.Writer, chain []graph.Hop, project string) {
+	where := func(h graph.Hop) string {
+		if h.Root != "" && h.Root != project {
+			return strings.TrimSuffix(h.Root, "/") + "/" + h.Path
+		}
+		return h.Path
+	}
+	for i, h := range chain {
+		indent := strings.Repeat("  ", i+1)
+		if i == 0 {
+			fmt.Fprintf(w, "%s%s  (%s)\n", indent, h.Module, where(h))
+			continue
+		}
+		guard := h.Guard
+		if h.Cond != "" {
+			guard += ": " + h.Cond
+		}
+		fmt.Fprintf(w, "%s└─ %s  %s:%d  %s  [%s]\n", indent, h.Module, where(h), h.Line, h.Text, guard)
+	}
+}
+
+// runGraph prints every entry point's verdict (text, json or dot).
+func runGraph(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs, g := newGraphFlags("graph", stderr)
+	fs.StringVar(&g.format, "format", "text", "output format: text, json or dot")
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		g.path, args = args[0], args[1:]
+		defer func(p string) { g.path = p }(g.path)
+	}
+	path := g.path
+	if ok, code := parseFlags(fs, args, stderr); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return ExitUsage
+	}
+	g.path = path
+	res, took, err := g.build(ctx)
+	if err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	if g.showTiming {
+		fmt.Fprintf(stderr, "graph built in %v (%d modules)\n", took.Round(time.Millisecond), len(res.Graph.Nodes))
+	}
+	switch g.format {
+	case "json":
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(struct {
+			EntryPoints []scan.EntryPoint `json:"entrypoints"`
+			Blockers    []graph.Blocker   `json:"blockers"`
+		}{res.EntryPoints, res.Blockers})
+	case "dot":
+		writeDot(stdout, res)
+	case "text":
+		fmt.Fprintf(stdout, "%-34s %-16s %-14s %s\n", "ENTRY POINT", "GROUP", "EVENTLET", "THROUGH")
+		for _, ep := range res.EntryPoints {
+			through := ""
+			if n := len(ep.Chain); n >= 2 {
+				through = fmt.Sprintf("%s (%s:%d)", ep.Chain[n-2].Module, ep.Chain[n-1].Path, ep.Chain[n-1].Line)
+			}
+			fmt.Fprintf(stdout, "%-34s %-16s %-14s %s\n", ep.Name, ep.Group, ep.Eventlet, through)
+		}
+	default:
+		fmt.Fprintln(stderr, "letgo: --format must be text, json or dot")
+		return ExitUsage
+	}
+	return ExitClean
+}
+
+// writeDot draws the union of the entry points' chains: the part of the
+// graph that explains each verdict.
+func writeDot(w io.Writer, res *scan.Result) {
+	fmt.Fprintln(w, "digraph letgo {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];")
+	edges := map[string]bool{}
+	for _, ep := range res.EntryPoints {
+		color := map[string]string{"unconditional": "red", "guarded": "orange", "none": "darkgreen"}[ep.Eventlet]
+		fmt.Fprintf(w, "  %q [shape=ellipse, color=%s];\n", ep.Name, color)
+		fmt.Fprintf(w, "  %q -> %q;\n", ep.Name, ep.Module)
+		for i := 1; i < len(ep.Chain); i++ {
+			style := "solid"
+			if ep.Chain[i].Guard != "unconditional" {
+				style = "dashed"
+			}
+			e := fmt.Sprintf("  %q -> %q [style=%s, label=%q];", ep.Chain[i-1].Module, ep.Chain[i].Module, style, fmt.Sprintf("%s:%d", ep.Chain[i].Path, ep.Chain[i].Line))
+			edges[e] = true
+		}
+	}
+	keys := make([]string, 0, len(edges))
+	for e := range edges {
+		keys = append(keys, e)
+	}
+	sort.Strings(keys)
+	for _, e := range keys {
+		fmt.Fprintln(w, e)
+	}
+	fmt.Fprintln(w, "}")
+}
+
+// runBlockers lists library modules that import eventlet unconditionally,
+// ranked by the entry points of the project that load eventlet through them.
+func runBlockers(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs, g := newGraphFlags("blockers", stderr)
+	fs.StringVar(&g.format, "format", "text", "output format: text or json")
+	if ok, code := parseFlags(fs, args, stderr); !ok {
+		return code
+	}
+	if len(g.with) == 0 && len(g.site) == 0 {
+		fmt.Fprintln(stderr, "letgo: blockers needs library roots: --with ROOT or --site-packages DIR")
+		return ExitUsage
+	}
+	res, _, err := g.build(ctx)
+	if err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	if g.format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(res.Blockers)
+		return ExitClean
+	}
+	if len(res.Blockers) == 0 {
+		fmt.Fprintln(stdout, "no library module imports eventlet unconditionally")
+		return ExitClean
+	}
+	for _, b := range res.Blockers {
+		fmt.Fprintf(stdout, "%3d  %s  %s/%s:%d  %s\n", len(b.EntryPoints), b.Module, b.Root, b.Path, b.Line, b.Text)
+		if len(b.EntryPoints) > 0 {
+			fmt.Fprintf(stdout, "     blocks: %s\n", strings.Join(b.EntryPoints, ", "))
+		}
+	}
+	return ExitClean
+}
