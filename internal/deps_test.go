@@ -21,9 +21,10 @@ var allowed = map[string][]string{
 	"internal/analysis":              {"internal/pysrc", "internal/pyproj"},
 	"internal/rules":                 {"internal/pysrc", "internal/pyproj", "internal/analysis"},
 	"internal/analysis/analysistest": {"internal/pysrc", "internal/pyproj", "internal/analysis"},
-	"internal/scan":                  {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules"},
-	"internal/report":                {"internal/analysis", "internal/scan", "internal/rules", "internal/pyproj"},
-	"internal/cli":                   {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/scan", "internal/report"},
+	"internal/graph":                 {"internal/pysrc"},
+	"internal/scan":                  {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/graph"},
+	"internal/report":                {"internal/analysis", "internal/scan", "internal/rules", "internal/pyproj", "internal/graph"},
+	"internal/cli":                   {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/scan", "internal/report", "internal/graph"},
 	"cmd/letgo":                      {"internal/cli"},
 }
 
