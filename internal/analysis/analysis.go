@@ -81,6 +81,8 @@ type Rule struct {
 	// has one or both.
 	Python  func(*Pass)
 	Project func(*ProjectPass)
+	// Graph runs once per project root after the import graph is built.
+	Graph func(*GraphPass)
 }
 
 // Family is the hundreds digit of the id.
@@ -327,4 +329,40 @@ func SortFindings(fs []Finding) {
 		}
 		return a.Rule < b.Rule
 	})
+}
+
+// EntryReach is what the import graph says about one entry point.
+type EntryReach struct {
+	Name    string
+	Group   string
+	Source  string // file declaring it
+	Line    int
+	Verdict string // unconditional, guarded, none
+	// Via is the module that imports eventlet on the chain, with the
+	// import's place and the distribution that ships the module.
+	Via, ViaPath, ViaRoot string
+	ViaLine               int
+	ViaDist               string
+	ViaDistRequires       bool // that distribution declares eventlet as a hard dependency
+}
+
+// GraphPass gives a rule the import-graph verdicts of one project root.
+type GraphPass struct {
+	Rule    *Rule
+	Project *pyproj.Project
+	Entries []EntryReach
+	// EventletModules lists runtime modules of the project that import
+	// eventlet or greenlet (under any guard).
+	EventletModules []string
+	report          func(Finding)
+}
+
+// NewGraphPass prepares a graph pass.
+func NewGraphPass(r *Rule, proj *pyproj.Project, entries []EntryReach, eventletModules []string, report func(Finding)) *GraphPass {
+	return &GraphPass{Rule: r, Project: proj, Entries: entries, EventletModules: eventletModules, report: report}
+}
+
+// Reportf reports a finding at path:line.
+func (p *GraphPass) Reportf(path string, line int, format string, args ...any) {
+	(&ProjectPass{Rule: p.Rule, Project: p.Project, report: p.report}).Reportf(path, line, format, args...)
 }

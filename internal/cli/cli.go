@@ -97,15 +97,31 @@ func runVersion(_ context.Context, _ []string, stdout, _ io.Writer) int {
 	return ExitClean
 }
 
-// parseFlags parses fs and reports a usage error on stderr.
+// parseFlags parses fs and reports a usage error on stderr. Flags may come
+// before, between or after positional arguments ("scan PATH --with LIB");
+// "--" ends flag parsing. fs.Args() holds the positional arguments.
 func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (ok bool, code int) {
 	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return false, ExitClean
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return false, ExitClean
+			}
+			return false, ExitUsage
 		}
-		return false, ExitUsage
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			positional = append(positional, rest...)
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
 	}
+	fs.Parse(append([]string{"--"}, positional...))
 	return true, 0
 }
 

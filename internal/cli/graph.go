@@ -51,20 +51,14 @@ func runWhy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: letgo why ENTRYPOINT|MODULE [--path ROOT] [--with ROOT]... [--site-packages DIR]... [--to MODULE]")
 		fs.PrintDefaults()
 	}
-	// The name may come before or after the flags.
-	var name string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		name, args = args[0], args[1:]
-	}
 	if ok, code := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
-	if name == "" && fs.NArg() == 1 {
-		name = fs.Arg(0)
-	} else if fs.NArg() > 0 || name == "" {
+	if fs.NArg() != 1 {
 		fs.Usage()
 		return ExitUsage
 	}
+	name := fs.Arg(0)
 	if g.format != "text" && g.format != "json" {
 		fmt.Fprintf(stderr, "letgo: --format must be text or json\n")
 		return ExitUsage
@@ -143,19 +137,17 @@ func writeChain(w io.Writer, chain []graph.Hop, project string) {
 func runGraph(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, g := newGraphFlags("graph", stderr)
 	fs.StringVar(&g.format, "format", "text", "output format: text, json or dot")
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		g.path, args = args[0], args[1:]
-		defer func(p string) { g.path = p }(g.path)
-	}
-	path := g.path
 	if ok, code := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
-	if fs.NArg() > 0 {
-		fs.Usage()
+	switch fs.NArg() {
+	case 0:
+	case 1:
+		g.path = fs.Arg(0)
+	default:
+		fmt.Fprintln(stderr, "usage: letgo graph [PATH] [--with ROOT]... [--site-packages DIR]... [--format text|json|dot]")
 		return ExitUsage
 	}
-	g.path = path
 	res, took, err := g.build(ctx)
 	if err != nil {
 		return errorf(stderr, "%v", err)

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -80,6 +81,7 @@ type Stats struct {
 	SyntaxErrors int            `json:"syntax_errors"`
 	Skipped      int            `json:"skipped"` // files that could not be read as Python
 	ElapsedMS    float64        `json:"elapsed_ms"`
+	GraphMS      float64        `json:"graph_ms"`     // building the import graph and answering every entry point
 	RuntimeDebt  int            `json:"runtime_debt"` // runtime findings that are not positive signals
 	ByKind       map[string]int `json:"by_kind"`
 	ByFamily     map[string]int `json:"by_family"`
@@ -135,30 +137,48 @@ func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 		}
 	}
 	var modules []*graph.Module
+	var infos []*rootInfo
+	load := func(root string, library, site bool) error {
+		proj, err := pyproj.Load(ctx, root)
+		if err != nil {
+			return err
+		}
+		var rules []*analysis.Rule
+		if !library {
+			rules = enabled
+		}
+		mods, err := scanProject(ctx, proj, root, rules, opts, res, library)
+		if err != nil {
+			return err
+		}
+		modules = append(modules, mods...)
+		info := &rootInfo{root: root, proj: proj, library: library}
+		if site {
+			info.dists = pyproj.ReadDistributions(root)
+		}
+		infos = append(infos, info)
+		return nil
+	}
 	for _, root := range roots {
-		proj, err := pyproj.Load(ctx, root)
-		if err != nil {
+		if err := load(root, false, false); err != nil {
 			return nil, err
 		}
-		mods, err := scanProject(ctx, proj, root, enabled, opts, res, false)
-		if err != nil {
-			return nil, err
-		}
-		modules = append(modules, mods...)
 	}
-	for _, root := range append(append([]string{}, opts.With...), opts.SitePackages...) {
-		proj, err := pyproj.Load(ctx, root)
-		if err != nil {
+	for _, root := range opts.With {
+		if err := load(root, true, false); err != nil {
 			return nil, err
 		}
-		mods, err := scanProject(ctx, proj, root, nil, opts, res, true)
-		if err != nil {
-			return nil, err
-		}
-		modules = append(modules, mods...)
 	}
+	for _, root := range opts.SitePackages {
+		if err := load(root, true, true); err != nil {
+			return nil, err
+		}
+	}
+	gstart := time.Now()
 	res.Graph = graph.Build(modules)
 	reachability(res)
+	res.Stats.GraphMS = float64(time.Since(gstart).Microseconds()) / 1000
+	graphRules(res, infos, enabled)
 	finish(res, opts)
 	res.Stats.ElapsedMS = float64(time.Since(start).Microseconds()) / 1000
 	return res, nil
@@ -630,5 +650,86 @@ func (res *Result) recount() {
 		if f.Kind == pyproj.KindRuntime && !f.Positive && f.Family != 9 {
 			st.RuntimeDebt++
 		}
+	}
+}
+
+// rootInfo is what the graph rules need to know about a root.
+type rootInfo struct {
+	root    string
+	proj    *pyproj.Project
+	library bool
+	dists   []pyproj.Distribution // for site-packages roots
+}
+
+// distOf names the distribution shipping module in info's root and says
+// whether it requires eventlet.
+func (info *rootInfo) distOf(module string) (string, bool) {
+	if info.dists == nil {
+		name := info.proj.Name
+		if name == "" {
+			name = filepath.Base(filepath.Clean(info.root))
+		}
+		return name, pyproj.RequiresEventlet(info.proj.Requirements)
+	}
+	top, _, _ := strings.Cut(module, ".")
+	for _, d := range info.dists {
+		for _, t := range d.TopLevel {
+			if t == top {
+				return d.Name, pyproj.RequiresEventlet(d.Requirements)
+			}
+		}
+	}
+	return "", false // not attributable to an installed distribution
+}
+
+// graphRules runs the rules that read the import graph, per project root.
+func graphRules(res *Result, infos []*rootInfo, enabled []*analysis.Rule) {
+	byRoot := map[string]*rootInfo{}
+	for _, info := range infos {
+		if _, dup := byRoot[info.root]; !dup {
+			byRoot[info.root] = info
+		}
+	}
+	for _, info := range infos {
+		if info.library {
+			continue
+		}
+		var entries []analysis.EntryReach
+		for _, ep := range res.EntryPoints {
+			if ep.Root != info.root {
+				continue
+			}
+			er := analysis.EntryReach{Name: ep.Name, Group: ep.Group, Source: ep.Source, Line: ep.Line, Verdict: ep.Eventlet}
+			if n := len(ep.Chain); n >= 2 {
+				via, last := ep.Chain[n-2], ep.Chain[n-1]
+				er.Via, er.ViaPath, er.ViaRoot, er.ViaLine = via.Module, last.Path, last.Root, last.Line
+				if owner := byRoot[last.Root]; owner != nil {
+					er.ViaDist, er.ViaDistRequires = owner.distOf(via.Module)
+				}
+			}
+			entries = append(entries, er)
+		}
+		var eventletMods []string
+		for i, node := range res.Graph.Nodes {
+			m := node.Module
+			if m == nil || m.Root != info.root || !m.Runtime {
+				continue
+			}
+			for _, e := range res.Graph.Out[i] {
+				if graph.IsEventlet(res.Graph.Nodes[e.To].Name) {
+					eventletMods = append(eventletMods, m.Name)
+					break
+				}
+			}
+		}
+		var fs []analysis.Finding
+		report := func(f analysis.Finding) { fs = append(fs, f) }
+		for _, r := range enabled {
+			if r.Graph != nil {
+				r.Graph(analysis.NewGraphPass(r, info.proj, entries, eventletMods, report))
+			}
+		}
+		analysis.SortFindings(fs)
+		addFindings(res, info.root, fs, func(int) string { return "" })
 	}
 }
