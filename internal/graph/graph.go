@@ -251,12 +251,15 @@ func (g *Graph) ReachTarget(module string, target func(string) bool) Answer {
 	if len(starts) == 0 {
 		return Answer{Verdict: None}
 	}
-	dist := make(map[int]item, 64)
-	prev := make(map[int]Edge, 64)
+	// Dense arrays: a query touches at most every node once.
+	dist := make([]item, len(g.Nodes))
+	seen := make([]bool, len(g.Nodes))
+	prev := make([]int32, len(g.Nodes)) // index into Out[from], with from in prevFrom
+	prevFrom := make([]int32, len(g.Nodes))
 	q := &pq{}
 	seq := 0
 	for _, s := range starts {
-		dist[s] = item{s, 0, 0, seq}
+		dist[s], seen[s], prevFrom[s] = item{s, 0, 0, seq}, true, -1
 		heap.Push(q, item{s, 0, 0, seq})
 		seq++
 	}
@@ -270,15 +273,15 @@ func (g *Graph) ReachTarget(module string, target func(string) bool) Answer {
 			best = it.node
 			break
 		}
-		for _, e := range g.Out[it.node] {
+		for k, e := range g.Out[it.node] {
 			c := it.cost
 			if e.Guard != pysrc.GuardUnconditional {
 				c++
 			}
-			nd, seen := dist[e.To]
-			if !seen || c < nd.cost || c == nd.cost && it.hops+1 < nd.hops {
-				dist[e.To] = item{e.To, c, it.hops + 1, seq}
-				prev[e.To] = e
+			nd := dist[e.To]
+			if !seen[e.To] || c < nd.cost || c == nd.cost && it.hops+1 < nd.hops {
+				dist[e.To], seen[e.To] = item{e.To, c, it.hops + 1, seq}, true
+				prev[e.To], prevFrom[e.To] = int32(k), int32(it.node)
 				heap.Push(q, item{e.To, c, it.hops + 1, seq})
 				seq++
 			}
@@ -288,11 +291,8 @@ func (g *Graph) ReachTarget(module string, target func(string) bool) Answer {
 		return Answer{Verdict: None}
 	}
 	var rev []Edge
-	for n := best; ; {
-		e, ok := prev[n]
-		if !ok {
-			break
-		}
+	for n := best; prevFrom[n] >= 0; {
+		e := g.Out[prevFrom[n]][prev[n]]
 		rev = append(rev, e)
 		n = e.From
 	}
