@@ -108,7 +108,38 @@ func Text(w io.Writer, res *scan.Result, opt TextOptions) error {
 		fmt.Fprintf(&b, "  by severity: %s\n", counts(st.BySeverity))
 	}
 	if len(res.EntryPoints) > 0 {
-		fmt.Fprintf(&b, "  entry points: %d\n", len(res.EntryPoints))
+		verdicts := map[string]int{}
+		for _, ep := range res.EntryPoints {
+			verdicts[ep.Eventlet]++
+		}
+		fmt.Fprintf(&b, "  entry points: %d (loads eventlet: %s)\n", len(res.EntryPoints), counts(verdicts))
+	}
+	if len(res.EntryPoints) > 0 {
+		fmt.Fprintf(&b, "\n%sEntry points%s\n", c.bold, c.reset)
+		for _, ep := range res.EntryPoints {
+			col := c.green
+			switch ep.Eventlet {
+			case "unconditional":
+				col = c.red
+			case "guarded":
+				col = c.yellow
+			}
+			through := ""
+			if n := len(ep.Chain); n >= 2 {
+				through = fmt.Sprintf(" via %s (%s:%d)", ep.Chain[n-2].Module, ep.Chain[n-1].Path, ep.Chain[n-1].Line)
+			}
+			fmt.Fprintf(&b, "  %-32s %s%-13s%s%s\n", ep.Name, col, ep.Eventlet, c.reset, through)
+		}
+	}
+	if len(res.Blockers) > 0 {
+		fmt.Fprintf(&b, "\n%sLibrary blockers%s (library modules importing eventlet unconditionally)\n", c.bold, c.reset)
+		for i, bl := range res.Blockers {
+			if i == 10 {
+				fmt.Fprintf(&b, "  ... %d more (letgo blockers)\n", len(res.Blockers)-10)
+				break
+			}
+			fmt.Fprintf(&b, "  %3d entry points  %s  %s:%d\n", len(bl.EntryPoints), bl.Module, bl.Path, bl.Line)
+		}
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
