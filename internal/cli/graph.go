@@ -73,7 +73,7 @@ func runWhy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			module, label = ep.Module, fmt.Sprintf("%s (%s %s)", name, ep.Group, ep.Target)
 		}
 	}
-	if _, ok := res.Graph.Lookup(module); !ok {
+	if _, ok := res.Graph.Lookup(module); !ok && module == name {
 		return errorf(stderr, "no entry point or module %q under %s (see letgo graph)", name, g.path)
 	}
 	qstart := time.Now()
@@ -97,6 +97,9 @@ func runWhy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "%s\n", label)
 	switch ans.Verdict {
+	case graph.Unknown:
+		fmt.Fprintf(stdout, "  unknown: %s\n", ans.Reason)
+		return ExitClean
 	case graph.None:
 		fmt.Fprintf(stdout, "  does not load %s: no chain of imports reaches it from %s\n", g.to, module)
 		return ExitClean

@@ -178,6 +178,8 @@ const (
 	Unconditional Verdict = "unconditional"
 	Guarded       Verdict = "guarded"
 	None          Verdict = "none"
+	// Unknown: the module is in no root given, so nothing can be said.
+	Unknown Verdict = "unknown"
 )
 
 // Hop is one step of a chain: the module reached, and the import that
@@ -197,6 +199,7 @@ type Answer struct {
 	Verdict Verdict  `json:"eventlet"`
 	Chain   []Hop    `json:"chain,omitempty"`
 	Guards  []string `json:"guards,omitempty"` // the non-unconditional guards on the chain
+	Reason  string   `json:"reason,omitempty"` // why the verdict is unknown
 }
 
 // startNodes are the modules that run when a module is started: its
@@ -247,10 +250,10 @@ func (g *Graph) Reach(module string) Answer {
 
 // ReachTarget is Reach for any target predicate on module names.
 func (g *Graph) ReachTarget(module string, target func(string) bool) Answer {
-	starts := g.startNodes(module)
-	if len(starts) == 0 {
-		return Answer{Verdict: None}
+	if i, ok := g.index[module]; !ok || g.Nodes[i].External {
+		return Answer{Verdict: Unknown, Reason: "module " + module + " is in no root given (add its checkout with --with or a site-packages directory)"}
 	}
+	starts := g.startNodes(module)
 	// Dense arrays: a query touches at most every node once.
 	dist := make([]item, len(g.Nodes))
 	seen := make([]bool, len(g.Nodes))

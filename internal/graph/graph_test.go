@@ -47,8 +47,8 @@ func TestReachTypeCheckingNeverRuns(t *testing.T) {
 
 func TestMissingModule(t *testing.T) {
 	g := Build(nil)
-	if v := g.Reach("nope").Verdict; v != None {
-		t.Errorf("verdict = %s, want none", v)
+	if a := g.Reach("nope"); a.Verdict != Unknown || a.Reason == "" {
+		t.Errorf("answer = %+v, want unknown with a reason", a)
 	}
 }
 

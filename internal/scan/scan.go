@@ -104,6 +104,7 @@ type EntryPoint struct {
 	Eventlet string      `json:"eventlet"`
 	Chain    []graph.Hop `json:"chain"`
 	Guards   []string    `json:"guards,omitempty"`
+	Reason   string      `json:"reason,omitempty"`
 }
 
 // Enabled reports whether a rule is selected by the options.
@@ -329,7 +330,7 @@ func reachability(res *Result) {
 	for i := range res.EntryPoints {
 		ep := &res.EntryPoints[i]
 		ans := res.Graph.Reach(ep.Module)
-		ep.Eventlet, ep.Chain, ep.Guards = string(ans.Verdict), ans.Chain, ans.Guards
+		ep.Eventlet, ep.Chain, ep.Guards, ep.Reason = string(ans.Verdict), ans.Chain, ans.Guards, ans.Reason
 		if ep.Chain == nil {
 			ep.Chain = []graph.Hop{}
 		}
