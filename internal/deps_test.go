@@ -22,9 +22,10 @@ var allowed = map[string][]string{
 	"internal/rules":                 {"internal/pysrc", "internal/pyproj", "internal/analysis"},
 	"internal/analysis/analysistest": {"internal/pysrc", "internal/pyproj", "internal/analysis"},
 	"internal/graph":                 {"internal/pysrc"},
-	"internal/scan":                  {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/graph"},
-	"internal/report":                {"internal/analysis", "internal/scan", "internal/rules", "internal/pyproj", "internal/graph"},
-	"internal/cli":                   {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/scan", "internal/report", "internal/graph"},
+	"internal/modes":                 {"internal/pysrc"},
+	"internal/scan":                  {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/graph", "internal/modes"},
+	"internal/report":                {"internal/analysis", "internal/scan", "internal/rules", "internal/pyproj", "internal/graph", "internal/modes"},
+	"internal/cli":                   {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/scan", "internal/report", "internal/graph", "internal/modes"},
 	"cmd/letgo":                      {"internal/cli"},
 }
 

@@ -24,6 +24,7 @@ import (
 
 	"github.com/letgo-dev/letgo/internal/analysis"
 	"github.com/letgo-dev/letgo/internal/graph"
+	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/pyproj"
 	"github.com/letgo-dev/letgo/internal/pysrc"
 	"github.com/letgo-dev/letgo/internal/rules"
@@ -105,6 +106,13 @@ type EntryPoint struct {
 	Chain    []graph.Hop `json:"chain"`
 	Guards   []string    `json:"guards,omitempty"`
 	Reason   string      `json:"reason,omitempty"`
+	// Mode is the concurrency mode (eventlet-only, dual-default-eventlet,
+	// dual-default-threading, threading-only, none, unknown), with the facts
+	// behind it and the switch that flips it.
+	Mode         string           `json:"mode"`
+	ModeEvidence []modes.Evidence `json:"mode_evidence"`
+	Switch       modes.Switch     `json:"switch"`
+	ModeReason   string           `json:"mode_reason,omitempty"`
 }
 
 // Enabled reports whether a rule is selected by the options.
@@ -180,6 +188,11 @@ func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 	reachability(res)
 	res.Stats.GraphMS = float64(time.Since(gstart).Microseconds()) / 1000
 	graphRules(res, infos, enabled)
+	for _, info := range infos {
+		if !info.library {
+			inferModes(res, info)
+		}
+	}
 	finish(res, opts)
 	res.Stats.ElapsedMS = float64(time.Since(start).Microseconds()) / 1000
 	return res, nil
@@ -651,6 +664,63 @@ func (res *Result) recount() {
 		if f.Kind == pyproj.KindRuntime && !f.Positive && f.Family != 9 {
 			st.RuntimeDebt++
 		}
+	}
+}
+
+// viewSource parses a project's modules on demand for mode inference.
+type viewSource struct {
+	files map[string]*pyproj.File
+	views map[string]*pysrc.View
+}
+
+func (s *viewSource) View(module string) *pysrc.View {
+	if v, ok := s.views[module]; ok {
+		return v
+	}
+	f := s.files[module]
+	if f == nil {
+		s.views[module] = nil
+		return nil
+	}
+	src, msg := readSource(f.Abs)
+	if msg != "" {
+		s.views[module] = nil
+		return nil
+	}
+	v := pysrc.Analyze(pysrc.Parse(f.Path, src), f.Module, f.IsPackage)
+	s.views[module] = v
+	return v
+}
+
+func (s *viewSource) Path(module string) string {
+	if f := s.files[module]; f != nil {
+		return f.Path
+	}
+	return ""
+}
+
+// inferModes infers each entry point's concurrency mode.
+func inferModes(res *Result, info *rootInfo) {
+	src := &viewSource{files: map[string]*pyproj.File{}, views: map[string]*pysrc.View{}}
+	for _, f := range info.proj.Files {
+		if f.Python && f.Module != "" && f.Kind == pyproj.KindRuntime {
+			if _, dup := src.files[f.Module]; !dup {
+				src.files[f.Module] = f
+			}
+		}
+	}
+	for i := range res.EntryPoints {
+		ep := &res.EntryPoints[i]
+		if ep.Root != info.root {
+			continue
+		}
+		fn := ""
+		if ep.Group != "wsgi_module" {
+			_, fn, _ = strings.Cut(ep.Target, ":")
+			fn, _, _ = strings.Cut(strings.TrimSpace(fn), " ")
+		}
+		r := modes.Infer(src, ep.Module, fn)
+		ep.Mode, ep.ModeEvidence, ep.Switch, ep.ModeReason = r.Mode, r.Evidence, r.Switch, r.Reason
 	}
 }
 

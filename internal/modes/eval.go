@@ -1,0 +1,562 @@
+package modes
+
+import (
+	"strings"
+
+	"github.com/letgo-dev/letgo/internal/pysrc"
+)
+
+const maxCallDepth = 8
+
+// eval evaluates an expression in w; a condition on a switch may fork.
+func (in *interp) eval(module string, e pysrc.Expr, w *world, depth int) []out {
+	if e == nil {
+		return one(unknownV, w)
+	}
+	switch x := e.(type) {
+	case *pysrc.Constant:
+		return one(constValue(in.src.View(module), x), w)
+	case *pysrc.NameExpr:
+		return one(in.lookup(module, x.ID, w), w)
+	case *pysrc.Attribute:
+		if _, ok := in.optDefaults[x.Attr]; ok {
+			return one(in.switchRead("config:"+x.Attr, in.optDefaults[x.Attr], false), w)
+		}
+		var res []out
+		for _, o := range in.eval(module, x.X, w, depth) {
+			if o.v.kind == vRef {
+				res = append(res, out{&value{kind: vRef, s: o.v.s + "." + x.Attr}, o.w})
+			} else {
+				res = append(res, out{unknownV, o.w})
+			}
+		}
+		return res
+	case *pysrc.Call:
+		return in.call(module, x, w, depth)
+	case *pysrc.Compare:
+		return in.compare(module, x, w, depth)
+	case *pysrc.BoolOp:
+		return in.boolOp(module, x, x.Values, w, depth)
+	case *pysrc.UnaryOp:
+		if x.Op != pysrc.KwNot {
+			return one(unknownV, w)
+		}
+		var res []out
+		for _, o := range in.decide(in.eval(module, x.X, w, depth)) {
+			switch truth(o.v) {
+			case 1:
+				res = append(res, out{boolV(false), o.w})
+			case 0:
+				res = append(res, out{boolV(true), o.w})
+			default:
+				res = append(res, out{unknownV, o.w})
+			}
+		}
+		return res
+	case *pysrc.IfExp:
+		var res []out
+		for _, o := range in.decide(in.eval(module, x.Test, w, depth)) {
+			switch truth(o.v) {
+			case 1:
+				res = append(res, in.eval(module, x.Body, o.w, depth)...)
+			case 0:
+				res = append(res, in.eval(module, x.Orelse, o.w, depth)...)
+			default:
+				res = append(res, out{unknownV, o.w})
+			}
+		}
+		return res
+	case *pysrc.Lambda:
+		return one(&value{kind: vFunc, lam: x}, w)
+	case *pysrc.Tuple, *pysrc.List:
+		var elts []pysrc.Expr
+		if t, ok := x.(*pysrc.Tuple); ok {
+			elts = t.Elts
+		} else {
+			elts = x.(*pysrc.List).Elts
+		}
+		tv := &value{kind: vTuple}
+		for _, el := range elts {
+			tv.elems = append(tv.elems, in.eval(module, el, w, depth)[0].v)
+		}
+		return one(tv, w)
+	case *pysrc.Subscript:
+		if base := in.eval(module, x.X, w, depth)[0].v; base.kind == vRef && base.s == "os.environ" {
+			if c, ok := x.Index.(*pysrc.Constant); ok && c.Kind == pysrc.ConstStr {
+				return one(in.switchRead("env:"+in.src.View(module).File.StringValue(c), noneValue, true), w)
+			}
+		}
+	}
+	return one(unknownV, w)
+}
+
+func constValue(v *pysrc.View, c *pysrc.Constant) *value {
+	switch c.Kind {
+	case pysrc.ConstStr:
+		return strV(v.File.StringValue(c))
+	case pysrc.ConstTrue:
+		return boolV(true)
+	case pysrc.ConstFalse:
+		return boolV(false)
+	case pysrc.ConstNone:
+		return &value{kind: vNone}
+	case pysrc.ConstInt:
+		return &value{kind: vInt, s: v.File.Text(c)}
+	}
+	return unknownV
+}
+
+// lookup finds a name: a local of the running frame, a module-level value
+// assigned while the module ran, a module-level literal, or what the name
+// resolves to through imports.
+func (in *interp) lookup(module, name string, w *world) *value {
+	if v, ok := w.vars[name]; ok {
+		return v
+	}
+	if name == "__name__" {
+		return strV(module) // entry points import their module: never "__main__"
+	}
+	view := in.src.View(module)
+	if view == nil {
+		return unknownV
+	}
+	var lit *value
+	for _, s := range view.File.Body {
+		if a, ok := s.(*pysrc.Assign); ok && len(a.Targets) == 1 {
+			if n, ok := a.Targets[0].(*pysrc.NameExpr); ok && n.ID == name {
+				lit = literal(view, a.Value)
+			}
+		}
+	}
+	if lit != nil && lit.kind != vUnknown {
+		return lit
+	}
+	for i := len(view.Exports) - 1; i >= 0; i-- {
+		b := view.Exports[i]
+		if b.Name == name && b.Target != "" {
+			return &value{kind: vRef, s: b.Target}
+		}
+	}
+	switch name {
+	case "True":
+		return boolV(true)
+	case "False":
+		return boolV(false)
+	}
+	return unknownV
+}
+
+func literal(v *pysrc.View, e pysrc.Expr) *value {
+	switch x := e.(type) {
+	case *pysrc.Constant:
+		return constValue(v, x)
+	case *pysrc.Tuple:
+		return literalSeq(v, x.Elts)
+	case *pysrc.List:
+		return literalSeq(v, x.Elts)
+	case *pysrc.Set:
+		return literalSeq(v, x.Elts)
+	}
+	return unknownV
+}
+
+func literalSeq(v *pysrc.View, elts []pysrc.Expr) *value {
+	t := &value{kind: vTuple}
+	for _, el := range elts {
+		t.elems = append(t.elems, literal(v, el))
+	}
+	return t
+}
+
+// switchRead is the value of an environment variable or a config option.
+func (in *interp) switchRead(key, dflt string, unsetIsNone bool) *value {
+	if in.switchDflt == nil {
+		in.switchDflt = map[string]string{}
+	}
+	if _, ok := in.switchDflt[key]; !ok {
+		in.switchDflt[key] = dflt
+	}
+	return &value{kind: vSwitch, sw: key}
+}
+
+// concrete returns the switch's value in w, assuming its default on first
+// use in a comparison (the other outcomes are forked by compare).
+func (in *interp) assumed(key string, w *world) *assumption {
+	return w.assume[key]
+}
+
+func (in *interp) compare(module string, c *pysrc.Compare, w *world, depth int) []out {
+	res := in.eval(module, c.X, w, depth)
+	for i, op := range c.Ops {
+		var next []out
+		for _, o := range res {
+			if truth(o.v) == 0 && i > 0 {
+				next = append(next, o) // chained comparison already false
+				continue
+			}
+			for _, r := range in.eval(module, c.Comparators[i], o.w, depth) {
+				next = append(next, in.cmp(o.v, op, r.v, r.w)...)
+			}
+		}
+		res = next
+	}
+	return res
+}
+
+func (in *interp) cmp(a *value, op pysrc.CmpOp, b *value, w *world) []out {
+	neg := op == pysrc.CmpNotEq || op == pysrc.CmpNotIn || op == pysrc.CmpIsNot
+	if b.kind == vSwitch && a.kind != vSwitch && (op == pysrc.CmpEq || op == pysrc.CmpNotEq) {
+		a, b = b, a
+	}
+	var res []out
+	finish := func(t bool, w *world) {
+		if neg {
+			t = !t
+		}
+		res = append(res, out{boolV(t), w})
+	}
+	var lits []string
+	switch b.kind {
+	case vStr:
+		lits = []string{b.s}
+	case vTuple:
+		for _, el := range b.elems {
+			if el.kind == vStr {
+				lits = append(lits, el.s)
+			}
+		}
+	case vNone:
+		lits = nil
+	}
+	if a.kind == vSwitch && (b.kind == vStr || b.kind == vTuple || b.kind == vNone) {
+		for _, x := range in.resolveSwitch(a, w) {
+			if b.kind == vNone {
+				// "is None": only the unset value is None.
+				finish(x.a.concrete && x.a.value == noneValue, x.w)
+				continue
+			}
+			if x.a.concrete {
+				v := x.a.value
+				if a.lower {
+					v = strings.ToLower(v)
+				}
+				finish(contains(lits, v), x.w)
+				continue
+			}
+			// Some other value: fork on this comparison's literals.
+			var cands []string
+			for _, l := range lits {
+				if !contains(x.a.excluded, l) {
+					cands = append(cands, l)
+				}
+			}
+			if len(cands) == 0 {
+				finish(false, x.w)
+				continue
+			}
+			if yes := in.fork(x.w); yes != nil {
+				ya := yes.assume[a.sw]
+				ya.concrete, ya.value, ya.oneOf = true, cands[0], cands
+				finish(true, yes)
+			}
+			x.a.excluded = append(x.a.excluded, cands...)
+			finish(false, x.w)
+		}
+		return res
+	}
+	if a.kind == vStr && (b.kind == vStr || b.kind == vTuple) {
+		finish(contains(lits, a.s), w)
+		return res
+	}
+	if (a.kind == vBool || a.kind == vNone) && (b.kind == vBool || b.kind == vNone) {
+		finish(a.kind == b.kind && a.b == b.b, w)
+		return res
+	}
+	return one(unknownV, w)
+}
+
+type resolved struct {
+	a *assumption
+	w *world
+}
+
+// resolveSwitch returns the worlds for a switch's value: its assumption in
+// w, or, on first use, two worlds: the default, and "some other value".
+func (in *interp) resolveSwitch(v *value, w *world) []resolved {
+	if a := w.assume[v.sw]; a != nil {
+		return []resolved{{a, w}}
+	}
+	dflt := in.switchDflt[v.sw]
+	other := in.fork(w)
+	w.assume[v.sw] = &assumption{concrete: true, value: dflt, isDflt: true, unset: dflt == noneValue}
+	w.order = append(w.order, v.sw)
+	res := []resolved{{w.assume[v.sw], w}}
+	if other != nil {
+		if other.assume == nil {
+			other.assume = map[string]*assumption{}
+		}
+		other.assume[v.sw] = &assumption{excluded: []string{dflt}}
+		other.order = append(other.order, v.sw)
+		res = append(res, resolved{other.assume[v.sw], other})
+	}
+	return res
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (in *interp) boolOp(module string, b *pysrc.BoolOp, vals []pysrc.Expr, w *world, depth int) []out {
+	if len(vals) == 1 {
+		return in.eval(module, vals[0], w, depth)
+	}
+	var res []out
+	for _, o := range in.decide(in.eval(module, vals[0], w, depth)) {
+		t := truth(o.v)
+		switch {
+		case b.Op == pysrc.KwAnd && t == 0, b.Op == pysrc.KwOr && t == 1:
+			res = append(res, o)
+		case t == -1:
+			for _, r := range in.boolOp(module, b, vals[1:], o.w, depth) {
+				if b.Op == pysrc.KwAnd && truth(r.v) == 0 || b.Op == pysrc.KwOr && truth(r.v) == 1 {
+					res = append(res, r)
+				} else {
+					res = append(res, out{unknownV, r.w})
+				}
+			}
+		default:
+			res = append(res, in.boolOp(module, b, vals[1:], o.w, depth)...)
+		}
+	}
+	return res
+}
+
+// call evaluates a call: known APIs record events, project functions are
+// followed with their arguments, string methods transform values.
+func (in *interp) call(module string, c *pysrc.Call, w *world, depth int) []out {
+	// Method calls on values: .lower(), .strip(), .get() on os.environ.
+	if at, ok := c.Func.(*pysrc.Attribute); ok {
+		switch at.Attr {
+		case "lower", "upper", "strip", "casefold":
+			var res []out
+			for _, o := range in.eval(module, at.X, w, depth) {
+				v := o.v
+				switch v.kind {
+				case vStr:
+					if at.Attr == "strip" {
+						v = strV(strings.TrimSpace(v.s))
+					} else if at.Attr == "upper" {
+						v = strV(strings.ToUpper(v.s))
+					} else {
+						v = strV(strings.ToLower(v.s))
+					}
+				case vSwitch:
+					cp := *v
+					cp.lower = at.Attr != "strip"
+					v = &cp
+				}
+				res = append(res, out{v, o.w})
+			}
+			return res
+		}
+	}
+	fv := in.eval(module, c.Func, w, depth)[0].v
+	// Arguments first: their calls happen before this one.
+	args := make([]*value, len(c.Args))
+	for i, a := range c.Args {
+		args[i] = in.eval(module, a, w, depth)[0].v
+	}
+	kwargs := map[string]*value{}
+	for _, k := range c.Keywords {
+		if k.Arg != "" {
+			kwargs[k.Arg] = in.eval(module, k.Value, w, depth)[0].v
+		}
+	}
+	if fv.kind != vRef {
+		return one(unknownV, w)
+	}
+	name := fv.s
+	ev := in.ev(module, c)
+	arg := func(i int, kw string) *value {
+		if v, ok := kwargs[kw]; ok {
+			return v
+		}
+		if i < len(args) {
+			return args[i]
+		}
+		return nil
+	}
+	switch {
+	case name == "os.environ.get" || name == "os.getenv":
+		if a := arg(0, "key"); a != nil && a.kind == vStr {
+			d := noneValue
+			if dv := arg(1, "default"); dv != nil && dv.kind == vStr {
+				d = dv.s
+			}
+			return one(in.switchRead("env:"+a.s, d, false), w)
+		}
+	case name == "eventlet.monkey_patch" || name == "eventlet.patcher.monkey_patch":
+		w.events = append(w.events, event{kind: "patch", ev: ev})
+		return one(&value{kind: vNone}, w)
+	case strings.HasSuffix(name, "backend.init_backend"):
+		if a := arg(0, "type_"); a != nil && a.kind == vRef {
+			b := a.s[strings.LastIndexByte(a.s, '.')+1:]
+			w.events = append(w.events, event{kind: "backend", arg: b, ev: ev})
+		}
+		return one(&value{kind: vNone}, w)
+	case strings.HasSuffix(name, "register_backend_default_hook"):
+		if a := arg(0, "hook"); a != nil {
+			if b := in.hookBackend(module, a, w, depth); b != "" {
+				w.events = append(w.events, event{kind: "hook", arg: b, ev: ev})
+			}
+		}
+		return one(&value{kind: vNone}, w)
+	case isComponent(name):
+		w.events = append(w.events, event{kind: "component", ev: ev})
+		return one(unknownV, w)
+	case name == "sys.meta_path.insert" || name == "sys.meta_path.append":
+		w.events = append(w.events, event{kind: "poison", ev: ev})
+		return one(&value{kind: vNone}, w)
+	case strings.HasPrefix(name, "eventlet.") || strings.HasPrefix(name, "greenlet."):
+		w.events = append(w.events, event{kind: "eventlet", ev: ev})
+		return one(unknownV, w)
+	case isThreads(name):
+		w.events = append(w.events, event{kind: "threads", ev: ev})
+		return one(unknownV, w)
+	}
+	if depth < maxCallDepth {
+		if outs := in.callProject(name, args, kwargs, w, depth+1); outs != nil {
+			res := make([]out, 0, len(outs))
+			for _, x := range outs {
+				r := x.ret
+				if r == nil {
+					r = &value{kind: vNone}
+				}
+				x.ret = nil
+				res = append(res, out{r, x})
+			}
+			return res
+		}
+	}
+	return one(unknownV, w)
+}
+
+func (in *interp) hookBackend(module string, f *value, w *world, depth int) string {
+	var v *value
+	switch f.kind {
+	case vFunc:
+		v = in.eval(module, f.lam.Body, w, depth)[0].v
+	case vRef:
+		outs := in.callProject(f.s, nil, nil, w.clone(), depth+1)
+		if len(outs) > 0 && outs[0].ret != nil {
+			v = outs[0].ret
+		}
+	}
+	if v != nil && v.kind == vRef {
+		return v.s[strings.LastIndexByte(v.s, '.')+1:]
+	}
+	return ""
+}
+
+func isComponent(name string) bool {
+	for _, p := range []string{"oslo_service.service.launch", "oslo_service.service.ProcessLauncher",
+		"oslo_service.service.ServiceLauncher", "oslo_service.threadgroup.ThreadGroup", "oslo_service.loopingcall.",
+		"oslo_service.wsgi.Server", "oslo_service.service.Service"} {
+		if name == p || strings.HasSuffix(p, ".") && strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func isThreads(name string) bool {
+	for _, p := range []string{"threading.Thread", "threading.Timer", "concurrent.futures.", "futurist.", "cotyledon.",
+		"socketserver.ThreadingMixIn", "socketserver.ThreadingTCPServer"} {
+		if name == p || strings.HasSuffix(p, ".") && strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// callProject follows a call into a project function: returns nil when
+// name is not a module-level function of a project module.
+func (in *interp) callProject(name string, args []*value, kwargs map[string]*value, w *world, depth int) []*world {
+	i := strings.LastIndexByte(name, '.')
+	if i < 0 {
+		return nil
+	}
+	module, fn := name[:i], name[i+1:]
+	view := in.src.View(module)
+	if view == nil {
+		return nil
+	}
+	var def *pysrc.FuncDef
+	for _, d := range view.Defs {
+		if d.QualName == fn {
+			def = d
+		}
+	}
+	if def == nil {
+		return nil
+	}
+	// The defining module runs first if it has not (importing it).
+	worlds := in.runModule(module, w)
+	var res []*world
+	for _, x := range worlds {
+		saved := x.vars
+		frame := map[string]*value{}
+		pos := 0
+		for _, p := range def.Params {
+			var v *value
+			switch p.Kind {
+			case pysrc.ParamPosOnly, pysrc.ParamNormal:
+				if pos < len(args) {
+					v = args[pos]
+					pos++
+				}
+			}
+			if kv, ok := kwargs[p.Name]; ok {
+				v = kv
+			}
+			if v == nil && p.HasDefault {
+				v = fromValue(p.Default)
+			}
+			if v == nil {
+				v = unknownV
+			}
+			frame[p.Name] = v
+		}
+		x.vars = frame
+		for _, y := range in.execBlock(module, def.Node.Body, x, depth) {
+			y.vars = saved
+			if y.ret == nil {
+				y.ret = &value{kind: vNone}
+			}
+			res = append(res, y)
+		}
+	}
+	return res
+}
+
+func fromValue(v pysrc.Value) *value {
+	switch v.Kind {
+	case pysrc.ValStr:
+		return strV(v.Str)
+	case pysrc.ValBool:
+		return boolV(v.Bool)
+	case pysrc.ValNone:
+		return &value{kind: vNone}
+	case pysrc.ValInt:
+		return &value{kind: vInt, s: v.Str}
+	}
+	if v.Ref != "" {
+		return &value{kind: vRef, s: v.Ref}
+	}
+	return unknownV
+}

@@ -1,0 +1,645 @@
+// Package modes infers the concurrency mode of each entry point: it runs a
+// small, nondeterministic interpreter over what the entry point executes at
+// start (its module's import-time statements, the project modules they
+// import, then its function), following calls into project functions with
+// argument values and parameter defaults. A condition that depends on an
+// environment variable or a config option forks the run into one world per
+// outcome; each world ends in a mode, and the world where every switch keeps
+// its default gives the default mode. Shapes are recognised by what the code
+// does (monkey_patch, init_backend, default hooks, oslo.service components,
+// poisoning), never by names of projects or functions.
+package modes
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/letgo-dev/letgo/internal/pysrc"
+)
+
+// Mode names.
+const (
+	EventletOnly         = "eventlet-only"
+	DualDefaultEventlet  = "dual-default-eventlet"
+	DualDefaultThreading = "dual-default-threading"
+	ThreadingOnly        = "threading-only"
+	NoRuntime            = "none"
+	Unknown              = "unknown"
+)
+
+// Evidence is one fact behind a verdict.
+type Evidence struct {
+	Path string `json:"path"`
+	Line int    `json:"line"`
+	Text string `json:"text"`
+}
+
+// Switch is what an operator sets to change the mode.
+type Switch struct {
+	Env      string              `json:"env,omitempty"`
+	Config   string              `json:"config,omitempty"`
+	Values   map[string][]string `json:"values,omitempty"` // mode → values of the switch that select it
+	Default  string              `json:"default"`          // the default mode: eventlet, threading or none
+	Inverted bool                `json:"inverted"`         // unset means threading; a value selects eventlet
+}
+
+// Result is the inferred mode of one entry point.
+type Result struct {
+	Mode     string     `json:"mode"`
+	Evidence []Evidence `json:"mode_evidence"`
+	Switch   Switch     `json:"switch"`
+	Reason   string     `json:"reason,omitempty"`
+}
+
+// Source gives the interpreter the project's modules.
+type Source interface {
+	// View returns the analysed module, or nil when it is not in the project.
+	View(module string) *pysrc.View
+	// Path returns the project-relative path of a module's file.
+	Path(module string) string
+}
+
+// Infer infers the mode of an entry point whose code starts in module and,
+// when fn is not empty, continues with a call of fn() from that module.
+func Infer(src Source, module, fn string) Result {
+	in := &interp{src: src, budget: 20000, optDefaults: map[string]string{}}
+	if src.View(module) == nil {
+		return Result{Mode: Unknown, Reason: "module " + module + " is not in the project", Evidence: []Evidence{}}
+	}
+	w0 := &world{vars: map[string]*value{}, executed: map[string]bool{}, assume: map[string]*assumption{}}
+	worlds := in.runModule(module, w0)
+	if fn != "" {
+		var next []*world
+		for _, w := range worlds {
+			if w.dead {
+				next = append(next, w)
+				continue
+			}
+			next = append(next, in.callProject(module+"."+fn, nil, nil, w, 0)...)
+		}
+		worlds = next
+	}
+	return in.verdict(worlds)
+}
+
+// ---- values ----
+
+type valueKind uint8
+
+const (
+	vUnknown valueKind = iota
+	vStr
+	vBool
+	vNone
+	vInt
+	vTuple
+	vRef    // a resolved dotted name (BackendType.THREADING)
+	vSwitch // the value of an environment variable or config option in this world
+	vFunc   // a lambda
+)
+
+type value struct {
+	kind  valueKind
+	s     string
+	b     bool
+	elems []*value
+	sw    string // switch key: "env:NAME" or "config:NAME"
+	lower bool   // .lower() was applied
+	lam   *pysrc.Lambda
+}
+
+var unknownV = &value{kind: vUnknown}
+
+func strV(s string) *value { return &value{kind: vStr, s: s} }
+func boolV(b bool) *value  { return &value{kind: vBool, b: b} }
+
+// assumption is what a world assumes about a switch: a concrete value, or
+// "some value other than these".
+type assumption struct {
+	concrete bool
+	value    string   // when concrete ("" may be the unset default)
+	excluded []string // when not concrete
+	isDflt   bool     // this is the switch's default
+	unset    bool     // the variable is not set at all
+	oneOf    []string // the literal set the concrete value stands for
+}
+
+// ---- worlds ----
+
+type event struct {
+	kind string // patch, backend, hook, component, eventlet, threads, poison
+	arg  string
+	ev   Evidence
+}
+
+type world struct {
+	vars     map[string]*value // locals of the current frame
+	executed map[string]bool   // modules whose import-time code ran
+	assume   map[string]*assumption
+	order    []string // switch keys in the order first assumed
+	events   []event
+	dead     bool   // raised: the process stops
+	ret      *value // set when the current function returned
+	unknowns []Evidence
+}
+
+func (w *world) clone() *world {
+	c := &world{vars: make(map[string]*value, len(w.vars)), executed: make(map[string]bool, len(w.executed)),
+		assume: make(map[string]*assumption, len(w.assume)), dead: w.dead, ret: w.ret}
+	for k, v := range w.vars {
+		c.vars[k] = v
+	}
+	for k, v := range w.executed {
+		c.executed[k] = v
+	}
+	for k, v := range w.assume {
+		cp := *v
+		cp.excluded = append([]string(nil), v.excluded...)
+		cp.oneOf = append([]string(nil), v.oneOf...)
+		c.assume[k] = &cp
+	}
+	c.order = append([]string(nil), w.order...)
+	c.events = append([]event(nil), w.events...)
+	c.unknowns = append([]Evidence(nil), w.unknowns...)
+	return c
+}
+
+type interp struct {
+	src         Source
+	budget      int
+	worlds      int
+	truncated   bool
+	optDefaults map[string]string // config option name → default literal
+	switchDflt  map[string]string
+}
+
+const maxWorlds = 256
+
+func (in *interp) ev(module string, n pysrc.Node) Evidence {
+	v := in.src.View(module)
+	if v == nil || n == nil {
+		return Evidence{}
+	}
+	text := v.File.Text(n)
+	if i := strings.IndexByte(text, '\n'); i >= 0 {
+		text = text[:i] + " ..."
+	}
+	return Evidence{Path: in.src.Path(module), Line: v.Line(n.Pos()), Text: strings.TrimSpace(text)}
+}
+
+// runModule executes a module's import-time statements in w.
+func (in *interp) runModule(module string, w *world) []*world {
+	if w.executed[module] {
+		return []*world{w}
+	}
+	v := in.src.View(module)
+	if v == nil {
+		return []*world{w}
+	}
+	w.executed[module] = true
+	in.collectOptions(v)
+	saved := w.vars
+	w.vars = map[string]*value{}
+	worlds := in.execBlock(module, v.File.Body, w, 0)
+	for _, x := range worlds {
+		x.vars = saved
+		x.ret = nil
+	}
+	return worlds
+}
+
+// collectOptions records config option defaults declared in a module
+// (cfg.StrOpt('name', default='auto') and friends), so reads of the option
+// have a default.
+func (in *interp) collectOptions(v *pysrc.View) {
+	for _, c := range v.Calls {
+		if !strings.HasSuffix(c.Resolved, "Opt") || !strings.Contains(c.Resolved, "cfg.") || len(c.Args) == 0 || c.Args[0].Kind != pysrc.ValStr {
+			continue
+		}
+		for _, k := range c.Keywords {
+			if k.Name == "default" && k.Value.Kind == pysrc.ValStr {
+				in.optDefaults[c.Args[0].Str] = k.Value.Str
+			}
+		}
+	}
+}
+
+func (in *interp) execBlock(module string, body []pysrc.Stmt, w *world, depth int) []*world {
+	worlds := []*world{w}
+	for _, s := range body {
+		var next []*world
+		for _, x := range worlds {
+			if x.dead || x.ret != nil {
+				next = append(next, x)
+				continue
+			}
+			next = append(next, in.execStmt(module, s, x, depth)...)
+		}
+		worlds = next
+	}
+	return worlds
+}
+
+func (in *interp) execStmt(module string, s pysrc.Stmt, w *world, depth int) []*world {
+	in.budget--
+	if in.budget < 0 {
+		in.truncated = true
+		return []*world{w}
+	}
+	v := in.src.View(module)
+	switch s := s.(type) {
+	case *pysrc.ExprStmt:
+		return drop(in.eval(module, s.X, w, depth))
+	case *pysrc.Assign:
+		outs := in.eval(module, s.Value, w, depth)
+		var res []*world
+		for _, o := range outs {
+			for _, t := range s.Targets {
+				in.assign(module, t, s.Value, o.v, o.w)
+			}
+			res = append(res, o.w)
+		}
+		return res
+	case *pysrc.AnnAssign:
+		if s.Value == nil {
+			return []*world{w}
+		}
+		outs := in.eval(module, s.Value, w, depth)
+		var res []*world
+		for _, o := range outs {
+			in.assign(module, s.Target, s.Value, o.v, o.w)
+			res = append(res, o.w)
+		}
+		return res
+	case *pysrc.ImportStmt:
+		worlds := []*world{w}
+		for _, a := range s.Names {
+			worlds = in.importModules(a.Name, worlds)
+			for _, x := range worlds { // bind, as the statement does
+				if a.AsName != "" {
+					x.vars[a.AsName] = &value{kind: vRef, s: a.Name}
+				} else {
+					head, _, _ := strings.Cut(a.Name, ".")
+					x.vars[head] = &value{kind: vRef, s: head}
+				}
+			}
+		}
+		return worlds
+	case *pysrc.ImportFromStmt:
+		for _, imp := range v.Imports {
+			if imp.Node == pysrc.Node(s) {
+				worlds := in.importModules(imp.Module, []*world{w})
+				for _, n := range imp.Names {
+					if in.src.View(imp.Module+"."+n.Name) != nil {
+						worlds = in.importModules(imp.Module+"."+n.Name, worlds)
+					}
+					local := n.AsName
+					if local == "" {
+						local = n.Name
+					}
+					for _, x := range worlds {
+						x.vars[local] = &value{kind: vRef, s: imp.Module + "." + n.Name}
+					}
+				}
+				return worlds
+			}
+		}
+		return []*world{w}
+	case *pysrc.If:
+		var res []*world
+		for _, o := range in.decide(in.eval(module, s.Test, w, depth)) {
+			switch truth(o.v) {
+			case 1:
+				res = append(res, in.execBlock(module, s.Body, o.w, depth)...)
+			case 0:
+				res = append(res, in.execBlock(module, s.Orelse, o.w, depth)...)
+			default:
+				// A condition letgo cannot decide: both branches, noted.
+				a, b := o.w, in.fork(o.w)
+				a.unknowns = append(a.unknowns, in.ev(module, s.Test))
+				res = append(res, in.execBlock(module, s.Body, a, depth)...)
+				if b != nil {
+					b.unknowns = append(b.unknowns, in.ev(module, s.Test))
+					res = append(res, in.execBlock(module, s.Orelse, b, depth)...)
+				}
+			}
+		}
+		return res
+	case *pysrc.Try:
+		worlds := in.execBlock(module, s.Body, w, depth)
+		for _, x := range worlds {
+			if x.dead {
+				x.dead = false // an exception the handlers may catch: carry on
+			}
+		}
+		var res []*world
+		for _, x := range worlds {
+			res = append(res, in.execBlock(module, s.Finalbody, x, depth)...)
+		}
+		return res
+	case *pysrc.With:
+		return in.execBlock(module, s.Body, w, depth)
+	case *pysrc.Raise:
+		w.dead = true
+		return []*world{w}
+	case *pysrc.Return:
+		if s.X == nil {
+			w.ret = &value{kind: vNone}
+			return []*world{w}
+		}
+		var res []*world
+		for _, o := range in.eval(module, s.X, w, depth) {
+			o.w.ret = o.v
+			res = append(res, o.w)
+		}
+		return res
+	case *pysrc.Global, *pysrc.Pass, *pysrc.FunctionDef, *pysrc.ClassDef:
+		return []*world{w}
+	case *pysrc.For, *pysrc.While:
+		// Loop bodies are not followed: they rarely decide the mode.
+		return []*world{w}
+	}
+	return []*world{w}
+}
+
+// importModules runs the import-time code of a module and its parents
+// (project modules only).
+func (in *interp) importModules(name string, worlds []*world) []*world {
+	parts := strings.Split(name, ".")
+	for i := 1; i <= len(parts); i++ {
+		mod := strings.Join(parts[:i], ".")
+		if in.src.View(mod) == nil {
+			continue
+		}
+		var next []*world
+		for _, w := range worlds {
+			next = append(next, in.runModule(mod, w)...)
+		}
+		worlds = next
+	}
+	return worlds
+}
+
+func (in *interp) fork(w *world) *world {
+	if in.worlds >= maxWorlds {
+		in.truncated = true
+		return nil
+	}
+	in.worlds++
+	return w.clone()
+}
+
+func (in *interp) assign(module string, t, valueExpr pysrc.Expr, v *value, w *world) {
+	if n, ok := t.(*pysrc.NameExpr); ok {
+		w.vars[n.ID] = v
+	}
+}
+
+// decide resolves switch values used as conditions into their truth in
+// each world (forking on first use).
+func (in *interp) decide(outs []out) []out {
+	var res []out
+	for _, o := range outs {
+		if o.v.kind != vSwitch {
+			res = append(res, o)
+			continue
+		}
+		for _, r := range in.resolveSwitch(o.v, o.w) {
+			t := true
+			if r.a.concrete {
+				t = r.a.value != "" && r.a.value != noneValue
+			}
+			res = append(res, out{boolV(t), r.w})
+		}
+	}
+	return res
+}
+
+// noneValue stands for "not set" (os.environ.get without a default).
+const noneValue = "\x00none"
+
+// truth: 1 true, 0 false, -1 unknown.
+func truth(v *value) int {
+	switch v.kind {
+	case vBool:
+		if v.b {
+			return 1
+		}
+		return 0
+	case vNone:
+		return 0
+	case vStr:
+		if v.s != "" {
+			return 1
+		}
+		return 0
+	case vTuple:
+		if len(v.elems) > 0 {
+			return 1
+		}
+		return 0
+	}
+	return -1
+}
+
+type out struct {
+	v *value
+	w *world
+}
+
+func drop(outs []out) []*world {
+	res := make([]*world, len(outs))
+	for i, o := range outs {
+		res[i] = o.w
+	}
+	return res
+}
+
+func one(v *value, w *world) []out { return []out{{v, w}} }
+
+// ---- verdict ----
+
+func (in *interp) modeOf(w *world) (string, []Evidence) {
+	var patch, backend, hook, component, eventletUse, threads *event
+	for i := range w.events {
+		e := &w.events[i]
+		switch e.kind {
+		case "patch":
+			if patch == nil {
+				patch = e
+			}
+		case "backend":
+			backend = e
+		case "hook":
+			hook = e
+		case "component":
+			if component == nil {
+				component = e
+			}
+		case "eventlet":
+			if eventletUse == nil {
+				eventletUse = e
+			}
+		case "threads":
+			if threads == nil {
+				threads = e
+			}
+		}
+	}
+	var evs []Evidence
+	for _, e := range w.events {
+		evs = append(evs, e.ev)
+	}
+	switch {
+	case patch != nil:
+		return "eventlet", evs
+	case backend != nil:
+		return strings.ToLower(backend.arg), evs
+	case hook != nil:
+		return strings.ToLower(hook.arg), evs
+	case component != nil:
+		return "eventlet", append(evs, Evidence{component.ev.Path, component.ev.Line, "no oslo.service backend selected before this: the library default, eventlet, applies"})
+	case eventletUse != nil:
+		return "eventlet", evs
+	case threads != nil:
+		return "threading", evs
+	}
+	return "none", evs
+}
+
+func (in *interp) isDefault(w *world) bool {
+	for _, a := range w.assume {
+		if !a.isDflt {
+			return false
+		}
+	}
+	return true
+}
+
+func (in *interp) verdict(worlds []*world) Result {
+	type outcome struct {
+		mode string
+		evs  []Evidence
+		w    *world
+	}
+	var outs []outcome
+	for _, w := range worlds {
+		if w.dead {
+			continue
+		}
+		m, evs := in.modeOf(w)
+		outs = append(outs, outcome{m, evs, w})
+	}
+	if len(outs) == 0 {
+		return Result{Mode: Unknown, Reason: "every path letgo followed ends in an exception", Evidence: []Evidence{}}
+	}
+	var dflt []outcome
+	for _, o := range outs {
+		if in.isDefault(o.w) {
+			dflt = append(dflt, o)
+		}
+	}
+	res := Result{Evidence: []Evidence{}}
+	if len(dflt) == 0 {
+		return Result{Mode: Unknown, Reason: "no path keeps every switch at its default", Evidence: []Evidence{}}
+	}
+	d := dflt[0]
+	for _, o := range dflt[1:] {
+		if o.mode != d.mode {
+			why := "the default mode depends on a condition letgo cannot decide"
+			if len(o.w.unknowns) > 0 {
+				u := o.w.unknowns[0]
+				why = fmt.Sprintf("the default mode depends on %q (%s:%d)", u.Text, u.Path, u.Line)
+			}
+			return Result{Mode: Unknown, Reason: why, Evidence: d.evs}
+		}
+	}
+	res.Evidence = d.evs
+	if res.Evidence == nil {
+		res.Evidence = []Evidence{}
+	}
+	res.Switch = Switch{Default: d.mode, Values: map[string][]string{}}
+	others := map[string]bool{}
+	for _, o := range outs {
+		if o.mode == d.mode {
+			continue
+		}
+		others[o.mode] = true
+		for _, key := range o.w.order {
+			a := o.w.assume[key]
+			if a.isDflt {
+				continue
+			}
+			kind, name, _ := strings.Cut(key, ":")
+			if kind == "env" && res.Switch.Env == "" {
+				res.Switch.Env = name
+			}
+			if kind == "config" && res.Switch.Config == "" {
+				res.Switch.Config = name
+			}
+			val := shown(a.value)
+			if len(a.oneOf) > 1 {
+				var alts []string
+				for _, x := range a.oneOf {
+					alts = append(alts, shown(x))
+				}
+				val = "one of " + strings.Join(alts, ", ")
+			}
+			if !a.concrete {
+				var ex []string
+				for _, x := range a.excluded {
+					ex = append(ex, shown(x))
+				}
+				val = "any value but " + strings.Join(ex, ", ")
+			}
+			label := key + "=" + val
+			res.Switch.Values[o.mode] = appendUnique(res.Switch.Values[o.mode], label)
+		}
+	}
+	switch {
+	case len(others) == 0 && d.mode == "eventlet":
+		res.Mode = EventletOnly
+	case len(others) == 0 && d.mode == "threading":
+		res.Mode = ThreadingOnly
+	case len(others) == 0:
+		res.Mode = NoRuntime
+	case d.mode == "eventlet" && others["threading"]:
+		res.Mode = DualDefaultEventlet
+	case d.mode == "threading" && others["eventlet"]:
+		res.Mode = DualDefaultThreading
+		res.Switch.Inverted = res.Switch.Env != ""
+	default:
+		res.Mode = d.mode
+		if d.mode == "none" {
+			res.Mode = NoRuntime
+		}
+	}
+	if in.truncated {
+		res.Reason = "analysis budget reached: some paths were not followed"
+	}
+	for m := range res.Switch.Values {
+		sort.Strings(res.Switch.Values[m])
+	}
+	if len(res.Switch.Values) == 0 {
+		res.Switch.Values = nil
+	}
+	return res
+}
+
+// shown renders a switch value for people.
+func shown(v string) string {
+	if v == noneValue {
+		return "unset"
+	}
+	return fmt.Sprintf("%q", v)
+}
+
+func appendUnique(xs []string, x string) []string {
+	for _, y := range xs {
+		if y == x {
+			return xs
+		}
+	}
+	return append(xs, x)
+}
