@@ -68,7 +68,8 @@ func Infer(src Source, module, fn string) Result {
 		return Result{Mode: Unknown, Reason: "module " + module + " is not in the project", Evidence: []Evidence{}}
 	}
 	w0 := &world{vars: map[string]*value{}, executed: map[string]bool{}, assume: map[string]*assumption{}}
-	worlds := in.runModule(module, w0)
+	// Starting a module runs its parent packages first.
+	worlds := in.importModules(module, []*world{w0})
 	if fn != "" {
 		var next []*world
 		for _, w := range worlds {
@@ -533,6 +534,19 @@ func (in *interp) verdict(worlds []*world) Result {
 	}
 	if len(outs) == 0 {
 		return Result{Mode: Unknown, Reason: "every path letgo followed ends in an exception", Evidence: []Evidence{}}
+	}
+	// When some world runs eventlet, a world that selects nothing runs on
+	// native threads: not "no runtime" but the threading side of the switch.
+	anyEventlet := false
+	for _, o := range outs {
+		anyEventlet = anyEventlet || o.mode == "eventlet"
+	}
+	if anyEventlet {
+		for i := range outs {
+			if outs[i].mode == "none" {
+				outs[i].mode = "threading"
+			}
+		}
 	}
 	var dflt []outcome
 	for _, o := range outs {

@@ -1,0 +1,78 @@
+package scan
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/tools/txtar"
+)
+
+// TestModeFixtures checks the mode, switch variable names and inversion of
+// each entry point of the fixture projects in testdata/modes.
+func TestModeFixtures(t *testing.T) {
+	paths, _ := filepath.Glob(filepath.Join("testdata", "modes", "*.txtar"))
+	if len(paths) == 0 {
+		t.Fatal("no mode fixtures")
+	}
+	for _, p := range paths {
+		t.Run(filepath.Base(p), func(t *testing.T) {
+			ar, err := txtar.ParseFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			var want []string
+			for _, f := range ar.Files {
+				if f.Name == "want" {
+					for _, l := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
+						want = append(want, strings.TrimSpace(l))
+					}
+					continue
+				}
+				fp := filepath.Join(dir, filepath.FromSlash(f.Name))
+				os.MkdirAll(filepath.Dir(fp), 0o755)
+				if err := os.WriteFile(fp, f.Data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res, err := Run(context.Background(), []string{dir}, Options{Select: []string{"EV9"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, ep := range res.EntryPoints {
+				line := ep.Name + " " + ep.Mode
+				if ep.Switch.Env != "" {
+					line += " env=" + ep.Switch.Env
+				}
+				if ep.Switch.Config != "" {
+					line += " config=" + ep.Switch.Config
+				}
+				if strings.HasPrefix(ep.Mode, "dual") {
+					if ep.Switch.Inverted {
+						line += " inverted=true"
+					} else {
+						line += " inverted=false"
+					}
+				}
+				if ep.ModeReason != "" {
+					t.Logf("%s: %s", ep.Name, ep.ModeReason)
+				}
+				if len(ep.ModeEvidence) == 0 && ep.Mode != "none" {
+					t.Errorf("%s: mode %s without evidence", ep.Name, ep.Mode)
+				}
+				got = append(got, line)
+			}
+			sort.Strings(got)
+			sort.Strings(want)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
