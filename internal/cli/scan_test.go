@@ -332,3 +332,20 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("stats: skipped %d (want 4), syntax errors %d (want 4)", res.Stats.Skipped, res.Stats.SyntaxErrors)
 	}
 }
+
+func TestModesCommand(t *testing.T) {
+	out, errOut, code := run(t, "modes", example)
+	if code != ExitClean {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"nimbus-api                   dual-default-eventlet    env NIMBUS_DISABLE_EVENTLET_PATCHING",
+		"nimbus-worker                threading-only",
+		"nimbus-manage                none",
+		"stage 1 (both modes, eventlet default): 1 service(s) still default to eventlet: nimbus-api",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("modes output lacks %q:\n%s", want, out)
+		}
+	}
+}

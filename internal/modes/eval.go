@@ -1,6 +1,7 @@
 package modes
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/pysrc"
@@ -380,7 +381,7 @@ func (in *interp) call(module string, c *pysrc.Call, w *world, depth int) []out 
 	if fv.kind != vRef {
 		return one(unknownV, w)
 	}
-	name := fv.s
+	name := in.canonical(fv.s)
 	ev := in.ev(module, c)
 	arg := func(i int, kw string) *value {
 		if v, ok := kwargs[kw]; ok {
@@ -484,9 +485,53 @@ func isThreads(name string) bool {
 	return false
 }
 
+// canonical maps a dotted name through project modules that re-export
+// what they import (facades): pkg.compat.eventlet.spawn is eventlet.spawn
+// when pkg.compat does "import eventlet".
+func (in *interp) canonical(name string) string {
+	for hops := 0; hops < 8; hops++ {
+		changed := false
+		for i := strings.LastIndexByte(name, '.'); i > 0; i = strings.LastIndexByte(name[:i], '.') {
+			mod := name[:i]
+			v := in.src.View(mod)
+			if v == nil {
+				continue
+			}
+			rest := name[i+1:]
+			head, tail, _ := strings.Cut(rest, ".")
+			if in.src.View(mod+"."+head) != nil {
+				break // a submodule, not a re-export
+			}
+			for j := len(v.Exports) - 1; j >= 0; j-- {
+				b := v.Exports[j]
+				if b.Name == head && b.Target != "" && b.Target != mod+"."+head {
+					name = b.Target
+					if tail != "" {
+						name += "." + tail
+					}
+					changed = true
+					break
+				}
+			}
+			break
+		}
+		if !changed {
+			break
+		}
+	}
+	return name
+}
+
+// Trace, when set, receives each followed call (for debugging the
+// interpreter from tests).
+var Trace func(string)
+
 // callProject follows a call into a project function: returns nil when
 // name is not a module-level function of a project module.
 func (in *interp) callProject(name string, args []*value, kwargs map[string]*value, w *world, depth int) []*world {
+	if Trace != nil {
+		Trace(fmt.Sprintf("%*scall %s (budget %d)", depth*2, "", name, in.budget))
+	}
 	i := strings.LastIndexByte(name, '.')
 	if i < 0 {
 		return nil

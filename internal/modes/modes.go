@@ -316,14 +316,7 @@ func (in *interp) execStmt(module string, s pysrc.Stmt, w *world, depth int) []*
 			case 0:
 				res = append(res, in.execBlock(module, s.Orelse, o.w, depth)...)
 			default:
-				// A condition letgo cannot decide: both branches, noted.
-				a, b := o.w, in.fork(o.w)
-				a.unknowns = append(a.unknowns, in.ev(module, s.Test))
-				res = append(res, in.execBlock(module, s.Body, a, depth)...)
-				if b != nil {
-					b.unknowns = append(b.unknowns, in.ev(module, s.Test))
-					res = append(res, in.execBlock(module, s.Orelse, b, depth)...)
-				}
+				res = append(res, in.joinBranches(module, s, o.w, depth)...)
 			}
 		}
 		return res
@@ -395,6 +388,52 @@ func (in *interp) assign(module string, t, valueExpr pysrc.Expr, v *value, w *wo
 	if n, ok := t.(*pysrc.NameExpr); ok {
 		w.vars[n.ID] = v
 	}
+}
+
+// joinBranches runs both branches of a condition letgo cannot decide (a
+// platform check, a feature test) and joins them into one world: such
+// conditions rarely decide the mode, and forking on each would multiply
+// the worlds. A branch that raises is dropped from the join; a branch that
+// forks on a switch keeps its worlds.
+func (in *interp) joinBranches(module string, s *pysrc.If, w *world, depth int) []*world {
+	note := in.ev(module, s.Test)
+	clone := w.clone()
+	body := in.execBlock(module, s.Body, clone, depth)
+	orelse := in.execBlock(module, s.Orelse, w, depth)
+	if len(body) != 1 || len(orelse) != 1 {
+		return append(body, orelse...)
+	}
+	b, e := body[0], orelse[0]
+	switch {
+	case b.dead && e.dead:
+		return []*world{e}
+	case b.dead:
+		return []*world{e}
+	case e.dead:
+		b.unknowns = append(b.unknowns, note)
+		return []*world{b}
+	}
+	seen := map[Evidence]bool{}
+	for _, ev := range e.events {
+		seen[ev.ev] = true
+	}
+	for _, ev := range b.events {
+		if !seen[ev.ev] {
+			e.events = append(e.events, ev)
+		}
+	}
+	for k, v := range b.vars {
+		if _, ok := e.vars[k]; !ok {
+			e.vars[k] = v
+		}
+	}
+	for k := range b.executed {
+		e.executed[k] = true
+	}
+	// A return in only one branch does not end the joined world: the
+	// other branch goes on, and so does the code after the if.
+	e.unknowns = append(e.unknowns, note)
+	return []*world{e}
 }
 
 // decide resolves switch values used as conditions into their truth in

@@ -47,7 +47,9 @@ type Options struct {
 	// imports across roots; their findings are not reported.
 	With         []string
 	SitePackages []string
-	Version      string
+	// Now dates the timeline statement (zero: the current time).
+	Now     time.Time
+	Version string
 	// Progress, when set, is called as files complete.
 	Progress func(done, total int)
 }
@@ -64,6 +66,10 @@ type Result struct {
 	// ranked by how many entry points load eventlet through them.
 	Blockers []graph.Blocker  `json:"blockers"`
 	Baseline *BaselineSummary `json:"baseline,omitempty"`
+	// Stage is the migration stage of the (first) project root; Stages
+	// holds one per root when several were scanned.
+	Stage  *modes.Stage `json:"stage,omitempty"`
+	Stages []RootStage  `json:"stages,omitempty"`
 	// Graph is the import graph of every root, for queries (why, graph).
 	Graph *graph.Graph `json:"-"`
 }
@@ -189,9 +195,18 @@ func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 	res.Stats.GraphMS = float64(time.Since(gstart).Microseconds()) / 1000
 	graphRules(res, infos, enabled)
 	for _, info := range infos {
-		if !info.library {
-			inferModes(res, info)
+		if info.library {
+			continue
 		}
+		inferModes(res, info)
+		st := stageOf(res, info, opts.Now)
+		res.Stages = append(res.Stages, RootStage{Root: info.root, Stage: st})
+	}
+	if len(res.Stages) > 0 {
+		res.Stage = &res.Stages[0].Stage
+	}
+	if len(res.Stages) == 1 {
+		res.Stages = nil
 	}
 	finish(res, opts)
 	res.Stats.ElapsedMS = float64(time.Since(start).Microseconds()) / 1000
@@ -667,6 +682,12 @@ func (res *Result) recount() {
 	}
 }
 
+// RootStage is the stage of one scanned root.
+type RootStage struct {
+	Root string `json:"root"`
+	modes.Stage
+}
+
 // viewSource parses a project's modules on demand for mode inference.
 type viewSource struct {
 	files map[string]*pyproj.File
@@ -721,7 +742,37 @@ func inferModes(res *Result, info *rootInfo) {
 		}
 		r := modes.Infer(src, ep.Module, fn)
 		ep.Mode, ep.ModeEvidence, ep.Switch, ep.ModeReason = r.Mode, r.Evidence, r.Switch, r.Reason
+		if r.Mode == modes.NoRuntime && ep.Eventlet == string(graph.Unconditional) {
+			ep.ModeReason = strings.TrimPrefix(ep.ModeReason+"; ", "; ") +
+				"no runtime selected on the paths followed, but eventlet is loaded at import (see chain); methods of classes are not followed"
+		}
 	}
+}
+
+// stageOf places a project root in the three-release pattern.
+func stageOf(res *Result, info *rootInfo, now time.Time) modes.Stage {
+	var services []modes.ServiceMode
+	for _, ep := range res.EntryPoints {
+		if ep.Root == info.root && ep.Mode != modes.NoRuntime && ep.Mode != modes.Unknown && ep.Mode != "" {
+			services = append(services, modes.ServiceMode{Name: ep.Name, Mode: ep.Mode})
+		}
+	}
+	imports := false
+	for i, node := range res.Graph.Nodes {
+		m := node.Module
+		if m == nil || m.Root != info.root || !m.Runtime {
+			continue
+		}
+		for _, e := range res.Graph.Out[i] {
+			if graph.IsEventlet(res.Graph.Nodes[e.To].Name) {
+				imports = true
+			}
+		}
+	}
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return modes.ComputeStage(services, pyproj.RequiresEventlet(info.proj.Requirements), imports, now)
 }
 
 // rootInfo is what the graph rules need to know about a root.

@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/letgo-dev/letgo/internal/scan"
+)
+
+// runModes prints each entry point's concurrency mode, the switch that
+// flips it and the first piece of evidence, then the project's stage.
+func runModes(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs, g := newGraphFlags("modes", stderr)
+	fs.StringVar(&g.format, "format", "text", "output format: text or json")
+	if ok, code := parseFlags(fs, args, stderr); !ok {
+		return code
+	}
+	switch fs.NArg() {
+	case 0:
+	case 1:
+		g.path = fs.Arg(0)
+	default:
+		fmt.Fprintln(stderr, "usage: letgo modes [PATH] [--with ROOT]... [--format text|json]")
+		return ExitUsage
+	}
+	res, took, err := g.build(ctx)
+	if err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	if g.showTiming {
+		fmt.Fprintf(stderr, "analysed in %v\n", took.Round(time.Millisecond))
+	}
+	if g.format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(struct {
+			EntryPoints []scan.EntryPoint `json:"entrypoints"`
+			Stage       any               `json:"stage"`
+		}{res.EntryPoints, res.Stage})
+		return ExitClean
+	}
+	if g.format != "text" {
+		fmt.Fprintln(stderr, "letgo: --format must be text or json")
+		return ExitUsage
+	}
+	fmt.Fprintf(stdout, "%-28s %-24s %-44s %s\n", "SERVICE", "MODE", "SWITCH", "EVIDENCE")
+	for _, ep := range res.EntryPoints {
+		fmt.Fprintf(stdout, "%-28s %-24s %-44s %s\n", ep.Name, ep.Mode, switchText(ep), evidenceText(ep))
+	}
+	if st := res.Stage; st != nil {
+		fmt.Fprintf(stdout, "\nstage %d (%s): %s\n%s\n", st.Stage, st.Name, st.Summary, st.Timeline)
+	}
+	return ExitClean
+}
+
+func switchText(ep scan.EntryPoint) string {
+	var parts []string
+	if ep.Switch.Env != "" {
+		parts = append(parts, "env "+ep.Switch.Env)
+	}
+	if ep.Switch.Config != "" {
+		parts = append(parts, "config "+ep.Switch.Config)
+	}
+	if ep.Switch.Inverted {
+		parts = append(parts, "(unset: threading)")
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func evidenceText(ep scan.EntryPoint) string {
+	if ep.ModeReason != "" && len(ep.ModeEvidence) == 0 {
+		return ep.ModeReason
+	}
+	if len(ep.ModeEvidence) == 0 {
+		return "-"
+	}
+	e := ep.ModeEvidence[0]
+	for _, x := range ep.ModeEvidence {
+		if strings.Contains(x.Text, "monkey_patch") || strings.Contains(x.Text, "init_backend") {
+			e = x
+			break
+		}
+	}
+	return fmt.Sprintf("%s:%d %s", e.Path, e.Line, clipText(e.Text, 60))
+}
+
+func clipText(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "..."
+	}
+	return s
+}

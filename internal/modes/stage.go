@@ -1,0 +1,129 @@
+package modes
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Series is one OpenStack release series: its name and release date.
+type Series struct {
+	Name     string    `json:"name"`
+	Codename string    `json:"codename,omitempty"`
+	Release  time.Time `json:"release"`
+}
+
+// SeriesTable maps release series to dates (first week of April and
+// October). Data, kept here in one place; extend it as series are named.
+var SeriesTable = []Series{
+	{"2025.1", "Epoxy", date(2025, 4, 2)},
+	{"2025.2", "Flamingo", date(2025, 10, 1)},
+	{"2026.1", "Gazpacho", date(2026, 4, 1)},
+	{"2026.2", "Hibiscus", date(2026, 10, 7)},
+	{"2027.1", "", date(2027, 4, 7)},
+	{"2027.2", "", date(2027, 10, 6)},
+}
+
+func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+// Community timeline: threading default everywhere by 2027.1; eventlet gone
+// from the Oslo libraries by 2027.2.
+const (
+	ThreadingDefaultBy = "2027.1"
+	EventletRemovedBy  = "2027.2"
+)
+
+// CurrentSeries is the series in development at t: the first one not yet
+// released.
+func CurrentSeries(t time.Time) Series {
+	for _, s := range SeriesTable {
+		if t.Before(s.Release) {
+			return s
+		}
+	}
+	return SeriesTable[len(SeriesTable)-1]
+}
+
+// ServiceMode is an entry point and its mode, for the stage.
+type ServiceMode struct {
+	Name string
+	Mode string
+}
+
+// Stage is where a project stands in the three-release pattern.
+type Stage struct {
+	Stage            int      `json:"stage"` // 0 eventlet only … 3 eventlet removed
+	Name             string   `json:"name"`
+	BlockingServices []string `json:"blocking_services"`
+	Summary          string   `json:"summary"`
+	Timeline         string   `json:"timeline"`
+}
+
+var stageNames = [...]string{
+	"eventlet only",
+	"both modes, eventlet default",
+	"both modes, threading default",
+	"eventlet removed",
+}
+
+// ComputeStage places a project: services are entry points with a mode;
+// requiresEventlet and importsEventlet describe its dependencies and code.
+func ComputeStage(services []ServiceMode, requiresEventlet, importsEventlet bool, now time.Time) Stage {
+	by := map[string][]string{}
+	for _, s := range services {
+		by[s.Mode] = append(by[s.Mode], s.Name)
+	}
+	for _, v := range by {
+		sort.Strings(v)
+	}
+	st := Stage{BlockingServices: []string{}}
+	switch {
+	case len(by[EventletOnly]) > 0:
+		st.Stage = 0
+		st.BlockingServices = by[EventletOnly]
+		st.Summary = fmt.Sprintf("%d service(s) run only on eventlet: %s", len(by[EventletOnly]), strings.Join(by[EventletOnly], ", "))
+	case len(by[DualDefaultEventlet]) > 0:
+		st.Stage = 1
+		st.BlockingServices = by[DualDefaultEventlet]
+		st.Summary = fmt.Sprintf("%d service(s) still default to eventlet: %s", len(by[DualDefaultEventlet]), strings.Join(by[DualDefaultEventlet], ", "))
+	case len(by[DualDefaultThreading]) > 0 || requiresEventlet || importsEventlet:
+		st.Stage = 2
+		st.BlockingServices = by[DualDefaultThreading]
+		var why []string
+		if n := len(by[DualDefaultThreading]); n > 0 {
+			why = append(why, fmt.Sprintf("%d service(s) can still run on eventlet", n))
+		}
+		if requiresEventlet {
+			why = append(why, "eventlet is still a requirement")
+		}
+		if importsEventlet {
+			why = append(why, "runtime code still imports eventlet")
+		}
+		st.Summary = "threading is the default; " + strings.Join(why, "; ")
+	default:
+		st.Stage = 3
+		st.Summary = "no service runs eventlet, nothing requires or imports it"
+	}
+	st.Name = stageNames[st.Stage]
+	cur := CurrentSeries(now)
+	switch {
+	case st.Stage >= 2:
+		st.Timeline = fmt.Sprintf("on track: threading is the default, as required by %s", ThreadingDefaultBy)
+	case cur.Name <= ThreadingDefaultBy:
+		st.Timeline = fmt.Sprintf("behind: every service must default to threading by %s (release %s); %s is in development",
+			ThreadingDefaultBy, seriesDate(ThreadingDefaultBy), cur.Name)
+	default:
+		st.Timeline = fmt.Sprintf("late: threading was due as the default by %s", ThreadingDefaultBy)
+	}
+	return st
+}
+
+func seriesDate(name string) string {
+	for _, s := range SeriesTable {
+		if s.Name == name {
+			return s.Release.Format("2006-01-02")
+		}
+	}
+	return "?"
+}
