@@ -24,8 +24,9 @@ var allowed = map[string][]string{
 	"internal/graph":                 {"internal/pysrc"},
 	"internal/modes":                 {"internal/pysrc"},
 	"internal/scan":                  {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/graph", "internal/modes"},
+	"internal/history":               {"internal/scan", "internal/modes"},
 	"internal/report":                {"internal/analysis", "internal/scan", "internal/rules", "internal/pyproj", "internal/graph", "internal/modes"},
-	"internal/cli":                   {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/scan", "internal/report", "internal/graph", "internal/modes"},
+	"internal/cli":                   {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/scan", "internal/report", "internal/graph", "internal/modes", "internal/history"},
 	"cmd/letgo":                      {"internal/cli"},
 }
 

@@ -38,6 +38,7 @@ func commands() []command {
 		{name: "baseline", summary: "record findings as accepted: letgo baseline write FILE [PATH...]", run: runBaseline},
 		{name: "why", summary: "show how an entry point or module loads eventlet: letgo why NAME --path ROOT --with LIB", run: runWhy},
 		{name: "modes", summary: "concurrency mode of every service, the switch that flips it, and the project's migration stage", run: runModes},
+		{name: "history", summary: "stage and modes per release tag of a git repository, with departures from the three-release pattern", run: runHistory},
 		{name: "graph", summary: "eventlet verdict of every entry point (text, json, dot)", run: runGraph},
 		{name: "blockers", summary: "library modules that import eventlet unconditionally, ranked by entry points blocked", run: runBlockers},
 		{name: "rules", summary: "list the rules", run: runRules},

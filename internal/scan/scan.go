@@ -48,7 +48,11 @@ type Options struct {
 	With         []string
 	SitePackages []string
 	// Now dates the timeline statement (zero: the current time).
-	Now     time.Time
+	Now time.Time
+	// Cache, with Blobs (path → content id, e.g. git blob ids), lets a
+	// series of scans of one tree skip files whose content did not change.
+	Cache   *Cache
+	Blobs   map[string]string
 	Version string
 	// Progress, when set, is called as files complete.
 	Progress func(done, total int)
@@ -198,7 +202,7 @@ func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 		if info.library {
 			continue
 		}
-		inferModes(res, info)
+		inferModes(res, info, opts)
 		st := stageOf(res, info, opts.Now)
 		res.Stages = append(res.Stages, RootStage{Root: info.root, Stage: st})
 	}
@@ -255,7 +259,7 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 				if err := gctx.Err(); err != nil {
 					return err
 				}
-				results[i] = scanFile(proj, pyFiles[i], enabled, canonical)
+				results[i] = opts.Cache.scanFile(opts.Blobs, proj, pyFiles[i], enabled, canonical)
 				if opts.Progress != nil && canonical == nil {
 					opts.Progress(int(done.Add(1)), total)
 				}
@@ -692,6 +696,8 @@ type RootStage struct {
 type viewSource struct {
 	files map[string]*pyproj.File
 	views map[string]*pysrc.View
+	cache *Cache
+	blobs map[string]string
 }
 
 func (s *viewSource) View(module string) *pysrc.View {
@@ -703,6 +709,17 @@ func (s *viewSource) View(module string) *pysrc.View {
 		s.views[module] = nil
 		return nil
 	}
+	key := ""
+	if id, ok := s.blobs[f.Path]; ok && s.cache != nil {
+		key = f.Path + "\x00" + id
+		s.cache.mu.Lock()
+		v, hit := s.cache.views[key]
+		s.cache.mu.Unlock()
+		if hit {
+			s.views[module] = v
+			return v
+		}
+	}
 	src, msg := readSource(f.Abs)
 	if msg != "" {
 		s.views[module] = nil
@@ -710,6 +727,11 @@ func (s *viewSource) View(module string) *pysrc.View {
 	}
 	v := pysrc.Analyze(pysrc.Parse(f.Path, src), f.Module, f.IsPackage)
 	s.views[module] = v
+	if key != "" {
+		s.cache.mu.Lock()
+		s.cache.views[key] = v
+		s.cache.mu.Unlock()
+	}
 	return v
 }
 
@@ -721,8 +743,8 @@ func (s *viewSource) Path(module string) string {
 }
 
 // inferModes infers each entry point's concurrency mode.
-func inferModes(res *Result, info *rootInfo) {
-	src := &viewSource{files: map[string]*pyproj.File{}, views: map[string]*pysrc.View{}}
+func inferModes(res *Result, info *rootInfo, opts Options) {
+	src := &viewSource{files: map[string]*pyproj.File{}, views: map[string]*pysrc.View{}, cache: opts.Cache, blobs: opts.Blobs}
 	for _, f := range info.proj.Files {
 		if f.Python && f.Module != "" && f.Kind == pyproj.KindRuntime {
 			if _, dup := src.files[f.Module]; !dup {
@@ -730,10 +752,26 @@ func inferModes(res *Result, info *rootInfo) {
 			}
 		}
 	}
+	// Modes depend only on Python files and the entry-point declarations:
+	// with content ids, identical inputs reuse earlier results.
+	fp := ""
+	if opts.Cache != nil && opts.Blobs != nil {
+		fp = pythonFingerprint(opts.Blobs)
+	}
 	for i := range res.EntryPoints {
 		ep := &res.EntryPoints[i]
 		if ep.Root != info.root {
 			continue
+		}
+		key := fp + "\x00" + ep.Name + "\x00" + ep.Target
+		if fp != "" {
+			opts.Cache.mu.Lock()
+			r, hit := opts.Cache.modes[key]
+			opts.Cache.mu.Unlock()
+			if hit {
+				ep.Mode, ep.ModeEvidence, ep.Switch, ep.ModeReason = r.Mode, r.Evidence, r.Switch, r.Reason
+				continue
+			}
 		}
 		fn := ""
 		if ep.Group != "wsgi_module" {
@@ -741,6 +779,11 @@ func inferModes(res *Result, info *rootInfo) {
 			fn, _, _ = strings.Cut(strings.TrimSpace(fn), " ")
 		}
 		r := modes.Infer(src, ep.Module, fn)
+		if fp != "" {
+			opts.Cache.mu.Lock()
+			opts.Cache.modes[key] = r
+			opts.Cache.mu.Unlock()
+		}
 		ep.Mode, ep.ModeEvidence, ep.Switch, ep.ModeReason = r.Mode, r.Evidence, r.Switch, r.Reason
 		if r.Mode == modes.NoRuntime && ep.Eventlet == string(graph.Unconditional) {
 			ep.ModeReason = strings.TrimPrefix(ep.ModeReason+"; ", "; ") +
@@ -773,6 +816,64 @@ func stageOf(res *Result, info *rootInfo, now time.Time) modes.Stage {
 		now = time.Now()
 	}
 	return modes.ComputeStage(services, pyproj.RequiresEventlet(info.proj.Requirements), imports, now)
+}
+
+// Cache keeps per-file results across scans of trees that share files
+// (the refs of a repository). Keys are a path and a content id; a nil
+// Cache caches nothing.
+type Cache struct {
+	mu    sync.Mutex
+	files map[string]fileResult
+	views map[string]*pysrc.View
+	modes map[string]modes.Result
+	// Hits and Misses count file results served and computed.
+	Hits, Misses int
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache {
+	return &Cache{files: map[string]fileResult{}, views: map[string]*pysrc.View{}, modes: map[string]modes.Result{}}
+}
+
+func (c *Cache) scanFile(blobs map[string]string, proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string) fileResult {
+	id, ok := blobs[f.Path]
+	if c == nil || !ok || canonical != nil {
+		return scanFile(proj, f, enabled, canonical)
+	}
+	key := f.Path + "\x00" + id
+	c.mu.Lock()
+	r, hit := c.files[key]
+	if hit {
+		c.Hits++
+	} else {
+		c.Misses++
+	}
+	c.mu.Unlock()
+	if hit {
+		return r
+	}
+	r = scanFile(proj, f, enabled, nil)
+	c.mu.Lock()
+	c.files[key] = r
+	c.mu.Unlock()
+	return r
+}
+
+// pythonFingerprint identifies the Python files and entry-point
+// declarations of a tree by their content ids.
+func pythonFingerprint(blobs map[string]string) string {
+	var keys []string
+	for p := range blobs {
+		if strings.HasSuffix(p, ".py") || p == "setup.cfg" || p == "pyproject.toml" {
+			keys = append(keys, p)
+		}
+	}
+	sort.Strings(keys)
+	h := sha256.New()
+	for _, k := range keys {
+		fmt.Fprintf(h, "%s\x00%s\n", k, blobs[k])
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // rootInfo is what the graph rules need to know about a root.

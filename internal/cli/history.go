@@ -1,0 +1,116 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/letgo-dev/letgo/internal/history"
+)
+
+// runHistory scans release refs of a git repository and reports stage and
+// modes per ref, with departures from the three-release pattern.
+func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("history", flag.ContinueOnError)
+	refsFlag := fs.String("refs", "", "tags to scan: a glob ('2*.0.0') or a comma-separated list of refs")
+	format := fs.String("format", "text", "output format: text or json")
+	workers := fs.Int("workers", 0, "parallel workers (default: number of CPUs)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: letgo history PATH --refs PATTERN|REF,REF... [--format text|json]")
+		fs.PrintDefaults()
+	}
+	if ok, code := parseFlags(fs, args, stderr); !ok {
+		return code
+	}
+	if fs.NArg() != 1 || *refsFlag == "" || (*format != "text" && *format != "json") {
+		fs.Usage()
+		return ExitUsage
+	}
+	repo := fs.Arg(0)
+	var list []string
+	pattern := *refsFlag
+	if strings.Contains(pattern, ",") || !strings.ContainsAny(pattern, "*?[") {
+		list = strings.Split(pattern, ",")
+	}
+	refs, err := history.ResolveRefs(ctx, repo, pattern, list)
+	if err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	if len(refs) == 0 {
+		return errorf(stderr, "no ref of %s matches %q", repo, pattern)
+	}
+	opts := history.Options{Workers: *workers, Version: Version}
+	if isTerminal(stderr) {
+		opts.Progress = func(done, total int, ref string) { fmt.Fprintf(stderr, "\rletgo: %d/%d %s\x1b[K", done, total, ref) }
+	}
+	rep, err := history.Run(ctx, repo, refs, opts)
+	if opts.Progress != nil {
+		fmt.Fprint(stderr, "\r\x1b[K")
+	}
+	if err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(rep)
+		return ExitClean
+	}
+	fmt.Fprintf(stdout, "%-14s %-10s %-6s %-5s %-8s %-40s %s\n", "REF", "DATE", "STAGE", "DEBT", "PARSED", "MODES", "CHANGES")
+	prev := map[string]string{}
+	for i, e := range rep.Entries {
+		counts := map[string]int{}
+		var changes []string
+		for _, s := range e.Services {
+			counts[s.Mode]++
+			if i > 0 && prev[s.Name] != s.Mode {
+				from := prev[s.Name]
+				if from == "" {
+					from = "new"
+				}
+				changes = append(changes, fmt.Sprintf("%s: %s -> %s", s.Name, from, s.Mode))
+			}
+		}
+		prev = map[string]string{}
+		for _, s := range e.Services {
+			prev[s.Name] = s.Mode
+		}
+		fmt.Fprintf(stdout, "%-14s %-10s %-6d %-5d %-8s %-40s %s\n", e.Name, e.Date.Format("2006-01-02"), e.Stage.Stage, e.RuntimeDebt,
+			fmt.Sprintf("%d/%d", e.Parsed, e.Parsed+e.Reused), modeCounts(counts), strings.Join(changes, "; "))
+	}
+	if len(rep.Departures) == 0 {
+		fmt.Fprintln(stdout, "\nno departure from the three-release pattern")
+	} else {
+		fmt.Fprintln(stdout, "\ndepartures from the three-release pattern:")
+		for _, d := range rep.Departures {
+			who := d.Service
+			if who == "" {
+				who = "project"
+			}
+			fmt.Fprintf(stdout, "  %s: %s (%s) -> %s (%s): %s\n", who, d.From, d.FromRef, d.To, d.ToRef, d.Message)
+		}
+	}
+	return ExitClean
+}
+
+func modeCounts(m map[string]int) string {
+	short := map[string]string{"eventlet-only": "E", "dual-default-eventlet": "De", "dual-default-threading": "Dt", "threading-only": "T", "none": "-", "unknown": "?"}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		s := short[k]
+		if s == "" {
+			s = k
+		}
+		parts = append(parts, fmt.Sprintf("%s%d", s, m[k]))
+	}
+	return strings.Join(parts, " ")
+}

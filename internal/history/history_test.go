@@ -1,0 +1,139 @@
+package history
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const setupCfg = `[metadata]
+name = svc
+[entry_points]
+console_scripts =
+    svc-api = svc.api:main
+    svc-worker = svc.worker:main
+`
+
+const gate = `import os
+
+
+def patch(backend='eventlet'):
+    if os.environ.get('SVC_DISABLE_EVENTLET_PATCHING', '') in ('1', 'true'):
+        use = False
+    elif os.environ.get('SVC_DISABLE_EVENTLET_PATCHING', '') in ('0', 'false'):
+        use = True
+    else:
+        use = backend == 'eventlet'
+    from oslo_service import backend as b
+    if use:
+        import eventlet
+        eventlet.monkey_patch()
+        b.init_backend(b.BackendType.EVENTLET)
+    else:
+        b.init_backend(b.BackendType.THREADING)
+`
+
+// release is one tagged state of the fixture repository.
+type release struct {
+	tag   string
+	files map[string]string
+}
+
+func repo(t *testing.T, releases []release) string {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	dir := t.TempDir()
+	run := func(args ...string) {
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@t"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v %s", args, err, out)
+		}
+	}
+	run("init", "-q")
+	for _, r := range releases {
+		for p, content := range r.files {
+			fp := filepath.Join(dir, filepath.FromSlash(p))
+			os.MkdirAll(filepath.Dir(fp), 0o755)
+			if content == "" {
+				content = "\n"
+			}
+			if err := os.WriteFile(fp, []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		run("add", "-A")
+		run("commit", "-q", "-m", r.tag)
+		run("tag", r.tag)
+	}
+	return dir
+}
+
+func TestHistory(t *testing.T) {
+	patched := "import eventlet\neventlet.monkey_patch()\n\n\ndef main():\n    pass\n"
+	viaGate := func(backend string) string {
+		return "from svc import gate\ngate.patch(" + backend + ")\n\n\ndef main():\n    pass\n"
+	}
+	threads := "import threading\n\n\ndef main():\n    threading.Thread(target=print).start()\n"
+	dir := repo(t, []release{
+		{"1.0.0", map[string]string{"setup.cfg": setupCfg, "requirements.txt": "eventlet\n", "svc/__init__.py": "",
+			"svc/api.py": patched, "svc/worker.py": patched}},
+		{"2.0.0", map[string]string{"svc/gate.py": gate, "svc/api.py": viaGate(""), "svc/worker.py": viaGate("")}},
+		{"3.0.0", map[string]string{"svc/api.py": viaGate("backend='threading'"), "svc/worker.py": viaGate("backend='threading'")}},
+		{"3.1.0", map[string]string{"README.rst": "docs only\n"}},
+		{"4.0.0", map[string]string{"svc/api.py": threads, "svc/worker.py": threads, "svc/gate.py": "", "requirements.txt": "oslo.log\n"}},
+		{"5.0.0", map[string]string{"svc/api.py": patched}}, // back to eventlet only (a regression, not a skip)
+	})
+	refs, err := ResolveRefs(context.Background(), dir, "*.0", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(context.Background(), dir, refs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range rep.Entries {
+		line := e.Name
+		for _, s := range e.Services {
+			line += " " + s.Name + "=" + s.Mode
+		}
+		got = append(got, line+" stage="+string(rune('0'+e.Stage.Stage)))
+	}
+	want := []string{
+		"1.0.0 svc-api=eventlet-only svc-worker=eventlet-only stage=0",
+		"2.0.0 svc-api=dual-default-eventlet svc-worker=dual-default-eventlet stage=1",
+		"3.0.0 svc-api=dual-default-threading svc-worker=dual-default-threading stage=2",
+		"3.1.0 svc-api=dual-default-threading svc-worker=dual-default-threading stage=2",
+		"4.0.0 svc-api=threading-only svc-worker=threading-only stage=3",
+		"5.0.0 svc-api=eventlet-only svc-worker=threading-only stage=0",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("history (-want +got):\n%s", diff)
+	}
+	if len(rep.Departures) != 0 {
+		t.Errorf("departures = %+v, want none (every step taken)", rep.Departures)
+	}
+	// 3.1.0 changed no Python file: nothing parsed again.
+	if e := rep.Entries[3]; e.Parsed != 0 || e.Reused == 0 {
+		t.Errorf("3.1.0 parsed %d, reused %d: want 0 parsed", e.Parsed, e.Reused)
+	}
+
+	skip := repo(t, []release{
+		{"1.0", map[string]string{"setup.cfg": setupCfg, "svc/__init__.py": "", "svc/api.py": patched, "svc/worker.py": patched}},
+		{"2.0", map[string]string{"svc/gate.py": gate, "svc/api.py": viaGate("backend='threading'"), "svc/worker.py": viaGate("")}},
+	})
+	refs, _ = ResolveRefs(context.Background(), skip, "", []string{"1.0", "2.0"})
+	rep, err = Run(context.Background(), skip, refs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Departures) != 1 || rep.Departures[0].Service != "svc-api" || rep.Departures[0].ToRef != "2.0" {
+		t.Errorf("departures = %+v, want svc-api skipping the eventlet-default release", rep.Departures)
+	}
+}
