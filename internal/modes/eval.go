@@ -423,7 +423,7 @@ func (in *interp) call(module string, c *pysrc.Call, w *world, depth int) []out 
 	case name == "sys.meta_path.insert" || name == "sys.meta_path.append":
 		w.events = append(w.events, event{kind: "poison", ev: ev})
 		return one(&value{kind: vNone}, w)
-	case strings.HasPrefix(name, "eventlet.") || strings.HasPrefix(name, "greenlet."):
+	case isEventletRuntime(name):
 		w.events = append(w.events, event{kind: "eventlet", ev: ev})
 		return one(unknownV, w)
 	case isThreads(name):
@@ -462,6 +462,22 @@ func (in *interp) hookBackend(module string, f *value, w *world, depth int) stri
 		return v.s[strings.LastIndexByte(v.s, '.')+1:]
 	}
 	return ""
+}
+
+// isEventletRuntime reports eventlet APIs that run work on eventlet's hub
+// (green threads, pools, sleeps, timeouts, servers, queues). Probes such as
+// patcher.original, tpool (a native thread pool) and debug hooks do not
+// choose a runtime.
+func isEventletRuntime(name string) bool {
+	if !strings.HasPrefix(name, "eventlet.") && !strings.HasPrefix(name, "greenlet.") {
+		return false
+	}
+	for _, p := range []string{"eventlet.patcher.", "eventlet.tpool.", "eventlet.debug.", "eventlet.support.", "eventlet.green.", "eventlet.import_patched"} {
+		if strings.HasPrefix(name, p) {
+			return false
+		}
+	}
+	return true
 }
 
 func isComponent(name string) bool {
