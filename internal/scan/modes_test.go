@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -58,6 +59,17 @@ func TestModeFixtures(t *testing.T) {
 						line += " inverted=true"
 					} else {
 						line += " inverted=false"
+					}
+				}
+				// The deciding fact: the first monkey_patch, backend selection,
+				// hook or component in the default outcome's evidence.
+				for _, e := range ep.ModeEvidence {
+					if strings.Contains(e.Text, "monkey_patch") || strings.Contains(e.Text, "init_backend") ||
+						strings.Contains(e.Text, "hook") || strings.Contains(e.Text, "launch") ||
+						strings.Contains(e.Text, "Launcher") || strings.Contains(e.Text, "ServiceManager") ||
+						strings.Contains(e.Text, "GreenPool") {
+						line += fmt.Sprintf(" @%s:%d", e.Path, e.Line)
+						break
 					}
 				}
 				if ep.ModeReason != "" {
