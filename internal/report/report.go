@@ -128,8 +128,11 @@ func Text(w io.Writer, res *scan.Result, opt TextOptions) error {
 			if n := len(ep.Chain); n >= 2 {
 				through = fmt.Sprintf(" via %s (%s:%d)", ep.Chain[n-2].Module, ep.Chain[n-1].Path, ep.Chain[n-1].Line)
 			}
-			fmt.Fprintf(&b, "  %-32s %s%-13s%s%s\n", ep.Name, col, ep.Eventlet, c.reset, through)
+			fmt.Fprintf(&b, "  %-32s %-23s loads eventlet: %s%-13s%s%s\n", ep.Name, ep.Mode, col, ep.Eventlet, c.reset, through)
 		}
+	}
+	if st := res.Stage; st != nil {
+		fmt.Fprintf(&b, "\n%sStage %d%s (%s): %s\n  %s\n", c.bold, st.Stage, c.reset, st.Name, st.Summary, st.Timeline)
 	}
 	if len(res.Blockers) > 0 {
 		fmt.Fprintf(&b, "\n%sLibrary blockers%s (library modules importing eventlet unconditionally)\n", c.bold, c.reset)
@@ -220,9 +223,16 @@ func Markdown(w io.Writer, res *scan.Result) error {
 	fmt.Fprintf(&b, "# letgo scan: %s\n\n", strings.Join(res.Roots, ", "))
 	fmt.Fprintf(&b, "%d Python files, %d findings, **%d runtime debt**, %d syntax errors.\n\n", st.PythonFiles, len(res.Findings), st.RuntimeDebt, st.SyntaxErrors)
 	if len(res.EntryPoints) > 0 {
-		b.WriteString("## Entry points\n\n| name | group | target |\n|---|---|---|\n")
+		if st := res.Stage; st != nil {
+			fmt.Fprintf(&b, "**Stage %d (%s)**: %s. %s.\n\n", st.Stage, st.Name, mdEscape(st.Summary), mdEscape(st.Timeline))
+		}
+		b.WriteString("## Entry points\n\n| name | group | mode | switch | loads eventlet |\n|---|---|---|---|---|\n")
 		for _, ep := range res.EntryPoints {
-			fmt.Fprintf(&b, "| %s | %s | `%s` |\n", mdEscape(ep.Name), ep.Group, mdEscape(ep.Target))
+			sw := ep.Switch.Env
+			if ep.Switch.Config != "" {
+				sw = strings.TrimPrefix(sw+", config "+ep.Switch.Config, ", ")
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", mdEscape(ep.Name), ep.Group, ep.Mode, mdEscape(sw), ep.Eventlet)
 		}
 		b.WriteString("\n")
 	}
