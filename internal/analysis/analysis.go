@@ -83,6 +83,9 @@ type Rule struct {
 	Project func(*ProjectPass)
 	// Graph runs once per project root after the import graph is built.
 	Graph func(*GraphPass)
+	// Concern, when set, files the rule's findings under a critical
+	// concern of the migration (the scan's concerns section).
+	Concern string
 }
 
 // Family is the hundreds digit of the id.
@@ -118,6 +121,7 @@ type Finding struct {
 	Fingerprint string          `json:"fingerprint"`
 	Module      string          `json:"module,omitempty"`
 	Guard       string          `json:"guard,omitempty"`
+	EntryPoint  string          `json:"entrypoint,omitempty"`
 	Replacement string          `json:"replacement,omitempty"`
 }
 
@@ -160,6 +164,16 @@ func (p *Pass) Report(n pysrc.Node, msg string) *Finding {
 		Severity: DefaultSeverity(p.Rule, p.Kind), Positive: p.Rule.Positive, Replacement: p.Rule.Doc.Replacement}
 	p.report(f)
 	return &f
+}
+
+// ReportSeverity reports a finding on a node with an explicit severity
+// (a detector that lowers a finding to a note).
+func (p *Pass) ReportSeverity(n pysrc.Node, msg string, sev Severity) {
+	start := p.File.Position(n.Pos())
+	end := p.File.Position(n.End())
+	p.report(Finding{Rule: p.Rule.ID, Slug: p.Rule.Slug, Family: p.Rule.Family(), Kind: p.Kind, Path: p.Path,
+		Line: start.Line, Col: start.Col + 1, EndLine: end.Line, EndCol: end.Col + 1, Message: msg,
+		Severity: sev, Positive: p.Rule.Positive, Replacement: p.Rule.Doc.Replacement})
 }
 
 // ReportImport reports a finding on an import with its module and guard.
@@ -343,7 +357,10 @@ type EntryReach struct {
 	Via, ViaPath, ViaRoot string
 	ViaLine               int
 	ViaDist               string
-	ViaDistRequires       bool // that distribution declares eventlet as a hard dependency
+	// Mode is the entry point's concurrency mode; Privileged names the
+	// rootwrap/privsep/os-brick module it reaches (with the import's place).
+	Mode, Privileged, PrivilegedVia string
+	ViaDistRequires                 bool // that distribution declares eventlet as a hard dependency
 }
 
 // GraphPass gives a rule the import-graph verdicts of one project root.
@@ -365,4 +382,13 @@ func NewGraphPass(r *Rule, proj *pyproj.Project, entries []EntryReach, eventletM
 // Reportf reports a finding at path:line.
 func (p *GraphPass) Reportf(path string, line int, format string, args ...any) {
 	(&ProjectPass{Rule: p.Rule, Project: p.Project, report: p.report}).Reportf(path, line, format, args...)
+}
+
+// ReportEntry reports a finding about an entry point, at its declaration.
+func (p *GraphPass) ReportEntry(e EntryReach, format string, args ...any) {
+	report := p.report
+	(&ProjectPass{Rule: p.Rule, Project: p.Project, report: func(f Finding) {
+		f.EntryPoint = e.Name
+		report(f)
+	}}).Reportf(e.Source, e.Line, format, args...)
 }

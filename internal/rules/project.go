@@ -276,7 +276,7 @@ var projectRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV501", Slug: "python-314-missing", Risk: analysis.RiskMedium, Kind: "config", Project: python314Check,
+		ID: "EV501", Slug: "python-314-missing", Risk: analysis.RiskMedium, Kind: "config", Project: python314Check, Concern: "python-3.14",
 		Doc: analysis.Doc{
 			Summary:     "Python 3.14 not covered",
 			What:        "A packaged project without a Programming Language :: Python :: 3.14 classifier or a zuul job naming py314.",

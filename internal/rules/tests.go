@@ -109,7 +109,7 @@ var testRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV602", Slug: "sync-spawn-side-effect", Risk: analysis.RiskMedium, Kind: "test", Python: syncSpawnCheck,
+		ID: "EV602", Slug: "sync-spawn-side-effect", Risk: analysis.RiskMedium, Kind: "test", Python: syncSpawnCheck, Concern: "order-dependent-test",
 		Doc: analysis.Doc{
 			Summary:     "spawn mocked to run inline",
 			What:        "A mock of a spawn or submit function whose side_effect is a lambda that calls its first argument: the spawned work runs synchronously.",

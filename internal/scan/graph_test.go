@@ -51,7 +51,7 @@ func TestGraphFixtures(t *testing.T) {
 					}
 				}
 			}
-			res, err := Run(context.Background(), args["roots"], Options{With: args["with"], SitePackages: args["site"], Select: []string{"EV71"}})
+			res, err := Run(context.Background(), args["roots"], Options{With: args["with"], SitePackages: args["site"], Select: []string{"EV71", "EV505"}})
 			if err != nil {
 				t.Fatal(err)
 			}

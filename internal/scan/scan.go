@@ -72,8 +72,12 @@ type Result struct {
 	Baseline *BaselineSummary `json:"baseline,omitempty"`
 	// Stage is the migration stage of the (first) project root; Stages
 	// holds one per root when several were scanned.
-	Stage  *modes.Stage `json:"stage,omitempty"`
-	Stages []RootStage  `json:"stages,omitempty"`
+	Stage *modes.Stage `json:"stage,omitempty"`
+	// Concerns are the findings that bear on the migration's critical
+	// concerns: pickling, rootwrap/privsep, heartbeat sleeps,
+	// order-dependent tests, Python 3.14.
+	Concerns []Concern   `json:"concerns"`
+	Stages   []RootStage `json:"stages,omitempty"`
 	// Graph is the import graph of every root, for queries (why, graph).
 	Graph *graph.Graph `json:"-"`
 }
@@ -197,12 +201,16 @@ func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 	res.Graph = graph.Build(modules)
 	reachability(res)
 	res.Stats.GraphMS = float64(time.Since(gstart).Microseconds()) / 1000
+	for _, info := range infos {
+		if !info.library {
+			inferModes(res, info, opts)
+		}
+	}
 	graphRules(res, infos, enabled)
 	for _, info := range infos {
 		if info.library {
 			continue
 		}
-		inferModes(res, info, opts)
 		st := stageOf(res, info, opts.Now)
 		res.Stages = append(res.Stages, RootStage{Root: info.root, Stage: st})
 	}
@@ -658,6 +666,7 @@ func finish(res *Result, opts Options) {
 	}
 	res.Findings = kept
 	analysis.SortFindings(res.Findings)
+	concerns(res)
 	sort.SliceStable(res.EntryPoints, func(i, j int) bool {
 		a, b := res.EntryPoints[i], res.EntryPoints[j]
 		if a.Root != b.Root {
@@ -876,6 +885,41 @@ func pythonFingerprint(blobs map[string]string) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
+// isPrivileged names the root-helper libraries: rootwrap, privsep, os-brick.
+func isPrivileged(m string) bool {
+	for _, p := range []string{"oslo_rootwrap", "oslo_privsep", "os_brick"} {
+		if m == p || strings.HasPrefix(m, p+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// Concern is one finding filed under a critical concern of the migration.
+type Concern struct {
+	Type       string            `json:"type"`
+	EntryPoint string            `json:"entrypoint,omitempty"`
+	Root       string            `json:"root,omitempty"`
+	Path       string            `json:"path"`
+	Line       int               `json:"line"`
+	Detail     string            `json:"detail"`
+	Severity   analysis.Severity `json:"severity"`
+	Rule       string            `json:"rule"`
+}
+
+// concerns files findings of concern rules under their concern.
+func concerns(res *Result) {
+	res.Concerns = []Concern{}
+	for _, f := range res.Findings {
+		r := rules.ByID(f.Rule)
+		if r == nil || r.Concern == "" {
+			continue
+		}
+		res.Concerns = append(res.Concerns, Concern{Type: r.Concern, EntryPoint: f.EntryPoint, Root: f.Root, Path: f.Path,
+			Line: f.Line, Detail: f.Message, Severity: f.Severity, Rule: f.Rule})
+	}
+}
+
 // rootInfo is what the graph rules need to know about a root.
 type rootInfo struct {
 	root    string
@@ -922,7 +966,12 @@ func graphRules(res *Result, infos []*rootInfo, enabled []*analysis.Rule) {
 			if ep.Root != info.root {
 				continue
 			}
-			er := analysis.EntryReach{Name: ep.Name, Group: ep.Group, Source: ep.Source, Line: ep.Line, Verdict: ep.Eventlet}
+			er := analysis.EntryReach{Name: ep.Name, Group: ep.Group, Source: ep.Source, Line: ep.Line, Verdict: ep.Eventlet, Mode: ep.Mode}
+			if priv := res.Graph.ReachTarget(ep.Module, isPrivileged); priv.Verdict != graph.None && priv.Verdict != graph.Unknown && len(priv.Chain) >= 2 {
+				last := priv.Chain[len(priv.Chain)-1]
+				er.Privileged = last.Module
+				er.PrivilegedVia = fmt.Sprintf("%s:%d %s", last.Path, last.Line, last.Text)
+			}
 			if n := len(ep.Chain); n >= 2 {
 				via, last := ep.Chain[n-2], ep.Chain[n-1]
 				er.Via, er.ViaPath, er.ViaRoot, er.ViaLine = via.Module, last.Path, last.Root, last.Line

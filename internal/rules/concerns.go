@@ -1,0 +1,393 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/pyproj"
+	"github.com/letgo-dev/letgo/internal/pysrc"
+)
+
+// ---- EV504: short fixed sleeps in heartbeat-like loops ----
+
+var heartbeatName = regexp.MustCompile(`(?i)(heartbeat|keep_?alive|report_state|report_status|_report|health_?check|ping)`)
+
+var sleepCalls = names{"time.sleep", "eventlet.sleep", "eventlet.greenthread.sleep"}
+
+// shortDelay returns a constant delay of at most 1 s.
+func shortDelay(v pysrc.Value) (float64, bool) {
+	var d float64
+	switch v.Kind {
+	case pysrc.ValInt:
+		n, err := strconv.ParseFloat(v.Str, 64)
+		if err != nil {
+			return 0, false
+		}
+		d = n
+	case pysrc.ValFloat:
+		d = v.Float
+	default:
+		return 0, false
+	}
+	return d, d > 0 && d <= 1
+}
+
+func heartbeatCheck(p *analysis.Pass) {
+	keepalive := strings.Contains(p.File.Src, "SO_KEEPALIVE") || strings.Contains(p.File.Src, "TCP_KEEPIDLE")
+	for _, d := range p.View.Defs {
+		if !heartbeatName.MatchString(d.Name) {
+			continue
+		}
+		inLoop(d.Node.Body, false, func(s pysrc.Stmt, loop bool, cond string) {
+			pysrc.Inspect(s, func(n pysrc.Node) bool {
+				c, ok := n.(*pysrc.Call)
+				if !ok {
+					return true
+				}
+				cs := callSite(p, c)
+				if cs == nil || len(cs.Args) == 0 {
+					return true
+				}
+				name := p.Resolve(cs.Resolved)
+				isWait := strings.HasSuffix(cs.Callee, ".wait")
+				if _, ok := sleepCalls.match(name); !ok && !isWait {
+					return true
+				}
+				delay, short := shortDelay(cs.Args[0])
+				if !short || !loop {
+					return true
+				}
+				msg := fmt.Sprintf("fixed %gs %s in a loop of heartbeat-like function %s()", delay, cs.Callee, d.QualName)
+				if strings.Contains(strings.ToLower(cond), "thread") {
+					msg += fmt.Sprintf(" on a threading-only branch (%s)", clip(cond, 50))
+				}
+				if keepalive {
+					msg += "; TCP keepalive options are set in this module"
+				} else {
+					msg += "; no TCP keepalive options (SO_KEEPALIVE, TCP_KEEPIDLE) in this module"
+				}
+				p.Report(c, msg)
+				return true
+			})
+		})
+	}
+}
+
+// inLoop walks statements, telling whether each is inside a loop and the
+// innermost if-condition around it.
+func inLoop(body []pysrc.Stmt, loop bool, f func(s pysrc.Stmt, loop bool, cond string)) {
+	var walk func([]pysrc.Stmt, bool, string)
+	walk = func(stmts []pysrc.Stmt, loop bool, cond string) {
+		for _, s := range stmts {
+			switch s := s.(type) {
+			case *pysrc.While:
+				walk(s.Body, true, cond)
+			case *pysrc.For:
+				walk(s.Body, true, cond)
+			case *pysrc.If:
+				walk(s.Body, loop, exprText(s.Test))
+				walk(s.Orelse, loop, cond)
+			case *pysrc.Try:
+				walk(s.Body, loop, cond)
+				for _, h := range s.Handlers {
+					walk(h.Body, loop, cond)
+				}
+				walk(s.Finalbody, loop, cond)
+			case *pysrc.With:
+				walk(s.Body, loop, cond)
+			case *pysrc.FunctionDef, *pysrc.ClassDef:
+				// nested definitions run elsewhere
+			default:
+				f(s, loop, cond)
+			}
+		}
+	}
+	walk(body, loop, "")
+}
+
+func exprText(e pysrc.Expr) string {
+	if n, ok := e.(*pysrc.NameExpr); ok {
+		return n.ID
+	}
+	if a, ok := e.(*pysrc.Attribute); ok {
+		return dottedName(a)
+	}
+	if c, ok := e.(*pysrc.Call); ok {
+		return dottedName(c.Func) + "()"
+	}
+	if u, ok := e.(*pysrc.UnaryOp); ok {
+		return "not " + exprText(u.X)
+	}
+	if cmp, ok := e.(*pysrc.Compare); ok {
+		return exprText(cmp.X) + " ..."
+	}
+	return ""
+}
+
+func dottedName(e pysrc.Expr) string {
+	switch x := e.(type) {
+	case *pysrc.NameExpr:
+		return x.ID
+	case *pysrc.Attribute:
+		return dottedName(x.X) + "." + x.Attr
+	}
+	return "?"
+}
+
+// callSite finds the view's call site of a call node.
+func callSite(p *analysis.Pass, c *pysrc.Call) *pysrc.CallSite {
+	for _, cs := range p.View.Calls {
+		if cs.Node == c {
+			return cs
+		}
+	}
+	return nil
+}
+
+// ---- EV503: start method and fork policy ----
+
+var threadStart = names{"threading.Thread", "threading.Timer"}
+
+func startMethodCheck(p *analysis.Pass) {
+	if !strings.Contains(p.File.Src, "fork") && !strings.Contains(p.File.Src, "spawn") && !strings.Contains(p.File.Src, "start_method") && !strings.Contains(p.File.Src, "mp_context") {
+		return
+	}
+	// Threads started per function, by position, to spot a fork after them.
+	threadsBefore := map[string]pysrc.Pos{}
+	for _, c := range p.View.Calls {
+		name := p.Resolve(c.Resolved)
+		if _, ok := threadStart.match(name); ok {
+			if _, seen := threadsBefore[c.Func]; !seen {
+				threadsBefore[c.Func] = c.Node.Start
+			}
+		}
+		if strings.HasSuffix(c.Callee, ".start") {
+			if _, seen := threadsBefore[c.Func]; !seen && strings.Contains(strings.ToLower(c.Callee), "thread") {
+				threadsBefore[c.Func] = c.Node.Start
+			}
+		}
+	}
+	for _, c := range p.View.Calls {
+		name := p.Resolve(c.Resolved)
+		switch {
+		case name == "os.fork":
+			msg := "os.fork() called: forking a multi-threaded process is deprecated (Python 3.12+ warns)"
+			if pos, ok := threadsBefore[c.Func]; ok && pos < c.Node.Start {
+				msg = fmt.Sprintf("os.fork() after a thread was started in %s: the child inherits locks held by threads that do not exist in it", orModule(c.Func))
+			}
+			p.Report(c.Node, msg)
+		case name == "multiprocessing.set_start_method" || strings.HasSuffix(name, ".set_start_method"):
+			if len(c.Args) > 0 && c.Args[0].Kind == pysrc.ValStr {
+				p.Report(c.Node, fmt.Sprintf("start method set to %q for the process: %s", c.Args[0].Str, methodNote(c.Args[0].Str)))
+			}
+		case name == "multiprocessing.get_context" || strings.HasSuffix(name, "multiprocessing.context.get_context"):
+			if len(c.Args) > 0 && c.Args[0].Kind == pysrc.ValStr {
+				p.Report(c.Node, fmt.Sprintf("multiprocessing context %q: %s", c.Args[0].Str, methodNote(c.Args[0].Str)))
+			}
+		}
+		// A name passed through (mp_context=ctx) is reported where it is made.
+		if v, ok := keyword(c, "mp_context"); ok && v.Text != "" && v.Kind != pysrc.ValNone && !isIdent(v.Text) {
+			p.Report(c.Node, fmt.Sprintf("%s(mp_context=%s): the start method is chosen here", c.Callee, clip(v.Text, 40)))
+		}
+	}
+}
+
+func methodNote(m string) string {
+	switch m {
+	case "fork":
+		return "fork is unsafe with threads and no longer the default on POSIX from Python 3.14"
+	case "spawn", "forkserver":
+		return "everything passed to child processes must be picklable"
+	}
+	return "check what crosses the process boundary"
+}
+
+// ---- EV604: assertions right after spawning work ----
+
+var spawnLike = names{"eventlet.spawn", "eventlet.spawn_n", "eventlet.greenthread.spawn", "eventlet.greenthread.spawn_n", "eventlet.spawn_after"}
+
+// concurrencyCtors build objects whose spawn/submit/start runs work
+// concurrently.
+var concurrencyCtors = names{"eventlet.GreenPool", "eventlet.greenpool.GreenPool", "concurrent.futures.ThreadPoolExecutor",
+	"concurrent.futures.ProcessPoolExecutor", "futurist.ThreadPoolExecutor", "futurist.GreenThreadPoolExecutor",
+	"threading.Thread", "threading.Timer", "oslo_service.threadgroup.ThreadGroup"}
+
+// isSpawnStmt reports a statement that starts concurrent work: an eventlet
+// spawn, or spawn/submit/start on a receiver this test function built from
+// a pool, an executor or a thread. A method merely named spawn (a virt
+// driver creating an instance) does not count.
+func isSpawnStmt(p *analysis.Pass, s pysrc.Stmt, built map[string]string) (string, bool) {
+	found := ""
+	pysrc.Inspect(s, func(n pysrc.Node) bool {
+		c, ok := n.(*pysrc.Call)
+		if !ok || found != "" {
+			return found == ""
+		}
+		cs := callSite(p, c)
+		if cs == nil {
+			return true
+		}
+		if _, ok := spawnLike.match(p.Resolve(cs.Resolved)); ok {
+			found = cs.Callee
+			return false
+		}
+		i := strings.LastIndexByte(cs.Callee, '.')
+		if i < 0 {
+			return true
+		}
+		recv, method := cs.Callee[:i], cs.Callee[i+1:]
+		switch method {
+		case "spawn", "spawn_n", "submit", "start", "add_thread":
+			if _, ok := built[recv]; ok {
+				found = cs.Callee
+			}
+		}
+		return true
+	})
+	return found, found != ""
+}
+
+// builtIn lists the names a function assigns from concurrency constructors.
+func builtIn(p *analysis.Pass, body []pysrc.Stmt) map[string]string {
+	built := map[string]string{}
+	for _, s := range body {
+		a, ok := s.(*pysrc.Assign)
+		if !ok {
+			continue
+		}
+		c, ok := a.Value.(*pysrc.Call)
+		if !ok {
+			continue
+		}
+		cs := callSite(p, c)
+		if cs == nil {
+			continue
+		}
+		if _, ok := concurrencyCtors.match(p.Resolve(cs.Resolved)); !ok {
+			continue
+		}
+		for _, t := range a.Targets {
+			if n := targetName(t); n != "" {
+				built[n] = cs.Callee
+			}
+		}
+	}
+	return built
+}
+
+var waitWords = []string{".join", ".wait", ".result", "waitall", ".sleep", "wait_for", "wait_until", ".get(", "as_completed", ".shutdown"}
+
+func assertAfterSpawnCheck(p *analysis.Pass) {
+	if p.Kind != pyproj.KindTest {
+		return
+	}
+	for _, d := range p.View.Defs {
+		if !strings.HasPrefix(d.Name, "test") {
+			continue
+		}
+		body := d.Node.Body
+		built := builtIn(p, body)
+		for i, s := range body {
+			spawned, ok := isSpawnStmt(p, s, built)
+			if !ok || i+1 >= len(body) {
+				continue
+			}
+			// The next statement asserts with nothing that waits in between.
+			next := body[i+1]
+			text := p.File.Text(next)
+			if !(strings.Contains(text, "assert") || strings.HasPrefix(strings.TrimSpace(text), "self.assert")) {
+				continue
+			}
+			// Waiting inside the statement that spawned (a with block that
+			// joins) or in the assertion itself counts.
+			spawnText := p.File.Text(s)
+			waited := false
+			for _, w := range waitWords {
+				waited = waited || strings.Contains(text, w) || strings.Contains(spawnText, w)
+			}
+			if waited {
+				continue
+			}
+			kind := "likely a test artefact: it passes only when the spawned work runs before the assertion (eventlet's switching order)"
+			if strings.Contains(text, "assert_has_calls") || strings.Contains(text, "call_args_list") {
+				kind = "asserts the order of calls made by spawned work: decide whether the order is a real requirement"
+			}
+			p.Report(next, fmt.Sprintf("assertion right after %s() with no join/wait/result: %s", spawned, kind))
+		}
+	}
+}
+
+var concernRules = []*analysis.Rule{
+	{
+		ID: "EV503", Slug: "process-start-method", Risk: analysis.RiskMedium, Kind: "runtime", Python: startMethodCheck, Concern: "pickling",
+		Doc: analysis.Doc{
+			Summary:     "process start method chosen, or fork used",
+			What:        "multiprocessing.set_start_method, get_context('fork'|'spawn'|'forkserver'), mp_context= arguments, and raw os.fork() (flagged harder when a thread was started before it in the same function).",
+			Why:         "Python 3.14 makes forkserver the POSIX default and deprecates forking a multi-threaded process; in threading mode a service has threads when it forks. The start method decides what must be picklable.",
+			Replacement: "Choose spawn or forkserver explicitly and make what crosses the boundary picklable; fork only before any thread starts.",
+			Example:     "ctx = multiprocessing.get_context('spawn')\nctx.Process(target=worker_main, args=(conf_path,)).start()",
+		},
+	},
+	{
+		ID: "EV504", Slug: "heartbeat-short-sleep", Risk: analysis.RiskHigh, Kind: "runtime", Python: heartbeatCheck, Concern: "heartbeat-sleep",
+		Doc: analysis.Doc{
+			Summary:     "fixed short sleep in a heartbeat-like loop",
+			What:        "A constant sleep or wait of at most one second inside a loop of a function named like a heartbeat, keepalive, report-state or health check; the finding says whether TCP keepalive options are set in the module and whether the loop is on a threading-only branch.",
+			Why:         "Under eventlet a short sleep yields to the hub; in threading mode a fixed half-second sleep on the heartbeat path caused a performance regression, and TCP keepalive is the community's fix.",
+			Replacement: "Wait on an Event with the real interval (stoppable), or rely on TCP keepalive (SO_KEEPALIVE, TCP_KEEPIDLE/KEEPINTVL/KEEPCNT) instead of polling.",
+			Example:     "# before\nwhile True:\n    send_heartbeat()\n    time.sleep(0.5)\n# after\nsock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)",
+		},
+	},
+	{
+		ID: "EV604", Slug: "assert-after-spawn", Risk: analysis.RiskMedium, Kind: "test", Python: assertAfterSpawnCheck, Concern: "order-dependent-test",
+		Doc: analysis.Doc{
+			Summary:     "test asserts right after spawning work",
+			What:        "In a test function, a statement that starts concurrent work — eventlet.spawn*, or spawn/submit/start on a pool, executor or thread the test built — immediately followed by an assertion, with no join, wait or result in between. The finding says whether it looks like a test artefact or an ordering requirement (assert_has_calls).",
+			Why:         "Such tests pass under eventlet because of its switching order and flake or fail with native threads; real ordering requirements (e.g. erasure-code fragments) must be told apart from artefacts.",
+			Replacement: "Wait for the work (join, future.result(), an Event) before asserting; if order matters, make the code guarantee it.",
+			Example:     "# before\npool.spawn(worker.run)\nself.assertTrue(worker.done)\n# after\nfut = executor.submit(worker.run)\nfut.result()\nself.assertTrue(worker.done)",
+		},
+	},
+}
+
+// privilegedCheck flags entry points that can run in threading mode and
+// reach rootwrap, privsep or os-brick.
+func privilegedCheck(p *analysis.GraphPass) {
+	for _, e := range p.Entries {
+		switch e.Mode {
+		case "dual-default-threading", "threading-only", "dual-default-eventlet":
+		default:
+			continue
+		}
+		if e.Privileged == "" {
+			continue
+		}
+		p.ReportEntry(e, "%s can run in threading mode (%s) and reaches %s (%s): rootwrap/privsep need validation in threading mode",
+			e.Name, e.Mode, e.Privileged, e.PrivilegedVia)
+	}
+}
+
+var privilegedRules = []*analysis.Rule{
+	{
+		ID: "EV505", Slug: "privileged-helper-threading", Risk: analysis.RiskHigh, Kind: "runtime", Graph: privilegedCheck, Concern: "rootwrap-privsep",
+		Doc: analysis.Doc{
+			Summary:     "service that can run on threads reaches rootwrap, privsep or os-brick",
+			What:        "An entry point whose mode allows threading (dual-default-eventlet, dual-default-threading, threading-only) and whose imports reach oslo.rootwrap, oslo.privsep or os-brick; the finding gives the import that reaches them.",
+			Why:         "Root helpers and privsep daemons were only ever validated under eventlet; their behaviour with native threads (locking, the privsep channel, subprocess handling) is an open community concern that can block migration.",
+			Replacement: "Test the privileged paths of this service in threading mode (functional tests with the threading backend) before defaulting to threading.",
+			Example:     "nova-compute (dual-default-threading) -> nova.privsep -> oslo_privsep",
+		},
+	},
+}
+
+func isIdent(s string) bool {
+	for i, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}

@@ -1,0 +1,33 @@
+import multiprocessing
+import threading
+from concurrent import futures
+
+from oslo_config import cfg
+
+CONF = cfg.CONF
+
+
+class Worker:
+    def __init__(self):
+        self.lock = threading.Lock()
+
+    def run(self):
+        pass
+
+
+def work(conf):
+    pass
+
+
+def main():
+    ctx = multiprocessing.get_context('spawn')
+    ctx.Process(target=lambda: work(None)).start()  # want EV502
+    w = Worker()
+    multiprocessing.Process(target=work, args=(w,)).start()  # want EV502
+    multiprocessing.Process(target=work, args=(CONF,)).start()  # want EV502
+
+    def inner():
+        pass
+    multiprocessing.Process(target=inner).start()  # want EV502
+    with futures.ProcessPoolExecutor() as pool:
+        pool.submit(work, threading.Event())  # want EV502

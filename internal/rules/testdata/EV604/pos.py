@@ -1,0 +1,15 @@
+# fixture: path=nimbus/tests/unit/test_worker.py
+import threading
+
+import eventlet
+
+
+def test_spawn_then_assert(self):
+    eventlet.spawn(self.worker.run)
+    self.assertTrue(self.worker.done)  # want EV604
+
+
+def test_thread_then_assert(self):
+    t = threading.Thread(target=self.worker.run)
+    t.start()
+    self.mock.assert_has_calls([1, 2])  # want EV604
