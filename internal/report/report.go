@@ -134,6 +134,26 @@ func Text(w io.Writer, res *scan.Result, opt TextOptions) error {
 	if st := res.Stage; st != nil {
 		fmt.Fprintf(&b, "\n%sStage %d%s (%s): %s\n  %s\n", c.bold, st.Stage, c.reset, st.Name, st.Summary, st.Timeline)
 	}
+	if len(res.Concerns) > 0 || len(res.EntryPoints) > 0 {
+		byType := map[string]int{}
+		py314 := "Python 3.14: covered (classifier or zuul job)"
+		for _, cn := range res.Concerns {
+			byType[cn.Type]++
+			if cn.Type == "python-3.14" {
+				py314 = "Python 3.14: " + cn.Detail
+			}
+		}
+		fmt.Fprintf(&b, "\n%sConcerns%s", c.bold, c.reset)
+		if len(byType) > 0 {
+			fmt.Fprintf(&b, " (%s)", counts(byType))
+		}
+		fmt.Fprintf(&b, "\n  %s\n", py314)
+		for _, t := range []string{"pickling", "rootwrap-privsep", "heartbeat-sleep", "order-dependent-test"} {
+			if n := byType[t]; n > 0 {
+				fmt.Fprintf(&b, "  %-22s %d finding(s), rules %s\n", t, n, concernRules[t])
+			}
+		}
+	}
 	if len(res.Blockers) > 0 {
 		fmt.Fprintf(&b, "\n%sLibrary blockers%s (library modules importing eventlet unconditionally)\n", c.bold, c.reset)
 		for i, bl := range res.Blockers {
@@ -254,4 +274,12 @@ func Markdown(w io.Writer, res *scan.Result) error {
 
 func mdEscape(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+}
+
+// concernRules names the rules behind each concern, for the summary.
+var concernRules = map[string]string{
+	"pickling":             "EV502/EV503",
+	"rootwrap-privsep":     "EV505",
+	"heartbeat-sleep":      "EV504",
+	"order-dependent-test": "EV602/EV604",
 }
