@@ -150,6 +150,20 @@ type View struct {
 	Refs    []*Ref
 	// Exports are the module-level bindings in source order.
 	Exports []Binding
+
+	callIndex map[*Call]*CallSite
+}
+
+// CallSiteOf returns the call site of a call node of this file, or nil.
+// The index is built on first use (a view is used by one goroutine).
+func (v *View) CallSiteOf(c *Call) *CallSite {
+	if v.callIndex == nil {
+		v.callIndex = make(map[*Call]*CallSite, len(v.Calls))
+		for _, cs := range v.Calls {
+			v.callIndex[cs.Node] = cs
+		}
+	}
+	return v.callIndex[c]
 }
 
 // Line returns the 1-based line of p.

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -13,9 +12,26 @@ import (
 
 // ---- EV504: short fixed sleeps in heartbeat-like loops ----
 
-var heartbeatName = regexp.MustCompile(`(?i)(heartbeat|keep_?alive|report_state|report_status|_report|health_?check|ping)`)
-
-var sleepCalls = names{"time.sleep", "eventlet.sleep", "eventlet.greenthread.sleep"}
+// isHeartbeatName matches function names made of words such as heartbeat,
+// keepalive, report_state or health_check ("_" separates words: "mapping"
+// is not "ping").
+func isHeartbeatName(name string) bool {
+	words := strings.Split(strings.ToLower(name), "_")
+	for i, w := range words {
+		switch w {
+		case "heartbeat", "heartbeats", "keepalive", "ping", "healthcheck":
+			return true
+		case "keep", "report", "health", "state":
+			if i+1 < len(words) {
+				switch w + "_" + words[i+1] {
+				case "keep_alive", "report_state", "report_status", "state_report", "health_check":
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
 
 // shortDelay returns a constant delay of at most 1 s.
 func shortDelay(v pysrc.Value) (float64, bool) {
@@ -36,9 +52,12 @@ func shortDelay(v pysrc.Value) (float64, bool) {
 }
 
 func heartbeatCheck(p *analysis.Pass) {
+	if !strings.Contains(p.File.Src, "sleep") && !strings.Contains(p.File.Src, ".wait(") {
+		return
+	}
 	keepalive := strings.Contains(p.File.Src, "SO_KEEPALIVE") || strings.Contains(p.File.Src, "TCP_KEEPIDLE")
 	for _, d := range p.View.Defs {
-		if !heartbeatName.MatchString(d.Name) {
+		if !isHeartbeatName(d.Name) {
 			continue
 		}
 		inLoop(d.Node.Body, false, func(s pysrc.Stmt, loop bool, cond string) {
@@ -53,7 +72,7 @@ func heartbeatCheck(p *analysis.Pass) {
 				}
 				name := p.Resolve(cs.Resolved)
 				isWait := strings.HasSuffix(cs.Callee, ".wait")
-				if _, ok := sleepCalls.match(name); !ok && !isWait {
+				if !isWait && name != "time.sleep" && name != "eventlet.sleep" && name != "eventlet.greenthread.sleep" {
 					return true
 				}
 				delay, short := shortDelay(cs.Args[0])
@@ -139,12 +158,7 @@ func dottedName(e pysrc.Expr) string {
 
 // callSite finds the view's call site of a call node.
 func callSite(p *analysis.Pass, c *pysrc.Call) *pysrc.CallSite {
-	for _, cs := range p.View.Calls {
-		if cs.Node == c {
-			return cs
-		}
-	}
-	return nil
+	return p.View.CallSiteOf(c)
 }
 
 // ---- EV503: start method and fork policy ----
@@ -152,12 +166,17 @@ func callSite(p *analysis.Pass, c *pysrc.Call) *pysrc.CallSite {
 var threadStart = names{"threading.Thread", "threading.Timer"}
 
 func startMethodCheck(p *analysis.Pass) {
-	if !strings.Contains(p.File.Src, "fork") && !strings.Contains(p.File.Src, "spawn") && !strings.Contains(p.File.Src, "start_method") && !strings.Contains(p.File.Src, "mp_context") {
+	if !strings.Contains(p.File.Src, "fork") && !strings.Contains(p.File.Src, "start_method") &&
+		!strings.Contains(p.File.Src, "get_context") && !strings.Contains(p.File.Src, "mp_context") {
 		return
 	}
-	// Threads started per function, by position, to spot a fork after them.
+	// Threads started per function, by position, to spot a fork after them
+	// (only needed when the file forks).
 	threadsBefore := map[string]pysrc.Pos{}
 	for _, c := range p.View.Calls {
+		if !strings.Contains(p.File.Src, "os.fork") {
+			break
+		}
 		name := p.Resolve(c.Resolved)
 		if _, ok := threadStart.match(name); ok {
 			if _, seen := threadsBefore[c.Func]; !seen {
@@ -281,11 +300,14 @@ func builtIn(p *analysis.Pass, body []pysrc.Stmt) map[string]string {
 var waitWords = []string{".join", ".wait", ".result", "waitall", ".sleep", "wait_for", "wait_until", ".get(", "as_completed", ".shutdown"}
 
 func assertAfterSpawnCheck(p *analysis.Pass) {
-	if p.Kind != pyproj.KindTest {
+	if p.Kind != pyproj.KindTest || !strings.Contains(p.File.Src, "assert") {
 		return
 	}
 	for _, d := range p.View.Defs {
 		if !strings.HasPrefix(d.Name, "test") {
+			continue
+		}
+		if text := p.File.Text(d.Node); !strings.Contains(text, "spawn") && !strings.Contains(text, "submit") && !strings.Contains(text, ".start(") {
 			continue
 		}
 		body := d.Node.Body

@@ -50,6 +50,7 @@ type picklePass struct {
 	assigned map[string]map[string]string // func → name → resolved constructor
 	pools    map[string]map[string]string // func → name → constructor of a process pool / manager
 	nested   map[string]bool              // qualnames of functions defined inside functions
+	refs     map[pysrc.Expr]string        // resolved references, by node
 }
 
 func newPicklePass(p *analysis.Pass) *picklePass {
@@ -227,10 +228,14 @@ func (pp *picklePass) crossing(cs *pysrc.CallSite, e pysrc.Expr) (why string, no
 }
 
 func (pp *picklePass) resolveName(e pysrc.Expr) string {
-	for _, r := range pp.p.View.Refs {
-		if r.Node == e {
-			return pp.p.Resolve(r.Resolved)
+	if pp.refs == nil {
+		pp.refs = make(map[pysrc.Expr]string, len(pp.p.View.Refs))
+		for _, r := range pp.p.View.Refs {
+			pp.refs[r.Node] = r.Resolved
 		}
+	}
+	if r, ok := pp.refs[e]; ok {
+		return pp.p.Resolve(r)
 	}
 	return ""
 }

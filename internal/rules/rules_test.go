@@ -124,7 +124,7 @@ func TestTableRoots(t *testing.T) {
 		eventNames, semaphoreNames, queueNames, corolocalNames, wsgiNames, serveNames, websocketNames, greenNames, tpoolNames,
 		hubsNames, debugNames, backdoorNames, greenletNames, patchedNames, monkeyPatchNames, probeNames, messagingServerNames,
 		serviceEventletOnlyNames, serviceBackendPrivate, serviceComponentNames, futuristGreenNames, eventletutilsNames,
-		mockPatchNames, sleepCalls, threadStart, spawnLike, concurrencyCtors, poolCtors}
+		mockPatchNames, threadStart, spawnLike, concurrencyCtors, poolCtors}
 	for _, tab := range tables {
 		for _, n := range tab {
 			if !tableRoots[root(n)] {
