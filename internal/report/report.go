@@ -279,7 +279,7 @@ func mdEscape(s string) string {
 // concernRules names the rules behind each concern, for the summary.
 var concernRules = map[string]string{
 	"pickling":             "EV502/EV503",
-	"rootwrap-privsep":     "EV505",
+	"rootwrap-privsep":     "EV505/EV506",
 	"heartbeat-sleep":      "EV504",
-	"order-dependent-test": "EV602/EV604",
+	"order-dependent-test": "EV602/EV604/EV605",
 }

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"path"
 	"strconv"
 	"strings"
 
@@ -412,4 +413,97 @@ func isIdent(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// ---- EV506: privileged operations (rootwrap, privsep) ----
+
+func privilegedOpCheck(p *analysis.Pass) {
+	if p.Kind == pyproj.KindTest {
+		return // mocks asserting run_as_root=True are not privileged operations
+	}
+	src := p.File.Src
+	if !strings.Contains(src, "run_as_root") && !strings.Contains(src, "root_helper") && !strings.Contains(src, "priv") {
+		return
+	}
+	for _, c := range p.View.Calls {
+		name := p.Resolve(c.Resolved)
+		switch {
+		case strings.HasSuffix(name, "priv_context.PrivContext"):
+			p.Report(c.Node, "privsep context defined: its entrypoints run in a privsep daemon")
+			continue
+		case strings.HasSuffix(name, "priv_context.init"):
+			p.Report(c.Node, "privsep initialised for this process")
+			continue
+		}
+		if v, ok := keyword(c, "run_as_root"); ok && v.Kind == pysrc.ValBool && v.Bool {
+			p.Report(c.Node, fmt.Sprintf("%s(run_as_root=True): runs a command as root through the root helper", c.Callee))
+			continue
+		}
+		if v, ok := keyword(c, "root_helper"); ok && v.Kind != pysrc.ValNone {
+			p.Report(c.Node, fmt.Sprintf("%s(root_helper=%s): a root helper is passed", c.Callee, clip(v.Text, 40)))
+		}
+	}
+	for _, d := range p.View.Defs {
+		for i, dec := range d.Decorators {
+			if strings.HasSuffix(dec, ".entrypoint") || strings.HasSuffix(dec, ".entrypoint_with_timeout") {
+				p.Report(d.Node.Decorators[i], fmt.Sprintf("privsep entrypoint %s(): runs in the privsep daemon", d.QualName))
+			}
+		}
+	}
+}
+
+// privilegedConfigCheck lists rootwrap configuration and scripts.
+func privilegedConfigCheck(p *analysis.ProjectPass) {
+	for _, f := range p.Project.Files {
+		base := path.Base(f.Path)
+		if strings.HasSuffix(base, ".filters") || base == "rootwrap.conf" {
+			p.Reportf(f.Path, 1, "rootwrap configuration %s", f.Path)
+		}
+	}
+	for _, ep := range p.Project.EntryPoints {
+		if strings.Contains(ep.Name, "rootwrap") || strings.Contains(ep.Name, "privsep") {
+			p.Reportf(ep.Source, ep.Line, "root helper script %s (%s)", ep.Name, ep.Target)
+		}
+	}
+}
+
+// ---- EV605: explicit yields in tests ----
+
+var zeroSleeps = map[string]bool{"time.sleep": true, "eventlet.sleep": true, "eventlet.greenthread.sleep": true}
+
+func yieldInTestCheck(p *analysis.Pass) {
+	if p.Kind != pyproj.KindTest || !strings.Contains(p.File.Src, "sleep(") {
+		return
+	}
+	for _, c := range p.View.Calls {
+		if !zeroSleeps[p.Resolve(c.Resolved)] {
+			continue
+		}
+		if len(c.Args) == 1 && (c.Args[0].Kind == pysrc.ValInt && c.Args[0].Str == "0" || c.Args[0].Kind == pysrc.ValFloat && c.Args[0].Float == 0) {
+			p.Report(c.Node, fmt.Sprintf("%s(0) in a test: an explicit yield so spawned work runs first; with native threads it orders nothing (likely a test artefact)", c.Callee))
+		}
+	}
+}
+
+var moreConcernRules = []*analysis.Rule{
+	{
+		ID: "EV506", Slug: "privileged-operation", Risk: analysis.RiskLow, Kind: "runtime", Python: privilegedOpCheck, Project: privilegedConfigCheck, Concern: "rootwrap-privsep",
+		Doc: analysis.Doc{
+			Summary:     "rootwrap or privsep used",
+			What:        "Commands run with run_as_root=True or a root_helper, privsep contexts (PrivContext), privsep initialisation, privsep entrypoints, rootwrap filters and rootwrap.conf, and *-rootwrap/*-privsep scripts: the inventory behind EV505.",
+			Why:         "Rootwrap and privsep behaviour in threading mode is unvalidated; these are the places to test.",
+			Replacement: "Cover each privileged path with a test that runs in threading mode; prefer privsep entrypoints over rootwrap commands.",
+			Example:     "processutils.execute('ip', 'link', run_as_root=True, root_helper=helper)",
+		},
+	},
+	{
+		ID: "EV605", Slug: "yield-in-test", Risk: analysis.RiskLow, Kind: "test", Python: yieldInTestCheck, Concern: "order-dependent-test",
+		Doc: analysis.Doc{
+			Summary:     "explicit yield with sleep(0) in a test",
+			What:        "time.sleep(0) or eventlet.sleep(0) in test code.",
+			Why:         "Under eventlet it lets spawned green threads run before the next line; with native threads it guarantees nothing, so the test becomes racy.",
+			Replacement: "Wait for the work explicitly: join the thread, take the future's result, or wait on an Event.",
+			Example:     "# before\npool.spawn(job)\neventlet.sleep(0)\nself.assertTrue(job.done)\n# after\nexecutor.submit(job).result()\nself.assertTrue(job.done)",
+		},
+	},
 }

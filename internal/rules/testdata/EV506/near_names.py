@@ -1,0 +1,6 @@
+@app.entrypoints
+def run():
+    pass
+
+
+privileges = {'root_helper': 'sudo'}
