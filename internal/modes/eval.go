@@ -430,7 +430,8 @@ func (in *interp) call(module string, c *pysrc.Call, w *world, depth int) []out 
 		w.events = append(w.events, event{kind: "threads", ev: ev})
 		return one(unknownV, w)
 	}
-	if depth < maxCallDepth {
+	// Once the mode is decided no later call can change it: stop following.
+	if depth < maxCallDepth && !w.decided() {
 		if outs := in.callProject(name, args, kwargs, w, depth+1); outs != nil {
 			res := make([]out, 0, len(outs))
 			for _, x := range outs {

@@ -242,6 +242,17 @@ func (in *interp) execBlock(module string, body []pysrc.Stmt, w *world, depth in
 	return worlds
 }
 
+// decided reports whether a world's mode can no longer change: it patched
+// eventlet or selected a backend (later events never override those).
+func (w *world) decided() bool {
+	for _, e := range w.events {
+		if e.kind == "patch" || e.kind == "backend" {
+			return true
+		}
+	}
+	return false
+}
+
 func (in *interp) execStmt(module string, s pysrc.Stmt, w *world, depth int) []*world {
 	in.budget--
 	if in.budget < 0 {
@@ -368,6 +379,10 @@ func (in *interp) importModules(name string, worlds []*world) []*world {
 		}
 		var next []*world
 		for _, w := range worlds {
+			if w.decided() {
+				next = append(next, w) // import-time code cannot change a decided mode
+				continue
+			}
 			next = append(next, in.runModule(mod, w)...)
 		}
 		worlds = next
