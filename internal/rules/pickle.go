@@ -335,6 +335,11 @@ func pickleCheck(p *analysis.Pass) {
 			}
 			why, note := pp.crossing(cs, v)
 			if why == "" {
+				if strings.HasPrefix(site, "service.launch(") {
+					// The service object is pickled for each worker under
+					// spawn; say where, even when its class is not known here.
+					p.ReportSeverity(v, fmt.Sprintf("note: %s sends %s to each worker process; under spawn/forkserver it is pickled: its class (not determined here) must be picklable", site, p.File.Text(v)), analysis.SevInfo)
+				}
 				continue
 			}
 			msg := fmt.Sprintf("%s sends %s to another process: it cannot be pickled under spawn/forkserver (the default from Python 3.14)", site, why)

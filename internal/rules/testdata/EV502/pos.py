@@ -31,3 +31,8 @@ def main():
     multiprocessing.Process(target=inner).start()  # want EV502
     with futures.ProcessPoolExecutor() as pool:
         pool.submit(work, threading.Event())  # want EV502
+
+
+def serve(server, workers):
+    from oslo_service import service
+    service.launch(CONF, server, workers=workers)  # want EV502
