@@ -22,6 +22,7 @@ var allowed = map[string][]string{
 	"internal/rules":                 {"internal/pysrc", "internal/pyproj", "internal/analysis"},
 	"internal/analysis/analysistest": {"internal/pysrc", "internal/pyproj", "internal/analysis"},
 	"internal/graph":                 {"internal/pysrc"},
+	"internal/stats":                 {},
 	"internal/modes":                 {"internal/pysrc"},
 	"internal/scan":                  {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/graph", "internal/modes"},
 	"internal/history":               {"internal/scan", "internal/modes"},

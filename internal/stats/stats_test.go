@@ -1,0 +1,194 @@
+package stats
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// Reference values come from internal/stats/testdata/reference.py (SciPy
+// 1.10.1, NumPy, and a brute-force permutation for the exact test with
+// ties). Tolerances are stated per check.
+
+func near(t *testing.T, what string, got, want, tol float64) {
+	t.Helper()
+	if math.IsNaN(got) || math.Abs(got-want) > tol {
+		t.Errorf("%s = %.15g, want %.15g (±%g)", what, got, want, tol)
+	}
+}
+
+func TestMannWhitneyExactNoTies(t *testing.T) {
+	// stats.mannwhitneyu(a, b, alternative='two-sided', method='exact')
+	a := []float64{1.1, 2.3, 3.5, 4.2, 5.9}
+	b := []float64{2.0, 3.1, 6.5, 7.0, 8.8, 9.3}
+	r, err := MannWhitney(a, b)
+	if err != nil || !r.Exact {
+		t.Fatalf("MannWhitney: %v exact=%v", err, r.Exact)
+	}
+	near(t, "U1", r.U1, 7, 0)
+	near(t, "p", r.P, 0.177489177489177, 1e-12)
+}
+
+func TestMannWhitneyExactTies(t *testing.T) {
+	// Brute force over all 92,378 subsets of the pooled midranks
+	// (itertools.combinations + scipy.stats.rankdata).
+	x := []float64{1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30}
+	y := []float64{0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29, 1.30}
+	r, err := MannWhitney(x, y)
+	if err != nil || !r.Exact {
+		t.Fatalf("MannWhitney: %v", err)
+	}
+	near(t, "U1", r.U1, 65.5, 0)
+	near(t, "p", r.P, 0.0984974777544437, 1e-12)
+}
+
+func TestMannWhitneyAsymptotic(t *testing.T) {
+	// stats.mannwhitneyu(X, Y, method='asymptotic', use_continuity=True)
+	var x, y []float64
+	for i := 0; i < 70; i++ {
+		x = append(x, math.RoundToEven(float64(i*37%101)/10))
+		y = append(y, math.RoundToEven(float64((i*53+7)%97)/10+0.5))
+	}
+	r, err := MannWhitney(x, y)
+	if err != nil || r.Exact {
+		t.Fatalf("MannWhitney: %v exact=%v", err, r.Exact)
+	}
+	near(t, "U1", r.U1, 2393.5, 0)
+	near(t, "p", r.P, 0.8145756170595, 1e-9)
+}
+
+func TestHodgesLehmannAndCliff(t *testing.T) {
+	// numpy.median(numpy.subtract.outer(b, a)); Moses k with norm.ppf(0.975)
+	a := []float64{1.1, 2.3, 3.5, 4.2, 5.9}
+	b := []float64{2.0, 3.1, 6.5, 7.0, 8.8, 9.3}
+	est, ci, err := HodgesLehmann(a, b, 0.05)
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "HL", est, 2.95, 1e-12)
+	near(t, "HL lo", ci.Lo, -1.1, 1e-12)
+	near(t, "HL hi", ci.Hi, 5.9, 1e-12)
+	d, _ := CliffsDelta(a, b)
+	near(t, "Cliff's delta", d, 0.5333333333333333, 1e-15)
+}
+
+func TestMedianCI(t *testing.T) {
+	// l = 6 for n = 20 at 95%: binom.cdf(14, 20, .5) - binom.cdf(5, 20, .5)
+	x := make([]float64, 20)
+	for i := range x {
+		x[i] = float64(i + 1)
+	}
+	ci, err := MedianCI(x, 0.05)
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "lo", ci.Lo, 6, 0)
+	near(t, "hi", ci.Hi, 15, 0)
+	near(t, "coverage", ci.Coverage, 0.958610534667969, 1e-12)
+	if _, err := MedianCI([]float64{1, 2, 3}, 0.05); !errors.Is(err, ErrTooFew) {
+		t.Errorf("n=3 at 95%%: err = %v, want ErrTooFew (no order-statistic interval reaches 95%%)", err)
+	}
+}
+
+func TestFisherExact(t *testing.T) {
+	// stats.fisher_exact(table)[1]
+	for _, tt := range []struct {
+		a, b, c, d int
+		want       float64
+	}{{3, 97, 12, 88, 0.0286713149731771}, {0, 50, 5, 45, 0.0562844944288243}, {10, 10, 10, 10, 1}, {0, 0, 0, 0, 1}} {
+		p, err := FisherExact(tt.a, tt.b, tt.c, tt.d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		near(t, "Fisher p", p, tt.want, 1e-12)
+	}
+}
+
+func TestNormQuantile(t *testing.T) {
+	// stats.norm.ppf(p)
+	for _, tt := range []struct{ p, want float64 }{{0.975, 1.95996398454005}, {0.95, 1.64485362695147},
+		{0.8, 0.841621233572914}, {0.01, -2.32634787404084}, {1e-6, -4.7534243088229}} {
+		near(t, "ppf", normQuantile(tt.p), tt.want, 1e-11)
+	}
+}
+
+func TestHolmBH(t *testing.T) {
+	// Step-down Holm and step-up BH computed by hand in reference.py.
+	p := []float64{0.01, 0.04, 0.03, 0.005, 0.5}
+	wantHolm := []float64{0.04, 0.09, 0.09, 0.025, 0.5}
+	wantBH := []float64{0.025, 0.05, 0.05, 0.025, 0.5}
+	for i, v := range Holm(p) {
+		near(t, "Holm", v, wantHolm[i], 1e-15)
+	}
+	for i, v := range BH(p) {
+		near(t, "BH", v, wantBH[i], 1e-15)
+	}
+	if len(Holm(nil)) != 0 || len(BH(nil)) != 0 {
+		t.Error("empty input must give empty output")
+	}
+}
+
+func TestBoundaries(t *testing.T) {
+	if _, err := MannWhitney(nil, []float64{1}); !errors.Is(err, ErrTooFew) {
+		t.Errorf("n=0: %v", err)
+	}
+	if _, err := MannWhitney([]float64{1, math.NaN()}, []float64{1}); !errors.Is(err, ErrNaN) {
+		t.Errorf("NaN: %v", err)
+	}
+	if r, err := MannWhitney([]float64{2, 2, 2}, []float64{2, 2}); err != nil || r.P != 1 {
+		t.Errorf("all equal: %+v %v, want p=1", r, err)
+	}
+	if r, err := MannWhitney([]float64{1}, []float64{2}); err != nil || !r.Exact || r.P != 1 {
+		t.Errorf("n=1 each: %+v %v, want exact p=1", r, err)
+	}
+	if m, err := Median([]float64{3, 1, 2, 10}); err != nil || m != 2.5 {
+		t.Errorf("Median = %v %v", m, err)
+	}
+	if _, err := Median(nil); !errors.Is(err, ErrTooFew) {
+		t.Errorf("Median(nil): %v", err)
+	}
+	if _, _, err := RatioHL([]float64{1, -1}, []float64{1, 2}, 0.05); err == nil {
+		t.Error("RatioHL of a negative value must fail")
+	}
+	if _, err := Compare([]float64{1}, []float64{1, 2}, 0.05, 0.05); !errors.Is(err, ErrTooFew) {
+		t.Errorf("Compare with 1 trial: %v", err)
+	}
+}
+
+// trials draws per-trial latencies: lognormal around base, seeded.
+func trials(r *rand.Rand, n int, base, spread float64) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = base * math.Exp(spread*r.NormFloat64())
+	}
+	return out
+}
+
+func TestVerdicts(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	t.Run("A vs A is equivalent", func(t *testing.T) {
+		c, err := Compare(trials(r, 40, 100, 0.02), trials(r, 40, 100, 0.02), 0.05, 0.05)
+		if err != nil || c.Verdict != Equivalent {
+			t.Errorf("verdict %s (%v), ratio %.3f [%.3f, %.3f]", c.Verdict, err, c.Ratio, c.TOSTCI.Lo, c.TOSTCI.Hi)
+		}
+	})
+	t.Run("+20% is regressed with the CI covering 1.2", func(t *testing.T) {
+		c, err := Compare(trials(r, 20, 100, 0.05), trials(r, 20, 120, 0.05), 0.05, 0.05)
+		if err != nil || c.Verdict != Regressed || c.CI.Lo > 1.2 || c.CI.Hi < 1.2 {
+			t.Errorf("verdict %s (%v), ratio %.3f CI [%.3f, %.3f]", c.Verdict, err, c.Ratio, c.CI.Lo, c.CI.Hi)
+		}
+	})
+	t.Run("-20% is improved", func(t *testing.T) {
+		c, _ := Compare(trials(r, 20, 100, 0.05), trials(r, 20, 80, 0.05), 0.05, 0.05)
+		if c.Verdict != Improved {
+			t.Errorf("verdict %s, ratio %.3f", c.Verdict, c.Ratio)
+		}
+	})
+	t.Run("ten noisy trials are inconclusive, with the detectable effect", func(t *testing.T) {
+		c, _ := Compare(trials(r, 5, 100, 0.3), trials(r, 5, 103, 0.3), 0.05, 0.05)
+		if c.Verdict != Inconclusive || !(c.MDE > 0.05) || len(c.Warnings) == 0 {
+			t.Errorf("verdict %s, MDE %.3f, warnings %v", c.Verdict, c.MDE, c.Warnings)
+		}
+	})
+}

@@ -1,0 +1,49 @@
+# Reference values for internal/stats tests, computed with SciPy 1.10.1 and
+# NumPy (Debian python3-scipy): /usr/bin/python3 internal/stats/testdata/reference.py
+# The Go tests embed the printed numbers; SciPy is not needed to run them.
+import itertools, math
+import numpy as np
+from scipy import stats
+from scipy.stats import rankdata
+
+# 1. exact MWU, no ties
+a=[1.1,2.3,3.5,4.2,5.9]; b=[2.0,3.1,6.5,7.0,8.8,9.3]
+r=stats.mannwhitneyu(a,b,alternative='two-sided',method='exact'); print("exact_noties U1=%r p=%.15g"%(r.statistic,r.pvalue))
+# 2. exact with ties by brute-force permutation of midranks
+x=[1.83,0.50,1.62,2.48,1.68,1.88,1.55,3.06,1.30]; y=[0.878,0.647,0.598,2.05,1.06,1.29,1.06,3.14,1.29,1.30]
+pool=x+y; rk=rankdata(pool); n1=len(x); R1=sum(rk[:n1]); mean=n1*(len(pool)+1)/2
+obs=abs(R1-mean); cnt=ext=0
+for comb in itertools.combinations(range(len(pool)),n1):
+    s=sum(rk[i] for i in comb); cnt+=1
+    if abs(s-mean)>=obs-1e-9: ext+=1
+print("exact_ties U1=%r p=%.15g (perms %d)"%(R1-n1*(n1+1)/2, ext/cnt, cnt))
+# 3. asymptotic with ties and continuity
+X=[(i*37%101)/10.0 for i in range(70)]; Y=[((j*53+7)%97)/10.0+0.5 for j in range(70)]
+X=[round(v) for v in X]; Y=[round(v) for v in Y]
+r=stats.mannwhitneyu(X,Y,alternative='two-sided',method='asymptotic',use_continuity=True); print("asymp U1=%r p=%.15g"%(r.statistic,r.pvalue))
+# 4. HL and Moses CI (numpy), z from scipy
+d=np.sort(np.subtract.outer(np.array(b),np.array(a)).ravel()); z=stats.norm.ppf(0.975)
+k=math.floor(len(a)*len(b)/2 - z*math.sqrt(len(a)*len(b)*(len(a)+len(b)+1)/12))
+print("hl est=%r k=%d lo=%r hi=%r"%(float(np.median(d)),k,float(d[k]),float(d[len(d)-1-k])))
+# 5. Cliff's delta
+gt=sum(1 for p in a for q in b if q>p); lt=sum(1 for p in a for q in b if q<p); print("cliff=%r"%((gt-lt)/(len(a)*len(b))))
+# 6. median CI n=20 alpha .05
+n=20; cdf=stats.binom.cdf
+best=0
+for rr in range(1,(n+1)//2+1):
+    cov=cdf(n-rr,n,.5)-cdf(rr-1,n,.5)
+    if cov>=0.95: best=rr
+    else: break
+print("medianci n=20 l=%d cov=%.15g"%(best, cdf(n-best,n,.5)-cdf(best-1,n,.5)))
+# 7. Fisher
+for t in ([[3,97],[12,88]],[[0,50],[5,45]],[[10,10],[10,10]]):
+    print("fisher",t,"%.15g"%stats.fisher_exact(t)[1])
+# 8. norm ppf
+for p in (0.975,0.95,0.8,0.01,1e-6): print("ppf",p,"%.15g"%stats.norm.ppf(p))
+# 9. Holm and BH by hand
+p=[0.01,0.04,0.03,0.005,0.5]
+m=len(p); idx=sorted(range(m),key=lambda i:p[i]); holm=[0]*m; run=0
+for i,j in enumerate(idx): run=max(run,min(1,(m-i)*p[j])); holm[j]=run
+bh=[0]*m; run=1
+for i in range(m-1,-1,-1): j=idx[i]; run=min(run,min(1,p[j]*m/(i+1))); bh[j]=run
+print("holm",holm); print("bh",bh)
