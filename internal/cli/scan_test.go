@@ -352,3 +352,24 @@ func TestModesCommand(t *testing.T) {
 		}
 	}
 }
+
+func TestCompareCommand(t *testing.T) {
+	a, b := "../compare/testdata/rally-eventlet.json", "../compare/testdata/rally-threading.json"
+	out, errOut, code := run(t, "compare", a, b)
+	if code != ExitClean || !strings.Contains(out, "regressed") || !strings.Contains(out, "verdicts:") {
+		t.Errorf("compare: exit %d, stderr %s\n%s", code, errOut, out)
+	}
+	if _, _, code := run(t, "compare", "--max-ratio", "1.10", a, b); code != ExitFindings {
+		t.Errorf("--max-ratio 1.10: exit %d, want %d", code, ExitFindings)
+	}
+	if _, _, code := run(t, "compare", "--max-ratio", "1.50", a, b); code != ExitClean {
+		t.Errorf("--max-ratio 1.50: exit %d, want 0", code)
+	}
+	if _, errOut, code := run(t, "compare", a, "missing.json"); code != ExitError || !strings.Contains(errOut, "missing.json") {
+		t.Errorf("missing file: exit %d %s", code, errOut)
+	}
+	out, _, _ = run(t, "compare", "--format", "json", a, b)
+	if !strings.Contains(out, `"verdict": "regressed"`) || !strings.Contains(out, `"p_holm"`) {
+		t.Errorf("json output:\n%s", out)
+	}
+}

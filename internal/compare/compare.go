@@ -1,0 +1,241 @@
+package compare
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/letgo-dev/letgo/internal/stats"
+)
+
+// Options set the statistics of a comparison.
+type Options struct {
+	Alpha  float64 // two-sided level, 0.05
+	Margin float64 // equivalence margin, 0.05 for ±5%
+}
+
+// Cell is one metric of one workload compared between A and B.
+type Cell struct {
+	Workload string           `json:"workload"`
+	Metric   string           `json:"metric"`
+	A        Summary          `json:"a"`
+	B        Summary          `json:"b"`
+	Stats    stats.Comparison `json:"-"`
+	Ratio    float64          `json:"ratio"`
+	RatioLo  float64          `json:"ratio_lo"`
+	RatioHi  float64          `json:"ratio_hi"`
+	P        float64          `json:"p"`
+	PHolm    float64          `json:"p_holm"`
+	QBH      float64          `json:"q_bh"`
+	Verdict  stats.Verdict    `json:"verdict"`
+	Warnings []string         `json:"warnings,omitempty"`
+}
+
+// Summary describes one arm of a cell.
+type Summary struct {
+	N        int     `json:"n"`
+	Median   float64 `json:"median"`
+	MedLo    float64 `json:"median_lo"`
+	MedHi    float64 `json:"median_hi"`
+	Failed   int     `json:"failed"`
+	Distinct int     `json:"distinct"`
+}
+
+// Report is a full comparison.
+type Report struct {
+	Cells     []Cell   `json:"cells"`
+	Unmatched []string `json:"unmatched,omitempty"`
+	Notes     []string `json:"notes,omitempty"`
+}
+
+// CompareRally compares the matching workloads of two Rally results:
+// iteration durations and each atomic action, plus failed iterations.
+func CompareRally(a, b []Workload, opts Options) Report {
+	rep := Report{Notes: []string{"one Rally run per arm: iterations are the unit, so run-to-run variance (deployment, time of day) is not covered; repeat runs alternately for a trial-level comparison"}}
+	byKey := map[string]Workload{}
+	for _, w := range b {
+		byKey[w.Key()] = w
+	}
+	matched := map[string]bool{}
+	for _, wa := range a {
+		wb, ok := byKey[wa.Key()]
+		if !ok {
+			rep.Unmatched = append(rep.Unmatched, "only in A: "+shortName(wa))
+			continue
+		}
+		matched[wa.Key()] = true
+		for _, m := range metricNames(wa, wb) {
+			rep.Cells = append(rep.Cells, compareCell(shortName(wa), m, wa, wb, opts))
+		}
+	}
+	for _, wb := range b {
+		if !matched[wb.Key()] {
+			rep.Unmatched = append(rep.Unmatched, "only in B: "+shortName(wb))
+		}
+	}
+	// Correct across all cells.
+	ps := make([]float64, len(rep.Cells))
+	for i, c := range rep.Cells {
+		ps[i] = c.P
+	}
+	holm, bh := stats.Holm(ps), stats.BH(ps)
+	for i := range rep.Cells {
+		rep.Cells[i].PHolm, rep.Cells[i].QBH = holm[i], bh[i]
+		c := &rep.Cells[i]
+		// A verdict of change must survive the correction.
+		if (c.Verdict == stats.Regressed || c.Verdict == stats.Improved) && c.PHolm >= opts.Alpha {
+			c.Verdict = stats.Inconclusive
+			c.Warnings = append(c.Warnings, fmt.Sprintf("p=%.3g is not significant after Holm correction over %d cells", c.P, len(ps)))
+		}
+	}
+	return rep
+}
+
+func compareCell(workload, metric string, wa, wb Workload, opts Options) Cell {
+	va, vb := values(wa, metric), values(wb, metric)
+	c := Cell{Workload: workload, Metric: metric, A: summarize(va), B: summarize(vb)}
+	if metric == "duration" {
+		c.A.Failed, c.B.Failed = failed(wa), failed(wb)
+	}
+	cmp, err := stats.Compare(va, vb, opts.Alpha, opts.Margin)
+	c.Stats = cmp
+	c.Ratio, c.RatioLo, c.RatioHi, c.P, c.Verdict, c.Warnings = cmp.Ratio, cmp.CI.Lo, cmp.CI.Hi, cmp.P, cmp.Verdict, cmp.Warnings
+	if err != nil {
+		c.Verdict = stats.Inconclusive
+		c.Warnings = append(c.Warnings, err.Error())
+	}
+	for _, arm := range []struct {
+		name string
+		s    Summary
+	}{{"A", c.A}, {"B", c.B}} {
+		if arm.s.N >= 10 && float64(arm.s.Distinct) < 0.5*float64(arm.s.N) {
+			c.Warnings = append(c.Warnings, fmt.Sprintf("%s is quantised: %d distinct values in %d iterations (a polling grid?); ties blunt every test", arm.name, arm.s.Distinct, arm.s.N))
+			if c.Verdict == stats.Equivalent {
+				c.Verdict = stats.Inconclusive // equal grid values prove nothing
+			}
+		}
+	}
+	if metric == "duration" && (c.A.Failed > 0 || c.B.Failed > 0) {
+		na, nb := len(wa.Iterations), len(wb.Iterations)
+		p, _ := stats.FisherExact(c.A.Failed, na-c.A.Failed, c.B.Failed, nb-c.B.Failed)
+		c.Warnings = append(c.Warnings, fmt.Sprintf("failed iterations: A %d/%d, B %d/%d (Fisher exact p=%.3g)", c.A.Failed, na, c.B.Failed, nb, p))
+	}
+	return c
+}
+
+func failed(w Workload) int {
+	n := 0
+	for _, it := range w.Iterations {
+		if it.Failed {
+			n++
+		}
+	}
+	return n
+}
+
+func summarize(v []float64) Summary {
+	s := Summary{N: len(v)}
+	if len(v) == 0 {
+		return s
+	}
+	s.Median, _ = stats.Median(v)
+	ci, _ := stats.MedianCI(v, 0.05)
+	s.MedLo, s.MedHi = ci.Lo, ci.Hi
+	distinct := map[float64]bool{}
+	for _, x := range v {
+		distinct[x] = true
+	}
+	s.Distinct = len(distinct)
+	return s
+}
+
+// WriteText renders the report in the style of benchstat: one row per
+// metric, footnotes for warnings.
+func WriteText(w io.Writer, rep Report) error {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "workload\tmetric\tA median [95% CI]\tB median [95% CI]\tB/A [95% CI]\tp (Holm)\tn\tverdict\t")
+	var notes []string
+	for _, c := range rep.Cells {
+		marks := ""
+		for _, wn := range c.Warnings {
+			notes = append(notes, wn)
+			marks += fmt.Sprintf(" (%d)", len(notes))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d+%d\t%s%s\t\n", clip(c.Workload, 40), c.Metric,
+			medText(c.A), medText(c.B), ratioText(c), pText(c), c.A.N, c.B.N, c.Verdict, marks)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for i, n := range notes {
+		fmt.Fprintf(w, "(%d) %s\n", i+1, n)
+	}
+	for _, n := range rep.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	for _, u := range rep.Unmatched {
+		fmt.Fprintf(w, "unmatched: %s\n", u)
+	}
+	return nil
+}
+
+func medText(s Summary) string {
+	if s.N == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.3gs [%.3g, %.3g]", s.Median, s.MedLo, s.MedHi)
+}
+
+func ratioText(c Cell) string {
+	if c.Ratio == 0 || math.IsNaN(c.Ratio) {
+		return "-"
+	}
+	return fmt.Sprintf("%.3f [%.3f, %.3f]", c.Ratio, c.RatioLo, c.RatioHi)
+}
+
+func pText(c Cell) string {
+	return fmt.Sprintf("%.3g (%.3g)", c.P, c.PHolm)
+}
+
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n-3] + "..."
+	}
+	return s
+}
+
+// Worst returns the largest upper CI bound of the B/A ratio over the cells
+// of a metric ("duration" or "" for all), for CI gates.
+func (r Report) Worst(metric string) (float64, string) {
+	worst, where := 0.0, ""
+	for _, c := range r.Cells {
+		if metric != "" && c.Metric != metric {
+			continue
+		}
+		if c.Ratio > worst {
+			worst, where = c.Ratio, c.Workload+" "+c.Metric
+		}
+	}
+	return worst, where
+}
+
+// Counts tallies verdicts.
+func (r Report) Counts() string {
+	m := map[string]int{}
+	for _, c := range r.Cells {
+		m[string(c.Verdict)]++
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
+	}
+	return strings.Join(parts, ", ")
+}

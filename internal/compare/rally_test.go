@@ -1,0 +1,109 @@
+package compare
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/letgo-dev/letgo/internal/stats"
+)
+
+func load(t *testing.T, name string) []Workload {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ws, err := ParseRally(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ws
+}
+
+func cell(t *testing.T, rep Report, workloadPrefix, metric string) Cell {
+	t.Helper()
+	for _, c := range rep.Cells {
+		if strings.HasPrefix(c.Workload, workloadPrefix) && c.Metric == metric {
+			return c
+		}
+	}
+	t.Fatalf("no cell %s / %s", workloadPrefix, metric)
+	return Cell{}
+}
+
+func TestParseCurrentFormat(t *testing.T) {
+	ws := load(t, "rally-threading.json")
+	if len(ws) != 2 || ws[0].Scenario != "NovaServers.boot_and_delete_server" || len(ws[0].Iterations) != 20 {
+		t.Fatalf("workloads: %+v", ws)
+	}
+	it := ws[0].Iterations[0]
+	if _, ok := it.Atomics["nova.boot_server > nova.wait_for_server"]; !ok {
+		t.Errorf("nested atomic action not flattened: %v", it.Atomics)
+	}
+	if !ws[0].Iterations[7].Failed || ws[0].Iterations[6].Failed {
+		t.Error("iteration 7 failed and only it")
+	}
+}
+
+func TestParseLegacyFormat(t *testing.T) {
+	ws := load(t, "legacy-eventlet.json")
+	if len(ws) != 1 || ws[0].Scenario != "CinderVolumes.create_and_delete_volume" || len(ws[0].Iterations) != 15 {
+		t.Fatalf("workloads: %+v", ws)
+	}
+	if _, ok := ws[0].Iterations[0].Atomics["cinder.create_volume"]; !ok {
+		t.Error("legacy atomic actions (a dict) not read")
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, in := range []string{"", "{}", `{"tasks": []}`, "[1]", `"x"`, `[{"result": []}]`} {
+		if _, err := ParseRally(strings.NewReader(in)); err == nil {
+			t.Errorf("ParseRally(%q) succeeded", in)
+		}
+	}
+}
+
+func TestCompareRally(t *testing.T) {
+	rep := CompareRally(load(t, "rally-eventlet.json"), load(t, "rally-threading.json"), Options{Alpha: 0.05, Margin: 0.05})
+	boot := cell(t, rep, "NovaServers", "nova.boot_server")
+	if boot.Verdict != stats.Regressed || boot.RatioLo > 1.2 || boot.RatioHi < 1.2 {
+		t.Errorf("boot: %s ratio %.3f [%.3f, %.3f], want regressed covering 1.2", boot.Verdict, boot.Ratio, boot.RatioLo, boot.RatioHi)
+	}
+	nested := cell(t, rep, "NovaServers", "nova.boot_server > nova.wait_for_server")
+	if nested.Verdict != stats.Regressed {
+		t.Errorf("nested wait: %s", nested.Verdict)
+	}
+	del := cell(t, rep, "NovaServers", "nova.delete_server")
+	if del.Verdict != stats.Equivalent {
+		t.Errorf("delete: %s ratio %.3f [%.3f, %.3f] warnings %v, want equivalent", del.Verdict, del.Ratio, del.RatioLo, del.RatioHi, del.Warnings)
+	}
+	dur := cell(t, rep, "NovaServers", "duration")
+	if dur.B.Failed != 1 || dur.B.N != 19 || !strings.Contains(strings.Join(dur.Warnings, " "), "failed iterations: A 0/20, B 1/20") {
+		t.Errorf("duration: failed %d n %d warnings %v", dur.B.Failed, dur.B.N, dur.Warnings)
+	}
+	var buf bytes.Buffer
+	if err := WriteText(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"B/A [95% CI]", "regressed", "equivalent", "one Rally run per arm"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("text report lacks %q:\n%s", want, buf.String())
+		}
+	}
+}
+
+func TestQuantisedAndUnmatched(t *testing.T) {
+	a := append(load(t, "legacy-eventlet.json"), load(t, "rally-eventlet.json")[1])
+	rep := CompareRally(a, load(t, "legacy-threading.json"), Options{Alpha: 0.05, Margin: 0.05})
+	c := cell(t, rep, "CinderVolumes", "duration")
+	if c.Verdict == stats.Equivalent || !strings.Contains(strings.Join(c.Warnings, " "), "quantised") {
+		t.Errorf("quantised durations: %s %v", c.Verdict, c.Warnings)
+	}
+	if len(rep.Unmatched) != 1 || !strings.Contains(rep.Unmatched[0], "only in A: Authenticate.keystone") {
+		t.Errorf("unmatched = %v", rep.Unmatched)
+	}
+}
