@@ -24,6 +24,7 @@ var allowed = map[string][]string{
 	"internal/graph":                 {"internal/pysrc"},
 	"internal/stats":                 {},
 	"internal/compare":               {"internal/stats"},
+	"internal/loadgen":               {},
 	"internal/modes":                 {"internal/pysrc"},
 	"internal/scan":                  {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/graph", "internal/modes"},
 	"internal/history":               {"internal/scan", "internal/modes"},
@@ -38,6 +39,7 @@ var external = map[string][]string{
 	"internal/pyproj":                {"github.com/pelletier/go-toml/v2", "go.yaml.in/yaml/v3", "gopkg.in/ini.v1"},
 	"internal/scan":                  {"golang.org/x/sync/errgroup"},
 	"internal/analysis/analysistest": {"golang.org/x/tools/txtar"},
+	"internal/loadgen":               {"github.com/HdrHistogram/hdrhistogram-go"},
 	"internal/cli":                   {"golang.org/x/sync/errgroup", "golang.org/x/term"},
 }
 

@@ -1,0 +1,168 @@
+package loadgen
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/letgo-dev/letgo/internal/stats"
+)
+
+// server is a loopback test server with a latency distribution, an
+// optional stall window and an error rate. It only listens on 127.0.0.1.
+type server struct {
+	*httptest.Server
+	delay      time.Duration
+	jitter     float64 // lognormal sigma
+	errorEvery int64   // every Nth request answers 500 (0: never)
+	stallFrom  time.Time
+	stallFor   time.Duration
+	n          atomic.Int64
+	mu         sync.Mutex
+	rng        *rand.Rand
+}
+
+func newServer(t *testing.T, delay time.Duration, jitter float64, seed uint64) *server {
+	t.Helper()
+	s := &server{delay: delay, jitter: jitter, rng: rand.New(rand.NewPCG(seed, 1))}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Server = &httptest.Server{Listener: l, Config: &http.Server{Handler: s}}
+	s.Start()
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	n := s.n.Add(1)
+	if !s.stallFrom.IsZero() {
+		if now := time.Now(); now.After(s.stallFrom) && now.Before(s.stallFrom.Add(s.stallFor)) {
+			time.Sleep(time.Until(s.stallFrom.Add(s.stallFor)))
+		}
+	}
+	d := s.delay
+	if s.jitter > 0 {
+		s.mu.Lock()
+		d = time.Duration(float64(d) * math.Exp(s.jitter*s.rng.NormFloat64()))
+		s.mu.Unlock()
+	}
+	time.Sleep(d)
+	if s.errorEvery > 0 && n%s.errorEvery == 0 {
+		w.WriteHeader(http.StatusInternalServerError)
+		return
+	}
+	w.Write([]byte("ok"))
+}
+
+func TestValidate(t *testing.T) {
+	bad := []Workload{
+		{},
+		{Requests: []Request{{Path: "/"}}},
+		{Requests: []Request{{Path: "/"}}, Rate: 10, Clients: 2, Duration: time.Second},
+		{Requests: []Request{{Path: "/"}}, Rate: MaxRate + 1, Duration: time.Second},
+		{Requests: []Request{{Path: "/"}}, Clients: MaxConcurrency + 1, Duration: time.Second},
+		{Requests: []Request{{Path: "/"}}, Rate: 10, Duration: MaxDuration + time.Second},
+	}
+	for i, w := range bad {
+		if err := w.Validate(); err == nil {
+			t.Errorf("workload %d accepted: %+v", i, w)
+		}
+	}
+}
+
+func TestOpenModelRateAndLag(t *testing.T) {
+	s := newServer(t, 0, 0, 1)
+	res, err := Run(context.Background(), Workload{Requests: []Request{{Path: "/"}}, Rate: 500, Duration: time.Second, Warmup: 200 * time.Millisecond}, s.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Completed < 450 || res.Completed > 520 || len(res.Errors) != 0 {
+		t.Errorf("completed %d (errors %v), want about 500 in the measured second", res.Completed, res.Errors)
+	}
+	if res.Dropped != 0 {
+		t.Errorf("dropped %d", res.Dropped)
+	}
+}
+
+// A server stall with a small window: sends are late, so latency from the
+// intended time shows the stall while service time does not.
+func TestStallShowsInIntendedLatency(t *testing.T) {
+	s := newServer(t, time.Millisecond, 0, 2)
+	s.stallFrom = time.Now().Add(400 * time.Millisecond)
+	s.stallFor = 300 * time.Millisecond
+	res, err := Run(context.Background(), Workload{Requests: []Request{{Path: "/"}}, Rate: 200, Duration: 1200 * time.Millisecond,
+		MaxInFlight: 1, Timeout: 5 * time.Second}, s.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p99 := res.Quantile(res.Latency, 0.99)
+	svc95 := res.Quantile(res.Service, 0.95)
+	if p99 < 150 || svc95 > 50 || res.Late == 0 {
+		t.Errorf("intended-time p99 %.1f ms (want > 150), service p95 %.1f ms (want < 50), late %d", p99, svc95, res.Late)
+	}
+}
+
+func TestErrorsCounted(t *testing.T) {
+	s := newServer(t, 0, 0, 3)
+	s.errorEvery = 10
+	res, err := Run(context.Background(), Workload{Requests: []Request{{Path: "/"}}, Clients: 4, Iterations: 50}, s.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Errors["status"] != 20 || res.Completed != 180 {
+		t.Errorf("errors %v completed %d, want 20 status errors of 200", res.Errors, res.Completed)
+	}
+	res, err = Run(context.Background(), Workload{Requests: []Request{{Path: "/"}}, Clients: 1, Iterations: 3, Timeout: time.Second}, "http://127.0.0.1:1")
+	if err != nil || res.Errors["connect"] != 3 {
+		t.Errorf("connection refused: errors %v (%v)", res.Errors, err)
+	}
+}
+
+// trialMedians runs interleaved trials against a and b and returns each
+// trial's median latency (ms).
+func trialMedians(t *testing.T, a, b string, trials int) ([]float64, []float64) {
+	var ma, mb []float64
+	w := Workload{Requests: []Request{{Path: "/"}}, Rate: 100, Duration: 400 * time.Millisecond, Warmup: 50 * time.Millisecond}
+	for i := 0; i < trials; i++ {
+		for _, arm := range []struct {
+			url string
+			out *[]float64
+		}{{a, &ma}, {b, &mb}} {
+			res, err := Run(context.Background(), w, arm.url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			*arm.out = append(*arm.out, res.Quantile(res.Latency, 0.5))
+		}
+	}
+	return ma, mb
+}
+
+func TestAVersusAAndShift(t *testing.T) {
+	if testing.Short() {
+		t.Skip("load test")
+	}
+	a1 := newServer(t, 20*time.Millisecond, 0.02, 4)
+	a2 := newServer(t, 20*time.Millisecond, 0.02, 5)
+	b := newServer(t, 24*time.Millisecond, 0.02, 6)
+	ma, mb := trialMedians(t, a1.URL, a2.URL, 6)
+	c, err := stats.Compare(ma, mb, 0.05, 0.05)
+	if err != nil || c.Verdict != stats.Equivalent {
+		t.Errorf("A vs A: %s ratio %.3f TOST [%.3f, %.3f] (%v)", c.Verdict, c.Ratio, c.TOSTCI.Lo, c.TOSTCI.Hi, err)
+	}
+	ma, mb = trialMedians(t, a1.URL, b.URL, 6)
+	c, err = stats.Compare(ma, mb, 0.05, 0.05)
+	if err != nil || c.Verdict != stats.Regressed || c.Ratio < 1.15 || c.Ratio > 1.25 {
+		t.Errorf("+20%%: %s ratio %.3f CI [%.3f, %.3f] (%v)", c.Verdict, c.Ratio, c.CI.Lo, c.CI.Hi, err)
+	}
+	t.Logf("+20%%: ratio %.3f CI [%.3f, %.3f]", c.Ratio, c.CI.Lo, c.CI.Hi)
+}
