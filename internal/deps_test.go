@@ -23,13 +23,13 @@ var allowed = map[string][]string{
 	"internal/analysis/analysistest": {"internal/pysrc", "internal/pyproj", "internal/analysis"},
 	"internal/graph":                 {"internal/pysrc"},
 	"internal/stats":                 {},
-	"internal/compare":               {"internal/stats"},
+	"internal/compare":               {"internal/stats", "internal/loadgen"},
 	"internal/loadgen":               {},
 	"internal/modes":                 {"internal/pysrc"},
 	"internal/scan":                  {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/graph", "internal/modes"},
 	"internal/history":               {"internal/scan", "internal/modes"},
 	"internal/report":                {"internal/analysis", "internal/scan", "internal/rules", "internal/pyproj", "internal/graph", "internal/modes"},
-	"internal/cli":                   {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/scan", "internal/report", "internal/graph", "internal/modes", "internal/history", "internal/compare"},
+	"internal/cli":                   {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/scan", "internal/report", "internal/graph", "internal/modes", "internal/history", "internal/compare", "internal/loadgen"},
 	"cmd/letgo":                      {"internal/cli"},
 }
 

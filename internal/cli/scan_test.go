@@ -3,10 +3,14 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -371,5 +375,34 @@ func TestCompareCommand(t *testing.T) {
 	out, _, _ = run(t, "compare", "--format", "json", a, b)
 	if !strings.Contains(out, `"verdict": "regressed"`) || !strings.Contains(out, `"p_holm"`) {
 		t.Errorf("json output:\n%s", out)
+	}
+}
+
+func TestCompareLive(t *testing.T) {
+	if testing.Short() {
+		t.Skip("load test")
+	}
+	serve := func(d time.Duration) string {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := &httptest.Server{Listener: l, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			time.Sleep(d)
+		})}}
+		s.Start()
+		t.Cleanup(s.Close)
+		return s.URL
+	}
+	a, b := serve(10*time.Millisecond), serve(12*time.Millisecond)
+	out, errOut, code := run(t, "compare", "--a", a, "--b", b, "--rate", "100", "--trials", "4", "--duration", "300ms", "--warmup", "50ms", "--fail-on-regression")
+	if code != ExitFindings || !strings.Contains(out, "p50 latency (ms)") || !strings.Contains(out, "regressed") {
+		t.Errorf("live compare: exit %d, stderr %s\n%s", code, errOut, out)
+	}
+	if _, errOut, code := run(t, "compare", "--a", a, "--rate", "10"); code != ExitUsage {
+		t.Errorf("--a without --b: exit %d %s", code, errOut)
+	}
+	if _, errOut, code := run(t, "compare", "--a", a, "--b", b, "--rate", "100000"); code != ExitUsage || !strings.Contains(errOut, "safety cap") {
+		t.Errorf("rate above the cap: exit %d %s", code, errOut)
 	}
 }

@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/letgo-dev/letgo/internal/compare"
+	"github.com/letgo-dev/letgo/internal/loadgen"
+)
+
+// liveFlags are compare's flags for runs against two deployments.
+type liveFlags struct {
+	a, b, path, method string
+	rate               float64
+	clients, trials    int
+	duration, warmup   time.Duration
+	seed               uint64
+}
+
+func runLive(ctx context.Context, lf liveFlags, format string, alpha, margin, maxRatio float64, failOn bool, stdout, stderr io.Writer) int {
+	w := loadgen.Workload{Requests: []loadgen.Request{{Method: lf.method, Path: lf.path}}, Rate: lf.rate, Clients: lf.clients,
+		Duration: lf.duration, Warmup: lf.warmup, Seed: lf.seed}
+	if err := w.Validate(); err != nil {
+		fmt.Fprintf(stderr, "letgo: %v\n", err)
+		return ExitUsage
+	}
+	opts := compare.LiveOptions{Options: compare.Options{Alpha: alpha, Margin: margin}, Workload: w, Trials: lf.trials, Seed: lf.seed}
+	if isTerminal(stderr) {
+		opts.Progress = func(i int, arm string, res *loadgen.Result) {
+			fmt.Fprintf(stderr, "\rletgo: trial %d/%d %s: %d requests\x1b[K", i+1, lf.trials, arm, res.Completed)
+		}
+	}
+	rep, trials, err := compare.CompareLive(ctx, lf.a, lf.b, opts)
+	if opts.Progress != nil {
+		fmt.Fprint(stderr, "\r\x1b[K")
+	}
+	if err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	if format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(struct {
+			compare.Report
+			Trials []compare.Trial `json:"trials"`
+		}{rep, trials})
+	} else {
+		fmt.Fprintf(stdout, "A: %s\nB: %s\n\n", lf.a, lf.b)
+		compare.WriteText(stdout, rep)
+		fmt.Fprintf(stdout, "\nverdicts: %s\n", rep.Counts())
+	}
+	for _, c := range rep.Cells {
+		if c.Verdict == "regressed" && (failOn || maxRatio > 0 && c.Ratio > maxRatio) {
+			return ExitFindings
+		}
+	}
+	return ExitClean
+}

@@ -1,0 +1,104 @@
+package compare
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/letgo-dev/letgo/internal/loadgen"
+)
+
+// LiveOptions describe an A/B run against two deployments.
+type LiveOptions struct {
+	Options
+	Workload loadgen.Workload
+	Trials   int    // per arm
+	Seed     uint64 // randomises the order within each block (ABBA...)
+	// Progress, when set, is called after each trial.
+	Progress func(trial int, arm string, res *loadgen.Result)
+}
+
+// Trial is one run of one arm.
+type Trial struct {
+	Arm        string  `json:"arm"`
+	Index      int     `json:"index"`
+	P50        float64 `json:"p50_ms"`
+	P90        float64 `json:"p90_ms"`
+	P99        float64 `json:"p99_ms"`
+	Throughput float64 `json:"throughput"`
+	Errors     int64   `json:"errors"`
+	Completed  int64   `json:"completed"`
+	Late       int64   `json:"late"`
+	Dropped    int64   `json:"dropped"`
+}
+
+// CompareLive runs the workload against a and b in randomised blocks (each
+// block runs A and B once, in a seeded random order), then compares the
+// per-trial p50, p90 and p99 with the same statistics as Rally results.
+func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []Trial, error) {
+	if opts.Trials < 2 {
+		return Report{}, nil, fmt.Errorf("need at least 2 trials per arm, got %d", opts.Trials)
+	}
+	rng := rand.New(rand.NewPCG(opts.Seed, 99))
+	var trials []Trial
+	metrics := map[string][2][]float64{}
+	var errs, total [2]int64
+	for i := 0; i < opts.Trials; i++ {
+		order := []int{0, 1}
+		if rng.IntN(2) == 1 {
+			order = []int{1, 0}
+		}
+		for _, arm := range order {
+			url := a
+			if arm == 1 {
+				url = b
+			}
+			res, err := loadgen.Run(ctx, opts.Workload, url)
+			if err != nil {
+				return Report{}, trials, fmt.Errorf("trial %d of %s: %w", i, "AB"[arm:arm+1], err)
+			}
+			var nerr int64
+			for _, n := range res.Errors {
+				nerr += n
+			}
+			tr := Trial{Arm: "AB"[arm : arm+1], Index: i, Completed: res.Completed, Errors: nerr, Late: res.Late, Dropped: res.Dropped,
+				Throughput: float64(res.Completed) / opts.Workload.Duration.Seconds()}
+			if res.Completed > 0 {
+				tr.P50, tr.P90, tr.P99 = res.Quantile(res.Latency, 0.5), res.Quantile(res.Latency, 0.9), res.Quantile(res.Latency, 0.99)
+				for name, v := range map[string]float64{"p50": tr.P50, "p90": tr.P90, "p99": tr.P99} {
+					m := metrics[name]
+					m[arm] = append(m[arm], v)
+					metrics[name] = m
+				}
+			}
+			errs[arm] += nerr
+			total[arm] += res.Completed + nerr
+			trials = append(trials, tr)
+			if opts.Progress != nil {
+				opts.Progress(i, tr.Arm, res)
+			}
+		}
+	}
+	wa := Workload{Scenario: "http", Args: "{}", Runner: "{}"}
+	rep := Report{Notes: []string{fmt.Sprintf("%d trials per arm in randomised blocks; each trial's latency quantile (from the intended send time) is one observation", opts.Trials)}}
+	for _, name := range []string{"p50", "p90", "p99"} {
+		m := metrics[name]
+		wA, wB := trialWorkload(m[0]), trialWorkload(m[1])
+		c := compareCell(wa.Scenario+" "+name, "duration", wA, wB, opts.Options)
+		c.Metric = name + " latency (ms)"
+		rep.Cells = append(rep.Cells, c)
+	}
+	if errs[0]+errs[1] > 0 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("errors: A %d of %d, B %d of %d requests", errs[0], total[0], errs[1], total[1]))
+	}
+	return rep, trials, nil
+}
+
+// trialWorkload wraps per-trial values as iterations for compareCell.
+func trialWorkload(v []float64) Workload {
+	w := Workload{}
+	for _, x := range v {
+		w.Iterations = append(w.Iterations, Iteration{Duration: x})
+	}
+	return w
+}
