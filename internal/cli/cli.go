@@ -42,6 +42,7 @@ func commands() []command {
 		{name: "graph", summary: "eventlet verdict of every entry point (text, json, dot)", run: runGraph},
 		{name: "blockers", summary: "library modules that import eventlet unconditionally, ranked by entry points blocked", run: runBlockers},
 		{name: "compare", summary: "compare two Rally results (eventlet vs threading) with statistics: letgo compare A.json B.json", run: runCompare},
+		{name: "load", summary: "run one HTTP workload against a URL: latency from intended send time, service time, send lag, errors", run: runLoad},
 		{name: "rules", summary: "list the rules", run: runRules},
 		{name: "explain", summary: "show a rule's documentation: letgo explain EV101", run: runExplain},
 		{name: "version", summary: "print letgo's version", run: runVersion},

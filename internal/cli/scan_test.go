@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -404,5 +405,43 @@ func TestCompareLive(t *testing.T) {
 	}
 	if _, errOut, code := run(t, "compare", "--a", a, "--b", b, "--rate", "100000"); code != ExitUsage || !strings.Contains(errOut, "safety cap") {
 		t.Errorf("rate above the cap: exit %d %s", code, errOut)
+	}
+}
+
+func TestLoad(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n atomic.Int64
+	s := &httptest.Server{Listener: l, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1)%10 == 0 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+	})}}
+	s.Start()
+	t.Cleanup(s.Close)
+	out, errOut, code := run(t, "load", "--format", "json", "--rate", "200", "--duration", "500ms", "--warmup", "100ms", s.URL)
+	if code != ExitClean {
+		t.Fatalf("load: exit %d, stderr %s", code, errOut)
+	}
+	var rep loadReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("load json: %v\n%s", err, out)
+	}
+	// 100 intended sends in the measured half second; every tenth request
+	// the server saw (warm-up included) failed with 503.
+	if rep.Sent < 95 || rep.Sent > 100 || rep.Errors["status"] < 8 || rep.Completed+rep.Errors["status"] != rep.Sent {
+		t.Errorf("load counts: sent %d completed %d errors %v", rep.Sent, rep.Completed, rep.Errors)
+	}
+	if rep.Latency["p50"] <= 0 || rep.Latency["p99"] < rep.Latency["p50"] || rep.Service["p50"] > rep.Latency["p99"] {
+		t.Errorf("load quantiles: latency %v service %v", rep.Latency, rep.Service)
+	}
+	out, _, code = run(t, "load", "--clients", "2", "--duration", "200ms", "--warmup", "0s", s.URL)
+	if code != ExitClean || !strings.Contains(out, "closed model, 2 clients") || !strings.Contains(out, "errors status:") {
+		t.Errorf("load text: exit %d\n%s", code, out)
+	}
+	if _, errOut, code := run(t, "load", "--rate", "10", "--clients", "2", s.URL); code != ExitUsage || !strings.Contains(errOut, "both a rate") {
+		t.Errorf("both models: exit %d %s", code, errOut)
 	}
 }

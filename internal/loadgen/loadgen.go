@@ -162,6 +162,8 @@ func (r *runner) open(ctx context.Context, start time.Time) error {
 	var wg sync.WaitGroup
 	intended := start
 	interval := time.Duration(float64(time.Second) / r.w.Rate)
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
 	for i := 0; ; i++ {
 		if r.w.Poisson {
 			intended = intended.Add(time.Duration(rng.ExpFloat64() * float64(interval)))
@@ -171,13 +173,9 @@ func (r *runner) open(ctx context.Context, start time.Time) error {
 		if !intended.Before(end) {
 			break
 		}
-		if d := time.Until(intended); d > 0 {
-			select {
-			case <-ctx.Done():
-				wg.Wait()
-				return ctx.Err()
-			case <-time.After(d):
-			}
+		if err := waitUntil(ctx, intended, timer); err != nil {
+			wg.Wait()
+			return err
 		}
 		counted := !intended.Before(r.measure)
 		select {

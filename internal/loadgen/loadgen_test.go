@@ -166,3 +166,22 @@ func TestAVersusAAndShift(t *testing.T) {
 	}
 	t.Logf("+20%%: ratio %.3f CI [%.3f, %.3f]", c.Ratio, c.CI.Lo, c.CI.Hi)
 }
+
+func TestWaitUntil(t *testing.T) {
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for _, d := range []time.Duration{-time.Millisecond, 0, 300 * time.Microsecond, 3 * time.Millisecond} {
+		at := time.Now().Add(d)
+		if err := waitUntil(context.Background(), at, timer); err != nil {
+			t.Fatalf("waitUntil(%v): %v", d, err)
+		}
+		if now := time.Now(); now.Before(at) {
+			t.Errorf("waitUntil(%v) returned %v early", d, at.Sub(now))
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := waitUntil(ctx, time.Now().Add(time.Hour), timer); err != context.Canceled {
+		t.Errorf("cancelled wait: %v", err)
+	}
+}

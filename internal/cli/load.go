@@ -1,0 +1,125 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	"github.com/letgo-dev/letgo/internal/loadgen"
+)
+
+// loadReport is one run of 'letgo load', as JSON.
+type loadReport struct {
+	URL        string             `json:"url"`
+	Model      string             `json:"model"`
+	Rate       float64            `json:"target_rate,omitempty"`
+	Clients    int                `json:"clients,omitempty"`
+	Sent       int64              `json:"sent"`
+	Completed  int64              `json:"completed"`
+	Late       int64              `json:"late"`
+	Dropped    int64              `json:"dropped"`
+	Errors     map[string]int64   `json:"errors"`
+	Throughput float64            `json:"throughput"` // completed per measured second
+	Latency    map[string]float64 `json:"latency_ms"`
+	Service    map[string]float64 `json:"service_ms"`
+	LagP99us   int64              `json:"send_lag_p99_us"`
+}
+
+var loadQuantiles = []struct {
+	name string
+	q    float64
+}{{"p50", 0.5}, {"p90", 0.9}, {"p95", 0.95}, {"p99", 0.99}, {"p99.9", 0.999}}
+
+// runLoad runs one workload against one deployment and reports what it
+// measured; 'letgo compare --a --b' runs the same workload in trials.
+func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	format := fs.String("format", "text", "output format: text or json")
+	var lf liveFlags
+	fs.StringVar(&lf.path, "path", "/", "request path")
+	fs.StringVar(&lf.method, "method", "GET", "request method")
+	fs.Float64Var(&lf.rate, "rate", 0, "open model: requests per second")
+	fs.IntVar(&lf.clients, "clients", 0, "closed model: concurrent clients")
+	fs.DurationVar(&lf.duration, "duration", 10*time.Second, "measured duration")
+	fs.DurationVar(&lf.warmup, "warmup", 2*time.Second, "warm-up excluded from the statistics")
+	fs.Uint64Var(&lf.seed, "seed", 1, "seed for Poisson arrival times")
+	poisson := fs.Bool("poisson", false, "open model: Poisson arrivals instead of a constant rate")
+	inflight := fs.Int("max-in-flight", 0, "open model: most requests in flight (default 256); beyond it sends are late, then dropped")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: letgo load [flags] URL\n\nRun one HTTP workload against URL (open model with --rate, closed with --clients)\nand report latency from the intended send time, service time, send lag and errors. Flags:")
+		fs.PrintDefaults()
+	}
+	if ok, code := parseFlags(fs, args, stderr); !ok {
+		return code
+	}
+	if fs.NArg() != 1 || (*format != "text" && *format != "json") {
+		fs.Usage()
+		return ExitUsage
+	}
+	w := loadgen.Workload{Requests: []loadgen.Request{{Method: lf.method, Path: lf.path}}, Rate: lf.rate, Clients: lf.clients,
+		Duration: lf.duration, Warmup: lf.warmup, Seed: lf.seed, Poisson: *poisson, MaxInFlight: *inflight}
+	if err := w.Validate(); err != nil {
+		fmt.Fprintf(stderr, "letgo: %v\n", err)
+		return ExitUsage
+	}
+	res, err := loadgen.Run(ctx, w, fs.Arg(0))
+	if err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	rep := loadReport{URL: fs.Arg(0), Model: "open", Rate: lf.rate, Clients: lf.clients, Sent: res.Sent, Completed: res.Completed,
+		Late: res.Late, Dropped: res.Dropped, Errors: res.Errors, LagP99us: res.LagP99,
+		Latency: map[string]float64{}, Service: map[string]float64{}}
+	if lf.clients > 0 {
+		rep.Model = "closed"
+	}
+	if lf.duration > 0 {
+		rep.Throughput = float64(res.Completed) / lf.duration.Seconds()
+	}
+	for _, q := range loadQuantiles {
+		rep.Latency[q.name] = res.Quantile(res.Latency, q.q)
+		rep.Service[q.name] = res.Quantile(res.Service, q.q)
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return errorf(stderr, "write report: %v", err)
+		}
+		return ExitClean
+	}
+	target := fmt.Sprintf("%d clients", lf.clients)
+	if rep.Model == "open" {
+		target = fmt.Sprintf("%.0f req/s", lf.rate)
+	}
+	fmt.Fprintf(stdout, "%s  %s model, %s, %v measured after %v warm-up\n", rep.URL, rep.Model, target, lf.duration, lf.warmup)
+	fmt.Fprintf(stdout, "sent %d  completed %d  throughput %.1f/s  late %d  dropped %d  send lag p99 %dµs\n",
+		rep.Sent, rep.Completed, rep.Throughput, rep.Late, rep.Dropped, rep.LagP99us)
+	fmt.Fprintf(stdout, "%-22s", "")
+	for _, q := range loadQuantiles {
+		fmt.Fprintf(stdout, "%10s", q.name)
+	}
+	fmt.Fprintln(stdout)
+	for _, row := range []struct {
+		name string
+		m    map[string]float64
+	}{{"latency ms (intended)", rep.Latency}, {"service ms (actual)", rep.Service}} {
+		fmt.Fprintf(stdout, "%-22s", row.name)
+		for _, q := range loadQuantiles {
+			fmt.Fprintf(stdout, "%10.3f", row.m[q.name])
+		}
+		fmt.Fprintln(stdout)
+	}
+	classes := make([]string, 0, len(rep.Errors))
+	for c := range rep.Errors {
+		classes = append(classes, c)
+	}
+	sort.Strings(classes)
+	for _, c := range classes {
+		fmt.Fprintf(stdout, "errors %s: %d\n", c, rep.Errors[c])
+	}
+	return ExitClean
+}

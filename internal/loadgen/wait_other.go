@@ -1,0 +1,16 @@
+//go:build !linux
+
+package loadgen
+
+import (
+	"runtime"
+	"time"
+)
+
+// preciseSleep yields until d has passed: outside Linux there is no
+// portable high-resolution sleep in the standard library.
+func preciseSleep(d time.Duration) {
+	for end := time.Now().Add(d); time.Now().Before(end); {
+		runtime.Gosched()
+	}
+}
