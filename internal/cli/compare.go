@@ -15,7 +15,7 @@ import (
 // runCompare compares two Rally results (eventlet mode, threading mode).
 func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
-	format := fs.String("format", "text", "output format: text or json")
+	format := fs.String("format", "text", "output format: text, json, markdown or html (one self-contained page with plots)")
 	alpha := fs.Float64("alpha", 0.05, "two-sided significance level")
 	margin := fs.Float64("margin", 0.05, "equivalence margin (0.05 = ±5%)")
 	maxRatio := fs.Float64("max-ratio", 0, "exit 3 when a regressed cell's B/A ratio exceeds this (e.g. 1.10); 0: any regression")
@@ -38,7 +38,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if ok, code := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
-	if (*format != "text" && *format != "json") || *alpha <= 0 || *alpha >= 0.5 || *margin <= 0 {
+	if !compareFormats[*format] || *alpha <= 0 || *alpha >= 0.5 || *margin <= 0 {
 		fs.Usage()
 		return ExitUsage
 	}
@@ -66,18 +66,8 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 	}
 	rep := compare.CompareRally(arms[0], arms[1], compare.Options{Alpha: *alpha, Margin: *margin})
-	if *format == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			return errorf(stderr, "write report: %v", err)
-		}
-	} else {
-		fmt.Fprintf(stdout, "A: %s\nB: %s\n\n", fs.Arg(0), fs.Arg(1))
-		if err := compare.WriteText(stdout, rep); err != nil {
-			return errorf(stderr, "write report: %v", err)
-		}
-		fmt.Fprintf(stdout, "\nverdicts: %s\n", rep.Counts())
+	if err := writeComparison(stdout, *format, fs.Arg(0), fs.Arg(1), rep, nil); err != nil {
+		return errorf(stderr, "write report: %v", err)
 	}
 	for _, c := range rep.Cells {
 		if c.Verdict != "regressed" {
@@ -88,4 +78,33 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 	}
 	return ExitClean
+}
+
+var compareFormats = map[string]bool{"text": true, "json": true, "markdown": true, "html": true}
+
+// writeComparison renders a comparison of A and B in a format; trials are
+// the live runs, if any, kept in the JSON for re-rendering.
+func writeComparison(w io.Writer, format, a, b string, rep compare.Report, trials []compare.Trial) error {
+	title := fmt.Sprintf("letgo compare: A %s vs B %s", a, b)
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			A string `json:"a_source"`
+			B string `json:"b_source"`
+			compare.Report
+			Trials []compare.Trial `json:"trials,omitempty"`
+		}{a, b, rep, trials})
+	case "markdown":
+		return compare.WriteMarkdown(w, title, rep)
+	case "html":
+		return compare.WriteHTML(w, title, rep)
+	}
+	fmt.Fprintf(w, "A: %s\nB: %s\n\n", a, b)
+	if err := compare.WriteText(w, rep); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "\nverdicts: %s\n", rep.Counts())
+	return err
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"time"
@@ -40,17 +39,8 @@ func runLive(ctx context.Context, lf liveFlags, format string, alpha, margin, ma
 	if err != nil {
 		return errorf(stderr, "%v", err)
 	}
-	if format == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(struct {
-			compare.Report
-			Trials []compare.Trial `json:"trials"`
-		}{rep, trials})
-	} else {
-		fmt.Fprintf(stdout, "A: %s\nB: %s\n\n", lf.a, lf.b)
-		compare.WriteText(stdout, rep)
-		fmt.Fprintf(stdout, "\nverdicts: %s\n", rep.Counts())
+	if err := writeComparison(stdout, format, lf.a, lf.b, rep, trials); err != nil {
+		return errorf(stderr, "write report: %v", err)
 	}
 	for _, c := range rep.Cells {
 		if c.Verdict == "regressed" && (failOn || maxRatio > 0 && c.Ratio > maxRatio) {

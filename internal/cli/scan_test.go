@@ -374,8 +374,19 @@ func TestCompareCommand(t *testing.T) {
 		t.Errorf("missing file: exit %d %s", code, errOut)
 	}
 	out, _, _ = run(t, "compare", "--format", "json", a, b)
-	if !strings.Contains(out, `"verdict": "regressed"`) || !strings.Contains(out, `"p_holm"`) {
+	if !strings.Contains(out, `"verdict": "regressed"`) || !strings.Contains(out, `"p_holm"`) || !strings.Contains(out, `"a_samples"`) {
 		t.Errorf("json output:\n%s", out)
+	}
+	out, _, code = run(t, "compare", "--format", "markdown", a, b)
+	if code != ExitClean || !strings.Contains(out, "| workload | metric |") || !strings.Contains(out, "**regressed**") {
+		t.Errorf("markdown output: exit %d\n%s", code, out)
+	}
+	out, _, code = run(t, "compare", "--format", "html", a, b)
+	if code != ExitClean || !strings.HasPrefix(out, "<!DOCTYPE html>") || strings.Count(out, "<svg ") < 3 {
+		t.Errorf("html output: exit %d, %d plots", code, strings.Count(out, "<svg "))
+	}
+	if _, _, code := run(t, "compare", "--format", "pdf", a, b); code != ExitUsage {
+		t.Errorf("unknown format: exit %d", code)
 	}
 }
 

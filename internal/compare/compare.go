@@ -32,6 +32,11 @@ type Cell struct {
 	QBH      float64          `json:"q_bh"`
 	Verdict  stats.Verdict    `json:"verdict"`
 	Warnings []string         `json:"warnings,omitempty"`
+	Unit     string           `json:"unit"` // of the medians and samples: s or ms
+	// ASamples and BSamples are the observations in run order (Rally
+	// iterations, or live trials), for plots and re-rendering.
+	ASamples []float64 `json:"a_samples"`
+	BSamples []float64 `json:"b_samples"`
 }
 
 // Summary describes one arm of a cell.
@@ -96,7 +101,7 @@ func CompareRally(a, b []Workload, opts Options) Report {
 
 func compareCell(workload, metric string, wa, wb Workload, opts Options) Cell {
 	va, vb := values(wa, metric), values(wb, metric)
-	c := Cell{Workload: workload, Metric: metric, A: summarize(va), B: summarize(vb)}
+	c := Cell{Workload: workload, Metric: metric, A: summarize(va), B: summarize(vb), Unit: "s", ASamples: va, BSamples: vb}
 	if metric == "duration" {
 		c.A.Failed, c.B.Failed = failed(wa), failed(wb)
 	}
@@ -165,7 +170,7 @@ func WriteText(w io.Writer, rep Report) error {
 			marks += fmt.Sprintf(" (%d)", len(notes))
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d+%d\t%s%s\t\n", clip(c.Workload, 40), c.Metric,
-			medText(c.A), medText(c.B), ratioText(c), pText(c), c.A.N, c.B.N, c.Verdict, marks)
+			medText(c.A, c.Unit), medText(c.B, c.Unit), ratioText(c), pText(c), c.A.N, c.B.N, c.Verdict, marks)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -182,11 +187,11 @@ func WriteText(w io.Writer, rep Report) error {
 	return nil
 }
 
-func medText(s Summary) string {
+func medText(s Summary, unit string) string {
 	if s.N == 0 {
 		return "-"
 	}
-	return fmt.Sprintf("%.3gs [%.3g, %.3g]", s.Median, s.MedLo, s.MedHi)
+	return fmt.Sprintf("%.3g%s [%.3g, %.3g]", s.Median, unit, s.MedLo, s.MedHi)
 }
 
 func ratioText(c Cell) string {

@@ -85,7 +85,7 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 		m := metrics[name]
 		wA, wB := trialWorkload(m[0]), trialWorkload(m[1])
 		c := compareCell(wa.Scenario+" "+name, "duration", wA, wB, opts.Options)
-		c.Metric = name + " latency (ms)"
+		c.Metric, c.Unit = name+" latency (ms)", "ms"
 		rep.Cells = append(rep.Cells, c)
 	}
 	if errs[0]+errs[1] > 0 {
