@@ -47,6 +47,10 @@ type Summary struct {
 	MedHi    float64 `json:"median_hi"`
 	Failed   int     `json:"failed"`
 	Distinct int     `json:"distinct"`
+	// TrendTau and TrendP test the observations for drift against run
+	// order (Kendall's tau); set from 8 observations on.
+	TrendTau float64 `json:"trend_tau,omitempty"`
+	TrendP   float64 `json:"trend_p,omitempty"`
 }
 
 // Report is a full comparison.
@@ -120,6 +124,21 @@ func compareCell(workload, metric string, wa, wb Workload, opts Options) Cell {
 			c.Warnings = append(c.Warnings, fmt.Sprintf("%s is quantised: %d distinct values in %d iterations (a polling grid?); ties blunt every test", arm.name, arm.s.Distinct, arm.s.N))
 			if c.Verdict == stats.Equivalent {
 				c.Verdict = stats.Inconclusive // equal grid values prove nothing
+			}
+		}
+	}
+	for _, arm := range []struct {
+		name string
+		s    *Summary
+		v    []float64
+	}{{"A", &c.A, va}, {"B", &c.B, vb}} {
+		if len(arm.v) < 8 {
+			continue
+		}
+		if tau, p, err := stats.Trend(arm.v); err == nil {
+			arm.s.TrendTau, arm.s.TrendP = tau, p
+			if p < opts.Alpha {
+				c.Warnings = append(c.Warnings, fmt.Sprintf("%s drifts with run order (Kendall tau=%.2f, p=%.3g): its observations are not exchangeable, so part of the difference may be time, not the mode", arm.name, tau, p))
 			}
 		}
 	}

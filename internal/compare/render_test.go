@@ -85,3 +85,27 @@ func TestWriteMarkdown(t *testing.T) {
 		t.Errorf("markdown: %d rows for %d cells\n%s", rows, len(rep.Cells), md)
 	}
 }
+
+func TestDriftWarning(t *testing.T) {
+	steady := []float64{1.00, 1.03, 0.98, 1.01, 0.99, 1.02, 1.00, 0.97, 1.01, 1.02}
+	drifting := []float64{1.00, 1.02, 1.05, 1.04, 1.08, 1.10, 1.09, 1.13, 1.15, 1.16}
+	opts := Options{Alpha: 0.05, Margin: 0.05}
+	c := compareCell("w", "duration", trialWorkload(steady), trialWorkload(drifting), opts)
+	drift := 0
+	for _, w := range c.Warnings {
+		if strings.Contains(w, "drifts with run order") {
+			drift++
+			if !strings.HasPrefix(w, "B ") {
+				t.Errorf("drift blamed on the wrong arm: %s", w)
+			}
+		}
+	}
+	if drift != 1 || c.B.TrendTau < 0.8 || c.B.TrendP >= 0.05 || c.A.TrendP < 0.05 {
+		t.Errorf("drift: %d warnings, A tau %.2f p %.3g, B tau %.2f p %.3g\n%v", drift, c.A.TrendTau, c.A.TrendP, c.B.TrendTau, c.B.TrendP, c.Warnings)
+	}
+	// Fewer than 8 observations: no trend is computed.
+	c = compareCell("w", "duration", trialWorkload(steady[:5]), trialWorkload(drifting[:5]), opts)
+	if c.A.TrendP != 0 || c.B.TrendP != 0 {
+		t.Errorf("trend computed on 5 observations: %+v %+v", c.A, c.B)
+	}
+}

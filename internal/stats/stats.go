@@ -6,6 +6,7 @@ package stats
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"sort"
 )
@@ -399,4 +400,50 @@ func FisherExact(a, b, c, d int) (float64, error) {
 
 func lchoose(n, k int) float64 {
 	return lgamma(float64(n+1)) - lgamma(float64(k+1)) - lgamma(float64(n-k+1))
+}
+
+// Trend tests values for a monotone drift against their order (trial or
+// iteration order): Kendall's tau-b between order and value, with the
+// two-sided normal-approximation p of the tie-corrected variance, no
+// continuity correction (SciPy kendalltau(range(n), v,
+// method='asymptotic')). Needs n >= 3 and values that are not all equal.
+func Trend(v []float64) (tau, p float64, err error) {
+	if err := check(v); err != nil {
+		return math.NaN(), math.NaN(), err
+	}
+	n := len(v)
+	if n < 3 {
+		return math.NaN(), math.NaN(), fmt.Errorf("trend needs at least 3 values, got %d", n)
+	}
+	var s float64 // concordant minus discordant pairs
+	for i := 0; i < n; i++ {
+		for j := i + 1; j < n; j++ {
+			switch {
+			case v[j] > v[i]:
+				s++
+			case v[j] < v[i]:
+				s--
+			}
+		}
+	}
+	var ties, tiesVar float64 // Σ t(t-1)/2 and Σ t(t-1)(2t+5) over groups of equal values
+	sv := sorted(v)
+	for i := 0; i < n; {
+		j := i
+		for j < n && sv[j] == sv[i] {
+			j++
+		}
+		t := float64(j - i)
+		ties += t * (t - 1) / 2
+		tiesVar += t * (t - 1) * (2*t + 5)
+		i = j
+	}
+	n0 := float64(n*(n-1)) / 2
+	if ties == n0 {
+		return math.NaN(), math.NaN(), fmt.Errorf("trend of %d equal values", n)
+	}
+	tau = s / math.Sqrt(n0*(n0-ties))
+	nf := float64(n)
+	variance := (nf*(nf-1)*(2*nf+5) - tiesVar) / 18
+	return tau, 2 * normSF(math.Abs(s)/math.Sqrt(variance)), nil
 }

@@ -192,3 +192,25 @@ func TestVerdicts(t *testing.T) {
 		}
 	})
 }
+
+func TestTrend(t *testing.T) {
+	// reference.py section 9 (SciPy kendalltau, method='asymptotic').
+	for _, c := range []struct {
+		v      []float64
+		tau, p float64
+	}{
+		{[]float64{3.1, 2.9, 3.3, 3.0, 3.4, 3.2, 3.6, 3.5, 3.8, 3.7}, 0.688888888888889, 0.00555891962707056},
+		{[]float64{5, 5, 6, 5, 7, 6, 7, 7, 8, 8, 9, 8}, 0.822439618699711, 0.000416100248991198},
+		{[]float64{1.0, 1.2, 0.9, 1.1, 1.0, 0.95, 1.05, 1.02}, -0.0363696483726654, 0.90078026004724},
+	} {
+		tau, p, err := Trend(c.v)
+		if err != nil || math.Abs(tau-c.tau) > 1e-12 || math.Abs(p-c.p) > 1e-9 {
+			t.Errorf("Trend(%v) = %v, %v, %v; want %v, %v", c.v, tau, p, err, c.tau, c.p)
+		}
+	}
+	for _, v := range [][]float64{nil, {1}, {1, 2}, {4, 4, 4, 4}, {1, math.NaN(), 3}} {
+		if _, _, err := Trend(v); err == nil {
+			t.Errorf("Trend(%v): no error", v)
+		}
+	}
+}

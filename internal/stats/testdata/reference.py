@@ -47,3 +47,7 @@ for i,j in enumerate(idx): run=max(run,min(1,(m-i)*p[j])); holm[j]=run
 bh=[0]*m; run=1
 for i in range(m-1,-1,-1): j=idx[i]; run=min(run,min(1,p[j]*m/(i+1))); bh[j]=run
 print("holm",holm); print("bh",bh)
+# 9. Trend against run order (drift): Kendall's tau-b of values vs order,
+# asymptotic p with the tie-corrected variance and no continuity correction.
+for v in ([3.1,2.9,3.3,3.0,3.4,3.2,3.6,3.5,3.8,3.7],[5,5,6,5,7,6,7,7,8,8,9,8],[1.0,1.2,0.9,1.1,1.0,0.95,1.05,1.02]):
+    r=stats.kendalltau(list(range(len(v))),v,method='asymptotic'); print("trend",v,"tau=%.15g p=%.15g"%(r.statistic,r.pvalue))
