@@ -17,14 +17,15 @@ const module = "github.com/letgo-dev/letgo/"
 var allowed = map[string][]string{
 	"internal/pysrc":                 {},
 	"internal/pysrc/pygen":           {},
-	"internal/pyproj":                {},
+	"internal/tomlconf":              {},
+	"internal/pyproj":                {"internal/tomlconf"},
 	"internal/analysis":              {"internal/pysrc", "internal/pyproj"},
 	"internal/rules":                 {"internal/pysrc", "internal/pyproj", "internal/analysis"},
 	"internal/analysis/analysistest": {"internal/pysrc", "internal/pyproj", "internal/analysis"},
 	"internal/graph":                 {"internal/pysrc"},
 	"internal/stats":                 {},
 	"internal/compare":               {"internal/stats", "internal/loadgen"},
-	"internal/loadgen":               {},
+	"internal/loadgen":               {"internal/tomlconf"},
 	"internal/modes":                 {"internal/pysrc"},
 	"internal/scan":                  {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/graph", "internal/modes"},
 	"internal/history":               {"internal/scan", "internal/modes"},
@@ -37,7 +38,8 @@ var allowed = map[string][]string{
 // external lists the outside modules each package may import; every outside
 // system is modelled by exactly one adapter package.
 var external = map[string][]string{
-	"internal/pyproj":                {"github.com/pelletier/go-toml/v2", "go.yaml.in/yaml/v3", "gopkg.in/ini.v1"},
+	"internal/tomlconf":              {"github.com/pelletier/go-toml/v2"},
+	"internal/pyproj":                {"go.yaml.in/yaml/v3", "gopkg.in/ini.v1"},
 	"internal/scan":                  {"golang.org/x/sync/errgroup"},
 	"internal/analysis/analysistest": {"golang.org/x/tools/txtar"},
 	"internal/loadgen":               {"github.com/HdrHistogram/hdrhistogram-go"},

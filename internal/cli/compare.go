@@ -31,6 +31,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.DurationVar(&lf.duration, "duration", 10*time.Second, "measured duration of each trial (live mode)")
 	fs.DurationVar(&lf.warmup, "warmup", 2*time.Second, "warm-up excluded from each trial (live mode)")
 	fs.Uint64Var(&lf.seed, "seed", 1, "seed for arrival times and block order (live mode)")
+	fs.StringVar(&lf.workload, "workload", "", "TOML workload file: requests, auth, model (live mode; replaces --path, --rate, ...)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: letgo compare [flags] A.json B.json\n       letgo compare --a URL --b URL --rate N [flags]\n\nCompare two Rally results (task report/export JSON or the legacy results list),\nor run the same HTTP workload against two deployments in interleaved trials. Flags:")
 		fs.PrintDefaults()

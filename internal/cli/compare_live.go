@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/letgo-dev/letgo/internal/compare"
@@ -17,15 +18,38 @@ type liveFlags struct {
 	clients, trials    int
 	duration, warmup   time.Duration
 	seed               uint64
+	workload           string // TOML workload file; replaces the request and model flags
+}
+
+// liveWorkloads returns the workloads the flags or the workload file
+// describe: one, or one per rate of a ladder.
+func liveWorkloads(ctx context.Context, lf liveFlags, poisson bool, inflight int) ([]loadgen.Workload, error) {
+	if lf.workload != "" {
+		data, err := os.ReadFile(lf.workload)
+		if err != nil {
+			return nil, err
+		}
+		return loadgen.ParseWorkload(ctx, lf.workload, data)
+	}
+	w := loadgen.Workload{Requests: []loadgen.Request{{Method: lf.method, Path: lf.path}}, Rate: lf.rate, Clients: lf.clients,
+		Duration: lf.duration, Warmup: lf.warmup, Seed: lf.seed, Poisson: poisson, MaxInFlight: inflight}
+	if err := w.Validate(); err != nil {
+		return nil, err
+	}
+	return []loadgen.Workload{w}, nil
 }
 
 func runLive(ctx context.Context, lf liveFlags, format string, alpha, margin, maxRatio float64, failOn bool, stdout, stderr io.Writer) int {
-	w := loadgen.Workload{Requests: []loadgen.Request{{Method: lf.method, Path: lf.path}}, Rate: lf.rate, Clients: lf.clients,
-		Duration: lf.duration, Warmup: lf.warmup, Seed: lf.seed}
-	if err := w.Validate(); err != nil {
+	ws, err := liveWorkloads(ctx, lf, false, 0)
+	if err != nil {
 		fmt.Fprintf(stderr, "letgo: %v\n", err)
 		return ExitUsage
 	}
+	if len(ws) != 1 {
+		fmt.Fprintf(stderr, "letgo: %s has a ladder of %d rates; compare one rate at a time\n", lf.workload, len(ws))
+		return ExitUsage
+	}
+	w := ws[0]
 	opts := compare.LiveOptions{Options: compare.Options{Alpha: alpha, Margin: margin}, Workload: w, Trials: lf.trials, Seed: lf.seed}
 	if isTerminal(stderr) {
 		opts.Progress = func(i int, arm string, res *loadgen.Result) {

@@ -27,6 +27,8 @@ type loadReport struct {
 	Latency    map[string]float64 `json:"latency_ms"`
 	Service    map[string]float64 `json:"service_ms"`
 	LagP99us   int64              `json:"send_lag_p99_us"`
+	Duration   string             `json:"duration"`
+	Warmup     string             `json:"warmup"`
 }
 
 var loadQuantiles = []struct {
@@ -48,6 +50,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&lf.warmup, "warmup", 2*time.Second, "warm-up excluded from the statistics")
 	fs.Uint64Var(&lf.seed, "seed", 1, "seed for Poisson arrival times")
 	poisson := fs.Bool("poisson", false, "open model: Poisson arrivals instead of a constant rate")
+	fs.StringVar(&lf.workload, "workload", "", "TOML workload file: requests, auth, model, a ladder of rates (replaces --path, --rate, ...)")
 	inflight := fs.Int("max-in-flight", 0, "open model: most requests in flight (default 256); beyond it sends are late, then dropped")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: letgo load [flags] URL\n\nRun one HTTP workload against URL (open model with --rate, closed with --clients)\nand report latency from the intended send time, service time, send lag and errors. Flags:")
@@ -60,42 +63,65 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return ExitUsage
 	}
-	w := loadgen.Workload{Requests: []loadgen.Request{{Method: lf.method, Path: lf.path}}, Rate: lf.rate, Clients: lf.clients,
-		Duration: lf.duration, Warmup: lf.warmup, Seed: lf.seed, Poisson: *poisson, MaxInFlight: *inflight}
-	if err := w.Validate(); err != nil {
+	ws, err := liveWorkloads(ctx, lf, *poisson, *inflight)
+	if err != nil {
 		fmt.Fprintf(stderr, "letgo: %v\n", err)
 		return ExitUsage
 	}
-	res, err := loadgen.Run(ctx, w, fs.Arg(0))
-	if err != nil {
-		return errorf(stderr, "%v", err)
+	var reps []loadReport
+	for _, w := range ws {
+		res, err := loadgen.Run(ctx, w, fs.Arg(0))
+		if err != nil {
+			return errorf(stderr, "%v", err)
+		}
+		reps = append(reps, newLoadReport(fs.Arg(0), w, res))
 	}
-	rep := loadReport{URL: fs.Arg(0), Model: "open", Rate: lf.rate, Clients: lf.clients, Sent: res.Sent, Completed: res.Completed,
+	if *format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		var v any = reps
+		if len(reps) == 1 {
+			v = reps[0]
+		}
+		if err := enc.Encode(v); err != nil {
+			return errorf(stderr, "write report: %v", err)
+		}
+		return ExitClean
+	}
+	for i, rep := range reps {
+		if i > 0 {
+			fmt.Fprintln(stdout)
+		}
+		writeLoadText(stdout, rep)
+	}
+	return ExitClean
+}
+
+func newLoadReport(url string, w loadgen.Workload, res *loadgen.Result) loadReport {
+	rep := loadReport{URL: url, Model: "open", Rate: w.Rate, Clients: w.Clients, Sent: res.Sent, Completed: res.Completed,
 		Late: res.Late, Dropped: res.Dropped, Errors: res.Errors, LagP99us: res.LagP99,
-		Latency: map[string]float64{}, Service: map[string]float64{}}
-	if lf.clients > 0 {
+		Latency: map[string]float64{}, Service: map[string]float64{}, Duration: w.Duration.String(), Warmup: w.Warmup.String()}
+	if w.Clients > 0 {
 		rep.Model = "closed"
 	}
-	if lf.duration > 0 {
-		rep.Throughput = float64(res.Completed) / lf.duration.Seconds()
+	if w.Duration > 0 {
+		rep.Throughput = float64(res.Completed) / w.Duration.Seconds()
+	} else if res.Elapsed > w.Warmup {
+		rep.Throughput = float64(res.Completed) / (res.Elapsed - w.Warmup).Seconds()
 	}
 	for _, q := range loadQuantiles {
 		rep.Latency[q.name] = res.Quantile(res.Latency, q.q)
 		rep.Service[q.name] = res.Quantile(res.Service, q.q)
 	}
-	if *format == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			return errorf(stderr, "write report: %v", err)
-		}
-		return ExitClean
-	}
-	target := fmt.Sprintf("%d clients", lf.clients)
+	return rep
+}
+
+func writeLoadText(stdout io.Writer, rep loadReport) {
+	target := fmt.Sprintf("%d clients", rep.Clients)
 	if rep.Model == "open" {
-		target = fmt.Sprintf("%.0f req/s", lf.rate)
+		target = fmt.Sprintf("%.0f req/s", rep.Rate)
 	}
-	fmt.Fprintf(stdout, "%s  %s model, %s, %v measured after %v warm-up\n", rep.URL, rep.Model, target, lf.duration, lf.warmup)
+	fmt.Fprintf(stdout, "%s  %s model, %s, %s measured after %s warm-up\n", rep.URL, rep.Model, target, rep.Duration, rep.Warmup)
 	fmt.Fprintf(stdout, "sent %d  completed %d  throughput %.1f/s  late %d  dropped %d  send lag p99 %dµs\n",
 		rep.Sent, rep.Completed, rep.Throughput, rep.Late, rep.Dropped, rep.LagP99us)
 	fmt.Fprintf(stdout, "%-22s", "")
@@ -121,5 +147,4 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for _, c := range classes {
 		fmt.Fprintf(stdout, "errors %s: %d\n", c, rep.Errors[c])
 	}
-	return ExitClean
 }

@@ -406,8 +406,10 @@ func TestCompareLive(t *testing.T) {
 		t.Cleanup(s.Close)
 		return s.URL
 	}
+	// Five trials per arm: the smallest exact two-sided p is then 2/252, which
+	// survives Holm over the three cells (with four it is 2/70, which cannot).
 	a, b := serve(10*time.Millisecond), serve(12*time.Millisecond)
-	out, errOut, code := run(t, "compare", "--a", a, "--b", b, "--rate", "100", "--trials", "4", "--duration", "300ms", "--warmup", "50ms", "--fail-on-regression")
+	out, errOut, code := run(t, "compare", "--a", a, "--b", b, "--rate", "100", "--trials", "5", "--duration", "300ms", "--warmup", "50ms", "--fail-on-regression")
 	if code != ExitFindings || !strings.Contains(out, "p50 latency (ms)") || !strings.Contains(out, "regressed") {
 		t.Errorf("live compare: exit %d, stderr %s\n%s", code, errOut, out)
 	}
@@ -454,5 +456,15 @@ func TestLoad(t *testing.T) {
 	}
 	if _, errOut, code := run(t, "load", "--rate", "10", "--clients", "2", s.URL); code != ExitUsage || !strings.Contains(errOut, "both a rate") {
 		t.Errorf("both models: exit %d %s", code, errOut)
+	}
+	wf := filepath.Join(t.TempDir(), "w.toml")
+	os.WriteFile(wf, []byte("[model]\nkind = \"open\"\nrates = [100, 150]\nduration = \"200ms\"\nwarmup = \"0s\"\n[[request]]\npath = \"/x/{n}\"\n"), 0o644)
+	out, errOut, code = run(t, "load", "--format", "json", "--workload", wf, s.URL)
+	var steps []loadReport
+	if err := json.Unmarshal([]byte(out), &steps); code != ExitClean || err != nil || len(steps) != 2 || steps[0].Rate != 100 || steps[1].Rate != 150 || steps[1].Sent < 25 {
+		t.Errorf("ladder: exit %d %v %s\n%s", code, err, errOut, out)
+	}
+	if _, errOut, code := run(t, "compare", "--workload", wf, "--a", s.URL, "--b", s.URL); code != ExitUsage || !strings.Contains(errOut, "ladder of 2 rates") {
+		t.Errorf("compare with a ladder: exit %d %s", code, errOut)
 	}
 }

@@ -85,22 +85,26 @@ func CompareRally(a, b []Workload, opts Options) Report {
 			rep.Unmatched = append(rep.Unmatched, "only in B: "+shortName(wb))
 		}
 	}
-	// Correct across all cells.
+	correct(&rep, opts.Alpha)
+	return rep
+}
+
+// correct applies Holm's step-down correction (and BH q-values) across
+// all cells; a verdict of change must survive it.
+func correct(rep *Report, alpha float64) {
 	ps := make([]float64, len(rep.Cells))
 	for i, c := range rep.Cells {
 		ps[i] = c.P
 	}
 	holm, bh := stats.Holm(ps), stats.BH(ps)
 	for i := range rep.Cells {
-		rep.Cells[i].PHolm, rep.Cells[i].QBH = holm[i], bh[i]
 		c := &rep.Cells[i]
-		// A verdict of change must survive the correction.
-		if (c.Verdict == stats.Regressed || c.Verdict == stats.Improved) && c.PHolm >= opts.Alpha {
+		c.PHolm, c.QBH = holm[i], bh[i]
+		if (c.Verdict == stats.Regressed || c.Verdict == stats.Improved) && c.PHolm >= alpha {
 			c.Verdict = stats.Inconclusive
 			c.Warnings = append(c.Warnings, fmt.Sprintf("p=%.3g is not significant after Holm correction over %d cells", c.P, len(ps)))
 		}
 	}
-	return rep
 }
 
 func compareCell(workload, metric string, wa, wb Workload, opts Options) Cell {

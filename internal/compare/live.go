@@ -88,6 +88,7 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 		c.Metric, c.Unit = name+" latency (ms)", "ms"
 		rep.Cells = append(rep.Cells, c)
 	}
+	correct(&rep, opts.Alpha)
 	if errs[0]+errs[1] > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("errors: A %d of %d, B %d of %d requests", errs[0], total[0], errs[1], total[1]))
 	}

@@ -17,6 +17,8 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,7 +36,7 @@ const (
 // Request is one request of a workload.
 type Request struct {
 	Method string
-	Path   string // appended to the target's base URL
+	Path   string // appended to the target's base URL; {n} becomes the request's sequence number
 	Header http.Header
 	Body   []byte
 	Expect int // expected status; 0 means any 2xx
@@ -57,6 +59,9 @@ type Workload struct {
 	Warmup      time.Duration // excluded from statistics
 	MaxInFlight int           // open model window (default 256)
 	Timeout     time.Duration // per request (default 10 s)
+	// Token, if set, is sent as X-Auth-Token; else TokenEnv names an
+	// environment variable whose value is.
+	Token string
 	// TokenEnv names an environment variable whose value is sent as
 	// X-Auth-Token.
 	TokenEnv string
@@ -136,7 +141,8 @@ func Run(ctx context.Context, w Workload, base string) (*Result, error) {
 	defer tr.CloseIdleConnections()
 	r := &runner{w: w, base: base, client: &http.Client{Transport: tr, Timeout: w.Timeout},
 		res: &Result{Latency: newHist(), Service: newHist(), Errors: map[string]int64{}}, lag: newHist()}
-	if w.TokenEnv != "" {
+	r.token = w.Token
+	if r.token == "" && w.TokenEnv != "" {
 		r.token = os.Getenv(w.TokenEnv)
 	}
 	start := time.Now()
@@ -243,13 +249,17 @@ func (r *runner) closed(ctx context.Context, start time.Time) error {
 
 // do sends one request and records it.
 func (r *runner) do(ctx context.Context, intended, sent time.Time, counted bool) {
-	i := int(r.next.Add(1)-1) % len(r.w.Requests)
-	q := r.w.Requests[i]
+	seq := r.next.Add(1) - 1
+	q := r.w.Requests[int(seq)%len(r.w.Requests)]
+	path := q.Path
+	if strings.Contains(path, "{n}") {
+		path = strings.ReplaceAll(path, "{n}", strconv.FormatInt(seq, 10))
+	}
 	method := q.Method
 	if method == "" {
 		method = http.MethodGet
 	}
-	req, err := http.NewRequestWithContext(ctx, method, r.base+q.Path, bytes.NewReader(q.Body))
+	req, err := http.NewRequestWithContext(ctx, method, r.base+path, bytes.NewReader(q.Body))
 	if err != nil {
 		r.fail(counted, "connect")
 		return

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	toml "github.com/pelletier/go-toml/v2"
+	"github.com/letgo-dev/letgo/internal/tomlconf"
 )
 
 // Config is letgo's own configuration, read from pyproject.toml [tool.letgo]
@@ -34,7 +34,7 @@ func LoadConfig(root string) (Config, error) {
 				} `toml:"letgo"`
 			} `toml:"tool"`
 		}
-		if err := toml.Unmarshal(b, &doc); err != nil {
+		if err := tomlconf.Decode(b, &doc); err != nil {
 			return Config{}, &ConfigError{File: "pyproject.toml", Err: err}
 		}
 		if l := doc.Tool.Letgo; l != nil {

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	toml "github.com/pelletier/go-toml/v2"
+	"github.com/letgo-dev/letgo/internal/tomlconf"
 	yaml "go.yaml.in/yaml/v3"
 	ini "gopkg.in/ini.v1"
 )
@@ -244,7 +244,7 @@ func lineOfText(text, needle string) int {
 
 func (p *Project) readPyproject(rel, text string) {
 	var doc pyprojectFile
-	if err := toml.Unmarshal([]byte(text), &doc); err != nil {
+	if err := tomlconf.Decode([]byte(text), &doc); err != nil {
 		p.Problems = append(p.Problems, Problem{rel, "cannot parse: " + err.Error()})
 		return
 	}
