@@ -20,6 +20,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	margin := fs.Float64("margin", 0.05, "equivalence margin (0.05 = ±5%)")
 	maxRatio := fs.Float64("max-ratio", 0, "exit 3 when a regressed cell's B/A ratio exceeds this (e.g. 1.10); 0: any regression")
 	failOn := fs.Bool("fail-on-regression", false, "exit 3 when any cell is regressed")
+	maxTail := fs.Float64("max-tail-ratio", 0, "exit 3 when a cell's tail (p99, or p95 under 100 observations) B/A ratio exceeds this and its bootstrap interval lies above 1")
 	var lf liveFlags
 	fs.StringVar(&lf.a, "a", "", "base URL of deployment A (live mode)")
 	fs.StringVar(&lf.b, "b", "", "base URL of deployment B (live mode)")
@@ -48,7 +49,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			fmt.Fprintln(stderr, "letgo: live mode needs both --a and --b, and no files")
 			return ExitUsage
 		}
-		return runLive(ctx, lf, *format, *alpha, *margin, *maxRatio, *failOn, stdout, stderr)
+		return runLive(ctx, lf, *format, *alpha, *margin, gate{*maxRatio, *maxTail, *failOn}, stdout, stderr)
 	}
 	if fs.NArg() != 2 {
 		fs.Usage()
@@ -70,15 +71,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if err := writeComparison(stdout, *format, fs.Arg(0), fs.Arg(1), rep, nil); err != nil {
 		return errorf(stderr, "write report: %v", err)
 	}
-	for _, c := range rep.Cells {
-		if c.Verdict != "regressed" {
-			continue
-		}
-		if *failOn || (*maxRatio > 0 && c.Ratio > *maxRatio) {
-			return ExitFindings
-		}
-	}
-	return ExitClean
+	return gate{*maxRatio, *maxTail, *failOn}.exit(rep, stderr)
 }
 
 var compareFormats = map[string]bool{"text": true, "json": true, "markdown": true, "html": true}
@@ -108,4 +101,26 @@ func writeComparison(w io.Writer, format, a, b string, rep compare.Report, trial
 	}
 	_, err := fmt.Fprintf(w, "\nverdicts: %s\n", rep.Counts())
 	return err
+}
+
+// gate is compare's CI gate: the thresholds past which it exits 3.
+type gate struct {
+	maxRatio, maxTail float64
+	failOn            bool
+}
+
+// exit names each cell past a threshold on stderr and returns the exit code.
+func (g gate) exit(rep compare.Report, stderr io.Writer) int {
+	code := ExitClean
+	for _, c := range rep.Cells {
+		if c.Verdict == "regressed" && (g.failOn || g.maxRatio > 0 && c.Ratio > g.maxRatio) {
+			fmt.Fprintf(stderr, "letgo: gate: %s %s regressed, B/A %.3f\n", c.Workload, c.Metric, c.Ratio)
+			code = ExitFindings
+		}
+		if t := c.Tail; g.maxTail > 0 && t != nil && t.Ratio > g.maxTail && t.Lo > 1 {
+			fmt.Fprintf(stderr, "letgo: gate: %s %s tail p%g B/A %.3f [%.3f, %.3f] above %.3g\n", c.Workload, c.Metric, 100*t.Q, t.Ratio, t.Lo, t.Hi, g.maxTail)
+			code = ExitFindings
+		}
+	}
+	return code
 }

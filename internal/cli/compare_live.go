@@ -39,7 +39,7 @@ func liveWorkloads(ctx context.Context, lf liveFlags, poisson bool, inflight int
 	return []loadgen.Workload{w}, nil
 }
 
-func runLive(ctx context.Context, lf liveFlags, format string, alpha, margin, maxRatio float64, failOn bool, stdout, stderr io.Writer) int {
+func runLive(ctx context.Context, lf liveFlags, format string, alpha, margin float64, g gate, stdout, stderr io.Writer) int {
 	ws, err := liveWorkloads(ctx, lf, false, 0)
 	if err != nil {
 		fmt.Fprintf(stderr, "letgo: %v\n", err)
@@ -66,10 +66,5 @@ func runLive(ctx context.Context, lf liveFlags, format string, alpha, margin, ma
 	if err := writeComparison(stdout, format, lf.a, lf.b, rep, trials); err != nil {
 		return errorf(stderr, "write report: %v", err)
 	}
-	for _, c := range rep.Cells {
-		if c.Verdict == "regressed" && (failOn || maxRatio > 0 && c.Ratio > maxRatio) {
-			return ExitFindings
-		}
-	}
-	return ExitClean
+	return g.exit(rep, stderr)
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -387,6 +388,35 @@ func TestCompareCommand(t *testing.T) {
 	}
 	if _, _, code := run(t, "compare", "--format", "pdf", a, b); code != ExitUsage {
 		t.Errorf("unknown format: exit %d", code)
+	}
+}
+
+// TestCompareTailGate: B's body equals A's, its top 5% take three times as
+// long. Only the tail gate fails the run.
+func TestCompareTailGate(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, heavy bool) string {
+		var results []string
+		for i := 0; i < 200; i++ {
+			v := 1 + 0.2*float64((i*37)%200)/200
+			if heavy && (i*37)%200 >= 190 {
+				v *= 3
+			}
+			results = append(results, fmt.Sprintf(`{"duration": %g, "idle_duration": 0, "error": [], "atomic_actions": {}}`, v))
+		}
+		path := filepath.Join(dir, name)
+		os.WriteFile(path, []byte(`[{"key": {"name": "Dummy.dummy", "kw": {"args": {}, "runner": {"type": "constant"}}}, "result": [`+strings.Join(results, ",")+`]}]`), 0o644)
+		return path
+	}
+	a, b := write("a.json", false), write("b.json", true)
+	if out, errOut, code := run(t, "compare", "--fail-on-regression", a, b); code != ExitClean || !strings.Contains(out, "tail: Dummy.dummy duration: p99 B/A") {
+		t.Errorf("median gate: exit %d %s\n%s", code, errOut, out)
+	}
+	if _, errOut, code := run(t, "compare", "--max-tail-ratio", "1.10", a, b); code != ExitFindings || !strings.Contains(errOut, "gate: Dummy.dummy duration tail p99") {
+		t.Errorf("tail gate 1.10: exit %d %s", code, errOut)
+	}
+	if _, errOut, code := run(t, "compare", "--max-tail-ratio", "5", a, b); code != ExitClean {
+		t.Errorf("tail gate 5: exit %d %s", code, errOut)
 	}
 }
 

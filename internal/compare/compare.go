@@ -33,10 +33,40 @@ type Cell struct {
 	Verdict  stats.Verdict    `json:"verdict"`
 	Warnings []string         `json:"warnings,omitempty"`
 	Unit     string           `json:"unit"` // of the medians and samples: s or ms
+	Tail     *Tail            `json:"tail,omitempty"`
 	// ASamples and BSamples are the observations in run order (Rally
 	// iterations, or live trials), for plots and re-rendering.
 	ASamples []float64 `json:"a_samples"`
 	BSamples []float64 `json:"b_samples"`
+}
+
+// Tail is the B/A ratio of a tail quantile with a moving-block bootstrap
+// interval: p99 from 100 observations per arm, p95 from 20.
+type Tail struct {
+	Q     float64 `json:"q"`
+	Ratio float64 `json:"ratio"`
+	Lo    float64 `json:"lo"`
+	Hi    float64 `json:"hi"`
+	Block int     `json:"block"`
+}
+
+// tailOf estimates the tail ratio, or returns nil when the samples are too
+// small for a tail quantile to mean anything.
+func tailOf(va, vb []float64, alpha float64) *Tail {
+	n := min(len(va), len(vb))
+	q := 0.95
+	switch {
+	case n >= 100:
+		q = 0.99
+	case n < 20:
+		return nil
+	}
+	block := max(1, int(math.Round(math.Cbrt(float64(n)))))
+	r, ci, err := stats.BootstrapQuantileRatio(va, vb, q, alpha, 2000, block, 1)
+	if err != nil {
+		return nil
+	}
+	return &Tail{Q: q, Ratio: r, Lo: ci.Lo, Hi: ci.Hi, Block: block}
 }
 
 // Summary describes one arm of a cell.
@@ -113,6 +143,7 @@ func compareCell(workload, metric string, wa, wb Workload, opts Options) Cell {
 	if metric == "duration" {
 		c.A.Failed, c.B.Failed = failed(wa), failed(wb)
 	}
+	c.Tail = tailOf(va, vb, opts.Alpha)
 	cmp, err := stats.Compare(va, vb, opts.Alpha, opts.Margin)
 	c.Stats = cmp
 	c.Ratio, c.RatioLo, c.RatioHi, c.P, c.Verdict, c.Warnings = cmp.Ratio, cmp.CI.Lo, cmp.CI.Hi, cmp.P, cmp.Verdict, cmp.Warnings
@@ -201,6 +232,11 @@ func WriteText(w io.Writer, rep Report) error {
 	for i, n := range notes {
 		fmt.Fprintf(w, "(%d) %s\n", i+1, n)
 	}
+	for _, c := range rep.Cells {
+		if c.Tail != nil {
+			fmt.Fprintf(w, "tail: %s %s: %s\n", clip(c.Workload, 40), c.Metric, tailText(c.Tail))
+		}
+	}
 	for _, n := range rep.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
@@ -222,6 +258,10 @@ func ratioText(c Cell) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.3f [%.3f, %.3f]", c.Ratio, c.RatioLo, c.RatioHi)
+}
+
+func tailText(t *Tail) string {
+	return fmt.Sprintf("p%g B/A %.3f [%.3f, %.3f] (block bootstrap, blocks of %d)", 100*t.Q, t.Ratio, t.Lo, t.Hi, t.Block)
 }
 
 func pText(c Cell) string {

@@ -32,6 +32,12 @@ func WriteMarkdown(w io.Writer, title string, rep Report) error {
 	for i, n := range notes {
 		fmt.Fprintf(&b, "%d. %s\n", i+1, mdEscape(n))
 	}
+	for _, c := range rep.Cells {
+		if c.Tail != nil {
+			fmt.Fprintf(&b, "\n- tail, %s %s: %s", mdEscape(c.Workload), mdEscape(c.Metric), tailText(c.Tail))
+		}
+	}
+	b.WriteString("\n")
 	for _, n := range rep.Notes {
 		fmt.Fprintf(&b, "\n> %s\n", mdEscape(n))
 	}
@@ -85,6 +91,9 @@ table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:
 	for i, c := range rep.Cells {
 		fmt.Fprintf(&b, "<div class=\"cell\" id=\"c%d\"><h2>%s — %s: <span class=\"%s\">%s</span></h2>\n", i,
 			html.EscapeString(c.Workload), html.EscapeString(c.Metric), c.Verdict, c.Verdict)
+		if c.Tail != nil {
+			fmt.Fprintf(&b, "<p>tail: %s</p>\n", html.EscapeString(tailText(c.Tail)))
+		}
 		for _, wn := range c.Warnings {
 			fmt.Fprintf(&b, "<p>⚠ %s</p>\n", html.EscapeString(wn))
 		}

@@ -109,3 +109,33 @@ func TestDriftWarning(t *testing.T) {
 		t.Errorf("trend computed on 5 observations: %+v %+v", c.A, c.B)
 	}
 }
+
+// TestTail: B has A's body but a heavier tail. The median comparison
+// cannot see it; the p99 ratio with its bootstrap interval does.
+func TestTail(t *testing.T) {
+	var a, b []float64
+	for i := 0; i < 200; i++ {
+		// A deterministic spread of values around 1 s, in a scrambled order.
+		v := 1 + 0.2*float64((i*37)%200)/200
+		a = append(a, v)
+		if (i*37)%200 >= 190 { // B's top 5% take three times as long
+			v *= 3
+		}
+		b = append(b, v)
+	}
+	c := compareCell("w", "duration", trialWorkload(a), trialWorkload(b), Options{Alpha: 0.05, Margin: 0.05})
+	if c.Verdict != "equivalent" {
+		t.Errorf("median verdict %s, want equivalent", c.Verdict)
+	}
+	if c.Tail == nil || c.Tail.Q != 0.99 || c.Tail.Ratio < 2 || c.Tail.Lo <= 1 || c.Tail.Block != 6 {
+		t.Fatalf("tail: %+v", c.Tail)
+	}
+	var buf bytes.Buffer
+	WriteText(&buf, Report{Cells: []Cell{c}})
+	if !strings.Contains(buf.String(), "tail: w duration: p99 B/A") {
+		t.Errorf("text report lacks the tail:\n%s", buf.String())
+	}
+	if small := compareCell("w", "duration", trialWorkload(a[:15]), trialWorkload(b[:15]), Options{Alpha: 0.05, Margin: 0.05}); small.Tail != nil {
+		t.Errorf("tail of 15 observations: %+v", small.Tail)
+	}
+}

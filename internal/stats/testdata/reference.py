@@ -51,3 +51,8 @@ print("holm",holm); print("bh",bh)
 # asymptotic p with the tie-corrected variance and no continuity correction.
 for v in ([3.1,2.9,3.3,3.0,3.4,3.2,3.6,3.5,3.8,3.7],[5,5,6,5,7,6,7,7,8,8,9,8],[1.0,1.2,0.9,1.1,1.0,0.95,1.05,1.02]):
     r=stats.kendalltau(list(range(len(v))),v,method='asymptotic'); print("trend",v,"tau=%.15g p=%.15g"%(r.statistic,r.pvalue))
+# 10. Quantiles, type 7 (NumPy's default linear interpolation), for the tail
+# estimates that the block bootstrap resamples.
+v=[0.8,1.3,0.95,2.4,1.1,1.05,3.9,1.2,0.99,1.15,1.4,1.0]
+for q in (0.5,0.9,0.95,0.99):
+    print("quantile q=%g %.15g"%(q,float(np.quantile(v,q))))
