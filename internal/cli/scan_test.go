@@ -436,11 +436,11 @@ func TestCompareLive(t *testing.T) {
 		t.Cleanup(s.Close)
 		return s.URL
 	}
-	// Five trials per arm: the smallest exact two-sided p is then 2/252, which
-	// survives Holm over the three cells (with four it is 2/70, which cannot).
+	// Six trials per arm: the smallest exact two-sided p is then 2/924, which
+	// survives Holm over the six cells (with four it is 2/70, which cannot).
 	a, b := serve(10*time.Millisecond), serve(12*time.Millisecond)
-	out, errOut, code := run(t, "compare", "--a", a, "--b", b, "--rate", "100", "--trials", "5", "--duration", "300ms", "--warmup", "50ms", "--fail-on-regression")
-	if code != ExitFindings || !strings.Contains(out, "p50 latency (ms)") || !strings.Contains(out, "regressed") {
+	out, errOut, code := run(t, "compare", "--a", a, "--b", b, "--rate", "100", "--trials", "6", "--duration", "300ms", "--warmup", "50ms", "--fail-on-regression")
+	if code != ExitFindings || !strings.Contains(out, "p50 latency (ms)") || !strings.Contains(out, "p99.9 latency (ms)") || !strings.Contains(out, "mean latency (ms)") || !strings.Contains(out, "regressed") {
 		t.Errorf("live compare: exit %d, stderr %s\n%s", code, errOut, out)
 	}
 	if _, errOut, code := run(t, "compare", "--a", a, "--rate", "10"); code != ExitUsage {

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/letgo-dev/letgo/internal/loadgen"
+	"github.com/letgo-dev/letgo/internal/stats"
 )
 
 // LiveOptions describe an A/B run against two deployments.
@@ -18,18 +19,23 @@ type LiveOptions struct {
 	Progress func(trial int, arm string, res *loadgen.Result)
 }
 
+// liveQuantiles are the latency quantiles each trial contributes.
+var liveQuantiles = []struct {
+	name string
+	q    float64
+}{{"p50", 0.5}, {"p90", 0.9}, {"p95", 0.95}, {"p99", 0.99}, {"p99.9", 0.999}}
+
 // Trial is one run of one arm.
 type Trial struct {
-	Arm        string  `json:"arm"`
-	Index      int     `json:"index"`
-	P50        float64 `json:"p50_ms"`
-	P90        float64 `json:"p90_ms"`
-	P99        float64 `json:"p99_ms"`
-	Throughput float64 `json:"throughput"`
-	Errors     int64   `json:"errors"`
-	Completed  int64   `json:"completed"`
-	Late       int64   `json:"late"`
-	Dropped    int64   `json:"dropped"`
+	Arm   string `json:"arm"`
+	Index int    `json:"index"`
+	// Latency from the intended send time, ms: quantiles and mean.
+	Latency    map[string]float64 `json:"latency_ms"`
+	Throughput float64            `json:"throughput"`
+	Errors     int64              `json:"errors"`
+	Completed  int64              `json:"completed"`
+	Late       int64              `json:"late"`
+	Dropped    int64              `json:"dropped"`
 }
 
 // CompareLive runs the workload against a and b in randomised blocks (each
@@ -64,8 +70,11 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 			tr := Trial{Arm: "AB"[arm : arm+1], Index: i, Completed: res.Completed, Errors: nerr, Late: res.Late, Dropped: res.Dropped,
 				Throughput: float64(res.Completed) / opts.Workload.Duration.Seconds()}
 			if res.Completed > 0 {
-				tr.P50, tr.P90, tr.P99 = res.Quantile(res.Latency, 0.5), res.Quantile(res.Latency, 0.9), res.Quantile(res.Latency, 0.99)
-				for name, v := range map[string]float64{"p50": tr.P50, "p90": tr.P90, "p99": tr.P99} {
+				tr.Latency = map[string]float64{"mean": res.Latency.Mean() / 1000}
+				for _, q := range liveQuantiles {
+					tr.Latency[q.name] = res.Quantile(res.Latency, q.q)
+				}
+				for name, v := range tr.Latency {
 					m := metrics[name]
 					m[arm] = append(m[arm], v)
 					metrics[name] = m
@@ -81,7 +90,11 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 	}
 	wa := Workload{Scenario: "http", Args: "{}", Runner: "{}"}
 	rep := Report{Notes: []string{fmt.Sprintf("%d trials per arm in randomised blocks; each trial's latency quantile (from the intended send time) is one observation", opts.Trials)}}
-	for _, name := range []string{"p50", "p90", "p99"} {
+	names := []string{"mean"}
+	for _, q := range liveQuantiles {
+		names = append(names, q.name)
+	}
+	for _, name := range names {
 		m := metrics[name]
 		wA, wB := trialWorkload(m[0]), trialWorkload(m[1])
 		c := compareCell(wa.Scenario+" "+name, "duration", wA, wB, opts.Options)
@@ -90,7 +103,8 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 	}
 	correct(&rep, opts.Alpha)
 	if errs[0]+errs[1] > 0 {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("errors: A %d of %d, B %d of %d requests", errs[0], total[0], errs[1], total[1]))
+		p, _ := stats.FisherExact(int(errs[0]), int(total[0]-errs[0]), int(errs[1]), int(total[1]-errs[1]))
+		rep.Notes = append(rep.Notes, fmt.Sprintf("errors: A %d of %d, B %d of %d requests (Fisher exact p=%.3g)", errs[0], total[0], errs[1], total[1], p))
 	}
 	return rep, trials, nil
 }
