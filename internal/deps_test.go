@@ -24,7 +24,7 @@ var allowed = map[string][]string{
 	"internal/analysis/analysistest": {"internal/pysrc", "internal/pyproj", "internal/analysis"},
 	"internal/graph":                 {"internal/pysrc"},
 	"internal/stats":                 {},
-	"internal/compare":               {"internal/stats", "internal/loadgen"},
+	"internal/compare":               {"internal/stats", "internal/loadgen", "internal/tomlconf"},
 	"internal/loadgen":               {"internal/tomlconf"},
 	"internal/modes":                 {"internal/pysrc"},
 	"internal/scan":                  {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/graph", "internal/modes"},

@@ -21,6 +21,8 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	maxRatio := fs.Float64("max-ratio", 0, "exit 3 when a regressed cell's B/A ratio exceeds this (e.g. 1.10); 0: any regression")
 	failOn := fs.Bool("fail-on-regression", false, "exit 3 when any cell is regressed")
 	maxTail := fs.Float64("max-tail-ratio", 0, "exit 3 when a cell's tail (p99, or p95 under 100 observations) B/A ratio exceeds this and its bootstrap interval lies above 1")
+	metaA := fs.String("meta-a", "", "metadata file of deployment A (JSON or TOML: versions, settings), diffed into the report")
+	metaB := fs.String("meta-b", "", "metadata file of deployment B")
 	var lf liveFlags
 	fs.StringVar(&lf.a, "a", "", "base URL of deployment A (live mode)")
 	fs.StringVar(&lf.b, "b", "", "base URL of deployment B (live mode)")
@@ -44,12 +46,33 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fs.Usage()
 		return ExitUsage
 	}
+	if (*metaA == "") != (*metaB == "") {
+		fmt.Fprintln(stderr, "letgo: --meta-a and --meta-b go together")
+		return ExitUsage
+	}
+	var meta []compare.MetaDiff
+	if *metaA != "" {
+		var sides [2]map[string]string
+		for i, path := range []string{*metaA, *metaB} {
+			data, err := os.ReadFile(path)
+			if err == nil {
+				sides[i], err = compare.ParseMeta(path, data)
+			}
+			if err != nil {
+				return errorf(stderr, "metadata: %v", err)
+			}
+		}
+		meta = compare.DiffMeta(sides[0], sides[1])
+	}
+	withMeta := func(rep *compare.Report) {
+		rep.Metadata, rep.MetaCompared = meta, *metaA != ""
+	}
 	if lf.a != "" || lf.b != "" {
 		if lf.a == "" || lf.b == "" || fs.NArg() != 0 {
 			fmt.Fprintln(stderr, "letgo: live mode needs both --a and --b, and no files")
 			return ExitUsage
 		}
-		return runLive(ctx, lf, *format, *alpha, *margin, gate{*maxRatio, *maxTail, *failOn}, stdout, stderr)
+		return runLive(ctx, lf, *format, *alpha, *margin, gate{*maxRatio, *maxTail, *failOn}, withMeta, stdout, stderr)
 	}
 	if fs.NArg() != 2 {
 		fs.Usage()
@@ -68,6 +91,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 	}
 	rep := compare.CompareRally(arms[0], arms[1], compare.Options{Alpha: *alpha, Margin: *margin})
+	withMeta(&rep)
 	if err := writeComparison(stdout, *format, fs.Arg(0), fs.Arg(1), rep, nil); err != nil {
 		return errorf(stderr, "write report: %v", err)
 	}

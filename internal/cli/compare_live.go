@@ -39,7 +39,7 @@ func liveWorkloads(ctx context.Context, lf liveFlags, poisson bool, inflight int
 	return []loadgen.Workload{w}, nil
 }
 
-func runLive(ctx context.Context, lf liveFlags, format string, alpha, margin float64, g gate, stdout, stderr io.Writer) int {
+func runLive(ctx context.Context, lf liveFlags, format string, alpha, margin float64, g gate, withMeta func(*compare.Report), stdout, stderr io.Writer) int {
 	ws, err := liveWorkloads(ctx, lf, false, 0)
 	if err != nil {
 		fmt.Fprintf(stderr, "letgo: %v\n", err)
@@ -63,6 +63,7 @@ func runLive(ctx context.Context, lf liveFlags, format string, alpha, margin flo
 	if err != nil {
 		return errorf(stderr, "%v", err)
 	}
+	withMeta(&rep)
 	if err := writeComparison(stdout, format, lf.a, lf.b, rep, trials); err != nil {
 		return errorf(stderr, "write report: %v", err)
 	}

@@ -389,6 +389,26 @@ func TestCompareCommand(t *testing.T) {
 	if _, _, code := run(t, "compare", "--format", "pdf", a, b); code != ExitUsage {
 		t.Errorf("unknown format: exit %d", code)
 	}
+	dir := t.TempDir()
+	ma, mb := filepath.Join(dir, "a.json"), filepath.Join(dir, "b.toml")
+	os.WriteFile(ma, []byte(`{"nova": {"version": "31.0.0", "workers": 4}, "concurrency": "eventlet", "kernel": "6.1"}`), 0o644)
+	os.WriteFile(mb, []byte("concurrency = \"threading\"\nkernel = \"6.1\"\n[nova]\nversion = \"31.0.0\"\nworkers = 8\nthreads = 16\n"), 0o644)
+	out, errOut, code = run(t, "compare", "--meta-a", ma, "--meta-b", mb, a, b)
+	for _, want := range []string{"metadata: concurrency: A eventlet, B threading", "metadata: nova.threads: only B sets it (16)", "metadata: nova.workers: A 4, B 8"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("metadata diff lacks %q: exit %d %s\n%s", want, code, errOut, out)
+		}
+	}
+	if strings.Contains(out, "nova.version") || strings.Contains(out, "kernel") {
+		t.Errorf("metadata diff shows equal keys:\n%s", out)
+	}
+	if _, errOut, code := run(t, "compare", "--meta-a", ma, a, b); code != ExitUsage || !strings.Contains(errOut, "go together") {
+		t.Errorf("--meta-a alone: exit %d %s", code, errOut)
+	}
+	os.WriteFile(mb, []byte("not = [toml"), 0o644)
+	if _, errOut, code := run(t, "compare", "--meta-a", ma, "--meta-b", mb, a, b); code != ExitError || !strings.Contains(errOut, "b.toml") {
+		t.Errorf("bad metadata: exit %d %s", code, errOut)
+	}
 }
 
 // TestCompareTailGate: B's body equals A's, its top 5% take three times as

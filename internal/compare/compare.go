@@ -88,6 +88,10 @@ type Report struct {
 	Cells     []Cell   `json:"cells"`
 	Unmatched []string `json:"unmatched,omitempty"`
 	Notes     []string `json:"notes,omitempty"`
+	// Metadata lists what differs between the deployments' metadata
+	// files; MetaCompared says whether both were given.
+	Metadata     []MetaDiff `json:"metadata_diff,omitempty"`
+	MetaCompared bool       `json:"metadata_compared"`
 }
 
 // CompareRally compares the matching workloads of two Rally results:
@@ -239,6 +243,12 @@ func WriteText(w io.Writer, rep Report) error {
 	}
 	for _, n := range rep.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	if rep.MetaCompared && len(rep.Metadata) == 0 {
+		fmt.Fprintln(w, "metadata: the two deployments report the same versions and settings")
+	}
+	for _, d := range rep.Metadata {
+		fmt.Fprintf(w, "metadata: %s\n", metaText(d))
 	}
 	for _, u := range rep.Unmatched {
 		fmt.Fprintf(w, "unmatched: %s\n", u)

@@ -44,6 +44,12 @@ func WriteMarkdown(w io.Writer, title string, rep Report) error {
 	for _, u := range rep.Unmatched {
 		fmt.Fprintf(&b, "\n- unmatched: %s\n", mdEscape(u))
 	}
+	if len(rep.Metadata) > 0 {
+		b.WriteString("\nWhat differs between the deployments:\n\n")
+	}
+	for _, d := range rep.Metadata {
+		fmt.Fprintf(&b, "- %s\n", mdEscape(metaText(d)))
+	}
 	b.WriteString("\nverdicts: " + rep.Counts() + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -87,6 +93,19 @@ table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:
 	}
 	for _, u := range rep.Unmatched {
 		fmt.Fprintf(&b, "<p>unmatched: %s</p>\n", html.EscapeString(u))
+	}
+	if len(rep.Metadata) > 0 {
+		b.WriteString("<h2>What differs between the deployments</h2>\n<table><tr><th>key</th><th>A</th><th>B</th></tr>\n")
+		for _, d := range rep.Metadata {
+			a, bv := d.A, d.B
+			if d.Absent == "A" {
+				a = "(not set)"
+			} else if d.Absent == "B" {
+				bv = "(not set)"
+			}
+			fmt.Fprintf(&b, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>\n", html.EscapeString(d.Key), html.EscapeString(a), html.EscapeString(bv))
+		}
+		b.WriteString("</table>\n")
 	}
 	for i, c := range rep.Cells {
 		fmt.Fprintf(&b, "<div class=\"cell\" id=\"c%d\"><h2>%s — %s: <span class=\"%s\">%s</span></h2>\n", i,

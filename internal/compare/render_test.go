@@ -139,3 +139,21 @@ func TestTail(t *testing.T) {
 		t.Errorf("tail of 15 observations: %+v", small.Tail)
 	}
 }
+
+func TestMetadataRendered(t *testing.T) {
+	a := map[string]string{"x": "1", "same": "s", "only_a": "<a>"}
+	b := map[string]string{"x": "2", "same": "s", "only_b": "b"}
+	rep := Report{Metadata: DiffMeta(a, b), MetaCompared: true}
+	if len(rep.Metadata) != 3 || rep.Metadata[0].Key != "only_a" || rep.Metadata[0].Absent != "B" || rep.Metadata[2] != (MetaDiff{Key: "x", A: "1", B: "2"}) {
+		t.Fatalf("diff: %+v", rep.Metadata)
+	}
+	var h, m bytes.Buffer
+	WriteHTML(&h, "t", rep)
+	WriteMarkdown(&m, "t", rep)
+	if !strings.Contains(h.String(), "<td>only_a</td><td>&lt;a&gt;</td><td>(not set)</td>") || !strings.Contains(m.String(), "- x: A 1, B 2") {
+		t.Errorf("metadata not rendered:\n%s\n%s", h.String(), m.String())
+	}
+	if flat, err := ParseMeta("m.json", []byte(`{"a": {"b": {"c": 1.5}}, "d": [1, "x"], "e": true}`)); err != nil || flat["a.b.c"] != "1.5" || flat["d"] != `[1,"x"]` || flat["e"] != "true" {
+		t.Errorf("flatten: %v %v", flat, err)
+	}
+}
