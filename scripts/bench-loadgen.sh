@@ -28,7 +28,7 @@ for rate in "${rates[@]}"; do
     "$tmp/letgo" load --format json --rate "$rate" --duration "$dur" --warmup 1s "$url/" >"$tmp/l.json"
     python3 - "$tmp/l.json" "$dur" >>"$tmp/l" <<'PY'
 import json, sys
-r = json.load(open(sys.argv[1])); d = float(sys.argv[2].rstrip('s'))
+r = json.load(open(sys.argv[1]))[0]; d = float(sys.argv[2].rstrip('s'))
 print(r["sent"] / d, r["throughput"], r["send_lag_p99_us"], r["late"] + r["dropped"], r["latency_ms"]["p99"])
 PY
     echo "GET $url/" | "$vegeta" attack -rate "$rate" -duration "$dur" -max-workers 256 >"$tmp/v.bin"

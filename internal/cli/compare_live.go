@@ -40,6 +40,12 @@ func liveWorkloads(ctx context.Context, lf liveFlags, poisson bool, inflight int
 }
 
 func runLive(ctx context.Context, lf liveFlags, format string, alpha, margin float64, g gate, withMeta func(*compare.Report), stdout, stderr io.Writer) int {
+	for _, u := range []string{lf.a, lf.b} {
+		if err := checkBaseURL(u); err != nil {
+			fmt.Fprintf(stderr, "letgo: %v\n", err)
+			return ExitUsage
+		}
+	}
 	ws, err := liveWorkloads(ctx, lf, false, 0)
 	if err != nil {
 		fmt.Fprintf(stderr, "letgo: %v\n", err)

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"sort"
 	"time"
 
@@ -63,6 +64,10 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return ExitUsage
 	}
+	if err := checkBaseURL(fs.Arg(0)); err != nil {
+		fmt.Fprintf(stderr, "letgo: %v\n", err)
+		return ExitUsage
+	}
 	ws, err := liveWorkloads(ctx, lf, *poisson, *inflight)
 	if err != nil {
 		fmt.Fprintf(stderr, "letgo: %v\n", err)
@@ -79,11 +84,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		var v any = reps
-		if len(reps) == 1 {
-			v = reps[0]
-		}
-		if err := enc.Encode(v); err != nil {
+		if err := enc.Encode(reps); err != nil { // one element per ladder step
 			return errorf(stderr, "write report: %v", err)
 		}
 		return ExitClean
@@ -147,4 +148,14 @@ func writeLoadText(stdout io.Writer, rep loadReport) {
 	for _, c := range classes {
 		fmt.Fprintf(stdout, "errors %s: %d\n", c, rep.Errors[c])
 	}
+}
+
+// checkBaseURL rejects a target that is not an http(s) URL with a host,
+// which would otherwise turn every request into a connect error.
+func checkBaseURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not a base URL such as http://127.0.0.1:8774", s)
+	}
+	return nil
 }

@@ -488,10 +488,11 @@ func TestLoad(t *testing.T) {
 	if code != ExitClean {
 		t.Fatalf("load: exit %d, stderr %s", code, errOut)
 	}
-	var rep loadReport
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+	var reps []loadReport
+	if err := json.Unmarshal([]byte(out), &reps); err != nil || len(reps) != 1 {
 		t.Fatalf("load json: %v\n%s", err, out)
 	}
+	rep := reps[0]
 	// 100 intended sends in the measured half second; every tenth request
 	// the server saw (warm-up included) failed with 503.
 	if rep.Sent < 95 || rep.Sent > 100 || rep.Errors["status"] < 8 || rep.Completed+rep.Errors["status"] != rep.Sent {
@@ -506,6 +507,9 @@ func TestLoad(t *testing.T) {
 	}
 	if _, errOut, code := run(t, "load", "--rate", "10", "--clients", "2", s.URL); code != ExitUsage || !strings.Contains(errOut, "both a rate") {
 		t.Errorf("both models: exit %d %s", code, errOut)
+	}
+	if _, errOut, code := run(t, "load", "--rate", "10", strings.TrimPrefix(s.URL, "http://")); code != ExitUsage || !strings.Contains(errOut, "not a base URL") {
+		t.Errorf("URL without scheme: exit %d %s", code, errOut)
 	}
 	wf := filepath.Join(t.TempDir(), "w.toml")
 	os.WriteFile(wf, []byte("[model]\nkind = \"open\"\nrates = [100, 150]\nduration = \"200ms\"\nwarmup = \"0s\"\n[[request]]\npath = \"/x/{n}\"\n"), 0o644)
