@@ -28,6 +28,7 @@ type loadReport struct {
 	Latency    map[string]float64 `json:"latency_ms"`
 	Service    map[string]float64 `json:"service_ms"`
 	LagP99us   int64              `json:"send_lag_p99_us"`
+	Timeline   []loadgen.Second   `json:"timeline"`
 	Duration   string             `json:"duration"`
 	Warmup     string             `json:"warmup"`
 }
@@ -100,7 +101,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 func newLoadReport(url string, w loadgen.Workload, res *loadgen.Result) loadReport {
 	rep := loadReport{URL: url, Model: "open", Rate: w.Rate, Clients: w.Clients, Sent: res.Sent, Completed: res.Completed,
-		Late: res.Late, Dropped: res.Dropped, Errors: res.Errors, LagP99us: res.LagP99,
+		Late: res.Late, Dropped: res.Dropped, Errors: res.Errors, LagP99us: res.LagP99, Timeline: res.Timeline,
 		Latency: map[string]float64{}, Service: map[string]float64{}, Duration: w.Duration.String(), Warmup: w.Warmup.String()}
 	if w.Clients > 0 {
 		rep.Model = "closed"
@@ -109,6 +110,9 @@ func newLoadReport(url string, w loadgen.Workload, res *loadgen.Result) loadRepo
 		rep.Throughput = float64(res.Completed) / w.Duration.Seconds()
 	} else if res.Elapsed > w.Warmup {
 		rep.Throughput = float64(res.Completed) / (res.Elapsed - w.Warmup).Seconds()
+	}
+	if res.Completed == 0 {
+		return rep // no latency to report; the empty maps say so
 	}
 	for _, q := range loadQuantiles {
 		rep.Latency[q.name] = res.Quantile(res.Latency, q.q)
@@ -125,18 +129,15 @@ func writeLoadText(stdout io.Writer, rep loadReport) {
 	fmt.Fprintf(stdout, "%s  %s model, %s, %s measured after %s warm-up\n", rep.URL, rep.Model, target, rep.Duration, rep.Warmup)
 	fmt.Fprintf(stdout, "sent %d  completed %d  throughput %.1f/s  late %d  dropped %d  send lag p99 %dµs\n",
 		rep.Sent, rep.Completed, rep.Throughput, rep.Late, rep.Dropped, rep.LagP99us)
-	fmt.Fprintf(stdout, "%-22s", "")
-	for _, q := range loadQuantiles {
-		fmt.Fprintf(stdout, "%10s", q.name)
+	if rep.Completed == 0 {
+		fmt.Fprintln(stdout, "no request completed: no latency to report")
+	} else {
+		writeLoadQuantiles(stdout, rep)
 	}
-	fmt.Fprintln(stdout)
-	for _, row := range []struct {
-		name string
-		m    map[string]float64
-	}{{"latency ms (intended)", rep.Latency}, {"service ms (actual)", rep.Service}} {
-		fmt.Fprintf(stdout, "%-22s", row.name)
-		for _, q := range loadQuantiles {
-			fmt.Fprintf(stdout, "%10.3f", row.m[q.name])
+	if len(rep.Timeline) > 1 && rep.Completed > 0 {
+		fmt.Fprint(stdout, "p99 ms by second:")
+		for _, sec := range rep.Timeline {
+			fmt.Fprintf(stdout, " %.3g", sec.P99)
 		}
 		fmt.Fprintln(stdout)
 	}
@@ -158,4 +159,22 @@ func checkBaseURL(s string) error {
 		return fmt.Errorf("%q is not a base URL such as http://127.0.0.1:8774", s)
 	}
 	return nil
+}
+
+func writeLoadQuantiles(stdout io.Writer, rep loadReport) {
+	fmt.Fprintf(stdout, "%-22s", "")
+	for _, q := range loadQuantiles {
+		fmt.Fprintf(stdout, "%10s", q.name)
+	}
+	fmt.Fprintln(stdout)
+	for _, row := range []struct {
+		name string
+		m    map[string]float64
+	}{{"latency ms (intended)", rep.Latency}, {"service ms (actual)", rep.Service}} {
+		fmt.Fprintf(stdout, "%-22s", row.name)
+		for _, q := range loadQuantiles {
+			fmt.Fprintf(stdout, "%10.3f", row.m[q.name])
+		}
+		fmt.Fprintln(stdout)
+	}
 }

@@ -498,6 +498,9 @@ func TestLoad(t *testing.T) {
 	if rep.Sent < 95 || rep.Sent > 100 || rep.Errors["status"] < 8 || rep.Completed+rep.Errors["status"] != rep.Sent {
 		t.Errorf("load counts: sent %d completed %d errors %v", rep.Sent, rep.Completed, rep.Errors)
 	}
+	if len(rep.Timeline) != 1 || rep.Timeline[0].Completed != rep.Completed {
+		t.Errorf("load timeline: %+v", rep.Timeline)
+	}
 	if rep.Latency["p50"] <= 0 || rep.Latency["p99"] < rep.Latency["p50"] || rep.Service["p50"] > rep.Latency["p99"] {
 		t.Errorf("load quantiles: latency %v service %v", rep.Latency, rep.Service)
 	}

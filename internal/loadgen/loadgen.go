@@ -33,6 +33,19 @@ const (
 	MaxDuration    = 10 * time.Minute
 )
 
+// MaxSamples bounds the raw samples a run keeps.
+const MaxSamples = 100_000
+
+// Second is one second of a run's measured window, by intended send time.
+type Second struct {
+	T         int     `json:"t"` // seconds since the measured window began
+	Completed int64   `json:"completed"`
+	Errors    int64   `json:"errors"`
+	P50       float64 `json:"p50_ms"`
+	P99       float64 `json:"p99_ms"`
+	hist      *hdr.Histogram
+}
+
 // Request is one request of a workload.
 type Request struct {
 	Method string
@@ -74,6 +87,12 @@ type Result struct {
 	Sent, Completed, Late, Dropped int64
 	Errors                         map[string]int64 // connect, timeout, status, body
 	Elapsed                        time.Duration
+	// Timeline has one point per second of the measured window (latency
+	// over time, for stalls and drift within a run).
+	Timeline []Second
+	// Samples are the raw latencies (µs) in completion order while there
+	// are at most MaxSamples of them; beyond that only the histograms.
+	Samples []int64
 	// LagP99 is the p99 of (actual send - intended send), µs.
 	LagP99 int64
 }
@@ -154,6 +173,11 @@ func Run(ctx context.Context, w Workload, base string) (*Result, error) {
 		err = r.closed(ctx, start)
 	}
 	r.res.Elapsed = time.Since(start)
+	for i := range r.res.Timeline {
+		sec := &r.res.Timeline[i]
+		sec.P50, sec.P99 = r.res.Quantile(sec.hist, 0.5), r.res.Quantile(sec.hist, 0.99)
+		sec.hist = nil
+	}
 	r.res.LagP99 = r.lag.ValueAtQuantile(99)
 	return r.res, err
 }
@@ -223,6 +247,16 @@ func (r *runner) open(ctx context.Context, start time.Time) error {
 	return nil
 }
 
+// second returns the timeline point of an intended send time; the caller
+// holds r.mu. Points are created up to it so that empty seconds show.
+func (r *runner) second(at time.Time) *Second {
+	t := max(0, int(at.Sub(r.measure)/time.Second))
+	for len(r.res.Timeline) <= t {
+		r.res.Timeline = append(r.res.Timeline, Second{T: len(r.res.Timeline), hist: hdr.New(1, 60_000_000, 2)})
+	}
+	return &r.res.Timeline[t]
+}
+
 // closed runs Clients loops back to back.
 func (r *runner) closed(ctx context.Context, start time.Time) error {
 	end := start.Add(r.w.Warmup + r.w.Duration)
@@ -261,7 +295,7 @@ func (r *runner) do(ctx context.Context, intended, sent time.Time, counted bool)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, r.base+path, bytes.NewReader(q.Body))
 	if err != nil {
-		r.fail(counted, "connect")
+		r.fail(intended, counted, "connect")
 		return
 	}
 	for k, v := range q.Header {
@@ -277,9 +311,9 @@ func (r *runner) do(ctx context.Context, intended, sent time.Time, counted bool)
 	if err != nil {
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
-			r.fail(counted, "timeout")
+			r.fail(intended, counted, "timeout")
 		} else {
-			r.fail(counted, "connect")
+			r.fail(intended, counted, "connect")
 		}
 		return
 	}
@@ -288,10 +322,10 @@ func (r *runner) do(ctx context.Context, intended, sent time.Time, counted bool)
 	done := time.Now()
 	switch {
 	case err != nil:
-		r.fail(counted, "body")
+		r.fail(intended, counted, "body")
 		return
 	case q.Expect != 0 && resp.StatusCode != q.Expect, q.Expect == 0 && (resp.StatusCode < 200 || resp.StatusCode > 299):
-		r.fail(counted, "status")
+		r.fail(intended, counted, "status")
 		return
 	}
 	if !counted {
@@ -299,16 +333,23 @@ func (r *runner) do(ctx context.Context, intended, sent time.Time, counted bool)
 	}
 	atomic.AddInt64(&r.res.Completed, 1)
 	r.mu.Lock()
-	r.res.Latency.RecordValue(max(1, done.Sub(intended).Microseconds()))
+	lat := max(1, done.Sub(intended).Microseconds())
+	r.res.Latency.RecordValue(lat)
+	if len(r.res.Samples) < MaxSamples {
+		r.res.Samples = append(r.res.Samples, lat)
+	}
+	r.second(intended).Completed++
+	r.second(intended).hist.RecordValue(lat)
 	r.res.Service.RecordValue(max(1, done.Sub(sent).Microseconds()))
 	r.mu.Unlock()
 }
 
-func (r *runner) fail(counted bool, class string) {
+func (r *runner) fail(intended time.Time, counted bool, class string) {
 	if !counted {
 		return
 	}
 	r.mu.Lock()
 	r.res.Errors[class]++
+	r.second(intended).Errors++
 	r.mu.Unlock()
 }

@@ -109,6 +109,14 @@ func TestStallShowsInIntendedLatency(t *testing.T) {
 	if p99 < 150 || svc95 > 50 || res.Late == 0 {
 		t.Errorf("intended-time p99 %.1f ms (want > 150), service p95 %.1f ms (want < 50), late %d", p99, svc95, res.Late)
 	}
+	// The timeline places the stall: in the first second, not the second.
+	var sum int64
+	for _, sec := range res.Timeline {
+		sum += sec.Completed
+	}
+	if len(res.Timeline) != 2 || res.Timeline[0].P99 < 150 || res.Timeline[1].P99 > 50 || sum != res.Completed || int64(len(res.Samples)) != res.Completed {
+		t.Errorf("timeline %+v (sum %d), %d samples, completed %d", res.Timeline, sum, len(res.Samples), res.Completed)
+	}
 }
 
 func TestErrorsCounted(t *testing.T) {
@@ -120,6 +128,13 @@ func TestErrorsCounted(t *testing.T) {
 	}
 	if res.Errors["status"] != 20 || res.Completed != 180 {
 		t.Errorf("errors %v completed %d, want 20 status errors of 200", res.Errors, res.Completed)
+	}
+	var errs int64
+	for _, sec := range res.Timeline {
+		errs += sec.Errors
+	}
+	if errs != 20 {
+		t.Errorf("timeline errors %d, want 20", errs)
 	}
 	res, err = Run(context.Background(), Workload{Requests: []Request{{Path: "/"}}, Clients: 1, Iterations: 3, Timeout: time.Second}, "http://127.0.0.1:1")
 	if err != nil || res.Errors["connect"] != 3 {
