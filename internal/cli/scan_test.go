@@ -16,6 +16,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/letgo-dev/letgo/internal/compare"
 	"github.com/letgo-dev/letgo/internal/scan"
 )
 
@@ -462,6 +463,17 @@ func TestCompareLive(t *testing.T) {
 	out, errOut, code := run(t, "compare", "--a", a, "--b", b, "--rate", "100", "--trials", "6", "--duration", "300ms", "--warmup", "50ms", "--fail-on-regression")
 	if code != ExitFindings || !strings.Contains(out, "p50 latency (ms)") || !strings.Contains(out, "p99.9 latency (ms)") || !strings.Contains(out, "mean latency (ms)") || !strings.Contains(out, "regressed") {
 		t.Errorf("live compare: exit %d, stderr %s\n%s", code, errOut, out)
+	}
+	out, errOut, code = run(t, "compare", "--a", a, "--b", b, "--rate", "50", "--trials", "2", "--duration", "1100ms", "--warmup", "0s", "--format", "json")
+	var live struct {
+		Series []struct {
+			Arm string       `json:"arm"`
+			P99 [][2]float64 `json:"p99"`
+		} `json:"series"`
+		Trials []compare.Trial `json:"trials"`
+	}
+	if err := json.Unmarshal([]byte(out), &live); err != nil || code != ExitClean || len(live.Series) != 2 || len(live.Series[0].P99) != 4 || len(live.Series[1].P99) != 4 || len(live.Trials) != 4 {
+		t.Errorf("live json: exit %d %v %s\n%s", code, err, errOut, out)
 	}
 	if _, errOut, code := run(t, "compare", "--a", a, "--rate", "10"); code != ExitUsage {
 		t.Errorf("--a without --b: exit %d %s", code, errOut)

@@ -69,6 +69,15 @@ func tailOf(va, vb []float64, alpha float64) *Tail {
 	return &Tail{Q: q, Ratio: r, Lo: ci.Lo, Hi: ci.Hi, Block: block}
 }
 
+// Series is one arm's latency over the comparison's wall time: per second
+// of each trial's measured window, [seconds since the first trial began,
+// latency ms] for the second's p50 and p99.
+type Series struct {
+	Arm string       `json:"arm"`
+	P50 [][2]float64 `json:"p50"`
+	P99 [][2]float64 `json:"p99"`
+}
+
 // Summary describes one arm of a cell.
 type Summary struct {
 	N        int     `json:"n"`
@@ -90,8 +99,10 @@ type Report struct {
 	Notes     []string `json:"notes,omitempty"`
 	// Metadata lists what differs between the deployments' metadata
 	// files; MetaCompared says whether both were given.
-	Metadata     []MetaDiff `json:"metadata_diff,omitempty"`
-	MetaCompared bool       `json:"metadata_compared"`
+	Metadata []MetaDiff `json:"metadata_diff,omitempty"`
+	// Series are live runs' latency over time, per arm.
+	Series       []Series `json:"series,omitempty"`
+	MetaCompared bool     `json:"metadata_compared"`
 }
 
 // CompareRally compares the matching workloads of two Rally results:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"time"
 
 	"github.com/letgo-dev/letgo/internal/loadgen"
 	"github.com/letgo-dev/letgo/internal/stats"
@@ -46,6 +47,8 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 		return Report{}, nil, fmt.Errorf("need at least 2 trials per arm, got %d", opts.Trials)
 	}
 	rng := rand.New(rand.NewPCG(opts.Seed, 99))
+	began := time.Now()
+	var series [2]Series
 	var trials []Trial
 	metrics := map[string][2][]float64{}
 	var errs, total [2]int64
@@ -59,6 +62,7 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 			if arm == 1 {
 				url = b
 			}
+			offset := time.Since(began) + opts.Workload.Warmup
 			res, err := loadgen.Run(ctx, opts.Workload, url)
 			if err != nil {
 				return Report{}, trials, fmt.Errorf("trial %d of %s: %w", i, "AB"[arm:arm+1], err)
@@ -78,6 +82,13 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 					m := metrics[name]
 					m[arm] = append(m[arm], v)
 					metrics[name] = m
+				}
+			}
+			for _, sec := range res.Timeline {
+				if sec.Completed > 0 {
+					at := offset.Seconds() + float64(sec.T) + 0.5
+					series[arm].P50 = append(series[arm].P50, [2]float64{at, sec.P50})
+					series[arm].P99 = append(series[arm].P99, [2]float64{at, sec.P99})
 				}
 			}
 			errs[arm] += nerr
@@ -102,6 +113,8 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 		rep.Cells = append(rep.Cells, c)
 	}
 	correct(&rep, opts.Alpha)
+	series[0].Arm, series[1].Arm = "A", "B"
+	rep.Series = series[:]
 	if errs[0]+errs[1] > 0 {
 		p, _ := stats.FisherExact(int(errs[0]), int(total[0]-errs[0]), int(errs[1]), int(total[1]-errs[1]))
 		rep.Notes = append(rep.Notes, fmt.Sprintf("errors: A %d of %d, B %d of %d requests (Fisher exact p=%.3g)", errs[0], total[0], errs[1], total[1], p))

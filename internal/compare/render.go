@@ -107,6 +107,12 @@ table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:
 		}
 		b.WriteString("</table>\n")
 	}
+	if len(rep.Series) == 2 && len(rep.Series[0].P50)+len(rep.Series[1].P50) > 0 {
+		b.WriteString("<div class=\"cell\"><h2>Latency over time (per second of each trial)</h2><div class=\"plots\">\n")
+		b.WriteString(timeSVG("p50 by second", rep.Series[0].P50, rep.Series[1].P50))
+		b.WriteString(timeSVG("p99 by second", rep.Series[0].P99, rep.Series[1].P99))
+		b.WriteString("</div></div>\n")
+	}
 	for i, c := range rep.Cells {
 		fmt.Fprintf(&b, "<div class=\"cell\" id=\"c%d\"><h2>%s — %s: <span class=\"%s\">%s</span></h2>\n", i,
 			html.EscapeString(c.Workload), html.EscapeString(c.Metric), c.Verdict, c.Verdict)
@@ -292,6 +298,30 @@ func sequenceSVG(c Cell) string {
 		}
 		for i, x := range arm.v {
 			fmt.Fprintf(f.b, `<circle cx="%.1f" cy="%.1f" r="2.2" fill="%s"/>`, f.px(float64(i)), f.py(x), arm.color)
+		}
+	}
+	return f.end()
+}
+
+// timeSVG plots both arms' per-second latency against wall time; the
+// interleaved trials show as alternating runs of dots.
+func timeSVG(title string, a, b [][2]float64) string {
+	var xs, ys []float64
+	for _, p := range append(append([][2]float64(nil), a...), b...) {
+		xs, ys = append(xs, p[0]), append(ys, p[1])
+	}
+	x0, x1 := span(xs)
+	y0, y1 := span(ys)
+	f := newFrame(title, "seconds since the first trial", "latency (ms)", x0, x1, y0, y1)
+	f.xtick(x0, fmt.Sprintf("%.0f", x0))
+	f.xtick(x1, fmt.Sprintf("%.0f", x1))
+	valueTicks(y0, y1, "ms", f.ytick)
+	for _, arm := range []struct {
+		pts   [][2]float64
+		color string
+	}{{a, colorA}, {b, colorB}} {
+		for _, p := range arm.pts {
+			fmt.Fprintf(f.b, `<circle cx="%.1f" cy="%.1f" r="2" fill="%s"/>`, f.px(p[0]), f.py(p[1]), arm.color)
 		}
 	}
 	return f.end()

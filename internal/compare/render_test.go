@@ -157,3 +157,17 @@ func TestMetadataRendered(t *testing.T) {
 		t.Errorf("flatten: %v %v", flat, err)
 	}
 }
+
+func TestSeriesRendered(t *testing.T) {
+	rep := Report{Series: []Series{
+		{Arm: "A", P50: [][2]float64{{0.5, 10}, {1.5, 11}}, P99: [][2]float64{{0.5, 20}, {1.5, 22}}},
+		{Arm: "B", P50: [][2]float64{{2.5, 12}}, P99: [][2]float64{{2.5, 30}}},
+	}}
+	var buf bytes.Buffer
+	WriteHTML(&buf, "t", rep)
+	page := buf.String()
+	svgs := regexp.MustCompile(`(?s)<svg .*?</svg>`).FindAllString(page, -1)
+	if !strings.Contains(page, "Latency over time") || len(svgs) != 2 || strings.Count(svgs[0], "<circle") != 3 || strings.Count(svgs[1], "<circle") != 3 {
+		t.Errorf("time plots: %d svgs\n%s", len(svgs), page)
+	}
+}
