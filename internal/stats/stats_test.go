@@ -283,3 +283,34 @@ func TestBootstrapQuantileRatio(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkBootstrapQuantileRatio: one tail cell as compare computes it
+// (2,000 replicates, blocks of n^(1/3)) for a large Rally run.
+func BenchmarkBootstrapQuantileRatio(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	x, y := make([]float64, 10000), make([]float64, 10000)
+	for i := range x {
+		x[i], y[i] = math.Exp(rng.NormFloat64()), math.Exp(rng.NormFloat64())
+	}
+	for b.Loop() {
+		BootstrapQuantileRatio(x, y, 0.99, 0.05, 2000, 22, 1)
+	}
+}
+
+// TestSelectQuantile7 checks the quickselect path against the sorted one
+// on random data with and without ties.
+func TestSelectQuantile7(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for trial := 0; trial < 500; trial++ {
+		n := 1 + rng.IntN(60)
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = float64(rng.IntN(1 + trial%20)) // trial%20 == 0: all equal
+		}
+		q := []float64{0, 0.5, 0.9, 0.95, 0.99, 1, rng.Float64()}[trial%7]
+		want := quantile7(sorted(v), q)
+		if got := selectQuantile7(append([]float64(nil), v...), q, rng); got != want {
+			t.Fatalf("selectQuantile7(%v, %v) = %v, want %v", v, q, got, want)
+		}
+	}
+}
