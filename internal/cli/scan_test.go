@@ -475,6 +475,14 @@ func TestCompareLive(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &live); err != nil || code != ExitClean || len(live.Series) != 2 || len(live.Series[0].P99) != 4 || len(live.Series[1].P99) != 4 || len(live.Trials) != 4 {
 		t.Errorf("live json: exit %d %v %s\n%s", code, err, errOut, out)
 	}
+	// A closed model with iterations and no duration: throughput comes from
+	// the measured run time, and the JSON stays encodable.
+	wf := filepath.Join(t.TempDir(), "closed.toml")
+	os.WriteFile(wf, []byte("[model]\nkind = \"closed\"\nclients = 2\niterations = 5\n[[request]]\npath = \"/\"\n"), 0o644)
+	out, errOut, code = run(t, "compare", "--workload", wf, "--a", a, "--b", b, "--trials", "2", "--format", "json")
+	if err := json.Unmarshal([]byte(out), &live); err != nil || code != ExitClean || len(live.Trials) != 4 || live.Trials[0].Throughput <= 0 {
+		t.Errorf("closed live json: exit %d %v %s\n%s", code, err, errOut, out)
+	}
 	if _, errOut, code := run(t, "compare", "--a", a, "--rate", "10"); code != ExitUsage {
 		t.Errorf("--a without --b: exit %d %s", code, errOut)
 	}

@@ -41,7 +41,8 @@ type Trial struct {
 
 // CompareLive runs the workload against a and b in randomised blocks (each
 // block runs A and B once, in a seeded random order), then compares the
-// per-trial p50, p90 and p99 with the same statistics as Rally results.
+// per-trial mean, p50, p90, p95, p99 and p99.9 latency with the same
+// statistics as Rally results, Holm-corrected across the six.
 func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []Trial, error) {
 	if opts.Trials < 2 {
 		return Report{}, nil, fmt.Errorf("need at least 2 trials per arm, got %d", opts.Trials)
@@ -71,8 +72,12 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 			for _, n := range res.Errors {
 				nerr += n
 			}
-			tr := Trial{Arm: "AB"[arm : arm+1], Index: i, Completed: res.Completed, Errors: nerr, Late: res.Late, Dropped: res.Dropped,
-				Throughput: float64(res.Completed) / opts.Workload.Duration.Seconds()}
+			tr := Trial{Arm: "AB"[arm : arm+1], Index: i, Completed: res.Completed, Errors: nerr, Late: res.Late, Dropped: res.Dropped}
+			if measured := res.Elapsed - opts.Workload.Warmup; opts.Workload.Duration > 0 {
+				tr.Throughput = float64(res.Completed) / opts.Workload.Duration.Seconds()
+			} else if measured > 0 { // closed model with iterations: the measured part of the run
+				tr.Throughput = float64(res.Completed) / measured.Seconds()
+			}
 			if res.Completed > 0 {
 				tr.Latency = map[string]float64{"mean": res.Latency.Mean() / 1000}
 				for _, q := range liveQuantiles {
