@@ -41,7 +41,7 @@ func commands() []command {
 		{name: "history", summary: "stage and modes per release tag of a git repository, with departures from the three-release pattern", run: runHistory},
 		{name: "graph", summary: "eventlet verdict of every entry point (text, json, dot)", run: runGraph},
 		{name: "blockers", summary: "library modules that import eventlet unconditionally, ranked by entry points blocked", run: runBlockers},
-		{name: "compare", summary: "compare two Rally results (eventlet vs threading) with statistics: letgo compare A.json B.json", run: runCompare},
+		{name: "compare", summary: "eventlet vs threading with statistics: two Rally results (A.json B.json) or two live deployments (--a URL --b URL)", run: runCompare},
 		{name: "load", summary: "run one HTTP workload against a URL: latency from intended send time, service time, send lag, errors", run: runLoad},
 		{name: "rules", summary: "list the rules", run: runRules},
 		{name: "explain", summary: "show a rule's documentation: letgo explain EV101", run: runExplain},
