@@ -51,12 +51,10 @@ func runLive(ctx context.Context, lf liveFlags, format string, alpha, margin flo
 		fmt.Fprintf(stderr, "letgo: %v\n", err)
 		return ExitUsage
 	}
-	if len(ws) != 1 {
-		fmt.Fprintf(stderr, "letgo: %s has a ladder of %d rates; compare one rate at a time\n", lf.workload, len(ws))
-		return ExitUsage
+	opts := compare.LiveOptions{Options: compare.Options{Alpha: alpha, Margin: margin}, Workload: ws[0], Trials: lf.trials, Seed: lf.seed}
+	if len(ws) > 1 {
+		opts.Steps = ws
 	}
-	w := ws[0]
-	opts := compare.LiveOptions{Options: compare.Options{Alpha: alpha, Margin: margin}, Workload: w, Trials: lf.trials, Seed: lf.seed}
 	if isTerminal(stderr) {
 		opts.Progress = func(i int, arm string, res *loadgen.Result) {
 			fmt.Fprintf(stderr, "\rletgo: trial %d/%d %s: %d requests\x1b[K", i+1, lf.trials, arm, res.Completed)

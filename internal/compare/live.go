@@ -14,8 +14,11 @@ import (
 type LiveOptions struct {
 	Options
 	Workload loadgen.Workload
-	Trials   int    // per arm
-	Seed     uint64 // randomises the order within each block (ABBA...)
+	// Steps, when set, is a ladder of workloads (one per rate) run one
+	// after another, each with its own trials and cells.
+	Steps  []loadgen.Workload
+	Trials int    // per arm and step
+	Seed   uint64 // randomises the order within each block (ABBA...)
 	// Progress, when set, is called after each trial.
 	Progress func(trial int, arm string, res *loadgen.Result)
 }
@@ -28,8 +31,9 @@ var liveQuantiles = []struct {
 
 // Trial is one run of one arm.
 type Trial struct {
-	Arm   string `json:"arm"`
-	Index int    `json:"index"`
+	Arm   string  `json:"arm"`
+	Index int     `json:"index"`
+	Rate  float64 `json:"rate,omitempty"` // open model: the step's target rate
 	// Latency from the intended send time, ms: quantiles and mean.
 	Latency    map[string]float64 `json:"latency_ms"`
 	Throughput float64            `json:"throughput"`
@@ -42,7 +46,8 @@ type Trial struct {
 // CompareLive runs the workload against a and b in randomised blocks (each
 // block runs A and B once, in a seeded random order), then compares the
 // per-trial mean, p50, p90, p95, p99 and p99.9 latency with the same
-// statistics as Rally results, Holm-corrected across the six.
+// statistics as Rally results, Holm-corrected across all cells (six per
+// step of a ladder; steps run one after another).
 func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []Trial, error) {
 	if opts.Trials < 2 {
 		return Report{}, nil, fmt.Errorf("need at least 2 trials per arm, got %d", opts.Trials)
@@ -51,71 +56,80 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 	began := time.Now()
 	var series [2]Series
 	var trials []Trial
-	metrics := map[string][2][]float64{}
 	var errs, total [2]int64
-	for i := 0; i < opts.Trials; i++ {
-		order := []int{0, 1}
-		if rng.IntN(2) == 1 {
-			order = []int{1, 0}
-		}
-		for _, arm := range order {
-			url := a
-			if arm == 1 {
-				url = b
-			}
-			offset := time.Since(began) + opts.Workload.Warmup
-			res, err := loadgen.Run(ctx, opts.Workload, url)
-			if err != nil {
-				return Report{}, trials, fmt.Errorf("trial %d of %s: %w", i, "AB"[arm:arm+1], err)
-			}
-			var nerr int64
-			for _, n := range res.Errors {
-				nerr += n
-			}
-			tr := Trial{Arm: "AB"[arm : arm+1], Index: i, Completed: res.Completed, Errors: nerr, Late: res.Late, Dropped: res.Dropped}
-			if measured := res.Elapsed - opts.Workload.Warmup; opts.Workload.Duration > 0 {
-				tr.Throughput = float64(res.Completed) / opts.Workload.Duration.Seconds()
-			} else if measured > 0 { // closed model with iterations: the measured part of the run
-				tr.Throughput = float64(res.Completed) / measured.Seconds()
-			}
-			if res.Completed > 0 {
-				tr.Latency = map[string]float64{"mean": res.Latency.Mean() / 1000}
-				for _, q := range liveQuantiles {
-					tr.Latency[q.name] = res.Quantile(res.Latency, q.q)
-				}
-				for name, v := range tr.Latency {
-					m := metrics[name]
-					m[arm] = append(m[arm], v)
-					metrics[name] = m
-				}
-			}
-			for _, sec := range res.Timeline {
-				if sec.Completed > 0 {
-					at := offset.Seconds() + float64(sec.T) + 0.5
-					series[arm].P50 = append(series[arm].P50, [2]float64{at, sec.P50})
-					series[arm].P99 = append(series[arm].P99, [2]float64{at, sec.P99})
-				}
-			}
-			errs[arm] += nerr
-			total[arm] += res.Completed + nerr
-			trials = append(trials, tr)
-			if opts.Progress != nil {
-				opts.Progress(i, tr.Arm, res)
-			}
-		}
+	steps := opts.Steps
+	if len(steps) == 0 {
+		steps = []loadgen.Workload{opts.Workload}
 	}
-	wa := Workload{Scenario: "http", Args: "{}", Runner: "{}"}
 	rep := Report{Notes: []string{fmt.Sprintf("%d trials per arm in randomised blocks; each trial's latency quantile (from the intended send time) is one observation", opts.Trials)}}
-	names := []string{"mean"}
-	for _, q := range liveQuantiles {
-		names = append(names, q.name)
-	}
-	for _, name := range names {
-		m := metrics[name]
-		wA, wB := trialWorkload(m[0]), trialWorkload(m[1])
-		c := compareCell(wa.Scenario+" "+name, "duration", wA, wB, opts.Options)
-		c.Metric, c.Unit = name+" latency (ms)", "ms"
-		rep.Cells = append(rep.Cells, c)
+	for _, w := range steps {
+		metrics := map[string][2][]float64{}
+		for i := 0; i < opts.Trials; i++ {
+			order := []int{0, 1}
+			if rng.IntN(2) == 1 {
+				order = []int{1, 0}
+			}
+			for _, arm := range order {
+				url := a
+				if arm == 1 {
+					url = b
+				}
+				offset := time.Since(began) + w.Warmup
+				res, err := loadgen.Run(ctx, w, url)
+				if err != nil {
+					return Report{}, trials, fmt.Errorf("trial %d of %s: %w", i, "AB"[arm:arm+1], err)
+				}
+				var nerr int64
+				for _, n := range res.Errors {
+					nerr += n
+				}
+				tr := Trial{Arm: "AB"[arm : arm+1], Index: i, Rate: w.Rate, Completed: res.Completed, Errors: nerr, Late: res.Late, Dropped: res.Dropped}
+				if measured := res.Elapsed - w.Warmup; w.Duration > 0 {
+					tr.Throughput = float64(res.Completed) / w.Duration.Seconds()
+				} else if measured > 0 { // closed model with iterations: the measured part of the run
+					tr.Throughput = float64(res.Completed) / measured.Seconds()
+				}
+				if res.Completed > 0 {
+					tr.Latency = map[string]float64{"mean": res.Latency.Mean() / 1000}
+					for _, q := range liveQuantiles {
+						tr.Latency[q.name] = res.Quantile(res.Latency, q.q)
+					}
+					for name, v := range tr.Latency {
+						m := metrics[name]
+						m[arm] = append(m[arm], v)
+						metrics[name] = m
+					}
+				}
+				for _, sec := range res.Timeline {
+					if sec.Completed > 0 {
+						at := offset.Seconds() + float64(sec.T) + 0.5
+						series[arm].P50 = append(series[arm].P50, [2]float64{at, sec.P50})
+						series[arm].P99 = append(series[arm].P99, [2]float64{at, sec.P99})
+					}
+				}
+				errs[arm] += nerr
+				total[arm] += res.Completed + nerr
+				trials = append(trials, tr)
+				if opts.Progress != nil {
+					opts.Progress(i, tr.Arm, res)
+				}
+			}
+		}
+		name := "http"
+		if len(steps) > 1 {
+			name = fmt.Sprintf("http @%g/s", w.Rate)
+		}
+		names := []string{"mean"}
+		for _, q := range liveQuantiles {
+			names = append(names, q.name)
+		}
+		for _, n := range names {
+			m := metrics[n]
+			wA, wB := trialWorkload(m[0]), trialWorkload(m[1])
+			c := compareCell(name+" "+n, "duration", wA, wB, opts.Options)
+			c.Metric, c.Unit = n+" latency (ms)", "ms"
+			rep.Cells = append(rep.Cells, c)
+		}
 	}
 	correct(&rep, opts.Alpha)
 	series[0].Arm, series[1].Arm = "A", "B"
