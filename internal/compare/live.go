@@ -79,26 +79,11 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 				if err != nil {
 					return Report{}, trials, fmt.Errorf("trial %d of %s: %w", i, "AB"[arm:arm+1], err)
 				}
-				var nerr int64
-				for _, n := range res.Errors {
-					nerr += n
-				}
-				tr := Trial{Arm: "AB"[arm : arm+1], Index: i, Rate: w.Rate, Completed: res.Completed, Errors: nerr, Late: res.Late, Dropped: res.Dropped}
-				if measured := res.Elapsed - w.Warmup; w.Duration > 0 {
-					tr.Throughput = float64(res.Completed) / w.Duration.Seconds()
-				} else if measured > 0 { // closed model with iterations: the measured part of the run
-					tr.Throughput = float64(res.Completed) / measured.Seconds()
-				}
-				if res.Completed > 0 {
-					tr.Latency = map[string]float64{"mean": res.Latency.Mean() / 1000}
-					for _, q := range liveQuantiles {
-						tr.Latency[q.name] = res.Quantile(res.Latency, q.q)
-					}
-					for name, v := range tr.Latency {
-						m := metrics[name]
-						m[arm] = append(m[arm], v)
-						metrics[name] = m
-					}
+				tr := trialOf(res, w, arm, i)
+				for name, v := range tr.Latency {
+					m := metrics[name]
+					m[arm] = append(m[arm], v)
+					metrics[name] = m
 				}
 				for _, sec := range res.Timeline {
 					if sec.Completed > 0 {
@@ -107,8 +92,8 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 						series[arm].P99 = append(series[arm].P99, [2]float64{at, sec.P99})
 					}
 				}
-				errs[arm] += nerr
-				total[arm] += res.Completed + nerr
+				errs[arm] += tr.Errors
+				total[arm] += res.Completed + tr.Errors
 				trials = append(trials, tr)
 				if opts.Progress != nil {
 					opts.Progress(i, tr.Arm, res)
@@ -139,6 +124,27 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 		rep.Notes = append(rep.Notes, fmt.Sprintf("errors: A %d of %d, B %d of %d requests (Fisher exact p=%.3g)", errs[0], total[0], errs[1], total[1], p))
 	}
 	return rep, trials, nil
+}
+
+// trialOf summarises one trial's run: counts, throughput over the
+// measured window, and the latency statistics it contributes.
+func trialOf(res *loadgen.Result, w loadgen.Workload, arm, index int) Trial {
+	tr := Trial{Arm: "AB"[arm : arm+1], Index: index, Rate: w.Rate, Completed: res.Completed, Late: res.Late, Dropped: res.Dropped}
+	for _, n := range res.Errors {
+		tr.Errors += n
+	}
+	if measured := res.Elapsed - w.Warmup; w.Duration > 0 {
+		tr.Throughput = float64(res.Completed) / w.Duration.Seconds()
+	} else if measured > 0 { // closed model with iterations: the measured part of the run
+		tr.Throughput = float64(res.Completed) / measured.Seconds()
+	}
+	if res.Completed > 0 {
+		tr.Latency = map[string]float64{"mean": res.Latency.Mean() / 1000}
+		for _, q := range liveQuantiles {
+			tr.Latency[q.name] = res.Quantile(res.Latency, q.q)
+		}
+	}
+	return tr
 }
 
 // trialWorkload wraps per-trial values as iterations for compareCell.
