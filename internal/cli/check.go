@@ -3,12 +3,10 @@ package cli
 import (
 	"bufio"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 
-	"github.com/letgo-dev/letgo/internal/pyproj"
 	"github.com/letgo-dev/letgo/internal/scan"
 )
 
@@ -27,17 +25,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "letgo: check needs --baseline FILE (write one with 'letgo baseline write FILE')")
 		return ExitUsage
 	}
-	f.set = map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
-	roots := fs.Args()
-	if len(roots) == 0 {
-		roots = []string{"."}
-	}
-	cfg, err := pyproj.LoadConfig(roots[0])
+	roots, cfg, err := f.configure(fs)
 	if err != nil {
 		return errorf(stderr, "%v", err)
 	}
-	f.applyConfig(cfg)
 	if !f.set["fail-on"] && cfg.FailOn == "" {
 		f.failOn = "info" // any new finding fails the check
 	}

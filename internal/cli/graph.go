@@ -136,6 +136,20 @@ func writeChain(w io.Writer, chain []graph.Hop, project string) {
 	}
 }
 
+// optionalPath takes the project root from at most one argument, or
+// prints usage and reports false.
+func (g *graphFlags) optionalPath(fs *flag.FlagSet, stderr io.Writer, usage string) bool {
+	switch fs.NArg() {
+	case 0:
+	case 1:
+		g.path = fs.Arg(0)
+	default:
+		fmt.Fprintln(stderr, usage)
+		return false
+	}
+	return true
+}
+
 // runGraph prints every entry point's verdict (text, json or dot).
 func runGraph(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, g := newGraphFlags("graph", stderr)
@@ -143,12 +157,7 @@ func runGraph(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if ok, code := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
-	switch fs.NArg() {
-	case 0:
-	case 1:
-		g.path = fs.Arg(0)
-	default:
-		fmt.Fprintln(stderr, "usage: letgo graph [PATH] [--with ROOT]... [--site-packages DIR]... [--format text|json|dot]")
+	if !g.optionalPath(fs, stderr, "usage: letgo graph [PATH] [--with ROOT]... [--site-packages DIR]... [--format text|json|dot]") {
 		return ExitUsage
 	}
 	res, took, err := g.build(ctx)

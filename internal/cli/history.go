@@ -6,7 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/history"
@@ -99,13 +100,8 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 func modeCounts(m map[string]int) string {
 	short := map[string]string{"eventlet-only": "E", "dual-default-eventlet": "De", "dual-default-threading": "Dt", "threading-only": "T", "none": "-", "unknown": "?"}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var parts []string
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		s := short[k]
 		if s == "" {
 			s = k

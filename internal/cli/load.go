@@ -6,8 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/letgo-dev/letgo/internal/loadgen"
@@ -141,12 +142,7 @@ func writeLoadText(stdout io.Writer, rep loadReport) {
 		}
 		fmt.Fprintln(stdout)
 	}
-	classes := make([]string, 0, len(rep.Errors))
-	for c := range rep.Errors {
-		classes = append(classes, c)
-	}
-	sort.Strings(classes)
-	for _, c := range classes {
+	for _, c := range slices.Sorted(maps.Keys(rep.Errors)) {
 		fmt.Fprintf(stdout, "errors %s: %d\n", c, rep.Errors[c])
 	}
 }

@@ -19,12 +19,7 @@ func runModes(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if ok, code := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
-	switch fs.NArg() {
-	case 0:
-	case 1:
-		g.path = fs.Arg(0)
-	default:
-		fmt.Fprintln(stderr, "usage: letgo modes [PATH] [--with ROOT]... [--format text|json]")
+	if !g.optionalPath(fs, stderr, "usage: letgo modes [PATH] [--with ROOT]... [--format text|json]") {
 		return ExitUsage
 	}
 	res, took, err := g.build(ctx)

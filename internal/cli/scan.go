@@ -59,6 +59,23 @@ func newScanFlags(name string) (*flag.FlagSet, *scanFlags) {
 }
 
 // applyConfig fills flags the user did not set from the project's config.
+// configure notes which flags were given, takes the roots (default ".")
+// and applies the configuration found at the first root; flags win.
+func (f *scanFlags) configure(fs *flag.FlagSet) ([]string, pyproj.Config, error) {
+	f.set = map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	roots := fs.Args()
+	if len(roots) == 0 {
+		roots = []string{"."}
+	}
+	cfg, err := pyproj.LoadConfig(roots[0])
+	if err != nil {
+		return nil, cfg, err
+	}
+	f.applyConfig(cfg)
+	return roots, cfg, nil
+}
+
 func (f *scanFlags) applyConfig(cfg pyproj.Config) {
 	if !f.set["format"] && cfg.Format != "" {
 		f.format = cfg.Format
@@ -86,17 +103,10 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if ok, code := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
-	f.set = map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
-	roots := fs.Args()
-	if len(roots) == 0 {
-		roots = []string{"."}
-	}
-	cfg, err := pyproj.LoadConfig(roots[0])
+	roots, _, err := f.configure(fs)
 	if err != nil {
 		return errorf(stderr, "%v", err)
 	}
-	f.applyConfig(cfg)
 	return scanAndReport(ctx, roots, f, stdout, stderr, nil)
 }
 

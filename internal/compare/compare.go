@@ -3,8 +3,9 @@ package compare
 import (
 	"fmt"
 	"io"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -19,21 +20,20 @@ type Options struct {
 
 // Cell is one metric of one workload compared between A and B.
 type Cell struct {
-	Workload string           `json:"workload"`
-	Metric   string           `json:"metric"`
-	A        Summary          `json:"a"`
-	B        Summary          `json:"b"`
-	Stats    stats.Comparison `json:"-"`
-	Ratio    float64          `json:"ratio"`
-	RatioLo  float64          `json:"ratio_lo"`
-	RatioHi  float64          `json:"ratio_hi"`
-	P        float64          `json:"p"`
-	PHolm    float64          `json:"p_holm"`
-	QBH      float64          `json:"q_bh"`
-	Verdict  stats.Verdict    `json:"verdict"`
-	Warnings []string         `json:"warnings,omitempty"`
-	Unit     string           `json:"unit"` // of the medians and samples: s or ms
-	Tail     *Tail            `json:"tail,omitempty"`
+	Workload string        `json:"workload"`
+	Metric   string        `json:"metric"`
+	A        Summary       `json:"a"`
+	B        Summary       `json:"b"`
+	Ratio    float64       `json:"ratio"`
+	RatioLo  float64       `json:"ratio_lo"`
+	RatioHi  float64       `json:"ratio_hi"`
+	P        float64       `json:"p"`
+	PHolm    float64       `json:"p_holm"`
+	QBH      float64       `json:"q_bh"`
+	Verdict  stats.Verdict `json:"verdict"`
+	Warnings []string      `json:"warnings,omitempty"`
+	Unit     string        `json:"unit"` // of the medians and samples: s or ms
+	Tail     *Tail         `json:"tail,omitempty"`
 	// ASamples and BSamples are the observations in run order (Rally
 	// iterations, or live trials), for plots and re-rendering.
 	ASamples []float64 `json:"a_samples"`
@@ -160,7 +160,6 @@ func compareCell(workload, metric string, wa, wb Workload, opts Options) Cell {
 	}
 	c.Tail = tailOf(va, vb, opts.Alpha)
 	cmp, err := stats.Compare(va, vb, opts.Alpha, opts.Margin)
-	c.Stats = cmp
 	c.Ratio, c.RatioLo, c.RatioHi, c.P, c.Verdict, c.Warnings = cmp.Ratio, cmp.CI.Lo, cmp.CI.Hi, cmp.P, cmp.Verdict, cmp.Warnings
 	if err != nil {
 		c.Verdict = stats.Inconclusive
@@ -231,15 +230,10 @@ func summarize(v []float64) Summary {
 func WriteText(w io.Writer, rep Report) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "workload\tmetric\tA median [95% CI]\tB median [95% CI]\tB/A [95% CI]\tp (Holm)\tn\tverdict\t")
-	var notes []string
-	for _, c := range rep.Cells {
-		marks := ""
-		for _, wn := range c.Warnings {
-			notes = append(notes, wn)
-			marks += fmt.Sprintf(" (%d)", len(notes))
-		}
+	marks, notes := footnotes(rep, " (%d)")
+	for i, c := range rep.Cells {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d+%d\t%s%s\t\n", clip(c.Workload, 40), c.Metric,
-			medText(c.A, c.Unit), medText(c.B, c.Unit), ratioText(c), pText(c), c.A.N, c.B.N, c.Verdict, marks)
+			medText(c.A, c.Unit), medText(c.B, c.Unit), ratioText(c), pText(c), c.A.N, c.B.N, c.Verdict, marks[i])
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -265,6 +259,19 @@ func WriteText(w io.Writer, rep Report) error {
 		fmt.Fprintf(w, "unmatched: %s\n", u)
 	}
 	return nil
+}
+
+// footnotes numbers every cell's warnings in order: the marks for each
+// cell's row (mark is a format such as " (%d)") and the notes themselves.
+func footnotes(rep Report, mark string) (marks, notes []string) {
+	marks = make([]string, len(rep.Cells))
+	for i, c := range rep.Cells {
+		for _, wn := range c.Warnings {
+			notes = append(notes, wn)
+			marks[i] += fmt.Sprintf(mark, len(notes))
+		}
+	}
+	return marks, notes
 }
 
 func medText(s Summary, unit string) string {
@@ -296,34 +303,14 @@ func clip(s string, n int) string {
 	return s
 }
 
-// Worst returns the largest upper CI bound of the B/A ratio over the cells
-// of a metric ("duration" or "" for all), for CI gates.
-func (r Report) Worst(metric string) (float64, string) {
-	worst, where := 0.0, ""
-	for _, c := range r.Cells {
-		if metric != "" && c.Metric != metric {
-			continue
-		}
-		if c.Ratio > worst {
-			worst, where = c.Ratio, c.Workload+" "+c.Metric
-		}
-	}
-	return worst, where
-}
-
 // Counts tallies verdicts.
 func (r Report) Counts() string {
 	m := map[string]int{}
 	for _, c := range r.Cells {
 		m[string(c.Verdict)]++
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var parts []string
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
 	}
 	return strings.Join(parts, ", ")

@@ -7,7 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -202,12 +203,7 @@ func metricNames(ws ...Workload) []string {
 			}
 		}
 	}
-	out := make([]string, 0, len(seen)+1)
-	for k := range seen {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return append([]string{"duration"}, out...)
+	return append([]string{"duration"}, slices.Sorted(maps.Keys(seen))...)
 }
 
 // values returns a metric's values over successful iterations.

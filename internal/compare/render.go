@@ -16,15 +16,10 @@ func WriteMarkdown(w io.Writer, title string, rep Report) error {
 	fmt.Fprintf(&b, "## %s\n\n", mdEscape(title))
 	b.WriteString("| workload | metric | A median [95% CI] | B median [95% CI] | B/A [95% CI] | p (Holm) | n | verdict |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|\n")
-	var notes []string
-	for _, c := range rep.Cells {
-		marks := ""
-		for _, wn := range c.Warnings {
-			notes = append(notes, wn)
-			marks += fmt.Sprintf(" [%d]", len(notes))
-		}
+	marks, notes := footnotes(rep, " [%d]")
+	for i, c := range rep.Cells {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %d+%d | **%s**%s |\n", mdEscape(c.Workload), mdEscape(c.Metric),
-			medText(c.A, c.Unit), medText(c.B, c.Unit), ratioText(c), pText(c), c.A.N, c.B.N, c.Verdict, marks)
+			medText(c.A, c.Unit), medText(c.B, c.Unit), ratioText(c), pText(c), c.A.N, c.B.N, c.Verdict, marks[i])
 	}
 	if len(notes) > 0 {
 		b.WriteString("\n")

@@ -2,10 +2,11 @@ package pyproj
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/tomlconf"
@@ -295,12 +296,7 @@ func (p *Project) readPyproject(rel, text string) {
 }
 
 func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	return slices.Sorted(maps.Keys(m))
 }
 
 var reqName = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9._-]*)`)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 )
 
@@ -490,8 +491,8 @@ func BootstrapQuantileRatio(x, y []float64, q, alpha float64, reps, block int, s
 	if err := check(x, y); err != nil {
 		return math.NaN(), nan, err
 	}
-	for _, v := range append(append([]float64(nil), x...), y...) {
-		if v <= 0 {
+	for _, sample := range [][]float64{x, y} {
+		if slices.Min(sample) <= 0 {
 			return math.NaN(), nan, errors.New("ratio of quantiles needs positive values")
 		}
 	}
