@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/letgo-dev/letgo/internal/compare"
@@ -21,6 +23,16 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	maxRatio := fs.Float64("max-ratio", 0, "exit 3 when a regressed cell's B/A ratio exceeds this (e.g. 1.10); 0: any regression")
 	failOn := fs.Bool("fail-on-regression", false, "exit 3 when any cell is regressed")
 	maxTail := fs.Float64("max-tail-ratio", 0, "exit 3 when a cell's tail (p99, or p95 under 100 observations) B/A ratio exceeds this and its bootstrap interval lies above 1")
+	g := gate{maxErrDelta: -1}
+	fs.Func("max-error-delta", "exit 3 when B's error rate exceeds A's by more than this many percentage points and Fisher's exact test finds the difference (p < alpha); 0: any significant increase", func(v string) error {
+		d, err := strconv.ParseFloat(v, 64)
+		if err != nil || d < 0 || math.IsNaN(d) {
+			return fmt.Errorf("want a number of percentage points ≥ 0, got %q", v)
+		}
+		g.maxErrDelta = d
+		return nil
+	})
+	errMargin := fs.Float64("error-margin", 0.1, "equivalence margin of per-trial error rates in live mode, percentage points")
 	metaA := fs.String("meta-a", "", "metadata file of deployment A (JSON or TOML: versions, settings), diffed into the report")
 	metaB := fs.String("meta-b", "", "metadata file of deployment B")
 	var lf liveFlags
@@ -42,7 +54,8 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if ok, code := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
-	if !compareFormats[*format] || *alpha <= 0 || *alpha >= 0.5 || *margin <= 0 {
+	g.maxRatio, g.maxTail, g.failOn, g.alpha = *maxRatio, *maxTail, *failOn, *alpha
+	if !compareFormats[*format] || *alpha <= 0 || *alpha >= 0.5 || *margin <= 0 || *errMargin <= 0 {
 		fs.Usage()
 		return ExitUsage
 	}
@@ -72,7 +85,8 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			fmt.Fprintln(stderr, "letgo: live mode needs both --a and --b, and no files")
 			return ExitUsage
 		}
-		return runLive(ctx, lf, *format, *alpha, *margin, gate{*maxRatio, *maxTail, *failOn}, withMeta, stdout, stderr)
+		opts := compare.Options{Alpha: *alpha, Margin: *margin, ErrorMargin: *errMargin}
+		return runLive(ctx, lf, *format, opts, g, withMeta, stdout, stderr)
 	}
 	if fs.NArg() != 2 {
 		fs.Usage()
@@ -95,7 +109,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if err := writeComparison(stdout, *format, fs.Arg(0), fs.Arg(1), rep, nil); err != nil {
 		return errorf(stderr, "write report: %v", err)
 	}
-	return gate{*maxRatio, *maxTail, *failOn}.exit(rep, stderr)
+	return g.exit(rep, stderr)
 }
 
 var compareFormats = map[string]bool{"text": true, "json": true, "markdown": true, "html": true}
@@ -130,6 +144,8 @@ func writeComparison(w io.Writer, format, a, b string, rep compare.Report, trial
 // gate is compare's CI gate: the thresholds past which it exits 3.
 type gate struct {
 	maxRatio, maxTail float64
+	maxErrDelta       float64 // percentage points; negative: no error gate
+	alpha             float64
 	failOn            bool
 }
 
@@ -137,8 +153,12 @@ type gate struct {
 func (g gate) exit(rep compare.Report, stderr io.Writer) int {
 	code := ExitClean
 	for _, c := range rep.Cells {
-		if c.Verdict == "regressed" && (g.failOn || g.maxRatio > 0 && c.Ratio > g.maxRatio) {
-			fmt.Fprintf(stderr, "letgo: gate: %s %s regressed, B/A %.3f\n", c.Workload, c.Metric, c.Ratio)
+		worse := c.Ratio // how many times worse B is: B/A, or A/B where higher is better
+		if c.Better == "higher" && c.Ratio > 0 {
+			worse = 1 / c.Ratio
+		}
+		if c.Verdict == "regressed" && (g.failOn || g.maxRatio > 0 && worse > g.maxRatio) {
+			fmt.Fprintf(stderr, "letgo: gate: %s %s regressed, B vs A %s\n", c.Workload, c.Metric, compareEffect(c))
 			code = ExitFindings
 		}
 		if t := c.Tail; g.maxTail > 0 && t != nil && t.Ratio > g.maxTail && t.Lo > 1 {
@@ -146,5 +166,19 @@ func (g gate) exit(rep compare.Report, stderr io.Writer) int {
 			code = ExitFindings
 		}
 	}
+	for _, e := range rep.Errors {
+		if d := e.DeltaPoints(); g.maxErrDelta >= 0 && d > g.maxErrDelta && e.P < g.alpha {
+			fmt.Fprintf(stderr, "letgo: gate: %s errors A %d/%d, B %d/%d: +%.3g points (Fisher p=%.3g), above %.3g\n", e.Workload, e.A, e.ATotal, e.B, e.BTotal, d, e.P, g.maxErrDelta)
+			code = ExitFindings
+		}
+	}
 	return code
+}
+
+// compareEffect is a cell's effect as the gate names it.
+func compareEffect(c compare.Cell) string {
+	if d := c.Shift; d != nil {
+		return fmt.Sprintf("%+.3g%s", d.Est, c.Unit)
+	}
+	return fmt.Sprintf("×%.3f", c.Ratio)
 }

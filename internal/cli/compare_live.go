@@ -39,7 +39,7 @@ func liveWorkloads(ctx context.Context, lf liveFlags, poisson bool, inflight int
 	return []loadgen.Workload{w}, nil
 }
 
-func runLive(ctx context.Context, lf liveFlags, format string, alpha, margin float64, g gate, withMeta func(*compare.Report), stdout, stderr io.Writer) int {
+func runLive(ctx context.Context, lf liveFlags, format string, copts compare.Options, g gate, withMeta func(*compare.Report), stdout, stderr io.Writer) int {
 	for _, u := range []string{lf.a, lf.b} {
 		if err := checkBaseURL(u); err != nil {
 			fmt.Fprintf(stderr, "letgo: %v\n", err)
@@ -51,7 +51,7 @@ func runLive(ctx context.Context, lf liveFlags, format string, alpha, margin flo
 		fmt.Fprintf(stderr, "letgo: %v\n", err)
 		return ExitUsage
 	}
-	opts := compare.LiveOptions{Options: compare.Options{Alpha: alpha, Margin: margin}, Workload: ws[0], Trials: lf.trials, Seed: lf.seed}
+	opts := compare.LiveOptions{Options: copts, Workload: ws[0], Trials: lf.trials, Seed: lf.seed}
 	if len(ws) > 1 {
 		opts.Steps = ws
 	}

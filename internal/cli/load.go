@@ -30,8 +30,12 @@ type loadReport struct {
 	Service    map[string]float64 `json:"service_ms"`
 	LagP99us   int64              `json:"send_lag_p99_us"`
 	Timeline   []loadgen.Second   `json:"timeline"`
-	Duration   string             `json:"duration"`
-	Warmup     string             `json:"warmup"`
+	// Samples are every measured latency from the intended send time, µs,
+	// in completion order, when the run kept them all (up to
+	// loadgen.MaxSamples); larger runs have the quantiles only.
+	Samples  []int64 `json:"samples_us,omitempty"`
+	Duration string  `json:"duration"`
+	Warmup   string  `json:"warmup"`
 }
 
 var loadQuantiles = []struct {
@@ -114,6 +118,9 @@ func newLoadReport(url string, w loadgen.Workload, res *loadgen.Result) loadRepo
 	}
 	if res.Completed == 0 {
 		return rep // no latency to report; the empty maps say so
+	}
+	if int64(len(res.Samples)) == res.Completed {
+		rep.Samples = res.Samples
 	}
 	for _, q := range loadQuantiles {
 		rep.Latency[q.name] = res.Quantile(res.Latency, q.q)

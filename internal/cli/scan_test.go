@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -372,6 +374,10 @@ func TestCompareCommand(t *testing.T) {
 	if _, _, code := run(t, "compare", "--max-ratio", "1.50", a, b); code != ExitClean {
 		t.Errorf("--max-ratio 1.50: exit %d, want 0", code)
 	}
+	// B's one failed iteration in 20 is not a significant increase.
+	if _, errOut, code := run(t, "compare", "--max-error-delta", "0", a, b); code != ExitClean || strings.Contains(errOut, "errors") {
+		t.Errorf("--max-error-delta 0 on 0/20 vs 1/20: exit %d %s", code, errOut)
+	}
 	if _, errOut, code := run(t, "compare", a, "missing.json"); code != ExitError || !strings.Contains(errOut, "missing.json") {
 		t.Errorf("missing file: exit %d %s", code, errOut)
 	}
@@ -483,6 +489,46 @@ func TestCompareLive(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &live); err != nil || code != ExitClean || len(live.Trials) != 4 || live.Trials[0].Throughput <= 0 {
 		t.Errorf("closed live json: exit %d %v %s\n%s", code, err, errOut, out)
 	}
+	// B fails one request in ten: the error-rate cell (a shift in
+	// percentage points) regresses and --max-error-delta fails the run;
+	// throughput counts successful responses, so B's is a tenth lower: a
+	// regression where higher is better.
+	var n atomic.Int64
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	failing := &httptest.Server{Listener: l, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(10 * time.Millisecond)
+		if n.Add(1)%10 == 0 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+	})}}
+	failing.Start()
+	t.Cleanup(failing.Close)
+	out, errOut, code = run(t, "compare", "--a", a, "--b", failing.URL, "--rate", "100", "--trials", "6", "--duration", "300ms", "--warmup", "50ms", "--max-error-delta", "1", "--format", "json")
+	var rep struct {
+		compare.Report
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != ExitFindings || !strings.Contains(errOut, "gate: http errors") {
+		t.Fatalf("error gate: exit %d %v %s", code, err, errOut)
+	}
+	cells := map[string]compare.Cell{}
+	for _, c := range rep.Cells {
+		cells[c.Metric] = c
+	}
+	if e := cells["error rate (%)"]; e.Verdict != "regressed" || e.Shift == nil || e.Shift.Lo > 10 || e.Shift.Hi < 10 || e.Scale != "shift" {
+		t.Errorf("error-rate cell: %+v %+v", e, e.Shift)
+	}
+	if tp := cells["throughput (req/s)"]; tp.Better != "higher" || tp.Verdict != "regressed" || tp.A.N != 6 || tp.Ratio < 0.8 || tp.Ratio > 0.95 {
+		t.Errorf("throughput cell: %s better %s, n %d, B/A %.3f", tp.Verdict, tp.Better, tp.A.N, tp.Ratio)
+	}
+	if len(rep.Errors) != 1 || rep.Errors[0].A != 0 || rep.Errors[0].B < 10 || rep.Errors[0].P >= 0.05 {
+		t.Errorf("error counts: %+v", rep.Errors)
+	}
+	if _, errOut, code := run(t, "compare", "--a", a, "--b", b, "--rate", "10", "--max-error-delta", "-1"); code != ExitUsage || !strings.Contains(errOut, "percentage points") {
+		t.Errorf("negative --max-error-delta: exit %d %s", code, errOut)
+	}
 	if _, errOut, code := run(t, "compare", "--a", a, "--rate", "10"); code != ExitUsage {
 		t.Errorf("--a without --b: exit %d %s", code, errOut)
 	}
@@ -523,6 +569,16 @@ func TestLoad(t *testing.T) {
 	}
 	if rep.Latency["p50"] <= 0 || rep.Latency["p99"] < rep.Latency["p50"] || rep.Service["p50"] > rep.Latency["p99"] {
 		t.Errorf("load quantiles: latency %v service %v", rep.Latency, rep.Service)
+	}
+	// A small run keeps every sample; their median is the histogram's.
+	if int64(len(rep.Samples)) != rep.Completed {
+		t.Errorf("load samples: %d of %d completed", len(rep.Samples), rep.Completed)
+	} else {
+		v := slices.Clone(rep.Samples)
+		slices.Sort(v)
+		if med := float64(v[len(v)/2]) / 1000; math.Abs(med-rep.Latency["p50"]) > 0.01*med+0.01 {
+			t.Errorf("load samples median %.3f ms vs histogram p50 %.3f ms", med, rep.Latency["p50"])
+		}
 	}
 	out, _, code = run(t, "load", "--clients", "2", "--duration", "200ms", "--warmup", "0s", s.URL)
 	if code != ExitClean || !strings.Contains(out, "closed model, 2 clients") || !strings.Contains(out, "errors status:") {

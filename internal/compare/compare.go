@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -16,17 +17,33 @@ import (
 type Options struct {
 	Alpha  float64 // two-sided level, 0.05
 	Margin float64 // equivalence margin, 0.05 for ±5%
+	// ErrorMargin is the equivalence margin of per-trial error rates, in
+	// percentage points (0.1 when unset).
+	ErrorMargin float64
+}
+
+func (o Options) errorMargin() float64 {
+	if o.ErrorMargin > 0 {
+		return o.ErrorMargin
+	}
+	return 0.1
 }
 
 // Cell is one metric of one workload compared between A and B.
 type Cell struct {
-	Workload string        `json:"workload"`
-	Metric   string        `json:"metric"`
-	A        Summary       `json:"a"`
-	B        Summary       `json:"b"`
-	Ratio    float64       `json:"ratio"`
-	RatioLo  float64       `json:"ratio_lo"`
-	RatioHi  float64       `json:"ratio_hi"`
+	Workload string  `json:"workload"`
+	Metric   string  `json:"metric"`
+	A        Summary `json:"a"`
+	B        Summary `json:"b"`
+	// Scale says how B is set against A: "ratio" (B/A, the Ratio fields)
+	// or "shift" (B-A in the cell's unit, Shift), and Better which way is
+	// good: "lower" (latency, errors) or "higher" (throughput).
+	Scale    stats.Scale   `json:"scale"`
+	Better   string        `json:"better"`
+	Ratio    float64       `json:"ratio,omitempty"`
+	RatioLo  float64       `json:"ratio_lo,omitempty"`
+	RatioHi  float64       `json:"ratio_hi,omitempty"`
+	Shift    *Shift        `json:"shift,omitempty"`
 	P        float64       `json:"p"`
 	PHolm    float64       `json:"p_holm"`
 	QBH      float64       `json:"q_bh"`
@@ -38,6 +55,40 @@ type Cell struct {
 	// iterations, or live trials), for plots and re-rendering.
 	ASamples []float64 `json:"a_samples"`
 	BSamples []float64 `json:"b_samples"`
+}
+
+// Shift is B-A with its confidence interval, for cells on the shift scale.
+type Shift struct {
+	Est float64 `json:"est"`
+	Lo  float64 `json:"lo"`
+	Hi  float64 `json:"hi"`
+}
+
+// ErrorCount is one workload's failed requests or iterations per arm, with
+// Fisher's exact test of the two proportions.
+type ErrorCount struct {
+	Workload string  `json:"workload"`
+	A        int64   `json:"a_failed"`
+	ATotal   int64   `json:"a_total"`
+	B        int64   `json:"b_failed"`
+	BTotal   int64   `json:"b_total"`
+	P        float64 `json:"p"`
+}
+
+// DeltaPoints is B's failure rate minus A's, in percentage points.
+func (e ErrorCount) DeltaPoints() float64 {
+	rate := func(k, n int64) float64 {
+		if n == 0 {
+			return 0
+		}
+		return 100 * float64(k) / float64(n)
+	}
+	return rate(e.B, e.BTotal) - rate(e.A, e.ATotal)
+}
+
+func newErrorCount(workload string, a, na, b, nb int64) ErrorCount {
+	p, _ := stats.FisherExact(int(a), int(na-a), int(b), int(nb-b))
+	return ErrorCount{Workload: workload, A: a, ATotal: na, B: b, BTotal: nb, P: p}
 }
 
 // Tail is the B/A ratio of a tail quantile with a moving-block bootstrap
@@ -101,8 +152,11 @@ type Report struct {
 	// files; MetaCompared says whether both were given.
 	Metadata []MetaDiff `json:"metadata_diff,omitempty"`
 	// Series are live runs' latency over time, per arm.
-	Series       []Series `json:"series,omitempty"`
-	MetaCompared bool     `json:"metadata_compared"`
+	Series []Series `json:"series,omitempty"`
+	// Errors are the failed iterations (Rally) or requests (live) of each
+	// workload, for the error gate.
+	Errors       []ErrorCount `json:"errors,omitempty"`
+	MetaCompared bool         `json:"metadata_compared"`
 }
 
 // CompareRally compares the matching workloads of two Rally results:
@@ -121,6 +175,7 @@ func CompareRally(a, b []Workload, opts Options) Report {
 			continue
 		}
 		matched[wa.Key()] = true
+		rep.Errors = append(rep.Errors, newErrorCount(shortName(wa), int64(failed(wa)), int64(len(wa.Iterations)), int64(failed(wb)), int64(len(wb.Iterations))))
 		for _, m := range metricNames(wa, wb) {
 			rep.Cells = append(rep.Cells, compareCell(shortName(wa), m, wa, wb, opts))
 		}
@@ -152,15 +207,55 @@ func correct(rep *Report, alpha float64) {
 	}
 }
 
+// kind is what sort of metric a cell holds.
+type kind struct {
+	scale  stats.Scale
+	better string // "lower" or "higher"
+}
+
+var (
+	latencyKind    = kind{stats.RatioScale, "lower"}
+	throughputKind = kind{stats.RatioScale, "higher"}
+	errorRateKind  = kind{stats.ShiftScale, "lower"}
+)
+
+// compareCell compares one metric of a Rally workload (the iteration
+// duration or an atomic action), with the failed iterations under the
+// duration.
 func compareCell(workload, metric string, wa, wb Workload, opts Options) Cell {
-	va, vb := values(wa, metric), values(wb, metric)
-	c := Cell{Workload: workload, Metric: metric, A: summarize(va), B: summarize(vb), Unit: "s", ASamples: va, BSamples: vb}
+	c := newCell(workload, metric, "s", values(wa, metric), values(wb, metric), latencyKind, opts)
 	if metric == "duration" {
 		c.A.Failed, c.B.Failed = failed(wa), failed(wb)
 	}
-	c.Tail = tailOf(va, vb, opts.Alpha)
-	cmp, err := stats.Compare(va, vb, opts.Alpha, opts.Margin)
-	c.Ratio, c.RatioLo, c.RatioHi, c.P, c.Verdict, c.Warnings = cmp.Ratio, cmp.CI.Lo, cmp.CI.Hi, cmp.P, cmp.Verdict, cmp.Warnings
+	if metric == "duration" && (c.A.Failed > 0 || c.B.Failed > 0) {
+		na, nb := len(wa.Iterations), len(wb.Iterations)
+		p, _ := stats.FisherExact(c.A.Failed, na-c.A.Failed, c.B.Failed, nb-c.B.Failed)
+		c.Warnings = append(c.Warnings, fmt.Sprintf("failed iterations: A %d/%d, B %d/%d (Fisher exact p=%.3g)", c.A.Failed, na, c.B.Failed, nb, p))
+	}
+	return c
+}
+
+// newCell compares the observations of A and B (in run order) of one
+// metric: the effect with its interval, the verdict, the tail of latency
+// cells, and warnings for quantised and drifting observations.
+func newCell(workload, metric, unit string, va, vb []float64, k kind, opts Options) Cell {
+	c := Cell{Workload: workload, Metric: metric, A: summarize(va), B: summarize(vb), Unit: unit, ASamples: va, BSamples: vb, Scale: k.scale, Better: k.better}
+	if k == latencyKind {
+		c.Tail = tailOf(va, vb, opts.Alpha)
+	}
+	var cmp stats.Comparison
+	var err error
+	if k.scale == stats.ShiftScale {
+		cmp, err = stats.CompareShift(va, vb, opts.Alpha, opts.errorMargin())
+		c.Shift = &Shift{Est: cmp.Effect, Lo: cmp.CI.Lo, Hi: cmp.CI.Hi}
+	} else {
+		cmp, err = stats.Compare(va, vb, opts.Alpha, opts.Margin)
+		c.Ratio, c.RatioLo, c.RatioHi = cmp.Effect, cmp.CI.Lo, cmp.CI.Hi
+	}
+	c.P, c.Verdict, c.Warnings = cmp.P, cmp.Verdict, cmp.Warnings
+	if k.better == "higher" {
+		c.Verdict = c.Verdict.Reversed()
+	}
 	if err != nil {
 		c.Verdict = stats.Inconclusive
 		c.Warnings = append(c.Warnings, err.Error())
@@ -169,7 +264,7 @@ func compareCell(workload, metric string, wa, wb Workload, opts Options) Cell {
 		name string
 		s    Summary
 	}{{"A", c.A}, {"B", c.B}} {
-		if arm.s.N >= 10 && float64(arm.s.Distinct) < 0.5*float64(arm.s.N) {
+		if k.scale == stats.RatioScale && arm.s.N >= 10 && float64(arm.s.Distinct) < 0.5*float64(arm.s.N) {
 			c.Warnings = append(c.Warnings, fmt.Sprintf("%s is quantised: %d distinct values in %d iterations (a polling grid?); ties blunt every test", arm.name, arm.s.Distinct, arm.s.N))
 			if c.Verdict == stats.Equivalent {
 				c.Verdict = stats.Inconclusive // equal grid values prove nothing
@@ -190,11 +285,6 @@ func compareCell(workload, metric string, wa, wb Workload, opts Options) Cell {
 				c.Warnings = append(c.Warnings, fmt.Sprintf("%s drifts with run order (Kendall tau=%.2f, p=%.3g): its observations are not exchangeable, so part of the difference may be time, not the mode", arm.name, tau, p))
 			}
 		}
-	}
-	if metric == "duration" && (c.A.Failed > 0 || c.B.Failed > 0) {
-		na, nb := len(wa.Iterations), len(wb.Iterations)
-		p, _ := stats.FisherExact(c.A.Failed, na-c.A.Failed, c.B.Failed, nb-c.B.Failed)
-		c.Warnings = append(c.Warnings, fmt.Sprintf("failed iterations: A %d/%d, B %d/%d (Fisher exact p=%.3g)", c.A.Failed, na, c.B.Failed, nb, p))
 	}
 	return c
 }
@@ -278,10 +368,26 @@ func medText(s Summary, unit string) string {
 	if s.N == 0 {
 		return "-"
 	}
-	return fmt.Sprintf("%.3g%s [%.3g, %.3g]", s.Median, unit, s.MedLo, s.MedHi)
+	return fmt.Sprintf("%s%s [%s, %s]", sigfig(s.Median), unit, sigfig(s.MedLo), sigfig(s.MedHi))
 }
 
+// sigfig formats a value to three significant digits, without an exponent
+// between 0.001 and a million (5000, not 5e+03).
+func sigfig(x float64) string {
+	a := math.Abs(x)
+	if a == 0 || a < 1e-3 || a >= 1e6 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return fmt.Sprintf("%.3g", x)
+	}
+	decimals := max(0, 2-int(math.Floor(math.Log10(a))))
+	return strconv.FormatFloat(x, 'f', decimals, 64)
+}
+
+// ratioText is the effect of B against A with its interval: B/A, or for
+// cells on the shift scale B-A prefixed with Δ.
 func ratioText(c Cell) string {
+	if d := c.Shift; d != nil {
+		return fmt.Sprintf("Δ%+.3g%s [%+.3g, %+.3g]", d.Est, c.Unit, d.Lo, d.Hi)
+	}
 	if c.Ratio == 0 || math.IsNaN(c.Ratio) {
 		return "-"
 	}

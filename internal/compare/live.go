@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/letgo-dev/letgo/internal/loadgen"
-	"github.com/letgo-dev/letgo/internal/stats"
 )
 
 // LiveOptions describe an A/B run against two deployments.
@@ -36,7 +35,7 @@ type Trial struct {
 	Rate  float64 `json:"rate,omitempty"` // open model: the step's target rate
 	// Latency from the intended send time, ms: quantiles and mean.
 	Latency    map[string]float64 `json:"latency_ms"`
-	Throughput float64            `json:"throughput"`
+	Throughput float64            `json:"throughput"` // successful responses per measured second
 	Errors     int64              `json:"errors"`
 	Completed  int64              `json:"completed"`
 	Late       int64              `json:"late"`
@@ -45,9 +44,10 @@ type Trial struct {
 
 // CompareLive runs the workload against a and b in randomised blocks (each
 // block runs A and B once, in a seeded random order), then compares the
-// per-trial mean, p50, p90, p95, p99 and p99.9 latency with the same
-// statistics as Rally results, Holm-corrected across all cells (six per
-// step of a ladder; steps run one after another).
+// per-trial mean, p50, p90, p95, p99 and p99.9 latency, throughput (higher
+// is better) and error rate (on the shift scale, in percentage points) with
+// the same statistics as Rally results, Holm-corrected across all cells
+// (eight per step of a ladder; steps run one after another).
 func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []Trial, error) {
 	if opts.Trials < 2 {
 		return Report{}, nil, fmt.Errorf("need at least 2 trials per arm, got %d", opts.Trials)
@@ -56,14 +56,14 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 	began := time.Now()
 	var series [2]Series
 	var trials []Trial
-	var errs, total [2]int64
 	steps := opts.Steps
 	if len(steps) == 0 {
 		steps = []loadgen.Workload{opts.Workload}
 	}
-	rep := Report{Notes: []string{fmt.Sprintf("%d trials per arm in randomised blocks; each trial's latency quantile (from the intended send time) is one observation", opts.Trials)}}
+	rep := Report{Notes: []string{fmt.Sprintf("%d trials per arm in randomised blocks; each trial's statistics (latency quantiles from the intended send time, throughput, error rate) are one observation each", opts.Trials)}}
 	for _, w := range steps {
 		metrics := map[string][2][]float64{}
+		var errs, total [2]int64
 		for i := 0; i < opts.Trials; i++ {
 			order := []int{0, 1}
 			if rng.IntN(2) == 1 {
@@ -80,10 +80,17 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 					return Report{}, trials, fmt.Errorf("trial %d of %s: %w", i, "AB"[arm:arm+1], err)
 				}
 				tr := trialOf(res, w, arm, i)
-				for name, v := range tr.Latency {
+				add := func(name string, v float64) {
 					m := metrics[name]
 					m[arm] = append(m[arm], v)
 					metrics[name] = m
+				}
+				for name, v := range tr.Latency {
+					add(name, v)
+				}
+				add("throughput", tr.Throughput)
+				if n := tr.Completed + tr.Errors; n > 0 {
+					add("errors", 100*float64(tr.Errors)/float64(n))
 				}
 				for _, sec := range res.Timeline {
 					if sec.Completed > 0 {
@@ -93,7 +100,7 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 					}
 				}
 				errs[arm] += tr.Errors
-				total[arm] += res.Completed + tr.Errors
+				total[arm] += tr.Completed + tr.Errors
 				trials = append(trials, tr)
 				if opts.Progress != nil {
 					opts.Progress(i, tr.Arm, res)
@@ -110,19 +117,21 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 		}
 		for _, n := range names {
 			m := metrics[n]
-			wA, wB := trialWorkload(m[0]), trialWorkload(m[1])
-			c := compareCell(name+" "+n, "duration", wA, wB, opts.Options)
-			c.Metric, c.Unit = n+" latency (ms)", "ms"
-			rep.Cells = append(rep.Cells, c)
+			rep.Cells = append(rep.Cells, newCell(name+" "+n, n+" latency (ms)", "ms", m[0], m[1], latencyKind, opts.Options))
+		}
+		m := metrics["throughput"]
+		rep.Cells = append(rep.Cells, newCell(name+" throughput", "throughput (req/s)", "/s", m[0], m[1], throughputKind, opts.Options))
+		m = metrics["errors"]
+		rep.Cells = append(rep.Cells, newCell(name+" errors", "error rate (%)", "%", m[0], m[1], errorRateKind, opts.Options))
+		rep.Errors = append(rep.Errors, newErrorCount(name, errs[0], total[0], errs[1], total[1]))
+		if errs[0]+errs[1] > 0 {
+			e := rep.Errors[len(rep.Errors)-1]
+			rep.Notes = append(rep.Notes, fmt.Sprintf("errors of %s: A %d of %d, B %d of %d requests (Fisher exact p=%.3g)", name, e.A, e.ATotal, e.B, e.BTotal, e.P))
 		}
 	}
 	correct(&rep, opts.Alpha)
 	series[0].Arm, series[1].Arm = "A", "B"
 	rep.Series = series[:]
-	if errs[0]+errs[1] > 0 {
-		p, _ := stats.FisherExact(int(errs[0]), int(total[0]-errs[0]), int(errs[1]), int(total[1]-errs[1]))
-		rep.Notes = append(rep.Notes, fmt.Sprintf("errors: A %d of %d, B %d of %d requests (Fisher exact p=%.3g)", errs[0], total[0], errs[1], total[1], p))
-	}
 	return rep, trials, nil
 }
 
@@ -145,13 +154,4 @@ func trialOf(res *loadgen.Result, w loadgen.Workload, arm, index int) Trial {
 		}
 	}
 	return tr
-}
-
-// trialWorkload wraps per-trial values as iterations for compareCell.
-func trialWorkload(v []float64) Workload {
-	w := Workload{}
-	for _, x := range v {
-		w.Iterations = append(w.Iterations, Iteration{Duration: x})
-	}
-	return w
 }

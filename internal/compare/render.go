@@ -212,7 +212,7 @@ func span(vs ...[]float64) (lo, hi float64) {
 
 func valueTicks(lo, hi float64, unit string, axis func(float64, string)) {
 	for _, v := range []float64{lo, (lo + hi) / 2, hi} {
-		axis(v, fmt.Sprintf("%.3g%s", v, unit))
+		axis(v, sigfig(v)+unit)
 	}
 }
 

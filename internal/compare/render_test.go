@@ -90,7 +90,7 @@ func TestDriftWarning(t *testing.T) {
 	steady := []float64{1.00, 1.03, 0.98, 1.01, 0.99, 1.02, 1.00, 0.97, 1.01, 1.02}
 	drifting := []float64{1.00, 1.02, 1.05, 1.04, 1.08, 1.10, 1.09, 1.13, 1.15, 1.16}
 	opts := Options{Alpha: 0.05, Margin: 0.05}
-	c := compareCell("w", "duration", trialWorkload(steady), trialWorkload(drifting), opts)
+	c := newCell("w", "duration", "s", steady, drifting, latencyKind, opts)
 	drift := 0
 	for _, w := range c.Warnings {
 		if strings.Contains(w, "drifts with run order") {
@@ -104,7 +104,7 @@ func TestDriftWarning(t *testing.T) {
 		t.Errorf("drift: %d warnings, A tau %.2f p %.3g, B tau %.2f p %.3g\n%v", drift, c.A.TrendTau, c.A.TrendP, c.B.TrendTau, c.B.TrendP, c.Warnings)
 	}
 	// Fewer than 8 observations: no trend is computed.
-	c = compareCell("w", "duration", trialWorkload(steady[:5]), trialWorkload(drifting[:5]), opts)
+	c = newCell("w", "duration", "s", steady[:5], drifting[:5], latencyKind, opts)
 	if c.A.TrendP != 0 || c.B.TrendP != 0 {
 		t.Errorf("trend computed on 5 observations: %+v %+v", c.A, c.B)
 	}
@@ -123,7 +123,7 @@ func TestTail(t *testing.T) {
 		}
 		b = append(b, v)
 	}
-	c := compareCell("w", "duration", trialWorkload(a), trialWorkload(b), Options{Alpha: 0.05, Margin: 0.05})
+	c := newCell("w", "duration", "s", a, b, latencyKind, Options{Alpha: 0.05, Margin: 0.05})
 	if c.Verdict != "equivalent" {
 		t.Errorf("median verdict %s, want equivalent", c.Verdict)
 	}
@@ -135,7 +135,7 @@ func TestTail(t *testing.T) {
 	if !strings.Contains(buf.String(), "tail: w duration: p99 B/A") {
 		t.Errorf("text report lacks the tail:\n%s", buf.String())
 	}
-	if small := compareCell("w", "duration", trialWorkload(a[:15]), trialWorkload(b[:15]), Options{Alpha: 0.05, Margin: 0.05}); small.Tail != nil {
+	if small := newCell("w", "duration", "s", a[:15], b[:15], latencyKind, Options{Alpha: 0.05, Margin: 0.05}); small.Tail != nil {
 		t.Errorf("tail of 15 observations: %+v", small.Tail)
 	}
 }

@@ -90,8 +90,8 @@ type Result struct {
 	// Timeline has one point per second of the measured window (latency
 	// over time, for stalls and drift within a run).
 	Timeline []Second
-	// Samples are the raw latencies (µs) in completion order while there
-	// are at most MaxSamples of them; beyond that only the histograms.
+	// Samples are the raw latencies (µs) in completion order: all of them
+	// when there are at most MaxSamples, else the first MaxSamples.
 	Samples []int64
 	// LagP99 is the p99 of (actual send - intended send), µs.
 	LagP99 int64

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -170,19 +171,19 @@ func TestVerdicts(t *testing.T) {
 	t.Run("A vs A is equivalent", func(t *testing.T) {
 		c, err := Compare(trials(r, 40, 100, 0.02), trials(r, 40, 100, 0.02), 0.05, 0.05)
 		if err != nil || c.Verdict != Equivalent {
-			t.Errorf("verdict %s (%v), ratio %.3f [%.3f, %.3f]", c.Verdict, err, c.Ratio, c.TOSTCI.Lo, c.TOSTCI.Hi)
+			t.Errorf("verdict %s (%v), ratio %.3f [%.3f, %.3f]", c.Verdict, err, c.Effect, c.TOSTCI.Lo, c.TOSTCI.Hi)
 		}
 	})
 	t.Run("+20% is regressed with the CI covering 1.2", func(t *testing.T) {
 		c, err := Compare(trials(r, 20, 100, 0.05), trials(r, 20, 120, 0.05), 0.05, 0.05)
 		if err != nil || c.Verdict != Regressed || c.CI.Lo > 1.2 || c.CI.Hi < 1.2 {
-			t.Errorf("verdict %s (%v), ratio %.3f CI [%.3f, %.3f]", c.Verdict, err, c.Ratio, c.CI.Lo, c.CI.Hi)
+			t.Errorf("verdict %s (%v), ratio %.3f CI [%.3f, %.3f]", c.Verdict, err, c.Effect, c.CI.Lo, c.CI.Hi)
 		}
 	})
 	t.Run("-20% is improved", func(t *testing.T) {
 		c, _ := Compare(trials(r, 20, 100, 0.05), trials(r, 20, 80, 0.05), 0.05, 0.05)
 		if c.Verdict != Improved {
-			t.Errorf("verdict %s, ratio %.3f", c.Verdict, c.Ratio)
+			t.Errorf("verdict %s, ratio %.3f", c.Verdict, c.Effect)
 		}
 	})
 	t.Run("ten noisy trials are inconclusive, with the detectable effect", func(t *testing.T) {
@@ -311,6 +312,69 @@ func TestSelectQuantile7(t *testing.T) {
 		want := quantile7(sorted(v), q)
 		if got := selectQuantile7(append([]float64(nil), v...), q, rng); got != want {
 			t.Fatalf("selectQuantile7(%v, %v) = %v, want %v", v, q, got, want)
+		}
+	}
+}
+
+func TestMDEAndTrialsNeeded(t *testing.T) {
+	// reference.py section 11.
+	sa, sb := []float64{1.2, 0.0, 0.5, 0.8, 0.0, 0.3}, []float64{0.9, 1.6, 0.4, 2.0, 1.1, 0.7, 1.3}
+	if got := mde(sa, sb, 0.05, 0.8, ShiftScale); math.Abs(got-0.81762381522746) > 1e-9 {
+		t.Errorf("shift MDE %.15g", got)
+	}
+	if got := trialsNeeded(sa, sb, 0.05, 0.8, 0.1, ShiftScale); got != 472 {
+		t.Errorf("shift trials needed %d, want 472", got)
+	}
+	ra, rb := []float64{100, 104, 97, 110, 101, 99}, []float64{105, 98, 112, 103, 100, 107, 102}
+	if got := MDE(ra, rb, 0.05, 0.8); math.Abs(got-0.0736678719199537) > 1e-9 {
+		t.Errorf("ratio MDE %.15g", got)
+	}
+	if got := TrialsNeeded(ra, rb, 0.05, 0.8, 0.05); got != 15 {
+		t.Errorf("ratio trials needed %d, want 15", got)
+	}
+}
+
+func TestCompareShift(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	rates := func(n int, mean float64) []float64 { // per-trial error rates in %
+		out := make([]float64, n)
+		for i := range out {
+			out[i] = math.Max(0, mean+0.1*r.NormFloat64())
+		}
+		return out
+	}
+	t.Run("no errors in either arm is equivalent", func(t *testing.T) {
+		c, err := CompareShift(make([]float64, 10), make([]float64, 10), 0.05, 0.1)
+		if err != nil || c.Verdict != Equivalent || c.Effect != 0 || c.Scale != ShiftScale {
+			t.Errorf("verdict %s (%v), shift %g", c.Verdict, err, c.Effect)
+		}
+	})
+	t.Run("+2 points of errors is regressed with the CI covering 2", func(t *testing.T) {
+		c, err := CompareShift(rates(12, 0), rates(12, 2), 0.05, 0.1)
+		if err != nil || c.Verdict != Regressed || c.CI.Lo > 2 || c.CI.Hi < 2 {
+			t.Errorf("verdict %s (%v), shift %.3f CI [%.3f, %.3f]", c.Verdict, err, c.Effect, c.CI.Lo, c.CI.Hi)
+		}
+	})
+	t.Run("a zero can be compared, unlike on the ratio scale", func(t *testing.T) {
+		if _, err := Compare([]float64{0, 1, 2}, []float64{1, 2, 3}, 0.05, 0.05); err == nil {
+			t.Error("ratio of a zero accepted")
+		}
+		if _, err := CompareShift([]float64{0, 1, 2}, []float64{1, 2, 3}, 0.05, 0.05); err != nil {
+			t.Error(err)
+		}
+	})
+	t.Run("noisy and few is inconclusive, naming the detectable shift", func(t *testing.T) {
+		c, _ := CompareShift([]float64{0, 3, 0, 5}, []float64{4, 0, 1, 6}, 0.05, 0.1)
+		if c.Verdict != Inconclusive || len(c.Warnings) == 0 || !strings.Contains(strings.Join(c.Warnings, " "), "shift of about") {
+			t.Errorf("verdict %s, warnings %v", c.Verdict, c.Warnings)
+		}
+	})
+}
+
+func TestReversed(t *testing.T) {
+	for in, want := range map[Verdict]Verdict{Regressed: Improved, Improved: Regressed, Equivalent: Equivalent, Inconclusive: Inconclusive} {
+		if got := in.Reversed(); got != want {
+			t.Errorf("%s reversed is %s, want %s", in, got, want)
 		}
 	}
 }

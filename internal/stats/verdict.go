@@ -17,26 +17,54 @@ const (
 	Inconclusive Verdict = "inconclusive"
 )
 
+// Scale is how a comparison measures the effect of B against A.
+type Scale string
+
+// Scales: a ratio (B/A, Hodges-Lehmann on logarithms) for positive metrics
+// such as latency and throughput; a shift (B-A, Hodges-Lehmann on the
+// values) for metrics that can be zero, such as an error rate.
+const (
+	RatioScale Scale = "ratio"
+	ShiftScale Scale = "shift"
+)
+
 // Comparison is the statistical comparison of one metric (lower is better,
 // e.g. latency) between arm A and arm B, trial by trial.
 type Comparison struct {
-	N1, N2     int
-	Ratio      float64  // B/A, Hodges-Lehmann on logs
-	CI         Interval // 1-alpha interval of the ratio
-	TOSTCI     Interval // 1-2alpha interval used for equivalence
-	P          float64  // two-sided Mann-Whitney p-value
-	Exact      bool
+	N1, N2 int
+	Scale  Scale
+	Effect float64  // B/A on the ratio scale, B-A on the shift scale
+	CI     Interval // 1-alpha interval of the effect
+	TOSTCI Interval // 1-2alpha interval used for equivalence
+	P      float64  // two-sided Mann-Whitney p-value
+	Exact  bool
+	// CliffDelta is P(B > A) - P(B < A) over all pairs of trials.
 	CliffDelta float64
-	Margin     float64 // equivalence margin, e.g. 0.05 for ±5%
-	MDE        float64 // relative effect detectable with 80% power at these sizes
-	Verdict    Verdict
-	Warnings   []string
+	Margin     float64 // equivalence margin: ±5% is 0.05 on either scale
+	// MDE is the effect detectable with 80% power at these sizes:
+	// relative (0.12 for 12%) on the ratio scale, in the metric's unit on
+	// the shift scale.
+	MDE      float64
+	Verdict  Verdict
+	Warnings []string
 }
 
-// Compare compares per-trial values (e.g. trial p99 latencies) of A and B.
-// alpha is the two-sided level (0.05); margin the equivalence margin.
+// Compare compares per-trial values (e.g. trial p99 latencies) of A and B
+// on the ratio scale. alpha is the two-sided level (0.05); margin the
+// relative equivalence margin (0.05: B/A within [1/1.05, 1.05]).
 func Compare(a, b []float64, alpha, margin float64) (Comparison, error) {
-	c := Comparison{N1: len(a), N2: len(b), Margin: margin}
+	return compare(a, b, alpha, margin, RatioScale)
+}
+
+// CompareShift compares per-trial values on the shift scale, for metrics
+// that can be zero (error rates). margin is absolute, in the metric's
+// unit: equivalence needs B-A within [-margin, margin].
+func CompareShift(a, b []float64, alpha, margin float64) (Comparison, error) {
+	return compare(a, b, alpha, margin, ShiftScale)
+}
+
+func compare(a, b []float64, alpha, margin float64, scale Scale) (Comparison, error) {
+	c := Comparison{N1: len(a), N2: len(b), Margin: margin, Scale: scale}
 	if len(a) < 2 || len(b) < 2 {
 		return c, ErrTooFew
 	}
@@ -45,45 +73,76 @@ func Compare(a, b []float64, alpha, margin float64) (Comparison, error) {
 		return c, err
 	}
 	c.P, c.Exact = mw.P, mw.Exact
-	if c.Ratio, c.CI, err = RatioHL(a, b, alpha); err != nil && err != ErrTooFew {
+	effect, neutral, lo, hi := RatioHL, 1.0, 1/(1+margin), 1+margin
+	if scale == ShiftScale {
+		effect, neutral, lo, hi = HodgesLehmann, 0, -margin, margin
+	}
+	if c.Effect, c.CI, err = effect(a, b, alpha); err != nil && err != ErrTooFew {
 		return c, err
 	} else if err == ErrTooFew {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("too few trials for a %.0f%% interval: it spans the data", 100*(1-alpha)))
 	}
-	if _, c.TOSTCI, err = RatioHL(a, b, 2*alpha); err == ErrTooFew {
+	if _, c.TOSTCI, err = effect(a, b, 2*alpha); err == ErrTooFew {
 		c.Warnings = append(c.Warnings, "too few trials for the equivalence test")
 	}
 	c.CliffDelta, _ = CliffsDelta(a, b)
-	c.MDE = MDE(a, b, alpha, 0.8)
-	lo, hi := 1/(1+margin), 1+margin
+	c.MDE = mde(a, b, alpha, 0.8, scale)
 	switch {
-	case c.P < alpha && c.CI.Lo > 1:
+	case c.P < alpha && c.CI.Lo > neutral:
 		c.Verdict = Regressed
-	case c.P < alpha && c.CI.Hi < 1:
+	case c.P < alpha && c.CI.Hi < neutral:
 		c.Verdict = Improved
 	case c.TOSTCI.Lo >= lo && c.TOSTCI.Hi <= hi && len(c.Warnings) == 0:
 		c.Verdict = Equivalent
 	default:
 		c.Verdict = Inconclusive
 		if !math.IsNaN(c.MDE) && c.MDE > margin {
-			c.Warnings = append(c.Warnings, fmt.Sprintf("with %d and %d trials only effects of about %.0f%% or more can be detected; about %d trials per arm would resolve ±%.0f%%",
-				c.N1, c.N2, 100*c.MDE, TrialsNeeded(a, b, alpha, 0.8, margin), 100*margin))
+			effect := fmt.Sprintf("about %.0f%%", 100*c.MDE)
+			if scale == ShiftScale {
+				effect = fmt.Sprintf("a shift of about %.3g", c.MDE)
+			}
+			c.Warnings = append(c.Warnings, fmt.Sprintf("with %d and %d trials only effects of %s or more can be detected; about %d trials per arm would resolve ±%s",
+				c.N1, c.N2, effect, trialsNeeded(a, b, alpha, 0.8, margin, scale), marginText(margin, scale)))
 		}
 	}
 	return c, nil
 }
 
-// pooledLogSD is the pooled standard deviation of the logarithms.
-func pooledLogSD(a, b []float64) float64 {
+func marginText(margin float64, scale Scale) string {
+	if scale == ShiftScale {
+		return fmt.Sprintf("%.3g", margin)
+	}
+	return fmt.Sprintf("%.0f%%", 100*margin)
+}
+
+// Reversed is the verdict for a metric where higher is better (throughput):
+// a significant rise is an improvement.
+func (v Verdict) Reversed() Verdict {
+	switch v {
+	case Regressed:
+		return Improved
+	case Improved:
+		return Regressed
+	}
+	return v
+}
+
+// pooledSD is the pooled standard deviation of the values on a scale (of
+// their logarithms on the ratio scale).
+func pooledSD(a, b []float64, scale Scale) float64 {
+	f := math.Log
+	if scale == ShiftScale {
+		f = func(x float64) float64 { return x }
+	}
 	ss, df := 0.0, 0
 	for _, x := range [][]float64{a, b} {
 		mean := 0.0
 		for _, v := range x {
-			mean += math.Log(v)
+			mean += f(v)
 		}
 		mean /= float64(len(x))
 		for _, v := range x {
-			d := math.Log(v) - mean
+			d := f(v) - mean
 			ss += d * d
 		}
 		df += len(x) - 1
@@ -102,12 +161,19 @@ const wilcoxonEfficiency = 3 / math.Pi
 // power at two-sided level alpha with these sample sizes, from the pooled
 // spread of the log values (normal approximation, rank-test efficiency).
 func MDE(a, b []float64, alpha, power float64) float64 {
-	s := pooledLogSD(a, b)
+	return mde(a, b, alpha, power, RatioScale)
+}
+
+func mde(a, b []float64, alpha, power float64, scale Scale) float64 {
+	s := pooledSD(a, b, scale)
 	if math.IsNaN(s) {
 		return math.NaN()
 	}
 	z := normQuantile(1-alpha/2) + normQuantile(power)
 	d := z * s * math.Sqrt(1/float64(len(a))+1/float64(len(b))) / math.Sqrt(wilcoxonEfficiency)
+	if scale == ShiftScale {
+		return d
+	}
 	return math.Exp(d) - 1
 }
 
@@ -115,12 +181,19 @@ func MDE(a, b []float64, alpha, power float64) float64 {
 // (TOST at alpha) to have the given power to show equivalence within
 // ±margin when there is no true difference.
 func TrialsNeeded(a, b []float64, alpha, power, margin float64) int {
-	s := pooledLogSD(a, b)
+	return trialsNeeded(a, b, alpha, power, margin, RatioScale)
+}
+
+func trialsNeeded(a, b []float64, alpha, power, margin float64, scale Scale) int {
+	s := pooledSD(a, b, scale)
 	if math.IsNaN(s) || margin <= 0 {
 		return 0
 	}
 	z := normQuantile(1-alpha) + normQuantile(1-(1-power)/2)
 	d := math.Log(1 + margin)
+	if scale == ShiftScale {
+		d = margin
+	}
 	n := 2 * z * z * s * s / (d * d) / wilcoxonEfficiency
 	return int(math.Ceil(n))
 }

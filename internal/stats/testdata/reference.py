@@ -56,3 +56,16 @@ for v in ([3.1,2.9,3.3,3.0,3.4,3.2,3.6,3.5,3.8,3.7],[5,5,6,5,7,6,7,7,8,8,9,8],[1
 v=[0.8,1.3,0.95,2.4,1.1,1.05,3.9,1.2,0.99,1.15,1.4,1.0]
 for q in (0.5,0.9,0.95,0.99):
     print("quantile q=%g %.15g"%(q,float(np.quantile(v,q))))
+# 11. Minimum detectable effect and trials needed (normal approximation with
+# the rank test's efficiency 3/pi), on the ratio scale (log values) and the
+# shift scale (raw values, e.g. error rates in %).
+a=[1.2,0.0,0.5,0.8,0.0,0.3]; b=[0.9,1.6,0.4,2.0,1.1,0.7,1.3]
+def pooled(x,y): return math.sqrt(((len(x)-1)*np.var(x,ddof=1)+(len(y)-1)*np.var(y,ddof=1))/(len(x)+len(y)-2))
+eff=3/math.pi
+s=pooled(a,b); d=(stats.norm.ppf(0.975)+stats.norm.ppf(0.8))*s*math.sqrt(1/len(a)+1/len(b))/math.sqrt(eff)
+print("mde shift %.15g"%d)
+z=stats.norm.ppf(0.95)+stats.norm.ppf(0.9); print("trials shift margin 0.1: %d"%math.ceil(2*z*z*s*s/0.1**2/eff))
+la=[math.log(v) for v in (100,104,97,110,101,99)]; lb=[math.log(v) for v in (105,98,112,103,100,107,102)]
+s=pooled(la,lb); d=(stats.norm.ppf(0.975)+stats.norm.ppf(0.8))*s*math.sqrt(1/6+1/7)/math.sqrt(eff)
+print("mde ratio %.15g"%(math.exp(d)-1))
+print("trials ratio margin 0.05: %d"%math.ceil(2*z*z*s*s/math.log(1.05)**2/eff))
