@@ -136,7 +136,29 @@ type Pass struct {
 	// Canonical maps a resolved dotted name through the project's facade
 	// modules to what it finally names (identity when it is not re-exported).
 	Canonical func(string) string
-	report    func(Finding)
+	// Facts are the declarations of the project's other files (nil in the
+	// first pass, which gathers them).
+	Facts *Facts
+	// Export, set in the first pass, receives the file's own facts; Want
+	// asks for a second pass with the project's facts.
+	Export func(*Facts)
+	Want   func()
+	report func(Finding)
+}
+
+// WantFacts asks the driver, in the first pass, to analyse the file again
+// with the facts of the project's other files.
+func (p *Pass) WantFacts() {
+	if p.Want != nil {
+		p.Want()
+	}
+}
+
+// ExportFacts hands the file's facts to the driver, in the first pass.
+func (p *Pass) ExportFacts(f *Facts) {
+	if p.Export != nil && !f.Empty() {
+		p.Export(f)
+	}
 }
 
 // NewPass prepares a pass; report receives the rule's findings.

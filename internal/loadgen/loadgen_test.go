@@ -142,16 +142,23 @@ func TestErrorsCounted(t *testing.T) {
 	}
 }
 
-// trialMedians runs interleaved trials against a and b and returns each
+// trialMedians runs interleaved trials against a and b, in the order A B
+// B A A B ... so that whatever favours the first or second run of a pair
+// (a busy machine, warm caches) falls on both arms, and returns each
 // trial's median latency (ms).
 func trialMedians(t *testing.T, a, b string, trials int) ([]float64, []float64) {
 	var ma, mb []float64
 	w := Workload{Requests: []Request{{Path: "/"}}, Rate: 100, Duration: 400 * time.Millisecond, Warmup: 50 * time.Millisecond}
+	type arm struct {
+		url string
+		out *[]float64
+	}
 	for i := 0; i < trials; i++ {
-		for _, arm := range []struct {
-			url string
-			out *[]float64
-		}{{a, &ma}, {b, &mb}} {
+		pair := []arm{{a, &ma}, {b, &mb}}
+		if i%2 == 1 {
+			pair[0], pair[1] = pair[1], pair[0]
+		}
+		for _, arm := range pair {
 			res, err := Run(context.Background(), w, arm.url)
 			if err != nil {
 				t.Fatal(err)

@@ -167,15 +167,18 @@ func callSite(p *analysis.Pass, c *pysrc.Call) *pysrc.CallSite {
 var threadStart = names{"threading.Thread", "threading.Timer"}
 
 func startMethodCheck(p *analysis.Pass) {
-	if !strings.Contains(p.File.Src, "fork") && !strings.Contains(p.File.Src, "start_method") &&
-		!strings.Contains(p.File.Src, "get_context") && !strings.Contains(p.File.Src, "mp_context") {
-		return
+	forks := false
+	for _, c := range p.View.Calls {
+		if p.Resolve(c.Resolved) == "os.fork" {
+			forks = true
+			break
+		}
 	}
 	// Threads started per function, by position, to spot a fork after them
 	// (only needed when the file forks).
 	threadsBefore := map[string]pysrc.Pos{}
 	for _, c := range p.View.Calls {
-		if !strings.Contains(p.File.Src, "os.fork") {
+		if !forks {
 			break
 		}
 		name := p.Resolve(c.Resolved)

@@ -2,6 +2,9 @@ package rules
 
 import (
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
@@ -47,34 +50,47 @@ var poolCtors = names{"multiprocessing.Pool", "multiprocessing.pool.Pool", "conc
 type picklePass struct {
 	p *analysis.Pass
 	// types of names assigned from calls, per enclosing function ("" for module level)
-	assigned map[string]map[string]string // func → name → resolved constructor
-	pools    map[string]map[string]string // func → name → constructor of a process pool / manager
-	nested   map[string]bool              // qualnames of functions defined inside functions
-	refs     map[pysrc.Expr]string        // resolved references, by node
+	assigned map[string]map[string]string    // func → name → resolved constructor
+	lines    map[string]map[string]pysrc.Pos // func → name → where it was assigned
+	pools    map[string]map[string]string    // func → name → constructor of a process pool / manager
+	// methods are the start methods of contexts (ctx = get_context("fork"))
+	// and of pools and managers built with mp_context=, by func and name.
+	methods map[string]map[string]string
+	// fileMethod is a set_start_method("...") of the file, if any.
+	fileMethod string
+	nested     map[string]bool         // qualnames of functions defined inside functions
+	refs       map[pysrc.Expr]string   // resolved references, by node
+	local      *analysis.Facts         // this file's facts
+	returns    map[string][]pysrc.Expr // func → its return values
+	launch     bool                    // the file may launch processes (mayLaunch)
 }
 
 func newPicklePass(p *analysis.Pass) *picklePass {
-	pp := &picklePass{p: p, assigned: map[string]map[string]string{}, pools: map[string]map[string]string{}, nested: map[string]bool{}}
+	pp := &picklePass{p: p, assigned: map[string]map[string]string{}, lines: map[string]map[string]pysrc.Pos{}, pools: map[string]map[string]string{},
+		methods: map[string]map[string]string{}, nested: map[string]bool{}, returns: map[string][]pysrc.Expr{}, launch: mayLaunch(p)}
 	for _, d := range p.View.Defs {
 		if strings.Contains(d.QualName, ".<locals>.") {
 			pp.nested[d.QualName] = true
 		}
 	}
-	// Names assigned from constructor calls, by enclosing function.
+	// Names assigned from constructor calls and returned values, by
+	// enclosing function; nested definitions are walked as their own.
 	var walk func(body []pysrc.Stmt, fn string)
 	walk = func(body []pysrc.Stmt, fn string) {
 		for _, s := range body {
 			pysrc.Inspect(s, func(n pysrc.Node) bool {
 				switch x := n.(type) {
-				case *pysrc.FunctionDef:
-					if x != s {
-						return false
+				case *pysrc.FunctionDef, *pysrc.ClassDef, *pysrc.Lambda:
+					return false
+				case *pysrc.Return:
+					if fn != "" {
+						pp.returns[fn] = append(pp.returns[fn], x.X)
 					}
 				case *pysrc.Assign:
 					if c, ok := x.Value.(*pysrc.Call); ok {
 						if cs := callSite(p, c); cs != nil {
 							for _, t := range x.Targets {
-								pp.note(fn, targetName(t), p.Resolve(cs.Resolved), cs.Callee)
+								pp.note(fn, targetName(t), cs, x.Pos())
 							}
 						}
 					}
@@ -82,20 +98,53 @@ func newPicklePass(p *analysis.Pass) *picklePass {
 					for _, it := range x.Items {
 						if c, ok := it.Context.(*pysrc.Call); ok && it.Vars != nil {
 							if cs := callSite(p, c); cs != nil {
-								pp.note(fn, targetName(it.Vars), p.Resolve(cs.Resolved), cs.Callee)
+								pp.note(fn, targetName(it.Vars), cs, x.Pos())
 							}
 						}
 					}
 				}
-				return true
+				// Only statements hold what is tracked: do not descend into
+				// expressions.
+				switch n.(type) {
+				case pysrc.Stmt, *pysrc.ExceptHandler:
+					return true
+				}
+				return false
 			})
 		}
 	}
 	walk(p.File.Body, "")
-	for _, d := range p.View.Defs {
-		walk(d.Node.Body, d.QualName)
+	// A file without launch sites only needs what its facts hold: what
+	// functions (module-level, class and static methods) return and what
+	// __init__ and the methods it calls store.
+	var init map[string]bool
+	if !pp.launch {
+		init = initChains(p.View)
 	}
+	for _, d := range p.View.Defs {
+		if pp.launch || init[d.QualName] || d.Class == "" && !pp.nested[d.QualName] || isFactory(d) {
+			walk(d.Node.Body, d.QualName)
+		}
+	}
+	for _, cs := range p.View.Calls {
+		if !pp.launch {
+			break
+		}
+		if name := p.Resolve(cs.Resolved); name == "multiprocessing.set_start_method" && len(cs.Args) > 0 && cs.Args[0].Kind == pysrc.ValStr {
+			pp.fileMethod = cs.Args[0].Str
+		}
+	}
+	pp.local = pp.facts()
 	return pp
+}
+
+// ctorOf is the resolved name a call constructs or calls; cls(...) in a
+// method is the method's class.
+func (pp *picklePass) ctorOf(cs *pysrc.CallSite, fn string) string {
+	if cs.Callee == "cls" && cs.Class != "" && pp.p.View.Module != "" {
+		return pp.p.View.Module + "." + cs.Class
+	}
+	return pp.p.Resolve(cs.Resolved)
 }
 
 func targetName(t pysrc.Expr) string {
@@ -110,119 +159,428 @@ func targetName(t pysrc.Expr) string {
 	return ""
 }
 
-func (pp *picklePass) note(fn, name, resolved, callee string) {
+func (pp *picklePass) note(fn, name string, cs *pysrc.CallSite, at pysrc.Pos) {
 	if name == "" {
 		return
 	}
 	if pp.assigned[fn] == nil {
 		pp.assigned[fn] = map[string]string{}
-		pp.pools[fn] = map[string]string{}
+		pp.lines[fn] = map[string]pysrc.Pos{}
 	}
+	resolved := pp.ctorOf(cs, fn)
 	pp.assigned[fn][name] = resolved
-	if _, ok := poolCtors.match(resolved); ok || strings.HasSuffix(callee, ".Pool") || strings.HasSuffix(callee, "ProcessPoolExecutor") {
-		pp.pools[fn][name] = callee
+	pp.lines[fn][name] = at
+	if !pp.launch {
+		return // contexts and pools matter only where processes are launched
+	}
+	set := func(m map[string]map[string]string, v string) {
+		if m[fn] == nil {
+			m[fn] = map[string]string{}
+		}
+		m[fn][name] = v
+	}
+	if m := pp.contextMethod(cs, fn); m != "" {
+		set(pp.methods, m)
+	}
+	if _, ok := poolCtors.match(resolved); ok || strings.HasSuffix(cs.Callee, ".Pool") || strings.HasSuffix(cs.Callee, "ProcessPoolExecutor") {
+		set(pp.pools, cs.Callee)
+		for _, k := range cs.Node.Keywords {
+			if k.Arg == "mp_context" {
+				if m := pp.methodOf(k.Value, fn); m != "" {
+					set(pp.methods, m)
+				}
+			}
+		}
 	}
 }
 
-// typeOf names what a name refers to in fn (then module level).
-func (pp *picklePass) typeOf(fn, name string) string {
-	if t, ok := pp.assigned[fn][name]; ok {
-		return t
+// contextMethod is the start method of a get_context("...") call, "".
+func (pp *picklePass) contextMethod(cs *pysrc.CallSite, fn string) string {
+	if name := pp.p.Resolve(cs.Resolved); (name == "multiprocessing.get_context" || strings.HasSuffix(name, "multiprocessing.context.get_context")) &&
+		len(cs.Args) > 0 && cs.Args[0].Kind == pysrc.ValStr {
+		return cs.Args[0].Str
 	}
-	return pp.assigned[""][name]
+	return ""
 }
 
-// classProblems lists the unpicklable attributes of a class of this file
-// (following same-file base classes) and whether it customises pickling.
-func (pp *picklePass) classProblems(qual string, seen map[string]bool) (probs []string, custom bool) {
-	if seen[qual] {
-		return nil, false
+// methodOf is the start method an mp_context= value stands for: a
+// get_context("...") call or a name bound to one.
+func (pp *picklePass) methodOf(e pysrc.Expr, fn string) string {
+	switch x := e.(type) {
+	case *pysrc.Call:
+		if cs := callSite(pp.p, x); cs != nil {
+			return pp.contextMethod(cs, fn)
+		}
+	case *pysrc.NameExpr:
+		return pp.lookup(pp.methods, fn, x.ID)
 	}
-	seen[qual] = true
-	for _, d := range pp.p.View.Defs {
-		if d.Class != qual {
+	return ""
+}
+
+// lookup finds a name's entry in fn, then at module level.
+func (pp *picklePass) lookup(m map[string]map[string]string, fn, name string) string {
+	if v, ok := m[fn][name]; ok {
+		return v
+	}
+	return m[""][name]
+}
+
+// startMethod is the start method in force at a launch site, when the code
+// sets one: the context the process or pool came from, or the file's
+// set_start_method.
+func (pp *picklePass) startMethod(cs *pysrc.CallSite) string {
+	if i := strings.LastIndexByte(cs.Callee, '.'); i > 0 {
+		if m := pp.lookup(pp.methods, cs.Func, cs.Callee[:i]); m != "" {
+			return m
+		}
+	}
+	return pp.fileMethod
+}
+
+// mayLaunch says whether a file may hold a process launch site: a call
+// into multiprocessing, concurrent.futures' or futurist's process pools,
+// cotyledon or oslo.service, or a call with a workers= argument.
+func mayLaunch(p *analysis.Pass) bool {
+	for _, cs := range p.View.Calls {
+		switch name := p.Resolve(cs.Resolved); {
+		case strings.HasPrefix(name, "multiprocessing."), strings.HasPrefix(name, "cotyledon."), strings.HasPrefix(name, "oslo_service."),
+			strings.HasSuffix(name, "ProcessPoolExecutor"):
+			return true
+		}
+		for _, k := range cs.Keywords {
+			if k.Name == "workers" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// facts derives the file's facts from what the pass gathered.
+func (pp *picklePass) facts() *analysis.Facts {
+	f := analysis.NewFacts()
+	v := pp.p.View
+	if v.Module == "" {
+		return f
+	}
+	for _, d := range v.Defs {
+		if strings.Contains(d.QualName, "<locals>") {
 			continue
 		}
-		switch d.Name {
-		case "__getstate__", "__reduce__", "__reduce_ex__", "__getnewargs_ex__":
-			custom = true
+		if t := pp.returnType(d); t != "" {
+			f.Returns[v.Module+"."+d.QualName] = t
 		}
-		for name, ctor := range pp.assigned[d.QualName] {
-			if !strings.HasPrefix(name, "self.") {
+	}
+	methods := map[string]map[string]*pysrc.FuncDef{}
+	for _, d := range v.Defs {
+		if d.Class != "" {
+			if methods[d.Class] == nil {
+				methods[d.Class] = map[string]*pysrc.FuncDef{}
+			}
+			methods[d.Class][d.Name] = d
+		}
+	}
+	selfCalls := selfCallsOf(v)
+	for _, c := range v.Classes {
+		if strings.Contains(c.QualName, "<locals>") {
+			continue
+		}
+		cf := &analysis.ClassFact{Path: pp.p.Path, Line: v.Line(c.Node.Pos()), Bases: c.Bases, Attrs: map[string]string{}, AttrLines: map[string]int{}}
+		for name := range methods[c.QualName] {
+			switch name {
+			case "__getstate__", "__reduce__", "__reduce_ex__", "__getnewargs_ex__":
+				cf.Custom = true
+			}
+		}
+		// What __init__ stores, and the methods it calls on self.
+		queue, seen := []string{"__init__"}, map[string]bool{}
+		for len(queue) > 0 {
+			m := queue[0]
+			queue = queue[1:]
+			d := methods[c.QualName][m]
+			if d == nil || seen[m] {
 				continue
 			}
-			if what, ok := unpicklable[ctor]; ok {
-				probs = append(probs, fmt.Sprintf("%s is %s (%s)", name, what, ctor))
+			seen[m] = true
+			for name, ctor := range pp.assigned[d.QualName] {
+				if strings.HasPrefix(name, "self.") && ctor != "" {
+					if _, ok := cf.Attrs[name]; !ok {
+						cf.Attrs[name], cf.AttrLines[name] = ctor, v.Line(pp.lines[d.QualName][name])
+					}
+				}
 			}
+			queue = append(queue, selfCalls[d.QualName]...)
+		}
+		f.Classes[v.Module+"."+c.QualName] = cf
+	}
+	return f
+}
+
+// selfCallsOf lists, per method, the methods it calls on self.
+func selfCallsOf(v *pysrc.View) map[string][]string {
+	calls := map[string][]string{}
+	for _, cs := range v.Calls {
+		if m, ok := strings.CutPrefix(cs.Callee, "self."); ok && cs.Class != "" && !strings.Contains(m, ".") {
+			calls[cs.Func] = append(calls[cs.Func], m)
 		}
 	}
-	for _, c := range pp.p.View.Classes {
-		if c.QualName != qual {
+	return calls
+}
+
+// initChains are the qualified names of every class's __init__ and the
+// methods it calls on self, transitively.
+func initChains(v *pysrc.View) map[string]bool {
+	calls := selfCallsOf(v)
+	chain := map[string]bool{}
+	var visit func(class, m string)
+	visit = func(class, m string) {
+		q := class + "." + m
+		if chain[q] {
+			return
+		}
+		chain[q] = true
+		for _, n := range calls[q] {
+			visit(class, n)
+		}
+	}
+	for _, c := range v.Classes {
+		visit(c.QualName, "__init__")
+	}
+	return chain
+}
+
+// isFactory says whether a method is a class or static method, whose
+// return value facts may name (Service.create()).
+func isFactory(d *pysrc.FuncDef) bool {
+	for _, dec := range d.Decorators {
+		if dec == "classmethod" || dec == "staticmethod" {
+			return true
+		}
+	}
+	return false
+}
+
+// returnType is the constructor of what a function returns, when every
+// return statement agrees on one.
+func (pp *picklePass) returnType(d *pysrc.FuncDef) string {
+	t := ""
+	for _, e := range pp.returns[d.QualName] {
+		var r string
+		switch x := e.(type) {
+		case *pysrc.Call:
+			if cs := callSite(pp.p, x); cs != nil {
+				r = pp.ctorOf(cs, d.QualName)
+			}
+		case *pysrc.NameExpr:
+			r = pp.assigned[d.QualName][x.ID]
+		}
+		if r == "" || t != "" && r != t {
+			return ""
+		}
+		t = r
+	}
+	return t
+}
+
+// class is a class's fact, from this file or the project.
+func (pp *picklePass) class(name string) *analysis.ClassFact {
+	if cf := pp.local.Class(name); cf != nil {
+		return cf
+	}
+	return pp.p.Facts.Class(name)
+}
+
+// resolveType follows what a called function returns (two hops at most)
+// to the constructor of the value.
+func (pp *picklePass) resolveType(t string) string {
+	for range 2 {
+		r := pp.local.Return(t)
+		if r == "" {
+			r = pp.p.Facts.Return(t)
+		}
+		if r == "" || r == t {
+			break
+		}
+		t = r
+	}
+	return t
+}
+
+// unpicklableType says what a constructor makes when it cannot be pickled
+// under the project's requirements.
+func (pp *picklePass) unpicklableType(ctor string) (string, bool) {
+	what, ok := unpicklable[ctor]
+	if ok && ctor == "oslo_config.cfg.ConfigOpts" {
+		return pp.configOpts(what)
+	}
+	return what, ok
+}
+
+// configOptsPicklable is the first oslo.config release whose ConfigOpts
+// pickles once parsed (state snapshots for spawn workers, also backported
+// to 9.7.2); before it the parsed object holds a lambda of its argument
+// parser.
+const configOptsPicklable, configOptsBackport = "10.6.0", "9.7.2"
+
+// configOptsPickles says whether every oslo.config release a minimum
+// allows pickles a parsed ConfigOpts.
+func configOptsPickles(min string) bool {
+	return versionAtLeast(min, configOptsPicklable) || versionAtLeast(min, configOptsBackport) && !versionAtLeast(min, "10")
+}
+
+// configOpts qualifies an oslo.config ConfigOpts finding by the project's
+// oslo.config requirement: none when its minimum already pickles.
+func (pp *picklePass) configOpts(what string) (string, bool) {
+	if pp.p.Project != nil {
+		for _, r := range pp.p.Project.Requirements {
+			if r.Name != "oslo-config" || r.Test || r.Extra != "" {
+				continue
+			}
+			min := minVersion(r.Spec)
+			if min != "" && configOptsPickles(min) {
+				return "", false
+			}
+			allows := "any version"
+			if min != "" {
+				allows = min
+			}
+			return fmt.Sprintf("%s, which once parsed pickles only from oslo.config %s (or %s; %s:%d allows %s),", what, configOptsPicklable, configOptsBackport, r.File, r.Line, allows), true
+		}
+	}
+	return fmt.Sprintf("%s, which once parsed pickles only from oslo.config %s (or %s),", what, configOptsPicklable, configOptsBackport), true
+}
+
+// minVersion is the lower bound of a requirement line (">=9.3.0"), "".
+func minVersion(spec string) string {
+	for _, part := range strings.Split(spec, ",") {
+		if _, v, ok := strings.Cut(part, ">="); ok {
+			v = strings.TrimSpace(v)
+			if i := strings.IndexAny(v, " ;#"); i >= 0 {
+				v = v[:i]
+			}
+			return v
+		}
+	}
+	return ""
+}
+
+// versionAtLeast compares dotted release numbers (9.3.0 < 10.6.0).
+func versionAtLeast(v, floor string) bool {
+	a, b := strings.Split(v, "."), strings.Split(floor, ".")
+	for i := range max(len(a), len(b)) {
+		x, y := 0, 0
+		if i < len(a) {
+			x, _ = strconv.Atoi(a[i])
+		}
+		if i < len(b) {
+			y, _ = strconv.Atoi(b[i])
+		}
+		if x != y {
+			return x > y
+		}
+	}
+	return true
+}
+
+// classProblems lists why instances of a class cannot be pickled: what
+// its __init__ (and the methods it calls on self) stores, following base
+// classes and, three levels deep, attributes holding instances of other
+// classes of the project; custom is set when the class or a base
+// customises pickling.
+func (pp *picklePass) classProblems(name string, depth int, seen map[string]bool) (probs []string, custom bool) {
+	cf := pp.class(name)
+	if cf == nil || seen[name] || depth > 3 {
+		return nil, false
+	}
+	seen[name] = true
+	custom = cf.Custom
+	for _, attr := range slices.Sorted(maps.Keys(cf.Attrs)) {
+		ctor := pp.resolveType(cf.Attrs[attr])
+		if what, ok := pp.unpicklableType(ctor); ok {
+			probs = append(probs, fmt.Sprintf("%s is %s (%s:%d)", attr, what, cf.Path, cf.AttrLines[attr]))
 			continue
 		}
-		for _, b := range c.Bases {
-			base := strings.TrimPrefix(b, pp.p.View.Module+".")
-			bp, bc := pp.classProblems(base, seen)
-			probs = append(probs, bp...)
-			custom = custom || bc
+		if sub, subCustom := pp.classProblems(ctor, depth+1, seen); len(sub) > 0 && !subCustom {
+			probs = append(probs, fmt.Sprintf("%s is a %s whose %s", attr, shortName(ctor), sub[0]))
 		}
 	}
+	for _, b := range cf.Bases {
+		bp, bc := pp.classProblems(b, depth, seen)
+		probs = append(probs, bp...)
+		custom = custom || bc
+	}
 	return probs, custom
+}
+
+func shortName(dotted string) string {
+	return dotted[strings.LastIndexByte(dotted, '.')+1:]
 }
 
 // crossing describes why a value cannot cross a process boundary, "" if
 // nothing is known against it; note is set when the class customises
 // pickling.
 func (pp *picklePass) crossing(cs *pysrc.CallSite, e pysrc.Expr) (why string, note bool) {
+	mod := pp.p.View.Module
 	switch x := e.(type) {
 	case *pysrc.Lambda:
 		return "a lambda", false
 	case *pysrc.Call:
 		if inner := callSite(pp.p, x); inner != nil {
-			if what, ok := unpicklable[pp.p.Resolve(inner.Resolved)]; ok {
+			t := pp.resolveType(pp.ctorOf(inner, cs.Func))
+			if what, ok := pp.unpicklableType(t); ok {
 				return what, false
 			}
+			return pp.instanceOf(t, pp.p.File.Text(x))
 		}
 	case *pysrc.NameExpr:
 		if x.ID == "self" && cs.Class != "" {
-			return pp.instanceOf(cs.Class, "self")
+			return pp.instanceOf(mod+"."+cs.Class, "self")
 		}
 		if pp.nested[cs.Func+".<locals>."+x.ID] {
 			return "nested function " + x.ID + "()", false
 		}
 		if t := pp.typeOf(cs.Func, x.ID); t != "" {
-			if what, ok := unpicklable[t]; ok {
-				return what + " (" + x.ID + ")", false
+			t = pp.resolveType(t)
+			if what, ok := pp.unpicklableType(t); ok {
+				return x.ID + ", " + what, false
 			}
-			if cls := strings.TrimPrefix(t, pp.p.View.Module+"."); cls != t {
-				return pp.instanceOf(cls, x.ID)
-			}
+			return pp.instanceOf(t, x.ID)
 		}
 		if v, ok := unpicklableValues[pp.resolveName(x)]; ok {
-			return v, false
+			return pp.unpicklableValue(v)
 		}
 	case *pysrc.Attribute:
 		if n, ok := x.X.(*pysrc.NameExpr); ok && n.ID == "self" && cs.Class != "" {
 			// self.method: a bound method pickles its instance.
 			for _, d := range pp.p.View.Defs {
 				if d.Class == cs.Class && d.Name == x.Attr {
-					return pp.instanceOf(cs.Class, "self."+x.Attr+" (bound method)")
+					return pp.instanceOf(mod+"."+cs.Class, "self."+x.Attr+" (bound method)")
 				}
 			}
-			if what, ok := unpicklable[pp.typeOf(cs.Func, "self."+x.Attr)]; ok {
-				return what + " (self." + x.Attr + ")", false
+			t := pp.typeOf(cs.Func, "self."+x.Attr)
+			if cf := pp.class(mod + "." + cs.Class); t == "" && cf != nil {
+				t = cf.Attrs["self."+x.Attr]
 			}
-			for _, d := range pp.p.View.Defs {
-				if d.Class == cs.Class {
-					if what, ok := unpicklable[pp.assigned[d.QualName]["self."+x.Attr]]; ok {
-						return what + " (self." + x.Attr + ")", false
-					}
+			if t != "" {
+				t = pp.resolveType(t)
+				if what, ok := pp.unpicklableType(t); ok {
+					return "self." + x.Attr + ", " + what, false
 				}
+				return pp.instanceOf(t, "self."+x.Attr)
 			}
 		}
 		if v, ok := unpicklableValues[pp.resolveName(x)]; ok {
-			return v, false
+			return pp.unpicklableValue(v)
 		}
+	}
+	return "", false
+}
+
+// unpicklableValue qualifies a module-level object (the CONF object) by
+// the project's requirements.
+func (pp *picklePass) unpicklableValue(what string) (string, bool) {
+	if why, ok := pp.configOpts(what); ok {
+		return why, false
 	}
 	return "", false
 }
@@ -241,11 +599,11 @@ func (pp *picklePass) resolveName(e pysrc.Expr) string {
 }
 
 func (pp *picklePass) instanceOf(class, what string) (string, bool) {
-	probs, custom := pp.classProblems(class, map[string]bool{})
+	probs, custom := pp.classProblems(class, 0, map[string]bool{})
 	if len(probs) == 0 {
 		return "", false
 	}
-	return fmt.Sprintf("%s, an instance of %s whose %s", what, class, strings.Join(probs, "; ")), custom
+	return fmt.Sprintf("%s, an instance of %s whose %s", what, shortName(class), strings.Join(probs, "; ")), custom
 }
 
 // launchValues returns what crosses the boundary at a launch site.
@@ -319,11 +677,16 @@ func (pp *picklePass) launchValues(cs *pysrc.CallSite) (site string, values []py
 }
 
 func pickleCheck(p *analysis.Pass) {
-	src := p.File.Src
-	if !strings.Contains(src, "multiprocessing") && !strings.Contains(src, "ProcessPool") && !strings.Contains(src, "cotyledon") && !strings.Contains(src, "workers") {
+	pp := newPicklePass(p)
+	// What this file's functions return and its classes hold, for launch
+	// sites in other files.
+	p.ExportFacts(pp.local)
+	if !pp.launch {
 		return
 	}
-	pp := newPicklePass(p)
+	// Values this file cannot follow may be followed with the project's
+	// facts in a second pass.
+	p.WantFacts()
 	for _, cs := range p.View.Calls {
 		site, vals := pp.launchValues(cs)
 		if site == "" {
@@ -343,6 +706,10 @@ func pickleCheck(p *analysis.Pass) {
 				continue
 			}
 			msg := fmt.Sprintf("%s sends %s to another process: it cannot be pickled under spawn/forkserver (the default from Python 3.14)", site, why)
+			if pp.startMethod(cs) == "fork" {
+				p.ReportSeverity(v, fmt.Sprintf("note: %s sends %s to another process; the code sets the fork start method, so nothing is pickled today, but it cannot be pickled once fork goes (spawn/forkserver, the default from Python 3.14)", site, why), analysis.SevInfo)
+				continue
+			}
 			if note {
 				msg = fmt.Sprintf("note: %s sends %s to another process; the class customises pickling (__getstate__/__reduce__), check it drops these", site, why)
 				p.ReportSeverity(v, msg, analysis.SevInfo)
@@ -358,10 +725,15 @@ var pickleRules = []*analysis.Rule{
 		ID: "EV502", Slug: "unpicklable-process-argument", Risk: analysis.RiskHigh, Kind: "runtime", Python: pickleCheck, Concern: "pickling",
 		Doc: analysis.Doc{
 			Summary:     "object that cannot be pickled sent to another process",
-			What:        "Launch sites — multiprocessing.Process(target=, args=, kwargs=), process pools and ProcessPoolExecutor (submit, map, apply_async, starmap, ...), cotyledon ServiceManager.add(args=), oslo.service launch(..., workers=N) — that pass a lambda, a nested function, a lock, event, queue, socket, open file, executor, thread group, DB engine or session, messaging transport or client, logging handler, the oslo.config CONF object, green objects, or an instance or bound method of a class (in the same module) whose __init__ stores such objects. A class with __getstate__/__reduce__ lowers the finding to a note.",
+			What:        "Launch sites — multiprocessing.Process(target=, args=, kwargs=), process pools and ProcessPoolExecutor (submit, map, apply_async, starmap, ...), cotyledon ServiceManager.add(args=), oslo.service launch(..., workers=N) — that pass a lambda, a nested function, a lock, event, queue, socket, open file, executor, thread group, DB engine or session, messaging transport or client, logging handler, a parsed oslo.config ConfigOpts (CONF included) when the project's oslo.config minimum is below 10.6.0 (9.7.2 on its stable branch), green objects, or an instance or bound method of a class whose __init__ (or a method it calls on self) stores such objects. Values are followed across the project's modules: what a factory function or class method returns, base classes, and attributes that hold instances of other classes (three levels). Objects created later (in start()) are not held when the instance is pickled and are not reported. A class with __getstate__/__reduce__ lowers the finding to a note, as does a launch through a context or pool whose start method the code sets to fork (nothing is pickled under fork).",
 			Why:         "Under spawn and forkserver (the POSIX default from Python 3.14) everything that crosses the boundary is pickled; these objects fail with PicklingError or TypeError at start — the 'picklable problem' that affects nova and neutron.",
 			Replacement: "Pass plain data (paths, ids, config file names) and rebuild locks, connections and config in the child; define module-level functions; give classes __getstate__/__setstate__ that drop and rebuild what cannot be pickled.",
 			Example:     "# before\nctx.Process(target=lambda: work(CONF)).start()\n# after\nctx.Process(target=work_main, args=(config_files,)).start()",
 		},
 	},
+}
+
+// typeOf names what a name refers to in fn (then module level).
+func (pp *picklePass) typeOf(fn, name string) string {
+	return pp.lookup(pp.assigned, fn, name)
 }

@@ -138,3 +138,16 @@ func TestTableRoots(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigOptsPickles(t *testing.T) {
+	for min, want := range map[string]bool{"6.8.0": false, "9.3.0": false, "9.7.1": false, "9.7.2": true, "9.8": true, "10.0.0": false, "10.5.0": false, "10.6.0": true, "10.6": true, "11": true} {
+		if got := configOptsPickles(min); got != want {
+			t.Errorf("configOptsPickles(%s) = %v, want %v", min, got, want)
+		}
+	}
+	for spec, want := range map[string]string{"oslo.config>=9.3.0": "9.3.0", "oslo.config!=4.3.0,!=4.4.0,>=5.2.0 # Apache-2.0": "5.2.0", "oslo.config": "", "oslo.config>=10.6.0;python_version>='3.10'": "10.6.0"} {
+		if got := minVersion(spec); got != want {
+			t.Errorf("minVersion(%q) = %q, want %q", spec, got, want)
+		}
+	}
+}

@@ -234,6 +234,8 @@ type fileResult struct {
 	// from, to decide whether it needs a second pass through facades.
 	imported []string
 	exports  map[string]string // facade exports: name -> eventlet target
+	facts    *analysis.Facts   // declarations other files may need (pickling)
+	wants    bool              // a rule asked for a second pass with the project's facts
 	wsgiLine int               // line of a module-level "application", 0 if none
 	bytes    int64
 	syntax   bool
@@ -259,7 +261,7 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	run := func(indexes []int, canonical func(string) string) error {
+	run := func(indexes []int, canonical func(string) string, facts *analysis.Facts) error {
 		g, gctx := errgroup.WithContext(ctx)
 		g.SetLimit(workers)
 		for _, i := range indexes {
@@ -267,8 +269,8 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 				if err := gctx.Err(); err != nil {
 					return err
 				}
-				results[i] = opts.Cache.scanFile(opts.Blobs, proj, pyFiles[i], enabled, canonical)
-				if opts.Progress != nil && canonical == nil {
+				results[i] = opts.Cache.scanFile(opts.Blobs, proj, pyFiles[i], enabled, canonical, facts)
+				if opts.Progress != nil && canonical == nil && facts == nil {
 					opts.Progress(int(done.Add(1)), total)
 				}
 				return nil
@@ -280,7 +282,7 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 	for i := range all {
 		all[i] = i
 	}
-	if err := run(all, nil); err != nil {
+	if err := run(all, nil, nil); err != nil {
 		return nil, err
 	}
 	modules := make([]*graph.Module, 0, total)
@@ -297,25 +299,40 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 
 	// Facades: project modules that re-export eventlet names. Files that
 	// import from them are analysed again with names canonicalised through
-	// them, so uses of re-exported names are eventlet uses.
+	// them, so uses of re-exported names are eventlet uses. Files that may
+	// launch processes and import modules with facts (what functions
+	// return, what classes hold) are analysed again with those facts, so a
+	// value can be followed across modules.
 	facades := map[string]string{}
+	facts := analysis.NewFacts()
+	factModules := map[string]bool{}
 	for i, r := range results {
 		for name, target := range r.exports {
 			facades[pyFiles[i].Module+"."+name] = target
 		}
+		if !r.facts.Empty() {
+			facts.Merge(r.facts)
+			factModules[pyFiles[i].Module] = true
+		}
 	}
+	var canonical func(string) string
 	if len(facades) > 0 {
-		canonical := canonicalizer(facades)
-		var again []int
-		for i, r := range results {
-			for _, imp := range r.imported {
-				if _, ok := facades[imp]; ok {
-					again = append(again, i)
-					break
-				}
+		canonical = canonicalizer(facades)
+	}
+	var again []int
+	for i, r := range results {
+		for _, imp := range r.imported {
+			if _, ok := facades[imp]; ok || r.wants && factModules[imp] {
+				again = append(again, i)
+				break
 			}
 		}
-		if err := run(again, canonical); err != nil {
+	}
+	if len(again) > 0 {
+		if canonical == nil {
+			canonical = func(s string) string { return s }
+		}
+		if err := run(again, canonical, facts); err != nil {
 			return nil, err
 		}
 	}
@@ -425,7 +442,10 @@ func skipFinding(path, msg string) analysis.Finding {
 }
 
 // scanFile reads, parses and checks one Python file.
-func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string) fileResult {
+// scanFile parses and analyses one file. The first pass has no canonical
+// names and no facts; a second pass has both (identity names when there
+// are no facades).
+func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string, facts *analysis.Facts) fileResult {
 	src, msg := readSource(f.Abs)
 	if msg != "" {
 		fr := fileResult{skipped: true}
@@ -437,14 +457,26 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 	file := pysrc.Parse(f.Path, src)
 	view := pysrc.Analyze(file, f.Module, f.IsPackage)
 	fr := fileResult{src: file.Src, bytes: int64(len(src)), syntax: len(file.Errors) > 0}
-	if canonical == nil {
+	first := canonical == nil
+	if first {
 		fr.imports = importFacts(view)
 	}
 	var findings []analysis.Finding
 	report := func(fd analysis.Finding) { findings = append(findings, fd) }
 	for _, r := range enabled {
 		if r.Python != nil {
-			r.Python(analysis.NewPass(r, f.Path, f.Kind, view, proj, canonical, report))
+			pass := analysis.NewPass(r, f.Path, f.Kind, view, proj, canonical, report)
+			pass.Facts = facts
+			if first {
+				pass.Export = func(fs *analysis.Facts) {
+					if fr.facts == nil {
+						fr.facts = analysis.NewFacts()
+					}
+					fr.facts.Merge(fs)
+				}
+				pass.Want = func() { fr.wants = true }
+			}
+			r.Python(pass)
 		}
 	}
 	sups := analysis.ParseSuppressions(file)
@@ -460,7 +492,7 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 	}
 	analysis.SortFindings(findings)
 	fr.findings = findings
-	if canonical == nil {
+	if first {
 		fr.exports = facadeExports(view)
 		for _, imp := range view.Imports {
 			fr.imported = append(fr.imported, imp.Module)
@@ -844,10 +876,10 @@ func NewCache() *Cache {
 	return &Cache{files: map[string]fileResult{}, views: map[string]*pysrc.View{}, modes: map[string]modes.Result{}}
 }
 
-func (c *Cache) scanFile(blobs map[string]string, proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string) fileResult {
+func (c *Cache) scanFile(blobs map[string]string, proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string, facts *analysis.Facts) fileResult {
 	id, ok := blobs[f.Path]
 	if c == nil || !ok || canonical != nil {
-		return scanFile(proj, f, enabled, canonical)
+		return scanFile(proj, f, enabled, canonical, facts)
 	}
 	key := f.Path + "\x00" + id
 	c.mu.Lock()
@@ -861,7 +893,7 @@ func (c *Cache) scanFile(blobs map[string]string, proj *pyproj.Project, f *pypro
 	if hit {
 		return r
 	}
-	r = scanFile(proj, f, enabled, nil)
+	r = scanFile(proj, f, enabled, nil, nil)
 	c.mu.Lock()
 	c.files[key] = r
 	c.mu.Unlock()

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -64,6 +65,68 @@ func TestFacades(t *testing.T) {
 	}
 }
 
+// TestPicklingAcrossModules: values launched into other processes are
+// followed into the modules that build them — a factory function's return
+// type, a class's __init__ (and the methods it calls), its bases and the
+// instances it holds — and a class that customises pickling lowers the
+// finding to a note, as does a fork context (nothing is pickled under
+// fork). Objects made after __init__ (in start()) are not held when the
+// instance is pickled.
+func TestPicklingAcrossModules(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"requirements.txt": "oslo.config>=9.3.0\n",
+		"svc/__init__.py":  "",
+		"svc/config.py":    "from oslo_config import cfg\n\n\ndef prepare():\n    conf = cfg.ConfigOpts()\n    conf([])\n    return conf\n",
+		"svc/base.py":      "import threading\n\n\nclass Base:\n    def __init__(self):\n        self._setup()\n\n    def _setup(self):\n        self.lock = threading.Lock()\n",
+		"svc/engine.py": "import queue\n\nfrom svc import base\n\n\nclass Helper:\n    def __init__(self):\n        self.q = queue.Queue()\n\n\n" +
+			"class Engine(base.Base):\n    pass\n\n\nclass Holder:\n    def __init__(self):\n        self.helper = Helper()\n\n\n" +
+			"class Late:\n    def __init__(self):\n        self.name = 'x'\n\n    def start(self):\n        self.q = queue.Queue()\n\n\n" +
+			"class Careful:\n    def __init__(self):\n        self.q = queue.Queue()\n\n    def __getstate__(self):\n        return {}\n\n\n" +
+			"def make():\n    return Holder()\n\n\nclass Svc(base.Base):\n    @classmethod\n    def create(cls):\n        return cls()\n",
+		"svc/cmd.py": "import multiprocessing\n\nfrom svc import config\nfrom svc import engine\n\n\ndef work(*args):\n    pass\n\n\n" +
+			"def main():\n    conf = config.prepare()\n    multiprocessing.Process(target=work, args=(conf,)).start()\n" +
+			"    multiprocessing.Process(target=work, args=(engine.Engine(),)).start()\n" +
+			"    h = engine.make()\n    multiprocessing.Process(target=work, args=(h,)).start()\n" +
+			"    multiprocessing.Process(target=work, args=(engine.Late(),)).start()\n" +
+			"    multiprocessing.Process(target=work, args=(engine.Careful(),)).start()\n" +
+			"    ctx = multiprocessing.get_context('fork')\n    ctx.Process(target=work, args=(conf,)).start()\n" +
+			"    s = engine.Svc.create()\n    multiprocessing.Process(target=work, args=(s,)).start()\n",
+	})
+	res, err := Run(context.Background(), []string{dir}, Options{Select: []string{"EV502"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, fmt.Sprintf("%s:%d %s %s", f.Path, f.Line, f.Severity, f.Message))
+	}
+	want := []string{
+		"svc/cmd.py:13 high multiprocessing.Process() sends conf, an oslo.config ConfigOpts object, which once parsed pickles only from oslo.config 10.6.0 (or 9.7.2; requirements.txt:1 allows 9.3.0), to another process: it cannot be pickled under spawn/forkserver (the default from Python 3.14)",
+		"svc/cmd.py:14 high multiprocessing.Process() sends engine.Engine(), an instance of Engine whose self.lock is a lock (svc/base.py:9) to another process: it cannot be pickled under spawn/forkserver (the default from Python 3.14)",
+		"svc/cmd.py:16 high multiprocessing.Process() sends h, an instance of Holder whose self.helper is a Helper whose self.q is a queue (svc/engine.py:8) to another process: it cannot be pickled under spawn/forkserver (the default from Python 3.14)",
+		"svc/cmd.py:18 info note: multiprocessing.Process() sends engine.Careful(), an instance of Careful whose self.q is a queue (svc/engine.py:30) to another process; the class customises pickling (__getstate__/__reduce__), check it drops these",
+		"svc/cmd.py:20 info note: ctx.Process() sends conf, an oslo.config ConfigOpts object, which once parsed pickles only from oslo.config 10.6.0 (or 9.7.2; requirements.txt:1 allows 9.3.0), to another process; the code sets the fork start method, so nothing is pickled today, but it cannot be pickled once fork goes (spawn/forkserver, the default from Python 3.14)",
+		"svc/cmd.py:22 high multiprocessing.Process() sends s, an instance of Svc whose self.lock is a lock (svc/base.py:9) to another process: it cannot be pickled under spawn/forkserver (the default from Python 3.14)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	// With a requirement that already pickles a parsed ConfigOpts, the
+	// configuration object is no finding.
+	if err := os.WriteFile(filepath.Join(dir, "requirements.txt"), []byte("oslo.config>=10.6.0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err = Run(context.Background(), []string{dir}, Options{Select: []string{"EV502"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range res.Findings {
+		if strings.Contains(f.Message, "ConfigOpts") {
+			t.Errorf("ConfigOpts reported with oslo.config>=10.6.0: %s:%d %s", f.Path, f.Line, f.Message)
+		}
+	}
+}
+
 // TestFileVanishes: a file listed but gone when read is a per-file finding.
 func TestFileVanishes(t *testing.T) {
 	dir := writeTree(t, map[string]string{"gone.py": "import eventlet\n"})
@@ -74,7 +137,7 @@ func TestFileVanishes(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, "gone.py")); err != nil {
 		t.Fatal(err)
 	}
-	fr := scanFile(proj, proj.Lookup("gone.py"), rules.All(), nil)
+	fr := scanFile(proj, proj.Lookup("gone.py"), rules.All(), nil, nil)
 	if !fr.skipped || len(fr.findings) != 1 || fr.findings[0].Rule != "EV904" {
 		t.Errorf("vanished file: skipped %v, findings %+v", fr.skipped, fr.findings)
 	}

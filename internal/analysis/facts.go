@@ -1,0 +1,70 @@
+package analysis
+
+// Facts are what the Python files of a project declare for each other,
+// gathered in a first pass so that a rule can follow a value across
+// modules: the type a function returns, and what a class's instances hold.
+// Keys are fully qualified dotted names.
+type Facts struct {
+	// Returns maps a function or method ("pkg.mod.make_conf",
+	// "pkg.mod.Service.create") to the resolved constructor of what it
+	// returns ("oslo_config.cfg.ConfigOpts", "pkg.mod.Service").
+	Returns map[string]string
+	// Classes describes the classes of the project.
+	Classes map[string]*ClassFact
+}
+
+// ClassFact is what an instance of a class holds once constructed.
+type ClassFact struct {
+	Path  string
+	Line  int
+	Bases []string // resolved dotted names
+	// Custom is set when the class customises pickling (__getstate__,
+	// __reduce__, __reduce_ex__, __getnewargs_ex__).
+	Custom bool
+	// Attrs maps "self.x" to the resolved constructor of the value
+	// __init__ (or a method it calls on self) stores there.
+	Attrs map[string]string
+	// AttrLines are the lines of those assignments.
+	AttrLines map[string]int
+}
+
+// NewFacts returns empty facts.
+func NewFacts() *Facts {
+	return &Facts{Returns: map[string]string{}, Classes: map[string]*ClassFact{}}
+}
+
+// Merge adds o's facts; names already known keep their first fact.
+func (f *Facts) Merge(o *Facts) {
+	if o == nil {
+		return
+	}
+	for k, v := range o.Returns {
+		if _, ok := f.Returns[k]; !ok {
+			f.Returns[k] = v
+		}
+	}
+	for k, v := range o.Classes {
+		if _, ok := f.Classes[k]; !ok {
+			f.Classes[k] = v
+		}
+	}
+}
+
+// Empty reports whether there are no facts.
+func (f *Facts) Empty() bool { return f == nil || len(f.Returns) == 0 && len(f.Classes) == 0 }
+
+// Return is what the named function returns, "" when unknown.
+func (f *Facts) Return(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Returns[name]
+}
+
+// Class is the named class's fact, nil when unknown.
+func (f *Facts) Class(name string) *ClassFact {
+	if f == nil {
+		return nil
+	}
+	return f.Classes[name]
+}
