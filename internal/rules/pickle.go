@@ -65,7 +65,9 @@ type picklePass struct {
 	launch     bool                    // the file may launch processes (mayLaunch)
 }
 
-func newPicklePass(p *analysis.Pass) *picklePass {
+// newPicklePass gathers a file's assignments; full walks every function
+// even when the file launches no process.
+func newPicklePass(p *analysis.Pass, full bool) *picklePass {
 	pp := &picklePass{p: p, assigned: map[string]map[string]string{}, lines: map[string]map[string]pysrc.Pos{}, pools: map[string]map[string]string{},
 		methods: map[string]map[string]string{}, nested: map[string]bool{}, returns: map[string][]pysrc.Expr{}, launch: mayLaunch(p)}
 	for _, d := range p.View.Defs {
@@ -118,11 +120,11 @@ func newPicklePass(p *analysis.Pass) *picklePass {
 	// functions (module-level, class and static methods) return and what
 	// __init__ and the methods it calls store.
 	var init map[string]bool
-	if !pp.launch {
+	if !pp.launch && !full {
 		init = initChains(p.View)
 	}
 	for _, d := range p.View.Defs {
-		if pp.launch || init[d.QualName] || d.Class == "" && !pp.nested[d.QualName] || isFactory(d) {
+		if pp.launch || full || init[d.QualName] || d.Class == "" && !pp.nested[d.QualName] || isFactory(d) {
 			walk(d.Node.Body, d.QualName)
 		}
 	}
@@ -677,7 +679,7 @@ func (pp *picklePass) launchValues(cs *pysrc.CallSite) (site string, values []py
 }
 
 func pickleCheck(p *analysis.Pass) {
-	pp := newPicklePass(p)
+	pp := newPicklePass(p, false)
 	// What this file's functions return and its classes hold, for launch
 	// sites in other files.
 	p.ExportFacts(pp.local)

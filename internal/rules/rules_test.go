@@ -9,6 +9,8 @@ import (
 
 	"github.com/letgo-dev/letgo/internal/analysis"
 	"github.com/letgo-dev/letgo/internal/analysis/analysistest"
+	"github.com/letgo-dev/letgo/internal/pyproj"
+	"github.com/letgo-dev/letgo/internal/pysrc"
 )
 
 var (
@@ -149,5 +151,34 @@ func TestConfigOptsPickles(t *testing.T) {
 		if got := minVersion(spec); got != want {
 			t.Errorf("minVersion(%q) = %q, want %q", spec, got, want)
 		}
+	}
+}
+
+// TestSpawnOrderClassified: each EV507 finding says whether the order is a
+// real requirement, with its evidence.
+func TestSpawnOrderClassified(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "EV507", "pos.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := pysrc.Parse("svc/pile.py", src)
+	view := pysrc.Analyze(file, "svc.pile", false)
+	got := map[int]string{}
+	r := ByID("EV507")
+	r.Python(analysis.NewPass(r, "svc/pile.py", pyproj.KindRuntime, view, nil, nil, func(f analysis.Finding) { got[f.Line] = f.Message }))
+	for line, want := range map[int]string{
+		11: "a real ordering requirement",                                 // zip(nodes, pile)
+		18: "a real ordering requirement",                                 // enumerate(pile)
+		27: "the comment at line 23 says the order matters",               // comment above the pile
+		36: "if the results are only aggregated, the order is incidental", // plain loop
+		38: "if the results are only aggregated, the order is incidental", // list(pile)
+		43: "matched to the wrong inputs",                                 // zip over as_completed
+	} {
+		if !strings.Contains(got[line], want) {
+			t.Errorf("line %d: %q, want it to say %q", line, got[line], want)
+		}
+	}
+	if len(got) != 6 {
+		t.Errorf("%d findings, want 6: %v", len(got), got)
 	}
 }

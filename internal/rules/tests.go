@@ -74,27 +74,114 @@ func inlineSideEffect(e pysrc.Expr) bool {
 
 func isSpawnTarget(t string) bool {
 	i := strings.LastIndexByte(t, '.')
-	switch t[i+1:] {
-	case "spawn", "spawn_n", "spawn_after", "submit", "start_new_thread":
+	switch last := t[i+1:]; last {
+	case "spawn", "submit", "start_new_thread":
 		return true
+	default:
+		return strings.HasPrefix(last, "spawn_")
 	}
-	return false
 }
 
-// syncSpawnCheck finds mocks of spawn functions whose side effect runs the
-// spawned function inline: the test no longer runs concurrently.
+// syncSpawnCheck finds mocks and fixtures that replace a spawn function
+// with one that runs the spawned function inline: a lambda side effect, or
+// a function or class of the file that calls its first argument or hands it
+// to a futurist.SynchronousExecutor. The test no longer runs concurrently.
 func syncSpawnCheck(p *analysis.Pass) {
+	var pp *picklePass // assignments of the file, gathered on first need
 	for _, c := range p.View.Calls {
 		target, ok := mockTarget(p, c)
 		if !ok || !isSpawnTarget(target) {
 			continue
 		}
+		var repl []pysrc.Expr
 		for _, k := range c.Node.Keywords {
-			if k.Arg == "side_effect" && inlineSideEffect(k.Value) {
-				p.Report(c.Node, fmt.Sprintf("mock of %s runs the spawned function inline (synchronous spawn)", target))
+			if k.Arg == "side_effect" || k.Arg == "new" {
+				repl = append(repl, k.Value)
+			}
+		}
+		newAt := 1 // mock.patch(target, new), MonkeyPatch(target, new)
+		if name := p.Resolve(c.Resolved); strings.HasSuffix(name, ".object") || strings.HasSuffix(name, "MockPatchObject") || strings.HasSuffix(c.Callee, ".object") {
+			newAt = 2 // mock.patch.object(obj, "name", new)
+		}
+		if len(c.Node.Args) > newAt {
+			repl = append(repl, c.Node.Args[newAt])
+		}
+		for _, e := range repl {
+			if inlineSideEffect(e) {
+				p.Report(c.Node, fmt.Sprintf("mock of %s runs the spawned function inline (synchronous spawn): likely a test artefact that hides races native threads will show", target))
+				continue
+			}
+			n, ok := e.(*pysrc.NameExpr)
+			if !ok {
+				continue
+			}
+			if pp == nil {
+				pp = newPicklePass(p, true)
+			}
+			if how := pp.runsInline(c.Func, n.ID); how != "" {
+				p.Report(c.Node, fmt.Sprintf("%s replaced by %s, which %s (a synchronous-spawn fixture): code under test sees run-to-completion ordering native threads do not give — a test artefact unless the test needs that order, in which case it should say so", target, n.ID, how))
 			}
 		}
 	}
+}
+
+// runsInline says how the function or class named in fn's scope (its own
+// nested definitions, then the module's) runs the work it is given
+// inline, "" when it does not.
+func (pp *picklePass) runsInline(fn, name string) string {
+	var def *pysrc.FuncDef
+	for _, d := range pp.p.View.Defs {
+		if d.QualName == fn+".<locals>."+name || d.QualName == name && fn != name {
+			def = d
+			if d.QualName != name {
+				break
+			}
+		}
+	}
+	first := 0
+	if def == nil {
+		for _, cl := range pp.p.View.Classes {
+			if cl.QualName == name { // a fake class whose constructor runs the work
+				for _, d := range pp.p.View.Defs {
+					if d.QualName == name+".__init__" {
+						def, first = d, 1
+					}
+				}
+			}
+		}
+	}
+	if def == nil || len(def.Params) <= first {
+		return ""
+	}
+	param := def.Params[first].Name
+	for _, cs := range pp.p.View.Calls {
+		if cs.Func != def.QualName {
+			continue
+		}
+		if cs.Callee == param {
+			return "calls the spawned function itself"
+		}
+		if recv, ok := strings.CutSuffix(cs.Callee, ".submit"); ok && len(cs.Args) > 0 && cs.Args[0].Text == param {
+			for scope := def.QualName; ; {
+				if ctor := pp.assigned[scope][recv]; ctor != "" {
+					if strings.HasSuffix(ctor, "SynchronousExecutor") {
+						return "submits it to a " + ctor
+					}
+					break
+				}
+				i := strings.LastIndex(scope, ".<locals>.")
+				if i < 0 {
+					if scope == "" {
+						break
+					}
+					scope = ""
+					continue
+				}
+				scope = scope[:i]
+			}
+		}
+	}
+	return ""
 }
 
 var testRules = []*analysis.Rule{

@@ -10,3 +10,25 @@ def test_spawn(spawn):
 @mock.patch('nimbus.worker.process', side_effect=lambda f: f())
 def test_process(process):
     pass
+
+
+CALLS = []
+
+
+def record(fn, *args):
+    CALLS.append((fn, args))
+
+
+def test_recorded():
+    with mock.patch('nimbus.utils.spawn', side_effect=record):
+        pass
+
+
+class Deferred:
+    def __init__(self, target):
+        self.target = target
+
+
+def test_deferred_class():
+    with mock.patch('nimbus.utils.spawn', new=Deferred):
+        pass
