@@ -95,6 +95,15 @@ func newPicklePass(p *analysis.Pass, full bool) *picklePass {
 								pp.note(fn, targetName(t), cs, x.Pos())
 							}
 						}
+					} else if isConfName(x.Value) {
+						// self.conf = CONF: the object itself is kept.
+						if v := pp.resolveName(x.Value); v != "" {
+							if _, ok := unpicklableValues[v]; ok {
+								for _, t := range x.Targets {
+									pp.set(fn, targetName(t), v, x.Pos())
+								}
+							}
+						}
 					}
 				case *pysrc.With:
 					for _, it := range x.Items {
@@ -165,13 +174,11 @@ func (pp *picklePass) note(fn, name string, cs *pysrc.CallSite, at pysrc.Pos) {
 	if name == "" {
 		return
 	}
-	if pp.assigned[fn] == nil {
-		pp.assigned[fn] = map[string]string{}
-		pp.lines[fn] = map[string]pysrc.Pos{}
-	}
 	resolved := pp.ctorOf(cs, fn)
-	pp.assigned[fn][name] = resolved
-	pp.lines[fn][name] = at
+	if _, ok := configHolders[resolved]; ok && pp.givenConfig(cs, fn) {
+		resolved = configHolderPrefix + resolved
+	}
+	pp.set(fn, name, resolved, at)
 	if !pp.launch {
 		return // contexts and pools matter only where processes are launched
 	}
@@ -194,6 +201,64 @@ func (pp *picklePass) note(fn, name string, cs *pysrc.CallSite, at pysrc.Pos) {
 			}
 		}
 	}
+}
+
+// set records what a name holds in fn and where it was assigned.
+func (pp *picklePass) set(fn, name, ctor string, at pysrc.Pos) {
+	if name == "" {
+		return
+	}
+	if pp.assigned[fn] == nil {
+		pp.assigned[fn] = map[string]string{}
+		pp.lines[fn] = map[string]pysrc.Pos{}
+	}
+	pp.assigned[fn][name] = ctor
+	pp.lines[fn][name] = at
+}
+
+// configHolders are library classes whose instances keep the oslo.config
+// object they are given (oslo.policy's Enforcer stores it as self.conf).
+var configHolders = map[string]bool{"oslo_policy.policy.Enforcer": true}
+
+// configHolderPrefix marks, in what a name holds, a config holder built
+// with the oslo.config object.
+const configHolderPrefix = "letgo:holds-config:"
+
+// isConfName says whether an expression may name the CONF object (CONF,
+// cfg.CONF), before resolving it.
+func isConfName(e pysrc.Expr) bool {
+	switch x := e.(type) {
+	case *pysrc.NameExpr:
+		return x.ID == "CONF"
+	case *pysrc.Attribute:
+		return x.Attr == "CONF"
+	}
+	return false
+}
+
+// givenConfig says whether a call's first argument (or conf=) is the
+// oslo.config object or a ConfigOpts.
+func (pp *picklePass) givenConfig(cs *pysrc.CallSite, fn string) bool {
+	var vals []pysrc.Value
+	if len(cs.Args) > 0 {
+		vals = append(vals, cs.Args[0])
+	}
+	for _, k := range cs.Keywords {
+		if k.Name == "conf" {
+			vals = append(vals, k.Value)
+		}
+	}
+	for _, v := range vals {
+		if v.Ref != "" {
+			if _, ok := unpicklableValues[pp.p.Resolve(v.Ref)]; ok {
+				return true
+			}
+		}
+		if pp.typeOf(fn, v.Text) == "oslo_config.cfg.ConfigOpts" {
+			return true
+		}
+	}
+	return false
 }
 
 // contextMethod is the start method of a get_context("...") call, "".
@@ -411,6 +476,12 @@ func (pp *picklePass) resolveType(t string) string {
 // unpicklableType says what a constructor makes when it cannot be pickled
 // under the project's requirements.
 func (pp *picklePass) unpicklableType(ctor string) (string, bool) {
+	if holder, ok := strings.CutPrefix(ctor, configHolderPrefix); ok {
+		return pp.configOpts(withArticle(holder) + " that keeps the oslo.config object it was given")
+	}
+	if what, ok := unpicklableValues[ctor]; ok {
+		return pp.configOpts(what)
+	}
 	what, ok := unpicklable[ctor]
 	if ok && ctor == "oslo_config.cfg.ConfigOpts" {
 		return pp.configOpts(what)
@@ -503,7 +574,7 @@ func (pp *picklePass) classProblems(name string, depth int, seen map[string]bool
 			continue
 		}
 		if sub, subCustom := pp.classProblems(ctor, depth+1, seen); len(sub) > 0 && !subCustom {
-			probs = append(probs, fmt.Sprintf("%s is a %s whose %s", attr, shortName(ctor), sub[0]))
+			probs = append(probs, fmt.Sprintf("%s is %s whose %s", attr, withArticle(shortName(ctor)), sub[0]))
 		}
 	}
 	for _, b := range cf.Bases {
@@ -512,6 +583,14 @@ func (pp *picklePass) classProblems(name string, depth int, seen map[string]bool
 		custom = custom || bc
 	}
 	return probs, custom
+}
+
+// withArticle puts "a" or "an" before a name.
+func withArticle(name string) string {
+	if name != "" && strings.ContainsRune("aeiouAEIOU", rune(name[0])) {
+		return "an " + name
+	}
+	return "a " + name
 }
 
 func shortName(dotted string) string {
@@ -576,6 +655,24 @@ func (pp *picklePass) crossing(cs *pysrc.CallSite, e pysrc.Expr) (why string, no
 		}
 	}
 	return "", false
+}
+
+// classOf is the project class of a value at a launch site, when known.
+func (pp *picklePass) classOf(cs *pysrc.CallSite, e pysrc.Expr) (string, *analysis.ClassFact) {
+	var t string
+	switch x := e.(type) {
+	case *pysrc.NameExpr:
+		t = pp.typeOf(cs.Func, x.ID)
+	case *pysrc.Call:
+		if inner := callSite(pp.p, x); inner != nil {
+			t = pp.ctorOf(inner, cs.Func)
+		}
+	}
+	if t == "" {
+		return "", nil
+	}
+	t = pp.resolveType(t)
+	return t, pp.class(t)
 }
 
 // unpicklableValue qualifies a module-level object (the CONF object) by
@@ -703,7 +800,11 @@ func pickleCheck(p *analysis.Pass) {
 				if strings.HasPrefix(site, "service.launch(") {
 					// The service object is pickled for each worker under
 					// spawn; say where, even when its class is not known here.
-					p.ReportSeverity(v, fmt.Sprintf("note: %s sends %s to each worker process; under spawn/forkserver it is pickled: its class (not determined here) must be picklable", site, p.File.Text(v)), analysis.SevInfo)
+					what := "its class (not determined here) must be picklable"
+					if class, cf := pp.classOf(cs, v); cf != nil {
+						what = fmt.Sprintf("it is an instance of %s (%s:%d), and nothing its __init__ stores is known to be unpicklable; what it holds beyond that (values from outside the project, bases outside it) must be picklable too", shortName(class), cf.Path, cf.Line)
+					}
+					p.ReportSeverity(v, fmt.Sprintf("note: %s sends %s to each worker process; under spawn/forkserver it is pickled: %s", site, p.File.Text(v), what), analysis.SevInfo)
 				}
 				continue
 			}

@@ -78,11 +78,14 @@ func TestPicklingAcrossModules(t *testing.T) {
 		"svc/__init__.py":  "",
 		"svc/config.py":    "from oslo_config import cfg\n\n\ndef prepare():\n    conf = cfg.ConfigOpts()\n    conf([])\n    return conf\n",
 		"svc/base.py":      "import threading\n\n\nclass Base:\n    def __init__(self):\n        self._setup()\n\n    def _setup(self):\n        self.lock = threading.Lock()\n",
-		"svc/engine.py": "import queue\n\nfrom svc import base\n\n\nclass Helper:\n    def __init__(self):\n        self.q = queue.Queue()\n\n\n" +
+		"svc/engine.py": "import queue\n\nfrom svc import base, svcpolicy\n\n\nclass Helper:\n    def __init__(self):\n        self.q = queue.Queue()\n\n\n" +
 			"class Engine(base.Base):\n    pass\n\n\nclass Holder:\n    def __init__(self):\n        self.helper = Helper()\n\n\n" +
 			"class Late:\n    def __init__(self):\n        self.name = 'x'\n\n    def start(self):\n        self.q = queue.Queue()\n\n\n" +
 			"class Careful:\n    def __init__(self):\n        self.q = queue.Queue()\n\n    def __getstate__(self):\n        return {}\n\n\n" +
-			"def make():\n    return Holder()\n\n\nclass Svc(base.Base):\n    @classmethod\n    def create(cls):\n        return cls()\n",
+			"def make():\n    return Holder()\n\n\nclass Svc(base.Base):\n    @classmethod\n    def create(cls):\n        return cls()\n\n\n" +
+			"class Engine2:\n    def __init__(self):\n        self.policy = svcpolicy.Enforcer()\n",
+		"svc/svcpolicy.py": "from oslo_config import cfg\nfrom oslo_policy import policy\n\nCONF = cfg.CONF\n\n\nclass Enforcer:\n    def __init__(self):\n        self.enforcer = policy.Enforcer(CONF, default_rule='x')\n\n\n" +
+			"class Keeper:\n    def __init__(self):\n        self.conf = CONF\n",
 		"svc/cmd.py": "import multiprocessing\n\nfrom svc import config\nfrom svc import engine\n\n\ndef work(*args):\n    pass\n\n\n" +
 			"def main():\n    conf = config.prepare()\n    multiprocessing.Process(target=work, args=(conf,)).start()\n" +
 			"    multiprocessing.Process(target=work, args=(engine.Engine(),)).start()\n" +
@@ -90,7 +93,10 @@ func TestPicklingAcrossModules(t *testing.T) {
 			"    multiprocessing.Process(target=work, args=(engine.Late(),)).start()\n" +
 			"    multiprocessing.Process(target=work, args=(engine.Careful(),)).start()\n" +
 			"    ctx = multiprocessing.get_context('fork')\n    ctx.Process(target=work, args=(conf,)).start()\n" +
-			"    s = engine.Svc.create()\n    multiprocessing.Process(target=work, args=(s,)).start()\n",
+			"    s = engine.Svc.create()\n    multiprocessing.Process(target=work, args=(s,)).start()\n" +
+			"    from oslo_service import service\n    service.launch(conf, engine.Late(), workers=4)\n" +
+			"    service.launch(conf, engine.Engine2(), workers=4)\n" +
+			"    from svc import svcpolicy\n    multiprocessing.Process(target=work, args=(svcpolicy.Keeper(),)).start()\n",
 	})
 	res, err := Run(context.Background(), []string{dir}, Options{Select: []string{"EV502"}})
 	if err != nil {
@@ -107,6 +113,9 @@ func TestPicklingAcrossModules(t *testing.T) {
 		"svc/cmd.py:18 info note: multiprocessing.Process() sends engine.Careful(), an instance of Careful whose self.q is a queue (svc/engine.py:30) to another process; the class customises pickling (__getstate__/__reduce__), check it drops these",
 		"svc/cmd.py:20 info note: ctx.Process() sends conf, an oslo.config ConfigOpts object, which once parsed pickles only from oslo.config 10.6.0 (or 9.7.2; requirements.txt:1 allows 9.3.0), to another process; the code sets the fork start method, so nothing is pickled today, but it cannot be pickled once fork goes (spawn/forkserver, the default from Python 3.14)",
 		"svc/cmd.py:22 high multiprocessing.Process() sends s, an instance of Svc whose self.lock is a lock (svc/base.py:9) to another process: it cannot be pickled under spawn/forkserver (the default from Python 3.14)",
+		"svc/cmd.py:24 info note: service.launch(..., workers=4) sends engine.Late() to each worker process; under spawn/forkserver it is pickled: it is an instance of Late (svc/engine.py:20), and nothing its __init__ stores is known to be unpicklable; what it holds beyond that (values from outside the project, bases outside it) must be picklable too",
+		"svc/cmd.py:25 high service.launch(..., workers=4) sends engine.Engine2(), an instance of Engine2 whose self.policy is an Enforcer whose self.enforcer is an oslo_policy.policy.Enforcer that keeps the oslo.config object it was given, which once parsed pickles only from oslo.config 10.6.0 (or 9.7.2; requirements.txt:1 allows 9.3.0), (svc/svcpolicy.py:9) to another process: it cannot be pickled under spawn/forkserver (the default from Python 3.14)",
+		"svc/cmd.py:27 high multiprocessing.Process() sends svcpolicy.Keeper(), an instance of Keeper whose self.conf is the oslo.config CONF object, which once parsed pickles only from oslo.config 10.6.0 (or 9.7.2; requirements.txt:1 allows 9.3.0), (svc/svcpolicy.py:14) to another process: it cannot be pickled under spawn/forkserver (the default from Python 3.14)",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
