@@ -44,7 +44,7 @@ var unpicklableValues = map[string]string{
 }
 
 var poolCtors = names{"multiprocessing.Pool", "multiprocessing.pool.Pool", "concurrent.futures.ProcessPoolExecutor",
-	"futurist.ProcessPoolExecutor", "cotyledon.ServiceManager"}
+	"futurist.ProcessPoolExecutor", "cotyledon.ServiceManager", "oslo_service.service.ProcessLauncher"}
 
 // picklePass holds what the detector learns about one file.
 type picklePass struct {
@@ -191,8 +191,11 @@ func (pp *picklePass) note(fn, name string, cs *pysrc.CallSite, at pysrc.Pos) {
 	if m := pp.contextMethod(cs, fn); m != "" {
 		set(pp.methods, m)
 	}
-	if _, ok := poolCtors.match(resolved); ok || strings.HasSuffix(cs.Callee, ".Pool") || strings.HasSuffix(cs.Callee, "ProcessPoolExecutor") {
-		set(pp.pools, cs.Callee)
+	if rt := pp.resolveType(resolved); isPoolCtor(rt) || strings.HasSuffix(cs.Callee, ".Pool") || strings.HasSuffix(cs.Callee, "ProcessPoolExecutor") {
+		if rt == "" {
+			rt = cs.Callee
+		}
+		set(pp.pools, rt)
 		for _, k := range cs.Node.Keywords {
 			if k.Arg == "mp_context" {
 				if m := pp.methodOf(k.Value, fn); m != "" {
@@ -771,6 +774,13 @@ func (pp *picklePass) launchValues(cs *pysrc.CallSite) (site string, values []py
 		if strings.Contains(ctor, "ServiceManager") {
 			return fmt.Sprintf("%s.add() of cotyledon.ServiceManager", recv), elems(kw("args"))
 		}
+	case "launch_service":
+		if strings.HasSuffix(ctor, "ProcessLauncher") {
+			if len(c.Args) > 0 {
+				return fmt.Sprintf("%s.launch_service() of %s", recv, ctor), c.Args[:1]
+			}
+			return fmt.Sprintf("%s.launch_service() of %s", recv, ctor), []pysrc.Expr{kw("service")}
+		}
 	}
 	return "", nil
 }
@@ -797,7 +807,7 @@ func pickleCheck(p *analysis.Pass) {
 			}
 			why, note := pp.crossing(cs, v)
 			if why == "" {
-				if strings.HasPrefix(site, "service.launch(") {
+				if strings.HasPrefix(site, "service.launch(") || strings.Contains(site, ".launch_service()") {
 					// The service object is pickled for each worker under
 					// spawn; say where, even when its class is not known here.
 					what := "its class (not determined here) must be picklable"
@@ -839,4 +849,11 @@ var pickleRules = []*analysis.Rule{
 // typeOf names what a name refers to in fn (then module level).
 func (pp *picklePass) typeOf(fn, name string) string {
 	return pp.lookup(pp.assigned, fn, name)
+}
+
+// isPoolCtor says whether a constructor builds a process pool, manager or
+// launcher.
+func isPoolCtor(name string) bool {
+	_, ok := poolCtors.match(name)
+	return ok
 }

@@ -36,3 +36,9 @@ def main():
 def serve(server, workers):
     from oslo_service import service
     service.launch(CONF, server, workers=workers)  # want EV502
+
+
+def serve_workers():
+    from oslo_service import service
+    launcher = service.ProcessLauncher(CONF)
+    launcher.launch_service(Worker(), workers=2)  # want EV502
