@@ -818,7 +818,7 @@ func pickleCheck(p *analysis.Pass) {
 				}
 				continue
 			}
-			msg := fmt.Sprintf("%s sends %s to another process: it cannot be pickled under spawn/forkserver (the default from Python 3.14)", site, why)
+			msg := fmt.Sprintf("%s sends %s to another process: it cannot be pickled under spawn/forkserver; %s", site, why, pp.methodInForce(cs))
 			if pp.startMethod(cs) == "fork" {
 				p.ReportSeverity(v, fmt.Sprintf("note: %s sends %s to another process; the code sets the fork start method, so nothing is pickled today, but it cannot be pickled once fork goes (spawn/forkserver, the default from Python 3.14)", site, why), analysis.SevInfo)
 				continue
@@ -849,6 +849,48 @@ var pickleRules = []*analysis.Rule{
 // typeOf names what a name refers to in fn (then module level).
 func (pp *picklePass) typeOf(fn, name string) string {
 	return pp.lookup(pp.assigned, fn, name)
+}
+
+// methodInForce says which start method a launch site runs under: the one
+// the code sets, or the platform default for the Python versions the
+// project declares (fork before 3.14, forkserver from 3.14 on POSIX).
+func (pp *picklePass) methodInForce(cs *pysrc.CallSite) string {
+	switch m := pp.startMethod(cs); m {
+	case "spawn", "forkserver":
+		return fmt.Sprintf("the code sets the %s start method, so this fails today", m)
+	case "":
+	default:
+		return fmt.Sprintf("the code sets the %s start method", m)
+	}
+	var before, after []string
+	var from string
+	if pp.p.Project != nil {
+		for _, c := range pp.p.Project.Classifiers {
+			v, ok := strings.CutPrefix(strings.TrimSpace(c.Value), "Programming Language :: Python :: 3.")
+			if !ok {
+				continue
+			}
+			minor, err := strconv.Atoi(v)
+			if err != nil {
+				continue
+			}
+			from = fmt.Sprintf("%s:%d", c.File, c.Line)
+			if minor < 14 {
+				before = append(before, "3."+v)
+			} else {
+				after = append(after, "3."+v)
+			}
+		}
+	}
+	switch {
+	case len(before) > 0 && len(after) > 0:
+		return fmt.Sprintf("start method in force: the platform default, fork on %s and forkserver on %s (classifiers, %s)", strings.Join(before, ", "), strings.Join(after, ", "), from)
+	case len(before) > 0:
+		return fmt.Sprintf("start method in force: the platform default, fork on the versions the project lists (%s, %s), forkserver once it runs on Python 3.14", strings.Join(before, ", "), from)
+	case len(after) > 0:
+		return fmt.Sprintf("start method in force: the platform default, forkserver on %s (classifiers, %s), so this fails today", strings.Join(after, ", "), from)
+	}
+	return "start method in force: the platform default, fork before Python 3.14 and forkserver from 3.14 on POSIX"
 }
 
 // isPoolCtor says whether a constructor builds a process pool, manager or

@@ -107,15 +107,15 @@ func TestPicklingAcrossModules(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s:%d %s %s", f.Path, f.Line, f.Severity, f.Message))
 	}
 	want := []string{
-		"svc/cmd.py:13 high multiprocessing.Process() sends conf, an oslo.config ConfigOpts object, which once parsed pickles only from oslo.config 10.6.0 (or 9.7.2; requirements.txt:1 allows 9.3.0), to another process: it cannot be pickled under spawn/forkserver (the default from Python 3.14)",
-		"svc/cmd.py:14 high multiprocessing.Process() sends engine.Engine(), an instance of Engine whose self.lock is a lock (svc/base.py:9) to another process: it cannot be pickled under spawn/forkserver (the default from Python 3.14)",
-		"svc/cmd.py:16 high multiprocessing.Process() sends h, an instance of Holder whose self.helper is a Helper whose self.q is a queue (svc/engine.py:8) to another process: it cannot be pickled under spawn/forkserver (the default from Python 3.14)",
+		"svc/cmd.py:13 high multiprocessing.Process() sends conf, an oslo.config ConfigOpts object, which once parsed pickles only from oslo.config 10.6.0 (or 9.7.2; requirements.txt:1 allows 9.3.0), to another process: it cannot be pickled under spawn/forkserver; start method in force: the platform default, fork before Python 3.14 and forkserver from 3.14 on POSIX",
+		"svc/cmd.py:14 high multiprocessing.Process() sends engine.Engine(), an instance of Engine whose self.lock is a lock (svc/base.py:9) to another process: it cannot be pickled under spawn/forkserver; start method in force: the platform default, fork before Python 3.14 and forkserver from 3.14 on POSIX",
+		"svc/cmd.py:16 high multiprocessing.Process() sends h, an instance of Holder whose self.helper is a Helper whose self.q is a queue (svc/engine.py:8) to another process: it cannot be pickled under spawn/forkserver; start method in force: the platform default, fork before Python 3.14 and forkserver from 3.14 on POSIX",
 		"svc/cmd.py:18 info note: multiprocessing.Process() sends engine.Careful(), an instance of Careful whose self.q is a queue (svc/engine.py:30) to another process; the class customises pickling (__getstate__/__reduce__), check it drops these",
 		"svc/cmd.py:20 info note: ctx.Process() sends conf, an oslo.config ConfigOpts object, which once parsed pickles only from oslo.config 10.6.0 (or 9.7.2; requirements.txt:1 allows 9.3.0), to another process; the code sets the fork start method, so nothing is pickled today, but it cannot be pickled once fork goes (spawn/forkserver, the default from Python 3.14)",
-		"svc/cmd.py:22 high multiprocessing.Process() sends s, an instance of Svc whose self.lock is a lock (svc/base.py:9) to another process: it cannot be pickled under spawn/forkserver (the default from Python 3.14)",
+		"svc/cmd.py:22 high multiprocessing.Process() sends s, an instance of Svc whose self.lock is a lock (svc/base.py:9) to another process: it cannot be pickled under spawn/forkserver; start method in force: the platform default, fork before Python 3.14 and forkserver from 3.14 on POSIX",
 		"svc/cmd.py:24 info note: service.launch(..., workers=4) sends engine.Late() to each worker process; under spawn/forkserver it is pickled: it is an instance of Late (svc/engine.py:20), and nothing its __init__ stores is known to be unpicklable; what it holds beyond that (values from outside the project, bases outside it) must be picklable too",
-		"svc/cmd.py:25 high service.launch(..., workers=4) sends engine.Engine2(), an instance of Engine2 whose self.policy is an Enforcer whose self.enforcer is an oslo_policy.policy.Enforcer that keeps the oslo.config object it was given, which once parsed pickles only from oslo.config 10.6.0 (or 9.7.2; requirements.txt:1 allows 9.3.0), (svc/svcpolicy.py:9) to another process: it cannot be pickled under spawn/forkserver (the default from Python 3.14)",
-		"svc/cmd.py:27 high multiprocessing.Process() sends svcpolicy.Keeper(), an instance of Keeper whose self.conf is the oslo.config CONF object, which once parsed pickles only from oslo.config 10.6.0 (or 9.7.2; requirements.txt:1 allows 9.3.0), (svc/svcpolicy.py:14) to another process: it cannot be pickled under spawn/forkserver (the default from Python 3.14)",
+		"svc/cmd.py:25 high service.launch(..., workers=4) sends engine.Engine2(), an instance of Engine2 whose self.policy is an Enforcer whose self.enforcer is an oslo_policy.policy.Enforcer that keeps the oslo.config object it was given, which once parsed pickles only from oslo.config 10.6.0 (or 9.7.2; requirements.txt:1 allows 9.3.0), (svc/svcpolicy.py:9) to another process: it cannot be pickled under spawn/forkserver; start method in force: the platform default, fork before Python 3.14 and forkserver from 3.14 on POSIX",
+		"svc/cmd.py:27 high multiprocessing.Process() sends svcpolicy.Keeper(), an instance of Keeper whose self.conf is the oslo.config CONF object, which once parsed pickles only from oslo.config 10.6.0 (or 9.7.2; requirements.txt:1 allows 9.3.0), (svc/svcpolicy.py:14) to another process: it cannot be pickled under spawn/forkserver; start method in force: the platform default, fork before Python 3.14 and forkserver from 3.14 on POSIX",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
@@ -133,6 +133,36 @@ func TestPicklingAcrossModules(t *testing.T) {
 		if strings.Contains(f.Message, "ConfigOpts") {
 			t.Errorf("ConfigOpts reported with oslo.config>=10.6.0: %s:%d %s", f.Path, f.Line, f.Message)
 		}
+	}
+}
+
+// TestStartMethodInForce: a pickling finding says which start method its
+// launch runs under — the one the code sets, or the platform default for
+// the Python versions the project's classifiers list.
+func TestStartMethodInForce(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"setup.cfg":       "[metadata]\nname = svc\nclassifier =\n    Programming Language :: Python :: 3.12\n    Programming Language :: Python :: 3.14\n",
+		"svc/__init__.py": "",
+		"svc/run.py": "import multiprocessing\nimport threading\n\n\ndef work(x):\n    pass\n\n\ndef main():\n" +
+			"    multiprocessing.Process(target=work, args=(threading.Lock(),)).start()\n" +
+			"    ctx = multiprocessing.get_context('spawn')\n    ctx.Process(target=work, args=(threading.Lock(),)).start()\n",
+	})
+	res, err := Run(context.Background(), []string{dir}, Options{Select: []string{"EV502"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int]string{
+		10: "start method in force: the platform default, fork on 3.12 and forkserver on 3.14 (classifiers, setup.cfg:",
+		12: "the code sets the spawn start method, so this fails today",
+	}
+	for _, f := range res.Findings {
+		if !strings.Contains(f.Message, want[f.Line]) || want[f.Line] == "" {
+			t.Errorf("line %d: %s", f.Line, f.Message)
+		}
+		delete(want, f.Line)
+	}
+	if len(want) > 0 {
+		t.Errorf("missing findings: %v", want)
 	}
 }
 
