@@ -25,7 +25,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "letgo: check needs --baseline FILE (write one with 'letgo baseline write FILE')")
 		return ExitUsage
 	}
-	roots, cfg, err := f.configure(fs)
+	roots, cfg, err := f.configure(fs, fs.Args())
 	if err != nil {
 		return errorf(stderr, "%v", err)
 	}
@@ -67,9 +67,11 @@ func runBaseline(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return ExitUsage
 	}
 	out := fs.Arg(0)
-	roots := fs.Args()[1:]
-	if len(roots) == 0 {
-		roots = []string{"."}
+	// The project's [tool.letgo] settings apply as they do to scan and
+	// check, or check would call the findings they leave out "fixed".
+	roots, _, err := f.configure(fs, fs.Args()[1:])
+	if err != nil {
+		return errorf(stderr, "%v", err)
 	}
 	res, err := scan.Run(ctx, roots, scan.Options{Select: f.selectRules, Ignore: f.ignoreRules, IncludeDocs: f.includeDocs, Workers: f.workers, Version: Version})
 	if err != nil {

@@ -61,10 +61,9 @@ func newScanFlags(name string) (*flag.FlagSet, *scanFlags) {
 // applyConfig fills flags the user did not set from the project's config.
 // configure notes which flags were given, takes the roots (default ".")
 // and applies the configuration found at the first root; flags win.
-func (f *scanFlags) configure(fs *flag.FlagSet) ([]string, pyproj.Config, error) {
+func (f *scanFlags) configure(fs *flag.FlagSet, roots []string) ([]string, pyproj.Config, error) {
 	f.set = map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
-	roots := fs.Args()
 	if len(roots) == 0 {
 		roots = []string{"."}
 	}
@@ -103,7 +102,7 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if ok, code := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
-	roots, _, err := f.configure(fs)
+	roots, _, err := f.configure(fs, fs.Args())
 	if err != nil {
 		return errorf(stderr, "%v", err)
 	}

@@ -260,6 +260,15 @@ func TestSelectIgnoreAndConfig(t *testing.T) {
 	if len(res.Findings) != 1 || res.Findings[0].Rule != "EV202" || code != ExitFindings {
 		t.Errorf("flags should win over config: exit %d, %+v", code, res.Findings)
 	}
+	// A baseline is written under the same configuration, so check finds
+	// nothing new and nothing "fixed".
+	bl := filepath.Join(t.TempDir(), "baseline.json")
+	if out, errOut, code := run(t, "baseline", "write", bl, dir); code != ExitClean || !strings.Contains(out, "wrote 1 findings") {
+		t.Errorf("baseline write under config: exit %d %q %s", code, out, errOut)
+	}
+	if _, errOut, code := run(t, "check", "--baseline", bl, dir); code != ExitClean || !strings.Contains(errOut, "0 new, 1 known, 0 fixed") {
+		t.Errorf("check against it: exit %d %s", code, errOut)
+	}
 }
 
 func write(t *testing.T, dir, rel, content string) {
