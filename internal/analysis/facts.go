@@ -11,6 +11,21 @@ type Facts struct {
 	Returns map[string]string
 	// Classes describes the classes of the project.
 	Classes map[string]*ClassFact
+	// Aliases maps a module-level name bound by an import ("pkg.API" for
+	// "from pkg.api import API" in pkg/__init__.py) to what it names.
+	Aliases map[string]string
+	// Sends maps a function to the parameters it sends to another process
+	// (a launch site passes the parameter on unchanged).
+	Sends map[string][]SendFact
+}
+
+// SendFact is a parameter a function hands to a process launch site.
+type SendFact struct {
+	Param int    // position among the parameters
+	Name  string // the parameter's name, for keyword arguments
+	Site  string // the launch site, as its message names it
+	Path  string
+	Line  int
 }
 
 // ClassFact is what an instance of a class holds once constructed.
@@ -30,7 +45,7 @@ type ClassFact struct {
 
 // NewFacts returns empty facts.
 func NewFacts() *Facts {
-	return &Facts{Returns: map[string]string{}, Classes: map[string]*ClassFact{}}
+	return &Facts{Returns: map[string]string{}, Classes: map[string]*ClassFact{}, Aliases: map[string]string{}, Sends: map[string][]SendFact{}}
 }
 
 // Merge adds o's facts; names already known keep their first fact.
@@ -48,10 +63,39 @@ func (f *Facts) Merge(o *Facts) {
 			f.Classes[k] = v
 		}
 	}
+	for k, v := range o.Aliases {
+		if _, ok := f.Aliases[k]; !ok {
+			f.Aliases[k] = v
+		}
+	}
+	for k, v := range o.Sends {
+		if _, ok := f.Sends[k]; !ok {
+			f.Sends[k] = v
+		}
+	}
 }
 
 // Empty reports whether there are no facts.
-func (f *Facts) Empty() bool { return f == nil || len(f.Returns) == 0 && len(f.Classes) == 0 }
+func (f *Facts) Empty() bool {
+	return f == nil || len(f.Returns) == 0 && len(f.Classes) == 0 && len(f.Aliases) == 0 && len(f.Sends) == 0
+}
+
+// Alias is what a re-exported name names, "" when it is not one.
+func (f *Facts) Alias(name string) string {
+	if f == nil {
+		return ""
+	}
+	return f.Aliases[name]
+}
+
+// SendsOf lists the parameters the named function sends to another
+// process.
+func (f *Facts) SendsOf(name string) []SendFact {
+	if f == nil {
+		return nil
+	}
+	return f.Sends[name]
+}
 
 // Return is what the named function returns, "" when unknown.
 func (f *Facts) Return(name string) string {

@@ -342,6 +342,11 @@ func (pp *picklePass) facts() *analysis.Facts {
 			f.Returns[v.Module+"."+d.QualName] = t
 		}
 	}
+	for _, b := range v.Exports {
+		if b.Target != "" && !b.Cond && strings.Contains(b.Target, ".") && b.Target != v.Module+"."+b.Name {
+			f.Aliases[v.Module+"."+b.Name] = b.Target
+		}
+	}
 	methods := map[string]map[string]*pysrc.FuncDef{}
 	for _, d := range v.Defs {
 		if d.Class != "" {
@@ -455,15 +460,33 @@ func (pp *picklePass) returnType(d *pysrc.FuncDef) string {
 
 // class is a class's fact, from this file or the project.
 func (pp *picklePass) class(name string) *analysis.ClassFact {
+	name = pp.canon(name)
 	if cf := pp.local.Class(name); cf != nil {
 		return cf
 	}
 	return pp.p.Facts.Class(name)
 }
 
+// canon follows re-exports (a package's "from .api import API") to the
+// name's definition, three hops at most.
+func (pp *picklePass) canon(name string) string {
+	for range 3 {
+		a := pp.local.Alias(name)
+		if a == "" {
+			a = pp.p.Facts.Alias(name)
+		}
+		if a == "" || a == name {
+			break
+		}
+		name = a
+	}
+	return name
+}
+
 // resolveType follows what a called function returns (two hops at most)
 // to the constructor of the value.
 func (pp *picklePass) resolveType(t string) string {
+	t = pp.canon(t)
 	for range 2 {
 		r := pp.local.Return(t)
 		if r == "" {
@@ -472,7 +495,7 @@ func (pp *picklePass) resolveType(t string) string {
 		if r == "" || r == t {
 			break
 		}
-		t = r
+		t = pp.canon(r)
 	}
 	return t
 }
@@ -788,15 +811,24 @@ func (pp *picklePass) launchValues(cs *pysrc.CallSite) (site string, values []py
 
 func pickleCheck(p *analysis.Pass) {
 	pp := newPicklePass(p, false)
-	// What this file's functions return and its classes hold, for launch
-	// sites in other files.
-	p.ExportFacts(pp.local)
-	if !pp.launch {
-		return
+	if pp.launch {
+		pp.checkLaunchSites()
 	}
-	// Values this file cannot follow may be followed with the project's
-	// facts in a second pass.
-	p.WantFacts()
+	// What this file's functions return, its classes hold and its
+	// functions send to other processes, for the project's other files.
+	p.ExportFacts(pp.local)
+	if pp.launch {
+		// Values this file cannot follow may be followed with the
+		// project's facts in a second pass.
+		p.WantFacts()
+	}
+	pp.checkCallers()
+}
+
+// checkLaunchSites reports what a file's launch sites send that cannot be
+// pickled, and records the parameters its functions send on unchanged.
+func (pp *picklePass) checkLaunchSites() {
+	p := pp.p
 	for _, cs := range p.View.Calls {
 		site, vals := pp.launchValues(cs)
 		if site == "" {
@@ -806,6 +838,7 @@ func pickleCheck(p *analysis.Pass) {
 			if v == nil {
 				continue
 			}
+			pp.noteSend(cs, site, v)
 			why, note := pp.crossing(cs, v)
 			if why == "" {
 				if strings.HasPrefix(site, "service.launch(") || strings.Contains(site, ".launch_service()") {
@@ -814,24 +847,114 @@ func pickleCheck(p *analysis.Pass) {
 					what := "its class (not determined here) must be picklable"
 					if class, cf := pp.classOf(cs, v); cf != nil {
 						what = fmt.Sprintf("it is an instance of %s (%s:%d), and nothing its __init__ stores is known to be unpicklable; what it holds beyond that (values from outside the project, bases outside it) must be picklable too", shortName(class), cf.Path, cf.Line)
+					} else if pp.isParam(cs.Func, v) {
+						what = "its class is decided by the callers of " + shortName(cs.Func) + "(), which letgo checks where they pass it"
 					}
 					p.ReportSeverity(v, fmt.Sprintf("note: %s sends %s to each worker process; under spawn/forkserver it is pickled: %s", site, p.File.Text(v), what), analysis.SevInfo)
 				}
 				continue
 			}
-			msg := fmt.Sprintf("%s sends %s to another process: it cannot be pickled under spawn/forkserver; %s", site, why, pp.methodInForce(cs))
-			if pp.startMethod(cs) == "fork" {
-				p.ReportSeverity(v, fmt.Sprintf("note: %s sends %s to another process; the code sets the fork start method, so nothing is pickled today, but it cannot be pickled once fork goes (spawn/forkserver, the default from Python 3.14)", site, why), analysis.SevInfo)
-				continue
-			}
-			if note {
-				msg = fmt.Sprintf("note: %s sends %s to another process; the class customises pickling (__getstate__/__reduce__), check it drops these", site, why)
-				p.ReportSeverity(v, msg, analysis.SevInfo)
-				continue
-			}
-			p.Report(v, msg)
+			pp.reportCrossing(cs, v, fmt.Sprintf("%s sends %s to another process", site, why), note, pp.startMethod(cs))
 		}
 	}
+}
+
+// reportCrossing reports a value that cannot be pickled: a note when its
+// class customises pickling or the fork start method is set.
+func (pp *picklePass) reportCrossing(cs *pysrc.CallSite, v pysrc.Expr, what string, custom bool, method string) {
+	p := pp.p
+	switch {
+	case method == "fork":
+		p.ReportSeverity(v, fmt.Sprintf("note: %s; the code sets the fork start method, so nothing is pickled today, but it cannot be pickled once fork goes (spawn/forkserver, the default from Python 3.14)", what), analysis.SevInfo)
+	case custom:
+		p.ReportSeverity(v, fmt.Sprintf("note: %s; the class customises pickling (__getstate__/__reduce__), check it drops these", what), analysis.SevInfo)
+	default:
+		p.Report(v, fmt.Sprintf("%s: it cannot be pickled under spawn/forkserver; %s", what, pp.methodInForce(cs)))
+	}
+}
+
+// isParam says whether a value is a parameter of fn, unchanged there.
+func (pp *picklePass) isParam(fn string, v pysrc.Expr) bool {
+	_, ok := pp.paramIndex(fn, v)
+	return ok
+}
+
+// paramIndex is the position of a module-level function's parameter that
+// a value names, when the function does not rebind it.
+func (pp *picklePass) paramIndex(fn string, v pysrc.Expr) (int, bool) {
+	n, ok := v.(*pysrc.NameExpr)
+	if !ok || fn == "" || pp.typeOf(fn, n.ID) != "" {
+		return 0, false
+	}
+	for _, d := range pp.p.View.Defs {
+		if d.QualName != fn || d.Class != "" || pp.nested[fn] {
+			continue
+		}
+		for i, prm := range d.Params {
+			if prm.Name == n.ID && prm.Kind == pysrc.ParamNormal {
+				return i, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// noteSend records that fn sends one of its parameters to a launch site.
+func (pp *picklePass) noteSend(cs *pysrc.CallSite, site string, v pysrc.Expr) {
+	i, ok := pp.paramIndex(cs.Func, v)
+	if !ok || pp.p.View.Module == "" {
+		return
+	}
+	name := pp.p.View.Module + "." + cs.Func
+	pp.local.Sends[name] = append(pp.local.Sends[name], analysis.SendFact{Param: i, Name: pp.p.File.Text(v), Site: site,
+		Path: pp.p.Path, Line: pp.p.View.Line(cs.Node.Pos())})
+}
+
+// checkCallers reports values passed to project functions that send them
+// to another process (their parameter reaches a launch site unchanged).
+func (pp *picklePass) checkCallers() {
+	p := pp.p
+	if len(pp.local.Sends) == 0 && (p.Facts == nil || len(p.Facts.Sends) == 0) {
+		return
+	}
+	for _, cs := range p.View.Calls {
+		name := pp.canon(p.Resolve(cs.Resolved))
+		sends := pp.local.SendsOf(name)
+		if sends == nil {
+			sends = p.Facts.SendsOf(name)
+		}
+		for _, s := range sends {
+			arg := argumentFor(cs.Node, s)
+			if arg == nil {
+				continue
+			}
+			why, custom := pp.crossing(cs, arg)
+			if why == "" {
+				continue
+			}
+			what := fmt.Sprintf("%s() sends %s to another process (%s, %s:%d)", shortName(name), why, s.Site, s.Path, s.Line)
+			pp.reportCrossing(cs, arg, what, custom, "")
+		}
+	}
+}
+
+// argumentFor is the argument a call passes for a parameter: by position
+// (when no *args comes before it) or by keyword.
+func argumentFor(c *pysrc.Call, s analysis.SendFact) pysrc.Expr {
+	for _, k := range c.Keywords {
+		if k.Arg == s.Name {
+			return k.Value
+		}
+	}
+	for i, a := range c.Args {
+		if _, star := a.(*pysrc.Starred); star {
+			return nil
+		}
+		if i == s.Param {
+			return a
+		}
+	}
+	return nil
 }
 
 var pickleRules = []*analysis.Rule{

@@ -301,11 +301,13 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 	// import from them are analysed again with names canonicalised through
 	// them, so uses of re-exported names are eventlet uses. Files that may
 	// launch processes and import modules with facts (what functions
-	// return, what classes hold) are analysed again with those facts, so a
-	// value can be followed across modules.
+	// return, what classes hold), and files that import a module whose
+	// functions send a parameter to another process, are analysed again
+	// with those facts, so a value can be followed across modules.
 	facades := map[string]string{}
 	facts := analysis.NewFacts()
 	factModules := map[string]bool{}
+	sendModules := map[string]bool{} // modules with functions that send a parameter to another process
 	for i, r := range results {
 		for name, target := range r.exports {
 			facades[pyFiles[i].Module+"."+name] = target
@@ -313,6 +315,9 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 		if !r.facts.Empty() {
 			facts.Merge(r.facts)
 			factModules[pyFiles[i].Module] = true
+			if len(r.facts.Sends) > 0 {
+				sendModules[pyFiles[i].Module] = true
+			}
 		}
 	}
 	var canonical func(string) string
@@ -322,7 +327,7 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 	var again []int
 	for i, r := range results {
 		for _, imp := range r.imported {
-			if _, ok := facades[imp]; ok || r.wants && factModules[imp] {
+			if _, ok := facades[imp]; ok || r.wants && factModules[imp] || sendModules[imp] {
 				again = append(again, i)
 				break
 			}

@@ -136,6 +136,39 @@ func TestPicklingAcrossModules(t *testing.T) {
 	}
 }
 
+// TestPicklingThroughParameters: a function that hands its parameter to a
+// launch site unchanged makes its callers' arguments cross the boundary;
+// classes re-exported by a package's __init__ are followed to their
+// definition.
+func TestPicklingThroughParameters(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"svc/__init__.py":     "",
+		"svc/api/__init__.py": "from svc.api.impl import API\n",
+		"svc/api/impl.py":     "import threading\n\n\nclass API:\n    def __init__(self):\n        self.lock = threading.Lock()\n",
+		"svc/launcher.py": "from oslo_config import cfg\nfrom oslo_service import service\n\n\ndef serve(server, workers=None):\n" +
+			"    service.launch(cfg.CONF, server, workers=workers)\n",
+		"svc/cmd.py": "from svc import api, launcher\n\n\ndef main():\n    launcher.serve(api.API(), workers=2)\n" +
+			"    launcher.serve(server=api.API())\n    launcher.serve(object())\n",
+	})
+	res, err := Run(context.Background(), []string{dir}, Options{Select: []string{"EV502"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, fmt.Sprintf("%s:%d %s %s", f.Path, f.Line, f.Severity, f.Message))
+	}
+	tail := " to another process (service.launch(..., workers=workers), svc/launcher.py:6): it cannot be pickled under spawn/forkserver; start method in force: the platform default, fork before Python 3.14 and forkserver from 3.14 on POSIX"
+	want := []string{
+		"svc/cmd.py:5 high serve() sends api.API(), an instance of API whose self.lock is a lock (svc/api/impl.py:6)" + tail,
+		"svc/cmd.py:6 high serve() sends api.API(), an instance of API whose self.lock is a lock (svc/api/impl.py:6)" + tail,
+		"svc/launcher.py:6 info note: service.launch(..., workers=workers) sends server to each worker process; under spawn/forkserver it is pickled: its class is decided by the callers of serve(), which letgo checks where they pass it",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
+
 // TestStartMethodInForce: a pickling finding says which start method its
 // launch runs under — the one the code sets, or the platform default for
 // the Python versions the project's classifiers list.
