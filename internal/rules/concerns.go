@@ -317,6 +317,7 @@ func assertAfterSpawnCheck(p *analysis.Pass) {
 		}
 		body := d.Node.Body
 		built := builtIn(p, body)
+		reported := map[pysrc.Stmt]bool{}
 		for i, s := range body {
 			spawned, ok := isSpawnStmt(p, s, built)
 			if !ok || i+1 >= len(body) {
@@ -343,7 +344,39 @@ func assertAfterSpawnCheck(p *analysis.Pass) {
 				kind = "asserts the order of calls made by spawned work: decide whether the order is a real requirement"
 			}
 			p.Report(next, fmt.Sprintf("assertion right after %s() with no join/wait/result: %s", spawned, kind))
+			reported[next] = true
 		}
+		orderedCallsAfterSpawns(p, body, built, reported)
+	}
+}
+
+// orderedCallsAfterSpawns reports ordered assert_has_calls over the calls
+// of several pieces of spawned work (two spawn statements, or one in a
+// loop): native threads run them in no fixed order, even after a join.
+func orderedCallsAfterSpawns(p *analysis.Pass, body []pysrc.Stmt, built map[string]string, reported map[pysrc.Stmt]bool) {
+	var lines []string
+	many := false
+	for _, s := range body {
+		if _, ok := isSpawnStmt(p, s, built); ok {
+			lines = append(lines, strconv.Itoa(p.View.Line(s.Pos())))
+			switch s.(type) {
+			case *pysrc.For, *pysrc.While:
+				many = true
+			}
+			continue
+		}
+		if len(lines) < 2 && !many || reported[s] {
+			continue
+		}
+		text := p.File.Text(s)
+		if !strings.Contains(text, "assert_has_calls(") || strings.Contains(text, "any_order=True") {
+			continue
+		}
+		where := "several spawns (lines " + strings.Join(lines, ", ") + ")"
+		if many {
+			where = "spawns in a loop (line " + strings.Join(lines, ", ") + ")"
+		}
+		p.Report(s, fmt.Sprintf("ordered assert_has_calls over calls made by work from %s: native threads run that work in no fixed order, even after a join — pass any_order=True, unless the code guarantees the order, in which case it is a real ordering requirement the code should enforce", where))
 	}
 }
 
@@ -372,7 +405,7 @@ var concernRules = []*analysis.Rule{
 		ID: "EV604", Slug: "assert-after-spawn", Risk: analysis.RiskMedium, Kind: "test", Python: assertAfterSpawnCheck, Concern: "order-dependent-test",
 		Doc: analysis.Doc{
 			Summary:     "test asserts right after spawning work",
-			What:        "In a test function, a statement that starts concurrent work — eventlet.spawn*, or spawn/submit/start on a pool, executor or thread the test built — immediately followed by an assertion, with no join, wait or result in between. The finding says whether it looks like a test artefact or an ordering requirement (assert_has_calls).",
+			What:        "In a test function, a statement that starts concurrent work — eventlet.spawn*, or spawn/submit/start on a pool, executor or thread the test built — immediately followed by an assertion, with no join, wait or result in between; and an ordered assert_has_calls (no any_order=True) anywhere after several spawns or a spawn in a loop, joined or not. The finding says whether it looks like a test artefact or an ordering requirement.",
 			Why:         "Such tests pass under eventlet because of its switching order and flake or fail with native threads; real ordering requirements (e.g. erasure-code fragments) must be told apart from artefacts.",
 			Replacement: "Wait for the work (join, future.result(), an Event) before asserting; if order matters, make the code guarantee it.",
 			Example:     "# before\npool.spawn(worker.run)\nself.assertTrue(worker.done)\n# after\nfut = executor.submit(worker.run)\nfut.result()\nself.assertTrue(worker.done)",
