@@ -342,9 +342,23 @@ func (pp *picklePass) facts() *analysis.Facts {
 			f.Returns[v.Module+"."+d.QualName] = t
 		}
 	}
+	// Re-exports, in source order: a later assignment of the same name ends
+	// the alias, and so does a class or function of the module's own.
 	for _, b := range v.Exports {
-		if b.Target != "" && !b.Cond && strings.Contains(b.Target, ".") && b.Target != v.Module+"."+b.Name {
-			f.Aliases[v.Module+"."+b.Name] = b.Target
+		key := v.Module + "." + b.Name
+		switch {
+		case b.Target != "" && !b.Cond && strings.Contains(b.Target, ".") && b.Target != key:
+			f.Aliases[key] = b.Target
+		case b.Target == "":
+			delete(f.Aliases, key)
+		}
+	}
+	for _, c := range v.Classes { // a class of the module's own wins
+		delete(f.Aliases, v.Module+"."+c.QualName)
+	}
+	for _, d := range v.Defs {
+		if d.Class == "" {
+			delete(f.Aliases, v.Module+"."+d.QualName)
 		}
 	}
 	methods := map[string]map[string]*pysrc.FuncDef{}

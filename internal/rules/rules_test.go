@@ -182,3 +182,21 @@ func TestSpawnOrderClassified(t *testing.T) {
 		t.Errorf("%d findings, want 6: %v", len(got), got)
 	}
 }
+
+// TestFactsAliases: an import re-exports a name until the module defines
+// the name itself.
+func TestFactsAliases(t *testing.T) {
+	src := "from pkg.impl import API, Base\nfrom pkg.other import Thing as Thing2\n\n\nclass Base(Base):\n    pass\n"
+	file := pysrc.Parse("pkg/__init__.py", []byte(src))
+	view := pysrc.Analyze(file, "pkg", true)
+	r := ByID("EV502")
+	pp := newPicklePass(analysis.NewPass(r, "pkg/__init__.py", pyproj.KindRuntime, view, nil, nil, func(analysis.Finding) {}), false)
+	got := pp.local.Aliases
+	want := map[string]string{"pkg.API": "pkg.impl.API", "pkg.Thing2": "pkg.other.Thing"}
+	if len(got) != len(want) || got["pkg.API"] != want["pkg.API"] || got["pkg.Thing2"] != want["pkg.Thing2"] {
+		t.Errorf("aliases %v, want %v", got, want)
+	}
+	if pp.local.Class("pkg.Base") == nil {
+		t.Error("the module's own class Base has no fact")
+	}
+}
