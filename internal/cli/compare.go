@@ -8,7 +8,9 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/letgo-dev/letgo/internal/compare"
@@ -48,7 +50,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.Uint64Var(&lf.seed, "seed", 1, "seed for arrival times and block order (live mode)")
 	fs.StringVar(&lf.workload, "workload", "", "TOML workload file: requests, auth, model (live mode; replaces --path, --rate, ...)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: letgo compare [flags] A.json B.json\n       letgo compare --a URL --b URL --rate N [flags]\n\nCompare two Rally results (task report/export JSON or the legacy results list),\nor run the same HTTP workload against two deployments in interleaved trials. Flags:")
+		fmt.Fprintln(stderr, "usage: letgo compare [flags] A.json B.json\n       letgo compare [flags] A1.json A2.json ... vs B1.json B2.json ...\n       letgo compare --a URL --b URL --rate N [flags]\n\nCompare two Rally results (task report/export JSON or the legacy results list),\nseveral Rally runs per arm (each run one observation), or run the same HTTP\nworkload against two deployments in interleaved trials. Flags:")
 		fs.PrintDefaults()
 	}
 	if ok, code := parseFlags(fs, args, stderr); !ok {
@@ -88,28 +90,52 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		opts := compare.Options{Alpha: *alpha, Margin: *margin, ErrorMargin: *errMargin}
 		return runLive(ctx, lf, *format, opts, g, withMeta, stdout, stderr)
 	}
-	if fs.NArg() != 2 {
+	sides, ok := rallySides(fs.Args())
+	if !ok {
 		fs.Usage()
 		return ExitUsage
 	}
-	var arms [2][]compare.Workload
-	for i, path := range fs.Args() {
-		f, err := os.Open(path)
-		if err != nil {
-			return errorf(stderr, "read %s: %v", path, err)
-		}
-		arms[i], err = compare.ParseRally(f)
-		f.Close()
-		if err != nil {
-			return errorf(stderr, "%s: %v", path, err)
+	var runs [2][][]compare.Workload
+	for i, paths := range sides {
+		for _, path := range paths {
+			f, err := os.Open(path)
+			if err != nil {
+				return errorf(stderr, "read %s: %v", path, err)
+			}
+			ws, err := compare.ParseRally(f)
+			f.Close()
+			if err != nil {
+				return errorf(stderr, "%s: %v", path, err)
+			}
+			runs[i] = append(runs[i], ws)
 		}
 	}
-	rep := compare.CompareRally(arms[0], arms[1], compare.Options{Alpha: *alpha, Margin: *margin})
+	opts := compare.Options{Alpha: *alpha, Margin: *margin, ErrorMargin: *errMargin}
+	var rep compare.Report
+	if len(runs[0]) == 1 && len(runs[1]) == 1 {
+		rep = compare.CompareRally(runs[0][0], runs[1][0], opts)
+	} else {
+		rep = compare.CompareRallyRuns(runs[0], runs[1], opts)
+	}
 	withMeta(&rep)
-	if err := writeComparison(stdout, *format, fs.Arg(0), fs.Arg(1), rep, nil); err != nil {
+	if err := writeComparison(stdout, *format, strings.Join(sides[0], ", "), strings.Join(sides[1], ", "), rep, nil); err != nil {
 		return errorf(stderr, "write report: %v", err)
 	}
 	return g.exit(rep, stderr)
+}
+
+// rallySides splits compare's file arguments into the two arms: "A B" (one
+// run each) or "A1 A2 ... vs B1 B2 ..." (runs per arm, two or more each).
+func rallySides(args []string) ([2][]string, bool) {
+	i := slices.Index(args, "vs")
+	if i < 0 {
+		return [2][]string{args[:min(1, len(args))], args[min(1, len(args)):]}, len(args) == 2
+	}
+	a, b := args[:i], args[i+1:]
+	if len(a) == 1 && len(b) == 1 {
+		return [2][]string{a, b}, true
+	}
+	return [2][]string{a, b}, len(a) >= 2 && len(b) >= 2
 }
 
 var compareFormats = map[string]bool{"text": true, "json": true, "markdown": true, "html": true}

@@ -383,6 +383,14 @@ func TestCompareCommand(t *testing.T) {
 	if _, _, code := run(t, "compare", "--max-ratio", "1.50", a, b); code != ExitClean {
 		t.Errorf("--max-ratio 1.50: exit %d, want 0", code)
 	}
+	// Several runs per arm: each run is one observation.
+	out, errOut, code = run(t, "compare", a, a, "vs", b, b)
+	if code != ExitClean || !strings.Contains(out, "median per run") || !strings.Contains(out, "2 Rally runs of A and 2 of B") {
+		t.Errorf("runs per arm: exit %d %s\n%s", code, errOut, out)
+	}
+	if _, errOut, code := run(t, "compare", a, a, "vs", b); code != ExitUsage {
+		t.Errorf("two runs against one: exit %d %s", code, errOut)
+	}
 	// B's one failed iteration in 20 is not a significant increase.
 	if _, errOut, code := run(t, "compare", "--max-error-delta", "0", a, b); code != ExitClean || strings.Contains(errOut, "errors") {
 		t.Errorf("--max-error-delta 0 on 0/20 vs 1/20: exit %d %s", code, errOut)
