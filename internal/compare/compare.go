@@ -20,7 +20,17 @@ type Options struct {
 	// ErrorMargin is the equivalence margin of per-trial error rates, in
 	// percentage points (0.1 when unset).
 	ErrorMargin float64
+	// Paired compares the i-th observations of A and B as a pair (they
+	// ran in the same randomised block), from MinPairedBlocks blocks on.
+	Paired bool
 }
+
+// MinPairedBlocks is the fewest blocks compared pair by pair: the
+// signed-rank test's smallest p with n blocks is 2/2^n, and from 10 blocks
+// (0.002) a consistent shift survives Holm's correction over a step's
+// cells; fewer blocks are compared as independent samples (Mann-Whitney,
+// whose smallest p with 6+6 trials is already 2/924).
+const MinPairedBlocks = 10
 
 func (o Options) errorMargin() float64 {
 	if o.ErrorMargin > 0 {
@@ -38,12 +48,14 @@ type Cell struct {
 	// Scale says how B is set against A: "ratio" (B/A, the Ratio fields)
 	// or "shift" (B-A in the cell's unit, Shift), and Better which way is
 	// good: "lower" (latency, errors) or "higher" (throughput).
-	Scale    stats.Scale   `json:"scale"`
-	Better   string        `json:"better"`
-	Ratio    float64       `json:"ratio,omitempty"`
-	RatioLo  float64       `json:"ratio_lo,omitempty"`
-	RatioHi  float64       `json:"ratio_hi,omitempty"`
-	Shift    *Shift        `json:"shift,omitempty"`
+	Scale   stats.Scale `json:"scale"`
+	Better  string      `json:"better"`
+	Ratio   float64     `json:"ratio,omitempty"`
+	RatioLo float64     `json:"ratio_lo,omitempty"`
+	RatioHi float64     `json:"ratio_hi,omitempty"`
+	Shift   *Shift      `json:"shift,omitempty"`
+	// Paired is set when observations were compared block by block.
+	Paired   bool          `json:"paired,omitempty"`
 	P        float64       `json:"p"`
 	PHolm    float64       `json:"p_holm"`
 	QBH      float64       `json:"q_bh"`
@@ -245,11 +257,22 @@ func newCell(workload, metric, unit string, va, vb []float64, k kind, opts Optio
 	}
 	var cmp stats.Comparison
 	var err error
+	margin := opts.Margin
 	if k.scale == stats.ShiftScale {
-		cmp, err = stats.CompareShift(va, vb, opts.Alpha, opts.errorMargin())
+		margin = opts.errorMargin()
+	}
+	switch {
+	case opts.Paired && len(va) == len(vb) && len(va) >= MinPairedBlocks:
+		cmp, err = stats.ComparePaired(va, vb, opts.Alpha, margin, k.scale)
+		c.Paired = true
+	case k.scale == stats.ShiftScale:
+		cmp, err = stats.CompareShift(va, vb, opts.Alpha, margin)
+	default:
+		cmp, err = stats.Compare(va, vb, opts.Alpha, margin)
+	}
+	if k.scale == stats.ShiftScale {
 		c.Shift = &Shift{Est: cmp.Effect, Lo: cmp.CI.Lo, Hi: cmp.CI.Hi}
 	} else {
-		cmp, err = stats.Compare(va, vb, opts.Alpha, opts.Margin)
 		c.Ratio, c.RatioLo, c.RatioHi = cmp.Effect, cmp.CI.Lo, cmp.CI.Hi
 	}
 	c.P, c.Verdict, c.Warnings = cmp.P, cmp.Verdict, cmp.Warnings

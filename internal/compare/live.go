@@ -60,7 +60,12 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 	if len(steps) == 0 {
 		steps = []loadgen.Workload{opts.Workload}
 	}
-	rep := Report{Notes: []string{fmt.Sprintf("%d trials per arm in randomised blocks; each trial's statistics (latency quantiles from the intended send time, throughput, error rate) are one observation each", opts.Trials)}}
+	how := fmt.Sprintf("compared as independent samples (fewer than %d blocks)", MinPairedBlocks)
+	if opts.Trials >= MinPairedBlocks {
+		how = "compared block by block (Wilcoxon signed-rank, Hodges-Lehmann of the within-block differences), so drift shared by a block's two trials cancels"
+	}
+	rep := Report{Notes: []string{fmt.Sprintf("%d trials per arm in randomised blocks, %s; each trial's statistics (latency quantiles from the intended send time, throughput, error rate) are one observation each", opts.Trials, how)}}
+	opts.Paired = true
 	for _, w := range steps {
 		metrics := map[string][2][]float64{}
 		var errs, total [2]int64
@@ -69,6 +74,7 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 			if rng.IntN(2) == 1 {
 				order = []int{1, 0}
 			}
+			var block [2]map[string]float64 // each arm's observations in this block
 			for _, arm := range order {
 				url := a
 				if arm == 1 {
@@ -80,18 +86,7 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 					return Report{}, trials, fmt.Errorf("trial %d of %s: %w", i, "AB"[arm:arm+1], err)
 				}
 				tr := trialOf(res, w, arm, i)
-				add := func(name string, v float64) {
-					m := metrics[name]
-					m[arm] = append(m[arm], v)
-					metrics[name] = m
-				}
-				for name, v := range tr.Latency {
-					add(name, v)
-				}
-				add("throughput", tr.Throughput)
-				if n := tr.Completed + tr.Errors; n > 0 {
-					add("errors", 100*float64(tr.Errors)/float64(n))
-				}
+				block[arm] = observations(tr)
 				for _, sec := range res.Timeline {
 					if sec.Completed > 0 {
 						at := offset.Seconds() + float64(sec.T) + 0.5
@@ -104,6 +99,15 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 				trials = append(trials, tr)
 				if opts.Progress != nil {
 					opts.Progress(i, tr.Arm, res)
+				}
+			}
+			// A metric enters only when both arms of the block have it, so
+			// the i-th observations of A and B come from the same block.
+			for name, va := range block[0] {
+				if vb, ok := block[1][name]; ok {
+					m := metrics[name]
+					m[0], m[1] = append(m[0], va), append(m[1], vb)
+					metrics[name] = m
 				}
 			}
 		}
@@ -133,6 +137,20 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 	series[0].Arm, series[1].Arm = "A", "B"
 	rep.Series = series[:]
 	return rep, trials, nil
+}
+
+// observations are what a trial contributes to the cells: latency mean and
+// quantiles (none when nothing completed), throughput, and the error rate
+// in percent (none when no request ended).
+func observations(tr Trial) map[string]float64 {
+	obs := map[string]float64{"throughput": tr.Throughput}
+	for name, v := range tr.Latency {
+		obs[name] = v
+	}
+	if n := tr.Completed + tr.Errors; n > 0 {
+		obs["errors"] = 100 * float64(tr.Errors) / float64(n)
+	}
+	return obs
 }
 
 // trialOf summarises one trial's run: counts, throughput over the

@@ -78,3 +78,28 @@ func TestCompareRallyRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestPairedCells: live cells pair the i-th trials of A and B (same block)
+// from MinPairedBlocks blocks on, and compare fewer as independent
+// samples.
+func TestPairedCells(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	var a, b []float64
+	for i := range MinPairedBlocks {
+		level := 20 * math.Exp(0.4*float64(i)/float64(MinPairedBlocks)) // drift over the run
+		a = append(a, level*math.Exp(0.01*r.NormFloat64()))
+		b = append(b, 1.08*level*math.Exp(0.01*r.NormFloat64()))
+	}
+	paired := Options{Alpha: 0.05, Margin: 0.05, Paired: true}
+	c := newCell("http p50", "p50 latency (ms)", "ms", a, b, latencyKind, paired)
+	if !c.Paired || c.Verdict != "regressed" || c.RatioLo > 1.08 || c.RatioHi < 1.08 {
+		t.Errorf("paired cell: paired=%v %s %.3f [%.3f, %.3f]", c.Paired, c.Verdict, c.Ratio, c.RatioLo, c.RatioHi)
+	}
+	u := newCell("http p50", "p50 latency (ms)", "ms", a, b, latencyKind, Options{Alpha: 0.05, Margin: 0.05})
+	if u.Paired || math.Log(u.RatioHi/u.RatioLo) < 2*math.Log(c.RatioHi/c.RatioLo) {
+		t.Errorf("unpaired cell [%.3f, %.3f] should be wider than paired [%.3f, %.3f]", u.RatioLo, u.RatioHi, c.RatioLo, c.RatioHi)
+	}
+	if few := newCell("w", "m", "ms", a[:6], b[:6], latencyKind, paired); few.Paired {
+		t.Error("6 blocks compared pair by pair")
+	}
+}

@@ -378,3 +378,77 @@ func TestReversed(t *testing.T) {
 		}
 	}
 }
+
+func TestSignedRankAndWalsh(t *testing.T) {
+	// reference.py section 12 (SciPy 1.10.1 wilcoxon, NumPy).
+	d1 := []float64{0.12, -0.03, 0.25, 0.08, 0.31, -0.11, 0.19, 0.05, 0.22, 0.14}
+	if p, exact, err := SignedRank(d1); err != nil || !exact || math.Abs(p-0.01953125) > 1e-12 {
+		t.Errorf("exact signed rank p=%.15g exact=%v (%v)", p, exact, err)
+	}
+	d2 := []float64{0.1, 0.0, 0.2, 0.1, -0.1, 0.3, 0.2, 0.0, 0.1, 0.4, -0.2, 0.1}
+	if p, exact, err := SignedRank(d2); err != nil || exact || math.Abs(p-0.0699504637544939) > 1e-9 {
+		t.Errorf("signed rank with ties and zeros p=%.15g exact=%v (%v)", p, exact, err)
+	}
+	var d3 []float64
+	for i := range 60 {
+		d3 = append(d3, float64((i*37)%23-9)/10)
+	}
+	if p, exact, err := SignedRank(d3); err != nil || exact || math.Abs(p-0.043532055762795) > 1e-9 {
+		t.Errorf("signed rank n=60 p=%.15g exact=%v (%v)", p, exact, err)
+	}
+	est, ci, err := WalshHL(d1, 0.05)
+	if err != nil || math.Abs(est-0.13) > 1e-12 || math.Abs(ci.Lo-0.025) > 1e-12 || math.Abs(ci.Hi-0.22) > 1e-12 {
+		t.Errorf("Walsh HL %.15g [%.15g, %.15g] (%v)", est, ci.Lo, ci.Hi, err)
+	}
+	// Boundaries: all zero differences, too few, NaN.
+	if p, _, err := SignedRank([]float64{0, 0, 0}); err != nil || p != 1 {
+		t.Errorf("all-zero differences: p=%g (%v)", p, err)
+	}
+	if _, _, err := SignedRank(nil); err != ErrTooFew {
+		t.Errorf("no differences: %v", err)
+	}
+	if _, _, err := SignedRank([]float64{1, math.NaN()}); err == nil {
+		t.Error("NaN accepted")
+	}
+	if _, _, err := WalshHL([]float64{0.1, 0.2}, 0.05); err != ErrTooFew {
+		t.Errorf("two differences give a 95%% interval: %v", err)
+	}
+}
+
+// TestComparePairedCancelsDrift: blocks share a drift (35% over the run)
+// that widens the unpaired interval; pairing by block removes it.
+func TestComparePairedCancelsDrift(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	var a, b []float64
+	for i := range 12 {
+		level := 100 * math.Exp(0.3*float64(i)/11) // the deployment warms up over the run
+		a = append(a, level*math.Exp(0.02*r.NormFloat64()))
+		b = append(b, 1.1*level*math.Exp(0.02*r.NormFloat64()))
+	}
+	un, err := Compare(a, b, 0.05, 0.05)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc, err := ComparePaired(a, b, 0.05, 0.05, RatioScale)
+	if err != nil || pc.Verdict != Regressed || pc.CI.Lo > 1.1 || pc.CI.Hi < 1.1 || !pc.Paired {
+		t.Errorf("paired: %s %.3f [%.3f, %.3f] (%v)", pc.Verdict, pc.Effect, pc.CI.Lo, pc.CI.Hi, err)
+	}
+	if pw, uw := pc.CI.Hi/pc.CI.Lo, un.CI.Hi/un.CI.Lo; math.Log(pw) > math.Log(uw)/3 {
+		t.Errorf("paired interval [%.3f, %.3f] not much narrower than unpaired [%.3f, %.3f]", pc.CI.Lo, pc.CI.Hi, un.CI.Lo, un.CI.Hi)
+	}
+	// Same blocks, no difference: equivalent within ±5%.
+	var b2 []float64
+	for i := range a {
+		b2 = append(b2, a[i]*math.Exp(0.01*r.NormFloat64()))
+	}
+	if eq, err := ComparePaired(a, b2, 0.05, 0.05, RatioScale); err != nil || eq.Verdict != Equivalent {
+		t.Errorf("paired A vs A: %s %.3f TOST [%.3f, %.3f] (%v)", eq.Verdict, eq.Effect, eq.TOSTCI.Lo, eq.TOSTCI.Hi, err)
+	}
+	if _, err := ComparePaired(a, b[:5], 0.05, 0.05, RatioScale); err == nil {
+		t.Error("unequal lengths accepted")
+	}
+	// Shift scale with zeros (error rates).
+	if sc, err := ComparePaired([]float64{0, 0, 0, 0, 0, 0, 0, 0}, []float64{0, 0, 0, 0, 0, 0, 0, 0}, 0.05, 0.1, ShiftScale); err != nil || sc.Verdict != Equivalent {
+		t.Errorf("paired zeros: %s (%v)", sc.Verdict, err)
+	}
+}

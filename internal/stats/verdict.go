@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"errors"
 	"fmt"
 	"math"
 )
@@ -44,7 +45,10 @@ type Comparison struct {
 	// MDE is the effect detectable with 80% power at these sizes:
 	// relative (0.12 for 12%) on the ratio scale, in the metric's unit on
 	// the shift scale.
-	MDE      float64
+	MDE float64
+	// Paired is set when trials were compared block by block
+	// (ComparePaired).
+	Paired   bool
 	Verdict  Verdict
 	Warnings []string
 }
@@ -73,9 +77,9 @@ func compare(a, b []float64, alpha, margin float64, scale Scale) (Comparison, er
 		return c, err
 	}
 	c.P, c.Exact = mw.P, mw.Exact
-	effect, neutral, lo, hi := RatioHL, 1.0, 1/(1+margin), 1+margin
+	effect := RatioHL
 	if scale == ShiftScale {
-		effect, neutral, lo, hi = HodgesLehmann, 0, -margin, margin
+		effect = HodgesLehmann
 	}
 	if c.Effect, c.CI, err = effect(a, b, alpha); err != nil && err != ErrTooFew {
 		return c, err
@@ -87,6 +91,17 @@ func compare(a, b []float64, alpha, margin float64, scale Scale) (Comparison, er
 	}
 	c.CliffDelta, _ = CliffsDelta(a, b)
 	c.MDE = mde(a, b, alpha, 0.8, scale)
+	c.decide(alpha, func() int { return trialsNeeded(a, b, alpha, 0.8, margin, scale) })
+	return c, nil
+}
+
+// decide sets the verdict from the test and the intervals; trials gives
+// the number of trials per arm that would resolve the margin.
+func (c *Comparison) decide(alpha float64, trials func() int) {
+	neutral, lo, hi := 1.0, 1/(1+c.Margin), 1+c.Margin
+	if c.Scale == ShiftScale {
+		neutral, lo, hi = 0, -c.Margin, c.Margin
+	}
 	switch {
 	case c.P < alpha && c.CI.Lo > neutral:
 		c.Verdict = Regressed
@@ -96,16 +111,97 @@ func compare(a, b []float64, alpha, margin float64, scale Scale) (Comparison, er
 		c.Verdict = Equivalent
 	default:
 		c.Verdict = Inconclusive
-		if !math.IsNaN(c.MDE) && c.MDE > margin {
+		if !math.IsNaN(c.MDE) && c.MDE > c.Margin {
 			effect := fmt.Sprintf("about %.0f%%", 100*c.MDE)
-			if scale == ShiftScale {
+			if c.Scale == ShiftScale {
 				effect = fmt.Sprintf("a shift of about %.3g", c.MDE)
 			}
 			c.Warnings = append(c.Warnings, fmt.Sprintf("with %d and %d trials only effects of %s or more can be detected; about %d trials per arm would resolve ±%s",
-				c.N1, c.N2, effect, trialsNeeded(a, b, alpha, 0.8, margin, scale), marginText(margin, scale)))
+				c.N1, c.N2, effect, trials(), marginText(c.Margin, c.Scale)))
 		}
 	}
+}
+
+// ComparePaired compares values paired by block (trial i of A and trial i
+// of B ran in the same randomised block), on the ratio or shift scale:
+// the Wilcoxon signed-rank test and the one-sample Hodges-Lehmann
+// estimate of the within-block differences (of logarithms on the ratio
+// scale), so drift shared by both arms of a block cancels.
+func ComparePaired(a, b []float64, alpha, margin float64, scale Scale) (Comparison, error) {
+	c := Comparison{N1: len(a), N2: len(b), Margin: margin, Scale: scale, Paired: true}
+	if len(a) != len(b) {
+		return c, fmt.Errorf("paired comparison of %d and %d values", len(a), len(b))
+	}
+	if len(a) < 2 {
+		return c, ErrTooFew
+	}
+	if err := check(a, b); err != nil {
+		return c, err
+	}
+	d := make([]float64, len(a))
+	for i := range a {
+		if scale == ShiftScale {
+			d[i] = b[i] - a[i]
+			continue
+		}
+		if a[i] <= 0 || b[i] <= 0 {
+			return c, errors.New("ratio of non-positive values")
+		}
+		d[i] = math.Log(b[i]) - math.Log(a[i])
+	}
+	var err error
+	if c.P, c.Exact, err = SignedRank(d); err != nil {
+		return c, err
+	}
+	back := func(x float64) float64 { return x }
+	if scale == RatioScale {
+		back = math.Exp
+	}
+	est, ci, err := WalshHL(d, alpha)
+	if err == ErrTooFew {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("too few blocks for a %.0f%% interval: it spans the data", 100*(1-alpha)))
+	}
+	_, tost, err := WalshHL(d, 2*alpha)
+	if err == ErrTooFew {
+		c.Warnings = append(c.Warnings, "too few blocks for the equivalence test")
+	}
+	c.Effect = back(est)
+	c.CI = Interval{Lo: back(ci.Lo), Hi: back(ci.Hi), Coverage: ci.Coverage}
+	c.TOSTCI = Interval{Lo: back(tost.Lo), Hi: back(tost.Hi), Coverage: tost.Coverage}
+	c.CliffDelta, _ = CliffsDelta(a, b)
+	sd := stddev(d)
+	z := normQuantile(1-alpha/2) + normQuantile(0.8)
+	shift := z * sd / math.Sqrt(float64(len(d))) / math.Sqrt(wilcoxonEfficiency)
+	c.MDE = shift
+	if scale == RatioScale {
+		c.MDE = math.Exp(shift) - 1
+	}
+	c.decide(alpha, func() int {
+		zt := normQuantile(1-alpha) + normQuantile(1-(1-0.8)/2)
+		m := margin
+		if scale == RatioScale {
+			m = math.Log(1 + margin)
+		}
+		return int(math.Ceil(zt * zt * sd * sd / (m * m) / wilcoxonEfficiency))
+	})
 	return c, nil
+}
+
+// stddev is the sample standard deviation (NaN under two values).
+func stddev(x []float64) float64 {
+	if len(x) < 2 {
+		return math.NaN()
+	}
+	mean := 0.0
+	for _, v := range x {
+		mean += v
+	}
+	mean /= float64(len(x))
+	ss := 0.0
+	for _, v := range x {
+		ss += (v - mean) * (v - mean)
+	}
+	return math.Sqrt(ss / float64(len(x)-1))
 }
 
 func marginText(margin float64, scale Scale) string {
