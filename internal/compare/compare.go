@@ -287,7 +287,9 @@ func newCell(workload, metric, unit string, va, vb []float64, k kind, opts Optio
 		name string
 		s    Summary
 	}{{"A", c.A}, {"B", c.B}} {
-		if k.scale == stats.RatioScale && arm.s.N >= 10 && float64(arm.s.Distinct) < 0.5*float64(arm.s.N) {
+		// Timings on a grid are a measurement artefact; equal throughputs
+		// (an open model's fixed rate) are not.
+		if k == latencyKind && arm.s.N >= 10 && float64(arm.s.Distinct) < 0.5*float64(arm.s.N) {
 			c.Warnings = append(c.Warnings, fmt.Sprintf("%s is quantised: %d distinct values in %d iterations (a polling grid?); ties blunt every test", arm.name, arm.s.Distinct, arm.s.N))
 			if c.Verdict == stats.Equivalent {
 				c.Verdict = stats.Inconclusive // equal grid values prove nothing
