@@ -53,24 +53,17 @@ func (f *Facts) Merge(o *Facts) {
 	if o == nil {
 		return
 	}
-	for k, v := range o.Returns {
-		if _, ok := f.Returns[k]; !ok {
-			f.Returns[k] = v
-		}
-	}
-	for k, v := range o.Classes {
-		if _, ok := f.Classes[k]; !ok {
-			f.Classes[k] = v
-		}
-	}
-	for k, v := range o.Aliases {
-		if _, ok := f.Aliases[k]; !ok {
-			f.Aliases[k] = v
-		}
-	}
-	for k, v := range o.Sends {
-		if _, ok := f.Sends[k]; !ok {
-			f.Sends[k] = v
+	addNew(f.Returns, o.Returns)
+	addNew(f.Classes, o.Classes)
+	addNew(f.Aliases, o.Aliases)
+	addNew(f.Sends, o.Sends)
+}
+
+// addNew copies the entries of src whose keys dst lacks.
+func addNew[V any](dst, src map[string]V) {
+	for k, v := range src {
+		if _, ok := dst[k]; !ok {
+			dst[k] = v
 		}
 	}
 }

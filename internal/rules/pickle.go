@@ -481,14 +481,19 @@ func (pp *picklePass) class(name string) *analysis.ClassFact {
 	return pp.p.Facts.Class(name)
 }
 
+// either asks this file's facts, then the project's.
+func (pp *picklePass) either(get func(*analysis.Facts, string) string, name string) string {
+	if v := get(pp.local, name); v != "" {
+		return v
+	}
+	return get(pp.p.Facts, name)
+}
+
 // canon follows re-exports (a package's "from .api import API") to the
 // name's definition, three hops at most.
 func (pp *picklePass) canon(name string) string {
 	for range 3 {
-		a := pp.local.Alias(name)
-		if a == "" {
-			a = pp.p.Facts.Alias(name)
-		}
+		a := pp.either((*analysis.Facts).Alias, name)
 		if a == "" || a == name {
 			break
 		}
@@ -502,10 +507,7 @@ func (pp *picklePass) canon(name string) string {
 func (pp *picklePass) resolveType(t string) string {
 	t = pp.canon(t)
 	for range 2 {
-		r := pp.local.Return(t)
-		if r == "" {
-			r = pp.p.Facts.Return(t)
-		}
+		r := pp.either((*analysis.Facts).Return, t)
 		if r == "" || r == t {
 			break
 		}
