@@ -25,6 +25,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	maxRatio := fs.Float64("max-ratio", 0, "exit 3 when a regressed cell's B/A ratio exceeds this (e.g. 1.10); 0: any regression")
 	failOn := fs.Bool("fail-on-regression", false, "exit 3 when any cell is regressed")
 	maxTail := fs.Float64("max-tail-ratio", 0, "exit 3 when a cell's tail (p99, or p95 under 100 observations) B/A ratio exceeds this and its bootstrap interval lies above 1")
+	maxP99 := fs.Float64("max-p99-ratio", 0, "exit 3 when p99 latency's B/A exceeds this with evidence: a live p99 cell that regressed, or a Rally p99 whose bootstrap interval lies above 1 (e.g. 1.10)")
 	g := gate{maxErrDelta: -1}
 	fs.Func("max-error-delta", "exit 3 when B's error rate exceeds A's by more than this many percentage points and Fisher's exact test finds the difference (p < alpha); 0: any significant increase", func(v string) error {
 		d, err := strconv.ParseFloat(v, 64)
@@ -56,7 +57,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if ok, code := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
-	g.maxRatio, g.maxTail, g.failOn, g.alpha = *maxRatio, *maxTail, *failOn, *alpha
+	g.maxRatio, g.maxTail, g.maxP99, g.failOn, g.alpha = *maxRatio, *maxTail, *maxP99, *failOn, *alpha
 	if !compareFormats[*format] || *alpha <= 0 || *alpha >= 0.5 || *margin <= 0 || *errMargin <= 0 {
 		fs.Usage()
 		return ExitUsage
@@ -170,6 +171,7 @@ func writeComparison(w io.Writer, format, a, b string, rep compare.Report, trial
 // gate is compare's CI gate: the thresholds past which it exits 3.
 type gate struct {
 	maxRatio, maxTail float64
+	maxP99            float64 // p99 cells and p99 tails only
 	maxErrDelta       float64 // percentage points; negative: no error gate
 	alpha             float64
 	failOn            bool
@@ -185,6 +187,14 @@ func (g gate) exit(rep compare.Report, stderr io.Writer) int {
 		}
 		if c.Verdict == "regressed" && (g.failOn || g.maxRatio > 0 && worse > g.maxRatio) {
 			fmt.Fprintf(stderr, "letgo: gate: %s %s regressed, B vs A %s\n", c.Workload, c.Metric, compareEffect(c))
+			code = ExitFindings
+		}
+		if g.maxP99 > 0 && strings.HasPrefix(c.Metric, "p99 ") && c.Verdict == "regressed" && c.Ratio > g.maxP99 {
+			fmt.Fprintf(stderr, "letgo: gate: %s %s regressed, B/A %.3f above %.3g\n", c.Workload, c.Metric, c.Ratio, g.maxP99)
+			code = ExitFindings
+		}
+		if t := c.Tail; g.maxP99 > 0 && t != nil && t.Q == 0.99 && t.Ratio > g.maxP99 && t.Lo > 1 {
+			fmt.Fprintf(stderr, "letgo: gate: %s %s p99 B/A %.3f [%.3f, %.3f] above %.3g\n", c.Workload, c.Metric, t.Ratio, t.Lo, t.Hi, g.maxP99)
 			code = ExitFindings
 		}
 		if t := c.Tail; g.maxTail > 0 && t != nil && t.Ratio > g.maxTail && t.Lo > 1 {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/letgo-dev/letgo/internal/compare"
 	"github.com/letgo-dev/letgo/internal/scan"
+	"github.com/letgo-dev/letgo/internal/stats"
 )
 
 const example = "../../examples/nimbus"
@@ -462,6 +463,13 @@ func TestCompareTailGate(t *testing.T) {
 	if _, errOut, code := run(t, "compare", "--max-tail-ratio", "5", a, b); code != ExitClean {
 		t.Errorf("tail gate 5: exit %d %s", code, errOut)
 	}
+	// The p99 gate reads the same bootstrap interval, for p99 only.
+	if _, errOut, code := run(t, "compare", "--max-p99-ratio", "1.10", a, b); code != ExitFindings || !strings.Contains(errOut, "gate: Dummy.dummy duration p99 B/A") {
+		t.Errorf("p99 gate 1.10: exit %d %s", code, errOut)
+	}
+	if _, errOut, code := run(t, "compare", "--max-p99-ratio", "1.10", a, a); code != ExitClean {
+		t.Errorf("p99 gate on A vs A: exit %d %s", code, errOut)
+	}
 }
 
 func TestCompareLive(t *testing.T) {
@@ -619,5 +627,29 @@ func TestLoad(t *testing.T) {
 	out, errOut, code = run(t, "compare", "--workload", wf, "--a", s.URL, "--b", s.URL, "--trials", "2")
 	if code != ExitClean || !strings.Contains(out, "http @100/s p99") || !strings.Contains(out, "http @150/s p99") {
 		t.Errorf("compare with a ladder: exit %d %s\n%s", code, errOut, out)
+	}
+}
+
+// TestGateP99Cells: --max-p99-ratio reads a live comparison's p99 cells:
+// a regression past the threshold fails, a smaller one or another
+// quantile does not.
+func TestGateP99Cells(t *testing.T) {
+	g := gate{maxP99: 1.10, maxErrDelta: -1, alpha: 0.05}
+	cell := func(metric string, verdict stats.Verdict, ratio float64) compare.Cell {
+		return compare.Cell{Workload: "http p99", Metric: metric, Verdict: verdict, Ratio: ratio, Better: "lower"}
+	}
+	for _, c := range []struct {
+		cells []compare.Cell
+		want  int
+	}{
+		{[]compare.Cell{cell("p99 latency (ms)", stats.Regressed, 1.2)}, ExitFindings},
+		{[]compare.Cell{cell("p99 latency (ms)", stats.Regressed, 1.05)}, ExitClean},
+		{[]compare.Cell{cell("p99 latency (ms)", stats.Inconclusive, 1.3)}, ExitClean},
+		{[]compare.Cell{cell("p99.9 latency (ms)", stats.Regressed, 1.5)}, ExitClean},
+	} {
+		var stderr strings.Builder
+		if got := g.exit(compare.Report{Cells: c.cells}, &stderr); got != c.want {
+			t.Errorf("%+v: exit %d, want %d (%s)", c.cells[0], got, c.want, stderr.String())
+		}
 	}
 }
