@@ -150,9 +150,10 @@ func Text(w io.Writer, res *scan.Result, opt TextOptions) error {
 			fmt.Fprintf(&b, " (%s)", counts(byType))
 		}
 		fmt.Fprintf(&b, "\n  %s\n", py314)
-		for _, t := range []string{"pickling", "rootwrap-privsep", "heartbeat-sleep", "order-dependent-test"} {
-			if n := byType[t]; n > 0 {
-				fmt.Fprintf(&b, "  %-22s %d finding(s), rules %s\n", t, n, concernRules[t])
+		byConcern := concernRules()
+		for _, t := range slices.Sorted(maps.Keys(byConcern)) {
+			if n := byType[t]; n > 0 && t != "python-3.14" {
+				fmt.Fprintf(&b, "  %-23s %d finding(s), rules %s\n", t, n, strings.Join(byConcern[t], "/"))
 			}
 		}
 	}
@@ -274,10 +275,13 @@ func mdEscape(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
 }
 
-// concernRules names the rules behind each concern, for the summary.
-var concernRules = map[string]string{
-	"pickling":             "EV502/EV503",
-	"rootwrap-privsep":     "EV505/EV506",
-	"heartbeat-sleep":      "EV504",
-	"order-dependent-test": "EV602/EV604/EV605",
+// concernRules names the rules behind each concern, from the catalogue.
+func concernRules() map[string][]string {
+	m := map[string][]string{}
+	for _, r := range rules.All() {
+		if r.Concern != "" {
+			m[r.Concern] = append(m[r.Concern], r.ID)
+		}
+	}
+	return m
 }
