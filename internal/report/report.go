@@ -255,6 +255,23 @@ func Markdown(w io.Writer, res *scan.Result) error {
 		}
 		b.WriteString("\n")
 	}
+	if len(res.Concerns) > 0 {
+		byType := map[string]int{}
+		for _, cn := range res.Concerns {
+			byType[cn.Type]++
+			if cn.Type == "python-3.14" {
+				fmt.Fprintf(&b, "Python 3.14: %s\n\n", mdEscape(cn.Detail))
+			}
+		}
+		byConcern := concernRules()
+		b.WriteString("## Concerns\n\n| concern | findings | rules |\n|---|---|---|\n")
+		for _, t := range slices.Sorted(maps.Keys(byType)) {
+			if t != "python-3.14" {
+				fmt.Fprintf(&b, "| %s | %d | %s |\n", t, byType[t], strings.Join(byConcern[t], "/"))
+			}
+		}
+		b.WriteString("\n")
+	}
 	groups, keys := group(res, "rule")
 	if len(keys) > 0 {
 		b.WriteString("## Findings by rule\n\n| rule | count | summary |\n|---|---|---|\n")

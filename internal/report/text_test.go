@@ -37,3 +37,20 @@ func TestConcernsSummary(t *testing.T) {
 		t.Errorf("a concern with no finding is listed:\n%s", out)
 	}
 }
+
+func TestConcernsMarkdown(t *testing.T) {
+	res := sampleResult()
+	res.Concerns = []scan.Concern{
+		{Type: "pickling", Path: "svc/cmd.py", Line: 3, Rule: "EV502"},
+		{Type: "python-3.14", Path: "setup.cfg", Line: 1, Detail: "missing: no 3.14 classifier", Rule: "EV501"},
+	}
+	var b bytes.Buffer
+	if err := Write(&b, "markdown", res, TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"## Concerns", "| pickling | 1 | EV502/EV503 |", "Python 3.14: missing: no 3.14 classifier"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("markdown lacks %q:\n%s", want, b.String())
+		}
+	}
+}
