@@ -150,11 +150,12 @@ func writeComparison(w io.Writer, format, a, b string, rep compare.Report, trial
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(struct {
-			A string `json:"a_source"`
-			B string `json:"b_source"`
+			Schema int    `json:"schema"` // 1; fields are only ever added
+			A      string `json:"a_source"`
+			B      string `json:"b_source"`
 			compare.Report
 			Trials []compare.Trial `json:"trials,omitempty"`
-		}{a, b, rep, trials})
+		}{1, a, b, rep, trials})
 	case "markdown":
 		return compare.WriteMarkdown(w, title, rep)
 	case "html":
