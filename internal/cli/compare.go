@@ -92,6 +92,10 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return runLive(ctx, lf, *format, opts, g, withMeta, stdout, stderr)
 	}
 	sides, ok := rallySides(fs.Args())
+	if !ok && slices.Contains(fs.Args(), "vs") {
+		fmt.Fprintln(stderr, "letgo: several runs per arm need two or more on each side: A1.json A2.json ... vs B1.json B2.json ... (or one on each side)")
+		return ExitUsage
+	}
 	if !ok {
 		fs.Usage()
 		return ExitUsage

@@ -389,7 +389,7 @@ func TestCompareCommand(t *testing.T) {
 	if code != ExitClean || !strings.Contains(out, "median per run") || !strings.Contains(out, "2 Rally runs of A and 2 of B") {
 		t.Errorf("runs per arm: exit %d %s\n%s", code, errOut, out)
 	}
-	if _, errOut, code := run(t, "compare", a, a, "vs", b); code != ExitUsage {
+	if _, errOut, code := run(t, "compare", a, a, "vs", b); code != ExitUsage || !strings.Contains(errOut, "two or more on each side") {
 		t.Errorf("two runs against one: exit %d %s", code, errOut)
 	}
 	// B's one failed iteration in 20 is not a significant increase.
