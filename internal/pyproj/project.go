@@ -296,8 +296,8 @@ func Classify(rel string) FileKind {
 		base == ".stestr.conf", base == "noxfile.py", base == "makefile", base == ".gitreview",
 		top(parts, "playbooks", "roles", "tools", "devstack", ".github", "gate", "contrib", "rally-jobs"):
 		return KindTooling
-	case top(parts, "doc", "docs", "api-guide", "api-ref", "install-guide"):
-		return KindDocs
+	case top(parts, "doc", "docs", "api-guide", "api-ref", "install-guide", "examples", "example"):
+		return KindDocs // a top-level examples/ directory documents usage; it is not the package
 	case has("tests", "test", "testing", "unit_tests", "functional_tests") ||
 		strings.HasPrefix(base, "test_") || strings.HasSuffix(base, "_test.py") || base == "conftest.py" ||
 		base == "fakes.py" && has("tests"):

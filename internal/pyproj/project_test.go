@@ -34,6 +34,8 @@ func TestClassify(t *testing.T) {
 		"nimbus/tests/fixtures.py":              KindTest,
 		"conftest.py":                           KindTest,
 		"doc/source/conf.py":                    KindDocs,
+		"examples/leader_election.py":           KindDocs,
+		"pkg/examples/plugin.py":                KindRuntime,
 		"doc/source/admin.rst":                  KindDocs,
 		"README.rst":                            KindDocs,
 		"releasenotes/notes/x-123.yaml":         KindReleaseNote,

@@ -17,10 +17,10 @@ import (
 // keepalive, report_state or health_check ("_" separates words: "mapping"
 // is not "ping").
 func isHeartbeatName(name string) bool {
-	words := strings.Split(strings.ToLower(name), "_")
+	words := strings.Split(strings.ToLower(snakeCase(name)), "_")
 	for i, w := range words {
 		switch w {
-		case "heartbeat", "heartbeats", "keepalive", "ping", "healthcheck":
+		case "heartbeat", "heartbeats", "heartbeater", "heartbeating", "keepalive", "ping", "healthcheck":
 			return true
 		case "keep", "report", "health", "state":
 			if i+1 < len(words) {
@@ -32,6 +32,19 @@ func isHeartbeatName(name string) bool {
 		}
 	}
 	return false
+}
+
+// snakeCase splits CamelCase words with underscores (AgentHeartbeater →
+// Agent_Heartbeater), so class names read like function names.
+func snakeCase(name string) string {
+	var b strings.Builder
+	for i, r := range name {
+		if i > 0 && r >= 'A' && r <= 'Z' && name[i-1] >= 'a' && name[i-1] <= 'z' {
+			b.WriteByte('_')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // shortDelay returns a constant delay of at most 1 s.
@@ -58,43 +71,146 @@ func heartbeatCheck(p *analysis.Pass) {
 		return
 	}
 	keepalive := strings.Contains(p.File.Src, "SO_KEEPALIVE") || strings.Contains(p.File.Src, "TCP_KEEPIDLE")
-	for _, d := range p.View.Defs {
-		if !isHeartbeatName(d.Name) {
-			continue
-		}
-		inLoop(d.Node.Body, false, func(s pysrc.Stmt, loop bool, cond string) {
-			pysrc.Inspect(s, func(n pysrc.Node) bool {
-				c, ok := n.(*pysrc.Call)
-				if !ok {
-					return true
-				}
-				cs := callSite(p, c)
-				if cs == nil || len(cs.Args) == 0 {
-					return true
-				}
-				name := p.Resolve(cs.Resolved)
-				isWait := strings.HasSuffix(cs.Callee, ".wait")
-				if !isWait && name != "time.sleep" && name != "eventlet.sleep" && name != "eventlet.greenthread.sleep" {
-					return true
-				}
-				delay, short := shortDelay(cs.Args[0])
-				if !short || !loop {
-					return true
-				}
-				msg := fmt.Sprintf("fixed %gs %s in a loop of heartbeat-like function %s()", delay, cs.Callee, d.QualName)
-				if strings.Contains(strings.ToLower(cond), "thread") {
-					msg += fmt.Sprintf(" on a threading-only branch (%s)", clip(cond, 50))
-				}
-				if keepalive {
-					msg += "; TCP keepalive options are set in this module"
-				} else {
-					msg += "; no TCP keepalive options (SO_KEEPALIVE, TCP_KEEPIDLE) in this module"
-				}
-				p.Report(c, msg)
-				return true
-			})
-		})
+	type scope struct {
+		body  []pysrc.Stmt
+		name  string // how findings name the scope
+		named bool   // the scope itself is a heartbeat path
 	}
+	scopes := []scope{{body: p.File.Body, name: "module level"}}
+	for _, d := range p.View.Defs {
+		// A heartbeat-like function, or any method of a heartbeat-like
+		// class (a heartbeater thread's run()).
+		class := d.Class[strings.LastIndexByte(d.Class, '.')+1:]
+		named := isHeartbeatName(d.Name) || class != "" && isHeartbeatName(class)
+		where := d.QualName + "()"
+		if isHeartbeatName(d.Name) {
+			where = "heartbeat-like function " + d.QualName + "()"
+		} else if named {
+			where = d.QualName + "() of heartbeat-like class " + class
+		}
+		scopes = append(scopes, scope{d.Node.Body, where, named})
+	}
+	for _, sc := range scopes {
+		report := func(c *pysrc.Call, delay float64, callee, where, cond string) {
+			msg := fmt.Sprintf("fixed %gs %s in a loop of %s", delay, callee, where)
+			if strings.Contains(strings.ToLower(cond), "thread") {
+				msg += fmt.Sprintf(" on a threading-only branch (%s)", clip(cond, 50))
+			}
+			if keepalive {
+				msg += "; TCP keepalive options are set in this module"
+			} else {
+				msg += "; no TCP keepalive options (SO_KEEPALIVE, TCP_KEEPIDLE) in this module"
+			}
+			p.Report(c, msg)
+		}
+		// scan reports the short fixed sleeps and waits of a heartbeat loop:
+		// in its condition (while not stop.wait(0.5)) and its body.
+		scan := func(test pysrc.Expr, body []pysrc.Stmt, where, outer string) {
+			check := func(n pysrc.Node, cond string) {
+				pysrc.Inspect(n, func(n pysrc.Node) bool {
+					switch n.(type) {
+					case *pysrc.FunctionDef, *pysrc.ClassDef, *pysrc.Lambda:
+						return false
+					}
+					if c, ok := n.(*pysrc.Call); ok {
+						if delay, callee, ok := shortSleep(p, c); ok {
+							report(c, delay, callee, where, cond)
+						}
+					}
+					return true
+				})
+			}
+			if test != nil {
+				check(test, outer)
+			}
+			inLoop(body, true, func(s pysrc.Stmt, _ bool, cond string) {
+				if cond == "" {
+					cond = outer
+				}
+				check(s, cond)
+			})
+		}
+		var walk func(stmts []pysrc.Stmt, cond string)
+		walk = func(stmts []pysrc.Stmt, cond string) {
+			for _, s := range stmts {
+				var test pysrc.Expr
+				var body []pysrc.Stmt
+				switch x := s.(type) {
+				case *pysrc.While:
+					test, body = x.Test, x.Body
+				case *pysrc.For:
+					body = x.Body
+				case *pysrc.If:
+					walk(x.Body, exprText(x.Test))
+					walk(x.Orelse, cond)
+					continue
+				case *pysrc.Try:
+					walk(x.Body, cond)
+					for _, h := range x.Handlers {
+						walk(h.Body, cond)
+					}
+					walk(x.Finalbody, cond)
+					continue
+				case *pysrc.With:
+					walk(x.Body, cond)
+					continue
+				default:
+					continue
+				}
+				// A loop is a heartbeat loop in a heartbeat-like function, or
+				// when it calls one (self._send_heartbeat(), report_state()).
+				where := ""
+				if sc.named {
+					where = sc.name
+				} else if callee := heartbeatCall(p, body); callee != "" {
+					where = sc.name + ", which calls " + callee + "()"
+				}
+				if where == "" {
+					walk(body, cond)
+					continue
+				}
+				scan(test, body, where, cond)
+			}
+		}
+		walk(sc.body, "")
+	}
+}
+
+// shortSleep says whether a call is a sleep or wait of a constant delay of
+// at most one second.
+func shortSleep(p *analysis.Pass, c *pysrc.Call) (float64, string, bool) {
+	cs := callSite(p, c)
+	if cs == nil || len(cs.Args) == 0 {
+		return 0, "", false
+	}
+	name := p.Resolve(cs.Resolved)
+	if !strings.HasSuffix(cs.Callee, ".wait") && name != "time.sleep" && name != "eventlet.sleep" && name != "eventlet.greenthread.sleep" {
+		return 0, "", false
+	}
+	delay, short := shortDelay(cs.Args[0])
+	return delay, cs.Callee, short
+}
+
+// heartbeatCall is the first heartbeat-like function a loop body calls
+// (its last name component: self._send_heartbeat, agent.report_state).
+func heartbeatCall(p *analysis.Pass, body []pysrc.Stmt) string {
+	found := ""
+	pysrc.InspectAll(body, func(n pysrc.Node) bool {
+		switch n.(type) {
+		case *pysrc.FunctionDef, *pysrc.ClassDef, *pysrc.Lambda:
+			return false
+		}
+		if c, ok := n.(*pysrc.Call); ok && found == "" {
+			if cs := callSite(p, c); cs != nil {
+				last := cs.Callee[strings.LastIndexByte(cs.Callee, '.')+1:]
+				if isHeartbeatName(last) {
+					found = cs.Callee
+				}
+			}
+		}
+		return found == ""
+	})
+	return found
 }
 
 // inLoop walks statements, telling whether each is inside a loop and the
@@ -395,7 +511,7 @@ var concernRules = []*analysis.Rule{
 		ID: "EV504", Slug: "heartbeat-short-sleep", Risk: analysis.RiskHigh, Kind: "runtime", Python: heartbeatCheck, Concern: "heartbeat-sleep",
 		Doc: analysis.Doc{
 			Summary:     "fixed short sleep in a heartbeat-like loop",
-			What:        "A constant sleep or wait of at most one second inside a loop of a function named like a heartbeat, keepalive, report-state or health check; the finding says whether TCP keepalive options are set in the module and whether the loop is on a threading-only branch.",
+			What:        "In runtime code, a constant sleep or wait of at most one second — in the loop's body or its condition (while not stop.wait(0.5)) — inside a heartbeat loop: a loop of a function named like a heartbeat, keepalive, report-state or health check, of any method of a class named so (a heartbeater thread's run()), or a loop that calls such a function (self._send_heartbeat(), agent.report_state()). The finding says whether TCP keepalive options are set in the module and whether the loop is on a threading-only branch.",
 			Why:         "Under eventlet a short sleep yields to the hub; in threading mode a fixed half-second sleep on the heartbeat path caused a performance regression, and TCP keepalive is the community's fix.",
 			Replacement: "Wait on an Event with the real interval (stoppable), or rely on TCP keepalive (SO_KEEPALIVE, TCP_KEEPIDLE/KEEPINTVL/KEEPCNT) instead of polling.",
 			Example:     "# before\nwhile True:\n    send_heartbeat()\n    time.sleep(0.5)\n# after\nsock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)",

@@ -8,3 +8,19 @@ def poll_volume(vol):
 
 def heartbeat_once():
     time.sleep(0.5)
+
+
+def drain(queue):
+    while queue:
+        process(queue.pop())
+        time.sleep(0.5)
+
+
+class Mapping:
+    def run(self):
+        while self.pending:
+            time.sleep(0.5)
+
+
+while busy():
+    time.sleep(0.5)
