@@ -34,6 +34,12 @@ func isHeartbeatName(name string) bool {
 	return false
 }
 
+// isPingOnly says whether a heartbeat-like name is so only through the
+// word "ping".
+func isPingOnly(name string) bool {
+	return isHeartbeatName(name) && !isHeartbeatName(strings.ReplaceAll(strings.ToLower(snakeCase(name)), "ping", "x"))
+}
+
 // snakeCase splits CamelCase words with underscores (AgentHeartbeater →
 // Agent_Heartbeater), so class names read like function names.
 func snakeCase(name string) string {
@@ -202,8 +208,10 @@ func heartbeatCall(p *analysis.Pass, body []pysrc.Stmt) string {
 		}
 		if c, ok := n.(*pysrc.Call); ok && found == "" {
 			if cs := callSite(p, c); cs != nil {
+				// "ping" alone is too common a call (waiting for a host to
+				// answer) to make a loop a heartbeat loop.
 				last := cs.Callee[strings.LastIndexByte(cs.Callee, '.')+1:]
-				if isHeartbeatName(last) {
+				if isHeartbeatName(last) && !isPingOnly(last) {
 					found = cs.Callee
 				}
 			}

@@ -24,3 +24,10 @@ class Mapping:
 
 while busy():
     time.sleep(0.5)
+
+
+def wait_for_host(ip):
+    while True:
+        if ping(ip):
+            break
+        time.sleep(1)
