@@ -109,7 +109,7 @@ func parseWorkload(w map[string]any) Workload {
 	}
 	switch r := w["runner"].(type) {
 	case map[string]any:
-		wl.Runner = canon(r)
+		wl.Runner = canon(runnerConfig(r))
 	default:
 		wl.Runner = canon(map[string]any{"type": w["runner_type"]})
 	}
@@ -119,6 +119,28 @@ func parseWorkload(w map[string]any) Workload {
 		wl.Iterations = append(wl.Iterations, parseIteration(it))
 	}
 	return wl
+}
+
+// runnerConfig puts a runner in one shape, {"type": "constant", "times": 12,
+// ...}, whichever way the file wrote it: the task report and export write
+// {"constant": {"times": 12, ...}} (Rally 3.3.0), the legacy results list
+// {"type": "constant", "times": 12, ...}; so workloads match across formats.
+func runnerConfig(r map[string]any) map[string]any {
+	if _, ok := r["type"]; ok || len(r) != 1 {
+		return r
+	}
+	for name, v := range r {
+		cfg, ok := v.(map[string]any)
+		if !ok {
+			return r
+		}
+		out := map[string]any{"type": name}
+		for k, x := range cfg {
+			out[k] = x
+		}
+		return out
+	}
+	return r
 }
 
 func parseIteration(it map[string]any) Iteration {
@@ -176,7 +198,8 @@ func parseLegacy(list []any) ([]Workload, error) {
 		wl := Workload{}
 		wl.Scenario, _ = key["name"].(string)
 		if kw != nil {
-			wl.Args, wl.Runner = canon(kw["args"]), canon(kw["runner"])
+			runner, _ := kw["runner"].(map[string]any)
+			wl.Args, wl.Runner = canon(kw["args"]), canon(runnerConfig(runner))
 		} else {
 			wl.Args, wl.Runner = "{}", "{}"
 		}

@@ -107,3 +107,44 @@ func TestQuantisedAndUnmatched(t *testing.T) {
 		t.Errorf("unmatched = %v", rep.Unmatched)
 	}
 }
+
+// TestRealRally: real output of Rally 3.3.0 (testdata/rally-3.3.0, Dummy
+// scenarios, B's sleeps stretched by 1.2) in both formats. The parser finds
+// Rally's own failed-iteration counts, nested atomic actions in the report
+// format and the legacy format's flattened names, and the comparison finds
+// the 20% slowdown.
+func TestRealRally(t *testing.T) {
+	report := load(t, "rally-3.3.0/eventlet-report.json")
+	legacy := load(t, "rally-3.3.0/eventlet-results.json")
+	if len(report) != 3 || len(legacy) != 3 {
+		t.Fatalf("workloads: report %d, legacy %d", len(report), len(legacy))
+	}
+	for i := range report {
+		if report[i].Key() != legacy[i].Key() {
+			t.Errorf("workload %d: report key %q, legacy key %q", i, report[i].Key(), legacy[i].Key())
+		}
+		if len(report[i].Iterations) != 12 || failed(report[i]) != failed(legacy[i]) {
+			t.Errorf("%s: %d iterations, failed %d (report) vs %d (legacy)", report[i].Scenario, len(report[i].Iterations), failed(report[i]), failed(legacy[i]))
+		}
+	}
+	// Rally's own failed_iteration_count for the failing workload is 1.
+	if failed(report[1]) != 1 {
+		t.Errorf("failed iterations of %s: %d, Rally says 1", report[1].Scenario, failed(report[1]))
+	}
+	if names := metricNames(report[2]); strings.Join(names, ",") != "duration,foo,foo > bar" {
+		t.Errorf("nested atomic actions (report format): %v", names)
+	}
+	if names := metricNames(legacy[1]); strings.Join(names, ",") != "duration,dummy_fail_test,dummy_fail_test (2)" {
+		t.Errorf("atomic actions (legacy format): %v", names)
+	}
+	for _, pair := range [][2]string{{"eventlet-report.json", "threading-report.json"}, {"eventlet-results.json", "threading-results.json"}} {
+		rep := CompareRally(load(t, "rally-3.3.0/"+pair[0]), load(t, "rally-3.3.0/"+pair[1]), Options{Alpha: 0.05, Margin: 0.05})
+		c := cell(t, rep, "Dummy.dummy {", "duration")
+		if c.Verdict != stats.Regressed || c.RatioLo > 1.2 || c.RatioHi < 1.19 {
+			t.Errorf("%s: Dummy.dummy duration %s %.3f [%.3f, %.3f], want regressed near 1.2", pair[0], c.Verdict, c.Ratio, c.RatioLo, c.RatioHi)
+		}
+		if c := cell(t, rep, "Dummy.dummy_random_action", "duration"); c.Ratio < 1.05 || c.Ratio > 1.4 {
+			t.Errorf("%s: random action duration %.3f", pair[0], c.Ratio)
+		}
+	}
+}
