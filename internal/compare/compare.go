@@ -188,8 +188,23 @@ func CompareRally(a, b []Workload, opts Options) Report {
 		}
 		matched[wa.Key()] = true
 		rep.Errors = append(rep.Errors, newErrorCount(shortName(wa), int64(failed(wa)), int64(len(wa.Iterations)), int64(failed(wb)), int64(len(wb.Iterations))))
-		for _, m := range metricNames(wa, wb) {
+		inB := map[string]bool{}
+		for _, m := range metricNames(wb) {
+			inB[m] = true
+		}
+		inA := map[string]bool{}
+		for _, m := range metricNames(wa) {
+			inA[m] = true
+			if !inB[m] {
+				rep.Unmatched = append(rep.Unmatched, fmt.Sprintf("atomic action only in A: %s %s", shortName(wa), m))
+				continue
+			}
 			rep.Cells = append(rep.Cells, compareCell(shortName(wa), m, wa, wb, opts))
+		}
+		for _, m := range metricNames(wb) {
+			if !inA[m] {
+				rep.Unmatched = append(rep.Unmatched, fmt.Sprintf("atomic action only in B: %s %s", shortName(wa), m))
+			}
 		}
 	}
 	for _, wb := range b {
@@ -393,7 +408,23 @@ func medText(s Summary, unit string) string {
 	if s.N == 0 {
 		return "-"
 	}
-	return fmt.Sprintf("%s%s [%s, %s]", sigfig(s.Median), unit, sigfig(s.MedLo), sigfig(s.MedHi))
+	f, u := timeScale(unit, s.Median)
+	return fmt.Sprintf("%s%s [%s, %s]", sigfig(f*s.Median), u, sigfig(f*s.MedLo), sigfig(f*s.MedHi))
+}
+
+// timeScale picks a readable unit for times in seconds around ref (ms
+// under a second, µs under a millisecond): the factor and the unit. Other
+// units are left alone.
+func timeScale(unit string, ref float64) (float64, string) {
+	a := math.Abs(ref)
+	switch {
+	case unit != "s" || a == 0 || a >= 1:
+		return 1, unit
+	case a >= 1e-3:
+		return 1e3, "ms"
+	default:
+		return 1e6, "µs"
+	}
 }
 
 // sigfig formats a value to three significant digits, without an exponent

@@ -137,6 +137,16 @@ func TestRealRally(t *testing.T) {
 	if names := metricNames(legacy[1]); strings.Join(names, ",") != "duration,dummy_fail_test,dummy_fail_test (2)" {
 		t.Errorf("atomic actions (legacy format): %v", names)
 	}
+	// One arm in each format: workloads match; atomic actions the legacy
+	// format names differently are listed, not compared with nothing.
+	mixed := CompareRally(report, load(t, "rally-3.3.0/threading-results.json"), Options{Alpha: 0.05, Margin: 0.05})
+	if c := cell(t, mixed, "Dummy.dummy {", "duration"); c.Verdict != stats.Regressed {
+		t.Errorf("mixed formats: Dummy.dummy duration %s", c.Verdict)
+	}
+	if u := strings.Join(mixed.Unmatched, "\n"); !strings.Contains(u, "atomic action only in A: Dummy.dummy_random_fail_in_atomic {exception_probability:0.2} dummy_fail_test > dummy_fail_inner_test") ||
+		!strings.Contains(u, "atomic action only in B: Dummy.dummy_random_fail_in_atomic {exception_probability:0.2} dummy_fail_test (2)") {
+		t.Errorf("mixed formats, unmatched:\n%s", u)
+	}
 	for _, pair := range [][2]string{{"eventlet-report.json", "threading-report.json"}, {"eventlet-results.json", "threading-results.json"}} {
 		rep := CompareRally(load(t, "rally-3.3.0/"+pair[0]), load(t, "rally-3.3.0/"+pair[1]), Options{Alpha: 0.05, Margin: 0.05})
 		c := cell(t, rep, "Dummy.dummy {", "duration")

@@ -211,8 +211,9 @@ func span(vs ...[]float64) (lo, hi float64) {
 }
 
 func valueTicks(lo, hi float64, unit string, axis func(float64, string)) {
+	f, u := timeScale(unit, hi)
 	for _, v := range []float64{lo, (lo + hi) / 2, hi} {
-		axis(v, sigfig(v)+unit)
+		axis(v, sigfig(f*v)+u)
 	}
 }
 
