@@ -232,6 +232,52 @@ func correct(rep *Report, alpha float64) {
 			c.Warnings = append(c.Warnings, fmt.Sprintf("p=%.3g is not significant after Holm correction over %d cells", c.P, len(ps)))
 		}
 	}
+	// Say so when the design cannot reach significance at all: the
+	// smallest p the test can give with these sizes is above the first
+	// Holm threshold, alpha over the number of cells.
+	if len(ps) == 0 {
+		return
+	}
+	need := alpha / float64(len(ps))
+	said := map[string]bool{}
+	for _, c := range rep.Cells {
+		minP, more := smallestP(c, need)
+		if minP < need || c.A.N == 0 || c.B.N == 0 {
+			continue
+		}
+		key := fmt.Sprintf("%d+%d %v", c.A.N, c.B.N, c.Paired)
+		if said[key] {
+			continue
+		}
+		said[key] = true
+		rep.Notes = append(rep.Notes, fmt.Sprintf("with %d and %d observations per cell no change can be significant after Holm's correction over %d cells: the smallest p the test can give is %.3g and the correction needs %.3g; use at least %d per arm (or fewer cells)",
+			c.A.N, c.B.N, len(ps), minP, need, more))
+	}
+}
+
+// smallestP is the smallest two-sided p a cell's test can give with its
+// sizes — 2/C(n1+n2, n1) for Mann-Whitney, 2/2^n for the signed-rank test
+// of n pairs — and the equal size per arm whose smallest p is below need.
+func smallestP(c Cell, need float64) (float64, int) {
+	minP := func(n1, n2 int, paired bool) float64 {
+		if paired {
+			return math.Min(1, 2/math.Pow(2, float64(n1)))
+		}
+		return math.Min(1, 2*math.Exp(lchoose(n1+n2, n1)*-1))
+	}
+	p := minP(c.A.N, c.B.N, c.Paired)
+	n := 2
+	for ; n < 1000 && minP(n, n, c.Paired) >= need; n++ {
+	}
+	return p, n
+}
+
+// lchoose is the logarithm of the binomial coefficient.
+func lchoose(n, k int) float64 {
+	a, _ := math.Lgamma(float64(n + 1))
+	b, _ := math.Lgamma(float64(k + 1))
+	d, _ := math.Lgamma(float64(n - k + 1))
+	return a - b - d
 }
 
 // kind is what sort of metric a cell holds.

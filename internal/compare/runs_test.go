@@ -62,6 +62,16 @@ func TestCompareRallyRuns(t *testing.T) {
 	if _, ok := cells["NovaServers.list | duration median per run"]; ok {
 		t.Error("a workload missing from one run was compared")
 	}
+	if n := strings.Join(rep.Notes, "\n"); strings.Contains(n, "no change can be significant") {
+		t.Errorf("8 runs per arm said to be too few:\n%s", n)
+	}
+	// Three runs per arm cannot reach significance over this many cells
+	// (the smallest Mann-Whitney p is 2/20), and the report says how many
+	// would.
+	few := CompareRallyRuns(a[:3], b[:3], opts)
+	if n := strings.Join(few.Notes, "\n"); !strings.Contains(n, "with 3 and 3 observations per cell no change can be significant") || !strings.Contains(n, "the smallest p the test can give is 0.1") {
+		t.Errorf("3 runs per arm:\n%s", n)
+	}
 
 	// A against A: equivalent, and no error cell without failures.
 	var a2 [][]Workload
