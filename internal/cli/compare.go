@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,6 +37,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return nil
 	})
 	errMargin := fs.Float64("error-margin", 0.1, "equivalence margin of per-trial error rates in live mode, percentage points")
+	cellsRE := fs.String("cells", "", "compare only the cells whose \"workload metric\" matches this regular expression (fewer cells, a lighter Holm correction), e.g. 'duration median'")
 	metaA := fs.String("meta-a", "", "metadata file of deployment A (JSON or TOML: versions, settings), diffed into the report")
 	metaB := fs.String("meta-b", "", "metadata file of deployment B")
 	var lf liveFlags
@@ -58,6 +60,15 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return code
 	}
 	g.maxRatio, g.maxTail, g.maxP99, g.failOn, g.alpha = *maxRatio, *maxTail, *maxP99, *failOn, *alpha
+	var keep func(workload, metric string) bool
+	if *cellsRE != "" {
+		re, err := regexp.Compile(*cellsRE)
+		if err != nil {
+			fmt.Fprintf(stderr, "letgo: --cells: %v\n", err)
+			return ExitUsage
+		}
+		keep = func(workload, metric string) bool { return re.MatchString(workload + " " + metric) }
+	}
 	if !compareFormats[*format] || *alpha <= 0 || *alpha >= 0.5 || *margin <= 0 || *errMargin <= 0 {
 		fs.Usage()
 		return ExitUsage
@@ -88,7 +99,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			fmt.Fprintln(stderr, "letgo: live mode needs both --a and --b, and no files")
 			return ExitUsage
 		}
-		opts := compare.Options{Alpha: *alpha, Margin: *margin, ErrorMargin: *errMargin}
+		opts := compare.Options{Alpha: *alpha, Margin: *margin, ErrorMargin: *errMargin, Keep: keep}
 		return runLive(ctx, lf, *format, opts, g, withMeta, stdout, stderr)
 	}
 	sides, ok := rallySides(fs.Args())
@@ -115,7 +126,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			runs[i] = append(runs[i], ws)
 		}
 	}
-	opts := compare.Options{Alpha: *alpha, Margin: *margin, ErrorMargin: *errMargin}
+	opts := compare.Options{Alpha: *alpha, Margin: *margin, ErrorMargin: *errMargin, Keep: keep}
 	var rep compare.Report
 	if len(runs[0]) == 1 && len(runs[1]) == 1 {
 		rep = compare.CompareRally(runs[0][0], runs[1][0], opts)

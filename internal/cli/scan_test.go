@@ -392,6 +392,20 @@ func TestCompareCommand(t *testing.T) {
 	if _, errOut, code := run(t, "compare", a, a, "vs", b); code != ExitUsage || !strings.Contains(errOut, "two or more on each side") {
 		t.Errorf("two runs against one: exit %d %s", code, errOut)
 	}
+	// --cells keeps the matching cells only (and corrects over them).
+	out, errOut, code = run(t, "compare", "--cells", "duration$", "--format", "json", a, b)
+	var filtered compare.Report
+	if err := json.Unmarshal([]byte(out), &filtered); err != nil || code != ExitClean || len(filtered.Cells) == 0 {
+		t.Fatalf("--cells: exit %d %v %s", code, err, errOut)
+	}
+	for _, c := range filtered.Cells {
+		if c.Metric != "duration" {
+			t.Errorf("--cells duration$ kept %s %s", c.Workload, c.Metric)
+		}
+	}
+	if _, errOut, code := run(t, "compare", "--cells", "(", a, b); code != ExitUsage || !strings.Contains(errOut, "--cells") {
+		t.Errorf("bad --cells: exit %d %s", code, errOut)
+	}
 	// B's one failed iteration in 20 is not a significant increase.
 	if _, errOut, code := run(t, "compare", "--max-error-delta", "0", a, b); code != ExitClean || strings.Contains(errOut, "errors") {
 		t.Errorf("--max-error-delta 0 on 0/20 vs 1/20: exit %d %s", code, errOut)

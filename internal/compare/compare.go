@@ -23,6 +23,9 @@ type Options struct {
 	// Paired compares the i-th observations of A and B as a pair (they
 	// ran in the same randomised block), from MinPairedBlocks blocks on.
 	Paired bool
+	// Keep, when set, chooses the cells to report (and to correct for)
+	// by workload and metric.
+	Keep func(workload, metric string) bool
 }
 
 // MinPairedBlocks is the fewest blocks compared pair by pair: the
@@ -212,13 +215,26 @@ func CompareRally(a, b []Workload, opts Options) Report {
 			rep.Unmatched = append(rep.Unmatched, "only in B: "+shortName(wb))
 		}
 	}
-	correct(&rep, opts.Alpha)
+	correct(&rep, opts)
 	return rep
 }
 
 // correct applies Holm's step-down correction (and BH q-values) across
 // all cells; a verdict of change must survive it.
-func correct(rep *Report, alpha float64) {
+func correct(rep *Report, opts Options) {
+	alpha := opts.Alpha
+	if opts.Keep != nil {
+		kept := rep.Cells[:0]
+		for _, c := range rep.Cells {
+			if opts.Keep(c.Workload, c.Metric) {
+				kept = append(kept, c)
+			}
+		}
+		rep.Cells = kept
+		if len(kept) == 0 {
+			rep.Notes = append(rep.Notes, "no cell matches the cell filter")
+		}
+	}
 	ps := make([]float64, len(rep.Cells))
 	for i, c := range rep.Cells {
 		ps[i] = c.P

@@ -133,7 +133,7 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 			rep.Notes = append(rep.Notes, fmt.Sprintf("errors of %s: A %d of %d, B %d of %d requests (Fisher exact p=%.3g)", name, e.A, e.ATotal, e.B, e.BTotal, e.P))
 		}
 	}
-	correct(&rep, opts.Alpha)
+	correct(&rep, opts.Options)
 	series[0].Arm, series[1].Arm = "A", "B"
 	rep.Series = series[:]
 	return rep, trials, nil

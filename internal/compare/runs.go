@@ -58,7 +58,7 @@ func CompareRallyRuns(a, b [][]Workload, opts Options) Report {
 			rep.Cells = append(rep.Cells, newCell(name, "failed iterations (%) per run", "%", ra, rb, errorRateKind, opts))
 		}
 	}
-	correct(&rep, opts.Alpha)
+	correct(&rep, opts)
 	return rep
 }
 
