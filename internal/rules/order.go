@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
@@ -10,6 +11,14 @@ import (
 )
 
 // ---- EV507: spawn order relied on in runtime code ----
+
+// orderWord finds order words in a comment ("order", "ordered",
+// "ordering", "in sync"), not "border" or "reorder"; orderNegated finds the
+// comments that say the order does not matter.
+var (
+	orderWord    = regexp.MustCompile(`(?i)\b(order|ordered|ordering|in sync)\b`)
+	orderNegated = regexp.MustCompile(`(?i)(any order|no (particular )?order|unordered|order (does not|doesn't|need not|needn't) matter|(does not|doesn't) matter)`)
+)
 
 var asCompletedNames = names{"concurrent.futures.as_completed", "concurrent.futures._base.as_completed"}
 
@@ -38,7 +47,10 @@ func pileOrderCheck(p *analysis.Pass) {
 	}
 	pp := newPicklePass(p, true)
 	var lines []string // source lines, split on first need
-	orderComment := func(at int) int {
+	// orderComment finds, on the line or the three above it, a comment
+	// about order: its line, and whether it says the order does not
+	// matter ("in any order", "order does not matter").
+	orderComment := func(at int) (int, bool) {
 		if lines == nil {
 			lines = strings.Split(p.File.Src, "\n")
 		}
@@ -46,11 +58,11 @@ func pileOrderCheck(p *analysis.Pass) {
 			if l > len(lines) {
 				continue
 			}
-			if _, comment, ok := strings.Cut(lines[l-1], "#"); ok && strings.Contains(strings.ToLower(comment), "order") {
-				return l
+			if _, comment, ok := strings.Cut(lines[l-1], "#"); ok && orderWord.MatchString(comment) {
+				return l, orderNegated.MatchString(comment)
 			}
 		}
-		return 0
+		return 0, false
 	}
 	check := func(body []pysrc.Stmt, fn string) {
 		pileOf := func(e pysrc.Expr) (string, pysrc.Node, bool) {
@@ -67,8 +79,17 @@ func pileOrderCheck(p *analysis.Pass) {
 			why := "if anything depends on positions the replacement must keep spawn order (executor.map, or futures kept in a list and read in order, never as_completed); if the results are only aggregated, the order is incidental"
 			if real {
 				why = "a real ordering requirement: the replacement must keep spawn order (executor.map, or futures kept in a list and read in order, never as_completed)"
-			} else if l := max(orderComment(p.View.Line(at.Pos())), orderComment(p.View.Line(pp.lines[fn][pile]))); l > 0 {
-				why = fmt.Sprintf("the comment at line %d says the order matters: a real ordering requirement; the replacement must keep spawn order (executor.map, or futures kept in a list and read in order, never as_completed)", l)
+			} else {
+				l, negated := orderComment(p.View.Line(at.Pos()))
+				if l == 0 {
+					l, negated = orderComment(p.View.Line(pp.lines[fn][pile]))
+				}
+				switch {
+				case l > 0 && negated:
+					why = fmt.Sprintf("the comment at line %d says the order does not matter: incidental, any replacement will do", l)
+				case l > 0:
+					why = fmt.Sprintf("the comment at line %d says the order matters: a real ordering requirement; the replacement must keep spawn order (executor.map, or futures kept in a list and read in order, never as_completed)", l)
+				}
 			}
 			p.Report(at, fmt.Sprintf("results of GreenPile %s are %s, in spawn order: %s", pile, how, why))
 		}

@@ -173,13 +173,14 @@ func TestSpawnOrderClassified(t *testing.T) {
 		36: "if the results are only aggregated, the order is incidental", // plain loop
 		38: "if the results are only aggregated, the order is incidental", // list(pile)
 		43: "matched to the wrong inputs",                                 // zip over as_completed
+		51: "the comment at line 50 says the order does not matter",       // a negated comment
 	} {
 		if !strings.Contains(got[line], want) {
 			t.Errorf("line %d: %q, want it to say %q", line, got[line], want)
 		}
 	}
-	if len(got) != 6 {
-		t.Errorf("%d findings, want 6: %v", len(got), got)
+	if len(got) != 7 {
+		t.Errorf("%d findings, want 7: %v", len(got), got)
 	}
 }
 
@@ -198,5 +199,20 @@ func TestFactsAliases(t *testing.T) {
 	}
 	if pp.local.Class("pkg.Base") == nil {
 		t.Error("the module's own class Base has no fact")
+	}
+}
+
+func TestOrderComments(t *testing.T) {
+	for comment, want := range map[string][2]bool{
+		" use a GreenPile to keep them ordered and in sync": {true, false},
+		" results come back in order":                       {true, false},
+		" order does not matter":                            {true, true},
+		" any order will do":                                {true, true},
+		" draw the border":                                  {false, false},
+		" reorder later":                                    {false, false},
+	} {
+		if got := [2]bool{orderWord.MatchString(comment), orderNegated.MatchString(comment)}; got != want {
+			t.Errorf("%q: order %v, negated %v; want %v", comment, got[0], got[1], want)
+		}
 	}
 }

@@ -41,3 +41,11 @@ def collect(nodes):
 def wrong_pairing(executor, nodes):
     futs = [executor.submit(fetch, n) for n in nodes]
     return list(zip(nodes, concurrent.futures.as_completed(futs)))  # want EV507
+
+
+def tally(nodes):
+    pile = GreenPile()
+    for n in nodes:
+        pile.spawn(fetch, n)
+    # the order does not matter here
+    return [r for r in pile]  # want EV507
