@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/letgo-dev/letgo/internal/compare"
 )
@@ -43,15 +42,8 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	var lf liveFlags
 	fs.StringVar(&lf.a, "a", "", "base URL of deployment A (live mode)")
 	fs.StringVar(&lf.b, "b", "", "base URL of deployment B (live mode)")
-	fs.StringVar(&lf.path, "path", "/", "request path (live mode)")
-	fs.StringVar(&lf.method, "method", "GET", "request method (live mode)")
-	fs.Float64Var(&lf.rate, "rate", 0, "open model: requests per second (live mode)")
-	fs.IntVar(&lf.clients, "clients", 0, "closed model: concurrent clients (live mode)")
+	lf.register(fs, " (live mode)")
 	fs.IntVar(&lf.trials, "trials", 10, "trials per arm, interleaved in randomised blocks (live mode)")
-	fs.DurationVar(&lf.duration, "duration", 10*time.Second, "measured duration of each trial (live mode)")
-	fs.DurationVar(&lf.warmup, "warmup", 2*time.Second, "warm-up excluded from each trial (live mode)")
-	fs.Uint64Var(&lf.seed, "seed", 1, "seed for arrival times and block order (live mode)")
-	fs.StringVar(&lf.workload, "workload", "", "TOML workload file: requests, auth, model (live mode; replaces --path, --rate, ...)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: letgo compare [flags] A.json B.json\n       letgo compare [flags] A1.json A2.json ... vs B1.json B2.json ...\n       letgo compare --a URL --b URL --rate N [flags]\n\nCompare two Rally results (task report/export JSON or the legacy results list),\nseveral Rally runs per arm (each run one observation), or run the same HTTP\nworkload against two deployments in interleaved trials. Flags:")
 		fs.PrintDefaults()

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -19,6 +20,19 @@ type liveFlags struct {
 	duration, warmup   time.Duration
 	seed               uint64
 	workload           string // TOML workload file; replaces the request and model flags
+}
+
+// register declares the request and model flags 'letgo load' and live
+// 'letgo compare' share; note ends each help text (" (live mode)").
+func (lf *liveFlags) register(fs *flag.FlagSet, note string) {
+	fs.StringVar(&lf.path, "path", "/", "request path"+note)
+	fs.StringVar(&lf.method, "method", "GET", "request method"+note)
+	fs.Float64Var(&lf.rate, "rate", 0, "open model: requests per second"+note)
+	fs.IntVar(&lf.clients, "clients", 0, "closed model: concurrent clients"+note)
+	fs.DurationVar(&lf.duration, "duration", 10*time.Second, "measured duration of a run (of each trial in compare)"+note)
+	fs.DurationVar(&lf.warmup, "warmup", 2*time.Second, "warm-up excluded from the statistics"+note)
+	fs.Uint64Var(&lf.seed, "seed", 1, "seed for Poisson arrival times (and compare's block order)"+note)
+	fs.StringVar(&lf.workload, "workload", "", "TOML workload file: requests, auth, model, a ladder of rates (replaces --path, --rate, ...)"+note)
 }
 
 // liveWorkloads returns the workloads the flags or the workload file

@@ -9,7 +9,6 @@ import (
 	"maps"
 	"net/url"
 	"slices"
-	"time"
 
 	"github.com/letgo-dev/letgo/internal/loadgen"
 )
@@ -49,15 +48,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	format := fs.String("format", "text", "output format: text or json")
 	var lf liveFlags
-	fs.StringVar(&lf.path, "path", "/", "request path")
-	fs.StringVar(&lf.method, "method", "GET", "request method")
-	fs.Float64Var(&lf.rate, "rate", 0, "open model: requests per second")
-	fs.IntVar(&lf.clients, "clients", 0, "closed model: concurrent clients")
-	fs.DurationVar(&lf.duration, "duration", 10*time.Second, "measured duration")
-	fs.DurationVar(&lf.warmup, "warmup", 2*time.Second, "warm-up excluded from the statistics")
-	fs.Uint64Var(&lf.seed, "seed", 1, "seed for Poisson arrival times")
+	lf.register(fs, "")
 	poisson := fs.Bool("poisson", false, "open model: Poisson arrivals instead of a constant rate")
-	fs.StringVar(&lf.workload, "workload", "", "TOML workload file: requests, auth, model, a ladder of rates (replaces --path, --rate, ...)")
 	inflight := fs.Int("max-in-flight", 0, "open model: most requests in flight (default 256); beyond it sends are late, then dropped")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: letgo load [flags] URL\n\nRun one HTTP workload against URL (open model with --rate, closed with --clients)\nand report latency from the intended send time, service time, send lag and errors. Flags:")

@@ -3,14 +3,12 @@ package scan
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"golang.org/x/tools/txtar"
 )
 
 // TestGraphFixtures runs multi-root projects and compares entry-point
@@ -23,32 +21,13 @@ func TestGraphFixtures(t *testing.T) {
 	}
 	for _, p := range paths {
 		t.Run(filepath.Base(p), func(t *testing.T) {
-			ar, err := txtar.ParseFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			dir := t.TempDir()
-			var want []string
+			dir, secs := txtarTree(t, p, "want", "args")
+			want := secs["want"]
 			args := map[string][]string{}
-			for _, f := range ar.Files {
-				switch f.Name {
-				case "want":
-					for _, l := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
-						want = append(want, strings.TrimSpace(l))
-					}
-				case "args":
-					for _, l := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
-						k, v, _ := strings.Cut(l, ":")
-						for _, r := range strings.Fields(v) {
-							args[k] = append(args[k], filepath.Join(dir, r))
-						}
-					}
-				default:
-					fp := filepath.Join(dir, filepath.FromSlash(f.Name))
-					os.MkdirAll(filepath.Dir(fp), 0o755)
-					if err := os.WriteFile(fp, f.Data, 0o644); err != nil {
-						t.Fatal(err)
-					}
+			for _, l := range secs["args"] {
+				k, v, _ := strings.Cut(l, ":")
+				for _, r := range strings.Fields(v) {
+					args[k] = append(args[k], filepath.Join(dir, r))
 				}
 			}
 			res, err := Run(context.Background(), args["roots"], Options{With: args["with"], SitePackages: args["site"], Select: []string{"EV71", "EV505"}})

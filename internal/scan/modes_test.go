@@ -3,14 +3,12 @@ package scan
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"golang.org/x/tools/txtar"
 )
 
 // TestModeFixtures checks the mode, switch variable names and inversion of
@@ -22,25 +20,8 @@ func TestModeFixtures(t *testing.T) {
 	}
 	for _, p := range paths {
 		t.Run(filepath.Base(p), func(t *testing.T) {
-			ar, err := txtar.ParseFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			dir := t.TempDir()
-			var want []string
-			for _, f := range ar.Files {
-				if f.Name == "want" {
-					for _, l := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
-						want = append(want, strings.TrimSpace(l))
-					}
-					continue
-				}
-				fp := filepath.Join(dir, filepath.FromSlash(f.Name))
-				os.MkdirAll(filepath.Dir(fp), 0o755)
-				if err := os.WriteFile(fp, f.Data, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			dir, secs := txtarTree(t, p, "want")
+			want := secs["want"]
 			res, err := Run(context.Background(), []string{dir}, Options{Select: []string{"EV9"}})
 			if err != nil {
 				t.Fatal(err)

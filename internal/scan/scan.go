@@ -846,22 +846,30 @@ func stageOf(res *Result, info *rootInfo, now time.Time) modes.Stage {
 			services = append(services, modes.ServiceMode{Name: ep.Name, Mode: ep.Mode})
 		}
 	}
-	imports := false
+	if now.IsZero() {
+		now = time.Now()
+	}
+	imports := len(eventletModules(res, info.root)) > 0
+	return modes.ComputeStage(services, pyproj.RequiresEventlet(info.proj.Requirements), imports, now)
+}
+
+// eventletModules lists the runtime modules of a root that import eventlet
+// or greenlet (under any guard).
+func eventletModules(res *Result, root string) []string {
+	var mods []string
 	for i, node := range res.Graph.Nodes {
 		m := node.Module
-		if m == nil || m.Root != info.root || !m.Runtime {
+		if m == nil || m.Root != root || !m.Runtime {
 			continue
 		}
 		for _, e := range res.Graph.Out[i] {
 			if graph.IsEventlet(res.Graph.Nodes[e.To].Name) {
-				imports = true
+				mods = append(mods, m.Name)
+				break
 			}
 		}
 	}
-	if now.IsZero() {
-		now = time.Now()
-	}
-	return modes.ComputeStage(services, pyproj.RequiresEventlet(info.proj.Requirements), imports, now)
+	return mods
 }
 
 // Cache keeps per-file results across scans of trees that share files
@@ -1018,19 +1026,7 @@ func graphRules(res *Result, infos []*rootInfo, enabled []*analysis.Rule) {
 			}
 			entries = append(entries, er)
 		}
-		var eventletMods []string
-		for i, node := range res.Graph.Nodes {
-			m := node.Module
-			if m == nil || m.Root != info.root || !m.Runtime {
-				continue
-			}
-			for _, e := range res.Graph.Out[i] {
-				if graph.IsEventlet(res.Graph.Nodes[e.To].Name) {
-					eventletMods = append(eventletMods, m.Name)
-					break
-				}
-			}
-		}
+		eventletMods := eventletModules(res, info.root)
 		var fs []analysis.Finding
 		report := func(f analysis.Finding) { fs = append(fs, f) }
 		for _, r := range enabled {

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/tools/txtar"
 
 	"github.com/letgo-dev/letgo/internal/pyproj"
 	"github.com/letgo-dev/letgo/internal/rules"
@@ -28,6 +30,28 @@ func writeTree(t *testing.T, files map[string]string) string {
 		}
 	}
 	return dir
+}
+
+// txtarTree writes a txtar archive's files into a temporary tree and
+// returns it with the named sections ("want", "args"), which are not
+// written, split into trimmed lines.
+func txtarTree(t *testing.T, path string, sections ...string) (string, map[string][]string) {
+	t.Helper()
+	ar, err := txtar.ParseFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, secs := map[string]string{}, map[string][]string{}
+	for _, f := range ar.Files {
+		if slices.Contains(sections, f.Name) {
+			for _, l := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
+				secs[f.Name] = append(secs[f.Name], strings.TrimSpace(l))
+			}
+			continue
+		}
+		files[f.Name] = string(f.Data)
+	}
+	return writeTree(t, files), secs
 }
 
 func findingLines(res *Result) []string {
