@@ -16,8 +16,13 @@ var (
 	serviceBackendPrivate    = names{"oslo_service.backend.eventlet.", "oslo_service.backend.threading.", "oslo_service.backend.common."}
 	serviceComponentNames    = names{"oslo_service.service.launch", "oslo_service.service.ProcessLauncher", "oslo_service.service.ServiceLauncher",
 		"oslo_service.service.Launcher", "oslo_service.threadgroup.ThreadGroup", "oslo_service.loopingcall."}
-	futuristGreenNames = names{"futurist.GreenThreadPoolExecutor", "futurist.GreenFuture", "futurist._futures.GreenThreadPoolExecutor"}
-	eventletutilsNames = names{"oslo_utils.eventletutils."}
+	// serviceExceptionNames are the exception classes under the component
+	// prefixes: raising LoopingCallDone or catching LoopingCallTimeOut is
+	// how a looping call's function talks to it, not a component that runs
+	// on a backend (the FixedIntervalLoopingCall that runs it is reported).
+	serviceExceptionNames = names{"oslo_service.loopingcall.LoopingCallDone", "oslo_service.loopingcall.LoopingCallTimeOut"}
+	futuristGreenNames    = names{"futurist.GreenThreadPoolExecutor", "futurist.GreenFuture", "futurist._futures.GreenThreadPoolExecutor"}
+	eventletutilsNames    = names{"oslo_utils.eventletutils."}
 )
 
 // executorCheck reports oslo.messaging servers and listeners that run on the
@@ -111,13 +116,13 @@ var indirectRules = []*analysis.Rule{
 	},
 	{
 		ID: "EV404", Slug: "oslo-service-component", Risk: analysis.RiskLow, Kind: "runtime",
-		Python: apiCheck(serviceComponentNames, "oslo.service component used", apiOpts{calls: true, refs: true,
+		Python: apiCheck(serviceComponentNames, "oslo.service component used", apiOpts{calls: true, refs: true, exclude: serviceExceptionNames,
 			message: func(c *pysrc.CallSite, name string) string {
 				return fmt.Sprintf("%s() runs on the selected oslo.service backend (eventlet unless one is selected)", name)
 			}}),
 		Doc: analysis.Doc{
 			Summary:     "oslo.service component that runs on the selected backend",
-			What:        "service.launch, ProcessLauncher, ServiceLauncher, ThreadGroup and loopingcall (periodic_task is only a decorator and is not reported).",
+			What:        "service.launch, ProcessLauncher, ServiceLauncher, ThreadGroup and loopingcall (periodic_task is only a decorator and is not reported; neither are the exception classes LoopingCallDone and LoopingCallTimeOut, raised or caught around a looping call that is reported itself).",
 			Why:         "They run on whichever oslo.service backend was selected, and the library default is still eventlet: a service that uses them without init_backend runs on eventlet.",
 			Replacement: "Select the backend explicitly (init_backend(BackendType.THREADING)) before the first use, or through the project's gate.",
 			Example:     "from oslo_service import backend\nbackend.init_backend(backend.BackendType.THREADING)\nlauncher = service.launch(CONF, svc, workers=2)",

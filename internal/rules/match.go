@@ -61,6 +61,7 @@ type apiOpts struct {
 	calls   bool                                           // match call sites
 	refs    bool                                           // match non-call references (except, with, bases, values)
 	imports bool                                           // match from-imports of the names themselves
+	exclude names                                          // names below the targets' prefixes that are not the pattern
 	filter  func(p *analysis.Pass, c *pysrc.CallSite) bool // extra condition on calls
 	message func(c *pysrc.CallSite, name string) string    // custom message for calls
 	skip    func(kind pyproj.FileKind) bool
@@ -68,6 +69,13 @@ type apiOpts struct {
 
 // apiCheck builds a check that reports uses of the given names.
 func apiCheck(targets names, what string, o apiOpts) func(*analysis.Pass) {
+	matches := func(name string) bool {
+		if _, ok := targets.match(name); !ok {
+			return false
+		}
+		_, excluded := o.exclude.match(name)
+		return !excluded
+	}
 	return func(p *analysis.Pass) {
 		if o.skip != nil && o.skip(p.Kind) {
 			return
@@ -75,7 +83,7 @@ func apiCheck(targets names, what string, o apiOpts) func(*analysis.Pass) {
 		if o.calls {
 			for _, c := range p.View.Calls {
 				name := p.Resolve(c.Resolved)
-				if _, ok := targets.match(name); !ok {
+				if !matches(name) {
 					continue
 				}
 				if o.filter != nil && !o.filter(p, c) {
@@ -91,7 +99,7 @@ func apiCheck(targets names, what string, o apiOpts) func(*analysis.Pass) {
 		if o.refs {
 			for _, r := range p.View.Refs {
 				name := p.Resolve(r.Resolved)
-				if _, ok := targets.match(name); !ok {
+				if !matches(name) {
 					continue
 				}
 				switch r.Ctx {
@@ -114,7 +122,7 @@ func apiCheck(targets names, what string, o apiOpts) func(*analysis.Pass) {
 					continue
 				}
 				for _, n := range importedNames(imp) {
-					if _, ok := targets.match(p.Resolve(n)); ok {
+					if matches(p.Resolve(n)) {
 						p.ReportImport(imp, n, fmt.Sprintf("%s: %s imported", what, n))
 					}
 				}

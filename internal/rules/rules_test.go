@@ -125,7 +125,7 @@ func TestTableRoots(t *testing.T) {
 	tables := []names{spawnNames, spawnAfterNames, killNames, currentNames, poolNames, pileNames, sleepNames, timeoutNames,
 		eventNames, semaphoreNames, queueNames, corolocalNames, wsgiNames, serveNames, websocketNames, greenNames, tpoolNames,
 		hubsNames, debugNames, backdoorNames, greenletNames, patchedNames, monkeyPatchNames, probeNames, messagingServerNames,
-		serviceEventletOnlyNames, serviceBackendPrivate, serviceComponentNames, futuristGreenNames, eventletutilsNames,
+		serviceEventletOnlyNames, serviceBackendPrivate, serviceComponentNames, serviceExceptionNames, futuristGreenNames, eventletutilsNames,
 		mockPatchNames, threadStart, spawnLike, concurrencyCtors, poolCtors}
 	for _, tab := range tables {
 		for _, n := range tab {
