@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -214,5 +215,57 @@ func TestOrderComments(t *testing.T) {
 		if got := [2]bool{orderWord.MatchString(comment), orderNegated.MatchString(comment)}; got != want {
 			t.Errorf("%q: order %v, negated %v; want %v", comment, got[0], got[1], want)
 		}
+	}
+}
+
+// TestGreenModuleOncePerBinding: EV127 reports a green module once per
+// import (or once per module reached without one), and says how many uses
+// the finding covers.
+func TestGreenModuleOncePerBinding(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		want map[int]string // line -> one of its messages
+		n    int            // findings in all
+	}{
+		{"attributes on one line",
+			"from eventlet.green import socket\n\nsock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\n",
+			map[int]string{1: "eventlet green stdlib module used: eventlet.green.socket imported, 3 uses in this file"}, 1},
+		{"imported, not used",
+			"from eventlet.green import subprocess\n",
+			map[int]string{1: "eventlet green stdlib module used: eventlet.green.subprocess imported"}, 1},
+		{"two modules of one import",
+			"from eventlet.green import os, time\n\nos.getpid()\n",
+			map[int]string{1: "eventlet green stdlib module used: eventlet.green.os imported, 1 use in this file"}, 2},
+		{"the package imported",
+			"from eventlet import green\n\ngreen.socket.socket(green.socket.AF_INET)\n",
+			map[int]string{1: "eventlet green stdlib module used: eventlet.green imported, 2 uses in this file"}, 1},
+		{"reached through import eventlet",
+			"import eventlet\n\nx = 1\nfam = eventlet.green.socket.AF_INET, eventlet.green.socket.AF_UNIX\neventlet.green.socket.socket()\n",
+			map[int]string{4: "eventlet green stdlib module used: eventlet.green.socket.AF_INET referenced, first of 3 uses of eventlet.green.socket in this file"}, 1},
+		{"one use without an import",
+			"import eventlet\n\neventlet.green.os.getpid()\n",
+			map[int]string{3: "eventlet green stdlib module used: eventlet.green.os.getpid() called"}, 1},
+	}
+	r := ByID("EV127")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			file := pysrc.Parse("svc/net.py", []byte(tt.src))
+			view := pysrc.Analyze(file, "svc.net", false)
+			got := map[int][]string{}
+			r.Python(analysis.NewPass(r, "svc/net.py", pyproj.KindRuntime, view, nil, nil, func(f analysis.Finding) { got[f.Line] = append(got[f.Line], f.Message) }))
+			n := 0
+			for _, ms := range got {
+				n += len(ms)
+			}
+			for line, want := range tt.want {
+				if !slices.Contains(got[line], want) {
+					t.Errorf("EV127(%q) line %d = %q, want %q", tt.src, line, got[line], want)
+				}
+			}
+			if n != tt.n {
+				t.Errorf("EV127(%q) = %d findings %v, want %d", tt.src, n, got, tt.n)
+			}
+		})
 	}
 }
