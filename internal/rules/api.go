@@ -16,7 +16,8 @@ var (
 	spawnAfterNames = names{"eventlet.spawn_after", "eventlet.spawn_after_local", "eventlet.greenthread.spawn_after", "eventlet.greenthread.spawn_after_local"}
 	killNames       = names{"eventlet.kill", "eventlet.greenthread.kill"}
 	currentNames    = names{"eventlet.getcurrent", "eventlet.greenthread.getcurrent", "eventlet.corolocal.get_ident", "eventlet.GreenletExit", "eventlet.greenthread.GreenletExit", "eventlet.support.greenlets.GreenletExit"}
-	poolNames       = names{"eventlet.GreenPool", "eventlet.greenpool.GreenPool", "eventlet.pools.Pool", "eventlet.pools.TokenPool"}
+	poolNames       = names{"eventlet.GreenPool", "eventlet.greenpool.GreenPool"}
+	resourcePools   = names{"eventlet.pools.", "eventlet.db_pool."}
 	pileNames       = names{"eventlet.GreenPile", "eventlet.greenpool.GreenPile"}
 	sleepNames      = names{"eventlet.sleep", "eventlet.greenthread.sleep"}
 	timeoutNames    = names{"eventlet.Timeout", "eventlet.timeout.Timeout", "eventlet.with_timeout", "eventlet.timeout.with_timeout", "eventlet.greenthread.with_timeout"}
@@ -84,7 +85,7 @@ var apiRules = []*analysis.Rule{
 	}),
 	apiRule("EV114", "eventlet-greenpool", analysis.RiskMedium, poolNames, callsAndRefs, analysis.Doc{
 		Summary:     "GreenPool used",
-		What:        "eventlet.GreenPool (and eventlet.pools.Pool) construction or reference.",
+		What:        "eventlet.GreenPool construction or reference: a pool of green threads that runs work. Pools of objects (eventlet.pools.Pool, TokenPool, eventlet.db_pool) are EV134.",
 		Why:         "A GreenPool's spawn, imap, waitall and resize only work under eventlet.",
 		Replacement: "concurrent.futures.ThreadPoolExecutor(max_workers=n), or a futurist ThreadPoolExecutor when the pool must be resizable.",
 		Example:     "# before\npool = eventlet.GreenPool(10)\nfor r in pool.imap(fetch, urls): ...\n# after\nwith ThreadPoolExecutor(10) as ex:\n    for r in ex.map(fetch, urls): ...",
@@ -228,6 +229,13 @@ var apiRules = []*analysis.Rule{
 		Why:         "They load green copies of modules; in threading mode the plain module is wanted.",
 		Replacement: "A plain import.",
 		Example:     "# before\nhttplib2 = eventlet.import_patched('httplib2')\n# after\nimport httplib2",
+	}),
+	apiRule("EV134", "eventlet-resource-pool", analysis.RiskMedium, resourcePools, callsAndRefs, analysis.Doc{
+		Summary:     "eventlet resource pool used",
+		What:        "eventlet.pools.Pool and TokenPool (pools of reusable objects: clients, connections, tokens) and eventlet.db_pool's connection pools, constructed, subclassed or referenced. They hand out objects; they run no work, so they are not GreenPools (EV114) and a thread pool does not replace them.",
+		Why:         "An exhausted pool's get() waits on an eventlet queue: under native threads without monkey patching that wait is not woken by another thread's put(); its bookkeeping (free items, current size) takes no lock; and the pool keeps eventlet imported.",
+		Replacement: "A pool backed by queue.Queue (get() blocks on the queue, put() returns the object, a create function fills it up to the limit), or the library's own pool: SQLAlchemy's QueuePool for database connections, urllib3/requests connection pools, the memcache or HTTP client's pool.",
+		Example:     "# before\nclass ClientPool(eventlet.pools.Pool):\n    def create(self):\n        return Client(url)\n# after\nclass ClientPool:\n    def __init__(self, size):\n        self._free = queue.Queue(size)\n        for _ in range(size):\n            self._free.put(Client(url))\n    def get(self):\n        return self._free.get()\n    def put(self, client):\n        self._free.put(client)",
 	}),
 }
 

@@ -124,7 +124,7 @@ func TestPositivesFire(t *testing.T) {
 // package the tables name, or a rule silently never fires.
 func TestTableRoots(t *testing.T) {
 	tables := []names{spawnNames, spawnAfterNames, killNames, currentNames, poolNames, pileNames, sleepNames, timeoutNames,
-		eventNames, semaphoreNames, queueNames, corolocalNames, wsgiNames, serveNames, websocketNames, greenNames, tpoolNames,
+		eventNames, semaphoreNames, queueNames, corolocalNames, resourcePools, wsgiNames, serveNames, websocketNames, greenNames, tpoolNames,
 		hubsNames, debugNames, backdoorNames, greenletNames, patchedNames, monkeyPatchNames, probeNames, messagingServerNames,
 		serviceEventletOnlyNames, serviceBackendPrivate, serviceComponentNames, serviceExceptionNames, futuristGreenNames, eventletutilsNames,
 		mockPatchNames, threadStart, spawnLike, concurrencyCtors, poolCtors}
