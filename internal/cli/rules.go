@@ -57,6 +57,9 @@ func RuleDoc(r *analysis.Rule) string {
 	if r.Positive {
 		b.WriteString(" A positive signal: reported as info, never as debt.")
 	}
+	if r.Concern != "" {
+		b.WriteString(" A concern (" + r.Concern + "): listed under concerns, never counted as runtime debt.")
+	}
 	b.WriteString("\n\n## What it finds\n\n" + r.Doc.What + "\n")
 	b.WriteString("\n## Why it matters\n\n" + r.Doc.Why + "\n")
 	b.WriteString("\n## Replacement\n\n" + r.Doc.Replacement + "\n")

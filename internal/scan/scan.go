@@ -718,15 +718,26 @@ func finish(res *Result, opts Options) {
 }
 
 // recount derives the finding counts of the stats from the findings.
+// Runtime debt counts the eventlet uses in runtime code: not positive
+// signals, not letgo's own findings, and not the findings of concern rules
+// (privileged operations, pickling, heartbeats, ...), which are counted as
+// concerns and remain after eventlet is gone, so the debt could never
+// reach zero if they were in it.
 func (res *Result) recount() {
 	st := &res.Stats
 	st.RuntimeDebt = 0
 	st.ByKind, st.ByFamily, st.BySeverity = map[string]int{}, map[string]int{}, map[string]int{}
+	concern := map[string]bool{}
+	for _, r := range rules.All() {
+		if r.Concern != "" {
+			concern[r.ID] = true
+		}
+	}
 	for _, f := range res.Findings {
 		st.ByKind[string(f.Kind)]++
 		st.ByFamily[fmt.Sprintf("EV%dxx", f.Family)]++
 		st.BySeverity[string(f.Severity)]++
-		if f.Kind == pyproj.KindRuntime && !f.Positive && f.Family != 9 {
+		if f.Kind == pyproj.KindRuntime && !f.Positive && f.Family != 9 && !concern[f.Rule] {
 			st.RuntimeDebt++
 		}
 	}
