@@ -199,9 +199,19 @@ func writeDot(w io.Writer, res *scan.Result) {
 	fmt.Fprintln(w, "digraph letgo {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];")
 	edges := map[string]bool{}
 	for _, ep := range res.EntryPoints {
-		color := map[string]string{"unconditional": "red", "guarded": "orange", "none": "darkgreen"}[ep.Eventlet]
+		// An entry point whose verdict is unknown (its module is in no root
+		// given) or new to this table is still drawn: an empty color is a
+		// syntax error for Graphviz.
+		color, ok := map[string]string{"unconditional": "red", "guarded": "orange", "none": "darkgreen"}[ep.Eventlet]
+		if !ok {
+			color = "gray"
+		}
 		fmt.Fprintf(w, "  %q [shape=ellipse, color=%s];\n", ep.Name, color)
-		fmt.Fprintf(w, "  %q -> %q;\n", ep.Name, ep.Module)
+		// A WSGI module is its own entry point: the ellipse is the module's
+		// node, with no edge to itself.
+		if ep.Module != "" && ep.Module != ep.Name {
+			fmt.Fprintf(w, "  %q -> %q;\n", ep.Name, ep.Module)
+		}
 		for i := 1; i < len(ep.Chain); i++ {
 			style := "solid"
 			if ep.Chain[i].Guard != "unconditional" {
