@@ -36,24 +36,57 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	pattern := *refsFlag
 	if strings.Contains(pattern, ",") || !strings.ContainsAny(pattern, "*?[") {
 		list = strings.Split(pattern, ",")
+		for i := range list {
+			list[i] = strings.TrimSpace(list[i])
+		}
+	}
+	// Refs reach git; one that starts with "-" would be an option to it
+	// (--output=FILE writes a file), so it is a usage error, not a lookup.
+	names := list
+	if names == nil {
+		names = []string{pattern}
+	}
+	for _, name := range names {
+		if why := history.CheckRefName(name); why != "" {
+			fmt.Fprintf(stderr, "letgo history: --refs: %s\n", why)
+			return ExitUsage
+		}
+	}
+	interrupted := func(done, total int) int {
+		return errorf(stderr, "history of %s interrupted after %d of %d refs; no report written", repo, done, total)
 	}
 	refs, err := history.ResolveRefs(ctx, repo, pattern, list)
+	if ctx.Err() != nil {
+		return interrupted(0, len(refs))
+	}
 	if err != nil {
 		return errorf(stderr, "%v", err)
 	}
 	if len(refs) == 0 {
 		return errorf(stderr, "no ref of %s matches %q", repo, pattern)
 	}
-	opts := history.Options{Workers: *workers, Version: Version}
-	if isTerminal(stderr) {
-		opts.Progress = func(done, total int, ref string) { fmt.Fprintf(stderr, "\rletgo: %d/%d %s\x1b[K", done, total, ref) }
-	}
+	done := 0
+	tty := isTerminal(stderr)
+	opts := history.Options{Workers: *workers, Version: Version, Progress: func(n, total int, ref string) {
+		done = n
+		if tty {
+			fmt.Fprintf(stderr, "\rletgo: %d/%d %s\x1b[K", n, total, ref)
+		}
+	}}
 	rep, err := history.Run(ctx, repo, refs, opts)
-	if opts.Progress != nil {
+	if tty {
 		fmt.Fprint(stderr, "\r\x1b[K")
+	}
+	if ctx.Err() != nil {
+		return interrupted(done, len(refs))
 	}
 	if err != nil {
 		return errorf(stderr, "%v", err)
+	}
+	for _, e := range rep.Entries {
+		for _, r := range e.Refused {
+			fmt.Fprintf(stderr, "letgo: %s: path %q not written, so not scanned: %s\n", e.Name, r.Path, r.Reason)
+		}
 	}
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)

@@ -7,15 +7,9 @@
 package history
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
-	"path"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -48,6 +42,10 @@ type Entry struct {
 	Parsed      int         `json:"parsed"` // Python files parsed for this ref
 	Reused      int         `json:"reused"` // Python files whose results were reused
 	Written     int         `json:"written"`
+	// Refused lists the paths of this ref's tree that were not written to
+	// the scratch copy (unsafe names, conflicting entries, oversized
+	// blobs), so they were not scanned.
+	Refused []Refusal `json:"refused,omitempty"`
 }
 
 // Departure is a transition that skips a step of the three-release
@@ -76,59 +74,77 @@ type Options struct {
 	Progress func(done, total int, ref string)
 }
 
-// ResolveRefs lists the refs to scan: tags matching pattern (a path.Match
-// glob), or the comma-separated refs given. Version-like names are sorted
-// as versions, others by date.
-func ResolveRefs(ctx context.Context, repo, pattern string, list []string) ([]Ref, error) {
-	var refs []Ref
-	if len(list) > 0 {
-		for _, name := range list {
-			out, err := git(ctx, repo, "log", "-1", "--format=%H%x09%cI", name+"^{commit}", "--")
-			if err != nil {
-				return nil, fmt.Errorf("resolve ref %q: %w", name, err)
-			}
-			r, err := parseRefLine(name + "\t" + strings.TrimSpace(string(out)))
-			if err != nil {
-				return nil, err
-			}
-			refs = append(refs, r)
-		}
-		return refs, nil
+// Run scans each ref in order. When ctx is cancelled it stops at the next
+// file or ref and returns an error wrapping ctx.Err(), never a partial
+// report; its scratch copy of the tree is removed however it returns.
+func Run(ctx context.Context, repo string, refs []Ref, opts Options) (*Report, error) {
+	if err := checkRepo(ctx, repo); err != nil {
+		return nil, err
 	}
-	out, err := git(ctx, repo, "for-each-ref", "--format=%(refname:short)%09%(*objectname)%(objectname)%09%(creatordate:iso-strict)", "refs/tags/")
+	dir, err := os.MkdirTemp("", "letgo-history-")
 	if err != nil {
-		return nil, fmt.Errorf("list tags: %w", err)
+		return nil, fmt.Errorf("scratch directory: %w", err)
 	}
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		if line == "" {
-			continue
+	defer os.RemoveAll(dir)
+	s, err := newScratch(dir)
+	if err != nil {
+		return nil, fmt.Errorf("scratch directory: %w", err)
+	}
+	defer s.root.Close()
+	interrupted := func(i int) error {
+		return fmt.Errorf("history interrupted at %s (%d of %d refs scanned): %w", refs[i].Name, i, len(refs), ctx.Err())
+	}
+	cache := scan.NewCache()
+	rep := &Report{Repo: repo, Entries: []Entry{}, Departures: []Departure{}}
+	for i, ref := range refs {
+		if ctx.Err() != nil {
+			return nil, interrupted(i)
 		}
-		name, _, _ := strings.Cut(line, "\t")
-		if ok, _ := path.Match(pattern, name); !ok {
-			continue
+		start := time.Now()
+		want, refused, err := tree(ctx, repo, ref.Commit)
+		if ctx.Err() != nil {
+			return nil, interrupted(i)
 		}
-		r, err := parseRefLine(line)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("list tree of %s: %w", ref.Name, err)
 		}
-		// An annotated tag prints the tag object then the commit (*objectname
-		// first): keep the commit.
-		if len(r.Commit) > 40 {
-			r.Commit = r.Commit[:40]
+		written, err := s.materialise(ctx, repo, want)
+		if ctx.Err() != nil {
+			return nil, interrupted(i)
 		}
-		refs = append(refs, r)
+		if err != nil {
+			return nil, fmt.Errorf("materialise %s: %w", ref.Name, err)
+		}
+		refused = append(refused, s.refusedLarge()...)
+		sort.Slice(refused, func(i, j int) bool { return refused[i].Path < refused[j].Path })
+		hits, misses := cache.Hits, cache.Misses
+		res, err := scan.Run(ctx, []string{dir}, scan.Options{Workers: opts.Workers, Version: opts.Version,
+			Cache: cache, Blobs: s.written(), Now: ref.Date})
+		if ctx.Err() != nil {
+			return nil, interrupted(i)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("scan %s: %w", ref.Name, err)
+		}
+		e := Entry{Ref: ref, RuntimeDebt: res.Stats.RuntimeDebt, Written: written, Refused: refused,
+			Parsed: cache.Misses - misses, Reused: cache.Hits - hits, Services: []Service{}}
+		if res.Stage != nil {
+			e.Stage = *res.Stage
+		}
+		for _, ep := range res.EntryPoints {
+			e.Services = append(e.Services, Service{ep.Name, ep.Mode})
+		}
+		e.ElapsedMS = float64(time.Since(start).Microseconds()) / 1000
+		rep.Entries = append(rep.Entries, e)
+		if opts.Progress != nil {
+			opts.Progress(i+1, len(refs), ref.Name)
+		}
 	}
-	sortRefs(refs)
-	return refs, nil
-}
-
-func parseRefLine(line string) (Ref, error) {
-	parts := strings.Split(line, "\t")
-	if len(parts) != 3 {
-		return Ref{}, fmt.Errorf("unexpected git output %q", line)
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("history interrupted after the last ref: %w", ctx.Err())
 	}
-	t, _ := time.Parse(time.RFC3339, parts[2])
-	return Ref{Name: parts[0], Commit: parts[1], Date: t}, nil
+	rep.Departures = departures(rep.Entries)
+	return rep, nil
 }
 
 func sortRefs(refs []Ref) {
@@ -163,152 +179,6 @@ func version(name string) ([]int, bool) {
 		out = append(out, n)
 	}
 	return out, len(out) > 0
-}
-
-func git(ctx context.Context, repo string, args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, "git", append([]string{"-C", repo}, args...)...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return nil, fmt.Errorf("git %s: %v: %s", args[0], err, strings.TrimSpace(stderr.String()))
-	}
-	return out, nil
-}
-
-// tree lists a commit's regular files: path → blob id.
-func tree(ctx context.Context, repo, commit string) (map[string]string, error) {
-	out, err := git(ctx, repo, "ls-tree", "-r", "-z", "--full-tree", commit)
-	if err != nil {
-		return nil, err
-	}
-	files := map[string]string{}
-	for _, rec := range bytes.Split(out, []byte{0}) {
-		meta, p, ok := bytes.Cut(rec, []byte{'\t'})
-		if !ok {
-			continue
-		}
-		f := strings.Fields(string(meta))
-		if len(f) != 3 || f[1] != "blob" || (f[0] != "100644" && f[0] != "100755") {
-			continue // symlinks and submodules are not materialised
-		}
-		files[string(p)] = f[2]
-	}
-	return files, nil
-}
-
-// materialise brings dir from the tree in have to the tree in want,
-// writing only changed files (one git cat-file process per call).
-func materialise(ctx context.Context, repo, dir string, have, want map[string]string) (int, error) {
-	for p := range have {
-		if _, ok := want[p]; !ok {
-			os.Remove(filepath.Join(dir, filepath.FromSlash(p)))
-		}
-	}
-	var changed []string
-	for p, id := range want {
-		if have[p] != id {
-			changed = append(changed, p)
-		}
-	}
-	if len(changed) == 0 {
-		return 0, nil
-	}
-	sort.Strings(changed)
-	cmd := exec.CommandContext(ctx, "git", "-C", repo, "cat-file", "--batch")
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return 0, err
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return 0, err
-	}
-	if err := cmd.Start(); err != nil {
-		return 0, fmt.Errorf("git cat-file: %w", err)
-	}
-	go func() {
-		w := bufio.NewWriter(stdin)
-		for _, p := range changed {
-			fmt.Fprintln(w, want[p])
-		}
-		w.Flush()
-		stdin.Close()
-	}()
-	r := bufio.NewReaderSize(stdout, 1<<20)
-	for _, p := range changed {
-		header, err := r.ReadString('\n')
-		if err != nil {
-			cmd.Wait()
-			return 0, fmt.Errorf("git cat-file: %w", err)
-		}
-		f := strings.Fields(header)
-		if len(f) != 3 {
-			cmd.Wait()
-			return 0, fmt.Errorf("git cat-file: unexpected header %q", header)
-		}
-		size, _ := strconv.Atoi(f[2])
-		content := make([]byte, size+1)
-		if _, err := io.ReadFull(r, content); err != nil {
-			cmd.Wait()
-			return 0, fmt.Errorf("git cat-file: %w", err)
-		}
-		dst := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			cmd.Wait()
-			return 0, err
-		}
-		if err := os.WriteFile(dst, content[:size], 0o644); err != nil {
-			cmd.Wait()
-			return 0, err
-		}
-	}
-	return len(changed), cmd.Wait()
-}
-
-// Run scans each ref in order.
-func Run(ctx context.Context, repo string, refs []Ref, opts Options) (*Report, error) {
-	dir, err := os.MkdirTemp("", "letgo-history-")
-	if err != nil {
-		return nil, fmt.Errorf("scratch directory: %w", err)
-	}
-	defer os.RemoveAll(dir)
-	cache := scan.NewCache()
-	rep := &Report{Repo: repo, Entries: []Entry{}, Departures: []Departure{}}
-	have := map[string]string{}
-	for i, ref := range refs {
-		start := time.Now()
-		want, err := tree(ctx, repo, ref.Commit)
-		if err != nil {
-			return nil, err
-		}
-		written, err := materialise(ctx, repo, dir, have, want)
-		if err != nil {
-			return nil, fmt.Errorf("materialise %s: %w", ref.Name, err)
-		}
-		have = want
-		hits, misses := cache.Hits, cache.Misses
-		res, err := scan.Run(ctx, []string{dir}, scan.Options{Workers: opts.Workers, Version: opts.Version,
-			Cache: cache, Blobs: want, Now: ref.Date})
-		if err != nil {
-			return nil, fmt.Errorf("scan %s: %w", ref.Name, err)
-		}
-		e := Entry{Ref: ref, RuntimeDebt: res.Stats.RuntimeDebt, Written: written,
-			Parsed: cache.Misses - misses, Reused: cache.Hits - hits, Services: []Service{}}
-		if res.Stage != nil {
-			e.Stage = *res.Stage
-		}
-		for _, ep := range res.EntryPoints {
-			e.Services = append(e.Services, Service{ep.Name, ep.Mode})
-		}
-		e.ElapsedMS = float64(time.Since(start).Microseconds()) / 1000
-		rep.Entries = append(rep.Entries, e)
-		if opts.Progress != nil {
-			opts.Progress(i+1, len(refs), ref.Name)
-		}
-	}
-	rep.Departures = departures(rep.Entries)
-	return rep, nil
 }
 
 // step places a mode on the three-release path: 0 eventlet only, 1 both

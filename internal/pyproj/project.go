@@ -169,7 +169,11 @@ func Load(ctx context.Context, root string) (*Project, error) {
 func listFiles(ctx context.Context, root string, p *Project) ([]string, error) {
 	if _, err := os.Stat(filepath.Join(root, ".git")); err == nil {
 		if git, err := exec.LookPath("git"); err == nil {
-			cmd := exec.CommandContext(ctx, git, "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+			// The checkout may be an upload whose .git/config nobody vetted:
+			// ls-files reads the index, and core.fsmonitor names a program
+			// git runs when it does. "--" ends the options.
+			cmd := exec.CommandContext(ctx, git, "-C", root, "-c", "core.fsmonitor=false",
+				"ls-files", "-z", "--cached", "--others", "--exclude-standard", "--")
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			if out, err := cmd.Output(); err == nil {

@@ -1,0 +1,201 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// gitRepo is a repository built by a test, one tag per release.
+type gitRepo struct {
+	t   *testing.T
+	dir string
+}
+
+func newGitRepo(t *testing.T) gitRepo {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	r := gitRepo{t, t.TempDir()}
+	r.git("", "init", "-q")
+	return r
+}
+
+func (r gitRepo) git(stdin string, args ...string) string {
+	r.t.Helper()
+	return strings.TrimSpace(r.raw(stdin, args...))
+}
+
+// raw is git's output untrimmed: tree objects are binary.
+func (r gitRepo) raw(stdin string, args ...string) string {
+	r.t.Helper()
+	cmd := exec.Command("git", append([]string{"-C", r.dir, "-c", "user.name=t", "-c", "user.email=t@t"}, args...)...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		r.t.Fatalf("git %v: %v %s", args, err, stderr.String())
+	}
+	return string(out)
+}
+
+// release writes files into the work tree, commits and tags them.
+func (r gitRepo) release(tag string, files map[string]string) {
+	r.t.Helper()
+	for p, content := range files {
+		fp := filepath.Join(r.dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(fp), 0o755); err != nil {
+			r.t.Fatal(err)
+		}
+		if err := os.WriteFile(fp, []byte(content), 0o644); err != nil {
+			r.t.Fatal(err)
+		}
+	}
+	r.git("", "add", "-A")
+	r.git("", "commit", "-q", "--allow-empty", "-m", tag)
+	r.git("", "tag", tag)
+}
+
+const historySetup = "[metadata]\nname = svc\n[entry_points]\nconsole_scripts =\n    svc-api = svc.api:main\n"
+
+func historyRelease(i int) map[string]string {
+	return map[string]string{"setup.cfg": historySetup, "svc/__init__.py": "\n",
+		"svc/api.py": fmt.Sprintf("import eventlet\neventlet.monkey_patch()\n\n\ndef main():\n    return %d\n", i)}
+}
+
+func dirEntries(t *testing.T, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// TestHistoryRefusesOptionRefs: a ref starting with "-" would reach git as
+// an option (--output=FILE creates a file); it is a usage error naming the
+// ref, and git never sees it.
+func TestHistoryRefusesOptionRefs(t *testing.T) {
+	r := newGitRepo(t)
+	r.release("1.0", historyRelease(0))
+	out := t.TempDir()
+	inject := "--output=" + filepath.Join(out, "x")
+	tests := []struct {
+		name, refs string
+	}{
+		{"alone", inject},
+		{"in a list", "1.0," + inject},
+		{"glob", "-*"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, code := run(t, "history", r.dir, "--refs", tt.refs)
+			bad := tt.refs
+			if i := strings.Index(bad, ","); i >= 0 {
+				bad = bad[i+1:]
+			}
+			if code != ExitUsage || !strings.Contains(stderr, fmt.Sprintf("%q", bad)) || stdout != "" {
+				t.Errorf("Main(history --refs %q) = %d, stdout %q, stderr %q; want %d and the ref named", tt.refs, code, stdout, stderr, ExitUsage)
+			}
+			if got := dirEntries(t, out); len(got) != 0 {
+				t.Errorf("Main(history --refs %q) created %q", tt.refs, got)
+			}
+		})
+	}
+}
+
+// TestHistoryInterrupted: cancelling the context mid-run (as SIGINT and
+// SIGTERM do) exits 1 saying so, prints no report and leaves no scratch
+// copy in the temporary directory.
+func TestHistoryInterrupted(t *testing.T) {
+	r := newGitRepo(t)
+	var refs []string
+	for i := range 12 {
+		tag := fmt.Sprintf("1.%d", i)
+		r.release(tag, historyRelease(i))
+		refs = append(refs, tag)
+	}
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// Cancel as soon as history has made its scratch directory.
+	watching := make(chan struct{})
+	go func() {
+		defer close(watching)
+		deadline := time.Now().Add(30 * time.Second)
+		for time.Now().Before(deadline) && ctx.Err() == nil {
+			if ents, _ := os.ReadDir(tmp); len(ents) > 0 {
+				cancel()
+				return
+			}
+			time.Sleep(100 * time.Microsecond)
+		}
+	}()
+	var stdout, stderr bytes.Buffer
+	code := Main(ctx, []string{"history", r.dir, "--refs", strings.Join(refs, ",")}, &stdout, &stderr)
+	cancel()
+	<-watching
+	if code != ExitError || !strings.Contains(stderr.String(), "interrupted") || stdout.Len() != 0 {
+		t.Errorf("Main(history, cancelled) = %d, stdout %q, stderr %q; want %d, no report, \"interrupted\"", code, stdout.String(), stderr.String(), ExitError)
+	}
+	if got := dirEntries(t, tmp); len(got) != 0 {
+		t.Errorf("TMPDIR holds %q after an interrupted history, want nothing", got)
+	}
+}
+
+// TestHistoryRefusedPaths: a crafted tree entry that climbs out of the
+// scratch directory is named on stderr and in the JSON report, and the
+// run completes.
+func TestHistoryRefusedPaths(t *testing.T) {
+	r := newGitRepo(t)
+	r.release("1.0", historyRelease(0))
+	// Add an entry "../escaped" to the top tree of 1.0 and tag it 1.1.
+	blob := r.git("pwned\n", "hash-object", "-w", "--stdin")
+	top := r.raw("", "cat-file", "tree", "1.0^{tree}")
+	id, _ := hex.DecodeString(blob)
+	tree := r.git("100644 ../escaped\x00"+string(id)+top, "hash-object", "-t", "tree", "--literally", "-w", "--stdin")
+	r.git("", "tag", "1.1", r.git("", "commit-tree", tree, "-m", "evil"))
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	for _, format := range []string{"text", "json"} {
+		t.Run(format, func(t *testing.T) {
+			stdout, stderr, code := run(t, "history", r.dir, "--refs", "1.0,1.1", "--format", format)
+			want := `1.1: path "../escaped" not written`
+			if code != ExitClean || !strings.Contains(stderr, want) {
+				t.Errorf("Main(history) = %d, stderr %q; want %d and %q", code, stderr, ExitClean, want)
+			}
+			if format == "json" && !strings.Contains(stdout, `"path": "../escaped"`) {
+				t.Errorf("Main(history --format json) stdout lacks the refused path:\n%s", stdout)
+			}
+			if got := dirEntries(t, tmp); len(got) != 0 {
+				t.Errorf("TMPDIR holds %q after history, want nothing", got)
+			}
+		})
+	}
+}
+
+// TestHistorySubdirectory: a directory inside a repository is refused,
+// not widened to the repository.
+func TestHistorySubdirectory(t *testing.T) {
+	r := newGitRepo(t)
+	r.release("1.0", historyRelease(0))
+	sub := filepath.Join(r.dir, "svc")
+	stdout, stderr, code := run(t, "history", sub, "--refs", "1.0")
+	if code != ExitError || !strings.Contains(stderr, "subdirectory") || stdout != "" {
+		t.Errorf("Main(history %q) = %d, stdout %q, stderr %q; want %d and \"subdirectory\"", sub, code, stdout, stderr, ExitError)
+	}
+}
