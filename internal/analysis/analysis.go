@@ -270,7 +270,7 @@ type Suppression struct {
 var (
 	noqaRE  = regexp.MustCompile(`(?i)#\s*noqa\s*:\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)`)
 	letgoRE = regexp.MustCompile(`#\s*letgo:\s*ignore\[([^\]]*)\]\s*(.*)$`)
-	evCode  = regexp.MustCompile(`^EV[0-9]{3}$`)
+	evCode  = regexp.MustCompile(`^EV[0-9]{1,3}$`) // an id, or a prefix as flake8 allows (EV1, EV11)
 )
 
 // ParseSuppressions reads the suppression comments of a file. Only EV codes
@@ -308,7 +308,9 @@ func ParseSuppressions(f *pysrc.File) []*Suppression {
 }
 
 // ApplySuppressions drops suppressed findings and marks suppressions used.
-// A finding is suppressed by a comment on its first line naming its rule.
+// A finding is suppressed by a comment on its first line naming its rule,
+// or a prefix of it as flake8 matches codes ("# noqa: EV1" suppresses
+// EV110).
 func ApplySuppressions(findings []Finding, sups []*Suppression) []Finding {
 	if len(sups) == 0 {
 		return findings
@@ -322,7 +324,7 @@ func ApplySuppressions(findings []Finding, sups []*Suppression) []Finding {
 		suppressed := false
 		for _, s := range byLine[f.Line] {
 			for _, c := range s.Codes {
-				if c == f.Rule && !(s.Letgo && s.Reason == "") {
+				if strings.HasPrefix(f.Rule, c) && !(s.Letgo && s.Reason == "") {
 					if s.used == nil {
 						s.used = map[string]bool{}
 					}

@@ -78,6 +78,10 @@ type Result struct {
 	// order-dependent tests, Python 3.14.
 	Concerns []Concern   `json:"concerns"`
 	Stages   []RootStage `json:"stages,omitempty"`
+	// Rules lists the ids of the rules that ran, so a reader (a check, a
+	// report) says only what was checked: a finding of a rule that did not
+	// run is not "fixed", and a concern nobody looked for is not "covered".
+	Rules []string `json:"rules"`
 	// Graph is the import graph of every root, for queries (why, graph).
 	Graph *graph.Graph `json:"-"`
 }
@@ -133,8 +137,7 @@ type EntryPoint struct {
 func (o Options) Enabled(r *analysis.Rule) bool {
 	match := func(list []string) bool {
 		for _, s := range list {
-			s = strings.ToUpper(strings.TrimSpace(s))
-			s = strings.TrimRight(s, "X") // EV1xx means family 1
+			s = rules.NormalizeSelector(s) // EV1xx means family 1
 			if s != "" && strings.HasPrefix(r.ID, s) {
 				return true
 			}
@@ -154,11 +157,14 @@ func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 	res := &Result{Schema: Schema, Tool: Tool{"letgo", opts.Version}, Roots: roots,
 		Findings: []analysis.Finding{}, EntryPoints: []EntryPoint{}}
 	var enabled []*analysis.Rule
+	res.Rules = []string{}
 	for _, r := range rules.All() {
 		if opts.Enabled(r) && (opts.IncludeDocs || r.Kind != "doc") {
 			enabled = append(enabled, r)
+			res.Rules = append(res.Rules, r.ID)
 		}
 	}
+	sort.Strings(res.Rules)
 	var modules []*graph.Module
 	var infos []*rootInfo
 	load := func(root string, library, site bool) error {
@@ -491,7 +497,25 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 			findings = append(findings, toolFinding("EV902", f, s.Line, s.Col, "letgo suppression of "+strings.Join(s.Codes, ",")+" has no reason and suppresses nothing"))
 			continue
 		}
-		if unused := s.Unused(); len(unused) > 0 && enabledID(enabled, "EV903") {
+		if !enabledID(enabled, "EV903") {
+			continue
+		}
+		// A code whose rules did not run could not have matched: only
+		// codes of rules that ran are unused, and a code that names no
+		// rule at all is a typo.
+		var unused, unknown []string
+		for _, code := range s.Unused() {
+			switch {
+			case !rules.KnownSelector(code):
+				unknown = append(unknown, code)
+			case matchesEnabled(enabled, code):
+				unused = append(unused, code)
+			}
+		}
+		if len(unknown) > 0 {
+			findings = append(findings, toolFinding("EV903", f, s.Line, s.Col, "suppression of "+strings.Join(unknown, ",")+" names no letgo rule"))
+		}
+		if len(unused) > 0 {
 			findings = append(findings, toolFinding("EV903", f, s.Line, s.Col, "suppression of "+strings.Join(unused, ",")+" matches no finding on this line"))
 		}
 	}
@@ -536,6 +560,17 @@ func importFacts(v *pysrc.View) []graph.Import {
 		out = append(out, gi)
 	}
 	return out
+}
+
+// matchesEnabled reports whether a suppression code (an id or a prefix)
+// names a rule that ran.
+func matchesEnabled(enabled []*analysis.Rule, code string) bool {
+	for _, r := range enabled {
+		if strings.HasPrefix(r.ID, code) {
+			return true
+		}
+	}
+	return false
 }
 
 func enabledID(enabled []*analysis.Rule, id string) bool {
@@ -703,7 +738,6 @@ func finish(res *Result, opts Options) {
 	}
 	res.Findings = kept
 	analysis.SortFindings(res.Findings)
-	concerns(res)
 	sort.SliceStable(res.EntryPoints, func(i, j int) bool {
 		a, b := res.EntryPoints[i], res.EntryPoints[j]
 		if a.Root != b.Root {
@@ -714,6 +748,21 @@ func finish(res *Result, opts Options) {
 		}
 		return a.Name < b.Name
 	})
+	res.derive()
+}
+
+// Ran reports whether the rule with this id ran in the scan.
+func (res *Result) Ran(id string) bool {
+	i := sort.SearchStrings(res.Rules, id)
+	return i < len(res.Rules) && res.Rules[i] == id
+}
+
+// derive computes every part of the result that follows from the findings
+// — the concerns and the counts — in one place, so a result whose findings
+// were edited (a baseline applied) never keeps concerns or counts of
+// findings it no longer has.
+func (res *Result) derive() {
+	concerns(res)
 	res.recount()
 }
 

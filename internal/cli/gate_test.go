@@ -1,0 +1,189 @@
+package cli
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/letgo-dev/letgo/internal/scan"
+)
+
+// project writes a small project with one EV110 and one EV501 finding
+// (no Python 3.14 classifier) and returns its root.
+func project(t *testing.T, extra map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	write(t, dir, "setup.cfg", "[metadata]\nname = demo\nclassifiers =\n    Programming Language :: Python :: 3.12\n\n[entry_points]\nconsole_scripts =\n    demo-run = demo.work:main\n")
+	write(t, dir, "demo/__init__.py", "")
+	write(t, dir, "demo/work.py", "import eventlet\n\n\ndef go(f):\n    eventlet.spawn(f)\n\n\ndef main():\n    go(print)\n")
+	for rel, content := range extra {
+		write(t, dir, rel, content)
+	}
+	return dir
+}
+
+// TestGateUsageErrors: every mistake that used to turn a gate green
+// without a word is a usage error naming what is wrong.
+func TestGateUsageErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		args  []string
+		want  []string
+	}{
+		{"unknown select", nil, []string{"--select", "EV999"}, []string{`--select: unknown rule "EV999"`, "EV1, EV2"}},
+		{"typo in ignore", nil, []string{"--ignore", "EV1O1"}, []string{`--ignore: unknown rule "EV1O1"`, "did you mean EV101?"}},
+		{"not a rule at all", nil, []string{"--select", "E501"}, []string{`unknown rule "E501"`}},
+		{"select in setup.cfg", map[string]string{"setup.cfg": "[metadata]\nname = demo\n\n[letgo]\nselect = EV1O1\n"}, nil,
+			[]string{`setup.cfg:5 [letgo] select: unknown rule "EV1O1"`, "did you mean EV101?"}},
+		{"unknown key in pyproject", map[string]string{"pyproject.toml": "[project]\nname = \"demo\"\n\n[tool.letgo]\nselct = [\"EV1\"]\n"}, nil,
+			[]string{`pyproject.toml:5: unknown key "selct" in [tool.letgo]`, `did you mean "select"?`}},
+		{"underscore key", map[string]string{"pyproject.toml": "[tool.letgo]\nfail_on = \"high\"\n"}, nil,
+			[]string{`pyproject.toml:2: unknown key "fail_on"`, `did you mean "fail-on"?`}},
+		{"unknown key in tox.ini", map[string]string{"tox.ini": "[tox]\nenvlist = py3\n[letgo]\nselect = EV1\nfailon = high\n"}, nil,
+			[]string{`tox.ini:5: unknown key "failon" in [letgo]`}},
+		{"bad fail-on in config", map[string]string{"pyproject.toml": "[tool.letgo]\nfail-on = \"critical\"\n"}, nil,
+			[]string{"pyproject.toml:2 [tool.letgo] fail-on:", "unknown severity"}},
+		{"bad format in config", map[string]string{"setup.cfg": "[letgo]\nformat = xml\n"}, nil,
+			[]string{"setup.cfg:2 [letgo] format: unknown format"}},
+		{"bad include-docs", map[string]string{"setup.cfg": "[letgo]\ninclude-docs = maybe\n"}, nil,
+			[]string{"setup.cfg:2", "include-docs"}},
+		{"bad color", nil, []string{"--color", "bogus"}, []string{"--color must be auto, always or never"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := project(t, tt.files)
+			for _, cmd := range [][]string{{"scan"}, {"check", "--baseline", filepath.Join(dir, "none.json")}, {"baseline", "write", filepath.Join(dir, "b.json")}} {
+				args := append(append(append([]string{}, cmd...), tt.args...), dir)
+				out, errOut, code := run(t, args...)
+				if code != ExitUsage {
+					t.Errorf("Main(%q) = %d, want %d (stdout %q, stderr %q)", args, code, ExitUsage, out, errOut)
+					continue
+				}
+				for _, w := range tt.want {
+					if !strings.Contains(errOut, w) {
+						t.Errorf("Main(%q) stderr = %q, want it to contain %q", args, errOut, w)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestConfigShadowed: with [tool.letgo] and a [letgo] section, the user is
+// told which one is used.
+func TestConfigShadowed(t *testing.T) {
+	dir := project(t, map[string]string{
+		"pyproject.toml": "[tool.letgo]\nselect = [\"EV1\"]\n",
+		"tox.ini":        "[letgo]\nselect = EV5\n",
+	})
+	res, errOut, code := scanJSON(t, dir)
+	if code != ExitClean {
+		t.Fatalf("scan = %d, stderr %q", code, errOut)
+	}
+	if want := "using [tool.letgo] in pyproject.toml; ignoring tox.ini [letgo]"; !strings.Contains(errOut, want) {
+		t.Errorf("stderr = %q, want %q", errOut, want)
+	}
+	for _, f := range res.Findings {
+		if !strings.HasPrefix(f.Rule, "EV1") {
+			t.Errorf("finding %s %s:%d: pyproject's select = EV1 not applied", f.Rule, f.Path, f.Line)
+		}
+	}
+}
+
+// TestBaselineUsesLibraryRoots: baseline write scans with --with like check
+// does, so a check with the same flags finds nothing new.
+func TestBaselineUsesLibraryRoots(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "app/pyproject.toml", "[project]\nname = \"app\"\ndependencies = [\"lib\"]\n[project.scripts]\napp-run = \"app.main:run\"\n")
+	write(t, dir, "app/app/__init__.py", "")
+	write(t, dir, "app/app/main.py", "from lib import green\n\n\ndef run():\n    pass\n")
+	write(t, dir, "lib/pyproject.toml", "[project]\nname = \"lib\"\n")
+	write(t, dir, "lib/lib/__init__.py", "")
+	write(t, dir, "lib/lib/green.py", "import eventlet\n")
+	app, lib, bl := filepath.Join(dir, "app"), filepath.Join(dir, "lib"), filepath.Join(dir, "b.json")
+	if _, errOut, code := run(t, "baseline", "write", bl, "--with", lib, app); code != ExitClean {
+		t.Fatalf("baseline write = %d, stderr %q", code, errOut)
+	}
+	out, errOut, code := run(t, "check", "--baseline", bl, "--with", lib, "--format", "json", app)
+	if code != ExitClean || !strings.Contains(errOut, "0 new") {
+		t.Errorf("check = %d, stderr %q, stdout %s; want 0 new", code, errOut, out)
+	}
+	var res scan.Result
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Baseline == nil || res.Baseline.Known == 0 {
+		t.Errorf("baseline summary = %+v, want the EV710 finding known", res.Baseline)
+	}
+}
+
+// TestCheckOnlyFixesRulesThatRan: a check with --select does not call the
+// accepted findings of other rules fixed, and the concerns of accepted
+// findings are gone with them.
+func TestCheckOnlyFixesRulesThatRan(t *testing.T) {
+	dir := project(t, nil)
+	bl := filepath.Join(dir, "b.json")
+	if _, errOut, code := run(t, "baseline", "write", bl, dir); code != ExitClean {
+		t.Fatalf("baseline write = %d, stderr %q", code, errOut)
+	}
+	_, errOut, code := run(t, "check", "--baseline", bl, "--select", "EV1", dir)
+	if code != ExitClean || !strings.Contains(errOut, " 0 fixed") || strings.Contains(errOut, "fixed: ") {
+		t.Errorf("check --select EV1 = %d, stderr %q; want 0 fixed", code, errOut)
+	}
+	if !strings.Contains(errOut, "of rules that did not run were not checked") {
+		t.Errorf("check --select EV1 stderr %q: want the unchecked findings counted", errOut)
+	}
+	out, _, _ := run(t, "check", "--baseline", bl, "--format", "json", dir)
+	var res scan.Result
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 0 || len(res.Concerns) != 0 {
+		t.Errorf("after the baseline: %d findings, %d concerns; want 0 and 0 (%+v)", len(res.Findings), len(res.Concerns), res.Concerns)
+	}
+	if res.Stats.RuntimeDebt != 0 {
+		t.Errorf("after the baseline: runtime debt %d, want 0", res.Stats.RuntimeDebt)
+	}
+}
+
+// TestSaysOnlyWhatRan: the result records the rules that ran, and the
+// report does not call Python 3.14 covered when its rule did not run.
+func TestSaysOnlyWhatRan(t *testing.T) {
+	dir := project(t, nil)
+	res, _, _ := scanJSON(t, "--select", "EV1", dir)
+	for _, id := range res.Rules {
+		if !strings.HasPrefix(id, "EV1") {
+			t.Errorf("rules = %v: %s did not run", res.Rules, id)
+		}
+	}
+	if len(res.Rules) == 0 {
+		t.Error("rules = [], want the EV1 rules")
+	}
+	out, _, _ := run(t, "scan", "--select", "EV1", dir)
+	if strings.Contains(out, "Python 3.14: covered") || !strings.Contains(out, "Python 3.14: not checked") {
+		t.Errorf("scan --select EV1 says:\n%s\nwant Python 3.14 not checked", out)
+	}
+}
+
+// TestUnusedSuppressionOnlyForRulesThatRan: EV903 is about suppressions of
+// rules that ran; a code naming no rule is a typo; a prefix matches as in
+// flake8.
+func TestUnusedSuppressionOnlyForRulesThatRan(t *testing.T) {
+	dir := project(t, map[string]string{"demo/quiet.py": "import os  # noqa: EV502\nimport sys  # noqa: EV999\nimport eventlet  # noqa: EV1\nimport json  # noqa: EV110\n"})
+	res, _, _ := scanJSON(t, "--select", "EV1,EV9", dir)
+	var got []string
+	for _, f := range res.Findings {
+		if f.Path == "demo/quiet.py" {
+			got = append(got, f.Rule+" "+f.Message)
+		}
+	}
+	want := []string{
+		"EV903 suppression of EV999 names no letgo rule",
+		"EV903 suppression of EV110 matches no finding on this line",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings in quiet.py:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
