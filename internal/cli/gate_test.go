@@ -187,3 +187,55 @@ func TestUnusedSuppressionOnlyForRulesThatRan(t *testing.T) {
 		t.Errorf("findings in quiet.py:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestFileAndSubdirectoryArguments: a file or a subdirectory is analysed as
+// part of the project it belongs to and only it is reported, so editors,
+// pre-commit and a check run from a subdirectory see what a scan of the
+// whole project says about those paths.
+func TestFileAndSubdirectoryArguments(t *testing.T) {
+	dir := project(t, map[string]string{
+		"demo/sub/__init__.py": "",
+		"demo/sub/more.py":     "import eventlet\n",
+	})
+	whole, _, _ := scanJSON(t, dir)
+	byPath := map[string][]string{}
+	for _, f := range whole.Findings {
+		byPath[f.Path] = append(byPath[f.Path], f.Rule+" "+f.Message)
+	}
+	if len(byPath["demo/work.py"]) == 0 || len(byPath["demo/sub/more.py"]) == 0 {
+		t.Fatalf("whole scan findings by path = %v", byPath)
+	}
+	for _, arg := range []string{"demo/work.py", "demo/sub", "demo/sub/more.py"} {
+		res, errOut, code := scanJSON(t, filepath.Join(dir, filepath.FromSlash(arg)))
+		if code != ExitClean {
+			t.Fatalf("scan %s = %d, stderr %q", arg, code, errOut)
+		}
+		var got []string
+		for _, f := range res.Findings {
+			if f.Path != arg && !strings.HasPrefix(f.Path, arg+"/") {
+				t.Errorf("scan %s reported %s:%d %s", arg, f.Path, f.Line, f.Rule)
+			}
+			got = append(got, f.Rule+" "+f.Message)
+		}
+		var want []string
+		for p, fs := range byPath {
+			if p == arg || strings.HasPrefix(p, arg+"/") {
+				want = append(want, fs...)
+			}
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("scan %s findings:\n%s\nwant (as in the whole scan):\n%s", arg, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		if len(res.EntryPoints) != len(whole.EntryPoints) {
+			t.Errorf("scan %s: %d entry points, want the project's %d", arg, len(res.EntryPoints), len(whole.EntryPoints))
+		}
+	}
+	bl := filepath.Join(t.TempDir(), "b.json")
+	if _, errOut, code := run(t, "baseline", "write", bl, dir); code != ExitClean {
+		t.Fatalf("baseline write = %d, stderr %q", code, errOut)
+	}
+	_, errOut, code := run(t, "check", "--baseline", bl, filepath.Join(dir, "demo", "sub"))
+	if code != ExitClean || !strings.Contains(errOut, "0 new, 1 known, 0 fixed") {
+		t.Errorf("check of a subdirectory = %d, stderr %q; want 0 new, 1 known, 0 fixed", code, errOut)
+	}
+}

@@ -41,6 +41,7 @@ type scanFlags struct {
 	workers                              int
 	set                                  map[string]bool // flags given on the command line
 	fromConfig                           map[string]bool // flags filled from the configuration
+	scope                                map[string][]string
 }
 
 func newScanFlags(name string) (*flag.FlagSet, *scanFlags) {
@@ -71,6 +72,10 @@ func (f *scanFlags) configure(fs *flag.FlagSet, roots []string, stderr io.Writer
 	if len(roots) == 0 {
 		roots = []string{"."}
 	}
+	roots, err := f.discover(roots)
+	if err != nil {
+		return nil, pyproj.Config{}, err
+	}
 	cfg, err := pyproj.LoadConfig(roots[0])
 	if err != nil {
 		return nil, cfg, usageError{err}
@@ -83,6 +88,36 @@ func (f *scanFlags) configure(fs *flag.FlagSet, roots []string, stderr io.Writer
 		return nil, cfg, err
 	}
 	return roots, cfg, nil
+}
+
+// discover maps each path argument to the project it belongs to, the way
+// ruff and flake8 do: a file or a subdirectory is analysed as part of its
+// project (found upward: pyproject.toml, setup.cfg, setup.py, .git), and
+// only the paths given are reported. Each project is scanned once.
+func (f *scanFlags) discover(paths []string) ([]string, error) {
+	var roots []string
+	scope := map[string][]string{}
+	whole := map[string]bool{}
+	for _, p := range paths {
+		root, rel, err := pyproj.FindRoot(p)
+		if err != nil {
+			// A missing path is the scan's to report ("cannot read project root").
+			root, rel = p, ""
+		}
+		if _, seen := scope[root]; !seen && !whole[root] {
+			roots = append(roots, root)
+		}
+		if rel == "" {
+			whole[root] = true
+			delete(scope, root)
+			continue
+		}
+		if !whole[root] {
+			scope[root] = append(scope[root], rel)
+		}
+	}
+	f.scope = scope
+	return roots, nil
 }
 
 // usageError marks an error as the user's mistake (exit 2).
@@ -169,7 +204,7 @@ func (f *scanFlags) applyConfig(cfg pyproj.Config) {
 // --with would hold findings a check with --with does not make).
 func (f *scanFlags) options() scan.Options {
 	return scan.Options{Select: f.selectRules, Ignore: f.ignoreRules, IncludeDocs: f.includeDocs, Workers: f.workers, Version: Version,
-		With: f.with, SitePackages: f.site}
+		With: f.with, SitePackages: f.site, Scope: f.scope}
 }
 
 func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {

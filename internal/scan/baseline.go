@@ -32,8 +32,8 @@ type BaselineSummary struct {
 	New   int             `json:"new"`
 	Known int             `json:"known"`
 	Fixed []BaselineEntry `json:"fixed"`
-	// NotChecked counts accepted findings of rules that did not run: they
-	// are neither known nor fixed.
+	// NotChecked counts accepted findings of rules that did not run or of
+	// paths outside the scan's scope: they are neither known nor fixed.
 	NotChecked int `json:"not_checked"`
 }
 
@@ -66,8 +66,10 @@ func ReadBaseline(r io.Reader) (*Baseline, error) {
 }
 
 // ApplyBaseline keeps only findings not in b and records what was fixed.
-// Only an accepted finding of a rule that ran in res can be fixed: with
-// --select EV1 the baseline's EV5xx findings were not looked for.
+// Only an accepted finding of a rule that ran in res, in a path the scan
+// reported, can be fixed: with --select EV1 the baseline's EV5xx findings
+// were not looked for, and a check of one subdirectory did not look at
+// the others.
 func ApplyBaseline(res *Result, b *Baseline, file string) {
 	known := map[string]int{}
 	for _, e := range b.Findings {
@@ -88,7 +90,7 @@ func ApplyBaseline(res *Result, b *Baseline, file string) {
 		k := e.Path + "\x00" + e.Fingerprint
 		if known[k] > 0 {
 			known[k]--
-			if res.Ran(e.Rule) {
+			if res.Ran(e.Rule) && res.InScope(e.Path) {
 				sum.Fixed = append(sum.Fixed, e)
 			} else {
 				sum.NotChecked++

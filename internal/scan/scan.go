@@ -56,6 +56,11 @@ type Options struct {
 	Version string
 	// Progress, when set, is called as files complete.
 	Progress func(done, total int)
+	// Scope limits the findings reported for a root to these paths (files
+	// or directories, relative to the root, slash form): the whole project
+	// is analysed — imports, modes and facts cross files — but only what
+	// the user named is reported. A root without an entry is reported whole.
+	Scope map[string][]string
 }
 
 // Result is one scan of one or more roots.
@@ -78,6 +83,8 @@ type Result struct {
 	// order-dependent tests, Python 3.14.
 	Concerns []Concern   `json:"concerns"`
 	Stages   []RootStage `json:"stages,omitempty"`
+	// Scope is Options.Scope: the paths of each root that were reported.
+	Scope map[string][]string `json:"scope,omitempty"`
 	// Rules lists the ids of the rules that ran, so a reader (a check, a
 	// report) says only what was checked: a finding of a rule that did not
 	// run is not "fixed", and a concern nobody looked for is not "covered".
@@ -155,7 +162,7 @@ func (o Options) Enabled(r *analysis.Rule) bool {
 func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 	start := time.Now()
 	res := &Result{Schema: Schema, Tool: Tool{"letgo", opts.Version}, Roots: roots,
-		Findings: []analysis.Finding{}, EntryPoints: []EntryPoint{}}
+		Findings: []analysis.Finding{}, EntryPoints: []EntryPoint{}, Scope: opts.Scope}
 	var enabled []*analysis.Rule
 	res.Rules = []string{}
 	for _, r := range rules.All() {
@@ -734,6 +741,9 @@ func finish(res *Result, opts Options) {
 		if !opts.IncludeDocs && (f.Kind == pyproj.KindDocs || f.Kind == pyproj.KindReleaseNote) {
 			continue
 		}
+		if !res.inScope(f.Root, f.Path) {
+			continue
+		}
 		kept = append(kept, f)
 	}
 	res.Findings = kept
@@ -749,6 +759,34 @@ func finish(res *Result, opts Options) {
 		return a.Name < b.Name
 	})
 	res.derive()
+}
+
+// inScope reports whether path of root is among the paths reported.
+func (res *Result) inScope(root, path string) bool {
+	scope, ok := res.Scope[root]
+	if !ok {
+		return true
+	}
+	for _, p := range scope {
+		if p == "" || path == p || strings.HasPrefix(path, p+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// InScope reports whether a path (of any root) was reported by the scan;
+// an accepted finding outside the scope was not looked for.
+func (res *Result) InScope(path string) bool {
+	if len(res.Scope) == 0 {
+		return true
+	}
+	for _, root := range res.Roots {
+		if res.inScope(root, path) {
+			return true
+		}
+	}
+	return false
 }
 
 // Ran reports whether the rule with this id ran in the scan.
