@@ -264,12 +264,15 @@ type Suppression struct {
 	Codes  []string
 	Reason string
 	Letgo  bool // "# letgo: ignore[...]" (needs a reason) rather than "# noqa:"
-	used   map[string]bool
+	// File marks "# letgo: file-ignore[...] reason": it covers every line
+	// of the file.
+	File bool
+	used map[string]bool
 }
 
 var (
 	noqaRE  = regexp.MustCompile(`(?i)#\s*noqa\s*:\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)`)
-	letgoRE = regexp.MustCompile(`#\s*letgo:\s*ignore\[([^\]]*)\]\s*(.*)$`)
+	letgoRE = regexp.MustCompile(`#\s*letgo:\s*(file-)?ignore\[([^\]]*)\]\s*(.*)$`)
 	evCode  = regexp.MustCompile(`^EV[0-9]{1,3}$`) // an id, or a prefix as flake8 allows (EV1, EV11)
 )
 
@@ -285,8 +288,8 @@ func ParseSuppressions(f *pysrc.File) []*Suppression {
 		}
 		pos := f.Position(c.Start)
 		if m := letgoRE.FindStringSubmatch(text); m != nil {
-			s := &Suppression{Line: pos.Line, Col: pos.Col + 1, Letgo: true, Reason: strings.TrimSpace(m[2])}
-			for _, code := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ',' || r == ' ' }) {
+			s := &Suppression{Line: pos.Line, Col: pos.Col + 1, Letgo: true, File: m[1] != "", Reason: strings.TrimSpace(m[3])}
+			for _, code := range strings.FieldsFunc(m[2], func(r rune) bool { return r == ',' || r == ' ' }) {
 				s.Codes = append(s.Codes, strings.ToUpper(code))
 			}
 			out = append(out, s)
@@ -308,7 +311,8 @@ func ParseSuppressions(f *pysrc.File) []*Suppression {
 }
 
 // ApplySuppressions drops suppressed findings and marks suppressions used.
-// A finding is suppressed by a comment on its first line naming its rule,
+// A finding is suppressed by a file-ignore comment anywhere in its file, or
+// a comment on its first line, naming its rule
 // or a prefix of it as flake8 matches codes ("# noqa: EV1" suppresses
 // EV110).
 func ApplySuppressions(findings []Finding, sups []*Suppression) []Finding {
@@ -316,13 +320,18 @@ func ApplySuppressions(findings []Finding, sups []*Suppression) []Finding {
 		return findings
 	}
 	byLine := map[int][]*Suppression{}
+	var whole []*Suppression
 	for _, s := range sups {
+		if s.File {
+			whole = append(whole, s)
+			continue
+		}
 		byLine[s.Line] = append(byLine[s.Line], s)
 	}
 	kept := findings[:0]
 	for _, f := range findings {
 		suppressed := false
-		for _, s := range byLine[f.Line] {
+		for _, s := range append(byLine[f.Line], whole...) {
 			for _, c := range s.Codes {
 				if strings.HasPrefix(f.Rule, c) && !(s.Letgo && s.Reason == "") {
 					if s.used == nil {

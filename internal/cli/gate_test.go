@@ -239,3 +239,63 @@ func TestFileAndSubdirectoryArguments(t *testing.T) {
 		t.Errorf("check of a subdirectory = %d, stderr %q; want 0 new, 1 known, 0 fixed", code, errOut)
 	}
 }
+
+// TestExcludeAndPerFileIgnores: exclude and extend-exclude keep paths out
+// of the scan, per-file-ignores drops rules in matching files, and a
+// file-ignore comment covers its whole file; in TOML and in flake8's INI
+// shape.
+func TestExcludeAndPerFileIgnores(t *testing.T) {
+	files := map[string]string{
+		"demo/vendor/green.py":   "import eventlet\n",
+		"demo/legacy/old.py":     "import eventlet\n\neventlet.spawn(print)\n",
+		"demo/tests/test_x.py":   "import eventlet\n",
+		"demo/quiet.py":          "# letgo: file-ignore[EV101] this module is only imported in eventlet mode\nimport eventlet\n",
+		"demo/noreason.py":       "# letgo: file-ignore[EV101]\nimport eventlet\n",
+		"demo/unused_fileign.py": "# letgo: file-ignore[EV110] nothing spawns here\nimport os\n",
+	}
+	configs := map[string]map[string]string{
+		"pyproject": {"pyproject.toml": "[tool.letgo]\nexclude = [\"demo/vendor\"]\nextend-exclude = [\"legacy\"]\n\n[tool.letgo.per-file-ignores]\n\"demo/tests/*\" = [\"EV1\"]\n"},
+		"setup.cfg": {"tox.ini": "[letgo]\nexclude = demo/vendor\nextend-exclude = legacy\nper-file-ignores =\n    demo/tests/*: EV1\n"},
+	}
+	for name, cfg := range configs {
+		t.Run(name, func(t *testing.T) {
+			all := map[string]string{}
+			for k, v := range files {
+				all[k] = v
+			}
+			for k, v := range cfg {
+				all[k] = v
+			}
+			dir := project(t, all)
+			res, errOut, code := scanJSON(t, dir)
+			if code != ExitClean {
+				t.Fatalf("scan = %d, stderr %q", code, errOut)
+			}
+			got := map[string][]string{}
+			for _, f := range res.Findings {
+				got[f.Path] = append(got[f.Path], f.Rule)
+			}
+			for _, p := range []string{"demo/vendor/green.py", "demo/legacy/old.py", "demo/tests/test_x.py", "demo/quiet.py"} {
+				if len(got[p]) > 0 {
+					t.Errorf("%s: findings %v, want none", p, got[p])
+				}
+			}
+			if strings.Join(got["demo/noreason.py"], ",") != "EV902,EV101" { // line 1, then line 2
+				t.Errorf("demo/noreason.py: %v, want EV101 (a file-ignore without a reason suppresses nothing) and EV902", got["demo/noreason.py"])
+			}
+			if strings.Join(got["demo/unused_fileign.py"], ",") != "EV903" {
+				t.Errorf("demo/unused_fileign.py: %v, want EV903", got["demo/unused_fileign.py"])
+			}
+			if len(got["demo/work.py"]) == 0 {
+				t.Error("demo/work.py lost its findings")
+			}
+		})
+	}
+	t.Run("bad code in per-file-ignores", func(t *testing.T) {
+		dir := project(t, map[string]string{"pyproject.toml": "[tool.letgo.per-file-ignores]\n\"tests/*\" = [\"EV1O1\"]\n"})
+		_, errOut, code := run(t, "scan", dir)
+		if code != ExitUsage || !strings.Contains(errOut, `per-file-ignores: unknown rule "EV1O1"`) {
+			t.Errorf("scan = %d, stderr %q; want a usage error", code, errOut)
+		}
+	})
+}

@@ -42,6 +42,8 @@ type scanFlags struct {
 	set                                  map[string]bool // flags given on the command line
 	fromConfig                           map[string]bool // flags filled from the configuration
 	scope                                map[string][]string
+	exclude                              []pyproj.Glob
+	perFileIgnores                       []pyproj.PerFileIgnore
 }
 
 func newScanFlags(name string) (*flag.FlagSet, *scanFlags) {
@@ -165,6 +167,11 @@ func (f *scanFlags) validate(cfg pyproj.Config) error {
 	if err := check("ignore", "ignore", f.ignoreRules); err != nil {
 		return err
 	}
+	for _, p := range f.perFileIgnores {
+		if err := check("per-file-ignores", "per-file-ignores", p.Codes); err != nil {
+			return err
+		}
+	}
 	if !validFormat(f.format) {
 		return usageError{fmt.Errorf("%s: unknown format %q (want %s)", f.where("format", "format", cfg), f.format, strings.Join(report.Formats, ", "))}
 	}
@@ -197,6 +204,9 @@ func (f *scanFlags) applyConfig(cfg pyproj.Config) {
 	take("select", len(cfg.Select) > 0, func() { f.selectRules = cfg.Select })
 	take("ignore", len(cfg.Ignore) > 0, func() { f.ignoreRules = cfg.Ignore })
 	take("include-docs", cfg.IncludeDocs != nil, func() { f.includeDocs = *cfg.IncludeDocs })
+	f.exclude = append(append([]pyproj.Glob{}, cfg.Exclude...), cfg.ExtendExclude...)
+	f.perFileIgnores = cfg.PerFileIgnores
+	f.fromConfig["per-file-ignores"] = len(cfg.PerFileIgnores) > 0 // a setting with no flag
 }
 
 // options is the one place the scan options are built from the flags, so
@@ -204,7 +214,7 @@ func (f *scanFlags) applyConfig(cfg pyproj.Config) {
 // --with would hold findings a check with --with does not make).
 func (f *scanFlags) options() scan.Options {
 	return scan.Options{Select: f.selectRules, Ignore: f.ignoreRules, IncludeDocs: f.includeDocs, Workers: f.workers, Version: Version,
-		With: f.with, SitePackages: f.site, Scope: f.scope}
+		With: f.with, SitePackages: f.site, Scope: f.scope, Exclude: f.exclude, PerFileIgnores: f.perFileIgnores}
 }
 
 func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {

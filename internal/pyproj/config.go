@@ -20,6 +20,11 @@ type Config struct {
 	FailOn      string
 	IncludeDocs *bool
 	Format      string
+	// Exclude and ExtendExclude are paths not scanned at all (letgo's own
+	// skips — .git, .tox, virtualenvs — always apply); PerFileIgnores are
+	// rules not reported in matching files.
+	Exclude, ExtendExclude []Glob
+	PerFileIgnores         []PerFileIgnore
 	// Lines holds the line of each key in Source, for messages that point
 	// at the setting a user wrote.
 	Lines map[string]int
@@ -30,7 +35,7 @@ type Config struct {
 }
 
 // ConfigKeys are the settings letgo reads from its configuration section.
-var ConfigKeys = []string{"fail-on", "format", "ignore", "include-docs", "select"}
+var ConfigKeys = []string{"exclude", "extend-exclude", "fail-on", "format", "ignore", "include-docs", "per-file-ignores", "select"}
 
 // Where names the setting key for messages: "pyproject.toml:12 [tool.letgo] select".
 func (c Config) Where(key string) string {
@@ -98,11 +103,14 @@ func tomlConfig(text string) (Config, bool, error) {
 	var doc struct {
 		Tool struct {
 			Letgo struct {
-				Select      []string `toml:"select"`
-				Ignore      []string `toml:"ignore"`
-				FailOn      string   `toml:"fail-on"`
-				IncludeDocs *bool    `toml:"include-docs"`
-				Format      string   `toml:"format"`
+				Select         []string            `toml:"select"`
+				Ignore         []string            `toml:"ignore"`
+				FailOn         string              `toml:"fail-on"`
+				IncludeDocs    *bool               `toml:"include-docs"`
+				Format         string              `toml:"format"`
+				Exclude        []string            `toml:"exclude"`
+				ExtendExclude  []string            `toml:"extend-exclude"`
+				PerFileIgnores map[string][]string `toml:"per-file-ignores"`
 			} `toml:"letgo"`
 		} `toml:"tool"`
 	}
@@ -113,6 +121,21 @@ func tomlConfig(text string) (Config, bool, error) {
 	c.Select, c.Ignore, c.FailOn, c.IncludeDocs, c.Format = l.Select, l.Ignore, l.FailOn, l.IncludeDocs, l.Format
 	for k := range keys.Tool.Letgo {
 		c.Lines[k] = lineOf(text, section, k)
+	}
+	if c.Lines["per-file-ignores"] == 0 {
+		c.Lines["per-file-ignores"] = lineOf(text, section+".per-file-ignores", "")
+	}
+	var err error
+	if c.Exclude, err = c.globs("exclude", l.Exclude); err != nil {
+		return Config{}, false, err
+	}
+	if c.ExtendExclude, err = c.globs("extend-exclude", l.ExtendExclude); err != nil {
+		return Config{}, false, err
+	}
+	for _, pat := range sortedKeys(l.PerFileIgnores) {
+		if err := c.addPerFileIgnore(pat, l.PerFileIgnores[pat]); err != nil {
+			return Config{}, false, err
+		}
 	}
 	return c, true, nil
 }
@@ -138,6 +161,27 @@ func iniConfig(name, text string) (Config, bool, error) {
 	c.FailOn, c.Format = sec.Key("fail-on").Value(), sec.Key("format").Value()
 	c.Select = splitList(sec.Key("select").Value())
 	c.Ignore = splitList(sec.Key("ignore").Value())
+	var err2 error
+	if c.Exclude, err2 = c.globs("exclude", splitList(sec.Key("exclude").Value())); err2 != nil {
+		return Config{}, false, err2
+	}
+	if c.ExtendExclude, err2 = c.globs("extend-exclude", splitList(sec.Key("extend-exclude").Value())); err2 != nil {
+		return Config{}, false, err2
+	}
+	// flake8's shape: "pattern: CODE, CODE" per line (or comma-separated
+	// pairs on one line).
+	for _, line := range strings.Split(sec.Key("per-file-ignores").Value(), "\n") {
+		pat, codes, ok := strings.Cut(line, ":")
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		if !ok {
+			return Config{}, false, &ConfigError{File: name, Line: c.Lines["per-file-ignores"], Err: fmt.Errorf("per-file-ignores: %q is not \"pattern: codes\"", strings.TrimSpace(line))}
+		}
+		if err := c.addPerFileIgnore(strings.TrimSpace(pat), splitList(codes)); err != nil {
+			return Config{}, false, err
+		}
+	}
 	if sec.HasKey("include-docs") {
 		v, err := sec.Key("include-docs").Bool()
 		if err != nil {
@@ -146,6 +190,31 @@ func iniConfig(name, text string) (Config, bool, error) {
 		c.IncludeDocs = &v
 	}
 	return c, true, nil
+}
+
+// globs compiles the patterns of a setting.
+func (c Config) globs(key string, patterns []string) ([]Glob, error) {
+	var out []Glob
+	for _, p := range patterns {
+		g, err := CompileGlob(p)
+		if err != nil {
+			return nil, &ConfigError{File: c.Source, Line: c.Lines[key], Err: fmt.Errorf("%s: %w", key, err)}
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
+func (c *Config) addPerFileIgnore(pattern string, codes []string) error {
+	g, err := CompileGlob(pattern)
+	if err != nil {
+		return &ConfigError{File: c.Source, Line: c.Lines["per-file-ignores"], Err: fmt.Errorf("per-file-ignores: %w", err)}
+	}
+	if len(codes) == 0 {
+		return &ConfigError{File: c.Source, Line: c.Lines["per-file-ignores"], Err: fmt.Errorf("per-file-ignores: %q names no rules", pattern)}
+	}
+	c.PerFileIgnores = append(c.PerFileIgnores, PerFileIgnore{Glob: g, Codes: codes})
+	return nil
 }
 
 // checkKeys refuses keys letgo does not read, naming the closest known one.

@@ -61,6 +61,10 @@ type Options struct {
 	// is analysed — imports, modes and facts cross files — but only what
 	// the user named is reported. A root without an entry is reported whole.
 	Scope map[string][]string
+	// Exclude names paths of the scanned roots (not library roots) that are
+	// not read at all; PerFileIgnores rules not reported in some files.
+	Exclude        []pyproj.Glob
+	PerFileIgnores []pyproj.PerFileIgnore
 }
 
 // Result is one scan of one or more roots.
@@ -260,7 +264,7 @@ type fileResult struct {
 func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled []*analysis.Rule, opts Options, res *Result, library bool) ([]*graph.Module, error) {
 	var pyFiles []*pyproj.File
 	for _, f := range proj.Files {
-		if f.Python {
+		if f.Python && (library || !excluded(opts.Exclude, f.Path)) {
 			pyFiles = append(pyFiles, f)
 		}
 	}
@@ -501,7 +505,11 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 	findings = analysis.ApplySuppressions(findings, sups)
 	for _, s := range sups {
 		if s.Letgo && s.Reason == "" && enabledID(enabled, "EV902") {
-			findings = append(findings, toolFinding("EV902", f, s.Line, s.Col, "letgo suppression of "+strings.Join(s.Codes, ",")+" has no reason and suppresses nothing"))
+			kind := "suppression"
+			if s.File {
+				kind = "file-ignore"
+			}
+			findings = append(findings, toolFinding("EV902", f, s.Line, s.Col, "letgo "+kind+" of "+strings.Join(s.Codes, ",")+" has no reason and suppresses nothing"))
 			continue
 		}
 		if !enabledID(enabled, "EV903") {
@@ -523,7 +531,11 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 			findings = append(findings, toolFinding("EV903", f, s.Line, s.Col, "suppression of "+strings.Join(unknown, ",")+" names no letgo rule"))
 		}
 		if len(unused) > 0 {
-			findings = append(findings, toolFinding("EV903", f, s.Line, s.Col, "suppression of "+strings.Join(unused, ",")+" matches no finding on this line"))
+			where := "on this line"
+			if s.File {
+				where = "in this file"
+			}
+			findings = append(findings, toolFinding("EV903", f, s.Line, s.Col, "suppression of "+strings.Join(unused, ",")+" matches no finding "+where))
 		}
 	}
 	analysis.SortFindings(findings)
@@ -741,7 +753,7 @@ func finish(res *Result, opts Options) {
 		if !opts.IncludeDocs && (f.Kind == pyproj.KindDocs || f.Kind == pyproj.KindReleaseNote) {
 			continue
 		}
-		if !res.inScope(f.Root, f.Path) {
+		if !res.inScope(f.Root, f.Path) || excluded(opts.Exclude, f.Path) || ignoredIn(opts.PerFileIgnores, f) {
 			continue
 		}
 		kept = append(kept, f)
@@ -759,6 +771,30 @@ func finish(res *Result, opts Options) {
 		return a.Name < b.Name
 	})
 	res.derive()
+}
+
+func excluded(globs []pyproj.Glob, path string) bool {
+	for _, g := range globs {
+		if g.Match(path) {
+			return true
+		}
+	}
+	return false
+}
+
+// ignoredIn reports whether a per-file-ignores entry covers the finding.
+func ignoredIn(pfi []pyproj.PerFileIgnore, f analysis.Finding) bool {
+	for _, p := range pfi {
+		if !p.Glob.Match(f.Path) {
+			continue
+		}
+		for _, c := range p.Codes {
+			if strings.HasPrefix(f.Rule, rules.NormalizeSelector(c)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // inScope reports whether path of root is among the paths reported.
