@@ -287,27 +287,69 @@ func ParseSuppressions(f *pysrc.File) []*Suppression {
 			continue
 		}
 		pos := f.Position(c.Start)
-		if m := letgoRE.FindStringSubmatch(text); m != nil {
-			s := &Suppression{Line: pos.Line, Col: pos.Col + 1, Letgo: true, File: m[1] != "", Reason: strings.TrimSpace(m[3])}
-			for _, code := range strings.FieldsFunc(m[2], func(r rune) bool { return r == ',' || r == ' ' }) {
-				s.Codes = append(s.Codes, strings.ToUpper(code))
-			}
+		if s := parseSuppression(text, pos.Line, pos.Col+1); s != nil {
 			out = append(out, s)
-			continue
-		}
-		if m := noqaRE.FindStringSubmatch(text); m != nil {
-			s := &Suppression{Line: pos.Line, Col: pos.Col + 1}
-			for _, code := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
-				if code = strings.ToUpper(code); evCode.MatchString(code) {
-					s.Codes = append(s.Codes, code)
-				}
-			}
-			if len(s.Codes) > 0 {
-				out = append(out, s)
-			}
 		}
 	}
 	return out
+}
+
+// ParseLineSuppressions reads the suppression comments of a file that is
+// not Python — requirements files, pyproject.toml, setup.cfg, tox.ini,
+// .coveragerc, zuul YAML — where a comment starts with "#" at the start of
+// a line or after a space (so a URL's fragment is not a comment).
+func ParseLineSuppressions(text string) []*Suppression {
+	var out []*Suppression
+	line := 0
+	for len(text) > 0 {
+		line++
+		l := text
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			l, text = text[:i], text[i+1:]
+		} else {
+			text = ""
+		}
+		if !strings.Contains(l, "#") || !strings.Contains(strings.ToLower(l), "noqa") && !strings.Contains(l, "letgo") {
+			continue
+		}
+		start := -1
+		for i := 0; i < len(l); i++ {
+			if l[i] == '#' && (i == 0 || l[i-1] == ' ' || l[i-1] == '\t') {
+				start = i
+				break
+			}
+		}
+		if start < 0 {
+			continue
+		}
+		if s := parseSuppression(l[start:], line, start+1); s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// parseSuppression reads one comment; nil when it suppresses nothing.
+func parseSuppression(text string, line, col int) *Suppression {
+	if m := letgoRE.FindStringSubmatch(text); m != nil {
+		s := &Suppression{Line: line, Col: col, Letgo: true, File: m[1] != "", Reason: strings.TrimSpace(m[3])}
+		for _, code := range strings.FieldsFunc(m[2], func(r rune) bool { return r == ',' || r == ' ' }) {
+			s.Codes = append(s.Codes, strings.ToUpper(code))
+		}
+		return s
+	}
+	if m := noqaRE.FindStringSubmatch(text); m != nil {
+		s := &Suppression{Line: line, Col: col}
+		for _, code := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+			if code = strings.ToUpper(code); evCode.MatchString(code) {
+				s.Codes = append(s.Codes, code)
+			}
+		}
+		if len(s.Codes) > 0 {
+			return s
+		}
+	}
+	return nil
 }
 
 // ApplySuppressions drops suppressed findings and marks suppressions used.

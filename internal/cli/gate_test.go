@@ -2,9 +2,12 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/letgo-dev/letgo/internal/scan"
 )
@@ -298,4 +301,36 @@ func TestExcludeAndPerFileIgnores(t *testing.T) {
 			t.Errorf("scan = %d, stderr %q; want a usage error", code, errOut)
 		}
 	})
+}
+
+// TestSuppressionsInNonPythonFiles: the "#" comments of requirements
+// files, tox.ini, .coveragerc and zuul YAML suppress findings reported
+// there, as every rule page promises, with EV902/EV903 as in Python.
+func TestSuppressionsInNonPythonFiles(t *testing.T) {
+	dir := project(t, map[string]string{
+		"requirements.txt":      "eventlet>=0.36  # letgo: ignore[EV701] kept until 2027.1 for the eventlet mode\ngreenlet  # noqa: EV703\nsix  # noqa: EV701\n",
+		"test-requirements.txt": "eventlet  # letgo: ignore[EV701]\n",
+		".coveragerc":           "[run]\nconcurrency = eventlet  # noqa: EV704\n",
+		"tox.ini":               "[testenv]\nsetenv =\n    EVENTLET_NO_GREENDNS=yes\n",
+	})
+	res, errOut, code := scanJSON(t, dir)
+	if code != ExitClean {
+		t.Fatalf("scan = %d, stderr %q", code, errOut)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		if !strings.HasSuffix(f.Path, ".py") {
+			got = append(got, fmt.Sprintf("%s:%d %s", f.Path, f.Line, f.Rule))
+		}
+	}
+	want := []string{
+		"requirements.txt:3 EV903", // six is not eventlet: the suppression matches nothing
+		"setup.cfg:4 EV501",
+		"test-requirements.txt:1 EV701", // a letgo suppression without a reason suppresses nothing
+		"test-requirements.txt:1 EV902",
+		"tox.ini:3 EV705",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings outside Python (-want +got):\n%s", diff)
+	}
 }

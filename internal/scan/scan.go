@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -387,6 +388,7 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 			r.Project(analysis.NewProjectPass(r, proj, cache.read, report))
 		}
 	}
+	projFindings = suppressProject(proj, cache, projFindings, enabled)
 	for _, pr := range proj.Problems {
 		projFindings = append(projFindings, skipFinding(pr.Path, pr.Msg))
 	}
@@ -463,6 +465,52 @@ func skipFinding(path, msg string) analysis.Finding {
 		Line: 1, Col: 1, EndLine: 1, EndCol: 1, Message: msg, Severity: analysis.SevLow, Replacement: r.Doc.Replacement}
 }
 
+// suppressProject applies the "#" suppression comments of the non-Python
+// files that project rules report in (requirements, pyproject.toml,
+// setup.cfg, tox.ini, .coveragerc, zuul YAML), as every rule page promises.
+func suppressProject(proj *pyproj.Project, cache *textCache, findings []analysis.Finding, enabled []*analysis.Rule) []analysis.Finding {
+	byPath := map[string][]analysis.Finding{}
+	var paths []string
+	for _, f := range findings {
+		if _, ok := byPath[f.Path]; !ok {
+			paths = append(paths, f.Path)
+		}
+		byPath[f.Path] = append(byPath[f.Path], f)
+	}
+	// Files the project rules read are checked even without findings, so
+	// a suppression left behind is reported (EV903).
+	for _, f := range proj.Files {
+		if _, ok := byPath[f.Path]; !ok && suppressible(f) {
+			paths = append(paths, f.Path)
+			byPath[f.Path] = nil
+		}
+	}
+	var out []analysis.Finding
+	for _, path := range paths {
+		fs := byPath[path]
+		file := proj.Lookup(path)
+		text, ok := cache.read(path)
+		if file == nil || file.Python || !ok {
+			out = append(out, fs...)
+			continue
+		}
+		sups := analysis.ParseLineSuppressions(text)
+		out = append(out, analysis.ApplySuppressions(fs, sups)...)
+		out = append(out, suppressionFindings(sups, enabled, file)...)
+	}
+	return out
+}
+
+// suppressible reports whether f is a non-Python file project rules read.
+func suppressible(f *pyproj.File) bool {
+	if f.Python {
+		return false
+	}
+	base := path.Base(f.Path)
+	return f.Kind == pyproj.KindDependency && strings.HasSuffix(base, ".txt") || base == "pyproject.toml" || base == "setup.cfg" ||
+		base == "tox.ini" || base == ".coveragerc" || base == ".zuul.yaml" || base == "zuul.yaml" || strings.HasPrefix(f.Path, "zuul.d/") || strings.HasPrefix(f.Path, ".zuul.d/")
+}
+
 // scanFile reads, parses and checks one Python file.
 // scanFile parses and analyses one file. The first pass has no canonical
 // names and no facts; a second pass has both (identity names when there
@@ -503,6 +551,32 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 	}
 	sups := analysis.ParseSuppressions(file)
 	findings = analysis.ApplySuppressions(findings, sups)
+	findings = append(findings, suppressionFindings(sups, enabled, f)...)
+	analysis.SortFindings(findings)
+	fr.findings = findings
+	if first {
+		fr.exports = facadeExports(view)
+		for _, imp := range view.Imports {
+			fr.imported = append(fr.imported, imp.Module)
+			for _, n := range imp.Names {
+				fr.imported = append(fr.imported, imp.Module+"."+n.Name)
+			}
+		}
+	}
+	for _, b := range view.Exports {
+		if b.Name == "application" {
+			fr.wsgiLine = view.Line(b.Pos)
+		}
+	}
+	return fr
+}
+
+// suppressionFindings reports suppressions that are wrong: a letgo
+// suppression without a reason (EV902), codes naming no rule, and codes
+// of rules that ran but matched nothing (EV903). Codes of rules that did
+// not run could not have matched and are not reported.
+func suppressionFindings(sups []*analysis.Suppression, enabled []*analysis.Rule, f *pyproj.File) []analysis.Finding {
+	var findings []analysis.Finding
 	for _, s := range sups {
 		if s.Letgo && s.Reason == "" && enabledID(enabled, "EV902") {
 			kind := "suppression"
@@ -538,23 +612,7 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 			findings = append(findings, toolFinding("EV903", f, s.Line, s.Col, "suppression of "+strings.Join(unused, ",")+" matches no finding "+where))
 		}
 	}
-	analysis.SortFindings(findings)
-	fr.findings = findings
-	if first {
-		fr.exports = facadeExports(view)
-		for _, imp := range view.Imports {
-			fr.imported = append(fr.imported, imp.Module)
-			for _, n := range imp.Names {
-				fr.imported = append(fr.imported, imp.Module+"."+n.Name)
-			}
-		}
-	}
-	for _, b := range view.Exports {
-		if b.Name == "application" {
-			fr.wsgiLine = view.Line(b.Pos)
-		}
-	}
-	return fr
+	return findings
 }
 
 // importFacts extracts what the import graph needs from a view.
