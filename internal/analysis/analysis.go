@@ -264,13 +264,16 @@ type Suppression struct {
 	Codes  []string
 	Reason string
 	Letgo  bool // "# letgo: ignore[...]" (needs a reason) rather than "# noqa:"
-	used   map[string]bool
+	// File marks "# letgo: file-ignore[...] reason": it covers every line
+	// of the file.
+	File bool
+	used map[string]bool
 }
 
 var (
 	noqaRE  = regexp.MustCompile(`(?i)#\s*noqa\s*:\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)`)
-	letgoRE = regexp.MustCompile(`#\s*letgo:\s*ignore\[([^\]]*)\]\s*(.*)$`)
-	evCode  = regexp.MustCompile(`^EV[0-9]{3}$`)
+	letgoRE = regexp.MustCompile(`#\s*letgo:\s*(file-)?ignore\[([^\]]*)\]\s*(.*)$`)
+	evCode  = regexp.MustCompile(`^EV[0-9]{1,3}$`) // an id, or a prefix as flake8 allows (EV1, EV11)
 )
 
 // ParseSuppressions reads the suppression comments of a file. Only EV codes
@@ -284,45 +287,95 @@ func ParseSuppressions(f *pysrc.File) []*Suppression {
 			continue
 		}
 		pos := f.Position(c.Start)
-		if m := letgoRE.FindStringSubmatch(text); m != nil {
-			s := &Suppression{Line: pos.Line, Col: pos.Col + 1, Letgo: true, Reason: strings.TrimSpace(m[2])}
-			for _, code := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ',' || r == ' ' }) {
-				s.Codes = append(s.Codes, strings.ToUpper(code))
-			}
+		if s := parseSuppression(text, pos.Line, pos.Col+1); s != nil {
 			out = append(out, s)
-			continue
-		}
-		if m := noqaRE.FindStringSubmatch(text); m != nil {
-			s := &Suppression{Line: pos.Line, Col: pos.Col + 1}
-			for _, code := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
-				if code = strings.ToUpper(code); evCode.MatchString(code) {
-					s.Codes = append(s.Codes, code)
-				}
-			}
-			if len(s.Codes) > 0 {
-				out = append(out, s)
-			}
 		}
 	}
 	return out
 }
 
+// ParseLineSuppressions reads the suppression comments of a file that is
+// not Python — requirements files, pyproject.toml, setup.cfg, tox.ini,
+// .coveragerc, zuul YAML — where a comment starts with "#" at the start of
+// a line or after a space (so a URL's fragment is not a comment).
+func ParseLineSuppressions(text string) []*Suppression {
+	var out []*Suppression
+	line := 0
+	for len(text) > 0 {
+		line++
+		l := text
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			l, text = text[:i], text[i+1:]
+		} else {
+			text = ""
+		}
+		if !strings.Contains(l, "#") || !strings.Contains(strings.ToLower(l), "noqa") && !strings.Contains(l, "letgo") {
+			continue
+		}
+		start := -1
+		for i := 0; i < len(l); i++ {
+			if l[i] == '#' && (i == 0 || l[i-1] == ' ' || l[i-1] == '\t') {
+				start = i
+				break
+			}
+		}
+		if start < 0 {
+			continue
+		}
+		if s := parseSuppression(l[start:], line, start+1); s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// parseSuppression reads one comment; nil when it suppresses nothing.
+func parseSuppression(text string, line, col int) *Suppression {
+	if m := letgoRE.FindStringSubmatch(text); m != nil {
+		s := &Suppression{Line: line, Col: col, Letgo: true, File: m[1] != "", Reason: strings.TrimSpace(m[3])}
+		for _, code := range strings.FieldsFunc(m[2], func(r rune) bool { return r == ',' || r == ' ' }) {
+			s.Codes = append(s.Codes, strings.ToUpper(code))
+		}
+		return s
+	}
+	if m := noqaRE.FindStringSubmatch(text); m != nil {
+		s := &Suppression{Line: line, Col: col}
+		for _, code := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+			if code = strings.ToUpper(code); evCode.MatchString(code) {
+				s.Codes = append(s.Codes, code)
+			}
+		}
+		if len(s.Codes) > 0 {
+			return s
+		}
+	}
+	return nil
+}
+
 // ApplySuppressions drops suppressed findings and marks suppressions used.
-// A finding is suppressed by a comment on its first line naming its rule.
+// A finding is suppressed by a file-ignore comment anywhere in its file, or
+// a comment on its first line, naming its rule
+// or a prefix of it as flake8 matches codes ("# noqa: EV1" suppresses
+// EV110).
 func ApplySuppressions(findings []Finding, sups []*Suppression) []Finding {
 	if len(sups) == 0 {
 		return findings
 	}
 	byLine := map[int][]*Suppression{}
+	var whole []*Suppression
 	for _, s := range sups {
+		if s.File {
+			whole = append(whole, s)
+			continue
+		}
 		byLine[s.Line] = append(byLine[s.Line], s)
 	}
 	kept := findings[:0]
 	for _, f := range findings {
 		suppressed := false
-		for _, s := range byLine[f.Line] {
+		for _, s := range append(byLine[f.Line], whole...) {
 			for _, c := range s.Codes {
-				if c == f.Rule && !(s.Letgo && s.Reason == "") {
+				if strings.HasPrefix(f.Rule, c) && !(s.Letgo && s.Reason == "") {
 					if s.used == nil {
 						s.used = map[string]bool{}
 					}

@@ -25,9 +25,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "letgo: check needs --baseline FILE (write one with 'letgo baseline write FILE')")
 		return ExitUsage
 	}
-	roots, cfg, err := f.configure(fs, fs.Args())
+	roots, cfg, err := f.configure(fs, fs.Args(), stderr)
 	if err != nil {
-		return errorf(stderr, "%v", err)
+		return exitFor(stderr, err)
 	}
 	if !f.set["fail-on"] && cfg.FailOn == "" {
 		f.failOn = "info" // any new finding fails the check
@@ -45,6 +45,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		scan.ApplyBaseline(res, b, *baseline)
 		s := res.Baseline
 		fmt.Fprintf(stderr, "letgo check: %d new, %d known, %d fixed (baseline %s)\n", s.New, s.Known, len(s.Fixed), *baseline)
+		if s.NotChecked > 0 {
+			fmt.Fprintf(stderr, "  %d accepted finding(s) of rules that did not run were not checked\n", s.NotChecked)
+		}
 		for _, e := range s.Fixed {
 			fmt.Fprintf(stderr, "  fixed: %s:%d %s %s\n", e.Path, e.Line, e.Rule, e.Message)
 		}
@@ -69,11 +72,11 @@ func runBaseline(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	out := fs.Arg(0)
 	// The project's [tool.letgo] settings apply as they do to scan and
 	// check, or check would call the findings they leave out "fixed".
-	roots, _, err := f.configure(fs, fs.Args()[1:])
+	roots, _, err := f.configure(fs, fs.Args()[1:], stderr)
 	if err != nil {
-		return errorf(stderr, "%v", err)
+		return exitFor(stderr, err)
 	}
-	res, err := scan.Run(ctx, roots, scan.Options{Select: f.selectRules, Ignore: f.ignoreRules, IncludeDocs: f.includeDocs, Workers: f.workers, Version: Version})
+	res, err := scan.Run(ctx, roots, f.options())
 	if err != nil {
 		return errorf(stderr, "%v", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/letgo-dev/letgo/internal/analysis"
 	"github.com/letgo-dev/letgo/internal/pyproj"
 	"github.com/letgo-dev/letgo/internal/report"
+	"github.com/letgo-dev/letgo/internal/rules"
 	"github.com/letgo-dev/letgo/internal/scan"
 )
 
@@ -38,7 +39,11 @@ type scanFlags struct {
 	includeDocs                          bool
 	with, site                           listFlag
 	workers                              int
-	set                                  map[string]bool
+	set                                  map[string]bool // flags given on the command line
+	fromConfig                           map[string]bool // flags filled from the configuration
+	scope                                map[string][]string
+	exclude                              []pyproj.Glob
+	perFileIgnores                       []pyproj.PerFileIgnore
 }
 
 func newScanFlags(name string) (*flag.FlagSet, *scanFlags) {
@@ -58,39 +63,158 @@ func newScanFlags(name string) (*flag.FlagSet, *scanFlags) {
 	return fs, f
 }
 
-// applyConfig fills flags the user did not set from the project's config.
-// configure notes which flags were given, takes the roots (default ".")
-// and applies the configuration found at the first root; flags win.
-func (f *scanFlags) configure(fs *flag.FlagSet, roots []string) ([]string, pyproj.Config, error) {
+// configure notes which flags were given, takes the roots (default "."),
+// applies the configuration found at the first root (flags win) and
+// checks every setting, from flags and configuration alike: an unknown
+// rule, key or value is a usage error naming what is wrong and what
+// exists, never a scan that silently checks nothing.
+func (f *scanFlags) configure(fs *flag.FlagSet, roots []string, stderr io.Writer) ([]string, pyproj.Config, error) {
 	f.set = map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
 	if len(roots) == 0 {
 		roots = []string{"."}
 	}
+	roots, err := f.discover(roots)
+	if err != nil {
+		return nil, pyproj.Config{}, err
+	}
 	cfg, err := pyproj.LoadConfig(roots[0])
 	if err != nil {
-		return nil, cfg, err
+		return nil, cfg, usageError{err}
+	}
+	if cfg.Source != "" && len(cfg.Shadowed) > 0 {
+		fmt.Fprintf(stderr, "letgo: using [%s] in %s; ignoring %s\n", cfg.Section, cfg.Source, strings.Join(cfg.Shadowed, ", "))
 	}
 	f.applyConfig(cfg)
+	if err := f.validate(cfg); err != nil {
+		return nil, cfg, err
+	}
 	return roots, cfg, nil
 }
 
+// discover maps each path argument to the project it belongs to, the way
+// ruff and flake8 do: a file or a subdirectory is analysed as part of its
+// project (found upward: pyproject.toml, setup.cfg, setup.py, .git), and
+// only the paths given are reported. Each project is scanned once.
+func (f *scanFlags) discover(paths []string) ([]string, error) {
+	var roots []string
+	scope := map[string][]string{}
+	whole := map[string]bool{}
+	for _, p := range paths {
+		root, rel, err := pyproj.FindRoot(p)
+		if err != nil {
+			// A missing path is the scan's to report ("cannot read project root").
+			root, rel = p, ""
+		}
+		if _, seen := scope[root]; !seen && !whole[root] {
+			roots = append(roots, root)
+		}
+		if rel == "" {
+			whole[root] = true
+			delete(scope, root)
+			continue
+		}
+		if !whole[root] {
+			scope[root] = append(scope[root], rel)
+		}
+	}
+	f.scope = scope
+	return roots, nil
+}
+
+// usageError marks an error as the user's mistake (exit 2).
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// exitFor reports err on stderr and returns its exit code.
+func exitFor(stderr io.Writer, err error) int {
+	var u usageError
+	if errors.As(err, &u) {
+		fmt.Fprintf(stderr, "letgo: %v\n", err)
+		return ExitUsage
+	}
+	return errorf(stderr, "%v", err)
+}
+
+// where names the origin of a setting: the flag, or the configuration line.
+func (f *scanFlags) where(flagName, key string, cfg pyproj.Config) string {
+	if !f.fromConfig[flagName] {
+		return "--" + flagName
+	}
+	return cfg.Where(key)
+}
+
+func (f *scanFlags) validate(cfg pyproj.Config) error {
+	check := func(flagName, key string, list []string) error {
+		for _, sel := range list {
+			if rules.KnownSelector(sel) {
+				continue
+			}
+			msg := fmt.Sprintf("%s: unknown rule %q", f.where(flagName, key, cfg), sel)
+			if s := rules.Suggest(sel); s != "" {
+				msg += fmt.Sprintf(" (did you mean %s?)", s)
+			}
+			msg += fmt.Sprintf("; rules are ids or prefixes of %s (letgo rules lists them)", strings.Join(rules.Families(), ", "))
+			return usageError{errors.New(msg)}
+		}
+		return nil
+	}
+	if err := check("select", "select", f.selectRules); err != nil {
+		return err
+	}
+	if err := check("ignore", "ignore", f.ignoreRules); err != nil {
+		return err
+	}
+	for _, p := range f.perFileIgnores {
+		if err := check("per-file-ignores", "per-file-ignores", p.Codes); err != nil {
+			return err
+		}
+	}
+	if !validFormat(f.format) {
+		return usageError{fmt.Errorf("%s: unknown format %q (want %s)", f.where("format", "format", cfg), f.format, strings.Join(report.Formats, ", "))}
+	}
+	if f.failOn != "" {
+		if _, err := analysis.ParseSeverity(f.failOn); err != nil {
+			return usageError{fmt.Errorf("%s: %v", f.where("fail-on", "fail-on", cfg), err)}
+		}
+	}
+	if f.group != "file" && f.group != "rule" {
+		return usageError{fmt.Errorf("--group must be file or rule, not %q", f.group)}
+	}
+	switch f.color {
+	case "auto", "always", "never":
+	default:
+		return usageError{fmt.Errorf("--color must be auto, always or never, not %q", f.color)}
+	}
+	return nil
+}
+
 func (f *scanFlags) applyConfig(cfg pyproj.Config) {
-	if !f.set["format"] && cfg.Format != "" {
-		f.format = cfg.Format
+	f.fromConfig = map[string]bool{}
+	take := func(flagName string, ok bool, apply func()) {
+		if !f.set[flagName] && ok {
+			apply()
+			f.fromConfig[flagName] = true
+		}
 	}
-	if !f.set["fail-on"] && cfg.FailOn != "" {
-		f.failOn = cfg.FailOn
-	}
-	if !f.set["select"] && len(cfg.Select) > 0 {
-		f.selectRules = cfg.Select
-	}
-	if !f.set["ignore"] && len(cfg.Ignore) > 0 {
-		f.ignoreRules = cfg.Ignore
-	}
-	if !f.set["include-docs"] && cfg.IncludeDocs != nil {
-		f.includeDocs = *cfg.IncludeDocs
-	}
+	take("format", cfg.Format != "", func() { f.format = cfg.Format })
+	take("fail-on", cfg.FailOn != "", func() { f.failOn = cfg.FailOn })
+	take("select", len(cfg.Select) > 0, func() { f.selectRules = cfg.Select })
+	take("ignore", len(cfg.Ignore) > 0, func() { f.ignoreRules = cfg.Ignore })
+	take("include-docs", cfg.IncludeDocs != nil, func() { f.includeDocs = *cfg.IncludeDocs })
+	f.exclude = append(append([]pyproj.Glob{}, cfg.Exclude...), cfg.ExtendExclude...)
+	f.perFileIgnores = cfg.PerFileIgnores
+	f.fromConfig["per-file-ignores"] = len(cfg.PerFileIgnores) > 0 // a setting with no flag
+}
+
+// options is the one place the scan options are built from the flags, so
+// scan, check and baseline write scan alike (a baseline written without
+// --with would hold findings a check with --with does not make).
+func (f *scanFlags) options() scan.Options {
+	return scan.Options{Select: f.selectRules, Ignore: f.ignoreRules, IncludeDocs: f.includeDocs, Workers: f.workers, Version: Version,
+		With: f.with, SitePackages: f.site, Scope: f.scope, Exclude: f.exclude, PerFileIgnores: f.perFileIgnores}
 }
 
 func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -102,9 +226,9 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if ok, code := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
-	roots, _, err := f.configure(fs, fs.Args())
+	roots, _, err := f.configure(fs, fs.Args(), stderr)
 	if err != nil {
-		return errorf(stderr, "%v", err)
+		return exitFor(stderr, err)
 	}
 	return scanAndReport(ctx, roots, f, stdout, stderr, nil)
 }
@@ -112,14 +236,6 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // scanAndReport runs a scan, renders it and turns the result into an exit
 // code. filter, when set, edits the result before rendering (baselines).
 func scanAndReport(ctx context.Context, roots []string, f *scanFlags, stdout, stderr io.Writer, filter func(*scan.Result) error) int {
-	if !validFormat(f.format) {
-		fmt.Fprintf(stderr, "letgo: unknown format %q (want %s)\n", f.format, strings.Join(report.Formats, ", "))
-		return ExitUsage
-	}
-	if f.group != "file" && f.group != "rule" {
-		fmt.Fprintf(stderr, "letgo: --group must be file or rule, not %q\n", f.group)
-		return ExitUsage
-	}
 	var failOn analysis.Severity
 	if f.failOn != "" {
 		sev, err := analysis.ParseSeverity(f.failOn)
@@ -129,14 +245,7 @@ func scanAndReport(ctx context.Context, roots []string, f *scanFlags, stdout, st
 		}
 		failOn = sev
 	}
-	for _, id := range append(append([]string{}, f.selectRules...), f.ignoreRules...) {
-		if !strings.HasPrefix(strings.ToUpper(id), "EV") {
-			fmt.Fprintf(stderr, "letgo: %q is not a rule id or prefix (EV1, EV110, ...)\n", id)
-			return ExitUsage
-		}
-	}
-	opts := scan.Options{Select: f.selectRules, Ignore: f.ignoreRules, IncludeDocs: f.includeDocs, Workers: f.workers, Version: Version,
-		With: f.with, SitePackages: f.site}
+	opts := f.options()
 	if isTerminal(stderr) {
 		opts.Progress = progress(stderr)
 	}

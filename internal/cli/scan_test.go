@@ -218,7 +218,7 @@ func TestScanExitCodes(t *testing.T) {
 		{"fail-on high", []string{"scan", "--fail-on", "high", example}, ExitFindings, ""},
 		{"fail-on unknown", []string{"scan", "--fail-on", "critical", example}, ExitUsage, "unknown severity"},
 		{"bad format", []string{"scan", "--format", "xml", example}, ExitUsage, "unknown format"},
-		{"bad select", []string{"scan", "--select", "E501", example}, ExitUsage, "not a rule id"},
+		{"bad select", []string{"scan", "--select", "E501", example}, ExitUsage, "unknown rule"},
 		{"missing root", []string{"scan", filepath.Join(dir, "nope")}, ExitError, "cannot read project root"},
 		{"output not writable", []string{"scan", "--output", filepath.Join(dir, "no", "such", "dir", "r.json"), example}, ExitError, "write report"},
 		{"select leaves only clean", []string{"scan", "--select", "EV13", "--fail-on", "info", example}, ExitClean, ""},

@@ -138,7 +138,7 @@ func Text(w io.Writer, res *scan.Result, opt TextOptions) error {
 	}
 	if len(res.Concerns) > 0 || len(res.EntryPoints) > 0 {
 		byType := map[string]int{}
-		py314 := "Python 3.14: covered (classifier or zuul job)"
+		py314 := "Python 3.14: " + py314Status(res)
 		for _, cn := range res.Concerns {
 			byType[cn.Type]++
 			if cn.Type == "python-3.14" {
@@ -293,6 +293,19 @@ func mdEscape(s string) string {
 }
 
 // concernRules names the rules behind each concern, from the catalogue.
+// py314Status says what is known of Python 3.14 coverage when no
+// python-3.14 concern was found: covered only if a rule that looks for it
+// ran.
+func py314Status(res *scan.Result) string {
+	ids := concernRules()["python-3.14"]
+	for _, id := range ids {
+		if !res.Ran(id) {
+			return "not checked (" + strings.Join(ids, "/") + " did not run)"
+		}
+	}
+	return "covered (classifier or zuul job)"
+}
+
 func concernRules() map[string][]string {
 	m := map[string][]string{}
 	for _, r := range rules.All() {

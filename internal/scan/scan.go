@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -56,6 +57,15 @@ type Options struct {
 	Version string
 	// Progress, when set, is called as files complete.
 	Progress func(done, total int)
+	// Scope limits the findings reported for a root to these paths (files
+	// or directories, relative to the root, slash form): the whole project
+	// is analysed — imports, modes and facts cross files — but only what
+	// the user named is reported. A root without an entry is reported whole.
+	Scope map[string][]string
+	// Exclude names paths of the scanned roots (not library roots) that are
+	// not read at all; PerFileIgnores rules not reported in some files.
+	Exclude        []pyproj.Glob
+	PerFileIgnores []pyproj.PerFileIgnore
 }
 
 // Result is one scan of one or more roots.
@@ -78,6 +88,12 @@ type Result struct {
 	// order-dependent tests, Python 3.14.
 	Concerns []Concern   `json:"concerns"`
 	Stages   []RootStage `json:"stages,omitempty"`
+	// Scope is Options.Scope: the paths of each root that were reported.
+	Scope map[string][]string `json:"scope,omitempty"`
+	// Rules lists the ids of the rules that ran, so a reader (a check, a
+	// report) says only what was checked: a finding of a rule that did not
+	// run is not "fixed", and a concern nobody looked for is not "covered".
+	Rules []string `json:"rules"`
 	// Graph is the import graph of every root, for queries (why, graph).
 	Graph *graph.Graph `json:"-"`
 }
@@ -133,8 +149,7 @@ type EntryPoint struct {
 func (o Options) Enabled(r *analysis.Rule) bool {
 	match := func(list []string) bool {
 		for _, s := range list {
-			s = strings.ToUpper(strings.TrimSpace(s))
-			s = strings.TrimRight(s, "X") // EV1xx means family 1
+			s = rules.NormalizeSelector(s) // EV1xx means family 1
 			if s != "" && strings.HasPrefix(r.ID, s) {
 				return true
 			}
@@ -152,13 +167,16 @@ func (o Options) Enabled(r *analysis.Rule) bool {
 func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 	start := time.Now()
 	res := &Result{Schema: Schema, Tool: Tool{"letgo", opts.Version}, Roots: roots,
-		Findings: []analysis.Finding{}, EntryPoints: []EntryPoint{}}
+		Findings: []analysis.Finding{}, EntryPoints: []EntryPoint{}, Scope: opts.Scope}
 	var enabled []*analysis.Rule
+	res.Rules = []string{}
 	for _, r := range rules.All() {
 		if opts.Enabled(r) && (opts.IncludeDocs || r.Kind != "doc") {
 			enabled = append(enabled, r)
+			res.Rules = append(res.Rules, r.ID)
 		}
 	}
+	sort.Strings(res.Rules)
 	var modules []*graph.Module
 	var infos []*rootInfo
 	load := func(root string, library, site bool) error {
@@ -247,7 +265,7 @@ type fileResult struct {
 func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled []*analysis.Rule, opts Options, res *Result, library bool) ([]*graph.Module, error) {
 	var pyFiles []*pyproj.File
 	for _, f := range proj.Files {
-		if f.Python {
+		if f.Python && (library || !excluded(opts.Exclude, f.Path)) {
 			pyFiles = append(pyFiles, f)
 		}
 	}
@@ -370,6 +388,7 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 			r.Project(analysis.NewProjectPass(r, proj, cache.read, report))
 		}
 	}
+	projFindings = suppressProject(proj, cache, projFindings, enabled)
 	for _, pr := range proj.Problems {
 		projFindings = append(projFindings, skipFinding(pr.Path, pr.Msg))
 	}
@@ -446,6 +465,52 @@ func skipFinding(path, msg string) analysis.Finding {
 		Line: 1, Col: 1, EndLine: 1, EndCol: 1, Message: msg, Severity: analysis.SevLow, Replacement: r.Doc.Replacement}
 }
 
+// suppressProject applies the "#" suppression comments of the non-Python
+// files that project rules report in (requirements, pyproject.toml,
+// setup.cfg, tox.ini, .coveragerc, zuul YAML), as every rule page promises.
+func suppressProject(proj *pyproj.Project, cache *textCache, findings []analysis.Finding, enabled []*analysis.Rule) []analysis.Finding {
+	byPath := map[string][]analysis.Finding{}
+	var paths []string
+	for _, f := range findings {
+		if _, ok := byPath[f.Path]; !ok {
+			paths = append(paths, f.Path)
+		}
+		byPath[f.Path] = append(byPath[f.Path], f)
+	}
+	// Files the project rules read are checked even without findings, so
+	// a suppression left behind is reported (EV903).
+	for _, f := range proj.Files {
+		if _, ok := byPath[f.Path]; !ok && suppressible(f) {
+			paths = append(paths, f.Path)
+			byPath[f.Path] = nil
+		}
+	}
+	var out []analysis.Finding
+	for _, path := range paths {
+		fs := byPath[path]
+		file := proj.Lookup(path)
+		text, ok := cache.read(path)
+		if file == nil || file.Python || !ok {
+			out = append(out, fs...)
+			continue
+		}
+		sups := analysis.ParseLineSuppressions(text)
+		out = append(out, analysis.ApplySuppressions(fs, sups)...)
+		out = append(out, suppressionFindings(sups, enabled, file)...)
+	}
+	return out
+}
+
+// suppressible reports whether f is a non-Python file project rules read.
+func suppressible(f *pyproj.File) bool {
+	if f.Python {
+		return false
+	}
+	base := path.Base(f.Path)
+	return f.Kind == pyproj.KindDependency && strings.HasSuffix(base, ".txt") || base == "pyproject.toml" || base == "setup.cfg" ||
+		base == "tox.ini" || base == ".coveragerc" || base == ".zuul.yaml" || base == "zuul.yaml" || strings.HasPrefix(f.Path, "zuul.d/") || strings.HasPrefix(f.Path, ".zuul.d/")
+}
+
 // scanFile reads, parses and checks one Python file.
 // scanFile parses and analyses one file. The first pass has no canonical
 // names and no facts; a second pass has both (identity names when there
@@ -486,15 +551,7 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 	}
 	sups := analysis.ParseSuppressions(file)
 	findings = analysis.ApplySuppressions(findings, sups)
-	for _, s := range sups {
-		if s.Letgo && s.Reason == "" && enabledID(enabled, "EV902") {
-			findings = append(findings, toolFinding("EV902", f, s.Line, s.Col, "letgo suppression of "+strings.Join(s.Codes, ",")+" has no reason and suppresses nothing"))
-			continue
-		}
-		if unused := s.Unused(); len(unused) > 0 && enabledID(enabled, "EV903") {
-			findings = append(findings, toolFinding("EV903", f, s.Line, s.Col, "suppression of "+strings.Join(unused, ",")+" matches no finding on this line"))
-		}
-	}
+	findings = append(findings, suppressionFindings(sups, enabled, f)...)
 	analysis.SortFindings(findings)
 	fr.findings = findings
 	if first {
@@ -512,6 +569,50 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 		}
 	}
 	return fr
+}
+
+// suppressionFindings reports suppressions that are wrong: a letgo
+// suppression without a reason (EV902), codes naming no rule, and codes
+// of rules that ran but matched nothing (EV903). Codes of rules that did
+// not run could not have matched and are not reported.
+func suppressionFindings(sups []*analysis.Suppression, enabled []*analysis.Rule, f *pyproj.File) []analysis.Finding {
+	var findings []analysis.Finding
+	for _, s := range sups {
+		if s.Letgo && s.Reason == "" && enabledID(enabled, "EV902") {
+			kind := "suppression"
+			if s.File {
+				kind = "file-ignore"
+			}
+			findings = append(findings, toolFinding("EV902", f, s.Line, s.Col, "letgo "+kind+" of "+strings.Join(s.Codes, ",")+" has no reason and suppresses nothing"))
+			continue
+		}
+		if !enabledID(enabled, "EV903") {
+			continue
+		}
+		// A code whose rules did not run could not have matched: only
+		// codes of rules that ran are unused, and a code that names no
+		// rule at all is a typo.
+		var unused, unknown []string
+		for _, code := range s.Unused() {
+			switch {
+			case !rules.KnownSelector(code):
+				unknown = append(unknown, code)
+			case matchesEnabled(enabled, code):
+				unused = append(unused, code)
+			}
+		}
+		if len(unknown) > 0 {
+			findings = append(findings, toolFinding("EV903", f, s.Line, s.Col, "suppression of "+strings.Join(unknown, ",")+" names no letgo rule"))
+		}
+		if len(unused) > 0 {
+			where := "on this line"
+			if s.File {
+				where = "in this file"
+			}
+			findings = append(findings, toolFinding("EV903", f, s.Line, s.Col, "suppression of "+strings.Join(unused, ",")+" matches no finding "+where))
+		}
+	}
+	return findings
 }
 
 // importFacts extracts what the import graph needs from a view.
@@ -536,6 +637,17 @@ func importFacts(v *pysrc.View) []graph.Import {
 		out = append(out, gi)
 	}
 	return out
+}
+
+// matchesEnabled reports whether a suppression code (an id or a prefix)
+// names a rule that ran.
+func matchesEnabled(enabled []*analysis.Rule, code string) bool {
+	for _, r := range enabled {
+		if strings.HasPrefix(r.ID, code) {
+			return true
+		}
+	}
+	return false
 }
 
 func enabledID(enabled []*analysis.Rule, id string) bool {
@@ -699,11 +811,13 @@ func finish(res *Result, opts Options) {
 		if !opts.IncludeDocs && (f.Kind == pyproj.KindDocs || f.Kind == pyproj.KindReleaseNote) {
 			continue
 		}
+		if !res.inScope(f.Root, f.Path) || excluded(opts.Exclude, f.Path) || ignoredIn(opts.PerFileIgnores, f) {
+			continue
+		}
 		kept = append(kept, f)
 	}
 	res.Findings = kept
 	analysis.SortFindings(res.Findings)
-	concerns(res)
 	sort.SliceStable(res.EntryPoints, func(i, j int) bool {
 		a, b := res.EntryPoints[i], res.EntryPoints[j]
 		if a.Root != b.Root {
@@ -714,6 +828,73 @@ func finish(res *Result, opts Options) {
 		}
 		return a.Name < b.Name
 	})
+	res.derive()
+}
+
+func excluded(globs []pyproj.Glob, path string) bool {
+	for _, g := range globs {
+		if g.Match(path) {
+			return true
+		}
+	}
+	return false
+}
+
+// ignoredIn reports whether a per-file-ignores entry covers the finding.
+func ignoredIn(pfi []pyproj.PerFileIgnore, f analysis.Finding) bool {
+	for _, p := range pfi {
+		if !p.Glob.Match(f.Path) {
+			continue
+		}
+		for _, c := range p.Codes {
+			if strings.HasPrefix(f.Rule, rules.NormalizeSelector(c)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// inScope reports whether path of root is among the paths reported.
+func (res *Result) inScope(root, path string) bool {
+	scope, ok := res.Scope[root]
+	if !ok {
+		return true
+	}
+	for _, p := range scope {
+		if p == "" || path == p || strings.HasPrefix(path, p+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// InScope reports whether a path (of any root) was reported by the scan;
+// an accepted finding outside the scope was not looked for.
+func (res *Result) InScope(path string) bool {
+	if len(res.Scope) == 0 {
+		return true
+	}
+	for _, root := range res.Roots {
+		if res.inScope(root, path) {
+			return true
+		}
+	}
+	return false
+}
+
+// Ran reports whether the rule with this id ran in the scan.
+func (res *Result) Ran(id string) bool {
+	i := sort.SearchStrings(res.Rules, id)
+	return i < len(res.Rules) && res.Rules[i] == id
+}
+
+// derive computes every part of the result that follows from the findings
+// — the concerns and the counts — in one place, so a result whose findings
+// were edited (a baseline applied) never keeps concerns or counts of
+// findings it no longer has.
+func (res *Result) derive() {
+	concerns(res)
 	res.recount()
 }
 
