@@ -25,28 +25,40 @@ const (
 var Version = "dev"
 
 type command struct {
-	name    string
-	summary string
-	hidden  bool
-	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+	name     string
+	summary  string
+	synopsis []string // "letgo scan [flags] [PATH...]", one line per form
+	flags    bool     // parses flags: --help is answered by parseFlags with them
+	hidden   bool
+	run      func(ctx context.Context, args []string, stdout, stderr io.Writer) int
 }
 
 func commands() []command {
 	return []command{
-		{name: "scan", summary: "scan Python trees for eventlet use: letgo scan [flags] [PATH...]", run: runScan},
-		{name: "check", summary: "fail only on findings not in a baseline: letgo check --baseline FILE [PATH...]", run: runCheck},
-		{name: "baseline", summary: "record findings as accepted: letgo baseline write FILE [PATH...]", run: runBaseline},
-		{name: "why", summary: "show how an entry point or module loads eventlet: letgo why NAME --path ROOT --with LIB", run: runWhy},
-		{name: "modes", summary: "concurrency mode of every service, the switch that flips it, and the project's migration stage", run: runModes},
-		{name: "history", summary: "stage and modes per release tag of a git repository, with departures from the three-release pattern", run: runHistory},
-		{name: "graph", summary: "eventlet verdict of every entry point (text, json, dot)", run: runGraph},
-		{name: "blockers", summary: "library modules that import eventlet unconditionally, ranked by entry points blocked", run: runBlockers},
-		{name: "compare", summary: "eventlet vs threading with statistics: two Rally results (A.json B.json) or two live deployments (--a URL --b URL)", run: runCompare},
-		{name: "load", summary: "run one HTTP workload against a URL: latency from intended send time, service time, send lag, errors", run: runLoad},
-		{name: "rules", summary: "list the rules", run: runRules},
-		{name: "explain", summary: "show a rule's documentation: letgo explain EV101", run: runExplain},
-		{name: "version", summary: "print letgo's version", run: runVersion},
-		{name: "debug", summary: "developer tools: debug frontend DIR... times the Python front end", hidden: true, run: runDebug},
+		{name: "scan", flags: true, summary: "scan Python trees for eventlet use: findings by file with the replacement for each, entry points, modes, stage and concerns",
+			synopsis: []string{"letgo scan [flags] [PATH...]"}, run: runScan},
+		{name: "check", flags: true, summary: "fail (exit 3) only on findings not in a baseline; list what was fixed",
+			synopsis: []string{"letgo check --baseline FILE [flags] [PATH...]"}, run: runCheck},
+		{name: "baseline", summary: "record the current findings as accepted",
+			synopsis: []string{"letgo baseline write FILE [flags] [PATH...]"}, run: runBaseline},
+		{name: "why", flags: true, summary: "show how an entry point or module loads eventlet, hop by hop",
+			synopsis: []string{"letgo why ENTRYPOINT|MODULE [--path ROOT] [--with ROOT]... [--site-packages DIR]... [--to MODULE]"}, run: runWhy},
+		{name: "modes", flags: true, summary: "concurrency mode of every service, the switch that flips it, and the project's migration stage",
+			synopsis: []string{"letgo modes [PATH] [--with ROOT]... [--format text|json]"}, run: runModes},
+		{name: "history", flags: true, summary: "stage and modes per release tag of a git repository, with departures from the three-release pattern",
+			synopsis: []string{"letgo history REPO --refs PATTERN|REF,REF... [--format text|json]"}, run: runHistory},
+		{name: "graph", flags: true, summary: "eventlet verdict of every entry point (text, json, dot)",
+			synopsis: []string{"letgo graph [ROOT] [--with ROOT]... [--format text|json|dot]"}, run: runGraph},
+		{name: "blockers", flags: true, summary: "library modules that import eventlet unconditionally, ranked by entry points blocked",
+			synopsis: []string{"letgo blockers [--path ROOT] [--with ROOT]... [--format text|json]"}, run: runBlockers},
+		{name: "compare", flags: true, summary: "eventlet vs threading with statistics: Rally results or two live deployments",
+			synopsis: []string{"letgo compare [flags] A.json B.json", "letgo compare [flags] A1.json A2.json ... vs B1.json B2.json ...", "letgo compare --a URL --b URL --rate N [flags]"}, run: runCompare},
+		{name: "load", flags: true, summary: "run one HTTP workload against a URL: latency from intended send time, service time, send lag, errors",
+			synopsis: []string{"letgo load [flags] URL"}, run: runLoad},
+		{name: "rules", summary: "list the rules", synopsis: []string{"letgo rules"}, run: runRules},
+		{name: "explain", summary: "show a rule's documentation", synopsis: []string{"letgo explain EVnnn|SLUG"}, run: runExplain},
+		{name: "version", summary: "print letgo's version, module version and commit", synopsis: []string{"letgo version"}, run: runVersion},
+		{name: "debug", flags: true, summary: "developer tools: debug frontend DIR... times the Python front end", synopsis: []string{"letgo debug frontend DIR..."}, hidden: true, run: runDebug},
 	}
 }
 
@@ -61,6 +73,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
+			if len(args) == 2 && isHelp(args[1]) && !c.flags {
+				// Commands without flags answer --help too.
+				commandUsage(stderr, c, nil)
+				return ExitClean
+			}
 			tuneGC()
 			return c.run(ctx, args[1:], stdout, stderr)
 		}
@@ -68,6 +85,58 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "letgo: unknown command %q\n", args[0])
 	usage(stderr)
 	return ExitUsage
+}
+
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help" || arg == "help"
+}
+
+// commandUsage prints a command's synopsis, what it does and its flags,
+// spelt with two dashes as the README writes them.
+func commandUsage(w io.Writer, c command, fs *flag.FlagSet) {
+	for i, line := range c.synopsis {
+		prefix := "usage: "
+		if i > 0 {
+			prefix = "       "
+		}
+		fmt.Fprintln(w, prefix+line)
+	}
+	fmt.Fprintf(w, "\n%s.\n", strings.ToUpper(c.summary[:1])+c.summary[1:])
+	if fs == nil {
+		return
+	}
+	var flags []*flag.Flag
+	fs.VisitAll(func(f *flag.Flag) { flags = append(flags, f) })
+	if len(flags) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nflags:")
+	for _, f := range flags {
+		name, use := flag.UnquoteUsage(f)
+		if name == "value" {
+			name = "LIST" // a repeatable, comma-separated flag
+		}
+		line := "  --" + f.Name
+		if name != "" {
+			line += " " + name
+		}
+		if def := f.DefValue; def != "" && def != "false" && def != "0" && def != "[]" {
+			use += fmt.Sprintf(" (default %q)", def)
+		}
+		fmt.Fprintf(w, "%-28s %s\n", line, use)
+	}
+}
+
+// commandOf finds the command a flag set belongs to ("baseline write" is
+// baseline's).
+func commandOf(fs *flag.FlagSet) (command, bool) {
+	name, _, _ := strings.Cut(fs.Name(), " ")
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
 }
 
 func usage(w io.Writer) {
@@ -97,8 +166,45 @@ func tuneGC() {
 }
 
 func runVersion(_ context.Context, _ []string, stdout, _ io.Writer) int {
-	fmt.Fprintf(stdout, "letgo %s\n", Version)
+	fmt.Fprintln(stdout, versionLine())
 	return ExitClean
+}
+
+// versionLine names the build: the -ldflags version, the module version
+// (set by go install …@vX), the commit and whether the tree was modified,
+// and the Go version.
+func versionLine() string {
+	line := "letgo " + Version
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return line
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" && v != Version {
+		line += " (module " + v + ")"
+	}
+	var rev, when, dirty string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			when = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = "+modified"
+			}
+		}
+	}
+	if rev != "" {
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		line += " commit " + rev + dirty
+		if when != "" {
+			line += " " + when
+		}
+	}
+	return line + " " + info.GoVersion
 }
 
 // parseFlags parses fs and reports a usage error on stderr. Flags may come
@@ -106,6 +212,9 @@ func runVersion(_ context.Context, _ []string, stdout, _ io.Writer) int {
 // "--" ends flag parsing. fs.Args() holds the positional arguments.
 func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (ok bool, code int) {
 	fs.SetOutput(stderr)
+	if c, found := commandOf(fs); found {
+		fs.Usage = func() { commandUsage(stderr, c, fs) }
+	}
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {

@@ -66,3 +66,34 @@ func TestDebugFrontend(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryCommandHasHelp: --help of every command exits 0 with its
+// synopsis and, for commands with flags, each flag spelt with two dashes.
+func TestEveryCommandHasHelp(t *testing.T) {
+	for _, c := range commands() {
+		args := []string{c.name, "--help"}
+		if c.name == "baseline" {
+			args = []string{"baseline", "write", "--help"}
+		}
+		if c.name == "debug" {
+			args = []string{"debug", "frontend", "--help"}
+		}
+		t.Run(c.name, func(t *testing.T) {
+			out, errOut, code := run(t, args...)
+			if code != ExitClean || out != "" {
+				t.Fatalf("Main(%q) = %d, stdout %q; want 0 and help on stderr", args, code, out)
+			}
+			if !strings.HasPrefix(errOut, "usage: letgo "+c.name) {
+				t.Errorf("Main(%q) stderr = %q, want the synopsis first", args, errOut)
+			}
+			if c.flags {
+				if !strings.Contains(errOut, "\nflags:\n  --") {
+					t.Errorf("Main(%q) stderr = %q, want the flags with two dashes", args, errOut)
+				}
+				if strings.Contains(errOut, "\n  -") && strings.Contains(strings.ReplaceAll(errOut, "\n  --", ""), "\n  -") {
+					t.Errorf("Main(%q) stderr = %q: a flag with one dash", args, errOut)
+				}
+			}
+		})
+	}
+}
