@@ -123,6 +123,24 @@ type Finding struct {
 	Guard       string          `json:"guard,omitempty"`
 	EntryPoint  string          `json:"entrypoint,omitempty"`
 	Replacement string          `json:"replacement,omitempty"`
+	// Fix, when set, is an exact rewrite of the finding's code that
+	// `letgo fix` may apply: only rules whose replacement is provably
+	// equivalent offer one.
+	Fix *Fix `json:"fix,omitempty"`
+}
+
+// Fix is an exact rewrite: edits of the file's bytes, applied together.
+type Fix struct {
+	Description string `json:"description"`
+	Edits       []Edit `json:"edits"`
+}
+
+// Edit replaces the bytes [Start, End) of a file with New (an insertion
+// when Start == End). Offsets are byte offsets in the file as read.
+type Edit struct {
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+	New   string `json:"new"`
 }
 
 // Pass gives a rule one Python file.
@@ -186,6 +204,15 @@ func (p *Pass) Report(n pysrc.Node, msg string) *Finding {
 		Severity: DefaultSeverity(p.Rule, p.Kind), Positive: p.Rule.Positive, Replacement: p.Rule.Doc.Replacement}
 	p.report(f)
 	return &f
+}
+
+// ReportFix reports a finding on a node with an exact rewrite.
+func (p *Pass) ReportFix(n pysrc.Node, msg string, fix *Fix) {
+	start := p.File.Position(n.Pos())
+	end := p.File.Position(n.End())
+	p.report(Finding{Rule: p.Rule.ID, Slug: p.Rule.Slug, Family: p.Rule.Family(), Kind: p.Kind, Path: p.Path,
+		Line: start.Line, Col: start.Col + 1, EndLine: end.Line, EndCol: end.Col + 1, Message: msg,
+		Severity: DefaultSeverity(p.Rule, p.Kind), Positive: p.Rule.Positive, Replacement: p.Rule.Doc.Replacement, Fix: fix})
 }
 
 // ReportSeverity reports a finding on a node with an explicit severity

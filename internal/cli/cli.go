@@ -41,6 +41,8 @@ func commands() []command {
 			synopsis: []string{"letgo check --baseline FILE [flags] [PATH...]"}, run: runCheck},
 		{name: "baseline", summary: "record the current findings as accepted",
 			synopsis: []string{"letgo baseline write FILE [flags] [PATH...]"}, run: runBaseline},
+		{name: "fix", flags: true, summary: "apply the exact rewrites (eventlet.sleep → time.sleep), or show them with --diff",
+			synopsis: []string{"letgo fix [--diff] [flags] [PATH...]"}, run: runFix},
 		{name: "why", flags: true, summary: "show how an entry point or module loads eventlet, hop by hop",
 			synopsis: []string{"letgo why ENTRYPOINT|MODULE [--path ROOT] [--with ROOT]... [--site-packages DIR]... [--to MODULE]"}, run: runWhy},
 		{name: "modes", flags: true, summary: "concurrency mode of every service, the switch that flips it, and the project's migration stage",

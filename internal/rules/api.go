@@ -97,17 +97,17 @@ var apiRules = []*analysis.Rule{
 		Replacement: "Keep the futures in a list and iterate it in submission order (not as_completed), calling result() on each.",
 		Example:     "# before\npile = eventlet.GreenPile(pool)\nfor n in nodes: pile.spawn(get, n)\nresults = list(pile)\n# after\nfuts = [ex.submit(get, n) for n in nodes]\nresults = [f.result() for f in futs]",
 	}),
-	apiRule("EV116", "eventlet-sleep-zero", analysis.RiskLow, sleepNames, apiOpts{calls: true, filter: sleepZero, skip: notTests,
+	apiRule("EV116", "eventlet-sleep-zero", analysis.RiskLow, sleepNames, apiOpts{calls: true, filter: sleepZero, skip: notTests, fix: sleepFix,
 		message: func(c *pysrc.CallSite, name string) string {
 			return fmt.Sprintf("explicit yield: %s(%s) called", name, argsText(c))
 		}}, analysis.Doc{
 		Summary:     "explicit yield with eventlet.sleep(0)",
 		What:        "eventlet.sleep() or eventlet.sleep(0) outside tests (in tests: EV605).",
 		Why:         "Yielding to the hub means nothing to native threads; the call keeps eventlet loaded.",
-		Replacement: "Delete it, or call a helper that is a no-op in threading mode.",
+		Replacement: "Delete it, or call a helper that is a no-op in threading mode. `letgo fix` rewrites it as time.sleep(0), which is exactly equivalent (a yield under eventlet's time patching, a GIL release in native threads), adding `import time`; it does not when a monkey_patch() call of the project leaves time unpatched, when the call passes keywords, or when the name time means something else where the call is.",
 		Example:     "# before\nfor item in items:\n    process(item)\n    eventlet.sleep(0)\n# after\nfor item in items:\n    process(item)",
 	}),
-	apiRule("EV117", "eventlet-sleep", analysis.RiskLow, sleepNames, apiOpts{calls: true,
+	apiRule("EV117", "eventlet-sleep", analysis.RiskLow, sleepNames, apiOpts{calls: true, fix: sleepFix,
 		filter: func(p *analysis.Pass, c *pysrc.CallSite) bool { return !sleepZero(p, c) },
 		message: func(c *pysrc.CallSite, name string) string {
 			return fmt.Sprintf("%s(%s) called", name, argsText(c))
@@ -115,7 +115,7 @@ var apiRules = []*analysis.Rule{
 		Summary:     "eventlet.sleep(n) called",
 		What:        "eventlet.sleep with a non-zero delay.",
 		Why:         "It only sleeps the calling green thread under eventlet.",
-		Replacement: "time.sleep(n); in a loop that must stop promptly, stop_event.wait(n).",
+		Replacement: "time.sleep(n); in a loop that must stop promptly, stop_event.wait(n). `letgo fix` rewrites eventlet.sleep(n) as time.sleep(n) (adding `import time`) where that is exact: every monkey_patch() call of the project patches time, so time.sleep is eventlet's sleep in eventlet mode and a plain sleep without a hub; not when the call passes keywords or the name time means something else there.",
 		Example:     "# before\neventlet.sleep(interval)\n# after\nif self._stop.wait(interval):\n    return",
 	}),
 	apiRule("EV118", "eventlet-timeout", analysis.RiskHigh, timeoutNames, apiOpts{calls: true, skip: notTests}, analysis.Doc{

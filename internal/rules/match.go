@@ -65,6 +65,9 @@ type apiOpts struct {
 	filter  func(p *analysis.Pass, c *pysrc.CallSite) bool // extra condition on calls
 	message func(c *pysrc.CallSite, name string) string    // custom message for calls
 	skip    func(kind pyproj.FileKind) bool
+	// fix, when set, offers an exact rewrite of a matched call (nil when
+	// this call cannot be rewritten exactly).
+	fix func(p *analysis.Pass, c *pysrc.CallSite) *analysis.Fix
 }
 
 // apiCheck builds a check that reports uses of the given names.
@@ -92,6 +95,12 @@ func apiCheck(targets names, what string, o apiOpts) func(*analysis.Pass) {
 				msg := fmt.Sprintf("%s: %s() called", what, name)
 				if o.message != nil {
 					msg = o.message(c, name)
+				}
+				if o.fix != nil {
+					if fix := o.fix(p, c); fix != nil {
+						p.ReportFix(c.Node, msg, fix)
+						continue
+					}
 				}
 				p.Report(c.Node, msg)
 			}

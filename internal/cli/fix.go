@@ -1,0 +1,334 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/pyproj"
+	"github.com/letgo-dev/letgo/internal/pysrc"
+	"github.com/letgo-dev/letgo/internal/rules"
+	"github.com/letgo-dev/letgo/internal/scan"
+)
+
+// runFix applies the exact rewrites findings offer (analysis.Fix), or
+// shows them as a unified diff with --diff.
+func runFix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs, f := newScanFlags("fix")
+	diff := fs.Bool("diff", false, "print the rewrites as a unified diff instead of applying them")
+	if ok, code := parseFlags(fs, args, stderr); !ok {
+		return code
+	}
+	roots, _, err := f.configure(fs, fs.Args(), stderr)
+	if err != nil {
+		return exitFor(stderr, err)
+	}
+	want := f.options()
+	opts := want
+	if len(opts.Select) > 0 {
+		// The monkey-patch rules always run: they decide whether the
+		// sleep rewrites are exact.
+		opts.Select = append(append([]string{}, opts.Select...), patchRules...)
+	}
+	res, err := scan.Run(ctx, roots, opts)
+	if err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	unpatched := timeLeftUnpatched(res)
+	if unpatched != "" {
+		fmt.Fprintf(stderr, "letgo fix: eventlet.sleep is not rewritten: %s, so time.sleep would block every green thread in eventlet mode\n", unpatched)
+	}
+	byFile := map[string][]analysis.Finding{}
+	var files []string
+	for _, fd := range res.Findings {
+		if fd.Fix == nil || !want.Enabled(rules.ByID(fd.Rule)) {
+			continue
+		}
+		if unpatched != "" && sleepRules[fd.Rule] {
+			continue
+		}
+		p := filepath.Join(fd.Root, filepath.FromSlash(fd.Path))
+		if _, ok := byFile[p]; !ok {
+			files = append(files, p)
+		}
+		byFile[p] = append(byFile[p], fd)
+	}
+	sort.Strings(files)
+	fixed, changed := 0, 0
+	for _, p := range files {
+		if err := ctx.Err(); err != nil {
+			return errorf(stderr, "interrupted after %d of %d files", changed, len(files))
+		}
+		out, n, why := rewrite(p, byFile[p])
+		if why != "" {
+			fmt.Fprintf(stderr, "letgo fix: %s: not rewritten: %s\n", p, why)
+			continue
+		}
+		if *diff {
+			old, _ := os.ReadFile(p)
+			writeDiff(stdout, p, string(old), out)
+		} else if err := replaceFile(p, []byte(out)); err != nil {
+			return errorf(stderr, "fix %s: %v", p, err)
+		}
+		fixed += n
+		changed++
+	}
+	verb := "fixed"
+	if *diff {
+		verb = "would fix"
+	}
+	fmt.Fprintf(stderr, "letgo fix: %s %d finding(s) in %d file(s)\n", verb, fixed, changed)
+	return ExitClean
+}
+
+// patchRules are the monkey_patch() rules; sleepRules the rules whose fix
+// is exact only while eventlet mode patches time.
+var (
+	patchRules = []string{"EV201", "EV202", "EV203", "EV204"}
+	sleepRules = map[string]bool{"EV116": true, "EV117": true}
+)
+
+// timeLeftUnpatched names a monkey_patch() call of the project that leaves
+// the time module unpatched (time=False, or all=False without time=True,
+// or keywords it cannot see), or "" when every call patches time: then
+// time.sleep is eventlet's sleep in eventlet mode and a plain sleep
+// without it, exactly what eventlet.sleep does in each.
+func timeLeftUnpatched(res *scan.Result) string {
+	for _, fd := range res.Findings {
+		if !slices.Contains(patchRules, fd.Rule) || fd.Kind == pyproj.KindTest {
+			continue
+		}
+		// The message quotes the call's arguments: "eventlet.monkey_patch(time=False) called ...".
+		open := strings.IndexByte(fd.Message, '(')
+		end := strings.Index(fd.Message, ") called")
+		if open < 0 || end < open {
+			return fmt.Sprintf("%s:%d cannot be read", fd.Path, fd.Line)
+		}
+		args := strings.ReplaceAll(fd.Message[open+1:end], " ", "")
+		if strings.Contains(args, "time=False") || strings.Contains(args, "all=False") && !strings.Contains(args, "time=True") ||
+			strings.Contains(args, "**") || strings.Contains(args, "time=") && !strings.Contains(args, "time=True") {
+			return fmt.Sprintf("%s:%d calls monkey_patch(%s)", fd.Path, fd.Line, fd.Message[open+1:end])
+		}
+	}
+	return ""
+}
+
+// rewrite applies the fixes of one file's findings and returns the new
+// text and how many findings it fixed, or why the file is left alone. The
+// file must still be what the scan read (same bytes, no BOM or declared
+// encoding to re-encode), fixes whose edits overlap another's are skipped,
+// and the result must parse with no more errors than before.
+func rewrite(path string, findings []analysis.Finding) (string, int, string) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return "", 0, describeErr(err)
+	}
+	before := pysrc.Parse(path, raw)
+	if before.Src != string(raw) {
+		return "", 0, "the file is not plain UTF-8 (a BOM or a declared encoding); rewrite it by hand"
+	}
+	var accepted []analysis.Edit
+	taken := map[analysis.Edit]bool{}
+	overlaps := func(e analysis.Edit) bool {
+		if taken[e] {
+			return false // the same insertion (one import for several fixes)
+		}
+		inside := func(x int, r analysis.Edit) bool { return r.Start < x && x < r.End }
+		for _, a := range accepted {
+			switch {
+			case e.Start == e.End && a.Start == a.End:
+				// two insertions never overlap
+			case e.Start == e.End:
+				if inside(e.Start, a) {
+					return true
+				}
+			case a.Start == a.End:
+				if inside(a.Start, e) {
+					return true
+				}
+			case e.Start < a.End && a.Start < e.End:
+				return true
+			}
+		}
+		return false
+	}
+	n := 0
+	for _, fd := range findings {
+		ok := true
+		for _, e := range fd.Fix.Edits {
+			if e.Start < 0 || e.End < e.Start || e.End > len(raw) || overlaps(e) {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		for _, e := range fd.Fix.Edits {
+			if !taken[e] {
+				taken[e] = true
+				accepted = append(accepted, e)
+			}
+		}
+		n++
+	}
+	if n == 0 {
+		return "", 0, "its fixes overlap"
+	}
+	out := applyEdits(string(raw), accepted)
+	after := pysrc.Parse(path, []byte(out))
+	if len(after.Errors) > len(before.Errors) {
+		return "", 0, "the rewritten file would not parse (a letgo bug: please report it)"
+	}
+	return out, n, ""
+}
+
+// applyEdits applies non-overlapping edits; insertions at one offset keep
+// their order.
+func applyEdits(src string, edits []analysis.Edit) string {
+	sorted := append([]analysis.Edit(nil), edits...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		if sorted[i].Start != sorted[j].Start {
+			return sorted[i].Start < sorted[j].Start
+		}
+		return sorted[i].End < sorted[j].End // an insertion before a replacement at the same offset
+	})
+	var b strings.Builder
+	at := 0
+	for _, e := range sorted {
+		b.WriteString(src[at:e.Start])
+		b.WriteString(e.New)
+		at = e.End
+	}
+	b.WriteString(src[at:])
+	return b.String()
+}
+
+// writeDiff prints a unified diff (no context lines) of old and new.
+func writeDiff(w io.Writer, path, old, new string) {
+	a, b := splitLines(old), splitLines(new)
+	// Strip the common head and tail, then emit one hunk per run of
+	// differing lines found by walking both with a longest-common-
+	// subsequence table over the differing middle (small: fixes are local).
+	fmt.Fprintf(w, "--- %s\n+++ %s\n", path, path)
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		if i < len(a) && j < len(b) && a[i] == b[j] {
+			i++
+			j++
+			continue
+		}
+		// Find the next resynchronisation point.
+		ei, ej := resync(a, b, i, j)
+		fmt.Fprintf(w, "@@ -%s +%s @@\n", hunkRange(i, ei-i), hunkRange(j, ej-j))
+		for _, l := range a[i:ei] {
+			fmt.Fprintf(w, "-%s", withNewline(l))
+		}
+		for _, l := range b[j:ej] {
+			fmt.Fprintf(w, "+%s", withNewline(l))
+		}
+		i, j = ei, ej
+	}
+}
+
+// resync returns the first (i2, j2) at or after (i, j) where a and b agree
+// again for the rest of a short window, trying the smallest total skip.
+func resync(a, b []string, i, j int) (int, int) {
+	for total := 1; total <= len(a)-i+len(b)-j; total++ {
+		for di := 0; di <= total; di++ {
+			dj := total - di
+			i2, j2 := i+di, j+dj
+			if i2 > len(a) || j2 > len(b) {
+				continue
+			}
+			if i2 == len(a) && j2 == len(b) || i2 < len(a) && j2 < len(b) && a[i2] == b[j2] && agree(a, b, i2, j2, 3) {
+				return i2, j2
+			}
+		}
+	}
+	return len(a), len(b)
+}
+
+func agree(a, b []string, i, j, n int) bool {
+	for k := 0; k < n && i+k < len(a) && j+k < len(b); k++ {
+		if a[i+k] != b[j+k] {
+			return false
+		}
+	}
+	return true
+}
+
+func hunkRange(start, n int) string {
+	if n == 0 {
+		return fmt.Sprintf("%d,0", start)
+	}
+	if n == 1 {
+		return fmt.Sprintf("%d", start+1)
+	}
+	return fmt.Sprintf("%d,%d", start+1, n)
+}
+
+func withNewline(l string) string {
+	if strings.HasSuffix(l, "\n") {
+		return l
+	}
+	return l + "\n\\ No newline at end of file\n"
+}
+
+func splitLines(s string) []string {
+	var out []string
+	for len(s) > 0 {
+		i := strings.IndexByte(s, '\n')
+		if i < 0 {
+			out = append(out, s)
+			break
+		}
+		out = append(out, s[:i+1])
+		s = s[i+1:]
+	}
+	return out
+}
+
+// replaceFile writes data over path through a temporary file beside it,
+// keeping its permissions, so an interrupted fix leaves the old file.
+func replaceFile(path string, data []byte) error {
+	info, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".letgo-fix-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := io.Copy(tmp, bytes.NewReader(data)); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(info.Mode().Perm()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func describeErr(err error) string {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
