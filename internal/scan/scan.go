@@ -740,10 +740,11 @@ type RootStage struct {
 
 // viewSource parses a project's modules on demand for mode inference.
 type viewSource struct {
-	files map[string]*pyproj.File
-	views map[string]*pysrc.View
-	cache *Cache
-	blobs map[string]string
+	files      map[string]*pyproj.File
+	views      map[string]*pysrc.View
+	unreadable map[string]string // module → why its file could not be read
+	cache      *Cache
+	blobs      map[string]string
 }
 
 func (s *viewSource) View(module string) *pysrc.View {
@@ -769,6 +770,7 @@ func (s *viewSource) View(module string) *pysrc.View {
 	src, msg := readSource(f.Abs)
 	if msg != "" {
 		s.views[module] = nil
+		s.unreadable[module] = msg
 		return nil
 	}
 	v := pysrc.Analyze(pysrc.Parse(f.Path, src), f.Module, f.IsPackage)
@@ -781,6 +783,11 @@ func (s *viewSource) View(module string) *pysrc.View {
 	return v
 }
 
+func (s *viewSource) Unreadable(module string) string {
+	s.View(module)
+	return s.unreadable[module]
+}
+
 func (s *viewSource) Path(module string) string {
 	if f := s.files[module]; f != nil {
 		return f.Path
@@ -790,7 +797,8 @@ func (s *viewSource) Path(module string) string {
 
 // inferModes infers each entry point's concurrency mode.
 func inferModes(res *Result, info *rootInfo, opts Options) {
-	src := &viewSource{files: map[string]*pyproj.File{}, views: map[string]*pysrc.View{}, cache: opts.Cache, blobs: opts.Blobs}
+	src := &viewSource{files: map[string]*pyproj.File{}, views: map[string]*pysrc.View{}, unreadable: map[string]string{},
+		cache: opts.Cache, blobs: opts.Blobs}
 	for _, f := range info.proj.Files {
 		if f.Python && f.Module != "" && f.Kind == pyproj.KindRuntime {
 			if _, dup := src.files[f.Module]; !dup {
