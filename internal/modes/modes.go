@@ -209,6 +209,7 @@ type interp struct {
 	worlds      int
 	truncated   bool              // a limit was reached
 	lost        string            // why a path whose mode was still open was cut short, "" if none was
+	lostAt      *Evidence         // where it was cut short
 	optDefaults map[string]string // config option name → default literal
 	switchDflt  map[string]string
 	mods        map[string]*modIndex
@@ -226,9 +227,11 @@ func (in *interp) cut(w *world, why string) {
 		return
 	}
 	in.lost = why
+	in.lostAt = &Evidence{Text: "analysis stopped: " + why}
 	if in.atStmt != nil {
 		e := in.ev(in.atModule, in.atStmt)
 		in.lost += fmt.Sprintf(" at %s:%d", e.Path, e.Line)
+		in.lostAt.Path, in.lostAt.Line = e.Path, e.Line
 	}
 	in.lost += "; the paths not followed may change the mode"
 }
@@ -853,20 +856,16 @@ func (in *interp) verdict(worlds []*world) Result {
 }
 
 // cutVerdict is the verdict of an analysis cut short by a limit while
-// some path's mode was open: unknown, with what the followed paths found
-// and where the analysis stopped as evidence.
+// some path's mode was open: unknown, with where the analysis stopped and
+// what the default path found before as evidence.
 func (in *interp) cutVerdict(outs []outcome) Result {
-	res := Result{Mode: Unknown, Reason: in.lost, Evidence: []Evidence{}}
+	// Where it stopped comes first: it is what a reader needs to see.
+	res := Result{Mode: Unknown, Reason: in.lost, Evidence: []Evidence{*in.lostAt}}
 	for _, o := range outs {
 		if in.isDefault(o.w) {
 			res.Evidence = append(res.Evidence, o.evs...)
 			break
 		}
-	}
-	if in.atStmt != nil {
-		e := in.ev(in.atModule, in.atStmt)
-		e.Text = "analysis stopped near here: " + e.Text
-		res.Evidence = append(res.Evidence, e)
 	}
 	return res
 }

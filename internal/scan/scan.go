@@ -848,11 +848,22 @@ func inferModes(res *Result, info *rootInfo, opts Options) {
 
 // stageOf places a project root in the three-release pattern.
 func stageOf(res *Result, info *rootInfo, now time.Time) modes.Stage {
+	// An entry point whose code is another distribution's (oslo.rootwrap's
+	// console script declared by nova) is not placed: its mode is unknown
+	// for want of its code, not because the analysis of the project fell
+	// short. Every other unknown service is passed on, and the stage says so.
+	own := map[string]bool{}
+	for _, f := range info.proj.Files {
+		if f.Python && f.Module != "" && f.Kind == pyproj.KindRuntime {
+			own[f.Module] = true
+		}
+	}
 	var services []modes.ServiceMode
 	for _, ep := range res.EntryPoints {
-		if ep.Root == info.root && ep.Mode != modes.NoRuntime && ep.Mode != modes.Unknown && ep.Mode != "" {
-			services = append(services, modes.ServiceMode{Name: ep.Name, Mode: ep.Mode})
+		if ep.Root != info.root || ep.Mode == modes.NoRuntime || ep.Mode == "" || ep.Mode == modes.Unknown && !own[ep.Module] {
+			continue
 		}
+		services = append(services, modes.ServiceMode{Name: ep.Name, Mode: ep.Mode})
 	}
 	if now.IsZero() {
 		now = time.Now()
