@@ -155,7 +155,10 @@ func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 		Findings: []analysis.Finding{}, EntryPoints: []EntryPoint{}}
 	var enabled []*analysis.Rule
 	for _, r := range rules.All() {
-		if opts.Enabled(r) && (opts.IncludeDocs || r.Kind != "doc") {
+		// The findings cap applies whatever is selected, so its notice does
+		// too, unless ignored by name.
+		notice := r.ID == capRule && (Options{Ignore: opts.Ignore}).Enabled(r)
+		if opts.Enabled(r) && (opts.IncludeDocs || r.Kind != "doc") || notice {
 			enabled = append(enabled, r)
 		}
 	}
@@ -363,16 +366,16 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 
 	// Project-level rules read configuration, dependency and doc files.
 	cache := &textCache{proj: proj, texts: map[string]string{}}
-	var projFindings []analysis.Finding
-	report := func(f analysis.Finding) { projFindings = append(projFindings, f) }
+	col := analysis.NewCollector(nil)
 	for _, r := range enabled {
 		if r.Project != nil {
-			r.Project(analysis.NewProjectPass(r, proj, cache.read, report))
+			r.Project(analysis.NewProjectPass(r, proj, cache.read, col.Report))
 		}
 	}
 	for _, pr := range proj.Problems {
-		projFindings = append(projFindings, skipFinding(pr.Path, pr.Msg))
+		col.Report(skipFinding(pr.Path, pr.Msg))
 	}
+	projFindings := capped(col, enabled)
 	analysis.SortFindings(projFindings)
 	addFindings(res, root, filterRules(projFindings, enabled), func(int) string { return "" })
 	for _, ep := range proj.EntryPoints {
@@ -466,11 +469,12 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 	if first {
 		fr.imports = importFacts(view)
 	}
-	var findings []analysis.Finding
-	report := func(fd analysis.Finding) { findings = append(findings, fd) }
+	// Suppressions are applied and the cap counted as findings arrive.
+	sups := analysis.ParseSuppressions(file)
+	col := analysis.NewCollector(sups)
 	for _, r := range enabled {
 		if r.Python != nil {
-			pass := analysis.NewPass(r, f.Path, f.Kind, view, proj, canonical, report)
+			pass := analysis.NewPass(r, f.Path, f.Kind, view, proj, canonical, col.Report)
 			pass.Facts = facts
 			if first {
 				pass.Export = func(fs *analysis.Facts) {
@@ -484,25 +488,35 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 			r.Python(pass)
 		}
 	}
-	sups := analysis.ParseSuppressions(file)
-	findings = analysis.ApplySuppressions(findings, sups)
+	// Findings about the suppressions themselves are not suppressible, and
+	// are capped too (a file may hold a million comments).
+	tool := analysis.NewCollector(nil)
 	for _, s := range sups {
 		if s.Letgo && s.Reason == "" && enabledID(enabled, "EV902") {
-			findings = append(findings, toolFinding("EV902", f, s.Line, s.Col, "letgo suppression of "+strings.Join(s.Codes, ",")+" has no reason and suppresses nothing"))
+			tool.Report(toolFinding("EV902", f, s.Line, s.Col, "letgo suppression of "+strings.Join(s.Codes, ",")+" has no reason and suppresses nothing"))
 			continue
 		}
 		if unused := s.Unused(); len(unused) > 0 && enabledID(enabled, "EV903") {
-			findings = append(findings, toolFinding("EV903", f, s.Line, s.Col, "suppression of "+strings.Join(unused, ",")+" matches no finding on this line"))
+			tool.Report(toolFinding("EV903", f, s.Line, s.Col, "suppression of "+strings.Join(unused, ",")+" matches no finding on this line"))
 		}
 	}
+	findings := append(capped(col, enabled), capped(tool, enabled)...)
 	analysis.SortFindings(findings)
 	fr.findings = findings
 	if first {
 		fr.exports = facadeExports(view)
+		// Each name once: a file may repeat one import a million times.
+		seen := map[string]bool{}
+		add := func(name string) {
+			if !seen[name] {
+				seen[name] = true
+				fr.imported = append(fr.imported, name)
+			}
+		}
 		for _, imp := range view.Imports {
-			fr.imported = append(fr.imported, imp.Module)
+			add(imp.Module)
 			for _, n := range imp.Names {
-				fr.imported = append(fr.imported, imp.Module+"."+n.Name)
+				add(imp.Module + "." + n.Name)
 			}
 		}
 	}
@@ -545,6 +559,29 @@ func enabledID(enabled []*analysis.Rule, id string) bool {
 		}
 	}
 	return false
+}
+
+// capRule is the rule of the finding that says how many findings of a
+// (file, rule) the cap left out.
+const capRule = "EV905"
+
+// capped returns a collector's findings and, for each (file, rule) it
+// capped, one finding at the first left out that says how many were.
+func capped(c *analysis.Collector, enabled []*analysis.Rule) []analysis.Finding {
+	fs := c.Findings()
+	if !enabledID(enabled, capRule) {
+		return fs
+	}
+	r := rules.ByID(capRule)
+	for _, o := range c.Omitted() {
+		kind := o.First.Kind
+		fs = append(fs, analysis.Finding{Rule: r.ID, Slug: r.Slug, Family: 9, Kind: kind, Path: o.Path,
+			Line: o.First.Line, Col: o.First.Col, EndLine: o.First.Line, EndCol: o.First.Col,
+			Message: fmt.Sprintf("%d more %s findings in this file left out: letgo reports at most %d per rule and file",
+				o.Count, o.Rule, analysis.MaxFindingsPerRule),
+			Severity: analysis.DefaultSeverity(r, kind), Replacement: r.Doc.Replacement, EntryPoint: o.First.EntryPoint})
+	}
+	return fs
 }
 
 func toolFinding(id string, f *pyproj.File, line, col int, msg string) analysis.Finding {
@@ -1046,13 +1083,13 @@ func graphRules(res *Result, infos []*rootInfo, enabled []*analysis.Rule) {
 			entries = append(entries, er)
 		}
 		eventletMods := eventletModules(res, info.root)
-		var fs []analysis.Finding
-		report := func(f analysis.Finding) { fs = append(fs, f) }
+		col := analysis.NewCollector(nil)
 		for _, r := range enabled {
 			if r.Graph != nil {
-				r.Graph(analysis.NewGraphPass(r, info.proj, entries, eventletMods, report))
+				r.Graph(analysis.NewGraphPass(r, info.proj, entries, eventletMods, col.Report))
 			}
 		}
+		fs := capped(col, enabled)
 		analysis.SortFindings(fs)
 		addFindings(res, info.root, fs, func(int) string { return "" })
 	}
