@@ -71,12 +71,12 @@ type Source interface {
 // makes the verdict unknown, with the limit and the place in the reason.
 const (
 	// maxStatements bounds the statements executed over all worlds. The
-	// entry points of nova and neutron use under 3,000.
+	// entry points of nova and neutron use at most 760.
 	maxStatements = 20000
 	// maxSteps bounds the expression nodes evaluated and the world state
 	// copied, so that one huge expression or a wide module run many times
-	// costs a bounded time. The entry points of nova and neutron use under
-	// 40,000.
+	// costs a bounded time (about 0.2 s when spent). The entry points of
+	// nova and neutron use at most 1,210.
 	maxSteps = 400000
 	// maxNest bounds the nesting of the interpreter's own recursion
 	// (expressions in expressions, blocks, calls and imports in progress),
