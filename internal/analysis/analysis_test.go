@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -59,6 +60,50 @@ func TestApplySuppressions(t *testing.T) {
 	}
 	if u := sups[0].Unused(); len(u) != 0 {
 		t.Errorf("used noqa reported unused: %v", u)
+	}
+}
+
+// TestCollector: past the cap a (file, rule) keeps only a count, the
+// storage does not grow with what is left out, and suppressed findings
+// neither count nor are kept.
+func TestCollector(t *testing.T) {
+	f := pysrc.Parse("m.py", []byte("x  # noqa: EV101\n"))
+	sups := ParseSuppressions(f)
+	c := NewCollector(sups)
+	const n = 10 * MaxFindingsPerRule
+	for i := 0; i < n; i++ {
+		c.Report(Finding{Rule: "EV101", Path: "m.py", Line: 1}) // suppressed
+		c.Report(Finding{Rule: "EV101", Path: "m.py", Line: i + 2})
+		c.Report(Finding{Rule: "EV101", Path: "n.py", Line: i + 2})
+	}
+	for i := 0; i < 3; i++ {
+		c.Report(Finding{Rule: "EV110", Path: "m.py", Line: i + 2})
+	}
+	counts := map[string]int{}
+	for _, k := range c.Findings() {
+		counts[k.Path+" "+k.Rule]++
+	}
+	want := map[string]int{"m.py EV101": MaxFindingsPerRule, "n.py EV101": MaxFindingsPerRule, "m.py EV110": 3}
+	if diff := cmp.Diff(want, counts); diff != "" {
+		t.Errorf("kept per file and rule (-want +got):\n%s", diff)
+	}
+	if got := cap(c.Findings()); got > 5*MaxFindingsPerRule {
+		t.Errorf("cap(Findings()) = %d, want storage bounded by the cap (at most %d)", got, 5*MaxFindingsPerRule)
+	}
+	var got []string
+	for _, o := range c.Omitted() {
+		got = append(got, fmt.Sprintf("%s %s %d first line %d", o.Path, o.Rule, o.Count, o.First.Line))
+	}
+	left := n - MaxFindingsPerRule
+	wantOmitted := []string{
+		fmt.Sprintf("m.py EV101 %d first line %d", left, MaxFindingsPerRule+2),
+		fmt.Sprintf("n.py EV101 %d first line %d", left, MaxFindingsPerRule+2),
+	}
+	if diff := cmp.Diff(wantOmitted, got); diff != "" {
+		t.Errorf("Omitted (-want +got):\n%s", diff)
+	}
+	if u := sups[0].Unused(); len(u) != 0 {
+		t.Errorf("suppression used by the collector reported unused: %v", u)
 	}
 }
 

@@ -157,7 +157,7 @@ func TestSaysOnlyWhatRan(t *testing.T) {
 	dir := project(t, nil)
 	res, _, _ := scanJSON(t, "--select", "EV1", dir)
 	for _, id := range res.Rules {
-		if !strings.HasPrefix(id, "EV1") {
+		if !strings.HasPrefix(id, "EV1") && id != "EV905" { // the findings-cap notice runs whatever is selected
 			t.Errorf("rules = %v: %s did not run", res.Rules, id)
 		}
 	}

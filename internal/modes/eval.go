@@ -14,6 +14,12 @@ func (in *interp) eval(module string, e pysrc.Expr, w *world, depth int) []out {
 	if e == nil {
 		return one(unknownV, w)
 	}
+	in.steps--
+	if in.outOfBudget(w) {
+		return one(unknownV, w)
+	}
+	in.nest++
+	defer func() { in.nest-- }()
 	switch x := e.(type) {
 	case *pysrc.Constant:
 		return one(constValue(in.src.View(module), x), w)
@@ -121,22 +127,14 @@ func (in *interp) lookup(module, name string, w *world) *value {
 	if view == nil {
 		return unknownV
 	}
-	var lit *value
-	for _, s := range view.File.Body {
-		if a, ok := s.(*pysrc.Assign); ok && len(a.Targets) == 1 {
-			if n, ok := a.Targets[0].(*pysrc.NameExpr); ok && n.ID == name {
-				lit = literal(view, a.Value)
-			}
+	ix := in.index(module, view)
+	if e, ok := ix.assigns[name]; ok {
+		if lit := in.literal(view, e, w); lit.kind != vUnknown {
+			return lit
 		}
 	}
-	if lit != nil && lit.kind != vUnknown {
-		return lit
-	}
-	for i := len(view.Exports) - 1; i >= 0; i-- {
-		b := view.Exports[i]
-		if b.Name == name && b.Target != "" {
-			return &value{kind: vRef, s: b.Target}
-		}
+	if target, ok := ix.exports[name]; ok {
+		return &value{kind: vRef, s: target}
 	}
 	switch name {
 	case "True":
@@ -147,24 +145,32 @@ func (in *interp) lookup(module, name string, w *world) *value {
 	return unknownV
 }
 
-func literal(v *pysrc.View, e pysrc.Expr) *value {
+// literal is the value of a literal expression; each node read is a step,
+// so that a huge literal looked up again and again costs a bounded time.
+func (in *interp) literal(v *pysrc.View, e pysrc.Expr, w *world) *value {
+	in.steps--
+	if in.outOfBudget(w) {
+		return unknownV
+	}
+	in.nest++
+	defer func() { in.nest-- }()
 	switch x := e.(type) {
 	case *pysrc.Constant:
 		return constValue(v, x)
 	case *pysrc.Tuple:
-		return literalSeq(v, x.Elts)
+		return in.literalSeq(v, x.Elts, w)
 	case *pysrc.List:
-		return literalSeq(v, x.Elts)
+		return in.literalSeq(v, x.Elts, w)
 	case *pysrc.Set:
-		return literalSeq(v, x.Elts)
+		return in.literalSeq(v, x.Elts, w)
 	}
 	return unknownV
 }
 
-func literalSeq(v *pysrc.View, elts []pysrc.Expr) *value {
+func (in *interp) literalSeq(v *pysrc.View, elts []pysrc.Expr, w *world) *value {
 	t := &value{kind: vTuple}
 	for _, el := range elts {
-		t.elems = append(t.elems, literal(v, el))
+		t.elems = append(t.elems, in.literal(v, el, w))
 	}
 	return t
 }
@@ -312,26 +318,52 @@ func contains(xs []string, s string) bool {
 	return false
 }
 
+// boolOp evaluates a chain of and/or operands with an explicit stack, in
+// the order a recursion over the operands would take (each world's
+// outcomes in turn, depth first): the number of operands is the input's,
+// and a flat chain of millions must not grow the Go stack.
 func (in *interp) boolOp(module string, b *pysrc.BoolOp, vals []pysrc.Expr, w *world, depth int) []out {
-	if len(vals) == 1 {
-		return in.eval(module, vals[0], w, depth)
+	short := func(v *value) bool {
+		t := truth(v)
+		return b.Op == pysrc.KwAnd && t == 0 || b.Op == pysrc.KwOr && t == 1
+	}
+	// A frame evaluates operand i in w; unk says an earlier operand had an
+	// unknown truth, so a result that does not short-circuit is unknown. A
+	// frame with done set is a finished result, kept on the stack so that
+	// results come out in order.
+	type frame struct {
+		i    int
+		w    *world
+		unk  bool
+		done *out
 	}
 	var res []out
-	for _, o := range in.decide(in.eval(module, vals[0], w, depth)) {
-		t := truth(o.v)
-		switch {
-		case b.Op == pysrc.KwAnd && t == 0, b.Op == pysrc.KwOr && t == 1:
-			res = append(res, o)
-		case t == -1:
-			for _, r := range in.boolOp(module, b, vals[1:], o.w, depth) {
-				if b.Op == pysrc.KwAnd && truth(r.v) == 0 || b.Op == pysrc.KwOr && truth(r.v) == 1 {
-					res = append(res, r)
-				} else {
-					res = append(res, out{unknownV, r.w})
+	stack := []frame{{i: 0, w: w}}
+	for len(stack) > 0 {
+		f := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if f.done != nil {
+			res = append(res, *f.done)
+			continue
+		}
+		if f.i == len(vals)-1 {
+			for _, r := range in.eval(module, vals[f.i], f.w, depth) {
+				if f.unk && !short(r.v) {
+					r.v = unknownV
 				}
+				res = append(res, r)
 			}
-		default:
-			res = append(res, in.boolOp(module, b, vals[1:], o.w, depth)...)
+			continue
+		}
+		outs := in.decide(in.eval(module, vals[f.i], f.w, depth))
+		for k := len(outs) - 1; k >= 0; k-- { // pushed in reverse: popped in order
+			o := outs[k]
+			switch t := truth(o.v); {
+			case short(o.v):
+				stack = append(stack, frame{done: &o})
+			default:
+				stack = append(stack, frame{i: f.i + 1, w: o.w, unk: f.unk || t == -1})
+			}
 		}
 	}
 	return res
@@ -382,7 +414,7 @@ func (in *interp) call(module string, c *pysrc.Call, w *world, depth int) []out 
 		return one(unknownV, w)
 	}
 	name := in.canonical(fv.s)
-	ev := in.ev(module, c)
+	ev := func() Evidence { return in.ev(module, c) } // only calls that are events quote their source
 	arg := func(i int, kw string) *value {
 		if v, ok := kwargs[kw]; ok {
 			return v
@@ -402,32 +434,32 @@ func (in *interp) call(module string, c *pysrc.Call, w *world, depth int) []out 
 			return one(in.switchRead("env:"+a.s, d, false), w)
 		}
 	case name == "eventlet.monkey_patch" || name == "eventlet.patcher.monkey_patch":
-		w.events = append(w.events, event{kind: "patch", ev: ev})
+		w.record(event{kind: "patch", ev: ev()})
 		return one(&value{kind: vNone}, w)
 	case strings.HasSuffix(name, "backend.init_backend"):
 		if a := arg(0, "type_"); a != nil && a.kind == vRef {
 			b := a.s[strings.LastIndexByte(a.s, '.')+1:]
-			w.events = append(w.events, event{kind: "backend", arg: b, ev: ev})
+			w.record(event{kind: "backend", arg: b, ev: ev()})
 		}
 		return one(&value{kind: vNone}, w)
 	case strings.HasSuffix(name, "register_backend_default_hook"):
 		if a := arg(0, "hook"); a != nil {
 			if b := in.hookBackend(module, a, w, depth); b != "" {
-				w.events = append(w.events, event{kind: "hook", arg: b, ev: ev})
+				w.record(event{kind: "hook", arg: b, ev: ev()})
 			}
 		}
 		return one(&value{kind: vNone}, w)
 	case isComponent(name):
-		w.events = append(w.events, event{kind: "component", ev: ev})
+		w.record(event{kind: "component", ev: ev()})
 		return one(unknownV, w)
 	case name == "sys.meta_path.insert" || name == "sys.meta_path.append":
-		w.events = append(w.events, event{kind: "poison", ev: ev})
+		w.record(event{kind: "poison", ev: ev()})
 		return one(&value{kind: vNone}, w)
 	case isEventletRuntime(name):
-		w.events = append(w.events, event{kind: "eventlet", ev: ev})
+		w.record(event{kind: "eventlet", ev: ev()})
 		return one(unknownV, w)
 	case isThreads(name):
-		w.events = append(w.events, event{kind: "threads", ev: ev})
+		w.record(event{kind: "threads", ev: ev()})
 		return one(unknownV, w)
 	}
 	// Once the mode is decided no later call can change it: stop following.
@@ -454,7 +486,10 @@ func (in *interp) hookBackend(module string, f *value, w *world, depth int) stri
 	case vFunc:
 		v = in.eval(module, f.lam.Body, w, depth)[0].v
 	case vRef:
-		outs := in.callProject(f.s, nil, nil, w.clone(), depth+1)
+		if depth >= maxCallDepth {
+			return ""
+		}
+		outs := in.callProject(f.s, nil, nil, in.clone(w), depth+1)
 		if len(outs) > 0 && outs[0].ret != nil {
 			v = outs[0].ret
 		}
@@ -519,16 +554,12 @@ func (in *interp) canonical(name string) string {
 			if in.src.View(mod+"."+head) != nil {
 				break // a submodule, not a re-export
 			}
-			for j := len(v.Exports) - 1; j >= 0; j-- {
-				b := v.Exports[j]
-				if b.Name == head && b.Target != "" && b.Target != mod+"."+head {
-					name = b.Target
-					if tail != "" {
-						name += "." + tail
-					}
-					changed = true
-					break
+			if target, ok := in.index(mod, v).reexports[head]; ok {
+				name = target
+				if tail != "" {
+					name += "." + tail
 				}
+				changed = true
 			}
 			break
 		}
@@ -558,12 +589,7 @@ func (in *interp) callProject(name string, args []*value, kwargs map[string]*val
 	if view == nil {
 		return nil
 	}
-	var def *pysrc.FuncDef
-	for _, d := range view.Defs {
-		if d.QualName == fn {
-			def = d
-		}
-	}
+	def := in.index(module, view).defs[fn]
 	if def == nil {
 		return nil
 	}

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/letgo-dev/letgo/internal/pysrc"
 )
@@ -54,17 +55,46 @@ type Result struct {
 
 // Source gives the interpreter the project's modules.
 type Source interface {
-	// View returns the analysed module, or nil when it is not in the project.
+	// View returns the analysed module, or nil when it is not in the project
+	// or could not be read.
 	View(module string) *pysrc.View
 	// Path returns the project-relative path of a module's file.
 	Path(module string) string
+	// Unreadable says why a module of the project could not be analysed
+	// (too large, unreadable), or "" when it could or is not in the
+	// project: a module that is skipped is a path not followed.
+	Unreadable(module string) string
 }
+
+// Limits of one inference. They keep a crafted project from exhausting
+// the machine; a limit that cuts short a path whose mode is still open
+// makes the verdict unknown, with the limit and the place in the reason.
+const (
+	// maxStatements bounds the statements executed over all worlds. The
+	// entry points of nova and neutron use at most 760.
+	maxStatements = 20000
+	// maxSteps bounds the expression nodes evaluated and the world state
+	// copied, so that one huge expression or a wide module run many times
+	// costs a bounded time (about 0.2 s when spent). The entry points of
+	// nova and neutron use at most 1,210.
+	maxSteps = 400000
+	// maxNest bounds the nesting of the interpreter's own recursion
+	// (expressions in expressions, blocks, calls and imports in progress),
+	// whatever the parser accepts: a chain of 10,000 modules each importing
+	// the next must end in a verdict, not a stack overflow.
+	maxNest = 5000
+	// maxWorlds bounds the worlds forked on switch values.
+	maxWorlds = 256
+)
 
 // Infer infers the mode of an entry point whose code starts in module and,
 // when fn is not empty, continues with a call of fn() from that module.
 func Infer(src Source, module, fn string) Result {
-	in := &interp{src: src, budget: 20000, optDefaults: map[string]string{}}
+	in := newInterp(src)
 	if src.View(module) == nil {
+		if why := src.Unreadable(module); why != "" {
+			return Result{Mode: Unknown, Reason: fmt.Sprintf("module %s (%s) could not be analysed: %s", module, src.Path(module), why), Evidence: []Evidence{}}
+		}
 		return Result{Mode: Unknown, Reason: "module " + module + " is not in the project", Evidence: []Evidence{}}
 	}
 	w0 := &world{vars: map[string]*value{}, executed: map[string]bool{}, assume: map[string]*assumption{}}
@@ -82,6 +112,10 @@ func Infer(src Source, module, fn string) Result {
 		worlds = next
 	}
 	return in.verdict(worlds)
+}
+
+func newInterp(src Source) *interp {
+	return &interp{src: src, budget: maxStatements, steps: maxSteps, optDefaults: map[string]string{}, mods: map[string]*modIndex{}}
 }
 
 // ---- values ----
@@ -135,19 +169,20 @@ type event struct {
 }
 
 type world struct {
+	fixed    bool              // patched eventlet or selected a backend: the mode can no longer change
 	vars     map[string]*value // locals of the current frame
 	executed map[string]bool   // modules whose import-time code ran
 	assume   map[string]*assumption
 	order    []string // switch keys in the order first assumed
 	events   []event
-	dead     bool   // raised: the process stops
-	ret      *value // set when the current function returned
-	unknowns []Evidence
+	dead     bool      // raised: the process stops
+	ret      *value    // set when the current function returned
+	unknown  *Evidence // the first condition letgo could not decide, for the reason
 }
 
 func (w *world) clone() *world {
 	c := &world{vars: make(map[string]*value, len(w.vars)), executed: make(map[string]bool, len(w.executed)),
-		assume: make(map[string]*assumption, len(w.assume)), dead: w.dead, ret: w.ret}
+		assume: make(map[string]*assumption, len(w.assume)), dead: w.dead, ret: w.ret, fixed: w.fixed}
 	for k, v := range w.vars {
 		c.vars[k] = v
 	}
@@ -162,20 +197,104 @@ func (w *world) clone() *world {
 	}
 	c.order = append([]string(nil), w.order...)
 	c.events = append([]event(nil), w.events...)
-	c.unknowns = append([]Evidence(nil), w.unknowns...)
+	c.unknown = w.unknown
 	return c
 }
 
 type interp struct {
 	src         Source
-	budget      int
+	budget      int // statements left
+	steps       int // evaluation steps left
+	nest        int // nesting of the recursion in progress
 	worlds      int
-	truncated   bool
+	truncated   bool              // a limit was reached
+	lost        string            // why a path whose mode was still open was cut short, "" if none was
+	lostAt      *Evidence         // where it was cut short
 	optDefaults map[string]string // config option name → default literal
 	switchDflt  map[string]string
+	mods        map[string]*modIndex
+	// atModule and atStmt are the statement being executed, for reasons.
+	atModule string
+	atStmt   pysrc.Stmt
 }
 
-const maxWorlds = 256
+// cut records that a limit stopped the analysis of w. When w's mode was
+// already decided nothing is lost: later code cannot change it, and worlds
+// forked from it would inherit it.
+func (in *interp) cut(w *world, why string) {
+	in.truncated = true
+	if in.lost != "" || w == nil || w.fixed {
+		return
+	}
+	in.lost = why
+	in.lostAt = &Evidence{Text: "analysis stopped: " + why}
+	if in.atStmt != nil {
+		e := in.ev(in.atModule, in.atStmt)
+		in.lost += fmt.Sprintf(" at %s:%d", e.Path, e.Line)
+		in.lostAt.Path, in.lostAt.Line = e.Path, e.Line
+	}
+	in.lost += "; the paths not followed may change the mode"
+}
+
+// outOfBudget reports whether a budget is spent, cutting w short if so.
+func (in *interp) outOfBudget(w *world) bool {
+	switch {
+	case in.budget < 0:
+		in.cut(w, fmt.Sprintf("the interpreter's budget of %d statements ran out", maxStatements))
+	case in.steps < 0:
+		in.cut(w, fmt.Sprintf("the interpreter's budget of %d evaluation steps ran out", maxSteps))
+	case in.nest >= maxNest:
+		in.cut(w, fmt.Sprintf("the code nests deeper than the interpreter's limit of %d levels", maxNest))
+	default:
+		return false
+	}
+	return true
+}
+
+// modIndex is what the interpreter looks up in a module, indexed once so
+// that a lookup does not cost the size of the module.
+type modIndex struct {
+	assigns   map[string]pysrc.Expr // module-level NAME = value, the last one
+	exports   map[string]string     // the last binding of a name with a target
+	reexports map[string]string     // the same, leaving out bindings to the module's own attribute
+	defs      map[string]*pysrc.FuncDef
+	froms     map[pysrc.Node]*pysrc.Import
+}
+
+func (in *interp) index(module string, v *pysrc.View) *modIndex {
+	if ix := in.mods[module]; ix != nil {
+		return ix
+	}
+	ix := &modIndex{assigns: map[string]pysrc.Expr{}, exports: map[string]string{}, reexports: map[string]string{},
+		defs: map[string]*pysrc.FuncDef{}, froms: map[pysrc.Node]*pysrc.Import{}}
+	for _, s := range v.File.Body {
+		if a, ok := s.(*pysrc.Assign); ok && len(a.Targets) == 1 {
+			if n, ok := a.Targets[0].(*pysrc.NameExpr); ok {
+				ix.assigns[n.ID] = a.Value
+			}
+		}
+	}
+	for _, b := range v.Exports {
+		if b.Target == "" {
+			continue
+		}
+		ix.exports[b.Name] = b.Target
+		if b.Target != module+"."+b.Name {
+			ix.reexports[b.Name] = b.Target
+		}
+	}
+	for _, d := range v.Defs {
+		ix.defs[d.QualName] = d
+	}
+	for i := range v.Imports {
+		if _, dup := ix.froms[v.Imports[i].Node]; !dup {
+			ix.froms[v.Imports[i].Node] = v.Imports[i]
+		}
+	}
+	in.collectOptions(v)
+	in.mods[module] = ix
+	return ix
+}
 
 func (in *interp) ev(module string, n pysrc.Node) Evidence {
 	v := in.src.View(module)
@@ -186,7 +305,22 @@ func (in *interp) ev(module string, n pysrc.Node) Evidence {
 	if i := strings.IndexByte(text, '\n'); i >= 0 {
 		text = text[:i] + " ..."
 	}
-	return Evidence{Path: in.src.Path(module), Line: v.Line(n.Pos()), Text: strings.TrimSpace(text)}
+	return Evidence{Path: in.src.Path(module), Line: v.Line(n.Pos()), Text: clipText(strings.TrimSpace(text))}
+}
+
+// maxEvidenceText bounds the source quoted in evidence: a call on a 12 MB
+// line would otherwise be copied into every report.
+const maxEvidenceText = 200
+
+func clipText(s string) string {
+	if len(s) <= maxEvidenceText {
+		return s
+	}
+	i := maxEvidenceText
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + " ..."
 }
 
 // runModule executes a module's import-time statements in w.
@@ -199,7 +333,7 @@ func (in *interp) runModule(module string, w *world) []*world {
 		return []*world{w}
 	}
 	w.executed[module] = true
-	in.collectOptions(v)
+	in.index(module, v)
 	saved := w.vars
 	w.vars = map[string]*value{}
 	worlds := in.execBlock(module, v.File.Body, w, 0)
@@ -244,21 +378,31 @@ func (in *interp) execBlock(module string, body []pysrc.Stmt, w *world, depth in
 
 // decided reports whether a world's mode can no longer change: it patched
 // eventlet or selected a backend (later events never override those).
-func (w *world) decided() bool {
-	for _, e := range w.events {
-		if e.kind == "patch" || e.kind == "backend" {
-			return true
-		}
+func (w *world) decided() bool { return w.fixed }
+
+// noteUnknown remembers the first undecidable condition on w's path.
+func (w *world) noteUnknown(e Evidence) {
+	if w.unknown == nil {
+		w.unknown = &e
 	}
-	return false
+}
+
+// record adds an event to w.
+func (w *world) record(e event) {
+	w.events = append(w.events, e)
+	if e.kind == "patch" || e.kind == "backend" {
+		w.fixed = true
+	}
 }
 
 func (in *interp) execStmt(module string, s pysrc.Stmt, w *world, depth int) []*world {
 	in.budget--
-	if in.budget < 0 {
-		in.truncated = true
+	in.atModule, in.atStmt = module, s
+	if in.outOfBudget(w) {
 		return []*world{w}
 	}
+	in.nest++
+	defer func() { in.nest-- }()
 	v := in.src.View(module)
 	switch s := s.(type) {
 	case *pysrc.ExprStmt:
@@ -299,23 +443,21 @@ func (in *interp) execStmt(module string, s pysrc.Stmt, w *world, depth int) []*
 		}
 		return worlds
 	case *pysrc.ImportFromStmt:
-		for _, imp := range v.Imports {
-			if imp.Node == pysrc.Node(s) {
-				worlds := in.importModules(imp.Module, []*world{w})
-				for _, n := range imp.Names {
-					if in.src.View(imp.Module+"."+n.Name) != nil {
-						worlds = in.importModules(imp.Module+"."+n.Name, worlds)
-					}
-					local := n.AsName
-					if local == "" {
-						local = n.Name
-					}
-					for _, x := range worlds {
-						x.vars[local] = &value{kind: vRef, s: imp.Module + "." + n.Name}
-					}
+		if imp := in.index(module, v).froms[s]; imp != nil {
+			worlds := in.importModules(imp.Module, []*world{w})
+			for _, n := range imp.Names {
+				if sub := imp.Module + "." + n.Name; in.src.View(sub) != nil || in.src.Unreadable(sub) != "" {
+					worlds = in.importModules(sub, worlds)
 				}
-				return worlds
+				local := n.AsName
+				if local == "" {
+					local = n.Name
+				}
+				for _, x := range worlds {
+					x.vars[local] = &value{kind: vRef, s: imp.Module + "." + n.Name}
+				}
 			}
+			return worlds
 		}
 		return []*world{w}
 	case *pysrc.If:
@@ -375,6 +517,11 @@ func (in *interp) importModules(name string, worlds []*world) []*world {
 	for i := 1; i <= len(parts); i++ {
 		mod := strings.Join(parts[:i], ".")
 		if in.src.View(mod) == nil {
+			if why := in.src.Unreadable(mod); why != "" {
+				for _, w := range worlds {
+					in.cut(w, fmt.Sprintf("module %s (%s) could not be analysed (%s)", mod, in.src.Path(mod), why))
+				}
+			}
 			continue
 		}
 		var next []*world
@@ -392,10 +539,18 @@ func (in *interp) importModules(name string, worlds []*world) []*world {
 
 func (in *interp) fork(w *world) *world {
 	if in.worlds >= maxWorlds {
-		in.truncated = true
+		in.cut(w, fmt.Sprintf("the interpreter's limit of %d worlds was reached", maxWorlds))
 		return nil
 	}
 	in.worlds++
+	return in.clone(w)
+}
+
+// clone copies w, charging the copy to the steps budget: a world with a
+// large state copied at every undecidable condition must not cost time
+// quadratic in the module.
+func (in *interp) clone(w *world) *world {
+	in.steps -= 1 + len(w.vars) + len(w.executed) + len(w.assume) + len(w.events)
 	return w.clone()
 }
 
@@ -412,7 +567,7 @@ func (in *interp) assign(module string, t, valueExpr pysrc.Expr, v *value, w *wo
 // forks on a switch keeps its worlds.
 func (in *interp) joinBranches(module string, s *pysrc.If, w *world, depth int) []*world {
 	note := in.ev(module, s.Test)
-	clone := w.clone()
+	clone := in.clone(w)
 	body := in.execBlock(module, s.Body, clone, depth)
 	orelse := in.execBlock(module, s.Orelse, w, depth)
 	if len(body) != 1 || len(orelse) != 1 {
@@ -425,16 +580,17 @@ func (in *interp) joinBranches(module string, s *pysrc.If, w *world, depth int) 
 	case b.dead:
 		return []*world{e}
 	case e.dead:
-		b.unknowns = append(b.unknowns, note)
+		b.noteUnknown(note)
 		return []*world{b}
 	}
+	in.steps -= len(e.events) + len(b.events) + len(b.vars)
 	seen := map[Evidence]bool{}
 	for _, ev := range e.events {
 		seen[ev.ev] = true
 	}
 	for _, ev := range b.events {
 		if !seen[ev.ev] {
-			e.events = append(e.events, ev)
+			e.record(ev)
 		}
 	}
 	for k, v := range b.vars {
@@ -447,7 +603,7 @@ func (in *interp) joinBranches(module string, s *pysrc.If, w *world, depth int) 
 	}
 	// A return in only one branch does not end the joined world: the
 	// other branch goes on, and so does the code after the if.
-	e.unknowns = append(e.unknowns, note)
+	e.noteUnknown(note)
 	return []*world{e}
 }
 
@@ -572,12 +728,13 @@ func (in *interp) isDefault(w *world) bool {
 	return true
 }
 
+type outcome struct {
+	mode string
+	evs  []Evidence
+	w    *world
+}
+
 func (in *interp) verdict(worlds []*world) Result {
-	type outcome struct {
-		mode string
-		evs  []Evidence
-		w    *world
-	}
 	var outs []outcome
 	for _, w := range worlds {
 		if w.dead {
@@ -585,6 +742,9 @@ func (in *interp) verdict(worlds []*world) Result {
 		}
 		m, evs := in.modeOf(w)
 		outs = append(outs, outcome{m, evs, w})
+	}
+	if in.lost != "" {
+		return in.cutVerdict(outs)
 	}
 	if len(outs) == 0 {
 		return Result{Mode: Unknown, Reason: "every path letgo followed ends in an exception", Evidence: []Evidence{}}
@@ -616,8 +776,8 @@ func (in *interp) verdict(worlds []*world) Result {
 	for _, o := range dflt[1:] {
 		if o.mode != d.mode {
 			why := "the default mode depends on a condition letgo cannot decide"
-			if len(o.w.unknowns) > 0 {
-				u := o.w.unknowns[0]
+			if o.w.unknown != nil {
+				u := *o.w.unknown
 				why = fmt.Sprintf("the default mode depends on %q (%s:%d)", u.Text, u.Path, u.Line)
 			}
 			return Result{Mode: Unknown, Reason: why, Evidence: d.evs}
@@ -684,13 +844,28 @@ func (in *interp) verdict(worlds []*world) Result {
 		}
 	}
 	if in.truncated {
-		res.Reason = "analysis budget reached: some paths were not followed"
+		res.Reason = "analysis limits reached after the mode of every path was decided: later code was not followed"
 	}
 	for m := range res.Switch.Values {
 		sort.Strings(res.Switch.Values[m])
 	}
 	if len(res.Switch.Values) == 0 {
 		res.Switch.Values = nil
+	}
+	return res
+}
+
+// cutVerdict is the verdict of an analysis cut short by a limit while
+// some path's mode was open: unknown, with where the analysis stopped and
+// what the default path found before as evidence.
+func (in *interp) cutVerdict(outs []outcome) Result {
+	// Where it stopped comes first: it is what a reader needs to see.
+	res := Result{Mode: Unknown, Reason: in.lost, Evidence: []Evidence{*in.lostAt}}
+	for _, o := range outs {
+		if in.isDefault(o.w) {
+			res.Evidence = append(res.Evidence, o.evs...)
+			break
+		}
 	}
 	return res
 }

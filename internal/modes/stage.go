@@ -45,7 +45,10 @@ func CurrentSeries(t time.Time) Series {
 	return SeriesTable[len(SeriesTable)-1]
 }
 
-// ServiceMode is an entry point and its mode, for the stage.
+// ServiceMode is an entry point and its mode, for the stage. A service of
+// the project whose mode is Unknown (the analysis was cut short, or the
+// default depends on what letgo cannot decide) is passed too: the stage
+// then says it could not place it.
 type ServiceMode struct {
 	Name string
 	Mode string
@@ -58,6 +61,9 @@ type Stage struct {
 	BlockingServices []string `json:"blocking_services"`
 	Summary          string   `json:"summary"`
 	Timeline         string   `json:"timeline"`
+	// UnknownServices are the services whose mode letgo could not
+	// determine: the stage stands for the others only.
+	UnknownServices []string `json:"unknown_services,omitempty"`
 }
 
 var stageNames = [...]string{
@@ -106,8 +112,17 @@ func ComputeStage(services []ServiceMode, requiresEventlet, importsEventlet bool
 		st.Summary = "no service runs eventlet, nothing requires or imports it"
 	}
 	st.Name = stageNames[st.Stage]
+	unknown := by[Unknown]
+	if len(unknown) > 0 {
+		st.UnknownServices = unknown
+		st.Summary += fmt.Sprintf("; the mode of %d service(s) is unknown: %s", len(unknown), strings.Join(unknown, ", "))
+	}
 	cur := CurrentSeries(now)
 	switch {
+	case st.Stage >= 2 && len(unknown) > 0:
+		// Services that may still default to eventlet: the project cannot
+		// be called on track (a known service behind is behind regardless).
+		st.Timeline = fmt.Sprintf("undetermined: threading is the default of the services letgo could place, but the mode of %s is unknown", strings.Join(unknown, ", "))
 	case st.Stage >= 2:
 		st.Timeline = fmt.Sprintf("on track: threading is the default, as required by %s", ThreadingDefaultBy)
 	case cur.Name <= ThreadingDefaultBy:

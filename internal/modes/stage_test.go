@@ -15,19 +15,28 @@ func TestComputeStage(t *testing.T) {
 		want     int
 		blocking string
 		timeline string
+		unknown  string
 	}{
-		{"eventlet only", []ServiceMode{{"a", EventletOnly}, {"b", DualDefaultThreading}}, true, true, 0, "a", "behind"},
-		{"eventlet default", []ServiceMode{{"a", DualDefaultEventlet}, {"b", ThreadingOnly}}, true, true, 1, "a", "behind"},
-		{"threading default", []ServiceMode{{"a", DualDefaultThreading}}, true, true, 2, "a", "on track"},
-		{"requirement left", []ServiceMode{{"a", ThreadingOnly}}, true, false, 2, "", "on track"},
-		{"removed", []ServiceMode{{"a", ThreadingOnly}}, false, false, 3, "", "on track"},
-		{"library without services", nil, false, true, 2, "", "on track"},
+		{"eventlet only", []ServiceMode{{"a", EventletOnly}, {"b", DualDefaultThreading}}, true, true, 0, "a", "behind", ""},
+		{"eventlet default", []ServiceMode{{"a", DualDefaultEventlet}, {"b", ThreadingOnly}}, true, true, 1, "a", "behind", ""},
+		{"threading default", []ServiceMode{{"a", DualDefaultThreading}}, true, true, 2, "a", "on track", ""},
+		{"requirement left", []ServiceMode{{"a", ThreadingOnly}}, true, false, 2, "", "on track", ""},
+		{"removed", []ServiceMode{{"a", ThreadingOnly}}, false, false, 3, "", "on track", ""},
+		{"library without services", nil, false, true, 2, "", "on track", ""},
+		// A service whose mode is unknown may still default to eventlet.
+		{"threading default, one unknown", []ServiceMode{{"a", DualDefaultThreading}, {"b", Unknown}}, true, true, 2, "a", "undetermined", "b"},
+		{"removed, one unknown", []ServiceMode{{"a", ThreadingOnly}, {"c", Unknown}, {"b", Unknown}}, false, false, 3, "", "undetermined", "b,c"},
+		{"behind whatever the unknown", []ServiceMode{{"a", EventletOnly}, {"b", Unknown}}, true, true, 0, "a", "behind", "b"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			st := ComputeStage(tt.services, tt.req, tt.imp, now)
-			if st.Stage != tt.want || strings.Join(st.BlockingServices, ",") != tt.blocking || !strings.HasPrefix(st.Timeline, tt.timeline) {
-				t.Errorf("ComputeStage = %+v, want stage %d blocking %q timeline %q...", st, tt.want, tt.blocking, tt.timeline)
+			if st.Stage != tt.want || strings.Join(st.BlockingServices, ",") != tt.blocking || !strings.HasPrefix(st.Timeline, tt.timeline) ||
+				strings.Join(st.UnknownServices, ",") != tt.unknown {
+				t.Errorf("ComputeStage = %+v, want stage %d blocking %q timeline %q... unknown %q", st, tt.want, tt.blocking, tt.timeline, tt.unknown)
+			}
+			if tt.unknown != "" && !strings.Contains(st.Summary, "unknown: "+strings.ReplaceAll(tt.unknown, ",", ", ")) {
+				t.Errorf("ComputeStage summary = %q, want it to name the unknown services", st.Summary)
 			}
 		})
 	}

@@ -722,6 +722,10 @@ func (p *parser) parseIf() Stmt {
 	s.Body = p.parseBlock()
 	switch p.tok.Kind {
 	case KwElif:
+		// An elif is an If in the orelse of the one before: each deepens the
+		// tree (CPython stops near 3,000 with a RecursionError).
+		p.enter()
+		defer p.leave()
 		elif := p.parseIf().(*If)
 		elif.Elif = true
 		s.Orelse = []Stmt{elif}

@@ -432,6 +432,12 @@ func TestHostileInput(t *testing.T) {
 		{"long call chain", "x = f" + strings.Repeat("()", 100_000) + "\n", "nested"},
 		{"long flat line", "x = [" + strings.Repeat("1, ", 3_000_000) + "]\n", ""},
 		{"chain within the limit", "x = " + strings.Repeat("a + ", 2000) + "a\n", ""},
+		// Each elif is an If nested in the orelse of the one before.
+		{"long elif chain", "if a: pass\n" + strings.Repeat("elif a: pass\n", 100_000), "nested"},
+		{"elif chain within the limit", "if a: pass\n" + strings.Repeat("elif a: pass\n", 2000), ""},
+		// Flat in the tree: as long as the file limit allows.
+		{"long or chain", "x = a" + strings.Repeat(" or a", 2_400_000) + "\n", ""},
+		{"long compare chain", "x = a" + strings.Repeat(" < a", 1_000_000) + "\n", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

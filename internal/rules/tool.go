@@ -27,7 +27,7 @@ type errNode struct{ pos pysrc.Pos }
 func (n errNode) Pos() pysrc.Pos { return n.pos }
 func (n errNode) End() pysrc.Pos { return n.pos }
 
-// Suppression and file-level findings (EV902-EV904) are emitted by the scan
+// Suppression, file-level and cap findings (EV902-EV905) are emitted by the scan
 // driver, which owns suppressions and file reading; the rules exist here for
 // their ids and docs.
 var toolRules = []*analysis.Rule{
@@ -69,6 +69,20 @@ var toolRules = []*analysis.Rule{
 			Why:         "The file was not analysed; the scan went on without it.",
 			Replacement: "Fix the file or exclude it.",
 			Example:     "nimbus/data.py: binary file (NUL bytes)",
+		},
+	},
+	{
+		ID: "EV905", Slug: "too-many-findings", Risk: analysis.RiskLow, Kind: "runtime",
+		Doc: analysis.Doc{
+			Summary: "more findings of one rule in one file than letgo reports",
+			What: "A file in which one rule found more than 1,000 findings. The first 1,000 are reported; this finding, " +
+				"placed at the first one left out, says how many more there were. The cap holds whatever `--select` says; " +
+				"`--ignore EV905` hides the notice, not the cap.",
+			Why: "No real file comes near: the most in nova, neutron and oslo.service is 51. A file past it is generated " +
+				"or crafted, and one finding per line would cost memory and report size in proportion to it (a million " +
+				"`import eventlet` lines made a 717 MB report).",
+			Replacement: "Look at the file: exclude it if it is generated; if it is real code, the findings shown are a sample of one pattern.",
+			Example:     "nimbus/generated.py:1001: 999000 more EV101 findings in this file left out: letgo reports at most 1000 per rule and file",
 		},
 	},
 }

@@ -69,3 +69,58 @@ func TestModeFixtures(t *testing.T) {
 		})
 	}
 }
+
+// TestModesUnderLimits: a service whose analysis a limit cut short, or
+// whose code letgo could not read, has mode unknown with the reason, and
+// the stage says so instead of "on track". An entry point whose code is
+// another distribution's is left out of the stage as before.
+func TestModesUnderLimits(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"setup.cfg": `[metadata]
+name = svc
+[entry_points]
+console_scripts =
+    svc-slow = svc.cmd.slow:main
+    svc-api = svc.cmd.api:main
+    svc-bin = svc.cmd.bin:main
+    svc-rootwrap = oslo_rootwrap.cmd:main
+`,
+		"svc/__init__.py":     "",
+		"svc/cmd/__init__.py": "",
+		// monkey_patch after more statements than the interpreter runs.
+		"svc/cmd/slow.py": "import eventlet\n" + strings.Repeat("x = 1\n", 25_000) + "\n\ndef main():\n    eventlet.monkey_patch()\n",
+		"svc/cmd/api.py":  "import threading\n\n\ndef main():\n    threading.Thread(target=print).start()\n",
+		"svc/cmd/bin.py":  "import svc.blob\n\n\ndef main():\n    pass\n",
+		"svc/blob.py":     "import eventlet\x00\neventlet.monkey_patch()\n",
+	})
+	res, err := Run(context.Background(), []string{dir}, Options{Select: []string{"EV9"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]struct{ mode, reason string }{
+		"svc-slow":     {"unknown", "budget of 20000 statements ran out at svc/cmd/slow.py:20001"},
+		"svc-api":      {"threading-only", ""},
+		"svc-bin":      {"unknown", "module svc.blob (svc/blob.py) could not be analysed"},
+		"svc-rootwrap": {"unknown", "not in the project"},
+	}
+	for _, ep := range res.EntryPoints {
+		w, ok := want[ep.Name]
+		if !ok {
+			t.Errorf("unexpected entry point %s", ep.Name)
+			continue
+		}
+		if ep.Mode != w.mode || !strings.Contains(ep.ModeReason, w.reason) {
+			t.Errorf("%s: mode %s (%q), want %s (reason containing %q)", ep.Name, ep.Mode, ep.ModeReason, w.mode, w.reason)
+		}
+	}
+	st := res.Stage
+	if st == nil {
+		t.Fatal("no stage")
+	}
+	if strings.Contains(st.Timeline, "on track") || !strings.HasPrefix(st.Timeline, "undetermined") {
+		t.Errorf("stage timeline = %q, want undetermined, not on track", st.Timeline)
+	}
+	if diff := cmp.Diff([]string{"svc-bin", "svc-slow"}, st.UnknownServices); diff != "" {
+		t.Errorf("stage unknown services (-want +got):\n%s", diff)
+	}
+}

@@ -171,7 +171,10 @@ func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 	var enabled []*analysis.Rule
 	res.Rules = []string{}
 	for _, r := range rules.All() {
-		if opts.Enabled(r) && (opts.IncludeDocs || r.Kind != "doc") {
+		// The findings cap applies whatever is selected, so its notice does
+		// too, unless ignored by name.
+		notice := r.ID == capRule && (Options{Ignore: opts.Ignore}).Enabled(r)
+		if opts.Enabled(r) && (opts.IncludeDocs || r.Kind != "doc") || notice {
 			enabled = append(enabled, r)
 			res.Rules = append(res.Rules, r.ID)
 		}
@@ -381,17 +384,16 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 
 	// Project-level rules read configuration, dependency and doc files.
 	cache := &textCache{proj: proj, texts: map[string]string{}}
-	var projFindings []analysis.Finding
-	report := func(f analysis.Finding) { projFindings = append(projFindings, f) }
+	col := analysis.NewCollector(nil)
 	for _, r := range enabled {
 		if r.Project != nil {
-			r.Project(analysis.NewProjectPass(r, proj, cache.read, report))
+			r.Project(analysis.NewProjectPass(r, proj, cache.read, col.Report))
 		}
 	}
-	projFindings = suppressProject(proj, cache, projFindings, enabled)
 	for _, pr := range proj.Problems {
-		projFindings = append(projFindings, skipFinding(pr.Path, pr.Msg))
+		col.Report(skipFinding(pr.Path, pr.Msg))
 	}
+	projFindings := suppressProject(proj, cache, capped(col, enabled), enabled)
 	analysis.SortFindings(projFindings)
 	addFindings(res, root, filterRules(projFindings, enabled), func(int) string { return "" })
 	for _, ep := range proj.EntryPoints {
@@ -531,11 +533,12 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 	if first {
 		fr.imports = importFacts(view)
 	}
-	var findings []analysis.Finding
-	report := func(fd analysis.Finding) { findings = append(findings, fd) }
+	// Suppressions are applied and the cap counted as findings arrive.
+	sups := analysis.ParseSuppressions(file)
+	col := analysis.NewCollector(sups)
 	for _, r := range enabled {
 		if r.Python != nil {
-			pass := analysis.NewPass(r, f.Path, f.Kind, view, proj, canonical, report)
+			pass := analysis.NewPass(r, f.Path, f.Kind, view, proj, canonical, col.Report)
 			pass.Facts = facts
 			if first {
 				pass.Export = func(fs *analysis.Facts) {
@@ -549,17 +552,29 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 			r.Python(pass)
 		}
 	}
-	sups := analysis.ParseSuppressions(file)
-	findings = analysis.ApplySuppressions(findings, sups)
-	findings = append(findings, suppressionFindings(sups, enabled, f)...)
+	// Findings about the suppressions themselves are not suppressible, and
+	// are capped too (a file may hold a million comments).
+	tool := analysis.NewCollector(nil)
+	for _, fd := range suppressionFindings(sups, enabled, f) {
+		tool.Report(fd)
+	}
+	findings := append(capped(col, enabled), capped(tool, enabled)...)
 	analysis.SortFindings(findings)
 	fr.findings = findings
 	if first {
 		fr.exports = facadeExports(view)
+		// Each name once: a file may repeat one import a million times.
+		seen := map[string]bool{}
+		add := func(name string) {
+			if !seen[name] {
+				seen[name] = true
+				fr.imported = append(fr.imported, name)
+			}
+		}
 		for _, imp := range view.Imports {
-			fr.imported = append(fr.imported, imp.Module)
+			add(imp.Module)
 			for _, n := range imp.Names {
-				fr.imported = append(fr.imported, imp.Module+"."+n.Name)
+				add(imp.Module + "." + n.Name)
 			}
 		}
 	}
@@ -657,6 +672,29 @@ func enabledID(enabled []*analysis.Rule, id string) bool {
 		}
 	}
 	return false
+}
+
+// capRule is the rule of the finding that says how many findings of a
+// (file, rule) the cap left out.
+const capRule = "EV905"
+
+// capped returns a collector's findings and, for each (file, rule) it
+// capped, one finding at the first left out that says how many were.
+func capped(c *analysis.Collector, enabled []*analysis.Rule) []analysis.Finding {
+	fs := c.Findings()
+	if !enabledID(enabled, capRule) {
+		return fs
+	}
+	r := rules.ByID(capRule)
+	for _, o := range c.Omitted() {
+		kind := o.First.Kind
+		fs = append(fs, analysis.Finding{Rule: r.ID, Slug: r.Slug, Family: 9, Kind: kind, Path: o.Path,
+			Line: o.First.Line, Col: o.First.Col, EndLine: o.First.Line, EndCol: o.First.Col,
+			Message: fmt.Sprintf("%d more %s findings in this file left out: letgo reports at most %d per rule and file",
+				o.Count, o.Rule, analysis.MaxFindingsPerRule),
+			Severity: analysis.DefaultSeverity(r, kind), Replacement: r.Doc.Replacement, EntryPoint: o.First.EntryPoint})
+	}
+	return fs
 }
 
 func toolFinding(id string, f *pyproj.File, line, col int, msg string) analysis.Finding {
@@ -932,10 +970,11 @@ type RootStage struct {
 
 // viewSource parses a project's modules on demand for mode inference.
 type viewSource struct {
-	files map[string]*pyproj.File
-	views map[string]*pysrc.View
-	cache *Cache
-	blobs map[string]string
+	files      map[string]*pyproj.File
+	views      map[string]*pysrc.View
+	unreadable map[string]string // module → why its file could not be read
+	cache      *Cache
+	blobs      map[string]string
 }
 
 func (s *viewSource) View(module string) *pysrc.View {
@@ -961,6 +1000,7 @@ func (s *viewSource) View(module string) *pysrc.View {
 	src, msg := readSource(f.Abs)
 	if msg != "" {
 		s.views[module] = nil
+		s.unreadable[module] = msg
 		return nil
 	}
 	v := pysrc.Analyze(pysrc.Parse(f.Path, src), f.Module, f.IsPackage)
@@ -973,6 +1013,11 @@ func (s *viewSource) View(module string) *pysrc.View {
 	return v
 }
 
+func (s *viewSource) Unreadable(module string) string {
+	s.View(module)
+	return s.unreadable[module]
+}
+
 func (s *viewSource) Path(module string) string {
 	if f := s.files[module]; f != nil {
 		return f.Path
@@ -982,7 +1027,8 @@ func (s *viewSource) Path(module string) string {
 
 // inferModes infers each entry point's concurrency mode.
 func inferModes(res *Result, info *rootInfo, opts Options) {
-	src := &viewSource{files: map[string]*pyproj.File{}, views: map[string]*pysrc.View{}, cache: opts.Cache, blobs: opts.Blobs}
+	src := &viewSource{files: map[string]*pyproj.File{}, views: map[string]*pysrc.View{}, unreadable: map[string]string{},
+		cache: opts.Cache, blobs: opts.Blobs}
 	for _, f := range info.proj.Files {
 		if f.Python && f.Module != "" && f.Kind == pyproj.KindRuntime {
 			if _, dup := src.files[f.Module]; !dup {
@@ -1032,11 +1078,22 @@ func inferModes(res *Result, info *rootInfo, opts Options) {
 
 // stageOf places a project root in the three-release pattern.
 func stageOf(res *Result, info *rootInfo, now time.Time) modes.Stage {
+	// An entry point whose code is another distribution's (oslo.rootwrap's
+	// console script declared by nova) is not placed: its mode is unknown
+	// for want of its code, not because the analysis of the project fell
+	// short. Every other unknown service is passed on, and the stage says so.
+	own := map[string]bool{}
+	for _, f := range info.proj.Files {
+		if f.Python && f.Module != "" && f.Kind == pyproj.KindRuntime {
+			own[f.Module] = true
+		}
+	}
 	var services []modes.ServiceMode
 	for _, ep := range res.EntryPoints {
-		if ep.Root == info.root && ep.Mode != modes.NoRuntime && ep.Mode != modes.Unknown && ep.Mode != "" {
-			services = append(services, modes.ServiceMode{Name: ep.Name, Mode: ep.Mode})
+		if ep.Root != info.root || ep.Mode == modes.NoRuntime || ep.Mode == "" || ep.Mode == modes.Unknown && !own[ep.Module] {
+			continue
 		}
+		services = append(services, modes.ServiceMode{Name: ep.Name, Mode: ep.Mode})
 	}
 	if now.IsZero() {
 		now = time.Now()
@@ -1219,13 +1276,13 @@ func graphRules(res *Result, infos []*rootInfo, enabled []*analysis.Rule) {
 			entries = append(entries, er)
 		}
 		eventletMods := eventletModules(res, info.root)
-		var fs []analysis.Finding
-		report := func(f analysis.Finding) { fs = append(fs, f) }
+		col := analysis.NewCollector(nil)
 		for _, r := range enabled {
 			if r.Graph != nil {
-				r.Graph(analysis.NewGraphPass(r, info.proj, entries, eventletMods, report))
+				r.Graph(analysis.NewGraphPass(r, info.proj, entries, eventletMods, col.Report))
 			}
 		}
+		fs := capped(col, enabled)
 		analysis.SortFindings(fs)
 		addFindings(res, info.root, fs, func(int) string { return "" })
 	}

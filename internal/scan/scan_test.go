@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
 
+	"github.com/letgo-dev/letgo/internal/analysis"
 	"github.com/letgo-dev/letgo/internal/pyproj"
 	"github.com/letgo-dev/letgo/internal/rules"
 )
@@ -272,5 +273,52 @@ func TestFingerprintsSurviveMoves(t *testing.T) {
 	}
 	if fp(ra)[1] == fp(ra)[2] {
 		t.Error("identical lines share a fingerprint; the occurrence index must tell them apart")
+	}
+}
+
+// TestFindingsCap: a file with three times the cap of one rule's findings
+// reports the cap and one EV905 finding with the count left out, whatever
+// --select says; --ignore EV905 hides the notice, not the cap.
+func TestFindingsCap(t *testing.T) {
+	const n = 3 * analysis.MaxFindingsPerRule
+	dir := writeTree(t, map[string]string{
+		"pkg/__init__.py": "",
+		"pkg/big.py":      strings.Repeat("import eventlet\n", n),
+	})
+	tests := []struct {
+		name   string
+		opts   Options
+		notice bool
+	}{
+		{"all rules", Options{}, true},
+		{"selected family", Options{Select: []string{"EV1"}}, true},
+		{"notice ignored", Options{Ignore: []string{"EV905"}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := Run(context.Background(), []string{dir}, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			counts := map[string]int{}
+			var notices []string
+			for _, f := range res.Findings {
+				counts[f.Rule]++
+				if f.Rule == "EV905" {
+					notices = append(notices, fmt.Sprintf("%s:%d %s", f.Path, f.Line, f.Message))
+				}
+			}
+			if counts["EV101"] != analysis.MaxFindingsPerRule {
+				t.Errorf("EV101 findings = %d, want the cap %d", counts["EV101"], analysis.MaxFindingsPerRule)
+			}
+			var want []string
+			if tt.notice {
+				want = []string{fmt.Sprintf("pkg/big.py:%d %d more EV101 findings in this file left out: letgo reports at most %d per rule and file",
+					analysis.MaxFindingsPerRule+1, n-analysis.MaxFindingsPerRule, analysis.MaxFindingsPerRule)}
+			}
+			if diff := cmp.Diff(want, notices); diff != "" {
+				t.Errorf("EV905 findings (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
