@@ -16,6 +16,7 @@ const module = "github.com/letgo-dev/letgo/"
 // table, to make a build pass.
 var allowed = map[string][]string{
 	"internal/pysrc":                 {},
+	"internal/textsafe":              {},
 	"internal/pysrc/pygen":           {},
 	"internal/tomlconf":              {},
 	"internal/pyproj":                {"internal/tomlconf"},
@@ -24,13 +25,13 @@ var allowed = map[string][]string{
 	"internal/analysis/analysistest": {"internal/pysrc", "internal/pyproj", "internal/analysis"},
 	"internal/graph":                 {"internal/pysrc"},
 	"internal/stats":                 {},
-	"internal/compare":               {"internal/stats", "internal/loadgen", "internal/tomlconf"},
+	"internal/compare":               {"internal/stats", "internal/loadgen", "internal/tomlconf", "internal/textsafe"},
 	"internal/loadgen":               {"internal/tomlconf"},
 	"internal/modes":                 {"internal/pysrc"},
 	"internal/scan":                  {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/graph", "internal/modes"},
 	"internal/history":               {"internal/scan", "internal/modes"},
-	"internal/report":                {"internal/analysis", "internal/scan", "internal/rules", "internal/pyproj", "internal/graph", "internal/modes"},
-	"internal/cli":                   {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/scan", "internal/report", "internal/graph", "internal/modes", "internal/history", "internal/compare", "internal/loadgen"},
+	"internal/report":                {"internal/analysis", "internal/scan", "internal/rules", "internal/pyproj", "internal/graph", "internal/modes", "internal/textsafe"},
+	"internal/cli":                   {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/scan", "internal/report", "internal/graph", "internal/modes", "internal/history", "internal/compare", "internal/loadgen", "internal/textsafe"},
 	"cmd/letgo":                      {"internal/cli"},
 	"scripts/fastserver":             {},
 }

@@ -1,13 +1,13 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/letgo-dev/letgo/internal/scan"
+	"github.com/letgo-dev/letgo/internal/textsafe"
 )
 
 // runCheck scans and fails only on findings that are not in the baseline.
@@ -49,7 +49,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			fmt.Fprintf(stderr, "  %d accepted finding(s) of rules that did not run were not checked\n", s.NotChecked)
 		}
 		for _, e := range s.Fixed {
-			fmt.Fprintf(stderr, "  fixed: %s:%d %s %s\n", e.Path, e.Line, e.Rule, e.Message)
+			fmt.Fprintf(stderr, "  fixed: %s:%d %s %s\n", textsafe.Line(e.Path), e.Line, textsafe.Line(e.Rule), textsafe.Line(e.Message))
 		}
 		return nil
 	})
@@ -78,23 +78,14 @@ func runBaseline(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	res, err := scan.Run(ctx, roots, f.options())
 	if err != nil {
-		return errorf(stderr, "%v", err)
+		return failed(ctx, stderr, "", err)
 	}
-	fh, err := os.Create(out)
-	if err != nil {
-		return errorf(stderr, "write baseline: %v", err)
+	// The previous baseline survives a failed or interrupted write: check
+	// would otherwise call every accepted finding new.
+	b := scan.NewBaseline(res)
+	if err := writeFileAtomic(ctx, out, func(w io.Writer) error { return scan.WriteBaseline(w, b) }); err != nil {
+		return failed(ctx, stderr, "write baseline "+out, err)
 	}
-	bw := bufio.NewWriter(fh)
-	err = scan.WriteBaseline(bw, scan.NewBaseline(res))
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := fh.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return errorf(stderr, "write baseline: %v", err)
-	}
-	fmt.Fprintf(stdout, "wrote %d findings to %s\n", len(res.Findings), out)
+	fmt.Fprintf(stdout, "wrote %d findings to %s\n", len(res.Findings), textsafe.Line(out))
 	return ExitClean
 }

@@ -2,15 +2,20 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"sort"
 	"strings"
+
+	"github.com/letgo-dev/letgo/internal/textsafe"
 )
 
 // Exit codes, as documented in the README.
@@ -30,7 +35,10 @@ type command struct {
 	synopsis []string // "letgo scan [flags] [PATH...]", one line per form
 	flags    bool     // parses flags: --help is answered by parseFlags with them
 	hidden   bool
-	run      func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+	// quick commands print what they know at once and cannot be cut
+	// short: a cancellation does not make their output incomplete.
+	quick bool
+	run   func(ctx context.Context, args []string, stdout, stderr io.Writer) int
 }
 
 func commands() []command {
@@ -57,14 +65,19 @@ func commands() []command {
 			synopsis: []string{"letgo compare [flags] A.json B.json", "letgo compare [flags] A1.json A2.json ... vs B1.json B2.json ...", "letgo compare --a URL --b URL --rate N [flags]"}, run: runCompare},
 		{name: "load", flags: true, summary: "run one HTTP workload against a URL: latency from intended send time, service time, send lag, errors",
 			synopsis: []string{"letgo load [flags] URL"}, run: runLoad},
-		{name: "rules", summary: "list the rules", synopsis: []string{"letgo rules"}, run: runRules},
-		{name: "explain", summary: "show a rule's documentation", synopsis: []string{"letgo explain EVnnn|SLUG"}, run: runExplain},
-		{name: "version", summary: "print letgo's version, module version and commit", synopsis: []string{"letgo version"}, run: runVersion},
+		{name: "rules", quick: true, summary: "list the rules", synopsis: []string{"letgo rules"}, run: runRules},
+		{name: "explain", quick: true, summary: "show a rule's documentation", synopsis: []string{"letgo explain EVnnn|SLUG"}, run: runExplain},
+		{name: "version", quick: true, summary: "print letgo's version, module version and commit", synopsis: []string{"letgo version"}, run: runVersion},
 		{name: "debug", flags: true, summary: "developer tools: debug frontend DIR... times the Python front end", synopsis: []string{"letgo debug frontend DIR..."}, hidden: true, run: runDebug},
 	}
 }
 
 // Main runs letgo with args (without the program name) and returns the exit code.
+//
+// Two guarantees hold for every command, whatever it does itself: a failed
+// write to stdout (a full disk, a closed pipe) ends in exit 1 and "write
+// stdout: ..." on stderr, not exit 0 with a truncated output; and a command
+// whose context was cancelled (SIGINT, SIGTERM) exits 1 with "interrupted".
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stderr)
@@ -81,7 +94,21 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				return ExitClean
 			}
 			tuneGC()
-			return c.run(ctx, args[1:], stdout, stderr)
+			out := &stickyWriter{w: stdout}
+			code := c.run(ctx, args[1:], out, stderr)
+			if code == ExitError || code == ExitUsage {
+				return code // the command said what went wrong
+			}
+			if ctx.Err() != nil && !c.quick {
+				// A command that does not check its context itself still
+				// never exits 0 after a signal: what it printed may be
+				// incomplete.
+				return errorf(stderr, "interrupted")
+			}
+			if out.err != nil {
+				return errorf(stderr, "write stdout: %v", out.err)
+			}
+			return code
 		}
 	}
 	fmt.Fprintf(stderr, "letgo: unknown command %q\n", args[0])
@@ -240,8 +267,150 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (ok bool, cod
 	return true, 0
 }
 
+// errorf reports an error on stderr and returns ExitError. Messages name
+// files and quote configuration from the repository, so they are made
+// safe for the terminal first.
 func errorf(stderr io.Writer, format string, args ...any) int {
 	msg := fmt.Sprintf(format, args...)
-	fmt.Fprintln(stderr, "letgo: "+strings.TrimSuffix(msg, "\n"))
+	fmt.Fprintln(stderr, "letgo: "+textsafe.Text(strings.TrimSuffix(msg, "\n")))
 	return ExitError
+}
+
+// failed reports err from a long operation: "interrupted" when ctx was
+// cancelled (the error is then only the cancellation's echo), otherwise the
+// error with op (when not empty) in front.
+func failed(ctx context.Context, stderr io.Writer, op string, err error) int {
+	if ctx.Err() != nil || errors.Is(err, context.Canceled) {
+		return errorf(stderr, "interrupted")
+	}
+	if op != "" {
+		return errorf(stderr, "%s: %v", op, err)
+	}
+	return errorf(stderr, "%v", err)
+}
+
+// stickyWriter remembers the first write error and drops every write after
+// it, so a command can print with fmt.Fprintf unchecked and the error is
+// still seen: Main wraps stdout in one and turns its error into exit 1.
+// Commands that write elsewhere can use one the same way:
+//
+//	out := &stickyWriter{w: w}
+//	... fmt.Fprintf(out, ...) ...
+//	if out.err != nil { return errorf(stderr, "write %s: %v", name, out.err) }
+type stickyWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (s *stickyWriter) Write(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	n, err := s.w.Write(p)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
+	}
+	s.err = err
+	return n, err
+}
+
+// unwrapWriter returns the writer under Main's stickyWriter, for the
+// questions asked of the real stdout (is it a terminal?).
+func unwrapWriter(w io.Writer) io.Writer {
+	if s, ok := w.(*stickyWriter); ok {
+		return s.w
+	}
+	return w
+}
+
+// writeFileAtomic replaces the file at path with what write produces, so
+// that path holds either its old content or the complete new one: write
+// goes to a temporary file beside it, which is synced and renamed over
+// path only when write, the sync and the close succeeded and ctx was not
+// cancelled meanwhile. On failure the temporary file is removed and the
+// old file left as it was. A symlink is followed (the file it points to is
+// replaced, the link kept) and a file's permissions are kept. A path that
+// is not a regular file (/dev/stdout, a FIFO) cannot be replaced and is
+// written in place.
+func writeFileAtomic(ctx context.Context, path string, write func(io.Writer) error) (err error) {
+	target, perm := path, os.FileMode(0o666) // a new file gets the umask, as os.Create gives it
+	existing := false
+	if fi, err := os.Stat(path); err == nil {
+		if !fi.Mode().IsRegular() {
+			return writeInPlace(path, write)
+		}
+		if target, err = filepath.EvalSymlinks(path); err != nil {
+			return err
+		}
+		perm, existing = fi.Mode().Perm(), true
+	}
+	dir, base := filepath.Split(target)
+	if dir == "" {
+		dir = "."
+	}
+	var fh *os.File
+	for try := 0; ; try++ {
+		name := filepath.Join(dir, fmt.Sprintf(".%s.%d.tmp", base, rand.Uint32()))
+		fh, err = os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+		if err == nil || !errors.Is(err, os.ErrExist) || try == 100 {
+			break
+		}
+	}
+	if err != nil {
+		return err
+	}
+	tmp := fh.Name()
+	defer func() {
+		if err != nil {
+			fh.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if existing {
+		if err := fh.Chmod(perm); err != nil { // the umask narrowed it
+			return err
+		}
+	}
+	bw := bufio.NewWriter(fh)
+	if err := write(bw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if err := fh.Sync(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := fh.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, target); err != nil {
+		return err
+	}
+	// The rename is durable once the directory is synced; not every
+	// system can sync a directory, and the new file is complete either way.
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+func writeInPlace(path string, write func(io.Writer) error) error {
+	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(fh)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := fh.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

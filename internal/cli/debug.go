@@ -49,8 +49,11 @@ func runDebugFrontend(ctx context.Context, args []string, stdout, stderr io.Writ
 	for _, root := range fset.Args() {
 		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
-				fmt.Fprintf(stderr, "letgo: %v\n", err)
+				errorf(stderr, "%v", err)
 				return nil
+			}
+			if ctx.Err() != nil {
+				return ctx.Err()
 			}
 			if d.IsDir() && (d.Name() == ".git" || d.Name() == ".tox") {
 				return filepath.SkipDir
@@ -60,7 +63,7 @@ func runDebugFrontend(ctx context.Context, args []string, stdout, stderr io.Writ
 			}
 			b, err := os.ReadFile(p)
 			if err != nil {
-				fmt.Fprintf(stderr, "letgo: %v\n", err)
+				errorf(stderr, "%v", err)
 				return nil
 			}
 			rel, _ := filepath.Rel(root, p)
@@ -69,7 +72,7 @@ func runDebugFrontend(ctx context.Context, args []string, stdout, stderr io.Writ
 			return nil
 		})
 		if err != nil {
-			return errorf(stderr, "walk %s: %v", root, err)
+			return failed(ctx, stderr, "walk "+root, err)
 		}
 	}
 	var times []time.Duration
@@ -78,10 +81,13 @@ func runDebugFrontend(ctx context.Context, args []string, stdout, stderr io.Writ
 		syntaxErrs, calls, imports = 0, 0, 0
 		var next atomic.Int64
 		start := time.Now()
-		g, _ := errgroup.WithContext(ctx)
+		g, gctx := errgroup.WithContext(ctx)
 		for w := 0; w < *workers; w++ {
 			g.Go(func() error {
 				for {
+					if err := gctx.Err(); err != nil {
+						return err
+					}
 					i := int(next.Add(1) - 1)
 					if i >= len(files) {
 						return nil
@@ -97,7 +103,7 @@ func runDebugFrontend(ctx context.Context, args []string, stdout, stderr io.Writ
 			})
 		}
 		if err := g.Wait(); err != nil {
-			return errorf(stderr, "front end: %v", err)
+			return failed(ctx, stderr, "front end", err)
 		}
 		times = append(times, time.Since(start))
 	}

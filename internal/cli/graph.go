@@ -12,6 +12,7 @@ import (
 
 	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/scan"
+	"github.com/letgo-dev/letgo/internal/textsafe"
 )
 
 // graphFlags are the root flags shared by why, graph and blockers.
@@ -65,7 +66,7 @@ func runWhy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	res, took, err := g.build(ctx)
 	if err != nil {
-		return errorf(stderr, "%v", err)
+		return failed(ctx, stderr, "", err)
 	}
 	module, label := name, name
 	for _, ep := range res.EntryPoints {
@@ -95,18 +96,19 @@ func runWhy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}{name, module, ans})
 		return ExitClean
 	}
-	fmt.Fprintf(stdout, "%s\n", label)
+	q := textsafe.Line
+	fmt.Fprintf(stdout, "%s\n", q(label))
 	switch ans.Verdict {
 	case graph.Unknown:
-		fmt.Fprintf(stdout, "  unknown: %s\n", ans.Reason)
+		fmt.Fprintf(stdout, "  unknown: %s\n", q(ans.Reason))
 		return ExitClean
 	case graph.None:
-		fmt.Fprintf(stdout, "  does not load %s: no chain of imports reaches it from %s\n", g.to, module)
+		fmt.Fprintf(stdout, "  does not load %s: no chain of imports reaches it from %s\n", q(g.to), q(module))
 		return ExitClean
 	case graph.Unconditional:
-		fmt.Fprintf(stdout, "  loads %s unconditionally: every import on this chain runs when it starts\n", g.to)
+		fmt.Fprintf(stdout, "  loads %s unconditionally: every import on this chain runs when it starts\n", q(g.to))
 	case graph.Guarded:
-		fmt.Fprintf(stdout, "  loads %s only through guarded imports (%s)\n", g.to, strings.Join(ans.Guards, ", "))
+		fmt.Fprintf(stdout, "  loads %s only through guarded imports (%s)\n", q(g.to), q(strings.Join(ans.Guards, ", ")))
 	}
 	writeChain(stdout, ans.Chain, g.path)
 	return ExitClean
@@ -116,23 +118,24 @@ func runWhy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // reached, where the import is (root-qualified outside the project), the
 // import text and its guard.
 func writeChain(w io.Writer, chain []graph.Hop, project string) {
+	q := textsafe.Line
 	where := func(h graph.Hop) string {
 		if h.Root != "" && h.Root != project {
-			return strings.TrimSuffix(h.Root, "/") + "/" + h.Path
+			return q(strings.TrimSuffix(h.Root, "/") + "/" + h.Path)
 		}
-		return h.Path
+		return q(h.Path)
 	}
 	for i, h := range chain {
 		indent := strings.Repeat("  ", i+1)
 		if i == 0 {
-			fmt.Fprintf(w, "%s%s  (%s)\n", indent, h.Module, where(h))
+			fmt.Fprintf(w, "%s%s  (%s)\n", indent, q(h.Module), where(h))
 			continue
 		}
 		guard := h.Guard
 		if h.Cond != "" {
 			guard += ": " + h.Cond
 		}
-		fmt.Fprintf(w, "%s└─ %s  %s:%d  %s  [%s]\n", indent, h.Module, where(h), h.Line, h.Text, guard)
+		fmt.Fprintf(w, "%s└─ %s  %s:%d  %s  [%s]\n", indent, q(h.Module), where(h), h.Line, q(h.Text), q(guard))
 	}
 }
 
@@ -162,7 +165,7 @@ func runGraph(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	res, took, err := g.build(ctx)
 	if err != nil {
-		return errorf(stderr, "%v", err)
+		return failed(ctx, stderr, "", err)
 	}
 	if g.showTiming {
 		fmt.Fprintf(stderr, "graph built in %v (%d modules)\n", took.Round(time.Millisecond), len(res.Graph.Nodes))
@@ -178,13 +181,14 @@ func runGraph(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	case "dot":
 		writeDot(stdout, res)
 	case "text":
+		q := textsafe.Line
 		fmt.Fprintf(stdout, "%-34s %-16s %-14s %s\n", "ENTRY POINT", "GROUP", "EVENTLET", "THROUGH")
 		for _, ep := range res.EntryPoints {
 			through := ""
 			if n := len(ep.Chain); n >= 2 {
-				through = fmt.Sprintf("%s (%s:%d)", ep.Chain[n-2].Module, ep.Chain[n-1].Path, ep.Chain[n-1].Line)
+				through = fmt.Sprintf("%s (%s:%d)", q(ep.Chain[n-2].Module), q(ep.Chain[n-1].Path), ep.Chain[n-1].Line)
 			}
-			fmt.Fprintf(stdout, "%-34s %-16s %-14s %s\n", ep.Name, ep.Group, ep.Eventlet, through)
+			fmt.Fprintf(stdout, "%-34s %-16s %-14s %s\n", q(ep.Name), q(ep.Group), q(ep.Eventlet), through)
 		}
 	default:
 		fmt.Fprintln(stderr, "letgo: --format must be text, json or dot")
@@ -246,7 +250,7 @@ func runBlockers(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	res, _, err := g.build(ctx)
 	if err != nil {
-		return errorf(stderr, "%v", err)
+		return failed(ctx, stderr, "", err)
 	}
 	if g.format == "json" {
 		enc := json.NewEncoder(stdout)
@@ -258,10 +262,11 @@ func runBlockers(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintln(stdout, "no library module imports eventlet unconditionally")
 		return ExitClean
 	}
+	q := textsafe.Line
 	for _, b := range res.Blockers {
-		fmt.Fprintf(stdout, "%3d  %s  %s/%s:%d  %s\n", len(b.EntryPoints), b.Module, b.Root, b.Path, b.Line, b.Text)
+		fmt.Fprintf(stdout, "%3d  %s  %s/%s:%d  %s\n", len(b.EntryPoints), q(b.Module), q(b.Root), q(b.Path), b.Line, q(b.Text))
 		if len(b.EntryPoints) > 0 {
-			fmt.Fprintf(stdout, "     blocks: %s\n", strings.Join(b.EntryPoints, ", "))
+			fmt.Fprintf(stdout, "     blocks: %s\n", q(strings.Join(b.EntryPoints, ", ")))
 		}
 	}
 	return ExitClean

@@ -7,8 +7,10 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/letgo-dev/letgo/internal/scan"
+	"github.com/letgo-dev/letgo/internal/textsafe"
 )
 
 // runModes prints each entry point's concurrency mode, the switch that
@@ -24,7 +26,7 @@ func runModes(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	res, took, err := g.build(ctx)
 	if err != nil {
-		return errorf(stderr, "%v", err)
+		return failed(ctx, stderr, "", err)
 	}
 	if g.showTiming {
 		fmt.Fprintf(stderr, "analysed in %v\n", took.Round(time.Millisecond))
@@ -43,11 +45,12 @@ func runModes(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return ExitUsage
 	}
 	fmt.Fprintf(stdout, "%-28s %-24s %-44s %s\n", "SERVICE", "MODE", "SWITCH", "EVIDENCE")
+	q := textsafe.Line
 	for _, ep := range res.EntryPoints {
-		fmt.Fprintf(stdout, "%-28s %-24s %-44s %s\n", ep.Name, ep.Mode, switchText(ep), evidenceText(ep))
+		fmt.Fprintf(stdout, "%-28s %-24s %-44s %s\n", q(ep.Name), q(ep.Mode), q(switchText(ep)), q(evidenceText(ep)))
 	}
 	if st := res.Stage; st != nil {
-		fmt.Fprintf(stdout, "\nstage %d (%s): %s\n%s\n", st.Stage, st.Name, st.Summary, st.Timeline)
+		fmt.Fprintf(stdout, "\nstage %d (%s): %s\n%s\n", st.Stage, q(st.Name), q(st.Summary), textsafe.Text(st.Timeline))
 	}
 	return ExitClean
 }
@@ -86,9 +89,13 @@ func evidenceText(ep scan.EntryPoint) string {
 	return fmt.Sprintf("%s:%d %s", e.Path, e.Line, clipText(e.Text, 60))
 }
 
+// clipText shortens s to at most n bytes, on a character boundary.
 func clipText(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "..."
+	if len(s) <= n {
+		return s
 	}
-	return s
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
 }

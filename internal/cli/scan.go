@@ -257,38 +257,33 @@ func scanAndReport(ctx context.Context, roots []string, f *scanFlags, stdout, st
 		if errors.Is(err, pyproj.ErrRoot) {
 			return errorf(stderr, "%v", err)
 		}
-		return errorf(stderr, "scan: %v", err)
+		return failed(ctx, stderr, "scan", err)
 	}
 	if filter != nil {
 		if err := filter(res); err != nil {
 			return errorf(stderr, "%v", err)
 		}
 	}
-	out := stdout
-	var file *os.File
-	if f.output != "" {
-		file, err = os.Create(f.output)
-		if err != nil {
-			return errorf(stderr, "write report: %v", err)
-		}
-		out = file
-	}
-	bw := bufio.NewWriter(out)
 	color := f.color == "always" || f.color == "auto" && f.output == "" && isTerminal(stdout) && os.Getenv("NO_COLOR") == ""
 	if os.Getenv("NO_COLOR") != "" && f.color != "always" {
 		color = false
 	}
-	err = report.Write(bw, f.format, res, report.TextOptions{Color: color, GroupBy: f.group})
-	if err == nil {
-		err = bw.Flush()
+	render := func(w io.Writer) error {
+		return report.Write(w, f.format, res, report.TextOptions{Color: color, GroupBy: f.group})
 	}
-	if file != nil {
-		if cerr := file.Close(); err == nil {
-			err = cerr
+	if f.output != "" {
+		if err := writeFileAtomic(ctx, f.output, render); err != nil {
+			return failed(ctx, stderr, "write report "+f.output, err)
 		}
-	}
-	if err != nil {
-		return errorf(stderr, "write report: %v", err)
+	} else {
+		bw := bufio.NewWriter(stdout)
+		err := render(bw)
+		if err == nil {
+			err = bw.Flush()
+		}
+		if err != nil {
+			return errorf(stderr, "write stdout: %v", err)
+		}
 	}
 	if failOn != "" {
 		for _, fd := range res.Findings {
@@ -310,7 +305,7 @@ func validFormat(f string) bool {
 }
 
 func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
+	f, ok := unwrapWriter(w).(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 

@@ -6,6 +6,7 @@ package graph
 
 import (
 	"container/heap"
+	"context"
 	"sort"
 	"strings"
 
@@ -364,8 +365,10 @@ type Blocker struct {
 
 // Blockers ranks library modules that import eventlet unconditionally by
 // the number of the given entry points (name → module) that reach them
-// through unconditional imports.
-func (g *Graph) Blockers(entryPoints map[string]string) []Blocker {
+// through unconditional imports. Each entry point is a walk of the graph:
+// a cancelled ctx ends the ranking early, with a partial answer the caller
+// must discard (it checks ctx).
+func (g *Graph) Blockers(ctx context.Context, entryPoints map[string]string) []Blocker {
 	byNode := map[int]*Blocker{}
 	for i, node := range g.Nodes {
 		m := node.Module
@@ -388,6 +391,9 @@ func (g *Graph) Blockers(entryPoints map[string]string) []Blocker {
 	}
 	sort.Strings(names)
 	for _, name := range names {
+		if ctx.Err() != nil {
+			return nil
+		}
 		for n := range g.Reachable(entryPoints[name]) {
 			if b, ok := byNode[n]; ok {
 				b.EntryPoints = append(b.EntryPoints, name)

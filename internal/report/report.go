@@ -14,6 +14,7 @@ import (
 	"github.com/letgo-dev/letgo/internal/analysis"
 	"github.com/letgo-dev/letgo/internal/rules"
 	"github.com/letgo-dev/letgo/internal/scan"
+	"github.com/letgo-dev/letgo/internal/textsafe"
 )
 
 // Formats lists the output formats.
@@ -49,10 +50,13 @@ func JSON(w io.Writer, res *scan.Result) error {
 	return enc.Encode(res)
 }
 
-// Flake8 writes one "path:line:col: EVnnn message" line per finding.
+// Flake8 writes one "path:line:col: EVnnn message" line per finding. The
+// format is read line by line by editors and CI annotators, so a path or
+// message from the repository never spans lines or carries a control
+// character: both are escaped as in the text report (textsafe.Line).
 func Flake8(w io.Writer, res *scan.Result) error {
 	for _, f := range res.Findings {
-		if _, err := fmt.Fprintf(w, "%s:%d:%d: %s %s\n", displayPath(res, f), f.Line, f.Col, f.Rule, f.Message); err != nil {
+		if _, err := fmt.Fprintf(w, "%s:%d:%d: %s %s\n", textsafe.Line(displayPath(res, f)), f.Line, f.Col, f.Rule, textsafe.Line(f.Message)); err != nil {
 			return err
 		}
 	}
@@ -90,12 +94,15 @@ func (c colors) severity(s analysis.Severity) string {
 }
 
 // Text writes the summary first, then findings grouped by file or rule,
-// each with its replacement hint.
+// each with its replacement hint. Every string that comes from the scanned
+// repository (paths, names, messages) goes through textsafe.Line: the only
+// escape sequences in the output are the palette's.
 func Text(w io.Writer, res *scan.Result, opt TextOptions) error {
 	c := palette(opt.Color)
+	q := textsafe.Line
 	st := res.Stats
 	var b strings.Builder
-	fmt.Fprintf(&b, "%sletgo scan%s %s\n", c.bold, c.reset, strings.Join(res.Roots, " "))
+	fmt.Fprintf(&b, "%sletgo scan%s %s\n", c.bold, c.reset, q(strings.Join(res.Roots, " ")))
 	fmt.Fprintf(&b, "  %d files, %d Python (%.1f MB) in %.0f ms; %d syntax errors; %d skipped\n",
 		st.Files, st.PythonFiles, float64(st.Bytes)/1e6, st.ElapsedMS, st.SyntaxErrors, st.Skipped)
 	fmt.Fprintf(&b, "  %s%d findings%s, %s%d runtime debt%s", c.bold, len(res.Findings), c.reset, c.bold, st.RuntimeDebt, c.reset)
@@ -128,13 +135,13 @@ func Text(w io.Writer, res *scan.Result, opt TextOptions) error {
 			}
 			through := ""
 			if n := len(ep.Chain); n >= 2 {
-				through = fmt.Sprintf(" via %s (%s:%d)", ep.Chain[n-2].Module, ep.Chain[n-1].Path, ep.Chain[n-1].Line)
+				through = fmt.Sprintf(" via %s (%s:%d)", q(ep.Chain[n-2].Module), q(ep.Chain[n-1].Path), ep.Chain[n-1].Line)
 			}
-			fmt.Fprintf(&b, "  %-32s %-23s loads eventlet: %s%-13s%s%s\n", ep.Name, ep.Mode, col, ep.Eventlet, c.reset, through)
+			fmt.Fprintf(&b, "  %-32s %-23s loads eventlet: %s%-13s%s%s\n", q(ep.Name), q(ep.Mode), col, q(ep.Eventlet), c.reset, through)
 		}
 	}
 	if st := res.Stage; st != nil {
-		fmt.Fprintf(&b, "\n%sStage %d%s (%s): %s\n  %s\n", c.bold, st.Stage, c.reset, st.Name, st.Summary, st.Timeline)
+		fmt.Fprintf(&b, "\n%sStage %d%s (%s): %s\n  %s\n", c.bold, st.Stage, c.reset, q(st.Name), q(st.Summary), q(st.Timeline))
 	}
 	if len(res.Concerns) > 0 || len(res.EntryPoints) > 0 {
 		byType := map[string]int{}
@@ -142,7 +149,7 @@ func Text(w io.Writer, res *scan.Result, opt TextOptions) error {
 		for _, cn := range res.Concerns {
 			byType[cn.Type]++
 			if cn.Type == "python-3.14" {
-				py314 = "Python 3.14: " + cn.Detail
+				py314 = "Python 3.14: " + q(cn.Detail)
 			}
 		}
 		fmt.Fprintf(&b, "\n%sConcerns%s", c.bold, c.reset)
@@ -164,7 +171,7 @@ func Text(w io.Writer, res *scan.Result, opt TextOptions) error {
 				fmt.Fprintf(&b, "  ... %d more (letgo blockers)\n", len(res.Blockers)-10)
 				break
 			}
-			fmt.Fprintf(&b, "  %3d entry points  %s  %s:%d\n", len(bl.EntryPoints), bl.Module, bl.Path, bl.Line)
+			fmt.Fprintf(&b, "  %3d entry points  %s  %s:%d\n", len(bl.EntryPoints), q(bl.Module), q(bl.Path), bl.Line)
 		}
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
@@ -177,7 +184,7 @@ func Text(w io.Writer, res *scan.Result, opt TextOptions) error {
 	groups, keys := group(res, opt.GroupBy)
 	for _, k := range keys {
 		b.Reset()
-		head := k
+		head := q(k)
 		if opt.GroupBy == "rule" {
 			if r := rules.ByID(k); r != nil {
 				head = fmt.Sprintf("%s %s: %s", r.ID, r.Slug, r.Doc.Summary)
@@ -188,13 +195,13 @@ func Text(w io.Writer, res *scan.Result, opt TextOptions) error {
 		for _, f := range groups[k] {
 			loc := fmt.Sprintf("%d:%d", f.Line, f.Col)
 			if opt.GroupBy == "rule" {
-				loc = fmt.Sprintf("%s:%d:%d", displayPath(res, f), f.Line, f.Col)
+				loc = fmt.Sprintf("%s:%d:%d", q(displayPath(res, f)), f.Line, f.Col)
 			}
 			fmt.Fprintf(&b, "  %s%-8s%s %s%s%s %s %s[%s]%s\n", c.dim, loc, c.reset, c.severity(f.Severity), f.Rule, c.reset,
-				f.Message, c.dim, f.Severity, c.reset)
+				q(f.Message), c.dim, f.Severity, c.reset)
 			if f.Replacement != "" && !hinted[f.Rule] && opt.GroupBy != "rule" {
 				hinted[f.Rule] = true
-				fmt.Fprintf(&b, "           %s→ %s%s\n", c.dim, f.Replacement, c.reset)
+				fmt.Fprintf(&b, "           %s→ %s%s\n", c.dim, q(f.Replacement), c.reset)
 			}
 		}
 		if opt.GroupBy == "rule" {
@@ -239,7 +246,7 @@ func counts(m map[string]int) string {
 func Markdown(w io.Writer, res *scan.Result) error {
 	var b strings.Builder
 	st := res.Stats
-	fmt.Fprintf(&b, "# letgo scan: %s\n\n", strings.Join(res.Roots, ", "))
+	fmt.Fprintf(&b, "# letgo scan: %s\n\n", mdEscape(strings.Join(res.Roots, ", ")))
 	fmt.Fprintf(&b, "%d Python files, %d findings, **%d runtime debt**, %d syntax errors.\n\n", st.PythonFiles, len(res.Findings), st.RuntimeDebt, st.SyntaxErrors)
 	if len(res.EntryPoints) > 0 {
 		if st := res.Stage; st != nil {
@@ -251,7 +258,7 @@ func Markdown(w io.Writer, res *scan.Result) error {
 			if ep.Switch.Config != "" {
 				sw = strings.TrimPrefix(sw+", config "+ep.Switch.Config, ", ")
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", mdEscape(ep.Name), ep.Group, ep.Mode, mdEscape(sw), ep.Eventlet)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", mdEscape(ep.Name), mdEscape(ep.Group), mdEscape(ep.Mode), mdEscape(sw), mdEscape(ep.Eventlet))
 		}
 		b.WriteString("\n")
 	}
@@ -281,15 +288,47 @@ func Markdown(w io.Writer, res *scan.Result) error {
 		}
 		b.WriteString("\n## Findings\n\n| where | rule | message |\n|---|---|---|\n")
 		for _, f := range res.Findings {
-			fmt.Fprintf(&b, "| `%s:%d` | %s | %s |\n", displayPath(res, f), f.Line, f.Rule, mdEscape(f.Message))
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", mdCode(fmt.Sprintf("%s:%d", displayPath(res, f), f.Line)), f.Rule, mdEscape(f.Message))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
+// mdEscaper escapes what would make text from the repository into
+// Markdown or HTML: a cell separator, a line break (which ends a table
+// row), code spans, emphasis, links and images, HTML tags and entities.
+var mdEscaper = strings.NewReplacer(
+	"\\", `\\`, "|", `\|`, "`", "\\`", "*", `\*`, "_", `\_`, "~", `\~`,
+	"[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`, "&", `\&`, "!", `\!`,
+	"\n", " ")
+
+// mdEscape makes s literal text in a Markdown paragraph or table cell.
 func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+	return mdEscaper.Replace(textsafe.Text(s))
+}
+
+// mdCode makes s a code span that can sit in a table cell. Inside a code
+// span backslash escapes are not interpreted, so backticks are fenced by a
+// longer run of backticks instead; "|" is still escaped, because GFM splits
+// the row on it before it sees the span; control characters and line
+// breaks are written as escapes (textsafe.Line).
+func mdCode(s string) string {
+	s = strings.ReplaceAll(textsafe.Line(s), "|", `\|`)
+	longest, run := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
+	}
+	return fence + s + fence
 }
 
 // concernRules names the rules behind each concern, from the catalogue.

@@ -3,6 +3,8 @@ package report
 import (
 	"encoding/json"
 	"io"
+	"path/filepath"
+	"strings"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
 	"github.com/letgo-dev/letgo/internal/rules"
@@ -70,7 +72,49 @@ type sarifPhysical struct {
 }
 
 type sarifArtifact struct {
-	URI string `json:"uri"`
+	URI       string `json:"uri"`
+	URIBaseID string `json:"uriBaseId,omitempty"`
+}
+
+// srcRoot is the uriBaseId of relative artifact URIs: the directory letgo
+// ran in, which consumers (GitHub code scanning among them) map to the
+// checkout. letgo does not write the mapping (originalUriBaseIds), so the
+// log does not depend on where it was produced.
+const srcRoot = "%SRCROOT%"
+
+// artifactLocation turns a finding's display path into a SARIF artifact
+// location: a relative path is a URI reference relative to srcRoot, an
+// absolute one a file URI; either way percent-encoded (uriPath).
+func artifactLocation(p string) sarifArtifact {
+	p = filepath.ToSlash(p)
+	if vol := filepath.VolumeName(p); vol != "" || strings.HasPrefix(p, "/") {
+		if !strings.HasPrefix(p, "/") {
+			p = "/" + p // file:///C:/...
+		}
+		return sarifArtifact{URI: "file://" + uriPath(p)}
+	}
+	return sarifArtifact{URI: uriPath(p), URIBaseID: srcRoot}
+}
+
+// uriPath percent-encodes a slash-separated path as the path of a URI
+// (RFC 3986, section 3.3): unreserved characters, sub-delimiters, "@" and
+// "/" stay as they are; every other byte, ":" included (in a first
+// segment it would read as a scheme), is written as %XX of its UTF-8
+// encoding: spaces, "%", "#", "?", control characters, non-ASCII.
+func uriPath(p string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~!$&'()*+,;=@/", c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
 }
 
 type sarifRegion struct {
@@ -130,7 +174,7 @@ func SARIF(w io.Writer, res *scan.Result) error {
 			RuleID: f.Rule, RuleIndex: index[f.Rule], Level: sarifLevel(f.Severity),
 			Message: sarifText{Text: f.Message},
 			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
-				ArtifactLocation: sarifArtifact{URI: displayPath(res, f)}, Region: region}}},
+				ArtifactLocation: artifactLocation(displayPath(res, f)), Region: region}}},
 			PartialFingerprints: map[string]string{"letgo/v1": f.Fingerprint},
 		})
 	}

@@ -53,10 +53,20 @@ func WriteBaseline(w io.Writer, b *Baseline) error {
 	return enc.Encode(b)
 }
 
+// MaxBaselineSize bounds the baseline file ReadBaseline accepts: a
+// baseline is committed to the repository being checked, and a huge one
+// (or a device behind a symlink) would otherwise be buffered whole.
+// A baseline of every finding of a large project is a few megabytes.
+const MaxBaselineSize = 64 << 20
+
 // ReadBaseline parses a baseline file.
 func ReadBaseline(r io.Reader) (*Baseline, error) {
 	var b Baseline
-	if err := json.NewDecoder(r).Decode(&b); err != nil {
+	lr := &io.LimitedReader{R: r, N: MaxBaselineSize + 1}
+	if err := json.NewDecoder(lr).Decode(&b); err != nil {
+		if lr.N <= 0 {
+			return nil, fmt.Errorf("parse baseline: larger than %d bytes", MaxBaselineSize)
+		}
 		return nil, fmt.Errorf("parse baseline: %w", err)
 	}
 	if b.Schema != Schema {

@@ -218,16 +218,27 @@ func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
+	// A cancelled scan returns no result: every stage below checks ctx
+	// in its loop and stops early, so what it computed is incomplete.
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	gstart := time.Now()
 	res.Graph = graph.Build(modules)
-	reachability(res)
+	if err := reachability(ctx, res); err != nil {
+		return nil, err
+	}
 	res.Stats.GraphMS = float64(time.Since(gstart).Microseconds()) / 1000
 	for _, info := range infos {
 		if !info.library {
-			inferModes(res, info, opts)
+			if err := inferModes(ctx, res, info, opts); err != nil {
+				return nil, err
+			}
 		}
 	}
-	graphRules(res, infos, enabled)
+	if err := graphRules(ctx, res, infos, enabled); err != nil {
+		return nil, err
+	}
 	for _, info := range infos {
 		if info.library {
 			continue
@@ -243,6 +254,9 @@ func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 	}
 	finish(res, opts)
 	res.Stats.ElapsedMS = float64(time.Since(start).Microseconds()) / 1000
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
@@ -408,9 +422,12 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 
 // reachability answers, for each entry point, whether it loads eventlet,
 // and ranks library blockers.
-func reachability(res *Result) {
+func reachability(ctx context.Context, res *Result) error {
 	eps := map[string]string{}
 	for i := range res.EntryPoints {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		ep := &res.EntryPoints[i]
 		ans := res.Graph.Reach(ep.Module)
 		ep.Eventlet, ep.Chain, ep.Guards, ep.Reason = string(ans.Verdict), ans.Chain, ans.Guards, ans.Reason
@@ -419,10 +436,11 @@ func reachability(res *Result) {
 		}
 		eps[ep.Name] = ep.Module
 	}
-	res.Blockers = res.Graph.Blockers(eps)
+	res.Blockers = res.Graph.Blockers(ctx, eps)
 	if res.Blockers == nil {
 		res.Blockers = []graph.Blocker{}
 	}
+	return ctx.Err()
 }
 
 // filterRules keeps findings of enabled rules (driver-made findings such as
@@ -1026,7 +1044,7 @@ func (s *viewSource) Path(module string) string {
 }
 
 // inferModes infers each entry point's concurrency mode.
-func inferModes(res *Result, info *rootInfo, opts Options) {
+func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options) error {
 	src := &viewSource{files: map[string]*pyproj.File{}, views: map[string]*pysrc.View{}, unreadable: map[string]string{},
 		cache: opts.Cache, blobs: opts.Blobs}
 	for _, f := range info.proj.Files {
@@ -1043,6 +1061,9 @@ func inferModes(res *Result, info *rootInfo, opts Options) {
 		fp = pythonFingerprint(opts.Blobs)
 	}
 	for i := range res.EntryPoints {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		ep := &res.EntryPoints[i]
 		if ep.Root != info.root {
 			continue
@@ -1074,6 +1095,7 @@ func inferModes(res *Result, info *rootInfo, opts Options) {
 				"no runtime selected on the paths followed, but eventlet is loaded at import (see chain); methods of classes are not followed"
 		}
 	}
+	return nil
 }
 
 // stageOf places a project root in the three-release pattern.
@@ -1244,7 +1266,7 @@ func (info *rootInfo) distOf(module string) (string, bool) {
 }
 
 // graphRules runs the rules that read the import graph, per project root.
-func graphRules(res *Result, infos []*rootInfo, enabled []*analysis.Rule) {
+func graphRules(ctx context.Context, res *Result, infos []*rootInfo, enabled []*analysis.Rule) error {
 	byRoot := map[string]*rootInfo{}
 	for _, info := range infos {
 		if _, dup := byRoot[info.root]; !dup {
@@ -1257,6 +1279,9 @@ func graphRules(res *Result, infos []*rootInfo, enabled []*analysis.Rule) {
 		}
 		var entries []analysis.EntryReach
 		for _, ep := range res.EntryPoints {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			if ep.Root != info.root {
 				continue
 			}
@@ -1286,4 +1311,5 @@ func graphRules(res *Result, infos []*rootInfo, enabled []*analysis.Rule) {
 		analysis.SortFindings(fs)
 		addFindings(res, info.root, fs, func(int) string { return "" })
 	}
+	return nil
 }
