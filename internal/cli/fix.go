@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -16,6 +15,7 @@ import (
 	"github.com/letgo-dev/letgo/internal/pysrc"
 	"github.com/letgo-dev/letgo/internal/rules"
 	"github.com/letgo-dev/letgo/internal/scan"
+	"github.com/letgo-dev/letgo/internal/textsafe"
 )
 
 // runFix applies the exact rewrites findings offer (analysis.Fix), or
@@ -68,14 +68,14 @@ func runFix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		out, n, why := rewrite(p, byFile[p])
 		if why != "" {
-			fmt.Fprintf(stderr, "letgo fix: %s: not rewritten: %s\n", p, why)
+			fmt.Fprintf(stderr, "letgo fix: %s: not rewritten: %s\n", textsafe.Line(p), why)
 			continue
 		}
 		if *diff {
 			old, _ := os.ReadFile(p)
 			writeDiff(stdout, p, string(old), out)
-		} else if err := replaceFile(p, []byte(out)); err != nil {
-			return errorf(stderr, "fix %s: %v", p, err)
+		} else if err := writeFileAtomic(ctx, p, func(w io.Writer) error { _, err := io.WriteString(w, out); return err }); err != nil {
+			return failed(ctx, stderr, "fix "+p, err)
 		}
 		fixed += n
 		changed++
@@ -294,36 +294,6 @@ func splitLines(s string) []string {
 		s = s[i+1:]
 	}
 	return out
-}
-
-// replaceFile writes data over path through a temporary file beside it,
-// keeping its permissions, so an interrupted fix leaves the old file.
-func replaceFile(path string, data []byte) error {
-	info, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".letgo-fix-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := io.Copy(tmp, bytes.NewReader(data)); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(info.Mode().Perm()); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 func describeErr(err error) string {

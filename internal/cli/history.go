@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/history"
+	"github.com/letgo-dev/letgo/internal/textsafe"
 )
 
 // runHistory scans release refs of a git repository and reports stage and
@@ -85,13 +86,15 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	for _, e := range rep.Entries {
 		for _, r := range e.Refused {
-			fmt.Fprintf(stderr, "letgo: %s: path %q not written, so not scanned: %s\n", e.Name, r.Path, r.Reason)
+			fmt.Fprintf(stderr, "letgo: %s: path %q not written, so not scanned: %s\n", textsafe.Line(e.Name), r.Path, textsafe.Line(r.Reason))
 		}
 	}
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		enc.Encode(rep)
+		if err := enc.Encode(rep); err != nil {
+			return errorf(stderr, "write stdout: %v", err)
+		}
 		return ExitClean
 	}
 	fmt.Fprintf(stdout, "%-14s %-10s %-6s %-5s %-8s %-40s %s\n", "REF", "DATE", "STAGE", "DEBT", "PARSED", "MODES", "CHANGES")
@@ -113,8 +116,8 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		for _, s := range e.Services {
 			prev[s.Name] = s.Mode
 		}
-		fmt.Fprintf(stdout, "%-14s %-10s %-6d %-5d %-8s %-40s %s\n", e.Name, e.Date.Format("2006-01-02"), e.Stage.Stage, e.RuntimeDebt,
-			fmt.Sprintf("%d/%d", e.Parsed, e.Parsed+e.Reused), modeCounts(counts), strings.Join(changes, "; "))
+		fmt.Fprintf(stdout, "%-14s %-10s %-6d %-5d %-8s %-40s %s\n", textsafe.Line(e.Name), e.Date.Format("2006-01-02"), e.Stage.Stage, e.RuntimeDebt,
+			fmt.Sprintf("%d/%d", e.Parsed, e.Parsed+e.Reused), modeCounts(counts), textsafe.Line(strings.Join(changes, "; ")))
 	}
 	if len(rep.Departures) == 0 {
 		fmt.Fprintln(stdout, "\nno departure from the three-release pattern")
@@ -125,7 +128,7 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			if who == "" {
 				who = "project"
 			}
-			fmt.Fprintf(stdout, "  %s: %s (%s) -> %s (%s): %s\n", who, d.From, d.FromRef, d.To, d.ToRef, d.Message)
+			fmt.Fprintln(stdout, "  "+textsafe.Line(fmt.Sprintf("%s: %s (%s) -> %s (%s): %s", who, d.From, d.FromRef, d.To, d.ToRef, d.Message)))
 		}
 	}
 	return ExitClean
