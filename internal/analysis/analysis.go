@@ -127,6 +127,11 @@ type Finding struct {
 	// `letgo fix` may apply: only rules whose replacement is provably
 	// equivalent offer one.
 	Fix *Fix `json:"fix,omitempty"`
+	// CharCol and CharEndCol are Col and EndCol counted in Unicode code
+	// points instead of UTF-8 bytes (CPython's ast columns, which the JSON
+	// keeps), for SARIF's columnKind; 0 when unknown.
+	CharCol    int `json:"-"`
+	CharEndCol int `json:"-"`
 }
 
 // Fix is an exact rewrite: edits of the file's bytes, applied together.

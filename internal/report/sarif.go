@@ -19,8 +19,9 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool    sarifTool     `json:"tool"`
-	Results []sarifResult `json:"results"`
+	Tool       sarifTool     `json:"tool"`
+	ColumnKind string        `json:"columnKind"`
+	Results    []sarifResult `json:"results"`
 }
 
 type sarifTool struct {
@@ -45,6 +46,7 @@ type sarifRule struct {
 	ShortDescription     sarifText      `json:"shortDescription"`
 	FullDescription      sarifText      `json:"fullDescription"`
 	Help                 sarifText      `json:"help"`
+	HelpURI              string         `json:"helpUri"`
 	DefaultConfiguration sarifConfig    `json:"defaultConfiguration"`
 	Properties           map[string]any `json:"properties,omitempty"`
 }
@@ -60,6 +62,8 @@ type sarifResult struct {
 	Message             sarifText         `json:"message"`
 	Locations           []sarifLocation   `json:"locations"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
+	// BaselineState is new or absent (a baseline entry fixed) for check.
+	BaselineState string `json:"baselineState,omitempty"`
 }
 
 type sarifLocation struct {
@@ -144,6 +148,11 @@ func riskLevel(r analysis.Risk) string {
 	return "note"
 }
 
+// RuleURL is the page of a rule's documentation.
+func RuleURL(id string) string {
+	return "https://github.com/letgo-dev/letgo/blob/main/docs/rules/" + id + ".md"
+}
+
 // SARIF writes the result as a SARIF 2.1.0 log with one run.
 func SARIF(w io.Writer, res *scan.Result) error {
 	all := rules.All()
@@ -157,17 +166,30 @@ func SARIF(w io.Writer, res *scan.Result) error {
 			ShortDescription:     sarifText{Text: r.Doc.Summary},
 			FullDescription:      sarifText{Text: r.Doc.What},
 			Help:                 sarifText{Text: help, Markdown: help + "\n\n```python\n" + r.Doc.Example + "\n```"},
+			HelpURI:              RuleURL(r.ID),
 			DefaultConfiguration: sarifConfig{Level: riskLevel(r.Risk)},
 			Properties:           map[string]any{"family": analysis.FamilyNames[r.Family()], "kind": r.Kind, "risk": string(r.Risk)},
 		})
 	}
-	run := sarifRun{Tool: sarifTool{Driver: driver}, Results: []sarifResult{}}
+	// Columns in code points: what editors and review tools count.
+	run := sarifRun{Tool: sarifTool{Driver: driver}, ColumnKind: "unicodeCodePoints", Results: []sarifResult{}}
+	state := ""
+	if res.Baseline != nil {
+		state = "new" // a check keeps only findings the baseline does not hold
+	}
 	for _, f := range res.Findings {
-		region := sarifRegion{StartLine: max(f.Line, 1), StartColumn: max(f.Col, 1)}
+		col, endCol := f.Col, f.EndCol
+		if f.CharCol > 0 {
+			col = f.CharCol
+		}
+		if f.CharEndCol > 0 {
+			endCol = f.CharEndCol
+		}
+		region := sarifRegion{StartLine: max(f.Line, 1), StartColumn: max(col, 1)}
 		if f.EndLine >= f.Line && f.EndLine > 0 {
 			region.EndLine = f.EndLine
-			if f.EndLine > f.Line || f.EndCol >= region.StartColumn {
-				region.EndColumn = max(f.EndCol, 1)
+			if f.EndLine > f.Line || endCol >= region.StartColumn {
+				region.EndColumn = max(endCol, 1)
 			}
 		}
 		run.Results = append(run.Results, sarifResult{
@@ -176,7 +198,20 @@ func SARIF(w io.Writer, res *scan.Result) error {
 			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
 				ArtifactLocation: artifactLocation(displayPath(res, f)), Region: region}}},
 			PartialFingerprints: map[string]string{"letgo/v1": f.Fingerprint},
+			BaselineState:       state,
 		})
+	}
+	if res.Baseline != nil {
+		for _, e := range res.Baseline.Fixed {
+			run.Results = append(run.Results, sarifResult{
+				RuleID: e.Rule, RuleIndex: index[e.Rule], Level: "none",
+				Message: sarifText{Text: "fixed: " + e.Message},
+				Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
+					ArtifactLocation: artifactLocation(e.Path), Region: sarifRegion{StartLine: max(e.Line, 1), StartColumn: 1}}}},
+				PartialFingerprints: map[string]string{"letgo/v1": e.Fingerprint},
+				BaselineState:       "absent",
+			})
+		}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -44,7 +45,9 @@ func TestSARIFSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, res := range map[string]*scan.Result{"sample": sampleResult(), "example scan": example} {
+	check := sampleResult()
+	check.Baseline = &scan.BaselineSummary{File: "b.json", Fixed: []scan.BaselineEntry{{Rule: "EV117", Path: "pkg/old.py", Line: 9, Message: "m", Fingerprint: "aaaaaaaaaaaaaaaa"}}}
+	for name, res := range map[string]*scan.Result{"sample": sampleResult(), "example scan": example, "check": check} {
 		var buf bytes.Buffer
 		if err := SARIF(&buf, res); err != nil {
 			t.Fatal(err)
@@ -87,5 +90,71 @@ func TestSARIFShape(t *testing.T) {
 		if m["partialFingerprints"].(map[string]any)["letgo/v1"] == "" {
 			t.Errorf("result %d lacks a fingerprint", i)
 		}
+	}
+}
+
+// TestSARIFCheckAndColumns: a check's SARIF marks its results new and the
+// fixed baseline entries absent; every rule has a help page; columns are
+// code points (the JSON keeps CPython's byte columns).
+func TestSARIFCheckAndColumns(t *testing.T) {
+	res := sampleResult()
+	res.Findings[0].CharCol, res.Findings[0].CharEndCol = 3, 18 // "é" and "ü" before the call: 2 bytes each
+	res.Baseline = &scan.BaselineSummary{File: "b.json", New: 3, Fixed: []scan.BaselineEntry{
+		{Rule: "EV117", Path: "pkg/old.py", Line: 9, Message: "eventlet.sleep(1) called", Fingerprint: "aaaaaaaaaaaaaaaa"}}}
+	var buf bytes.Buffer
+	if err := SARIF(&buf, res); err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Runs []struct {
+			ColumnKind string `json:"columnKind"`
+			Tool       struct {
+				Driver struct {
+					Rules []struct {
+						ID      string `json:"id"`
+						HelpURI string `json:"helpUri"`
+					} `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID        string `json:"ruleId"`
+				Level         string `json:"level"`
+				BaselineState string `json:"baselineState"`
+				Locations     []struct {
+					PhysicalLocation struct {
+						Region struct {
+							StartColumn int `json:"startColumn"`
+							EndColumn   int `json:"endColumn"`
+						} `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	run := log.Runs[0]
+	if run.ColumnKind != "unicodeCodePoints" {
+		t.Errorf("columnKind = %q, want unicodeCodePoints", run.ColumnKind)
+	}
+	for _, r := range run.Tool.Driver.Rules {
+		if r.HelpURI != "https://github.com/letgo-dev/letgo/blob/main/docs/rules/"+r.ID+".md" {
+			t.Errorf("rule %s helpUri = %q", r.ID, r.HelpURI)
+		}
+		if _, err := os.Stat("../../docs/rules/" + r.ID + ".md"); err != nil {
+			t.Errorf("rule %s: helpUri points at a page that does not exist: %v", r.ID, err)
+		}
+	}
+	var states []string
+	for _, r := range run.Results {
+		states = append(states, r.RuleID+" "+r.BaselineState+" "+r.Level)
+	}
+	want := []string{"EV110 new warning", "EV701 new warning", "EV901 new error", "EV117 absent none"}
+	if strings.Join(states, ", ") != strings.Join(want, ", ") {
+		t.Errorf("results = %v, want %v", states, want)
+	}
+	if reg := run.Results[0].Locations[0].PhysicalLocation.Region; reg.StartColumn != 3 || reg.EndColumn != 18 {
+		t.Errorf("region columns = %d-%d, want the code-point columns 3-18", reg.StartColumn, reg.EndColumn)
 	}
 }

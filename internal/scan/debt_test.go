@@ -46,3 +46,21 @@ func TestRuntimeDebtExcludesConcerns(t *testing.T) {
 		})
 	}
 }
+
+func TestCharColumn(t *testing.T) {
+	tests := []struct {
+		line      string
+		col, want int
+	}{
+		{"eventlet.spawn(f)", 1, 1},
+		{"x = 'é'; eventlet.spawn(f)", 12, 11}, // é is two bytes
+		{"s = '日本'; eventlet.spawn(f)", 14, 10},
+		{"", 5, 5},      // no text: unchanged
+		{"abc", 10, 10}, // past the line: unchanged
+	}
+	for _, tt := range tests {
+		if got := charColumn(tt.line, tt.col); got != tt.want {
+			t.Errorf("charColumn(%q, %d) = %d, want %d", tt.line, tt.col, got, tt.want)
+		}
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/sync/errgroup"
 
@@ -475,8 +476,18 @@ func addFindings(res *Result, root string, fs []analysis.Finding, lineText func(
 		seen[key] = n + 1
 		sum := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%d", key, n)))
 		f.Fingerprint = hex.EncodeToString(sum[:8])
+		f.CharCol, f.CharEndCol = charColumn(lineText(f.Line), f.Col), charColumn(lineText(f.EndLine), f.EndCol)
 		res.Findings = append(res.Findings, f)
 	}
+}
+
+// charColumn converts a 1-based UTF-8 byte column of a line to a 1-based
+// code-point column (the same for ASCII).
+func charColumn(line string, col int) int {
+	if col <= 1 || col-1 > len(line) {
+		return col
+	}
+	return utf8.RuneCountInString(line[:col-1]) + 1
 }
 
 func skipFinding(path, msg string) analysis.Finding {
