@@ -73,7 +73,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if *metaA != "" {
 		var sides [2]map[string]string
 		for i, path := range []string{*metaA, *metaB} {
-			data, err := os.ReadFile(path)
+			data, err := readFileLimit(path, compare.MaxMetaBytes)
 			if err == nil {
 				sides[i], err = compare.ParseMeta(path, data)
 			}
@@ -185,8 +185,16 @@ type gate struct {
 	failOn            bool
 }
 
-// exit names each cell past a threshold on stderr and returns the exit code.
+// exit names each cell past a threshold on stderr and returns the exit
+// code: 1 when the comparison proves nothing (an arm without a success, no
+// cell in common), whatever the thresholds.
 func (g gate) exit(rep compare.Report, stderr io.Writer) int {
+	if len(rep.Failures) > 0 {
+		for _, f := range rep.Failures {
+			errorf(stderr, "%s", f)
+		}
+		return ExitError
+	}
 	code := ExitClean
 	for _, c := range rep.Cells {
 		worse := c.Ratio // how many times worse B is: B/A, or A/B where higher is better

@@ -39,7 +39,7 @@ func (lf *liveFlags) register(fs *flag.FlagSet, note string) {
 // describe: one, or one per rate of a ladder.
 func liveWorkloads(ctx context.Context, lf liveFlags, poisson bool, inflight int) ([]loadgen.Workload, error) {
 	if lf.workload != "" {
-		data, err := os.ReadFile(lf.workload)
+		data, err := readFileLimit(lf.workload, loadgen.MaxWorkloadBytes)
 		if err != nil {
 			return nil, err
 		}
@@ -86,4 +86,22 @@ func runLive(ctx context.Context, lf liveFlags, format string, copts compare.Opt
 		return errorf(stderr, "write report: %v", err)
 	}
 	return g.exit(rep, stderr)
+}
+
+// readFileLimit reads a file named on the command line, refusing one
+// above limit bytes: a device or a huge file is not read whole.
+func readFileLimit(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("read %s: above the %d-byte limit", path, limit)
+	}
+	return data, nil
 }

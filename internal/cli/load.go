@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -9,26 +10,35 @@ import (
 	"maps"
 	"net/url"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/letgo-dev/letgo/internal/loadgen"
 )
 
 // loadReport is one run of 'letgo load', as JSON.
 type loadReport struct {
-	URL        string             `json:"url"`
-	Model      string             `json:"model"`
-	Rate       float64            `json:"target_rate,omitempty"`
-	Clients    int                `json:"clients,omitempty"`
-	Sent       int64              `json:"sent"`
-	Completed  int64              `json:"completed"`
-	Late       int64              `json:"late"`
-	Dropped    int64              `json:"dropped"`
-	Errors     map[string]int64   `json:"errors"`
-	Throughput float64            `json:"throughput"` // completed per measured second
-	Latency    map[string]float64 `json:"latency_ms"`
-	Service    map[string]float64 `json:"service_ms"`
-	LagP99us   int64              `json:"send_lag_p99_us"`
-	Timeline   []loadgen.Second   `json:"timeline"`
+	// Warnings say what makes the numbers less than they seem: the
+	// generator fell behind its schedule, the run was interrupted.
+	Warnings []string `json:"warnings,omitempty"`
+	// Interrupted is set when a signal cut the run short: the report
+	// holds what was measured until then.
+	Interrupted bool               `json:"interrupted,omitempty"`
+	URL         string             `json:"url"`
+	Model       string             `json:"model"`
+	Rate        float64            `json:"target_rate,omitempty"`
+	Clients     int                `json:"clients,omitempty"`
+	Sent        int64              `json:"sent"`
+	Completed   int64              `json:"completed"`
+	Late        int64              `json:"late"`
+	Dropped     int64              `json:"dropped"`
+	Behind      int64              `json:"generator_behind"` // late or dropped sends the generator itself delayed
+	Errors      map[string]int64   `json:"errors"`
+	Throughput  float64            `json:"throughput"` // completed per measured second
+	Latency     map[string]float64 `json:"latency_ms"`
+	Service     map[string]float64 `json:"service_ms"`
+	LagP99us    int64              `json:"send_lag_p99_us"`
+	Timeline    []loadgen.Second   `json:"timeline"`
 	// Samples are every measured latency from the intended send time, µs,
 	// in completion order, when the run kept them all (up to
 	// loadgen.MaxSamples); larger runs have the quantiles only.
@@ -72,38 +82,82 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 	var reps []loadReport
+	var runErr error
 	for _, w := range ws {
 		res, err := loadgen.Run(ctx, w, fs.Arg(0))
-		if err != nil {
-			return errorf(stderr, "%v", err)
+		if res == nil { // the workload does not fit the URL: nothing ran
+			fmt.Fprintf(stderr, "letgo: %v\n", err)
+			return ExitUsage
 		}
 		reps = append(reps, newLoadReport(fs.Arg(0), w, res))
+		if err != nil {
+			runErr = err // interrupted: report what was measured, stop the ladder
+			break
+		}
 	}
-	if *format == "json" {
+	if err := writeLoad(stdout, *format, reps); err != nil {
+		return errorf(stderr, "write report: %v", err)
+	}
+	code := ExitClean
+	if runErr != nil {
+		code = errorf(stderr, "interrupted (%v): the report holds what was measured until then", runErr)
+	}
+	for _, rep := range reps {
+		if rep.Completed == 0 && !rep.Interrupted {
+			code = errorf(stderr, "no request to %s completed (%s): nothing measured", rep.URL, errorSummary(rep.Errors))
+		}
+	}
+	return code
+}
+
+// writeLoad writes the reports, one per ladder step.
+func writeLoad(stdout io.Writer, format string, reps []loadReport) error {
+	if format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(reps); err != nil { // one element per ladder step
-			return errorf(stderr, "write report: %v", err)
-		}
-		return ExitClean
+		return enc.Encode(reps)
 	}
+	var buf bytes.Buffer
 	for i, rep := range reps {
 		if i > 0 {
-			fmt.Fprintln(stdout)
+			fmt.Fprintln(&buf)
 		}
-		writeLoadText(stdout, rep)
+		writeLoadText(&buf, rep)
 	}
-	return ExitClean
+	_, err := stdout.Write(buf.Bytes())
+	return err
+}
+
+// errorSummary lists error classes and counts, or says there were none.
+func errorSummary(errs map[string]int64) string {
+	if len(errs) == 0 {
+		return "no request ended"
+	}
+	var parts []string
+	for _, c := range slices.Sorted(maps.Keys(errs)) {
+		parts = append(parts, fmt.Sprintf("%s errors %d", c, errs[c]))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func newLoadReport(url string, w loadgen.Workload, res *loadgen.Result) loadReport {
 	rep := loadReport{URL: url, Model: "open", Rate: w.Rate, Clients: w.Clients, Sent: res.Sent, Completed: res.Completed,
-		Late: res.Late, Dropped: res.Dropped, Errors: res.Errors, LagP99us: res.LagP99, Timeline: res.Timeline,
-		Latency: map[string]float64{}, Service: map[string]float64{}, Duration: w.Duration.String(), Warmup: w.Warmup.String()}
+		Late: res.Late, Dropped: res.Dropped, Behind: res.Behind, Errors: res.Errors, LagP99us: res.LagP99, Timeline: res.Timeline,
+		Latency: map[string]float64{}, Service: map[string]float64{}, Duration: w.Duration.String(), Warmup: w.Warmup.String(),
+		Interrupted: res.Interrupted}
 	if w.Clients > 0 {
 		rep.Model = "closed"
 	}
-	if w.Duration > 0 {
+	if msg, ok := res.GeneratorBehind(); ok {
+		rep.Warnings = append(rep.Warnings, msg)
+	}
+	if res.Interrupted {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("interrupted after %v of the run: what was measured until then", res.Elapsed.Round(time.Millisecond)))
+	}
+	if res.Capped {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("the run reached the %v safety cap before its iterations", loadgen.MaxDuration))
+	}
+	if w.Duration > 0 && !res.Interrupted {
 		rep.Throughput = float64(res.Completed) / w.Duration.Seconds()
 	} else if res.Elapsed > w.Warmup {
 		rep.Throughput = float64(res.Completed) / (res.Elapsed - w.Warmup).Seconds()
@@ -125,6 +179,9 @@ func writeLoadText(stdout io.Writer, rep loadReport) {
 	target := fmt.Sprintf("%d clients", rep.Clients)
 	if rep.Model == "open" {
 		target = fmt.Sprintf("%.0f req/s", rep.Rate)
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(stdout, "warning: %s\n", w)
 	}
 	fmt.Fprintf(stdout, "%s  %s model, %s, %s measured after %s warm-up\n", rep.URL, rep.Model, target, rep.Duration, rep.Warmup)
 	fmt.Fprintf(stdout, "sent %d  completed %d  throughput %.1f/s  late %d  dropped %d  send lag p99 %dµs\n",

@@ -35,6 +35,26 @@ type Options struct {
 // whose smallest p with 6+6 trials is already 2/924).
 const MinPairedBlocks = 10
 
+// MaxCellObservations bounds the observations of one arm of a cell: the
+// Hodges-Lehmann estimate pairs every observation of A with every one of
+// B, so 3,000 each take 72 MB; beyond it a cell keeps every k-th
+// observation in run order, and says so.
+const MaxCellObservations = 3000
+
+// thin keeps every k-th value, in order, so that at most
+// MaxCellObservations remain; the values themselves when there are fewer.
+func thin(v []float64) ([]float64, int) {
+	if len(v) <= MaxCellObservations {
+		return v, 1
+	}
+	k := (len(v) + MaxCellObservations - 1) / MaxCellObservations
+	out := make([]float64, 0, MaxCellObservations)
+	for i := 0; i < len(v); i += k {
+		out = append(out, v[i])
+	}
+	return out, k
+}
+
 func (o Options) errorMargin() float64 {
 	if o.ErrorMargin > 0 {
 		return o.ErrorMargin
@@ -172,6 +192,10 @@ type Report struct {
 	// workload, for the error gate.
 	Errors       []ErrorCount `json:"errors,omitempty"`
 	MetaCompared bool         `json:"metadata_compared"`
+	// Failures say why the comparison proves nothing: an arm without a
+	// single successful observation, no cell in common. The report still
+	// shows what each arm has; 'letgo compare' exits 1.
+	Failures []string `json:"failures,omitempty"`
 }
 
 // CompareRally compares the matching workloads of two Rally results:
@@ -232,8 +256,11 @@ func correct(rep *Report, opts Options) {
 		}
 		rep.Cells = kept
 		if len(kept) == 0 {
-			rep.Notes = append(rep.Notes, "no cell matches the cell filter")
+			rep.Failures = append(rep.Failures, "no cell matches the cell filter: nothing compared")
 		}
+	}
+	if len(rep.Cells) == 0 && len(rep.Failures) == 0 {
+		rep.Failures = append(rep.Failures, "no workload in common between A and B: nothing compared")
 	}
 	ps := make([]float64, len(rep.Cells))
 	for i, c := range rep.Cells {
@@ -328,6 +355,17 @@ func compareCell(workload, metric string, wa, wb Workload, opts Options) Cell {
 // metric: the effect with its interval, the verdict, the tail of latency
 // cells, and warnings for quantised and drifting observations.
 func newCell(workload, metric, unit string, va, vb []float64, k kind, opts Options) Cell {
+	var thinned []string
+	for _, arm := range []struct {
+		name string
+		v    *[]float64
+	}{{"A", &va}, {"B", &vb}} {
+		n := len(*arm.v)
+		if t, every := thin(*arm.v); every > 1 {
+			*arm.v = t
+			thinned = append(thinned, fmt.Sprintf("%s has %d observations: one in every %d in run order (%d) is compared, to bound memory", arm.name, n, every, len(t)))
+		}
+	}
 	c := Cell{Workload: workload, Metric: metric, A: summarize(va), B: summarize(vb), Unit: unit, ASamples: va, BSamples: vb, Scale: k.scale, Better: k.better}
 	if k == latencyKind {
 		c.Tail = tailOf(va, vb, opts.Alpha)
@@ -388,7 +426,37 @@ func newCell(workload, metric, unit string, va, vb []float64, k kind, opts Optio
 			}
 		}
 	}
+	c.Warnings = append(c.Warnings, thinned...)
+	finiteCell(&c)
 	return c
+}
+
+// finiteCell replaces the statistics a float64 could not hold — values
+// that span more than its range make a ratio or a mean infinite — and
+// says so: the JSON report cannot carry ±Inf or NaN, and no verdict may
+// rest on them.
+func finiteCell(c *Cell) {
+	fields := []*float64{&c.Ratio, &c.RatioLo, &c.RatioHi, &c.A.Median, &c.A.MedLo, &c.A.MedHi, &c.A.TrendTau, &c.A.TrendP,
+		&c.B.Median, &c.B.MedLo, &c.B.MedHi, &c.B.TrendTau, &c.B.TrendP}
+	if c.Shift != nil {
+		fields = append(fields, &c.Shift.Est, &c.Shift.Lo, &c.Shift.Hi)
+	}
+	if c.Tail != nil {
+		fields = append(fields, &c.Tail.Ratio, &c.Tail.Lo, &c.Tail.Hi)
+	}
+	bad := !finite(c.P)
+	if bad {
+		c.P = 1
+	}
+	for _, f := range fields {
+		if !finite(*f) {
+			*f, bad = 0, true
+		}
+	}
+	if bad {
+		c.Verdict = stats.Inconclusive
+		c.Warnings = append(c.Warnings, "the values span more than a float's range: statistics that overflowed are shown as 0, and there is no verdict")
+	}
 }
 
 func failed(w Workload) int {
@@ -420,6 +488,9 @@ func summarize(v []float64) Summary {
 // WriteText renders the report in the style of benchstat: one row per
 // metric, footnotes for warnings.
 func WriteText(w io.Writer, rep Report) error {
+	for _, f := range rep.Failures {
+		fmt.Fprintf(w, "error: %s\n", f)
+	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "workload\tmetric\tA median [95% CI]\tB median [95% CI]\tB/A [95% CI]\tp (Holm)\tn\tverdict\t")
 	marks, notes := footnotes(rep, " (%d)")

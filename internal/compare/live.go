@@ -3,7 +3,10 @@ package compare
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/letgo-dev/letgo/internal/loadgen"
@@ -68,7 +71,9 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 	opts.Paired = true
 	for _, w := range steps {
 		metrics := map[string][2][]float64{}
-		var errs, total [2]int64
+		alone := map[string][2][]float64{} // each arm's observations, paired or not
+		var errs, total, completed [2]int64
+		classes := [2]map[string]int64{{}, {}}
 		for i := 0; i < opts.Trials; i++ {
 			order := []int{0, 1}
 			if rng.IntN(2) == 1 {
@@ -96,9 +101,20 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 				}
 				errs[arm] += tr.Errors
 				total[arm] += tr.Completed + tr.Errors
+				completed[arm] += tr.Completed
+				for c, n := range res.Errors {
+					classes[arm][c] += n
+				}
 				trials = append(trials, tr)
 				if opts.Progress != nil {
 					opts.Progress(i, tr.Arm, res)
+				}
+			}
+			for arm, obs := range block {
+				for name, v := range obs {
+					m := alone[name]
+					m[arm] = append(m[arm], v)
+					alone[name] = m
 				}
 			}
 			// A metric enters only when both arms of the block have it, so
@@ -115,12 +131,21 @@ func CompareLive(ctx context.Context, a, b string, opts LiveOptions) (Report, []
 		if len(steps) > 1 {
 			name = fmt.Sprintf("http @%g/s", w.Rate)
 		}
+		for arm, url := range []string{a, b} {
+			if completed[arm] == 0 {
+				rep.Failures = append(rep.Failures, fmt.Sprintf("arm %s (%s) completed no request of %s in %d trials (%s): nothing to compare it by",
+					"AB"[arm:arm+1], url, name, opts.Trials, classText(classes[arm])))
+			}
+		}
 		names := []string{"mean"}
 		for _, q := range liveQuantiles {
 			names = append(names, q.name)
 		}
 		for _, n := range names {
 			m := metrics[n]
+			if len(m[0]) == 0 { // no block has it in both arms: show what each arm has
+				m = alone[n]
+			}
 			rep.Cells = append(rep.Cells, newCell(name+" "+n, n+" latency (ms)", "ms", m[0], m[1], latencyKind, opts.Options))
 		}
 		m := metrics["throughput"]
@@ -172,4 +197,16 @@ func trialOf(res *loadgen.Result, w loadgen.Workload, arm, index int) Trial {
 		}
 	}
 	return tr
+}
+
+// classText lists error classes with their counts, sorted.
+func classText(classes map[string]int64) string {
+	if len(classes) == 0 {
+		return "no request ended"
+	}
+	var parts []string
+	for _, c := range slices.Sorted(maps.Keys(classes)) {
+		parts = append(parts, fmt.Sprintf("%s errors %d", c, classes[c]))
+	}
+	return strings.Join(parts, ", ")
 }

@@ -20,10 +20,16 @@ type MetaDiff struct {
 	Absent string `json:"absent,omitempty"`
 }
 
+// MaxMetaBytes bounds a metadata file.
+const MaxMetaBytes = 16 << 20
+
 // ParseMeta reads a metadata file (JSON, or TOML when the name ends in
 // .toml) into flat dotted keys: {"nova": {"version": "31.0"}} becomes
-// nova.version = 31.0.
+// nova.version = 31.0. A file above MaxMetaBytes is refused.
 func ParseMeta(name string, data []byte) (map[string]string, error) {
+	if len(data) > MaxMetaBytes {
+		return nil, fmt.Errorf("%s: %d bytes, above the %d-byte limit of a metadata file", name, len(data), MaxMetaBytes)
+	}
 	var doc map[string]any
 	var err error
 	if strings.EqualFold(filepath.Ext(name), ".toml") {

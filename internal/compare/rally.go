@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 )
@@ -32,15 +33,32 @@ type Iteration struct {
 	Atomics  map[string]float64 // action path ("a > b" for nested) → seconds
 }
 
+// MaxRallyBytes bounds a Rally result file: far above a real one (a few
+// MB for thousands of iterations), low enough that decoding it stays
+// within a few GB of memory.
+const MaxRallyBytes = 128 << 20
+
+// rallyLimit is MaxRallyBytes, lowered by tests.
+var rallyLimit int64 = MaxRallyBytes
+
+// MaxRallySeconds bounds a time in a Rally result: about 30 years, far
+// above any iteration, low enough that sums and means stay finite.
+const MaxRallySeconds = 1e9
+
 // ParseRally reads a Rally result in either format: the current task report
 // or export ({"info", "tasks": [subtasks → workloads → data]}) or the legacy
 // `rally task results` list ([{"key", "result"}]). The format is detected by
-// shape.
+// shape. A file above MaxRallyBytes, or a time that is not a finite number
+// of seconds (1e400 overflows to infinity), is refused.
 func ParseRally(r io.Reader) ([]Workload, error) {
 	var raw any
-	dec := json.NewDecoder(r)
+	lr := &io.LimitedReader{R: r, N: rallyLimit + 1}
+	dec := json.NewDecoder(lr)
 	dec.UseNumber()
 	if err := dec.Decode(&raw); err != nil {
+		if lr.N <= 0 {
+			return nil, fmt.Errorf("rally json: above the %d-byte limit of a Rally result", rallyLimit)
+		}
 		return nil, fmt.Errorf("parse rally json: %w", err)
 	}
 	switch v := raw.(type) {
@@ -67,13 +85,42 @@ func canon(v any) string {
 func num(v any) float64 {
 	switch x := v.(type) {
 	case json.Number:
-		f, _ := x.Float64()
+		f, _ := x.Float64() // ±Inf on overflow: checkIteration refuses it
 		return f
 	case float64:
 		return x
 	}
 	return 0
 }
+
+// checkIteration refuses times that are not finite — a number that
+// overflows a float64 (1e400), or that a difference or a sum of huge ones
+// made infinite — or beyond MaxRallySeconds: statistics and the JSON
+// report cannot hold them.
+func checkIteration(w Workload, i int) error {
+	it := w.Iterations[i]
+	bad := func(what string, v float64) error {
+		return fmt.Errorf("rally json: workload %s, iteration %d: %s %v is not a number of seconds up to %g", shortName(w), i+1, what, v, MaxRallySeconds)
+	}
+	if !plausible(it.Duration) {
+		return bad("duration", it.Duration)
+	}
+	if !plausible(it.Idle) {
+		return bad("idle_duration", it.Idle)
+	}
+	for _, k := range slices.Sorted(maps.Keys(it.Atomics)) {
+		if v := it.Atomics[k]; !plausible(v) {
+			return bad(fmt.Sprintf("atomic action %q", k), v)
+		}
+	}
+	return nil
+}
+
+func finite(v float64) bool { return !math.IsInf(v, 0) && !math.IsNaN(v) }
+
+// plausible says whether a time in seconds can be compared: finite and no
+// larger than MaxRallySeconds either way.
+func plausible(v float64) bool { return finite(v) && math.Abs(v) <= MaxRallySeconds }
 
 func parseTasks(tasks []any) ([]Workload, error) {
 	var out []Workload
@@ -85,7 +132,11 @@ func parseTasks(tasks []any) ([]Workload, error) {
 			workloads, _ := sub["workloads"].([]any)
 			for _, wl := range workloads {
 				w, _ := wl.(map[string]any)
-				out = append(out, parseWorkload(w))
+				parsed, err := parseWorkload(w)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, parsed)
 			}
 		}
 	}
@@ -97,7 +148,7 @@ func parseTasks(tasks []any) ([]Workload, error) {
 
 // parseWorkload reads one workload of a task report: the scenario is in
 // "name" (export format) or the single key of "scenario" (report format).
-func parseWorkload(w map[string]any) Workload {
+func parseWorkload(w map[string]any) (Workload, error) {
 	wl := Workload{}
 	if name, ok := w["name"].(string); ok {
 		wl.Scenario, wl.Args = name, canon(w["args"])
@@ -117,8 +168,11 @@ func parseWorkload(w map[string]any) Workload {
 	for _, d := range data {
 		it, _ := d.(map[string]any)
 		wl.Iterations = append(wl.Iterations, parseIteration(it))
+		if err := checkIteration(wl, len(wl.Iterations)-1); err != nil {
+			return Workload{}, err
+		}
 	}
-	return wl
+	return wl, nil
 }
 
 // runnerConfig puts a runner in one shape, {"type": "constant", "times": 12,
@@ -207,6 +261,9 @@ func parseLegacy(list []any) ([]Workload, error) {
 		for _, r := range results {
 			it, _ := r.(map[string]any)
 			wl.Iterations = append(wl.Iterations, parseIteration(it))
+			if err := checkIteration(wl, len(wl.Iterations)-1); err != nil {
+				return nil, err
+			}
 		}
 		out = append(out, wl)
 	}

@@ -33,6 +33,9 @@ func WriteMarkdown(w io.Writer, title string, rep Report) error {
 		}
 	}
 	b.WriteString("\n")
+	for _, f := range rep.Failures {
+		fmt.Fprintf(&b, "\n> **error:** %s\n", mdEscape(f))
+	}
 	for _, n := range rep.Notes {
 		fmt.Fprintf(&b, "\n> %s\n", mdEscape(n))
 	}
@@ -83,6 +86,9 @@ table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:
 			html.EscapeString(ratioText(c)), html.EscapeString(pText(c)), c.A.N, c.B.N, c.Verdict, c.Verdict)
 	}
 	b.WriteString("</table>\n")
+	for _, f := range rep.Failures {
+		fmt.Fprintf(&b, "<p class=\"regressed\"><strong>error:</strong> %s</p>\n", html.EscapeString(f))
+	}
 	for _, n := range rep.Notes {
 		fmt.Fprintf(&b, "<p>note: %s</p>\n", html.EscapeString(n))
 	}

@@ -66,14 +66,45 @@ type fileWorkload struct {
 	} `toml:"request"`
 }
 
+// Caps on a workload file: its size, and the steps of a ladder of rates
+// (each step a run of up to MaxDuration).
+const (
+	MaxWorkloadBytes = 4 << 20
+	MaxLadderSteps   = 32
+)
+
 // ParseWorkload reads a TOML workload file. It returns one workload per
 // rate of a ladder (one for a single rate or a closed model), each
 // validated against the safety caps. A token command runs once, here,
 // bounded by 30 s.
 func ParseWorkload(ctx context.Context, name string, data []byte) ([]Workload, error) {
+	ws, tokenCommand, err := parseWorkload(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if len(tokenCommand) > 0 {
+		tok, err := runTokenCommand(ctx, tokenCommand)
+		if err != nil {
+			return nil, fmt.Errorf("%s: auth.token_command: %w", name, err)
+		}
+		for i := range ws {
+			ws[i].Token = tok
+		}
+	} else if env := ws[0].TokenEnv; env != "" && os.Getenv(env) == "" {
+		return nil, fmt.Errorf("%s: auth.token_env: $%s is empty", name, env)
+	}
+	return ws, nil
+}
+
+// parseWorkload is ParseWorkload without running anything: the workloads
+// and the token command to run.
+func parseWorkload(name string, data []byte) ([]Workload, []string, error) {
+	if len(data) > MaxWorkloadBytes {
+		return nil, nil, fmt.Errorf("%s: %d bytes, above the %d-byte limit of a workload file", name, len(data), MaxWorkloadBytes)
+	}
 	var f fileWorkload
 	if err := tomlconf.DecodeStrict(data, &f); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
 	}
 	m := f.Model
 	w := Workload{Clients: m.Clients, Iterations: m.Iterations, MaxInFlight: m.MaxInFlight, Seed: m.Seed, TokenEnv: f.Auth.TokenEnv}
@@ -90,7 +121,7 @@ func ParseWorkload(ctx context.Context, name string, data []byte) ([]Workload, e
 		}
 		v, err := time.ParseDuration(d.s)
 		if err != nil || v < 0 {
-			return nil, fmt.Errorf("%s: model.%s: %q is not a duration such as \"30s\"", name, d.key, d.s)
+			return nil, nil, fmt.Errorf("%s: model.%s: %q is not a duration such as \"30s\"", name, d.key, d.s)
 		}
 		*d.to = v
 	}
@@ -99,34 +130,37 @@ func ParseWorkload(ctx context.Context, name string, data []byte) ([]Workload, e
 	case "poisson":
 		w.Poisson = true
 	default:
-		return nil, fmt.Errorf("%s: model.arrivals: %q is neither \"constant\" nor \"poisson\"", name, m.Arrivals)
+		return nil, nil, fmt.Errorf("%s: model.arrivals: %q is neither \"constant\" nor \"poisson\"", name, m.Arrivals)
 	}
 	rates := m.Rates
 	if m.Rate > 0 {
 		rates = append([]float64{m.Rate}, rates...)
 	}
+	if len(rates) > MaxLadderSteps {
+		return nil, nil, fmt.Errorf("%s: a ladder of %d rates, above the safety cap of %d steps", name, len(rates), MaxLadderSteps)
+	}
 	switch m.Kind {
 	case "open":
 		if len(rates) == 0 {
-			return nil, fmt.Errorf("%s: an open model needs model.rate or model.rates", name)
+			return nil, nil, fmt.Errorf("%s: an open model needs model.rate or model.rates", name)
 		}
 		if m.Clients > 0 {
-			return nil, fmt.Errorf("%s: model.clients belongs to a closed model", name)
+			return nil, nil, fmt.Errorf("%s: model.clients belongs to a closed model", name)
 		}
 	case "closed":
 		if len(rates) > 0 {
-			return nil, fmt.Errorf("%s: model.rate belongs to an open model", name)
+			return nil, nil, fmt.Errorf("%s: model.rate belongs to an open model", name)
 		}
 		rates = []float64{0}
 	default:
-		return nil, fmt.Errorf("%s: model.kind: %q is neither \"open\" nor \"closed\"", name, m.Kind)
+		return nil, nil, fmt.Errorf("%s: model.kind: %q is neither \"open\" nor \"closed\"", name, m.Kind)
 	}
 	if len(f.Request) == 0 {
-		return nil, fmt.Errorf("%s: no [[request]]", name)
+		return nil, nil, fmt.Errorf("%s: no [[request]]", name)
 	}
 	for i, q := range f.Request {
 		if q.Path != "" && !strings.HasPrefix(q.Path, "/") {
-			return nil, fmt.Errorf("%s: request %d: path %q must start with / (the base URL is given on the command line)", name, i+1, q.Path)
+			return nil, nil, fmt.Errorf("%s: request %d: path %q must start with / (the base URL is given on the command line)", name, i+1, q.Path)
 		}
 		req := Request{Method: strings.ToUpper(q.Method), Path: q.Path, Body: []byte(q.Body), Expect: q.Expect}
 		if len(q.Headers) > 0 {
@@ -137,28 +171,19 @@ func ParseWorkload(ctx context.Context, name string, data []byte) ([]Workload, e
 		}
 		w.Requests = append(w.Requests, req)
 	}
-	if len(f.Auth.TokenCommand) > 0 {
-		if f.Auth.TokenEnv != "" {
-			return nil, fmt.Errorf("%s: auth: token_env and token_command both set", name)
-		}
-		tok, err := runTokenCommand(ctx, f.Auth.TokenCommand)
-		if err != nil {
-			return nil, fmt.Errorf("%s: auth.token_command: %w", name, err)
-		}
-		w.Token = tok
-	} else if f.Auth.TokenEnv != "" && os.Getenv(f.Auth.TokenEnv) == "" {
-		return nil, fmt.Errorf("%s: auth.token_env: $%s is empty", name, f.Auth.TokenEnv)
+	if len(f.Auth.TokenCommand) > 0 && f.Auth.TokenEnv != "" {
+		return nil, nil, fmt.Errorf("%s: auth: token_env and token_command both set", name)
 	}
 	var out []Workload
 	for _, r := range rates {
 		step := w
 		step.Rate = r
 		if err := step.Validate(); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
 		}
 		out = append(out, step)
 	}
-	return out, nil
+	return out, f.Auth.TokenCommand, nil
 }
 
 func runTokenCommand(ctx context.Context, argv []string) (string, error) {

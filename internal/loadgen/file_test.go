@@ -68,6 +68,16 @@ func TestParseWorkload(t *testing.T) {
 		{"empty token", "[model]\nkind = \"open\"\nrate = 5\nduration = \"1s\"\n[auth]\ntoken_env = \"LETGO_TEST_EMPTY_TOKEN\"\n[[request]]\npath = \"/\"\n", "is empty"},
 		{"failing token command", "[model]\nkind = \"open\"\nrate = 5\nduration = \"1s\"\n[auth]\ntoken_command = [\"sh\", \"-c\", \"echo no >&2; exit 3\"]\n[[request]]\npath = \"/\"\n", "exit status 3"},
 		{"not toml", "[model\n", "w.toml"},
+		{"negative duration", "[model]\nkind = \"open\"\nrate = 5\nduration = \"-1s\"\n[[request]]\npath = \"/\"\n", "not a duration"},
+		{"overflowing duration", "[model]\nkind = \"open\"\nrate = 5\nduration = \"9999999999h\"\n[[request]]\npath = \"/\"\n", "not a duration"},
+		{"infinite rate", "[model]\nkind = \"open\"\nrate = inf\nduration = \"1s\"\n[[request]]\npath = \"/\"\n", "safety cap"},
+		{"NaN rate in a ladder", "[model]\nkind = \"open\"\nrates = [nan]\nduration = \"1s\"\n[[request]]\npath = \"/\"\n", "not a number"},
+		{"think above the cap", "[model]\nkind = \"closed\"\nclients = 1\nduration = \"1s\"\nthink = \"2h\"\n[[request]]\npath = \"/\"\n", "think time"},
+		{"timeout above the cap", "[model]\nkind = \"closed\"\nclients = 1\nduration = \"1s\"\ntimeout = \"2h\"\n[[request]]\npath = \"/\"\n", "timeout"},
+		{"iterations above the cap", "[model]\nkind = \"closed\"\nclients = 1\niterations = 9223372036854775807\n[[request]]\npath = \"/\"\n", "iterations"},
+		{"long ladder", "[model]\nkind = \"open\"\nrates = [" + strings.Repeat("1, ", MaxLadderSteps) + "1]\nduration = \"1s\"\n[[request]]\npath = \"/\"\n", "steps"},
+		{"header injection", "[model]\nkind = \"open\"\nrate = 5\nduration = \"1s\"\n[[request]]\npath = \"/\"\nheaders = { X = \"a\\r\\nHost: evil\" }\n", "control character"},
+		{"too large", "[model]\n#" + strings.Repeat("x", MaxWorkloadBytes) + "\n", "limit"},
 	} {
 		_, err := ParseWorkload(context.Background(), "w.toml", []byte(c.text))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -122,5 +132,52 @@ func TestWorkloadRequests(t *testing.T) {
 	// sequence numbers, each exactly once.
 	if seen["/items/0"] != 1 || seen["/items/2"] != 1 || seen["/items/1"] != 0 {
 		t.Errorf("templated paths: %v", seen)
+	}
+}
+
+// workloadSeeds are the fuzz seeds: every file of the tests above, and
+// huge and deeply nested documents, sized by scale (1 for the fuzzer,
+// whose mutations of large inputs crawl; 50 for the bounds test).
+func workloadSeeds(scale int) []string {
+	seeds := []string{ladderFile,
+		"[model]\nkind = \"closed\"\nclients = 4\niterations = 10\nthink = \"5ms\"\n[[request]]\npath = \"/\"\n",
+		"[model]\nkind = \"open\"\nrate = 5\nduration = \"1s\"\nx = " + strings.Repeat("[", 200*scale) + strings.Repeat("]", 200*scale) + "\n",
+		"[model]\nkind = \"open\"\nrate = 5\nduration = \"1s\"\nx = " + strings.Repeat("{a=", 100*scale) + "1" + strings.Repeat("}", 100*scale) + "\n",
+		"[" + strings.Repeat("a.", 100*scale) + "a]\n",
+		"[model]\nkind = \"open\"\nrates = [" + strings.Repeat("1, ", 2000*scale) + "1]\nduration = \"1s\"\n[[request]]\npath = \"/\"\n",
+		strings.Repeat("[[request]]\npath = \"/{n}\"\n", 200*scale),
+	}
+	return seeds
+}
+
+func FuzzParseWorkload(f *testing.F) {
+	for _, s := range workloadSeeds(1) {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ws, _, err := parseWorkload("w.toml", data)
+		if err != nil {
+			return
+		}
+		for _, w := range ws {
+			if err := w.Validate(); err != nil {
+				t.Errorf("parseWorkload(%q) returned a workload Validate refuses: %v", data, err)
+			}
+			if w.Rate > MaxRate || w.Clients > MaxConcurrency || w.Duration+w.Warmup+w.Timeout > MaxDuration || w.Timeout > MaxTimeout || w.Think > MaxThink {
+				t.Errorf("parseWorkload(%q) = %+v, beyond the safety caps", data, w)
+			}
+		}
+	})
+}
+
+// TestWorkloadSeedsBounded runs the huge and deep seeds in the ordinary
+// test run, so a regression shows without -fuzz.
+func TestWorkloadSeedsBounded(t *testing.T) {
+	for i, s := range workloadSeeds(50) {
+		began := time.Now()
+		parseWorkload("w.toml", []byte(s))
+		if took := time.Since(began); took > 5*time.Second {
+			t.Errorf("seed %d (%d bytes) took %v", i, len(s), took)
+		}
 	}
 }
