@@ -14,12 +14,14 @@ import (
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/compare"
+	"github.com/letgo-dev/letgo/internal/textsafe"
 )
 
 // runCompare compares two Rally results (eventlet mode, threading mode).
 func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	format := fs.String("format", "text", "output format: text, json, markdown or html (one self-contained page with plots)")
+	output := fs.String("output", "", "write the report to this file instead of stdout (replaced whole, or left as it was)")
 	alpha := fs.Float64("alpha", 0.05, "two-sided significance level")
 	margin := fs.Float64("margin", 0.05, "equivalence margin (0.05 = ±5%)")
 	maxRatio := fs.Float64("max-ratio", 0, "exit 3 when a regressed cell's B/A ratio exceeds this (e.g. 1.10); 0: any regression")
@@ -92,7 +94,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			return ExitUsage
 		}
 		opts := compare.Options{Alpha: *alpha, Margin: *margin, ErrorMargin: *errMargin, Keep: keep}
-		return runLive(ctx, lf, *format, opts, g, withMeta, stdout, stderr)
+		return runLive(ctx, lf, *format, *output, opts, g, withMeta, stdout, stderr)
 	}
 	sides, ok := rallySides(fs.Args())
 	if !ok && slices.Contains(fs.Args(), "vs") {
@@ -126,7 +128,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		rep = compare.CompareRallyRuns(runs[0], runs[1], opts)
 	}
 	withMeta(&rep)
-	if err := writeComparison(stdout, *format, strings.Join(sides[0], ", "), strings.Join(sides[1], ", "), rep, nil); err != nil {
+	if err := writeComparison(ctx, stdout, *output, *format, strings.Join(sides[0], ", "), strings.Join(sides[1], ", "), rep, nil); err != nil {
 		return errorf(stderr, "write report: %v", err)
 	}
 	return g.exit(rep, stderr)
@@ -150,7 +152,14 @@ var compareFormats = map[string]bool{"text": true, "json": true, "markdown": tru
 
 // writeComparison renders a comparison of A and B in a format; trials are
 // the live runs, if any, kept in the JSON for re-rendering.
-func writeComparison(w io.Writer, format, a, b string, rep compare.Report, trials []compare.Trial) error {
+func writeComparison(ctx context.Context, stdout io.Writer, output, format, a, b string, rep compare.Report, trials []compare.Trial) error {
+	if output == "" {
+		return renderComparison(stdout, format, a, b, rep, trials)
+	}
+	return writeFileAtomic(ctx, output, func(w io.Writer) error { return renderComparison(w, format, a, b, rep, trials) })
+}
+
+func renderComparison(w io.Writer, format, a, b string, rep compare.Report, trials []compare.Trial) error {
 	title := fmt.Sprintf("letgo compare: A %s vs B %s", a, b)
 	switch format {
 	case "json":
@@ -168,7 +177,7 @@ func writeComparison(w io.Writer, format, a, b string, rep compare.Report, trial
 	case "html":
 		return compare.WriteHTML(w, title, rep)
 	}
-	fmt.Fprintf(w, "A: %s\nB: %s\n\n", a, b)
+	fmt.Fprintf(w, "A: %s\nB: %s\n\n", textsafe.Line(a), textsafe.Line(b))
 	if err := compare.WriteText(w, rep); err != nil {
 		return err
 	}

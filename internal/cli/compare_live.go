@@ -53,7 +53,7 @@ func liveWorkloads(ctx context.Context, lf liveFlags, poisson bool, inflight int
 	return []loadgen.Workload{w}, nil
 }
 
-func runLive(ctx context.Context, lf liveFlags, format string, copts compare.Options, g gate, withMeta func(*compare.Report), stdout, stderr io.Writer) int {
+func runLive(ctx context.Context, lf liveFlags, format, output string, copts compare.Options, g gate, withMeta func(*compare.Report), stdout, stderr io.Writer) int {
 	for _, u := range []string{lf.a, lf.b} {
 		if err := checkBaseURL(u); err != nil {
 			fmt.Fprintf(stderr, "letgo: %v\n", err)
@@ -82,7 +82,7 @@ func runLive(ctx context.Context, lf liveFlags, format string, copts compare.Opt
 		return errorf(stderr, "%v", err)
 	}
 	withMeta(&rep)
-	if err := writeComparison(stdout, format, lf.a, lf.b, rep, trials); err != nil {
+	if err := writeComparison(ctx, stdout, output, format, lf.a, lf.b, rep, trials); err != nil {
 		return errorf(stderr, "write report: %v", err)
 	}
 	return g.exit(rep, stderr)

@@ -137,3 +137,29 @@ func TestCompareRallyNothingInCommon(t *testing.T) {
 		t.Errorf("Main(%q) = %d, stderr %q; want %d naming workload and iteration", args, code, errOut, ExitError)
 	}
 }
+
+// TestCompareOutputAndHostileNames: --output replaces the report file
+// whole, and workload names from Rally files reach the terminal with their
+// control characters neutralised.
+func TestCompareOutputAndHostileNames(t *testing.T) {
+	dir := t.TempDir()
+	name := "Nova.boot\x1b[31m\x1b]0;owned\x07"
+	doc := `[{"key": {"name": "` + strings.ReplaceAll(strings.ReplaceAll(name, "\x1b", `\u001b`), "\x07", `\u0007`) +
+		`", "kw": {"args": {}, "runner": {"type": "constant"}}}, "result": [{"duration": 1}, {"duration": 2}, {"duration": 1.5}]}]`
+	a := filepath.Join(dir, "a.json")
+	os.WriteFile(a, []byte(doc), 0o644)
+	out, errOut, code := run(t, "compare", a, a)
+	if code != ExitClean || strings.ContainsAny(out, "\x1b\x07") || !strings.Contains(out, `Nova.boot\x1b[31m`) {
+		t.Errorf("compare text = %d, stderr %q, stdout %q: want the name escaped", code, errOut, out)
+	}
+	report := filepath.Join(dir, "report.md")
+	os.WriteFile(report, []byte("previous"), 0o644)
+	out, errOut, code = run(t, "compare", "--format", "markdown", "--output", report, a, a)
+	got, _ := os.ReadFile(report)
+	if code != ExitClean || out != "" || !strings.Contains(string(got), "| ") || strings.ContainsAny(string(got), "\x1b\x07") {
+		t.Errorf("compare --output = %d, stderr %q, stdout %q, file %q", code, errOut, out, got)
+	}
+	if _, errOut, code := run(t, "compare", "--output", filepath.Join(dir, "no", "such", "dir.txt"), a, a); code != ExitError || !strings.Contains(errOut, "write report") {
+		t.Errorf("compare --output into a missing directory = %d, stderr %q", code, errOut)
+	}
+}

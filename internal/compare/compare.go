@@ -11,6 +11,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/letgo-dev/letgo/internal/stats"
+
+	"github.com/letgo-dev/letgo/internal/textsafe"
 )
 
 // Options set the statistics of a comparison.
@@ -489,37 +491,37 @@ func summarize(v []float64) Summary {
 // metric, footnotes for warnings.
 func WriteText(w io.Writer, rep Report) error {
 	for _, f := range rep.Failures {
-		fmt.Fprintf(w, "error: %s\n", f)
+		fmt.Fprintf(w, "error: %s\n", textsafe.Line(f))
 	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "workload\tmetric\tA median [95% CI]\tB median [95% CI]\tB/A [95% CI]\tp (Holm)\tn\tverdict\t")
 	marks, notes := footnotes(rep, " (%d)")
 	for i, c := range rep.Cells {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d+%d\t%s%s\t\n", clip(c.Workload, 40), c.Metric,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d+%d\t%s%s\t\n", clip(textsafe.Line(c.Workload), 40), textsafe.Line(c.Metric),
 			medText(c.A, c.Unit), medText(c.B, c.Unit), ratioText(c), pText(c), c.A.N, c.B.N, c.Verdict, marks[i])
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	for i, n := range notes {
-		fmt.Fprintf(w, "(%d) %s\n", i+1, n)
+		fmt.Fprintf(w, "(%d) %s\n", i+1, textsafe.Line(n))
 	}
 	for _, c := range rep.Cells {
 		if c.Tail != nil {
-			fmt.Fprintf(w, "tail: %s %s: %s\n", clip(c.Workload, 40), c.Metric, tailText(c.Tail))
+			fmt.Fprintf(w, "tail: %s %s: %s\n", clip(textsafe.Line(c.Workload), 40), textsafe.Line(c.Metric), tailText(c.Tail))
 		}
 	}
 	for _, n := range rep.Notes {
-		fmt.Fprintf(w, "note: %s\n", n)
+		fmt.Fprintf(w, "note: %s\n", textsafe.Line(n))
 	}
 	if rep.MetaCompared && len(rep.Metadata) == 0 {
 		fmt.Fprintln(w, "metadata: the two deployments report the same versions and settings")
 	}
 	for _, d := range rep.Metadata {
-		fmt.Fprintf(w, "metadata: %s\n", metaText(d))
+		fmt.Fprintf(w, "metadata: %s\n", textsafe.Line(metaText(d)))
 	}
 	for _, u := range rep.Unmatched {
-		fmt.Fprintf(w, "unmatched: %s\n", u)
+		fmt.Fprintf(w, "unmatched: %s\n", textsafe.Line(u))
 	}
 	return nil
 }
@@ -591,9 +593,11 @@ func pText(c Cell) string {
 	return fmt.Sprintf("%.3g (%.3g)", c.P, c.PHolm)
 }
 
+// clip shortens s to n characters (runes, so a name is never cut inside
+// a character).
 func clip(s string, n int) string {
-	if len(s) > n {
-		return s[:n-3] + "..."
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-3]) + "..."
 	}
 	return s
 }

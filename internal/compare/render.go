@@ -7,6 +7,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/letgo-dev/letgo/internal/textsafe"
 )
 
 // WriteMarkdown writes the report as a Markdown table with numbered
@@ -54,7 +56,7 @@ func WriteMarkdown(w io.Writer, title string, rep Report) error {
 }
 
 func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ", "<", "&lt;", ">", "&gt;").Replace(s)
+	return strings.NewReplacer("|", `\|`, "\n", " ", "<", "&lt;", ">", "&gt;", "`", "\\`").Replace(textsafe.Text(s))
 }
 
 // Plot colours of the two arms.
