@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
@@ -42,6 +44,11 @@ func runFix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return errorf(stderr, "%v", err)
 	}
 	unpatched := timeLeftUnpatched(res)
+	if unpatched == "" {
+		if unpatched, err = patchLeavesTime(ctx, roots); err != nil {
+			return failed(ctx, stderr, "", err)
+		}
+	}
 	if unpatched != "" {
 		fmt.Fprintf(stderr, "letgo fix: eventlet.sleep is not rewritten: %s, so time.sleep would block every green thread in eventlet mode\n", unpatched)
 	}
@@ -118,6 +125,56 @@ func timeLeftUnpatched(res *scan.Result) string {
 		}
 	}
 	return ""
+}
+
+// patchLeavesTime looks, in every Python file of the roots, for a call of
+// anything named monkey_patch whose keywords leave time unpatched
+// (time=False, all=False without time=True, **kwargs), however the callee
+// resolves: a project may reach eventlet through a module that re-exports
+// it (from pkg.concurrency import eventlet), which the rules do not all
+// follow yet, and a sleep rewrite is only exact when no such call exists.
+func patchLeavesTime(ctx context.Context, roots []string) (string, error) {
+	for _, root := range roots {
+		proj, err := pyproj.Load(ctx, root)
+		if err != nil {
+			return "", err
+		}
+		for _, f := range proj.Files {
+			if err := ctx.Err(); err != nil {
+				return "", err
+			}
+			if !f.Python || f.Kind == pyproj.KindTest {
+				continue
+			}
+			src, err := os.ReadFile(f.Abs)
+			if err != nil || !bytes.Contains(src, []byte("monkey_patch")) {
+				continue
+			}
+			v := pysrc.Analyze(pysrc.Parse(f.Path, src), f.Module, f.IsPackage)
+			for _, c := range v.Calls {
+				if c.Callee != "monkey_patch" && !strings.HasSuffix(c.Callee, ".monkey_patch") {
+					continue
+				}
+				// A keyword that is not the literal True may leave time
+				// unpatched: time=False, time=flag, all=False/all=flag
+				// without time=True, or **kwargs.
+				kw := map[string]string{}
+				for _, k := range c.Keywords {
+					kw[k.Name] = "unknown"
+					if k.Value.Kind == pysrc.ValBool {
+						kw[k.Name] = strconv.FormatBool(k.Value.Bool)
+					}
+				}
+				t, hasTime := kw["time"]
+				a, hasAll := kw["all"]
+				_, double := kw[""]
+				if hasTime && t != "true" || hasAll && a != "true" && t != "true" || double || len(c.Args) > 0 {
+					return fmt.Sprintf("%s:%d calls %s(...) without patching time", f.Path, v.Line(c.Node.Pos()), c.Callee), nil
+				}
+			}
+		}
+	}
+	return "", nil
 }
 
 // rewrite applies the fixes of one file's findings and returns the new

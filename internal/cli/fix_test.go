@@ -70,6 +70,31 @@ func TestFix(t *testing.T) {
 			remaining: []string{"demo/a.py:3 EV117"},
 		},
 		{
+			name: "time not patched through a module that re-exports eventlet: no fix",
+			files: map[string]string{
+				"demo/concurrency.py": "import eventlet\n",
+				"demo/utils.py":       "from demo.concurrency import eventlet\n\n\ndef patch():\n    eventlet.patcher.monkey_patch(all=False, socket=True)\n",
+				"demo/a.py":           "import eventlet\n\neventlet.sleep(1)\n",
+			},
+			remaining: []string{"demo/a.py:3 EV117"},
+		},
+		{
+			name: "monkey_patch(all=flag) may leave time unpatched: no fix",
+			files: map[string]string{
+				"demo/boot.py": "import eventlet\n\n\ndef patch(flag):\n    eventlet.monkey_patch(all=flag)\n",
+				"demo/a.py":    "import eventlet\n\neventlet.sleep(1)\n",
+			},
+			remaining: []string{"demo/a.py:3 EV117"},
+		},
+		{
+			name: "monkey_patch(all=False, time=True) patches time",
+			files: map[string]string{
+				"demo/boot.py": "import eventlet\n\neventlet.monkey_patch(all=False, socket=True, time=True)\n",
+				"demo/a.py":    "import time\n\nimport eventlet\n\neventlet.sleep(1)\n",
+			},
+			want: map[string]string{"demo/a.py": "import time\n\nimport eventlet\n\ntime.sleep(1)\n"},
+		},
+		{
 			name:      "a file with a BOM is left alone",
 			files:     map[string]string{"demo/a.py": "\ufeffimport eventlet\n\neventlet.sleep(1)\n"},
 			remaining: []string{"demo/a.py:3 EV117"},
