@@ -35,9 +35,9 @@ func runFix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	want := f.options()
 	opts := want
 	if len(opts.Select) > 0 {
-		// The monkey-patch rules always run: they decide whether the
-		// sleep rewrites are exact.
-		opts.Select = append(append([]string{}, opts.Select...), patchRules...)
+		// The monkey-patch and test-mock rules always run: they decide
+		// whether the sleep rewrites are exact.
+		opts.Select = append(append([]string{}, opts.Select...), gateRules...)
 	}
 	res, err := scan.Run(ctx, roots, opts)
 	if err != nil {
@@ -49,8 +49,11 @@ func runFix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return failed(ctx, stderr, "", err)
 		}
 	}
+	if unpatched == "" {
+		unpatched = sleepMocked(res)
+	}
 	if unpatched != "" {
-		fmt.Fprintf(stderr, "letgo fix: eventlet.sleep is not rewritten: %s, so time.sleep would block every green thread in eventlet mode\n", unpatched)
+		fmt.Fprintf(stderr, "letgo fix: eventlet.sleep is not rewritten: %s\n", unpatched)
 	}
 	byFile := map[string][]analysis.Finding{}
 	var files []string
@@ -99,6 +102,8 @@ func runFix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // is exact only while eventlet mode patches time.
 var (
 	patchRules = []string{"EV201", "EV202", "EV203", "EV204"}
+	// gateRules always run in a fix: they decide whether rewrites apply.
+	gateRules = append(append([]string{}, patchRules...), "EV601")
 	sleepRules = map[string]bool{"EV116": true, "EV117": true}
 )
 
@@ -121,7 +126,19 @@ func timeLeftUnpatched(res *scan.Result) string {
 		args := strings.ReplaceAll(fd.Message[open+1:end], " ", "")
 		if strings.Contains(args, "time=False") || strings.Contains(args, "all=False") && !strings.Contains(args, "time=True") ||
 			strings.Contains(args, "**") || strings.Contains(args, "time=") && !strings.Contains(args, "time=True") {
-			return fmt.Sprintf("%s:%d calls monkey_patch(%s)", fd.Path, fd.Line, fd.Message[open+1:end])
+			return fmt.Sprintf("%s:%d calls monkey_patch(%s), so time.sleep would block every green thread in eventlet mode", fd.Path, fd.Line, fd.Message[open+1:end])
+		}
+	}
+	return ""
+}
+
+// sleepMocked names a test that mocks eventlet's sleep (EV601): after the
+// rewrite the code under test calls time.sleep, the mock no longer
+// applies and the test would really sleep, or fail its assertions.
+func sleepMocked(res *scan.Result) string {
+	for _, fd := range res.Findings {
+		if fd.Rule == "EV601" && (strings.HasSuffix(fd.Message, "eventlet.sleep") || strings.HasSuffix(fd.Message, "greenthread.sleep")) {
+			return fmt.Sprintf("%s:%d mocks %s, which would no longer apply to the rewritten calls", fd.Path, fd.Line, fd.Message[strings.LastIndexByte(fd.Message, ' ')+1:])
 		}
 	}
 	return ""
@@ -134,6 +151,7 @@ func timeLeftUnpatched(res *scan.Result) string {
 // it (from pkg.concurrency import eventlet), which the rules do not all
 // follow yet, and a sleep rewrite is only exact when no such call exists.
 func patchLeavesTime(ctx context.Context, roots []string) (string, error) {
+	patches := false // a call that patches time was seen
 	for _, root := range roots {
 		proj, err := pyproj.Load(ctx, root)
 		if err != nil {
@@ -169,10 +187,20 @@ func patchLeavesTime(ctx context.Context, roots []string) (string, error) {
 				a, hasAll := kw["all"]
 				_, double := kw[""]
 				if hasTime && t != "true" || hasAll && a != "true" && t != "true" || double || len(c.Args) > 0 {
-					return fmt.Sprintf("%s:%d calls %s(...) without patching time", f.Path, v.Line(c.Node.Pos()), c.Callee), nil
+					return fmt.Sprintf("%s:%d calls %s(...) without patching time, so time.sleep would block every green thread in eventlet mode", f.Path, v.Line(c.Node.Pos()), c.Callee), nil
+				}
+				if strings.HasPrefix(c.Resolved, "eventlet.") || strings.HasPrefix(c.Callee, "eventlet.") || strings.Contains(c.Callee, "patcher.") { // eventlet's, not a project's own monkey_patch()
+					patches = true
 				}
 			}
 		}
+	}
+	if !patches {
+		// Without a monkey_patch() of its own (a library, or a service that
+		// never patches), who patches time — if anyone — is decided
+		// elsewhere, and in green threads without it time.sleep blocks
+		// the hub where eventlet.sleep yields.
+		return "no monkey_patch() call in the project's runtime code patches time, so in eventlet mode time.sleep may block every green thread (a library: the application decides)", nil
 	}
 	return "", nil
 }

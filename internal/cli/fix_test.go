@@ -11,6 +11,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// patchAll is a service's monkey patching with eventlet's defaults (time
+// included), the condition for the sleep rewrites.
+const patchAll = "import eventlet\n\neventlet.monkey_patch()\n"
+
 // TestFix applies letgo fix to small projects and compares each file with
 // the expected rewrite; a rescan shows the fixed findings gone and nothing
 // new, and CPython parses every rewritten file when it is installed.
@@ -20,7 +24,14 @@ func TestFix(t *testing.T) {
 		files     map[string]string // demo/x.py -> source
 		want      map[string]string // rewritten sources (unchanged when absent)
 		remaining []string          // EV116/EV117 findings left, path:line rule
+		noPatch   bool              // no demo/boot.py calling eventlet.monkey_patch()
 	}{
+		{
+			name:      "no monkey_patch() in the project (a library): no fix",
+			files:     map[string]string{"demo/a.py": "import eventlet\n\neventlet.sleep(1)\n"},
+			remaining: []string{"demo/a.py:3 EV117"},
+			noPatch:   true,
+		},
 		{
 			name:  "adds the import before third-party imports",
 			files: map[string]string{"demo/a.py": "import eventlet\n\n\ndef f():\n    eventlet.sleep(5)\n"},
@@ -95,6 +106,20 @@ func TestFix(t *testing.T) {
 			want: map[string]string{"demo/a.py": "import time\n\nimport eventlet\n\ntime.sleep(1)\n"},
 		},
 		{
+			name: "a test mocks eventlet.sleep: no fix",
+			files: map[string]string{
+				"demo/a.py":              "import eventlet\n\n\ndef wait():\n    eventlet.sleep(30)\n",
+				"demo/tests/__init__.py": "",
+				"demo/tests/test_a.py":   "from unittest import mock\n\n\n@mock.patch('eventlet.sleep')\ndef test_wait(m):\n    pass\n",
+			},
+			remaining: []string{"demo/a.py:5 EV117"},
+		},
+		{
+			name:      "the file uses eventlet.Timeout: no fix",
+			files:     map[string]string{"demo/a.py": "import eventlet\n\n\ndef wait(ready):\n    with eventlet.Timeout(5):\n        while not ready():\n            eventlet.sleep(0.1)\n"},
+			remaining: []string{"demo/a.py:7 EV117"},
+		},
+		{
 			name:      "a file with a BOM is left alone",
 			files:     map[string]string{"demo/a.py": "\ufeffimport eventlet\n\neventlet.sleep(1)\n"},
 			remaining: []string{"demo/a.py:3 EV117"},
@@ -102,7 +127,14 @@ func TestFix(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := project(t, tt.files)
+			files := map[string]string{"demo/boot.py": patchAll}
+			for k, v := range tt.files {
+				files[k] = v
+			}
+			if tt.noPatch {
+				delete(files, "demo/boot.py")
+			}
+			dir := project(t, files)
 			before, _, _ := scanJSON(t, dir)
 			if _, errOut, code := run(t, "fix", dir); code != ExitClean {
 				t.Fatalf("fix = %d, stderr %q", code, errOut)
@@ -167,7 +199,7 @@ func pythonAvailable() bool {
 // applies, and writes nothing.
 func TestFixDiff(t *testing.T) {
 	src := "import os\n\nimport eventlet\n\n\ndef f():\n    eventlet.sleep(1)\n"
-	dir := project(t, map[string]string{"demo/a.py": src})
+	dir := project(t, map[string]string{"demo/a.py": src, "demo/boot.py": patchAll})
 	out, errOut, code := run(t, "fix", "--diff", dir)
 	if code != ExitClean || !strings.Contains(errOut, "would fix 1 finding(s) in 1 file(s)") {
 		t.Fatalf("fix --diff = %d, stderr %q", code, errOut)

@@ -34,11 +34,15 @@ var stdlibTop = map[string]bool{
 var shadowTime = regexp.MustCompile(`(?m)(^|[^.\w])time\s*(=[^=]|:=|,\s*\w+\s*=)|\bas\s+time\b|\bfor\s+(\w+\s*,\s*)*time\b|\bimport\s+[\w.]+\s+as\s+time\b|\bfrom\s+\S+\s+import\s+(.*[\s,(])?time\b|\bglobal\s+time\b|\bnonlocal\s+time\b`)
 
 // sleepFix rewrites eventlet.sleep(x) (and greenthread.sleep) as
-// time.sleep(x), adding "import time" when the module lacks it. It is
-// exact: under eventlet's monkey patching time.sleep is eventlet's sleep
-// (a yield for 0), and without a hub both sleep the calling thread. No fix
-// when the call passes keywords (time.sleep takes none), when the callee
-// is not a plain dotted name, or when "time" means something else here.
+// time.sleep(x), adding "import time" when the module lacks it. Under
+// eventlet's monkey patching of time, time.sleep is eventlet's sleep (a
+// yield for 0); without patching both block the calling thread, but
+// eventlet.sleep also runs that thread's hub, so eventlet timers fire
+// during it. No fix when the file uses eventlet's Timeout, when the call
+// passes keywords (time.sleep takes none), when the callee is not a plain
+// dotted name, or when "time" means something else here. letgo fix adds
+// the project-wide conditions: every monkey_patch() patches time, and no
+// test mocks eventlet's sleep (a mock of it would no longer apply).
 func sleepFix(p *analysis.Pass, c *pysrc.CallSite) *analysis.Fix {
 	if len(c.Keywords) > 0 || len(c.Node.Args) > 1 {
 		return nil
@@ -51,6 +55,9 @@ func sleepFix(p *analysis.Pass, c *pysrc.CallSite) *analysis.Fix {
 	switch c.Node.Func.(type) {
 	case *pysrc.NameExpr, *pysrc.Attribute:
 	default:
+		return nil
+	}
+	if usesTimeout(p) {
 		return nil
 	}
 	src := p.File.Src
@@ -84,6 +91,23 @@ func sleepFix(p *analysis.Pass, c *pysrc.CallSite) *analysis.Fix {
 		edits = append(edits, analysis.Edit{Start: at, End: at, New: "import time\n"})
 	}
 	return &analysis.Fix{Description: "use time.sleep", Edits: edits}
+}
+
+// usesTimeout reports whether the file uses eventlet's Timeout: without
+// monkey patching, an eventlet.Timeout fires while eventlet.sleep runs
+// the hub, never during time.sleep, so the rewrite would not be exact.
+func usesTimeout(p *analysis.Pass) bool {
+	for _, c := range p.View.Calls {
+		if _, ok := timeoutNames.match(p.Resolve(c.Resolved)); ok {
+			return true
+		}
+	}
+	for _, r := range p.View.Refs {
+		if _, ok := timeoutNames.match(p.Resolve(r.Resolved)); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // enclosingDefText returns the text of the outermost function around a
