@@ -103,7 +103,7 @@ func runFix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 var (
 	patchRules = []string{"EV201", "EV202", "EV203", "EV204"}
 	// gateRules always run in a fix: they decide whether rewrites apply.
-	gateRules = append(append([]string{}, patchRules...), "EV601")
+	gateRules  = append(append([]string{}, patchRules...), "EV601")
 	sleepRules = map[string]bool{"EV116": true, "EV117": true}
 )
 
