@@ -27,7 +27,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	roots, cfg, err := f.configure(fs, fs.Args())
 	if err != nil {
-		return errorf(stderr, "%v", err)
+		return configFailed(stderr, err)
 	}
 	if !f.set["fail-on"] && cfg.FailOn == "" {
 		f.failOn = "info" // any new finding fails the check
@@ -71,7 +71,7 @@ func runBaseline(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	// check, or check would call the findings they leave out "fixed".
 	roots, _, err := f.configure(fs, fs.Args()[1:])
 	if err != nil {
-		return errorf(stderr, "%v", err)
+		return configFailed(stderr, err)
 	}
 	res, err := scan.Run(ctx, roots, scan.Options{Select: f.selectRules, Ignore: f.ignoreRules, IncludeDocs: f.includeDocs, Workers: f.workers, Version: Version})
 	if err != nil {

@@ -75,6 +75,17 @@ func (f *scanFlags) configure(fs *flag.FlagSet, roots []string) ([]string, pypro
 	return roots, cfg, nil
 }
 
+// configFailed reports a configuration that cannot be used: letgo's own
+// section that does not parse is a usage error (exit 2), like a bad flag.
+func configFailed(stderr io.Writer, err error) int {
+	code := errorf(stderr, "%v", err)
+	var ce *pyproj.ConfigError
+	if errors.As(err, &ce) {
+		return ExitUsage
+	}
+	return code
+}
+
 func (f *scanFlags) applyConfig(cfg pyproj.Config) {
 	if !f.set["format"] && cfg.Format != "" {
 		f.format = cfg.Format
@@ -104,7 +115,7 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	roots, _, err := f.configure(fs, fs.Args())
 	if err != nil {
-		return errorf(stderr, "%v", err)
+		return configFailed(stderr, err)
 	}
 	return scanAndReport(ctx, roots, f, stdout, stderr, nil)
 }
