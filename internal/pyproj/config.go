@@ -31,14 +31,20 @@ func LoadConfig(root string) (Config, error) {
 	if err != nil {
 		return Config{}, nil // the scan reports an unusable root
 	}
-	if b, err := sroot.ReadFile("pyproject.toml", MaxConfigSize); err == nil {
+	return loadConfig(func(name string) ([]byte, error) { return sroot.ReadFile(name, MaxConfigSize) })
+}
+
+// loadConfig is LoadConfig over a reader of the root's files; a file it
+// cannot read is skipped.
+func loadConfig(read func(name string) ([]byte, error)) (Config, error) {
+	if b, err := read("pyproject.toml"); err == nil {
 		c, found, err := pyprojectConfig(string(b))
 		if err != nil || found {
 			return c, err
 		}
 	}
 	for _, name := range []string{"setup.cfg", "tox.ini"} {
-		b, err := sroot.ReadFile(name, MaxConfigSize)
+		b, err := read(name)
 		if err != nil {
 			continue
 		}

@@ -63,21 +63,29 @@ func ReadDistributions(sitePackages string) []Distribution {
 			}
 		}
 		if b, err := safeio.ReadFile(filepath.Join(info, "entry_points.txt"), MaxConfigSize); err == nil {
-			if cfg, err := loadINI(string(b)); err == nil {
-				for _, sec := range cfg.Sections() {
-					for _, k := range sec.Keys() {
-						tmp := &Project{}
-						tmp.addEntryPoint(k.Name(), sec.Name(), k.Value(), rel, 0)
-						d.EntryPoints = append(d.EntryPoints, tmp.EntryPoints...)
-					}
-				}
-			}
+			d.EntryPoints = readEntryPointsTxt(rel, string(b))
 		}
 		if d.Name != "" {
 			out = append(out, d)
 		}
 	}
 	return out
+}
+
+// readEntryPointsTxt reads the entry_points.txt of a distribution (an INI
+// file, values raw: see readSetupCfg); one that does not parse has none.
+func readEntryPointsTxt(rel, text string) []EntryPoint {
+	cfg, err := loadINI(text)
+	if err != nil {
+		return nil
+	}
+	tmp := &Project{}
+	for _, sec := range cfg.Sections() {
+		for _, k := range sec.Keys() {
+			tmp.addEntryPoint(k.Name(), sec.Name(), k.Value(), rel, 0)
+		}
+	}
+	return tmp.EntryPoints
 }
 
 func extraName(marker string) string {
