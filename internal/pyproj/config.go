@@ -187,11 +187,7 @@ func parseBool(s string) (bool, bool) {
 }
 
 func splitList(s string) []string {
-	var out []string
-	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' || r == ' ' }) {
-		out = append(out, part)
-	}
-	return out
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' || r == ' ' })
 }
 
 // ConfigError is letgo's own configuration section that does not parse:

@@ -363,9 +363,7 @@ func (p *Project) readTox(rel, text string) {
 	ix := newINIIndex(text)
 	t := &Tox{File: rel}
 	if sec, err := cfg.GetSection("tox"); err == nil {
-		for _, part := range strings.FieldsFunc(sec.Key("envlist").Value(), func(r rune) bool { return r == ',' || r == '\n' || r == ' ' }) {
-			t.EnvList = append(t.EnvList, part)
-		}
+		t.EnvList = splitList(sec.Key("envlist").Value())
 	}
 	for _, sec := range cfg.Sections() {
 		name := sec.Name()
