@@ -130,12 +130,13 @@ func (e usageError) Unwrap() error { return e.err }
 
 // exitFor reports err on stderr and returns its exit code.
 func exitFor(stderr io.Writer, err error) int {
+	code := errorf(stderr, "%v", err)
 	var u usageError
-	if errors.As(err, &u) {
-		fmt.Fprintf(stderr, "letgo: %v\n", err)
+	var ce *pyproj.ConfigError
+	if errors.As(err, &u) || errors.As(err, &ce) {
 		return ExitUsage
 	}
-	return errorf(stderr, "%v", err)
+	return code
 }
 
 // where names the origin of a setting: the flag, or the configuration line.

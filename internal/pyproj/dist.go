@@ -1,9 +1,10 @@
 package pyproj
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/letgo-dev/letgo/internal/safeio"
 )
 
 // Distribution is an installed distribution found in a site-packages
@@ -17,12 +18,13 @@ type Distribution struct {
 
 // ReadDistributions reads the *.dist-info directories of a site-packages
 // directory: METADATA (Requires-Dist), top_level.txt (or RECORD) and
-// entry_points.txt. Unreadable ones are skipped.
+// entry_points.txt. Unreadable ones are skipped; every file is read through
+// safeio under MaxConfigSize.
 func ReadDistributions(sitePackages string) []Distribution {
 	infos, _ := filepath.Glob(filepath.Join(sitePackages, "*.dist-info"))
 	var out []Distribution
 	for _, info := range infos {
-		meta, err := os.ReadFile(filepath.Join(info, "METADATA"))
+		meta, err := safeio.ReadFile(filepath.Join(info, "METADATA"), MaxConfigSize)
 		if err != nil {
 			continue
 		}
@@ -46,9 +48,9 @@ func ReadDistributions(sitePackages string) []Distribution {
 				break // end of the headers
 			}
 		}
-		if b, err := os.ReadFile(filepath.Join(info, "top_level.txt")); err == nil {
+		if b, err := safeio.ReadFile(filepath.Join(info, "top_level.txt"), MaxConfigSize); err == nil {
 			d.TopLevel = splitLines(string(b))
-		} else if b, err := os.ReadFile(filepath.Join(info, "RECORD")); err == nil {
+		} else if b, err := safeio.ReadFile(filepath.Join(info, "RECORD"), MaxConfigSize); err == nil {
 			seen := map[string]bool{}
 			for _, line := range strings.Split(string(b), "\n") {
 				p, _, _ := strings.Cut(line, ",")
@@ -60,22 +62,30 @@ func ReadDistributions(sitePackages string) []Distribution {
 				}
 			}
 		}
-		if b, err := os.ReadFile(filepath.Join(info, "entry_points.txt")); err == nil {
-			if cfg, err := loadINI(string(b)); err == nil {
-				for _, sec := range cfg.Sections() {
-					for _, k := range sec.Keys() {
-						tmp := &Project{}
-						tmp.addEntryPoint(k.Name(), sec.Name(), k.String(), rel, 0)
-						d.EntryPoints = append(d.EntryPoints, tmp.EntryPoints...)
-					}
-				}
-			}
+		if b, err := safeio.ReadFile(filepath.Join(info, "entry_points.txt"), MaxConfigSize); err == nil {
+			d.EntryPoints = readEntryPointsTxt(rel, string(b))
 		}
 		if d.Name != "" {
 			out = append(out, d)
 		}
 	}
 	return out
+}
+
+// readEntryPointsTxt reads the entry_points.txt of a distribution (an INI
+// file, values raw: see readSetupCfg); one that does not parse has none.
+func readEntryPointsTxt(rel, text string) []EntryPoint {
+	cfg, err := loadINI(text)
+	if err != nil {
+		return nil
+	}
+	tmp := &Project{}
+	for _, sec := range cfg.Sections() {
+		for _, k := range sec.Keys() {
+			tmp.addEntryPoint(k.Name(), sec.Name(), k.Value(), rel, 0)
+		}
+	}
+	return tmp.EntryPoints
 }
 
 func extraName(marker string) string {

@@ -1,39 +1,40 @@
 package pyproj
 
 import (
+	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"path"
 	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/letgo-dev/letgo/internal/safeio"
 	"github.com/letgo-dev/letgo/internal/tomlconf"
 	yaml "go.yaml.in/yaml/v3"
 	ini "gopkg.in/ini.v1"
 )
 
-// maxConfigSize bounds the configuration files letgo reads.
-const maxConfigSize = 4 << 20
+// MaxConfigSize bounds every configuration and metadata file letgo reads
+// (setup.cfg, pyproject.toml, requirements, tox.ini, zuul, .coveragerc,
+// letgo's own settings, a distribution's METADATA, RECORD and
+// entry_points.txt). The largest such files in OpenStack are zuul project
+// lists of about 1.5 MB; 4 MiB leaves room for those, and every reader is
+// linear in the file, so a hostile file at the limit costs about a second
+// and a few hundred MB, not the minutes a 43 MB setup.cfg used to.
+const MaxConfigSize = 4 << 20
 
+// read reads a configuration file of the project, recording a Problem
+// when it cannot: it is missing from the tree, not a regular file (a
+// symlink to /dev/zero, a FIFO), or larger than MaxConfigSize.
 func (p *Project) read(rel string) (string, bool) {
 	f := p.Lookup(rel)
 	if f == nil {
 		return "", false
 	}
-	info, err := os.Stat(f.Abs)
+	b, err := safeio.ReadFile(f.Abs, MaxConfigSize)
 	if err != nil {
-		p.Problems = append(p.Problems, Problem{rel, "cannot read: " + err.Error()})
-		return "", false
-	}
-	if info.Size() > maxConfigSize {
-		p.Problems = append(p.Problems, Problem{rel, fmt.Sprintf("too large to read (%d bytes)", info.Size())})
-		return "", false
-	}
-	b, err := os.ReadFile(f.Abs)
-	if err != nil {
-		p.Problems = append(p.Problems, Problem{rel, "cannot read: " + err.Error()})
+		p.Problems = append(p.Problems, Problem{rel, "cannot read: " + safeio.Reason(err)})
 		return "", false
 	}
 	return string(b), true
@@ -77,7 +78,22 @@ func isZuulFile(rel string) bool {
 		(dir == "zuul.d" || dir == ".zuul.d") && (strings.HasSuffix(base, ".yaml") || strings.HasSuffix(base, ".yml"))
 }
 
+// maxINICost bounds the work of the INI library, which compares each new
+// key with every key of its section and each new section with every
+// section before it: a file costs about Σ keys² + sections² string
+// comparisons, minutes for a 4 MiB file of short keys. The bound (about
+// 5,800 lines in one section, 0.2 s) is far above real files: the largest
+// OpenStack setup.cfg sections, entry-point lists, have a few hundred.
+const maxINICost = 1 << 25
+
+// ErrINITooComplex is an INI file refused before parsing because of
+// maxINICost.
+var ErrINITooComplex = errors.New("too many keys or sections to parse")
+
 func loadINI(text string) (*ini.File, error) {
+	if n := iniCost(text); n > maxINICost {
+		return nil, ErrINITooComplex
+	}
 	return ini.LoadSources(ini.LoadOptions{
 		AllowPythonMultilineValues: true,
 		SpaceBeforeInlineComment:   true,
@@ -90,41 +106,37 @@ func loadINI(text string) (*ini.File, error) {
 	}, []byte(text))
 }
 
-// lineOf finds the line of key in [section] of an INI text (1-based; the
-// section's line when the key is not found, 0 when neither is).
-func lineOf(text, section, key string) int {
-	lines := strings.Split(text, "\n")
-	inSection, secLine := section == "", 0
-	for i, l := range lines {
-		t := strings.TrimSpace(l)
-		if strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]") {
-			inSection = strings.TrimSpace(t[1:len(t)-1]) == section
-			if inSection {
-				secLine = i + 1
-			}
-			continue
+// iniCost over-estimates the comparisons the INI library makes: every
+// line of a section that is not blank or a comment counts as a key (a
+// continuation line too), so no layout can slip under the bound.
+func iniCost(text string) int {
+	cost, sections, keys := 0, 0, 0
+	for len(text) > 0 {
+		line := text
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = ""
 		}
-		if inSection && key != "" && (strings.HasPrefix(t, key+" ") || strings.HasPrefix(t, key+"=") || strings.HasPrefix(t, key+":") || t == key) {
-			return i + 1
+		t := strings.TrimSpace(line)
+		switch {
+		case t == "" || t[0] == '#' || t[0] == ';':
+		case t[0] == '[':
+			cost += keys * keys
+			keys = 0
+			sections++
+		default:
+			keys++
 		}
 	}
-	return secLine
+	return cost + keys*keys + sections*sections
 }
 
-// lineOfValue finds the line of a line inside a multi-line value of key.
-func lineOfValue(text, section, key, needle string) int {
-	start := lineOf(text, section, key)
-	lines := strings.Split(text, "\n")
-	for i := start - 1; i >= 0 && i < len(lines); i++ {
-		if i > start-1 && strings.HasPrefix(strings.TrimSpace(lines[i]), "[") {
-			break
-		}
-		if strings.Contains(lines[i], needle) {
-			return i + 1
-		}
-	}
-	return start
-}
+// INI values are read raw (Key.Value): the library's Key.String expands
+// %(name)s references recursively without a bound, so a two-key cycle
+// overflows the stack and a short chain of doubling references takes
+// gigabytes. Python's configparser as setuptools and tox use it does
+// interpolate, but nothing letgo reads needs the expansion.
 
 func (p *Project) readSetupCfg(rel, text string) {
 	cfg, err := loadINI(text)
@@ -132,31 +144,33 @@ func (p *Project) readSetupCfg(rel, text string) {
 		p.Problems = append(p.Problems, Problem{rel, "cannot parse: " + err.Error()})
 		return
 	}
+	ix := newINIIndex(text)
 	if sec, err := cfg.GetSection("metadata"); err == nil {
 		if p.Name == "" {
-			p.Name = strings.TrimSpace(sec.Key("name").String())
+			p.Name = strings.TrimSpace(sec.Key("name").Value())
 		}
 		for _, key := range []string{"classifier", "classifiers"} {
-			for _, c := range splitLines(sec.Key(key).String()) {
-				p.Classifiers = append(p.Classifiers, Setting{rel, lineOfValue(text, "metadata", key, c), key, c})
+			cur := ix.value("metadata", key)
+			for _, c := range splitLines(sec.Key(key).Value()) {
+				p.Classifiers = append(p.Classifiers, Setting{rel, cur.line(c), key, c})
 			}
 		}
 		for _, key := range []string{"python_requires", "python-requires"} {
-			if v := strings.TrimSpace(sec.Key(key).String()); v != "" {
-				p.RequiresPython = &Setting{rel, lineOf(text, "metadata", key), key, v}
+			if v := strings.TrimSpace(sec.Key(key).Value()); v != "" {
+				p.RequiresPython = &Setting{rel, ix.lineOf("metadata", key), key, v}
 			}
 		}
 	}
 	if sec, err := cfg.GetSection("options"); err == nil {
-		if v := strings.TrimSpace(sec.Key("python_requires").String()); v != "" {
-			p.RequiresPython = &Setting{rel, lineOf(text, "options", "python_requires"), "python_requires", v}
+		if v := strings.TrimSpace(sec.Key("python_requires").Value()); v != "" {
+			p.RequiresPython = &Setting{rel, ix.lineOf("options", "python_requires"), "python_requires", v}
 		}
-		p.Requirements = append(p.Requirements, requirementsFromValue(rel, text, "options", "install_requires", sec.Key("install_requires").String(), "")...)
+		p.Requirements = append(p.Requirements, requirementsFromValue(rel, ix, "options", "install_requires", sec.Key("install_requires").Value(), "")...)
 	}
 	for _, secName := range []string{"extras", "options.extras_require"} {
 		if sec, err := cfg.GetSection(secName); err == nil {
 			for _, k := range sec.Keys() {
-				p.Requirements = append(p.Requirements, requirementsFromValue(rel, text, secName, k.Name(), k.String(), k.Name())...)
+				p.Requirements = append(p.Requirements, requirementsFromValue(rel, ix, secName, k.Name(), k.Value(), k.Name())...)
 			}
 		}
 	}
@@ -166,20 +180,17 @@ func (p *Project) readSetupCfg(rel, text string) {
 			continue
 		}
 		for _, k := range sec.Keys() {
-			for _, line := range splitLines(k.String()) {
+			cur := ix.value(secName, k.Name())
+			for _, line := range splitLines(k.Value()) {
 				name, target, ok := strings.Cut(line, "=")
 				if !ok {
 					continue
 				}
-				p.addEntryPoint(strings.TrimSpace(name), k.Name(), strings.TrimSpace(target), rel, lineOfValue(text, secName, k.Name(), strings.TrimSpace(name)))
+				p.addEntryPoint(strings.TrimSpace(name), k.Name(), strings.TrimSpace(target), rel, cur.line(strings.TrimSpace(name)))
 			}
 		}
 	}
-	for _, secName := range []string{"coverage:run"} {
-		if _, err := cfg.GetSection(secName); err == nil {
-			p.readCoverageINI(rel, text, secName)
-		}
-	}
+	p.coverageSection(rel, cfg, ix, "coverage:run")
 }
 
 func splitLines(v string) []string {
@@ -192,11 +203,12 @@ func splitLines(v string) []string {
 	return out
 }
 
-func requirementsFromValue(rel, text, section, key, value, extra string) []Requirement {
+func requirementsFromValue(rel string, ix *iniIndex, section, key, value, extra string) []Requirement {
 	var out []Requirement
+	cur := ix.value(section, key)
 	for _, l := range splitLines(value) {
 		if r, ok := parseRequirement(l); ok {
-			r.File, r.Line, r.Extra = rel, lineOfValue(text, section, key, l), extra
+			r.File, r.Line, r.Extra = rel, cur.line(l), extra
 			out = append(out, r)
 		}
 	}
@@ -234,48 +246,56 @@ type pyprojectFile struct {
 	} `toml:"tool"`
 }
 
-// lineOfText finds the first line containing needle (1-based, 0 if absent).
-func lineOfText(text, needle string) int {
-	i := strings.Index(text, needle)
-	if i < 0 {
-		return 0
-	}
-	return strings.Count(text[:i], "\n") + 1
-}
-
 func (p *Project) readPyproject(rel, text string) {
 	var doc pyprojectFile
 	if err := tomlconf.Decode([]byte(text), &doc); err != nil {
 		p.Problems = append(p.Problems, Problem{rel, "cannot parse: " + err.Error()})
 		return
 	}
+	ix := newTextIndex(text)
+	// inOrder locates the items of one array, which the file lists in
+	// order: each search starts after the previous item.
+	inOrder := func() func(string) int {
+		cur := 0
+		return func(needle string) int {
+			l, next := ix.find(needle, cur)
+			if l == 0 {
+				return ix.line(needle)
+			}
+			cur = next
+			return l
+		}
+	}
 	pr := doc.Project
 	if pr.Name != "" {
 		p.Name = pr.Name
 	}
 	if pr.RequiresPython != "" {
-		p.RequiresPython = &Setting{rel, lineOfText(text, "requires-python"), "requires-python", pr.RequiresPython}
+		p.RequiresPython = &Setting{rel, ix.line("requires-python"), "requires-python", pr.RequiresPython}
 	}
+	lineOf := inOrder()
 	for _, c := range pr.Classifiers {
-		p.Classifiers = append(p.Classifiers, Setting{rel, lineOfText(text, c), "classifiers", c})
+		p.Classifiers = append(p.Classifiers, Setting{rel, lineOf(c), "classifiers", c})
 	}
+	lineOf = inOrder()
 	for _, d := range pr.Dependencies {
 		if r, ok := parseRequirement(d); ok {
-			r.File, r.Line = rel, lineOfText(text, d)
+			r.File, r.Line = rel, lineOf(d)
 			p.Requirements = append(p.Requirements, r)
 		}
 	}
 	for _, extra := range sortedKeys(pr.OptionalDependencies) {
+		lineOf := inOrder()
 		for _, d := range pr.OptionalDependencies[extra] {
 			if r, ok := parseRequirement(d); ok {
-				r.File, r.Line, r.Extra = rel, lineOfText(text, d), extra
+				r.File, r.Line, r.Extra = rel, lineOf(d), extra
 				p.Requirements = append(p.Requirements, r)
 			}
 		}
 	}
 	addAll := func(group string, m map[string]string) {
 		for _, name := range sortedKeys(m) {
-			p.addEntryPoint(name, group, m[name], rel, lineOfText(text, name))
+			p.addEntryPoint(name, group, m[name], rel, ix.line(name))
 		}
 	}
 	addAll("console_scripts", pr.Scripts)
@@ -285,13 +305,13 @@ func (p *Project) readPyproject(rel, text string) {
 	}
 	switch c := doc.Tool.Coverage.Run.Concurrency.(type) {
 	case string:
-		p.Coverage = append(p.Coverage, Setting{rel, lineOfText(text, "concurrency"), "concurrency", c})
+		p.Coverage = append(p.Coverage, Setting{rel, ix.line("concurrency"), "concurrency", c})
 	case []any:
 		var parts []string
 		for _, x := range c {
 			parts = append(parts, fmt.Sprint(x))
 		}
-		p.Coverage = append(p.Coverage, Setting{rel, lineOfText(text, "concurrency"), "concurrency", strings.Join(parts, ",")})
+		p.Coverage = append(p.Coverage, Setting{rel, ix.line("concurrency"), "concurrency", strings.Join(parts, ",")})
 	}
 }
 
@@ -340,45 +360,50 @@ func (p *Project) readTox(rel, text string) {
 		p.Problems = append(p.Problems, Problem{rel, "cannot parse: " + err.Error()})
 		return
 	}
+	ix := newINIIndex(text)
 	t := &Tox{File: rel}
 	if sec, err := cfg.GetSection("tox"); err == nil {
-		for _, part := range strings.FieldsFunc(sec.Key("envlist").String(), func(r rune) bool { return r == ',' || r == '\n' || r == ' ' }) {
-			t.EnvList = append(t.EnvList, part)
-		}
+		t.EnvList = splitList(sec.Key("envlist").Value())
 	}
 	for _, sec := range cfg.Sections() {
 		name := sec.Name()
 		if name != "testenv" && !strings.HasPrefix(name, "testenv:") {
 			if name == "coverage:run" {
-				p.readCoverageINI(rel, text, name)
+				p.coverageSection(rel, cfg, ix, name)
 			}
 			continue
 		}
-		env := ToxEnv{Name: strings.TrimPrefix(strings.TrimPrefix(name, "testenv"), ":"), Line: lineOf(text, name, "")}
-		for _, l := range splitLines(sec.Key("setenv").String()) {
+		env := ToxEnv{Name: strings.TrimPrefix(strings.TrimPrefix(name, "testenv"), ":"), Line: ix.lineOf(name, "")}
+		cur := ix.value(name, "setenv")
+		for _, l := range splitLines(sec.Key("setenv").Value()) {
 			k, v, ok := strings.Cut(l, "=")
 			if !ok {
 				continue
 			}
-			env.SetEnv = append(env.SetEnv, Setting{rel, lineOfValue(text, name, "setenv", l), strings.TrimSpace(k), strings.TrimSpace(v)})
+			env.SetEnv = append(env.SetEnv, Setting{rel, cur.line(l), strings.TrimSpace(k), strings.TrimSpace(v)})
 		}
 		t.Envs = append(t.Envs, env)
 	}
 	p.Tox = t
 }
 
+// readCoverageINI reads the [section] of a coverage configuration file.
 func (p *Project) readCoverageINI(rel, text, section string) {
 	cfg, err := loadINI(text)
 	if err != nil {
 		p.Problems = append(p.Problems, Problem{rel, "cannot parse: " + err.Error()})
 		return
 	}
+	p.coverageSection(rel, cfg, newINIIndex(text), section)
+}
+
+func (p *Project) coverageSection(rel string, cfg *ini.File, ix *iniIndex, section string) {
 	sec, err := cfg.GetSection(section)
 	if err != nil {
 		return
 	}
-	if v := strings.TrimSpace(sec.Key("concurrency").String()); v != "" {
-		p.Coverage = append(p.Coverage, Setting{rel, lineOf(text, section, "concurrency"), "concurrency", strings.Join(strings.Fields(v), ",")})
+	if v := strings.TrimSpace(sec.Key("concurrency").Value()); v != "" {
+		p.Coverage = append(p.Coverage, Setting{rel, ix.lineOf(section, "concurrency"), "concurrency", strings.Join(strings.Fields(v), ",")})
 	}
 }
 

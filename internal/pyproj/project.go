@@ -17,6 +17,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/letgo-dev/letgo/internal/safeio"
 )
 
 // FileKind classifies a file by what it is for.
@@ -138,8 +140,12 @@ func Load(ctx context.Context, root string) (*Project, error) {
 	if !info.IsDir() {
 		return nil, fmt.Errorf("%w %q: not a directory", ErrRoot, root)
 	}
+	sroot, err := safeio.NewRoot(root)
+	if err != nil {
+		return nil, fmt.Errorf("%w %q: %v", ErrRoot, root, err)
+	}
 	p := &Project{Root: root}
-	paths, err := listFiles(ctx, root, p)
+	paths, err := listFiles(ctx, root, sroot, p)
 	if err != nil {
 		return nil, err
 	}
@@ -165,8 +171,13 @@ func Load(ctx context.Context, root string) (*Project, error) {
 
 // listFiles lists the files to scan, relative to root. In a git checkout the
 // list is git's own (tracked plus untracked, minus ignored), so .gitignore
-// is honoured exactly; elsewhere the tree is walked.
-func listFiles(ctx context.Context, root string, p *Project) ([]string, error) {
+// is honoured exactly; elsewhere the tree is walked. A symlink that leads
+// out of the root is left out and recorded as a Problem: the scan reads
+// the project, not what its links point at (x.py -> /etc/passwd).
+func listFiles(ctx context.Context, root string, sroot *safeio.Root, p *Project) ([]string, error) {
+	outside := func(rel string) {
+		p.Problems = append(p.Problems, Problem{rel, safeio.ErrOutsideRoot.Error()})
+	}
 	if _, err := os.Stat(filepath.Join(root, ".git")); err == nil {
 		if git, err := exec.LookPath("git"); err == nil {
 			// The checkout may be an upload whose .git/config nobody vetted:
@@ -178,12 +189,19 @@ func listFiles(ctx context.Context, root string, p *Project) ([]string, error) {
 			cmd.Stderr = &stderr
 			if out, err := cmd.Output(); err == nil {
 				var paths []string
+				dirs := dirCheck{root: root, sroot: sroot, ok: map[string]bool{".": true}}
 				for _, rel := range strings.Split(string(out), "\x00") {
 					if rel == "" || skipPath(rel) {
 						continue
 					}
-					if fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(rel))); err != nil || fi.IsDir() {
+					abs := filepath.Join(root, filepath.FromSlash(rel))
+					fi, err := os.Lstat(abs)
+					if err != nil || fi.IsDir() {
 						continue // deleted in the work tree, or a submodule
+					}
+					if !dirs.inside(path.Dir(rel)) || fi.Mode()&fs.ModeSymlink != 0 && sroot.CheckLink(abs) != nil {
+						outside(rel)
+						continue
 					}
 					paths = append(paths, rel)
 				}
@@ -214,10 +232,41 @@ func listFiles(ctx context.Context, root string, p *Project) ([]string, error) {
 			return nil
 		}
 		rel, _ := filepath.Rel(root, abs)
-		paths = append(paths, filepath.ToSlash(rel))
+		rel = filepath.ToSlash(rel)
+		// WalkDir does not follow symlinks, so only the leaf can be one.
+		if d.Type()&fs.ModeSymlink != 0 && sroot.CheckLink(abs) != nil {
+			outside(rel)
+			return nil
+		}
+		paths = append(paths, rel)
 		return nil
 	})
 	return paths, err
+}
+
+// dirCheck remembers which directories of a git listing stay inside the
+// root. git does not check out files beyond a symlink, but its index may
+// still list them after the work tree changed; each directory costs one
+// Lstat, whatever the number of files under it.
+type dirCheck struct {
+	root  string
+	sroot *safeio.Root
+	ok    map[string]bool
+}
+
+func (c *dirCheck) inside(dir string) bool {
+	if ok, seen := c.ok[dir]; seen {
+		return ok
+	}
+	ok := c.inside(path.Dir(dir))
+	if ok {
+		abs := filepath.Join(c.root, filepath.FromSlash(dir))
+		if fi, err := os.Lstat(abs); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			ok = c.sroot.CheckLink(abs) == nil
+		}
+	}
+	c.ok[dir] = ok
+	return ok
 }
 
 func skipPath(rel string) bool {

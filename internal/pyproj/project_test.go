@@ -219,14 +219,3 @@ func FuzzParseRequirements(f *testing.F) {
 		}
 	})
 }
-
-func FuzzMetadata(f *testing.F) {
-	f.Add("[metadata]\nname = x\n[entry_points]\nconsole_scripts =\n  a = b:c\n", "[project]\nname='x'\n", "[tox]\nenvlist=py3\n[testenv]\nsetenv=\n  A=1\n", "- job:\n    name: x\n")
-	f.Fuzz(func(t *testing.T, setupCfg, pyproject, tox, zuul string) {
-		p := &Project{}
-		p.readSetupCfg("setup.cfg", setupCfg)
-		p.readPyproject("pyproject.toml", pyproject)
-		p.readTox("tox.ini", tox)
-		p.readZuul(".zuul.yaml", zuul)
-	})
-}

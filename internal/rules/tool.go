@@ -65,8 +65,8 @@ var toolRules = []*analysis.Rule{
 		ID: "EV904", Slug: "unreadable-file", Risk: analysis.RiskLow, Kind: "runtime",
 		Doc: analysis.Doc{
 			Summary:     "file skipped",
-			What:        "A file letgo could not read as Python source: binary, too large, unreadable, a broken symlink, deleted during the scan.",
-			Why:         "The file was not analysed; the scan went on without it.",
+			What:        "A file letgo could not read or parse: Python source that is binary, too large, unreadable, a broken symlink or deleted during the scan; a configuration or metadata file (setup.cfg, pyproject.toml, requirements, tox.ini, zuul, .coveragerc) that does not parse or is larger than 4 MiB; a FIFO, device or directory where a file was expected; a symlink that points outside the project, which letgo does not follow.",
+			Why:         "The file was not analysed; the scan went on without it. A configuration file that does not parse hides the entry points, requirements and test settings it declares.",
 			Replacement: "Fix the file or exclude it.",
 			Example:     "nimbus/data.py: binary file (NUL bytes)",
 		},

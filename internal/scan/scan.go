@@ -10,8 +10,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path"
 	"path/filepath"
 	"runtime"
@@ -30,6 +28,7 @@ import (
 	"github.com/letgo-dev/letgo/internal/pyproj"
 	"github.com/letgo-dev/letgo/internal/pysrc"
 	"github.com/letgo-dev/letgo/internal/rules"
+	"github.com/letgo-dev/letgo/internal/safeio"
 )
 
 // Schema is the version of the JSON contract.
@@ -770,41 +769,16 @@ func canonicalizer(facades map[string]string) func(string) string {
 	}
 }
 
-// readSource reads a Python file, or says why it cannot be scanned.
+// readSource reads a Python file, or says why it cannot be scanned. The
+// read goes through safeio: a FIFO, a device or a file that grows past
+// the limit is refused, whatever stat says.
 func readSource(path string) ([]byte, string) {
-	fh, err := os.Open(path)
+	src, err := safeio.ReadFile(path, MaxFileSize)
 	if err != nil {
-		return nil, "cannot read: " + describe(err)
-	}
-	defer fh.Close()
-	info, err := fh.Stat()
-	if err != nil {
-		return nil, "cannot read: " + describe(err)
-	}
-	if info.IsDir() {
-		return nil, "cannot read: is a directory"
-	}
-	if info.Size() > MaxFileSize {
-		return nil, fmt.Sprintf("too large to scan (%d bytes, limit %d)", info.Size(), MaxFileSize)
-	}
-	// Read exactly the size stat reported, plus one byte to notice growth.
-	src := make([]byte, info.Size()+1)
-	n, err := io.ReadFull(fh, src)
-	switch {
-	case err == io.ErrUnexpectedEOF || err == io.EOF:
-		src = src[:n] // the file is what stat said, or shrank meanwhile
-	case err != nil:
-		return nil, "cannot read: " + describe(err)
-	default:
-		// The file grew since stat: read the rest, within the limit.
-		rest, err := io.ReadAll(io.LimitReader(fh, MaxFileSize+1-int64(n)))
-		if err != nil {
-			return nil, "cannot read: " + describe(err)
+		if errors.Is(err, safeio.ErrTooLarge) {
+			return nil, "too large to scan: " + safeio.Reason(err)
 		}
-		src = append(src, rest...)
-	}
-	if len(src) > MaxFileSize {
-		return nil, fmt.Sprintf("too large to scan (more than %d bytes)", MaxFileSize)
+		return nil, "cannot read: " + safeio.Reason(err)
 	}
 	head := src
 	if len(head) > 8000 {
@@ -814,14 +788,6 @@ func readSource(path string) ([]byte, string) {
 		return nil, "binary file (NUL bytes), not Python source"
 	}
 	return src, ""
-}
-
-func describe(err error) string {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }
 
 type textCache struct {
