@@ -91,6 +91,7 @@ func randomHex(t *testing.T) string {
 }
 
 func TestPostgres(t *testing.T) {
+	postgresDSN(t) // one skip or failure, not one per subtest
 	storetest.Run(t, openPostgres)
 }
 
