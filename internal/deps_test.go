@@ -32,7 +32,11 @@ var allowed = map[string][]string{
 	"internal/scan":                  {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/graph", "internal/modes", "internal/safeio"},
 	"internal/history":               {"internal/scan", "internal/modes", "internal/safeio"},
 	"internal/report":                {"internal/analysis", "internal/scan", "internal/rules", "internal/pyproj", "internal/graph", "internal/modes", "internal/textsafe"},
-	"internal/cli":                   {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/scan", "internal/report", "internal/graph", "internal/modes", "internal/history", "internal/compare", "internal/loadgen", "internal/textsafe", "internal/safeio"},
+	"internal/store/sqlite":          {},
+	"internal/store/postgres":        {},
+	"internal/store":                 {"internal/analysis", "internal/scan", "internal/graph", "internal/modes", "internal/pyproj", "internal/store/sqlite", "internal/store/postgres"},
+	"internal/store/storetest":       {"internal/store", "internal/analysis", "internal/scan", "internal/graph", "internal/modes", "internal/pyproj", "internal/rules"},
+	"internal/cli":                   {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/scan", "internal/report", "internal/graph", "internal/modes", "internal/history", "internal/compare", "internal/loadgen", "internal/textsafe", "internal/safeio", "internal/store"},
 	"cmd/letgo":                      {"internal/cli"},
 	"scripts/fastserver":             {},
 }
@@ -46,6 +50,9 @@ var external = map[string][]string{
 	"internal/analysis/analysistest": {"golang.org/x/tools/txtar"},
 	"internal/loadgen":               {"github.com/HdrHistogram/hdrhistogram-go"},
 	"internal/cli":                   {"golang.org/x/sync/errgroup", "golang.org/x/term"},
+	"internal/store/sqlite":          {"modernc.org/sqlite"},
+	"internal/store/postgres":        {"github.com/jackc/pgx/v5/pgxpool", "github.com/jackc/pgx/v5/stdlib"},
+	"internal/store/storetest":       {"github.com/google/go-cmp/cmp"},
 }
 
 func TestLayering(t *testing.T) {
