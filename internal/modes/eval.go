@@ -186,12 +186,6 @@ func (in *interp) switchRead(key, dflt string, unsetIsNone bool) *value {
 	return &value{kind: vSwitch, sw: key}
 }
 
-// concrete returns the switch's value in w, assuming its default on first
-// use in a comparison (the other outcomes are forked by compare).
-func (in *interp) assumed(key string, w *world) *assumption {
-	return w.assume[key]
-}
-
 func (in *interp) compare(module string, c *pysrc.Compare, w *world, depth int) []out {
 	res := in.eval(module, c.X, w, depth)
 	for i, op := range c.Ops {

@@ -27,10 +27,6 @@ func newFakeSource(mods map[string]string, unreadable map[string]string) *fakeSo
 func (s *fakeSource) View(m string) *pysrc.View  { return s.views[m] }
 func (s *fakeSource) Path(m string) string       { return strings.ReplaceAll(m, ".", "/") + ".py" }
 func (s *fakeSource) Unreadable(m string) string { return s.unreadable[m] }
-func (s *fakeSource) add(name, src string) *fakeSource {
-	s.views[name] = newFakeSource(map[string]string{name: src}, nil).views[name]
-	return s
-}
 
 // chain builds n modules m0 … m(n-1), each importing the next; the last
 // one runs last.

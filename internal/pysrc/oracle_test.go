@@ -268,9 +268,9 @@ func diffRows(what string, want, got []string) []string {
 }
 
 type oracleSummary struct {
-	files, compared, cpythonErrors, bothErrors, letgoOnlyErrors, cpythonOnlyErrors int
-	imports, calls, defs                                                           int
-	diffs                                                                          map[string][]string
+	files, compared, bothErrors, letgoOnlyErrors, cpythonOnlyErrors int
+	imports, calls, defs                                            int
+	diffs                                                           map[string][]string
 }
 
 // compareWithOracle runs both front ends over paths and returns the

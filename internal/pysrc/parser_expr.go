@@ -361,12 +361,10 @@ func (p *parser) parseCallArgs(lpar Pos) ([]Expr, []*Keyword) {
 					gs = lpar
 				}
 				gens := p.parseComprehensions()
-				end := p.prevEnd()
-				if lpar != NoPos && len(args) == 0 && len(kws) == 0 && p.tok.Kind == RPar {
-					end = p.tok.End
-				} else {
-					p.fail(start, "generator expression must be parenthesized")
+				if lpar == NoPos || len(args) != 0 || len(kws) != 0 || p.tok.Kind != RPar {
+					p.fail(start, "generator expression must be parenthesized") // panics
 				}
+				end := p.tok.End
 				x = &Comp{Span{gs, end}, GeneratorExp, x, nil, gens}
 			} else if len(kws) > 0 && !isStarredArg(x) {
 				for _, k := range kws {

@@ -78,8 +78,7 @@ func newPicklePass(p *analysis.Pass, full bool) *picklePass {
 	}
 	// Names assigned from constructor calls and returned values, by
 	// enclosing function; nested definitions are walked as their own.
-	var walk func(body []pysrc.Stmt, fn string)
-	walk = func(body []pysrc.Stmt, fn string) {
+	walk := func(body []pysrc.Stmt, fn string) {
 		for _, s := range body {
 			pysrc.Inspect(s, func(n pysrc.Node) bool {
 				switch x := n.(type) {
