@@ -5,6 +5,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -95,5 +97,21 @@ func TestEveryCommandHasHelp(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestVersionNamesTheBuild: letgo version names the Go toolchain and, when
+// the binary carries them, the module version and commit.
+func TestVersionNamesTheBuild(t *testing.T) {
+	out, _, code := run(t, "version")
+	if code != ExitClean || !strings.HasPrefix(out, "letgo "+Version) || !strings.Contains(out, runtime.Version()) {
+		t.Errorf("letgo version = %d, %q; want the version and %s", code, out, runtime.Version())
+	}
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" && !strings.Contains(out, s.Value[:12]) {
+				t.Errorf("letgo version = %q, want the commit %s", out, s.Value[:12])
+			}
+		}
 	}
 }
