@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/letgo-dev/letgo/internal/graph"
+	"github.com/letgo-dev/letgo/internal/pyproj"
 	"github.com/letgo-dev/letgo/internal/scan"
 	"github.com/letgo-dev/letgo/internal/textsafe"
 )
@@ -37,8 +38,14 @@ func newGraphFlags(name string, stderr io.Writer) (*flag.FlagSet, *graphFlags) {
 	return fs, g
 }
 
+// build analyses the project g.path belongs to: a subdirectory or a file
+// is judged as part of its project (found upward, as scan does), never as
+// a project of its own.
 func (g *graphFlags) build(ctx context.Context) (*scan.Result, time.Duration, error) {
 	start := time.Now()
+	if root, _, err := pyproj.FindRoot(g.path); err == nil {
+		g.path = root
+	}
 	res, err := scan.Run(ctx, []string{g.path}, scan.Options{Select: []string{"EV9"}, With: g.with, SitePackages: g.site, Workers: g.workers, Version: Version})
 	return res, time.Since(start), err
 }

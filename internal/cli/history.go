@@ -8,6 +8,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/history"
@@ -116,7 +117,11 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		for _, s := range e.Services {
 			prev[s.Name] = s.Mode
 		}
-		fmt.Fprintf(stdout, "%-14s %-10s %-6d %-5d %-8s %-40s %s\n", textsafe.Line(e.Name), e.Date.Format("2006-01-02"), e.Stage.Stage, e.RuntimeDebt,
+		level := "?"
+		if e.Stage.Stage != nil {
+			level = strconv.Itoa(*e.Stage.Stage)
+		}
+		fmt.Fprintf(stdout, "%-14s %-10s %-6s %-5d %-8s %-40s %s\n", textsafe.Line(e.Name), e.Date.Format("2006-01-02"), level, e.RuntimeDebt,
 			fmt.Sprintf("%d/%d", e.Parsed, e.Parsed+e.Reused), modeCounts(counts), textsafe.Line(strings.Join(changes, "; ")))
 	}
 	if len(rep.Departures) == 0 {

@@ -31,6 +31,10 @@ func runModes(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if g.showTiming {
 		fmt.Fprintf(stderr, "analysed in %v\n", took.Round(time.Millisecond))
 	}
+	if res.Stats.PythonFiles == 0 {
+		// Nothing is not evidence of a mode or a stage.
+		return errorf(stderr, "no Python project under %s: no Python files to analyse", g.path)
+	}
 	if g.format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -50,7 +54,7 @@ func runModes(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stdout, "%-28s %-24s %-44s %s\n", q(ep.Name), q(ep.Mode), q(switchText(ep)), q(evidenceText(ep)))
 	}
 	if st := res.Stage; st != nil {
-		fmt.Fprintf(stdout, "\nstage %d (%s): %s\n%s\n", st.Stage, q(st.Name), q(st.Summary), textsafe.Text(st.Timeline))
+		fmt.Fprintf(stdout, "\n%s: %s\n%s\n", q(st.String()), q(st.Summary), textsafe.Text(st.Timeline))
 	}
 	return ExitClean
 }

@@ -227,8 +227,9 @@ func departures(entries []Entry) []Departure {
 			}{s.Mode, e.Name}
 		}
 		if i > 0 {
-			a, b := entries[i-1].Stage.Stage, e.Stage.Stage
-			if b > a+1 {
+			pa, pb := entries[i-1].Stage.Stage, e.Stage.Stage
+			if pa != nil && pb != nil && *pb > *pa+1 {
+				a, b := *pa, *pb
 				out = append(out, Departure{From: fmt.Sprintf("stage %d", a), To: fmt.Sprintf("stage %d", b), FromRef: entries[i-1].Name, ToRef: e.Name,
 					Message: fmt.Sprintf("the project skipped stage %d", a+1)})
 			}

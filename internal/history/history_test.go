@@ -103,7 +103,7 @@ func TestHistory(t *testing.T) {
 		for _, s := range e.Services {
 			line += " " + s.Name + "=" + s.Mode
 		}
-		got = append(got, line+" stage="+string(rune('0'+e.Stage.Stage)))
+		got = append(got, line+" stage="+string(rune('0'+*e.Stage.Stage)))
 	}
 	want := []string{
 		"1.0.0 svc-api=eventlet-only svc-worker=eventlet-only stage=0",

@@ -56,7 +56,11 @@ type ServiceMode struct {
 
 // Stage is where a project stands in the three-release pattern.
 type Stage struct {
-	Stage            int      `json:"stage"` // 0 eventlet only … 3 eventlet removed
+	// Stage is 0 eventlet only … 3 eventlet removed; nil when there is
+	// nothing to judge (no services: an empty tree, a library, a
+	// subdirectory), with Reason saying what was found.
+	Stage            *int     `json:"stage"`
+	Reason           string   `json:"reason,omitempty"`
 	Name             string   `json:"name"`
 	BlockingServices []string `json:"blocking_services"`
 	Summary          string   `json:"summary"`
@@ -84,17 +88,18 @@ func ComputeStage(services []ServiceMode, requiresEventlet, importsEventlet bool
 		sort.Strings(v)
 	}
 	st := Stage{BlockingServices: []string{}}
+	var level int
 	switch {
 	case len(by[EventletOnly]) > 0:
-		st.Stage = 0
+		level = 0
 		st.BlockingServices = by[EventletOnly]
 		st.Summary = fmt.Sprintf("%d service(s) run only on eventlet: %s", len(by[EventletOnly]), strings.Join(by[EventletOnly], ", "))
 	case len(by[DualDefaultEventlet]) > 0:
-		st.Stage = 1
+		level = 1
 		st.BlockingServices = by[DualDefaultEventlet]
 		st.Summary = fmt.Sprintf("%d service(s) still default to eventlet: %s", len(by[DualDefaultEventlet]), strings.Join(by[DualDefaultEventlet], ", "))
 	case len(by[DualDefaultThreading]) > 0 || requiresEventlet || importsEventlet:
-		st.Stage = 2
+		level = 2
 		st.BlockingServices = by[DualDefaultThreading]
 		var why []string
 		if n := len(by[DualDefaultThreading]); n > 0 {
@@ -108,10 +113,10 @@ func ComputeStage(services []ServiceMode, requiresEventlet, importsEventlet bool
 		}
 		st.Summary = "threading is the default; " + strings.Join(why, "; ")
 	default:
-		st.Stage = 3
+		level = 3
 		st.Summary = "no service runs eventlet, nothing requires or imports it"
 	}
-	st.Name = stageNames[st.Stage]
+	st.Stage, st.Name = &level, stageNames[level]
 	unknown := by[Unknown]
 	if len(unknown) > 0 {
 		st.UnknownServices = unknown
@@ -119,11 +124,11 @@ func ComputeStage(services []ServiceMode, requiresEventlet, importsEventlet bool
 	}
 	cur := CurrentSeries(now)
 	switch {
-	case st.Stage >= 2 && len(unknown) > 0:
+	case level >= 2 && len(unknown) > 0:
 		// Services that may still default to eventlet: the project cannot
 		// be called on track (a known service behind is behind regardless).
 		st.Timeline = fmt.Sprintf("undetermined: threading is the default of the services letgo could place, but the mode of %s is unknown", strings.Join(unknown, ", "))
-	case st.Stage >= 2:
+	case level >= 2:
 		st.Timeline = fmt.Sprintf("on track: threading is the default, as required by %s", ThreadingDefaultBy)
 	case cur.Name <= ThreadingDefaultBy:
 		st.Timeline = fmt.Sprintf("behind: every service must default to threading by %s (release %s); %s is in development",
@@ -132,6 +137,27 @@ func ComputeStage(services []ServiceMode, requiresEventlet, importsEventlet bool
 		st.Timeline = fmt.Sprintf("late: threading was due as the default by %s", ThreadingDefaultBy)
 	}
 	return st
+}
+
+// Level returns a stage as a value for Stage.Stage.
+func Level(n int) *int { return &n }
+
+// Undetermined is the stage of a root with no services to place: the
+// three-release pattern is about services, and no services is no evidence
+// of any stage. found says what the root holds.
+func Undetermined(found string) Stage {
+	return Stage{BlockingServices: []string{}, Reason: "no services to judge: " + found,
+		Summary:  "no services (console scripts, WSGI scripts or modules defining application) found: " + found,
+		Timeline: "undetermined: the three-release pattern is about services"}
+}
+
+// String is the stage for people: "stage 2 (both modes, threading
+// default)", or "stage undetermined".
+func (s Stage) String() string {
+	if s.Stage == nil {
+		return "stage undetermined"
+	}
+	return fmt.Sprintf("stage %d (%s)", *s.Stage, s.Name)
 }
 
 func seriesDate(name string) string {

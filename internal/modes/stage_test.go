@@ -31,7 +31,7 @@ func TestComputeStage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			st := ComputeStage(tt.services, tt.req, tt.imp, now)
-			if st.Stage != tt.want || strings.Join(st.BlockingServices, ",") != tt.blocking || !strings.HasPrefix(st.Timeline, tt.timeline) ||
+			if st.Stage == nil || *st.Stage != tt.want || strings.Join(st.BlockingServices, ",") != tt.blocking || !strings.HasPrefix(st.Timeline, tt.timeline) ||
 				strings.Join(st.UnknownServices, ",") != tt.unknown {
 				t.Errorf("ComputeStage = %+v, want stage %d blocking %q timeline %q... unknown %q", st, tt.want, tt.blocking, tt.timeline, tt.unknown)
 			}

@@ -50,7 +50,7 @@ func FindRoot(path string) (root, rel string, err error) {
 	// Name the root as the user would: relative to the path given, so an
 	// argument that is the root itself comes back unchanged.
 	if found == abs {
-		return path, "", nil
+		return filepath.Clean(path), "", nil // "a" and "a/" are one root
 	}
 	base := path
 	if !info.IsDir() {

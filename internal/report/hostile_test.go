@@ -32,7 +32,7 @@ func hostileResult() *scan.Result {
 	}
 	res.EntryPoints = []scan.EntryPoint{{Name: "svc\x1b]0;owned\x07", Group: "console_scripts", Module: "m", Eventlet: "unconditional",
 		Mode: "eventlet-only", Chain: []graph.Hop{{Module: "m", Path: evilName}, {Module: "eventlet", Path: evilName, Line: 1}}}}
-	res.Stage = &modes.Stage{Stage: 1, Name: "eventlet", Summary: "1 service(s) run only on eventlet: svc\x1b[2J", Timeline: "behind"}
+	res.Stage = &modes.Stage{Stage: modes.Level(1), Name: "eventlet", Summary: "1 service(s) run only on eventlet: svc\x1b[2J", Timeline: "behind"}
 	return res
 }
 

@@ -140,8 +140,12 @@ func Text(w io.Writer, res *scan.Result, opt TextOptions) error {
 			fmt.Fprintf(&b, "  %-32s %-23s loads eventlet: %s%-13s%s%s\n", q(ep.Name), q(ep.Mode), col, q(ep.Eventlet), c.reset, through)
 		}
 	}
-	if st := res.Stage; st != nil {
-		fmt.Fprintf(&b, "\n%sStage %d%s (%s): %s\n  %s\n", c.bold, st.Stage, c.reset, q(st.Name), q(st.Summary), q(st.Timeline))
+	for _, rs := range rootStages(res) {
+		of := ""
+		if len(res.Stages) > 1 {
+			of = " of " + q(rs.Root)
+		}
+		fmt.Fprintf(&b, "\n%s%s%s%s: %s\n  %s\n", c.bold, strings.ToUpper(rs.Stage.String()[:1])+rs.Stage.String()[1:], of, c.reset, q(rs.Summary), q(rs.Timeline))
 	}
 	if len(res.Concerns) > 0 || len(res.EntryPoints) > 0 {
 		byType := map[string]int{}
@@ -249,8 +253,12 @@ func Markdown(w io.Writer, res *scan.Result) error {
 	fmt.Fprintf(&b, "# letgo scan: %s\n\n", mdEscape(strings.Join(res.Roots, ", ")))
 	fmt.Fprintf(&b, "%d Python files, %d findings, **%d runtime debt**, %d syntax errors.\n\n", st.PythonFiles, len(res.Findings), st.RuntimeDebt, st.SyntaxErrors)
 	if len(res.EntryPoints) > 0 {
-		if st := res.Stage; st != nil {
-			fmt.Fprintf(&b, "**Stage %d (%s)**: %s. %s.\n\n", st.Stage, st.Name, mdEscape(st.Summary), mdEscape(st.Timeline))
+		for _, rs := range rootStages(res) {
+			of := ""
+			if len(res.Stages) > 1 {
+				of = " of " + mdEscape(rs.Root)
+			}
+			fmt.Fprintf(&b, "**%s%s**: %s. %s.\n\n", strings.ToUpper(rs.Stage.String()[:1])+rs.Stage.String()[1:], of, mdEscape(rs.Summary), mdEscape(rs.Timeline))
 		}
 		b.WriteString("## Entry points\n\n| name | group | mode | switch | loads eventlet |\n|---|---|---|---|---|\n")
 		for _, ep := range res.EntryPoints {
@@ -332,6 +340,22 @@ func mdCode(s string) string {
 }
 
 // concernRules names the rules behind each concern, from the catalogue.
+// rootStages is the stage of every project root scanned: Stages when
+// several roots were, else the one Stage.
+func rootStages(res *scan.Result) []scan.RootStage {
+	if len(res.Stages) > 0 {
+		return res.Stages
+	}
+	if res.Stage != nil {
+		root := ""
+		if len(res.Roots) > 0 {
+			root = res.Roots[0]
+		}
+		return []scan.RootStage{{Root: root, Stage: *res.Stage}}
+	}
+	return nil
+}
+
 // py314Status says what is known of Python 3.14 coverage when no
 // python-3.14 concern was found: covered only if a rule that looks for it
 // ran.

@@ -1088,6 +1088,36 @@ func stageOf(res *Result, info *rootInfo, now time.Time) modes.Stage {
 		}
 	}
 	var services []modes.ServiceMode
+	entryPoints, python := 0, 0
+	for _, ep := range res.EntryPoints {
+		if ep.Root == info.root {
+			entryPoints++
+		}
+	}
+	for _, f := range info.proj.Files {
+		if f.Python {
+			python++
+		}
+	}
+	imports := len(eventletModules(res, info.root)) > 0
+	requires := pyproj.RequiresEventlet(info.proj.Requirements)
+	if entryPoints == 0 {
+		found := "no Python files"
+		if python > 0 {
+			found = fmt.Sprintf("%d Python file(s)", python)
+			switch {
+			case imports && requires:
+				found += "; runtime code imports eventlet and eventlet is a requirement"
+			case imports:
+				found += "; runtime code imports eventlet"
+			case requires:
+				found += "; eventlet is a requirement"
+			default:
+				found += "; nothing imports or requires eventlet"
+			}
+		}
+		return modes.Undetermined(found)
+	}
 	for _, ep := range res.EntryPoints {
 		if ep.Root != info.root || ep.Mode == modes.NoRuntime || ep.Mode == "" || ep.Mode == modes.Unknown && !own[ep.Module] {
 			continue
@@ -1097,8 +1127,7 @@ func stageOf(res *Result, info *rootInfo, now time.Time) modes.Stage {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	imports := len(eventletModules(res, info.root)) > 0
-	return modes.ComputeStage(services, pyproj.RequiresEventlet(info.proj.Requirements), imports, now)
+	return modes.ComputeStage(services, requires, imports, now)
 }
 
 // eventletModules lists the runtime modules of a root that import eventlet

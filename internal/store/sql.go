@@ -68,7 +68,10 @@ func (db *DB) saveScan(ctx context.Context, s *Scan) (int64, bool, error) {
 	var stageName, stageSummary, stageTimeline string
 	blocking := []byte("null")
 	if st := res.Stage; st != nil {
-		stage, stageName, stageSummary, stageTimeline = st.Stage, st.Name, st.Summary, st.Timeline
+		stageName, stageSummary, stageTimeline = st.Name, st.Summary, st.Timeline
+		if st.Stage != nil {
+			stage = *st.Stage // NULL with a summary: undetermined (no services)
+		}
 		if blocking, err = json.Marshal(st.BlockingServices); err != nil {
 			return 0, false, err
 		}
@@ -288,8 +291,11 @@ func scanInfo(r rowScanner, extra ...any) (ScanInfo, error) {
 	if committedAt.Valid {
 		si.CommittedAt = time.UnixMicro(committedAt.Int64).UTC()
 	}
-	if stage.Valid {
-		si.Stage = &modes.Stage{Stage: int(stage.Int64), Name: name, Summary: summary, Timeline: timeline}
+	if stage.Valid || summary != "" {
+		si.Stage = &modes.Stage{Name: name, Summary: summary, Timeline: timeline}
+		if stage.Valid {
+			si.Stage.Stage = modes.Level(int(stage.Int64))
+		}
 		if err := json.Unmarshal([]byte(blocking), &si.Stage.BlockingServices); err != nil {
 			return si, fmt.Errorf("scan %d: stage: %w", si.ID, err)
 		}

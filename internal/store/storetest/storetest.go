@@ -92,7 +92,7 @@ func NewResult(seed int64, findings, entryPoints int) *scan.Result {
 			Switch: modes.Switch{Env: "OS_NOVA_DISABLE_EVENTLET_PATCHING", Values: map[string][]string{"threading": {"1", "true"}}, Default: "eventlet"},
 		})
 	}
-	res.Stage = &modes.Stage{Stage: 1, Name: "both modes, eventlet default", BlockingServices: blocking,
+	res.Stage = &modes.Stage{Stage: modes.Level(1), Name: "both modes, eventlet default", BlockingServices: blocking,
 		Summary: "services still default to eventlet", Timeline: "2026.2: every deliverable can run without eventlet"}
 	for i := 0; i < 3; i++ {
 		res.Blockers = append(res.Blockers, graph.Blocker{Module: fmt.Sprintf("oslo_service.mod%d", i), Root: "/src/oslo.service",

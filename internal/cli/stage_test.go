@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestStageNeedsServices: an empty directory, a tree without entry points
+// and a subdirectory are never "stage 3 … on track": there is nothing to
+// judge, or the project the subdirectory belongs to is judged.
+func TestStageNeedsServices(t *testing.T) {
+	empty := t.TempDir()
+	if _, errOut, code := run(t, "modes", empty); code != ExitError || !strings.Contains(errOut, "no Python project") {
+		t.Errorf("modes on an empty directory = %d, stderr %q; want 1 and no Python project", code, errOut)
+	}
+	res, _, _ := scanJSON(t, empty)
+	if res.Stage == nil || res.Stage.Stage != nil || !strings.Contains(res.Stage.Reason, "no Python files") {
+		t.Errorf("scan of an empty directory: stage %+v, want null with a reason", res.Stage)
+	}
+	lib := t.TempDir()
+	write(t, lib, "setup.cfg", "[metadata]\nname = lib\n")
+	write(t, lib, "lib/__init__.py", "import eventlet\n")
+	res, _, _ = scanJSON(t, lib)
+	if res.Stage == nil || res.Stage.Stage != nil || !strings.Contains(res.Stage.Reason, "1 Python file(s); runtime code imports eventlet") {
+		t.Errorf("scan of a tree without entry points: stage %+v, want null with what was found", res.Stage)
+	}
+	out, _, _ := run(t, "scan", lib)
+	if strings.Contains(out, "on track") || !strings.Contains(out, "Stage undetermined") {
+		t.Errorf("scan text of a tree without entry points:\n%s", out)
+	}
+	var raw map[string]json.RawMessage
+	jsonOut, _, _ := run(t, "scan", "--format", "json", lib)
+	json.Unmarshal([]byte(jsonOut), &raw)
+	var st map[string]json.RawMessage
+	json.Unmarshal(raw["stage"], &st)
+	if string(st["stage"]) != "null" {
+		t.Errorf(`JSON stage.stage = %s, want null`, st["stage"])
+	}
+	// A subdirectory is judged as part of its project.
+	proj := project(t, nil)
+	whole, _, _ := run(t, "modes", proj)
+	sub, errOut, code := run(t, "modes", filepath.Join(proj, "demo"))
+	if code != ExitClean || sub != whole {
+		t.Errorf("modes of a subdirectory = %d, stderr %q:\n%s\nwant the project's:\n%s", code, errOut, sub, whole)
+	}
+}
+
+// TestEveryRootStage: several roots print one stage each.
+func TestEveryRootStage(t *testing.T) {
+	a, b := project(t, nil), t.TempDir()
+	write(t, b, "setup.cfg", "[metadata]\nname = other\n")
+	write(t, b, "other/__init__.py", "")
+	for _, format := range []string{"text", "markdown"} {
+		out, _, _ := run(t, "scan", "--format", format, a, b)
+		if !strings.Contains(out, "of "+a) || !strings.Contains(out, "of "+b) {
+			t.Errorf("scan --format %s of two roots prints the stage of only one:\n%s", format, out)
+		}
+	}
+}
+
+// TestSameRootOnce: a root given twice (or as "root/") is scanned once.
+func TestSameRootOnce(t *testing.T) {
+	a := project(t, nil)
+	once, _, _ := scanJSON(t, a)
+	twice, _, _ := scanJSON(t, a, a+"/")
+	if len(twice.Roots) != 1 || len(twice.Findings) != len(once.Findings) || len(twice.EntryPoints) != len(once.EntryPoints) {
+		t.Errorf("scan a a/: roots %v, %d findings, %d entry points; want one root and %d, %d",
+			twice.Roots, len(twice.Findings), len(twice.EntryPoints), len(once.Findings), len(once.EntryPoints))
+	}
+}
