@@ -312,15 +312,17 @@ func (in *interp) ev(module string, n pysrc.Node) Evidence {
 // line would otherwise be copied into every report.
 const maxEvidenceText = 200
 
+// clipText also copies: evidence outlives the parse, and a substring would
+// keep the whole file's source alive with it.
 func clipText(s string) string {
 	if len(s) <= maxEvidenceText {
-		return s
+		return strings.Clone(s)
 	}
 	i := maxEvidenceText
 	for i > 0 && !utf8.RuneStart(s[i]) {
 		i--
 	}
-	return s[:i] + " ..."
+	return s[:i] + " ..." // a new string
 }
 
 // runModule executes a module's import-time statements in w.

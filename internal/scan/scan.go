@@ -662,7 +662,10 @@ func suppressionFindings(sups []*analysis.Suppression, enabled []*analysis.Rule,
 func importFacts(v *pysrc.View) []graph.Import {
 	out := make([]graph.Import, 0, len(v.Imports))
 	for _, imp := range v.Imports {
-		gi := graph.Import{Module: imp.Module, From: imp.From, Guard: imp.Guard.Kind, Cond: imp.Guard.Cond,
+		// Copies, not substrings: the graph outlives the file's analysis,
+		// and a substring would keep the whole source alive (at fleet scale
+		// every file's source at once).
+		gi := graph.Import{Module: strings.Clone(imp.Module), From: imp.From, Guard: imp.Guard.Kind, Cond: strings.Clone(imp.Guard.Cond),
 			Line: v.Line(imp.Node.Pos()), Dynamic: imp.Dynamic != ""}
 		if imp.Module == "" {
 			continue // a relative import beyond the top level
@@ -671,10 +674,10 @@ func importFacts(v *pysrc.View) []graph.Import {
 		if i := strings.IndexByte(text, '\n'); i >= 0 {
 			text = text[:i] + " ..."
 		}
-		gi.Text = text
+		gi.Text = strings.Clone(text)
 		if imp.From {
 			for _, n := range imp.Names {
-				gi.Names = append(gi.Names, n.Name)
+				gi.Names = append(gi.Names, strings.Clone(n.Name))
 			}
 		}
 		out = append(out, gi)
