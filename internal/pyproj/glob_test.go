@@ -1,6 +1,10 @@
 package pyproj
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
 
 func TestGlob(t *testing.T) {
 	tests := []struct {
@@ -37,6 +41,33 @@ func TestGlob(t *testing.T) {
 	for _, bad := range []string{"", "pkg/[ab", "  "} {
 		if _, err := CompileGlob(bad); err == nil {
 			t.Errorf("CompileGlob(%q) = nil error, want one", bad)
+		}
+	}
+}
+
+func TestFindRoot(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	write := func(rel string) {
+		p := filepath.Join(home, filepath.FromSlash(rel))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, nil, 0o644)
+	}
+	write(".git/HEAD")               // a dotfiles repository in the home directory
+	write("src/proj/setup.cfg")      // a project
+	write("src/proj/pkg/sub/mod.py") // a file deep in it
+	write("src/loose/tool/x.py")     // a tree with no markers
+	tests := []struct{ path, root, rel string }{
+		{"src/proj", "src/proj", ""},
+		{"src/proj/", "src/proj", ""},
+		{"src/proj/pkg/sub", "src/proj", "pkg/sub"},
+		{"src/proj/pkg/sub/mod.py", "src/proj", "pkg/sub/mod.py"},
+		{"src/loose/tool", "src/loose/tool", ""}, // not widened to the home directory's repository
+	}
+	for _, tt := range tests {
+		root, rel, err := FindRoot(filepath.Join(home, tt.path))
+		if err != nil || root != filepath.Join(home, tt.root) || rel != tt.rel {
+			t.Errorf("FindRoot(%q) = %q, %q, %v; want %q, %q", tt.path, root, rel, err, filepath.Join(home, tt.root), tt.rel)
 		}
 	}
 }

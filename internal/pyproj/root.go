@@ -13,7 +13,9 @@ var rootMarkers = []string{"pyproject.toml", "setup.cfg", "setup.py", ".git"}
 // directory at or above it (its directory, for a file) holding
 // pyproject.toml, setup.cfg, setup.py or .git — and path relative to that
 // root in slash form ("" when path is the root). Without any marker above
-// it, a directory is its own root and a file's directory is the root.
+// it, a directory is its own root and a file's directory is the root. The
+// search never reaches the home directory or the file system root from
+// below them.
 func FindRoot(path string) (root, rel string, err error) {
 	info, err := os.Stat(path)
 	if err != nil {
@@ -28,7 +30,14 @@ func FindRoot(path string) (root, rel string, err error) {
 		start = filepath.Dir(abs)
 	}
 	found := ""
+	home, _ := os.UserHomeDir()
 	for dir := start; ; dir = filepath.Dir(dir) {
+		// The search stops below the home directory and the file system
+		// root: a dotfiles repository (~/.git) must not turn a scan of a
+		// tree without markers into a scan of everything the user owns.
+		if dir != start && (dir == home || filepath.Dir(dir) == dir) {
+			break
+		}
 		if hasMarker(dir) {
 			found = dir
 			break
