@@ -45,8 +45,11 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		scan.ApplyBaseline(res, b, *baseline)
 		s := res.Baseline
 		fmt.Fprintf(stderr, "letgo check: %d new, %d known, %d fixed (baseline %s)\n", s.New, s.Known, len(s.Fixed), *baseline)
-		if s.NotChecked > 0 {
-			fmt.Fprintf(stderr, "  %d accepted finding(s) of rules that did not run were not checked\n", s.NotChecked)
+		if s.NotRun > 0 {
+			fmt.Fprintf(stderr, "  %d accepted finding(s) of rules that did not run were not checked\n", s.NotRun)
+		}
+		if s.OutOfScope > 0 {
+			fmt.Fprintf(stderr, "  %d accepted finding(s) outside the paths given were not checked\n", s.OutOfScope)
 		}
 		for _, e := range s.Fixed {
 			fmt.Fprintf(stderr, "  fixed: %s:%d %s %s\n", textsafe.Line(e.Path), e.Line, textsafe.Line(e.Rule), textsafe.Line(e.Message))

@@ -35,6 +35,10 @@ type BaselineSummary struct {
 	// NotChecked counts accepted findings of rules that did not run or of
 	// paths outside the scan's scope: they are neither known nor fixed.
 	NotChecked int `json:"not_checked"`
+	// NotRun and OutOfScope split NotChecked: rules that did not run, and
+	// paths the scan did not report.
+	NotRun     int `json:"not_run"`
+	OutOfScope int `json:"out_of_scope"`
 }
 
 // NewBaseline records every finding of res.
@@ -100,10 +104,15 @@ func ApplyBaseline(res *Result, b *Baseline, file string) {
 		k := e.Path + "\x00" + e.Fingerprint
 		if known[k] > 0 {
 			known[k]--
-			if res.Ran(e.Rule) && res.InScope(e.Path) {
-				sum.Fixed = append(sum.Fixed, e)
-			} else {
+			switch {
+			case !res.InScope(e.Path):
 				sum.NotChecked++
+				sum.OutOfScope++
+			case !res.Ran(e.Rule):
+				sum.NotChecked++
+				sum.NotRun++
+			default:
+				sum.Fixed = append(sum.Fixed, e)
 			}
 		}
 	}
