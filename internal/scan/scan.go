@@ -317,6 +317,10 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 	for i := range all {
 		all[i] = i
 	}
+	// Largest first: a big file started last would leave the other workers
+	// idle at the end. Results are stored by index, so the order of the
+	// output does not change.
+	sort.SliceStable(all, func(i, j int) bool { return pyFiles[all[i]].Size > pyFiles[all[j]].Size })
 	if err := run(all, nil, nil); err != nil {
 		return nil, err
 	}
