@@ -1,6 +1,7 @@
 package pyproj
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -68,6 +69,23 @@ func TestFindRoot(t *testing.T) {
 		root, rel, err := FindRoot(filepath.Join(home, tt.path))
 		if err != nil || root != filepath.Join(home, tt.root) || rel != tt.rel {
 			t.Errorf("FindRoot(%q) = %q, %q, %v; want %q, %q", tt.path, root, rel, err, filepath.Join(home, tt.root), tt.rel)
+		}
+	}
+}
+
+// TestLoadRecordsSizes: Python files carry their listed size (the scan
+// parses the largest first).
+func TestLoadRecordsSizes(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.py"), []byte("import os\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "b.py"), []byte("x = 1\ny = 2\nz = 3\n"), 0o644)
+	p, err := Load(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range p.Files {
+		if want := map[string]int64{"a.py": 10, "b.py": 18}[f.Path]; f.Size != want {
+			t.Errorf("%s: Size = %d, want %d", f.Path, f.Size, want)
 		}
 	}
 }

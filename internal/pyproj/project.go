@@ -43,7 +43,7 @@ type File struct {
 	Python    bool
 	Module    string // dotted module name of a .py file
 	IsPackage bool   // the file is a package's __init__.py
-	Size      int64
+	Size      int64 // as listed (the file may change before it is read)
 }
 
 // EntryPoint is a console script, wsgi script, other entry point, or a WSGI
@@ -145,7 +145,8 @@ func Load(ctx context.Context, root string) (*Project, error) {
 		return nil, fmt.Errorf("%w %q: %v", ErrRoot, root, err)
 	}
 	p := &Project{Root: root}
-	paths, err := listFiles(ctx, root, sroot, p)
+	sizes := map[string]int64{}
+	paths, err := listFiles(ctx, root, sroot, p, sizes)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +158,7 @@ func Load(ctx context.Context, root string) (*Project, error) {
 	}
 	for _, rel := range paths {
 		abs := filepath.Join(root, filepath.FromSlash(rel))
-		f := &File{Path: rel, Abs: abs, Kind: Classify(rel)}
+		f := &File{Path: rel, Abs: abs, Kind: Classify(rel), Size: sizes[rel]}
 		if strings.HasSuffix(rel, ".py") {
 			f.Python = true
 			f.Module, f.IsPackage = moduleName(rel, dirsWithInit)
@@ -174,7 +175,9 @@ func Load(ctx context.Context, root string) (*Project, error) {
 // is honoured exactly; elsewhere the tree is walked. A symlink that leads
 // out of the root is left out and recorded as a Problem: the scan reads
 // the project, not what its links point at (x.py -> /etc/passwd).
-func listFiles(ctx context.Context, root string, sroot *safeio.Root, p *Project) ([]string, error) {
+// Sizes of Python files, as listed, go into sizes (the scan starts the
+// largest first).
+func listFiles(ctx context.Context, root string, sroot *safeio.Root, p *Project, sizes map[string]int64) ([]string, error) {
 	outside := func(rel string) {
 		p.Problems = append(p.Problems, Problem{rel, safeio.ErrOutsideRoot.Error()})
 	}
@@ -204,6 +207,9 @@ func listFiles(ctx context.Context, root string, sroot *safeio.Root, p *Project)
 						continue
 					}
 					paths = append(paths, rel)
+					if strings.HasSuffix(rel, ".py") {
+						sizes[rel] = fi.Size()
+					}
 				}
 				return paths, nil
 			}
@@ -239,6 +245,11 @@ func listFiles(ctx context.Context, root string, sroot *safeio.Root, p *Project)
 			return nil
 		}
 		paths = append(paths, rel)
+		if strings.HasSuffix(rel, ".py") {
+			if fi, err := d.Info(); err == nil {
+				sizes[rel] = fi.Size()
+			}
+		}
 		return nil
 	})
 	return paths, err
