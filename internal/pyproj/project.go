@@ -43,7 +43,7 @@ type File struct {
 	Python    bool
 	Module    string // dotted module name of a .py file
 	IsPackage bool   // the file is a package's __init__.py
-	Size      int64 // as listed (the file may change before it is read)
+	Size      int64  // as listed (the file may change before it is read)
 }
 
 // EntryPoint is a console script, wsgi script, other entry point, or a WSGI
