@@ -52,6 +52,9 @@ func runFix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if unpatched == "" {
 		unpatched = sleepMocked(res)
 	}
+	if unpatched == "" && len(res.EntryPoints) == 0 {
+		unpatched = "the project has no services (console scripts, WSGI scripts or modules): a library's callers decide whether time is patched"
+	}
 	if unpatched != "" {
 		fmt.Fprintf(stderr, "letgo fix: eventlet.sleep is not rewritten: %s\n", unpatched)
 	}
@@ -161,8 +164,8 @@ func patchLeavesTime(ctx context.Context, roots []string) (string, error) {
 			if err := ctx.Err(); err != nil {
 				return "", err
 			}
-			if !f.Python || f.Kind == pyproj.KindTest {
-				continue
+			if !f.Python || f.Kind != pyproj.KindRuntime {
+				continue // tests and tools (tools/simulator.py) patch for themselves
 			}
 			src, err := os.ReadFile(f.Abs)
 			if err != nil || !bytes.Contains(src, []byte("monkey_patch")) {

@@ -81,6 +81,14 @@ func TestFix(t *testing.T) {
 			remaining: []string{"demo/a.py:3 EV117"},
 		},
 		{
+			name: "a library (no services) that patches for itself: no fix",
+			files: map[string]string{
+				"setup.cfg": "[metadata]\nname = lib\n",
+				"demo/a.py": "import eventlet\n\neventlet.sleep(1)\n",
+			},
+			remaining: []string{"demo/a.py:3 EV117"},
+		},
+		{
 			name: "time not patched through a module that re-exports eventlet: no fix",
 			files: map[string]string{
 				"demo/concurrency.py": "import eventlet\n",
