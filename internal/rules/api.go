@@ -104,7 +104,7 @@ var apiRules = []*analysis.Rule{
 		Summary:     "explicit yield with eventlet.sleep(0)",
 		What:        "eventlet.sleep() or eventlet.sleep(0) outside tests (in tests: EV605).",
 		Why:         "Yielding to the hub means nothing to native threads; the call keeps eventlet loaded.",
-		Replacement: "Delete it, or call a helper that is a no-op in threading mode. `letgo fix` rewrites it as time.sleep(0) (a yield under eventlet's time patching, a GIL release in native threads), adding `import time`, where that is exact: not when a monkey_patch() call of the project leaves time unpatched, a test mocks eventlet's sleep (the mock would no longer apply), the file uses eventlet.Timeout (its timers fire only while eventlet's hub runs), the call passes keywords, or the name time means something else where the call is.",
+		Replacement: "Delete it, or call a helper that is a no-op in threading mode. `letgo fix` rewrites it as time.sleep(0) (a yield under eventlet's time patching, a GIL release in native threads), adding `import time`, where that is exact: not in a library (no services), nor when the project's runtime code has no eventlet monkey_patch() patching time or one that leaves it unpatched, a test mocks eventlet's sleep (the mock would no longer apply), the file uses eventlet.Timeout (its timers fire only while eventlet's hub runs), the call passes keywords, or the name time means something else where the call is.",
 		Example:     "# before\nfor item in items:\n    process(item)\n    eventlet.sleep(0)\n# after\nfor item in items:\n    process(item)",
 	}),
 	apiRule("EV117", "eventlet-sleep", analysis.RiskLow, sleepNames, apiOpts{calls: true, fix: sleepFix,
@@ -115,7 +115,7 @@ var apiRules = []*analysis.Rule{
 		Summary:     "eventlet.sleep(n) called",
 		What:        "eventlet.sleep with a non-zero delay.",
 		Why:         "It only sleeps the calling green thread under eventlet.",
-		Replacement: "time.sleep(n); in a loop that must stop promptly, stop_event.wait(n). `letgo fix` rewrites eventlet.sleep(n) as time.sleep(n) (adding `import time`) where that is exact: every monkey_patch() call of the project patches time (so time.sleep is eventlet's sleep in eventlet mode), no test mocks eventlet's sleep, the file does not use eventlet.Timeout (whose timers fire only while eventlet's hub runs), the call passes no keywords, and the name time is the time module there. A Timeout set by a caller in another file is not seen: review the diff (`letgo fix --diff`).",
+		Replacement: "time.sleep(n); in a loop that must stop promptly, stop_event.wait(n). `letgo fix` rewrites eventlet.sleep(n) as time.sleep(n) (adding `import time`) where that is exact: the project has services and its runtime code calls eventlet's monkey_patch() patching time, and no call leaves time out (so time.sleep is eventlet's sleep in eventlet mode; in a library the application decides, so no rewrite), no test mocks eventlet's sleep, the file does not use eventlet.Timeout (whose timers fire only while eventlet's hub runs), the call passes no keywords, and the name time is the time module there. A Timeout set by a caller in another file is not seen: review the diff (`letgo fix --diff`).",
 		Example:     "# before\neventlet.sleep(interval)\n# after\nif self._stop.wait(interval):\n    return",
 	}),
 	apiRule("EV118", "eventlet-timeout", analysis.RiskHigh, timeoutNames, apiOpts{calls: true, skip: notTests}, analysis.Doc{
