@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/pyproj"
 	"github.com/letgo-dev/letgo/internal/pysrc"
 	"github.com/letgo-dev/letgo/internal/rules"
@@ -43,17 +44,9 @@ func runFix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return errorf(stderr, "%v", err)
 	}
-	unpatched := timeLeftUnpatched(res)
-	if unpatched == "" {
-		if unpatched, err = patchLeavesTime(ctx, roots); err != nil {
-			return failed(ctx, stderr, "", err)
-		}
-	}
-	if unpatched == "" {
-		unpatched = sleepMocked(res)
-	}
-	if unpatched == "" && len(res.EntryPoints) == 0 {
-		unpatched = "the project has no services (console scripts, WSGI scripts or modules): a library's callers decide whether time is patched"
+	unpatched, err := sleepRewriteBlocked(ctx, res, roots)
+	if err != nil {
+		return failed(ctx, stderr, "", err)
 	}
 	if unpatched != "" {
 		fmt.Fprintf(stderr, "letgo fix: eventlet.sleep is not rewritten: %s\n", unpatched)
@@ -105,8 +98,11 @@ func runFix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // is exact only while eventlet mode patches time.
 var (
 	patchRules = []string{"EV201", "EV202", "EV203", "EV204"}
+	// greenRules find green threads made in runtime code (spawns, pools,
+	// piles, the eventlet WSGI server and serve, greenlets).
+	greenRules = []string{"EV110", "EV111", "EV114", "EV115", "EV124", "EV125", "EV132"}
 	// gateRules always run in a fix: they decide whether rewrites apply.
-	gateRules  = append(append([]string{}, patchRules...), "EV601")
+	gateRules  = append(append(append([]string{}, patchRules...), greenRules...), "EV601")
 	sleepRules = map[string]bool{"EV116": true, "EV117": true}
 )
 
@@ -135,6 +131,42 @@ func timeLeftUnpatched(res *scan.Result) string {
 	return ""
 }
 
+// sleepRewriteBlocked says why eventlet.sleep cannot be rewritten exactly
+// as time.sleep in this project, or "" when it can. Exact means: in
+// eventlet mode time is monkey patched (time.sleep is then eventlet's
+// sleep), or there is no eventlet mode and no green thread at all (both
+// then block the calling thread; the per-file condition — no eventlet
+// Timeout, whose timers fire only while eventlet's hub runs — is the
+// rule's); and no test mocks eventlet's sleep.
+func sleepRewriteBlocked(ctx context.Context, res *scan.Result, roots []string) (string, error) {
+	if len(res.EntryPoints) == 0 {
+		return "the project has no services (console scripts, WSGI scripts or modules): a library's callers decide whether time is patched", nil
+	}
+	if why := sleepMocked(res); why != "" {
+		return why, nil
+	}
+	if why := timeLeftUnpatched(res); why != "" {
+		return why, nil
+	}
+	patches, why, err := patchLeavesTime(ctx, roots)
+	if err != nil || why != "" || patches {
+		return why, err
+	}
+	// No monkey patching: exact only without an eventlet mode and without
+	// green threads, which a blocking time.sleep would stall.
+	for _, ep := range res.EntryPoints {
+		if ep.Mode != modes.ThreadingOnly && ep.Mode != modes.NoRuntime {
+			return fmt.Sprintf("no monkey_patch() in the project's runtime code patches time, and %s runs in mode %s", ep.Name, ep.Mode), nil
+		}
+	}
+	for _, fd := range res.Findings {
+		if slices.Contains(greenRules, fd.Rule) && fd.Kind == pyproj.KindRuntime {
+			return fmt.Sprintf("no monkey_patch() patches time, and %s:%d makes green threads, which time.sleep would stall", fd.Path, fd.Line), nil
+		}
+	}
+	return "", nil
+}
+
 // sleepMocked names a test that mocks eventlet's sleep (EV601): after the
 // rewrite the code under test calls time.sleep, the mock no longer
 // applies and the test would really sleep, or fail its assertions.
@@ -147,22 +179,22 @@ func sleepMocked(res *scan.Result) string {
 	return ""
 }
 
-// patchLeavesTime looks, in every Python file of the roots, for a call of
-// anything named monkey_patch whose keywords leave time unpatched
+// patchLeavesTime looks, in every runtime Python file of the roots, for
+// calls of anything named monkey_patch: whether one of eventlet's patches
+// time, and the first whose keywords leave time unpatched
 // (time=False, all=False without time=True, **kwargs), however the callee
 // resolves: a project may reach eventlet through a module that re-exports
 // it (from pkg.concurrency import eventlet), which the rules do not all
 // follow yet, and a sleep rewrite is only exact when no such call exists.
-func patchLeavesTime(ctx context.Context, roots []string) (string, error) {
-	patches := false // a call that patches time was seen
+func patchLeavesTime(ctx context.Context, roots []string) (patches bool, why string, err error) {
 	for _, root := range roots {
 		proj, err := pyproj.Load(ctx, root)
 		if err != nil {
-			return "", err
+			return false, "", err
 		}
 		for _, f := range proj.Files {
 			if err := ctx.Err(); err != nil {
-				return "", err
+				return false, "", err
 			}
 			if !f.Python || f.Kind != pyproj.KindRuntime {
 				continue // tests and tools (tools/simulator.py) patch for themselves
@@ -190,7 +222,7 @@ func patchLeavesTime(ctx context.Context, roots []string) (string, error) {
 				a, hasAll := kw["all"]
 				_, double := kw[""]
 				if hasTime && t != "true" || hasAll && a != "true" && t != "true" || double || len(c.Args) > 0 {
-					return fmt.Sprintf("%s:%d calls %s(...) without patching time, so time.sleep would block every green thread in eventlet mode", f.Path, v.Line(c.Node.Pos()), c.Callee), nil
+					return false, fmt.Sprintf("%s:%d calls %s(...) without patching time, so time.sleep would block every green thread in eventlet mode", f.Path, v.Line(c.Node.Pos()), c.Callee), nil
 				}
 				if strings.HasPrefix(c.Resolved, "eventlet.") || strings.HasPrefix(c.Callee, "eventlet.") || strings.Contains(c.Callee, "patcher.") { // eventlet's, not a project's own monkey_patch()
 					patches = true
@@ -198,14 +230,7 @@ func patchLeavesTime(ctx context.Context, roots []string) (string, error) {
 			}
 		}
 	}
-	if !patches {
-		// Without a monkey_patch() of its own (a library, or a service that
-		// never patches), who patches time — if anyone — is decided
-		// elsewhere, and in green threads without it time.sleep blocks
-		// the hub where eventlet.sleep yields.
-		return "no monkey_patch() call in the project's runtime code patches time, so in eventlet mode time.sleep may block every green thread (a library: the application decides)", nil
-	}
-	return "", nil
+	return patches, "", nil
 }
 
 // rewrite applies the fixes of one file's findings and returns the new

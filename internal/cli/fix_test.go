@@ -81,6 +81,23 @@ func TestFix(t *testing.T) {
 			remaining: []string{"demo/a.py:3 EV117"},
 		},
 		{
+			name: "threading only, no monkey patching, no green threads: fixed",
+			files: map[string]string{
+				"demo/work.py": "import threading\n\n\ndef main():\n    threading.Thread(target=print).start()\n",
+				"demo/a.py":    "import eventlet\n\n\ndef wait():\n    eventlet.sleep(2)\n",
+			},
+			want:    map[string]string{"demo/a.py": "import time\nimport eventlet\n\n\ndef wait():\n    time.sleep(2)\n"},
+			noPatch: true,
+		},
+		{
+			name: "no monkey patching but green threads: no fix",
+			files: map[string]string{
+				"demo/a.py": "import eventlet\n\n\ndef wait():\n    eventlet.sleep(2)\n",
+			},
+			remaining: []string{"demo/a.py:5 EV117"},
+			noPatch:   true,
+		},
+		{
 			name: "a library (no services) that patches for itself: no fix",
 			files: map[string]string{
 				"setup.cfg": "[metadata]\nname = lib\n",
