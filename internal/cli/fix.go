@@ -159,9 +159,18 @@ func sleepRewriteBlocked(ctx context.Context, res *scan.Result, roots []string) 
 			return fmt.Sprintf("no monkey_patch() in the project's runtime code patches time, and %s runs in mode %s", ep.Name, ep.Mode), nil
 		}
 	}
+	// Nor any other eventlet use in runtime code, direct (EV1xx but the
+	// imports and the sleeps themselves) or through a library (EV4xx: an
+	// eventlet executor, oslo.service components on their default
+	// backend): code that runs in green threads somewhere, a library's
+	// code in its callers' mode, would be stalled by a blocking sleep.
 	for _, fd := range res.Findings {
-		if slices.Contains(greenRules, fd.Rule) && fd.Kind == pyproj.KindRuntime {
-			return fmt.Sprintf("no monkey_patch() patches time, and %s:%d makes green threads, which time.sleep would stall", fd.Path, fd.Line), nil
+		if fd.Kind != pyproj.KindRuntime || fd.Positive {
+			continue
+		}
+		direct := fd.Family == 1 && fd.Rule > "EV109" && !sleepRules[fd.Rule]
+		if direct || fd.Family == 4 || slices.Contains(greenRules, fd.Rule) {
+			return fmt.Sprintf("no monkey_patch() patches time, and %s:%d uses eventlet (%s), whose green threads time.sleep would stall", fd.Path, fd.Line, fd.Rule), nil
 		}
 	}
 	return "", nil
