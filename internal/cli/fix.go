@@ -102,7 +102,8 @@ var (
 	// piles, the eventlet WSGI server and serve, greenlets).
 	greenRules = []string{"EV110", "EV111", "EV114", "EV115", "EV124", "EV125", "EV132"}
 	// gateRules always run in a fix: they decide whether rewrites apply.
-	gateRules  = append(append(append([]string{}, patchRules...), greenRules...), "EV601")
+	// With no monkey patching, any other eventlet use (EV1, EV4) does too.
+	gateRules  = append(append(append([]string{}, patchRules...), greenRules...), "EV601", "EV1", "EV4")
 	sleepRules = map[string]bool{"EV116": true, "EV117": true}
 )
 
