@@ -37,26 +37,6 @@ type Options struct {
 // whose smallest p with 6+6 trials is already 2/924).
 const MinPairedBlocks = 10
 
-// MaxCellObservations bounds the observations of one arm of a cell: the
-// Hodges-Lehmann estimate pairs every observation of A with every one of
-// B, so 3,000 each take 72 MB; beyond it a cell keeps every k-th
-// observation in run order, and says so.
-const MaxCellObservations = 3000
-
-// thin keeps every k-th value, in order, so that at most
-// MaxCellObservations remain; the values themselves when there are fewer.
-func thin(v []float64) ([]float64, int) {
-	if len(v) <= MaxCellObservations {
-		return v, 1
-	}
-	k := (len(v) + MaxCellObservations - 1) / MaxCellObservations
-	out := make([]float64, 0, MaxCellObservations)
-	for i := 0; i < len(v); i += k {
-		out = append(out, v[i])
-	}
-	return out, k
-}
-
 func (o Options) errorMargin() float64 {
 	if o.ErrorMargin > 0 {
 		return o.ErrorMargin
@@ -357,17 +337,6 @@ func compareCell(workload, metric string, wa, wb Workload, opts Options) Cell {
 // metric: the effect with its interval, the verdict, the tail of latency
 // cells, and warnings for quantised and drifting observations.
 func newCell(workload, metric, unit string, va, vb []float64, k kind, opts Options) Cell {
-	var thinned []string
-	for _, arm := range []struct {
-		name string
-		v    *[]float64
-	}{{"A", &va}, {"B", &vb}} {
-		n := len(*arm.v)
-		if t, every := thin(*arm.v); every > 1 {
-			*arm.v = t
-			thinned = append(thinned, fmt.Sprintf("%s has %d observations: one in every %d in run order (%d) is compared, to bound memory", arm.name, n, every, len(t)))
-		}
-	}
 	c := Cell{Workload: workload, Metric: metric, A: summarize(va), B: summarize(vb), Unit: unit, ASamples: va, BSamples: vb, Scale: k.scale, Better: k.better}
 	if k == latencyKind {
 		c.Tail = tailOf(va, vb, opts.Alpha)
@@ -428,7 +397,6 @@ func newCell(workload, metric, unit string, va, vb []float64, k kind, opts Optio
 			}
 		}
 	}
-	c.Warnings = append(c.Warnings, thinned...)
 	finiteCell(&c)
 	return c
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -216,18 +217,31 @@ func TestFuzzSeedsBounded(t *testing.T) {
 	}
 }
 
-// A workload with more iterations than MaxCellObservations is compared
-// on every k-th of them, so the pairwise estimates stay bounded.
-func TestManyObservationsThinned(t *testing.T) {
-	va, vb := make([]float64, 7000), make([]float64, 7000)
+// A workload of 20,000 iterations per arm is compared on every one of
+// them (it used to be thinned to 3,000, because the pairwise estimates
+// sorted all n1·n2 differences: 3.2 GB here), in memory proportional to
+// the observations.
+func TestManyObservationsExact(t *testing.T) {
+	const n = 20000
+	va, vb := make([]float64, n), make([]float64, n)
 	for i := range va {
 		va[i], vb[i] = 1+float64(i%97)/100, 1.2+float64(i%89)/100
 	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
 	c := newCell("w", "duration", "s", va, vb, latencyKind, Options{Alpha: 0.05, Margin: 0.05})
-	if c.A.N > MaxCellObservations || c.B.N > MaxCellObservations || !strings.Contains(strings.Join(c.Warnings, " "), "one in every 3") {
-		t.Errorf("newCell(7000+7000) kept %d+%d observations, warnings %q; want at most %d each, thinning named", c.A.N, c.B.N, c.Warnings, MaxCellObservations)
+	runtime.ReadMemStats(&after)
+	if c.A.N != n || c.B.N != n || len(c.ASamples) != n {
+		t.Errorf("newCell(%d+%d) compared %d+%d observations, want all", n, n, c.A.N, c.B.N)
+	}
+	ratio, ci, err := stats.RatioHL(va, vb, 0.05)
+	if err != nil || c.Ratio != ratio || c.RatioLo != ci.Lo || c.RatioHi != ci.Hi {
+		t.Errorf("newCell ratio %v [%v, %v], want RatioHL of every observation %v [%v, %v] (%v)", c.Ratio, c.RatioLo, c.RatioHi, ratio, ci.Lo, ci.Hi, err)
 	}
 	if c.Verdict != stats.Regressed {
-		t.Errorf("newCell(+20%%, thinned) = %s, want regressed", c.Verdict)
+		t.Errorf("newCell(+20%%) = %s, want regressed", c.Verdict)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 64<<20 {
+		t.Errorf("newCell(%d+%d) allocated %d MB, want under 64 MB", n, n, got>>20)
 	}
 }

@@ -1,9 +1,6 @@
 package stats
 
-import (
-	"math"
-	"sort"
-)
+import "math"
 
 // SignedRank is the two-sided Wilcoxon signed-rank test of paired
 // differences d, as SciPy's wilcoxon with its defaults: zero differences
@@ -90,31 +87,16 @@ func exactSignedRank(n, r int) float64 {
 // (the median of the Walsh averages (d_i+d_j)/2, i <= j) with its
 // distribution-free interval at 1-alpha from the signed-rank critical
 // value (normal approximation). ErrTooFew comes with the whole range when
-// d is too short for the level.
+// d is too short for the level. The averages are selected from the sorted
+// sample, never materialised (see hl.go).
 func WalshHL(d []float64, alpha float64) (float64, Interval, error) {
-	n := len(d)
-	if n == 0 {
+	if len(d) == 0 {
 		return 0, Interval{}, ErrTooFew
 	}
 	if err := check(d); err != nil {
 		return 0, Interval{}, err
 	}
-	w := make([]float64, 0, n*(n+1)/2)
-	for i := 0; i < n; i++ {
-		for j := i; j < n; j++ {
-			w = append(w, (d[i]+d[j])/2)
-		}
-	}
-	sort.Float64s(w)
-	m := len(w)
-	est := w[m/2]
-	if m%2 == 0 {
-		est = (w[m/2-1] + w[m/2]) / 2
-	}
-	z := normQuantile(1 - alpha/2)
-	k := int(math.Floor(float64(m)/2 - z*math.Sqrt(float64(n)*float64(n+1)*float64(2*n+1)/24)))
-	if k < 0 {
-		return est, Interval{Lo: w[0], Hi: w[m-1]}, ErrTooFew
-	}
-	return est, Interval{Lo: w[k], Hi: w[m-1-k], Coverage: 1 - alpha}, nil
+	h := walshHL(d)
+	ci, err := h.interval(alpha)
+	return h.est, ci, err
 }

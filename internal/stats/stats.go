@@ -261,56 +261,39 @@ func normQuantile(p float64) float64 {
 // HodgesLehmann is the shift estimate of y relative to x (the median of all
 // pairwise differences y_j - x_i) with a distribution-free confidence
 // interval at 1-alpha (Moses), using the normal approximation of the
-// Mann-Whitney critical value.
+// Mann-Whitney critical value. The differences are selected from the
+// sorted samples, never materialised (see hl.go): O((n1+n2) log(n1·n2))
+// time and O(n1+n2) memory.
 func HodgesLehmann(x, y []float64, alpha float64) (float64, Interval, error) {
-	n1, n2 := len(x), len(y)
-	if n1 == 0 || n2 == 0 {
+	if len(x) == 0 || len(y) == 0 {
 		return 0, Interval{}, ErrTooFew
 	}
 	if err := check(x, y); err != nil {
 		return 0, Interval{}, err
 	}
-	d := make([]float64, 0, n1*n2)
-	for _, a := range x {
-		for _, b := range y {
-			d = append(d, b-a)
-		}
-	}
-	sort.Float64s(d)
-	m := len(d)
-	var est float64
-	if m%2 == 1 {
-		est = d[m/2]
-	} else {
-		est = (d[m/2-1] + d[m/2]) / 2
-	}
-	z := normQuantile(1 - alpha/2)
-	k := int(math.Floor(float64(n1*n2)/2 - z*math.Sqrt(float64(n1*n2*(n1+n2+1))/12)))
-	if k < 0 {
-		return est, Interval{Lo: d[0], Hi: d[m-1]}, ErrTooFew
-	}
-	return est, Interval{Lo: d[k], Hi: d[m-1-k], Coverage: 1 - alpha}, nil
+	h := shiftHL(x, y)
+	ci, err := h.interval(alpha)
+	return h.est, ci, err
 }
+
+// errNonPositive is returned for a ratio of values that are not all
+// positive.
+var errNonPositive = errors.New("ratio of non-positive values")
 
 // RatioHL estimates the ratio of y to x (e.g. latency of B over A) as the
 // exponential of the Hodges-Lehmann shift of their logarithms, with its
 // confidence interval. Values must be positive.
 func RatioHL(x, y []float64, alpha float64) (float64, Interval, error) {
-	lx, ly := make([]float64, len(x)), make([]float64, len(y))
-	for i, v := range x {
-		if v <= 0 {
-			return 0, Interval{}, errors.New("ratio of non-positive values")
-		}
-		lx[i] = math.Log(v)
+	lx, err := logs(x)
+	if err != nil {
+		return 0, Interval{}, err
 	}
-	for i, v := range y {
-		if v <= 0 {
-			return 0, Interval{}, errors.New("ratio of non-positive values")
-		}
-		ly[i] = math.Log(v)
+	ly, err := logs(y)
+	if err != nil {
+		return 0, Interval{}, err
 	}
 	est, ci, err := HodgesLehmann(lx, ly, alpha)
-	return math.Exp(est), Interval{Lo: math.Exp(ci.Lo), Hi: math.Exp(ci.Hi), Coverage: ci.Coverage}, err
+	return math.Exp(est), ci.exp(), err
 }
 
 // CliffsDelta is P(y > x) - P(y < x) over all pairs, in [-1, 1].
@@ -321,18 +304,27 @@ func CliffsDelta(x, y []float64) (float64, error) {
 	if err := check(x, y); err != nil {
 		return 0, err
 	}
+	return cliffSorted(sorted(x), sorted(y)), nil
+}
+
+// cliffSorted is Cliff's delta of two sorted samples, counting the pairs
+// on either side of each y_j with two pointers instead of comparing all
+// n1·n2 pairs.
+func cliffSorted(xs, ys []float64) float64 {
 	gt, lt := 0, 0
-	for _, a := range x {
-		for _, b := range y {
-			switch {
-			case b > a:
-				gt++
-			case b < a:
-				lt++
-			}
+	below, upTo := 0, 0 // x values < y_j and <= y_j
+	for _, b := range ys {
+		for below < len(xs) && xs[below] < b {
+			below++
 		}
+		upTo = max(upTo, below)
+		for upTo < len(xs) && xs[upTo] <= b {
+			upTo++
+		}
+		gt += below
+		lt += len(xs) - upTo
 	}
-	return float64(gt-lt) / float64(len(x)*len(y)), nil
+	return float64(gt-lt) / float64(len(xs)*len(ys))
 }
 
 // Holm adjusts p-values for multiple comparisons (Holm-Bonferroni step-down),
@@ -417,17 +409,6 @@ func Trend(v []float64) (tau, p float64, err error) {
 	if n < 3 {
 		return math.NaN(), math.NaN(), fmt.Errorf("trend needs at least 3 values, got %d", n)
 	}
-	var s float64 // concordant minus discordant pairs
-	for i := 0; i < n; i++ {
-		for j := i + 1; j < n; j++ {
-			switch {
-			case v[j] > v[i]:
-				s++
-			case v[j] < v[i]:
-				s--
-			}
-		}
-	}
 	var ties, tiesVar float64 // Σ t(t-1)/2 and Σ t(t-1)(2t+5) over groups of equal values
 	sv := sorted(v)
 	for i := 0; i < n; {
@@ -441,13 +422,42 @@ func Trend(v []float64) (tau, p float64, err error) {
 		i = j
 	}
 	n0 := float64(n*(n-1)) / 2
+	// Concordant minus discordant pairs: of the n0 pairs, those not tied
+	// are concordant or discordant, and the discordant ones are the
+	// inversions of v, counted by a merge sort in O(n log n).
 	if ties == n0 {
 		return math.NaN(), math.NaN(), fmt.Errorf("trend of %d equal values", n)
 	}
+	s := n0 - ties - 2*float64(inversions(slices.Clone(v), make([]float64, n)))
 	tau = s / math.Sqrt(n0*(n0-ties))
 	nf := float64(n)
 	variance := (nf*(nf-1)*(2*nf+5) - tiesVar) / 18
 	return tau, 2 * normSF(math.Abs(s)/math.Sqrt(variance)), nil
+}
+
+// inversions sorts v (using buf, of the same length) and returns the
+// number of pairs i < j with v[i] > v[j]; equal values are no inversion.
+func inversions(v, buf []float64) int {
+	if len(v) < 2 {
+		return 0
+	}
+	mid := len(v) / 2
+	count := inversions(v[:mid], buf[:mid]) + inversions(v[mid:], buf[mid:])
+	left, right := append(buf[:0], v[:mid]...), v[mid:]
+	i, j, k := 0, 0, 0
+	for i < len(left) && j < len(right) {
+		if right[j] < left[i] {
+			count += len(left) - i // right[j] is below every left value not yet placed
+			v[k] = right[j]
+			j++
+		} else {
+			v[k] = left[i]
+			i++
+		}
+		k++
+	}
+	copy(v[k:], left[i:]) // what is left of right is already in place
+	return count
 }
 
 // Quantile is the q-quantile of x with linear interpolation between order
@@ -501,24 +511,32 @@ func BootstrapQuantileRatio(x, y []float64, q, alpha float64, reps, block int, s
 	}
 	ratio := quantile7(sorted(y), q) / quantile7(sorted(x), q)
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
-	resample := func(v, buf []float64) []float64 {
-		buf = buf[:0]
-		for len(buf) < len(v) {
-			start := rng.IntN(len(v))
-			for k := 0; k < block && len(buf) < len(v); k++ {
-				buf = append(buf, v[(start+k)%len(v)])
-			}
-		}
-		return buf
-	}
 	bx, by := make([]float64, 0, len(x)), make([]float64, 0, len(y))
 	rs := make([]float64, reps)
 	for i := range rs {
-		bx, by = resample(x, bx), resample(y, by)
+		bx, by = resampleBlocks(x, bx, block, rng), resampleBlocks(y, by, block, rng)
 		rs[i] = selectQuantile7(by, q, rng) / selectQuantile7(bx, q, rng)
 	}
 	sort.Float64s(rs)
 	return ratio, Interval{Lo: quantile7(rs, alpha/2), Hi: quantile7(rs, 1-alpha/2), Coverage: 1 - alpha}, nil
+}
+
+// resampleBlocks fills buf with len(v) values of v in blocks of up to
+// block consecutive values (circularly) from random starts. A block wraps
+// round once at most (it is never longer than v) and is copied rather
+// than indexed modulo len(v) value by value.
+func resampleBlocks(v, buf []float64, block int, rng *rand.Rand) []float64 {
+	buf = buf[:0]
+	for len(buf) < len(v) {
+		start := rng.IntN(len(v))
+		end := start + min(block, len(v)-len(buf))
+		if end <= len(v) {
+			buf = append(buf, v[start:end]...)
+		} else {
+			buf = append(append(buf, v[start:]...), v[:end-len(v)]...)
+		}
+	}
+	return buf
 }
 
 // selectQuantile7 is quantile7 of an unsorted slice, which it reorders:

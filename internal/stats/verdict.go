@@ -1,7 +1,6 @@
 package stats
 
 import (
-	"errors"
 	"fmt"
 	"math"
 )
@@ -77,17 +76,29 @@ func compare(a, b []float64, alpha, margin float64, scale Scale) (Comparison, er
 		return c, err
 	}
 	c.P, c.Exact = mw.P, mw.Exact
-	effect := RatioHL
-	if scale == ShiftScale {
-		effect = HodgesLehmann
+	// One estimate serves both intervals: the samples (their logarithms on
+	// the ratio scale) are sorted once and order statistics are shared.
+	x, y := a, b
+	if scale == RatioScale {
+		if x, err = logs(a); err == nil {
+			y, err = logs(b)
+		}
+		if err != nil {
+			return c, err
+		}
 	}
-	if c.Effect, c.CI, err = effect(a, b, alpha); err != nil && err != ErrTooFew {
-		return c, err
-	} else if err == ErrTooFew {
+	h := shiftHL(x, y)
+	ci, err := h.interval(alpha)
+	if err == ErrTooFew {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("too few trials for a %.0f%% interval: it spans the data", 100*(1-alpha)))
 	}
-	if _, c.TOSTCI, err = effect(a, b, 2*alpha); err == ErrTooFew {
+	tost, err := h.interval(2 * alpha)
+	if err == ErrTooFew {
 		c.Warnings = append(c.Warnings, "too few trials for the equivalence test")
+	}
+	c.Effect, c.CI, c.TOSTCI = h.est, ci, tost
+	if scale == RatioScale {
+		c.Effect, c.CI, c.TOSTCI = math.Exp(h.est), ci.exp(), tost.exp()
 	}
 	c.CliffDelta, _ = CliffsDelta(a, b)
 	c.MDE = mde(a, b, alpha, 0.8, scale)
@@ -145,7 +156,7 @@ func ComparePaired(a, b []float64, alpha, margin float64, scale Scale) (Comparis
 			continue
 		}
 		if a[i] <= 0 || b[i] <= 0 {
-			return c, errors.New("ratio of non-positive values")
+			return c, errNonPositive
 		}
 		d[i] = math.Log(b[i]) - math.Log(a[i])
 	}
@@ -157,15 +168,17 @@ func ComparePaired(a, b []float64, alpha, margin float64, scale Scale) (Comparis
 	if scale == RatioScale {
 		back = math.Exp
 	}
-	est, ci, err := WalshHL(d, alpha)
+	// SignedRank has checked d; one estimate serves both intervals.
+	h := walshHL(d)
+	ci, err := h.interval(alpha)
 	if err == ErrTooFew {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("too few blocks for a %.0f%% interval: it spans the data", 100*(1-alpha)))
 	}
-	_, tost, err := WalshHL(d, 2*alpha)
+	tost, err := h.interval(2 * alpha)
 	if err == ErrTooFew {
 		c.Warnings = append(c.Warnings, "too few blocks for the equivalence test")
 	}
-	c.Effect = back(est)
+	c.Effect = back(h.est)
 	c.CI = Interval{Lo: back(ci.Lo), Hi: back(ci.Hi), Coverage: ci.Coverage}
 	c.TOSTCI = Interval{Lo: back(tost.Lo), Hi: back(tost.Hi), Coverage: tost.Coverage}
 	c.CliffDelta, _ = CliffsDelta(a, b)
