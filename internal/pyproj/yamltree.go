@@ -126,6 +126,11 @@ func yamlParseError(err error, data []byte) *YAMLError {
 	if line == 0 {
 		line = 1
 	}
+	// The end of a text without a final newline is reported on the line
+	// after it.
+	if last := strings.Count(string(data), "\n") + 1; line > last {
+		line = last
+	}
 	return &YAMLError{Line: line, Msg: msg}
 }
 

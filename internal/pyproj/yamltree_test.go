@@ -64,6 +64,9 @@ func TestParseYAMLErrors(t *testing.T) {
 		msg       string
 	}{
 		{"unclosed flow list (parser)", "x: 1\ny: [a, b\n", 2, "did not find expected ',' or ']'"},
+		// The parser puts the end of a text without a final newline on
+		// the line after it.
+		{"end without a newline", "[", 1, "did not find expected node content"},
 		{"bad indentation (parser)", "x: 1\na:\n  - b\n c: d\n", 4, "did not find expected key"},
 		{"list after a mapping (parser)", "x: 1\n- a\n", 2, "did not find expected key"},
 		{"tab (scanner)", "x: 1\na:\n\tb: 1\n", 3, "found character that cannot start any token"},
