@@ -36,26 +36,45 @@ func ReadGovernance(dir string) (*Map, error) {
 		return nil, err
 	}
 	b := newBuilder()
-	projects := filepath.Join(ref, projectsFile)
-	root, err := readYAML(projects)
-	if err != nil {
-		return nil, err
-	}
-	b.readTeams(projects, root, false)
-	for _, g := range []struct {
-		file string
-		kind Kind
-	}{{tcFile, KindTC}, {sigsFile, KindSIG}} {
-		path := filepath.Join(ref, g.file)
+	for i, g := range governanceFiles {
+		path := filepath.Join(ref, g.name)
+		if i == 0 {
+			root, err := readYAML(path)
+			if err != nil {
+				return nil, err
+			}
+			b.readGovernanceFile(path, root, g)
+			continue
+		}
 		if root, ok := b.optional(path); ok {
-			b.readGroups(path, root, g.kind)
+			b.readGovernanceFile(path, root, g)
 		}
 	}
-	legacy := filepath.Join(ref, legacyFile)
-	if root, ok := b.optional(legacy); ok {
-		b.readTeams(legacy, root, true)
-	}
 	return b.finish(), nil
+}
+
+// governanceFiles are the files of the map in the order they are read:
+// projects.yaml first (ReadGovernance cannot do without it), legacy.yaml
+// last, as only the live files' claims count against each other.
+var governanceFiles = []governanceFile{
+	{projectsFile, KindTeam, false},
+	{tcFile, KindTC, false},
+	{sigsFile, KindSIG, false},
+	{legacyFile, KindTeam, true},
+}
+
+type governanceFile struct {
+	name   string
+	kind   Kind
+	legacy bool
+}
+
+func (b *builder) readGovernanceFile(path string, root *node, g governanceFile) {
+	if g.kind == KindTeam {
+		b.readTeams(path, root, g.legacy)
+	} else {
+		b.readGroups(path, root, g.kind)
+	}
 }
 
 // referenceDir is the folder holding projects.yaml: dir/reference or dir.

@@ -79,6 +79,20 @@ func TestRealData(t *testing.T) {
 		for _, p := range r.Problems[:min(len(r.Problems), 20)] {
 			t.Logf("problem: %v", p)
 		}
+		if gov != "" {
+			// Every repository a series shipped should have an owner.
+			m, _ := ReadGovernance(gov)
+			unowned, retired := []string{}, 0
+			for _, repo := range r.Repos() {
+				switch o := m.Lookup(repo); {
+				case o.Kind == KindUnowned:
+					unowned = append(unowned, repo)
+				case o.Retired:
+					retired++
+				}
+			}
+			t.Logf("releases vs governance: %d repositories shipped, %d of them retired, unowned: %v", len(r.Repos()), retired, unowned)
+		}
 		repos := strings.Fields(os.Getenv("LETGO_SHIPPED"))
 		sort.Strings(repos)
 		for _, repo := range repos {

@@ -110,10 +110,12 @@ func (r *Releases) Repos() []string {
 // Find returns the series with that id or name ("2026.1", "gazpacho",
 // "Gazpacho").
 func (r *Releases) Find(key string) (Series, bool) {
-	return findSeries(r.Series, key)
+	return FindSeries(r.Series, key)
 }
 
-func findSeries(ss []Series, key string) (Series, bool) {
+// FindSeries returns the series of ss with that id or name, for a table
+// without releases data (BuiltinSeries).
+func FindSeries(ss []Series, key string) (Series, bool) {
 	if i := seriesIndex(ss, key); i >= 0 {
 		return ss[i], true
 	}

@@ -281,7 +281,7 @@ func TestBuiltinSeries(t *testing.T) {
 			t.Errorf("BuiltinSeries()[%d] = %+v, want %+v newest first", i, s, m)
 		}
 	}
-	if s, ok := findSeries(got, "gazpacho"); !ok || s.ID != "2026.1" || !s.SLURP {
+	if s, ok := FindSeries(got, "gazpacho"); !ok || s.ID != "2026.1" || !s.SLURP {
 		t.Errorf("BuiltinSeries: gazpacho = %+v, %v, want 2026.1, a SLURP", s, ok)
 	}
 }
