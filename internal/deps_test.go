@@ -30,6 +30,7 @@ var allowed = map[string][]string{
 	"internal/loadgen":               {"internal/tomlconf", "internal/safeio"},
 	"internal/modes":                 {"internal/pysrc"},
 	"internal/scan":                  {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/graph", "internal/modes", "internal/safeio"},
+	"internal/fleet":                 {"internal/pyproj", "internal/tomlconf", "internal/modes", "internal/safeio"},
 	"internal/history":               {"internal/scan", "internal/modes", "internal/safeio"},
 	"internal/report":                {"internal/analysis", "internal/scan", "internal/rules", "internal/pyproj", "internal/graph", "internal/modes", "internal/textsafe"},
 	"internal/store/sqlite":          {},

@@ -14,14 +14,19 @@ type Series struct {
 	Release  time.Time `json:"release"`
 }
 
-// SeriesTable maps release series to dates (first week of April and
-// October). Data, kept here in one place; extend it as series are named.
+// SeriesTable maps release series to dates, oldest first: the
+// initial-release dates of openstack/releases data/series_status.yaml
+// (August 2026), the last one an estimate (first week of October). Data,
+// kept here in one place and the fallback of the fleet when no releases
+// data is given; extend it as series are named.
 var SeriesTable = []Series{
+	{"2024.1", "Caracal", date(2024, 4, 3)},
+	{"2024.2", "Dalmatian", date(2024, 10, 2)},
 	{"2025.1", "Epoxy", date(2025, 4, 2)},
 	{"2025.2", "Flamingo", date(2025, 10, 1)},
 	{"2026.1", "Gazpacho", date(2026, 4, 1)},
-	{"2026.2", "Hibiscus", date(2026, 10, 7)},
-	{"2027.1", "", date(2027, 4, 7)},
+	{"2026.2", "Hibiscus", date(2026, 9, 30)},
+	{"2027.1", "Indri", date(2027, 3, 24)},
 	{"2027.2", "", date(2027, 10, 6)},
 }
 
