@@ -31,7 +31,11 @@ func hostileYAML() []string {
 }
 
 // linesOf counts the lines of text, for checking the lines problems give.
-func linesOf(text string) int { return strings.Count(text, "\n") + 1 }
+// linesOf counts lines as YAML does: a line break is LF, CR LF or a lone
+// CR (so "\rg" has two lines, and a parser error on line 2 is in the file).
+func linesOf(text string) int {
+	return strings.Count(strings.ReplaceAll(text, "\r\n", "\n"), "\n") + strings.Count(strings.ReplaceAll(text, "\r\n", "\n"), "\r") + 1
+}
 
 // checkProblems fails when a problem names no file or a line past the end
 // of its file.
