@@ -33,16 +33,17 @@ func runFix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return exitFor(stderr, err)
 	}
+	// The scan that decides runs every rule over every file: the rules and
+	// paths the user narrowed to (--select, --ignore, per-file-ignores,
+	// exclude, path arguments) choose which fixes apply, never which
+	// evidence against them is seen — a test mocking eventlet's sleep is
+	// evidence even when its rule is ignored or its file is not named.
 	want := f.options()
 	opts := want
-	if len(opts.Select) > 0 {
-		// The monkey-patch and test-mock rules always run: they decide
-		// whether the sleep rewrites are exact.
-		opts.Select = append(append([]string{}, opts.Select...), gateRules...)
-	}
+	opts.Select, opts.Ignore, opts.PerFileIgnores, opts.Exclude, opts.Scope = nil, nil, nil, nil, nil
 	res, err := scan.Run(ctx, roots, opts)
 	if err != nil {
-		return errorf(stderr, "%v", err)
+		return failed(ctx, stderr, "", err)
 	}
 	unpatched, err := sleepRewriteBlocked(ctx, res, roots)
 	if err != nil {
@@ -54,7 +55,7 @@ func runFix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	byFile := map[string][]analysis.Finding{}
 	var files []string
 	for _, fd := range res.Findings {
-		if fd.Fix == nil || !want.Enabled(rules.ByID(fd.Rule)) {
+		if fd.Fix == nil || !wanted(want, fd) {
 			continue
 		}
 		if unpatched != "" && sleepRules[fd.Rule] {
@@ -94,6 +95,31 @@ func runFix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return ExitClean
 }
 
+// wanted reports whether the user's options cover a finding: its rule is
+// selected and not ignored, its path is among those given and neither
+// excluded nor under a per-file ignore of its rule.
+func wanted(o scan.Options, fd analysis.Finding) bool {
+	if r := rules.ByID(fd.Rule); r == nil || !o.Enabled(r) {
+		return false
+	}
+	if scope, ok := o.Scope[fd.Root]; ok && !slices.ContainsFunc(scope, func(p string) bool {
+		return p == "" || fd.Path == p || strings.HasPrefix(fd.Path, p+"/")
+	}) {
+		return false
+	}
+	for _, g := range o.Exclude {
+		if g.Match(fd.Path) {
+			return false
+		}
+	}
+	for _, pfi := range o.PerFileIgnores {
+		if pfi.Glob.Match(fd.Path) && slices.ContainsFunc(pfi.Codes, func(c string) bool { return strings.HasPrefix(fd.Rule, rules.NormalizeSelector(c)) }) {
+			return false
+		}
+	}
+	return true
+}
+
 // patchRules are the monkey_patch() rules; sleepRules the rules whose fix
 // is exact only while eventlet mode patches time.
 var (
@@ -101,9 +127,6 @@ var (
 	// greenRules find green threads made in runtime code (spawns, pools,
 	// piles, the eventlet WSGI server and serve, greenlets).
 	greenRules = []string{"EV110", "EV111", "EV114", "EV115", "EV124", "EV125", "EV132"}
-	// gateRules always run in a fix: they decide whether rewrites apply.
-	// With no monkey patching, any other eventlet use (EV1, EV4) does too.
-	gateRules  = append(append(append([]string{}, patchRules...), greenRules...), "EV601", "EV1", "EV4")
 	sleepRules = map[string]bool{"EV116": true, "EV117": true}
 )
 

@@ -245,3 +245,46 @@ func TestFixDiff(t *testing.T) {
 		}
 	}
 }
+
+// TestFixGatesIgnoreNarrowing: narrowing the run (--ignore, a path
+// argument, per-file-ignores) chooses which fixes apply, never hides the
+// evidence against them.
+func TestFixGatesIgnoreNarrowing(t *testing.T) {
+	files := map[string]string{
+		"demo/boot.py":           patchAll,
+		"demo/a.py":              "import eventlet\n\n\ndef wait():\n    eventlet.sleep(30)\n",
+		"demo/tests/__init__.py": "",
+		"demo/tests/test_a.py":   "from unittest import mock\n\n\n@mock.patch('eventlet.sleep')\ndef test_wait(m):\n    pass\n",
+	}
+	for name, args := range map[string][]string{
+		"ignore EV6":       {"--ignore", "EV6"},
+		"path argument":    {"demo/a.py"},
+		"per-file-ignores": nil,
+	} {
+		t.Run(name, func(t *testing.T) {
+			all := map[string]string{}
+			for k, v := range files {
+				all[k] = v
+			}
+			if name == "per-file-ignores" {
+				all["pyproject.toml"] = "[tool.letgo.per-file-ignores]\n\"demo/tests/*\" = [\"EV6\"]\n"
+			}
+			dir := project(t, all)
+			cmd := []string{"fix"}
+			for _, a := range args {
+				if strings.HasPrefix(a, "demo/") {
+					a = filepath.Join(dir, a)
+				}
+				cmd = append(cmd, a)
+			}
+			if len(args) == 0 || args[0] != "demo/a.py" {
+				cmd = append(cmd, dir)
+			}
+			_, errOut, code := run(t, cmd...)
+			got, _ := os.ReadFile(filepath.Join(dir, "demo", "a.py"))
+			if code != ExitClean || string(got) != files["demo/a.py"] || !strings.Contains(errOut, "mocks eventlet.sleep") {
+				t.Errorf("fix %q = %d, stderr %q, demo/a.py now:\n%s\nwant it untouched because a test mocks eventlet.sleep", cmd, code, errOut, got)
+			}
+		})
+	}
+}
