@@ -48,7 +48,7 @@ func TestModeFixtures(t *testing.T) {
 					if strings.Contains(e.Text, "monkey_patch") || strings.Contains(e.Text, "init_backend") ||
 						strings.Contains(e.Text, "hook") || strings.Contains(e.Text, "launch") ||
 						strings.Contains(e.Text, "Launcher") || strings.Contains(e.Text, "ServiceManager") ||
-						strings.Contains(e.Text, "GreenPool") {
+						strings.Contains(e.Text, "GreenPool") || strings.Contains(e.Text, "WSGI application") {
 						line += fmt.Sprintf(" @%s:%d", e.Path, e.Line)
 						break
 					}

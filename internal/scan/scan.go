@@ -1068,6 +1068,15 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options) 
 			fn, _, _ = strings.Cut(strings.TrimSpace(fn), " ")
 		}
 		r := modes.Infer(src, ep.Module, fn)
+		if wsgi := ep.Group == "wsgi_module" || ep.Group == "wsgi_scripts"; wsgi && r.Mode == modes.NoRuntime {
+			// A WSGI application is served by its container's threads
+			// (mod_wsgi, uWSGI, gunicorn): with nothing on its import path
+			// patching eventlet or selecting a runtime, it runs on threads.
+			r.Mode = modes.ThreadingOnly
+			r.Switch.Default = "threading"
+			r.Evidence = append([]modes.Evidence{{Path: ep.Source, Line: ep.Line,
+				Text: "WSGI application (" + ep.Group + "): served by the WSGI container's threads, and nothing on its import path patches eventlet or selects a runtime"}}, r.Evidence...)
+		}
 		if fp != "" {
 			opts.Cache.mu.Lock()
 			opts.Cache.modes[key] = r
