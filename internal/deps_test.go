@@ -37,7 +37,7 @@ var allowed = map[string][]string{
 	"internal/store/postgres":        {},
 	"internal/store":                 {"internal/analysis", "internal/scan", "internal/graph", "internal/modes", "internal/pyproj", "internal/store/sqlite", "internal/store/postgres"},
 	"internal/store/storetest":       {"internal/store", "internal/analysis", "internal/scan", "internal/graph", "internal/modes", "internal/pyproj", "internal/rules"},
-	"internal/cli":                   {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/scan", "internal/report", "internal/graph", "internal/modes", "internal/history", "internal/compare", "internal/loadgen", "internal/textsafe", "internal/safeio", "internal/store"},
+	"internal/cli":                   {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/scan", "internal/report", "internal/graph", "internal/modes", "internal/history", "internal/compare", "internal/loadgen", "internal/textsafe", "internal/safeio", "internal/store", "internal/fleet"},
 	"cmd/letgo":                      {"internal/cli"},
 	"scripts/fastserver":             {},
 }

@@ -61,6 +61,8 @@ func commands() []command {
 			synopsis: []string{"letgo graph [ROOT] [--with ROOT]... [--format text|json|dot]"}, run: runGraph},
 		{name: "blockers", flags: true, summary: "library modules that import eventlet unconditionally, ranked by entry points blocked",
 			synopsis: []string{"letgo blockers [--path ROOT] [--with ROOT]... [--format text|json]"}, run: runBlockers},
+		{name: "fleet", flags: true, summary: "scan every repository of a team map into a store and report the fleet per team: stages, modes, blockers, deadlines",
+			synopsis: []string{"letgo fleet scan (--governance DIR | --manifest FILE) --src DIR... [--with DIR]... [--db DSN] [--workers N]", "letgo fleet status [--db DSN] [--team T] [--format text|json|markdown|csv] [--governance DIR | --manifest FILE] [--src DIR]..."}, run: runFleet},
 		{name: "compare", flags: true, summary: "eventlet vs threading with statistics: Rally results or two live deployments",
 			synopsis: []string{"letgo compare [flags] A.json B.json", "letgo compare [flags] A1.json A2.json ... vs B1.json B2.json ...", "letgo compare --a URL --b URL --rate N [flags]"}, run: runCompare},
 		{name: "load", flags: true, summary: "run one HTTP workload against a URL: latency from intended send time, service time, send lag, errors",

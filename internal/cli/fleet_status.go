@@ -1,0 +1,612 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/letgo-dev/letgo/internal/fleet"
+	"github.com/letgo-dev/letgo/internal/modes"
+	"github.com/letgo-dev/letgo/internal/scan"
+	"github.com/letgo-dev/letgo/internal/store"
+	"github.com/letgo-dev/letgo/internal/textsafe"
+)
+
+// fleetStatus is the JSON of fleet status (schema 1); README documents it.
+type fleetStatus struct {
+	Schema      int          `json:"schema"`
+	GeneratedAt string       `json:"generated_at"`
+	Team        string       `json:"team,omitempty"`
+	Repos       []repoStatus `json:"repos"`
+	// Missing and Failed are null when they cannot be told: the store keeps
+	// scans, not the inventory of a scan run (see Notes).
+	Missing  []string       `json:"missing"`
+	Failed   []fleetFailure `json:"failed"`
+	Blockers []fleetBlocker `json:"blockers"`
+	Summary  fleetSummary   `json:"summary"`
+	Notes    []string       `json:"notes,omitempty"`
+}
+
+type repoStatus struct {
+	Repo        string `json:"repo"`
+	Team        string `json:"team"`
+	Deliverable string `json:"deliverable"`
+	// Commit is "" for a tree that was not a git checkout, which is stored
+	// under ContentID, the hash of its files.
+	Commit      string     `json:"commit"`
+	ContentID   string     `json:"content_id,omitempty"`
+	Ref         string     `json:"ref"`
+	ScannedAt   time.Time  `json:"scanned_at"`
+	CommittedAt *time.Time `json:"committed_at"`
+	ScanID      int64      `json:"scan_id"`
+	Stage       *int       `json:"stage"`
+	StageName   string     `json:"stage_name"`
+	Reason      string     `json:"reason,omitempty"`
+	// EventletFree is true when no entry point loads eventlet
+	// unconditionally by the import graph; null for a repository without
+	// entry points (a library), which the graph has nothing to answer for.
+	EventletFree *bool            `json:"eventlet_free"`
+	BlockedBy    []string         `json:"blocked_by"`
+	Services     serviceCounts    `json:"services"`
+	Debt         debtCounts       `json:"debt"`
+	Concerns     map[string]int   `json:"concerns"`
+	Deadlines    []deadlineStatus `json:"deadlines"`
+	Version      string           `json:"letgo_version"`
+	RuleSet      string           `json:"rule_set"`
+}
+
+type serviceCounts struct {
+	Total            int            `json:"total"`
+	ThreadingDefault int            `json:"threading_default"`
+	ByMode           map[string]int `json:"by_mode"`
+}
+
+type debtCounts struct {
+	Runtime  int            `json:"runtime"`
+	ByFamily map[string]int `json:"by_family"`
+}
+
+type deadlineStatus struct {
+	Series   string `json:"series"`
+	Requires string `json:"requires"`
+	Verdict  string `json:"verdict"` // meets, misses, unknown
+}
+
+type fleetBlocker struct {
+	Module   string `json:"module"`
+	Root     string `json:"root"`
+	Services int    `json:"services"`
+	// Repos are the repositories whose services load eventlet through it.
+	Repos []string `json:"repos"`
+}
+
+type fleetSummary struct {
+	Repos     int              `json:"repos"`
+	ByStage   map[string]int   `json:"by_stage"`
+	Deadlines []deadlineCounts `json:"deadlines"`
+}
+
+type deadlineCounts struct {
+	modes.Deadline
+	Meets   int `json:"meets"`
+	Misses  int `json:"misses"`
+	Unknown int `json:"unknown"`
+}
+
+var statusFormats = []string{"text", "json", "markdown", "csv"}
+
+func runFleetStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("fleet status", flag.ContinueOnError)
+	var f fleetFlags
+	f.register(fs, "status")
+	if ok, code := parseFlags(fs, args, stderr); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return exitFor(stderr, usageError{fmt.Errorf("fleet status takes no arguments (got %q)", fs.Arg(0))})
+	}
+	if !contains(statusFormats, f.format) {
+		return exitFor(stderr, usageError{fmt.Errorf("--format must be one of %s, not %q", strings.Join(statusFormats, ", "), f.format)})
+	}
+	m, err := f.teamMap(stderr)
+	if err != nil {
+		return exitFor(stderr, err)
+	}
+	if len(f.src) > 0 && m == nil {
+		return exitFor(stderr, usageError{errors.New("--src needs the team map (--governance or --manifest) to tell what is missing")})
+	}
+	// Open would create an empty SQLite file: a status of nothing is a
+	// mistyped path, not an answer.
+	if backend, file, err := store.ParseDSN(f.db); err == nil && backend == store.SQLite {
+		if _, err := os.Stat(file); err != nil {
+			return errorf(stderr, "open store %q: %v (fleet scan creates it)", f.db, errors.Unwrap(err))
+		}
+	}
+	st, err := store.Open(ctx, f.db)
+	if err != nil {
+		return failed(ctx, stderr, "", err)
+	}
+	defer st.Close()
+	doc, err := buildStatus(ctx, st, m, &f)
+	if err != nil {
+		return failed(ctx, stderr, "fleet status", err)
+	}
+	bw := bufio.NewWriter(stdout)
+	switch f.format {
+	case "json":
+		enc := json.NewEncoder(bw)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(doc)
+	case "markdown":
+		writeStatusMarkdown(bw, doc)
+	case "csv":
+		err = writeStatusCSV(bw, doc)
+	default:
+		writeStatusText(bw, doc, f.db)
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
+		return errorf(stderr, "write stdout: %v", err)
+	}
+	return ExitClean
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// buildStatus reads the latest scan of every repository and judges it. With
+// a team map, ownership is the map's (as of now) and, with --src too, the
+// repositories are those the map names and --src holds; without one, the
+// team recorded at scan time.
+func buildStatus(ctx context.Context, st store.Store, m *fleet.Map, f *fleetFlags) (*fleetStatus, error) {
+	infos, err := st.Scans(ctx, store.ScanFilter{Latest: true})
+	if err != nil {
+		return nil, err
+	}
+	doc := &fleetStatus{Schema: 1, GeneratedAt: fleetNow().UTC().Format(time.RFC3339), Team: f.team, Repos: []repoStatus{},
+		Blockers: []fleetBlocker{}, Summary: fleetSummary{ByStage: map[string]int{"0": 0, "1": 0, "2": 0, "3": 0, "undetermined": 0}}}
+	owner := func(repo, stored string) (team, deliverable string) {
+		if m != nil {
+			if r := m.Lookup(repo); r.Kind != fleet.KindUnowned {
+				return r.Owner, r.Deliverable
+			}
+		}
+		return stored, ""
+	}
+	inTeam := func(team string) bool { return f.team == "" || team == f.team }
+
+	var names []string // every repository the store or map knows, to name blocker roots
+	for _, in := range infos {
+		names = append(names, in.Repo)
+	}
+	var held map[string]bool // with --src: the repositories it holds as checkouts
+	if m != nil {
+		for _, r := range m.Repos {
+			names = append(names, r.Name)
+		}
+		if len(f.src) > 0 {
+			found, missing, failures := locate(m, f.src)
+			held = map[string]bool{}
+			for _, l := range found {
+				held[l.repo.Name] = true
+			}
+			doc.Missing, doc.Failed = []string{}, []fleetFailure{}
+			for _, name := range missing {
+				if t, _ := owner(name, ""); inTeam(t) {
+					doc.Missing = append(doc.Missing, name)
+				}
+			}
+			for _, fl := range failures {
+				if t, _ := owner(fl.Repo, ""); inTeam(t) {
+					doc.Failed = append(doc.Failed, fl)
+				}
+			}
+			scanned := map[string]bool{}
+			for _, in := range infos {
+				scanned[in.Repo] = true
+			}
+			for _, l := range found {
+				if !scanned[l.repo.Name] && inTeam(l.repo.Owner) {
+					doc.Failed = append(doc.Failed, fleetFailure{Repo: l.repo.Name, Dir: l.dir,
+						Reason: "no scan in the store: its fleet scan failed or has not run (fleet scan prints why)"})
+				}
+			}
+			sort.Slice(doc.Failed, func(i, j int) bool { return doc.Failed[i].Repo < doc.Failed[j].Repo })
+		}
+	}
+	if doc.Missing == nil {
+		doc.Notes = append(doc.Notes, "missing and failed repositories are known at scan time (fleet scan prints them): give the team map and --src to list them here")
+	}
+	doc.Notes = append(doc.Notes, "eventlet_free and blocked_by come from the import graph of the entry points; import-time code of the libraries beyond their imports is not modelled yet")
+
+	blockers := map[[2]string]*fleetBlocker{}
+	for _, in := range infos {
+		if held != nil && !held[in.Repo] {
+			continue
+		}
+		team, deliverable := owner(in.Repo, in.Team)
+		if !inTeam(team) {
+			continue
+		}
+		res, err := st.Result(ctx, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		rs := judgeRepo(in, res)
+		rs.Team, rs.Deliverable = team, deliverable
+		doc.Repos = append(doc.Repos, rs)
+		for _, b := range res.Blockers {
+			if len(b.EntryPoints) == 0 {
+				continue
+			}
+			key := [2]string{b.Module, rootName(b.Root, names)}
+			fb := blockers[key]
+			if fb == nil {
+				fb = &fleetBlocker{Module: key[0], Root: key[1]}
+				blockers[key] = fb
+			}
+			fb.Services += len(b.EntryPoints)
+			fb.Repos = append(fb.Repos, in.Repo)
+		}
+	}
+	sort.SliceStable(doc.Repos, func(i, j int) bool {
+		if doc.Repos[i].Team != doc.Repos[j].Team {
+			return doc.Repos[i].Team < doc.Repos[j].Team
+		}
+		return doc.Repos[i].Repo < doc.Repos[j].Repo
+	})
+	for _, b := range blockers {
+		doc.Blockers = append(doc.Blockers, *b)
+	}
+	sort.Slice(doc.Blockers, func(i, j int) bool {
+		a, b := doc.Blockers[i], doc.Blockers[j]
+		if a.Services != b.Services {
+			return a.Services > b.Services
+		}
+		if a.Module != b.Module {
+			return a.Module < b.Module
+		}
+		return a.Root < b.Root
+	})
+	doc.Summary.Repos = len(doc.Repos)
+	for _, d := range modes.Deadlines {
+		doc.Summary.Deadlines = append(doc.Summary.Deadlines, deadlineCounts{Deadline: d})
+	}
+	for _, r := range doc.Repos {
+		if r.Stage == nil {
+			doc.Summary.ByStage["undetermined"]++
+		} else {
+			doc.Summary.ByStage[strconv.Itoa(*r.Stage)]++
+		}
+		for i, d := range r.Deadlines {
+			switch d.Verdict {
+			case "meets":
+				doc.Summary.Deadlines[i].Meets++
+			case "misses":
+				doc.Summary.Deadlines[i].Misses++
+			default:
+				doc.Summary.Deadlines[i].Unknown++
+			}
+		}
+	}
+	return doc, nil
+}
+
+// judgeRepo turns one stored scan into its status line.
+func judgeRepo(in store.ScanInfo, res *scan.Result) repoStatus {
+	rs := repoStatus{Repo: in.Repo, Commit: in.Commit, Ref: in.Ref, ScannedAt: in.ScannedAt.UTC(), ScanID: in.ID,
+		Version: in.Version, RuleSet: in.RuleSet, BlockedBy: []string{}, Concerns: map[string]int{},
+		Services: serviceCounts{ByMode: map[string]int{}},
+		Debt:     debtCounts{Runtime: res.Stats.RuntimeDebt, ByFamily: map[string]int{}}}
+	if c, ok := strings.CutPrefix(in.Commit, contentPrefix); ok {
+		rs.Commit, rs.ContentID = "", c
+	}
+	if !in.CommittedAt.IsZero() {
+		t := in.CommittedAt.UTC()
+		rs.CommittedAt = &t
+	}
+	switch {
+	case res.Stage == nil:
+		rs.Reason = "the scan placed no stage"
+	default:
+		rs.Stage, rs.StageName, rs.Reason = res.Stage.Stage, res.Stage.Name, res.Stage.Reason
+		if rs.Stage == nil && rs.Reason == "" {
+			rs.Reason = res.Stage.Summary
+		}
+	}
+	for fam, n := range res.Stats.ByFamily {
+		rs.Debt.ByFamily[fam] = n
+	}
+	for _, c := range res.Concerns {
+		rs.Concerns[c.Type]++
+	}
+	loads := false
+	for _, ep := range res.EntryPoints {
+		rs.Services.Total++
+		rs.Services.ByMode[ep.Mode]++
+		if ep.Mode == modes.DualDefaultThreading || ep.Mode == modes.ThreadingOnly {
+			rs.Services.ThreadingDefault++
+		}
+		if ep.Eventlet == "unconditional" {
+			loads = true
+		}
+	}
+	if rs.Services.Total > 0 {
+		free := !loads
+		rs.EventletFree = &free
+	}
+	seen := map[string]bool{}
+	for _, b := range res.Blockers {
+		if len(b.EntryPoints) > 0 && !seen[b.Module] {
+			seen[b.Module] = true
+			rs.BlockedBy = append(rs.BlockedBy, b.Module)
+		}
+	}
+	sort.Strings(rs.BlockedBy)
+	for _, d := range modes.Deadlines {
+		v := "unknown"
+		if rs.Stage != nil {
+			v = "misses"
+			if *rs.Stage >= d.MinStage {
+				v = "meets"
+			}
+		}
+		rs.Deadlines = append(rs.Deadlines, deadlineStatus{Series: d.Series, Requires: d.Requires, Verdict: v})
+	}
+	return rs
+}
+
+// rootName names a library root as the fleet knows it: the repository
+// whose checkout it is (by its last path element), else its directory name.
+// Roots are stored as the paths of the scanning machine.
+func rootName(root string, repos []string) string {
+	base := strings.TrimSuffix(filepath.Base(root), ".git")
+	var match string
+	for _, r := range repos {
+		if path.Base(r) == base {
+			if match != "" && match != r {
+				return base // two repositories of that name: do not guess
+			}
+			match = r
+		}
+	}
+	if match != "" {
+		return match
+	}
+	return base
+}
+
+func servicesText(s serviceCounts) string {
+	if s.Total == 0 {
+		return "none"
+	}
+	return fmt.Sprintf("%d of %d default to threading", s.ThreadingDefault, s.Total)
+}
+
+func freeText(b *bool) string {
+	switch {
+	case b == nil:
+		return "-"
+	case *b:
+		return "yes"
+	}
+	return "no"
+}
+
+func stageCell(r repoStatus) string {
+	if r.Stage == nil {
+		return "undetermined"
+	}
+	return strconv.Itoa(*r.Stage)
+}
+
+func commitCell(r repoStatus) string {
+	if r.Commit == "" {
+		return "(no git) " + shortCommit(r.ContentID)
+	}
+	c := shortCommit(r.Commit)
+	if r.Ref != "" {
+		c += " " + r.Ref
+	}
+	return c
+}
+
+func concernsText(c map[string]int) string {
+	if len(c) == 0 {
+		return "-"
+	}
+	keys := make([]string, 0, len(c))
+	for k := range c {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s %d", k, c[k]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func listOr(list []string, none string) string {
+	if len(list) == 0 {
+		return none
+	}
+	return strings.Join(list, ", ")
+}
+
+// teams groups the repositories by team, in the document's order.
+func teams(doc *fleetStatus) (names []string, by map[string][]repoStatus) {
+	by = map[string][]repoStatus{}
+	for _, r := range doc.Repos {
+		if _, ok := by[r.Team]; !ok {
+			names = append(names, r.Team)
+		}
+		by[r.Team] = append(by[r.Team], r)
+	}
+	return names, by
+}
+
+func teamLabel(t string) string {
+	if t == "" {
+		return "(no team)"
+	}
+	return t
+}
+
+func writeStatusText(w io.Writer, doc *fleetStatus, db string) {
+	names, by := teams(doc)
+	fmt.Fprintf(w, "letgo fleet status: %d repositories, %d teams, store %s, generated %s\n", len(doc.Repos), len(names), textsafe.Line(db), doc.GeneratedAt)
+	for _, t := range names {
+		fmt.Fprintf(w, "\n%s\n", textsafe.Line(teamLabel(t)))
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  REPOSITORY\tSTAGE\tSERVICES\tEVENTLET-FREE\tBLOCKED BY\tDEBT\tCONCERNS\tCOMMIT\tSCANNED")
+		for _, r := range by[t] {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", textsafe.Line(r.Repo), stageCell(r), servicesText(r.Services),
+				freeText(r.EventletFree), textsafe.Line(listOr(r.BlockedBy, "-")), r.Debt.Runtime, textsafe.Line(concernsText(r.Concerns)),
+				textsafe.Line(commitCell(r)), r.ScannedAt.Format("2006-01-02"))
+		}
+		tw.Flush()
+	}
+	if len(doc.Blockers) > 0 {
+		fmt.Fprintln(w, "\nfleet blockers: library modules through which services load eventlet unconditionally")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  SERVICES\tMODULE\tROOT\tREPOSITORIES")
+		for _, b := range doc.Blockers {
+			fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\n", b.Services, textsafe.Line(b.Module), textsafe.Line(b.Root), textsafe.Line(strings.Join(b.Repos, ", ")))
+		}
+		tw.Flush()
+	}
+	s := doc.Summary
+	fmt.Fprintf(w, "\nstages: 0: %d, 1: %d, 2: %d, 3: %d, undetermined: %d\n", s.ByStage["0"], s.ByStage["1"], s.ByStage["2"], s.ByStage["3"], s.ByStage["undetermined"])
+	fmt.Fprintln(w, "deadlines (the scanned code against the community timeline):")
+	for _, d := range s.Deadlines {
+		fmt.Fprintf(w, "  %s  %s (stage %d+): meets %d, misses %d, unknown %d\n", d.Series, d.Requires, d.MinStage, d.Meets, d.Misses, d.Unknown)
+	}
+	if len(doc.Failed) > 0 {
+		fmt.Fprintln(w, "\nfailed:")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, fl := range doc.Failed {
+			fmt.Fprintf(tw, "  %s\t%s\n", textsafe.Line(fl.Repo), textsafe.Line(fl.Reason))
+		}
+		tw.Flush()
+	}
+	if len(doc.Missing) > 0 {
+		fmt.Fprintln(w)
+		writeMissing(w, doc.Missing)
+	}
+	for _, n := range doc.Notes {
+		fmt.Fprintf(w, "\nnote: %s", n)
+	}
+	if len(doc.Notes) > 0 {
+		fmt.Fprintln(w)
+	}
+}
+
+// mdCell keeps a table cell one cell: a pipe or line break from the data
+// would split it.
+func mdCell(s string) string {
+	s = strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ").Replace(textsafe.Line(s))
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func writeStatusMarkdown(w io.Writer, doc *fleetStatus) {
+	names, by := teams(doc)
+	fmt.Fprintf(w, "## Eventlet removal: fleet status\n\n%d repositories of %d teams, scanned by letgo; generated %s.\n", len(doc.Repos), len(names), doc.GeneratedAt)
+	s := doc.Summary
+	fmt.Fprintf(w, "\n| stage 0 | stage 1 | stage 2 | stage 3 | undetermined |\n|---|---|---|---|---|\n| %d | %d | %d | %d | %d |\n",
+		s.ByStage["0"], s.ByStage["1"], s.ByStage["2"], s.ByStage["3"], s.ByStage["undetermined"])
+	fmt.Fprintf(w, "\n| deadline | requires | meets | misses | unknown |\n|---|---|---|---|---|\n")
+	for _, d := range s.Deadlines {
+		fmt.Fprintf(w, "| %s | %s (stage %d+) | %d | %d | %d |\n", d.Series, mdCell(d.Requires), d.MinStage, d.Meets, d.Misses, d.Unknown)
+	}
+	for _, t := range names {
+		fmt.Fprintf(w, "\n### %s\n\n| repository | stage | services | eventlet-free | blocked by | runtime debt | concerns | commit | scanned |\n|---|---|---|---|---|---|---|---|---|\n", mdCell(teamLabel(t)))
+		for _, r := range by[t] {
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %d | %s | %s | %s |\n", mdCell(r.Repo), stageCell(r), servicesText(r.Services), freeText(r.EventletFree),
+				mdCell(listOr(r.BlockedBy, "-")), r.Debt.Runtime, mdCell(concernsText(r.Concerns)), mdCell(commitCell(r)), r.ScannedAt.Format("2006-01-02"))
+		}
+	}
+	if len(doc.Blockers) > 0 {
+		fmt.Fprintf(w, "\n### Fleet blockers\n\nLibrary modules through which services load eventlet unconditionally.\n\n| services | module | root | repositories |\n|---|---|---|---|\n")
+		for _, b := range doc.Blockers {
+			fmt.Fprintf(w, "| %d | %s | %s | %s |\n", b.Services, mdCell(b.Module), mdCell(b.Root), mdCell(strings.Join(b.Repos, ", ")))
+		}
+	}
+	if len(doc.Failed) > 0 {
+		fmt.Fprintf(w, "\n### Not scanned\n\n")
+		for _, fl := range doc.Failed {
+			fmt.Fprintf(w, "- %s: %s\n", mdCell(fl.Repo), mdCell(fl.Reason))
+		}
+	}
+	if len(doc.Missing) > 0 {
+		fmt.Fprintf(w, "\nMissing (named by the team map, not checked out): %s.\n", mdCell(strings.Join(doc.Missing, ", ")))
+	}
+}
+
+// csvCell keeps a spreadsheet from reading a cell as a formula.
+func csvCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+var csvModes = []string{modes.EventletOnly, modes.DualDefaultEventlet, modes.DualDefaultThreading, modes.ThreadingOnly, modes.NoRuntime, modes.Unknown}
+
+func writeStatusCSV(w io.Writer, doc *fleetStatus) error {
+	cw := csv.NewWriter(w)
+	head := []string{"repo", "team", "deliverable", "commit", "content_id", "ref", "scanned_at", "stage", "reason", "eventlet_free", "blocked_by", "services", "threading_default"}
+	head = append(head, csvModes...)
+	head = append(head, "runtime_debt", "concerns")
+	cw.Write(head)
+	for _, r := range doc.Repos {
+		stage := ""
+		if r.Stage != nil {
+			stage = strconv.Itoa(*r.Stage)
+		}
+		free := ""
+		if r.EventletFree != nil {
+			free = strconv.FormatBool(*r.EventletFree)
+		}
+		concerns := 0
+		for _, n := range r.Concerns {
+			concerns += n
+		}
+		row := []string{r.Repo, r.Team, r.Deliverable, r.Commit, r.ContentID, r.Ref, r.ScannedAt.Format(time.RFC3339), stage, r.Reason, free,
+			strings.Join(r.BlockedBy, " "), strconv.Itoa(r.Services.Total), strconv.Itoa(r.Services.ThreadingDefault)}
+		for _, m := range csvModes {
+			row = append(row, strconv.Itoa(r.Services.ByMode[m]))
+		}
+		row = append(row, strconv.Itoa(r.Debt.Runtime), strconv.Itoa(concerns))
+		for i := range row {
+			row[i] = csvCell(row[i])
+		}
+		cw.Write(row)
+	}
+	cw.Flush()
+	return cw.Error()
+}
