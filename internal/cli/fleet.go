@@ -132,7 +132,7 @@ type located struct {
 // locate finds each repository of the map under the --src directories, as
 // a directory named like the repository's last path element (nova, or
 // nova.git); the first --src holding it wins. A repository no --src holds
-// is missing; one held only as a bare repository, or whose name is shared
+// is missing (unless it is retired); one held only as a bare repository, or whose name is shared
 // by two repositories of the map (one checkout cannot be both), fails.
 func locate(m *fleet.Map, srcs []string) (found []located, missing []string, failures []fleetFailure) {
 	byBase := map[string][]string{}
@@ -163,6 +163,9 @@ func locate(m *fleet.Map, srcs []string) (found []located, missing []string, fai
 			}
 		}
 		switch {
+		case dir == "" && r.Retired:
+			// A retired repository (legacy.yaml, a retired manifest team)
+			// is not expected under --src: not missing.
 		case dir == "":
 			missing = append(missing, r.Name)
 		case reason != "":

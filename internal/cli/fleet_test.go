@@ -272,6 +272,15 @@ func TestFleetGovernance(t *testing.T) {
 	if len(out.Failed) != 1 || out.Failed[0].Repo != "openstack/ironic" || out.Failed[0].Reason != reasonBare {
 		t.Errorf("fleet scan --governance failed %+v, want openstack/ironic as bare", out.Failed)
 	}
+	// Retired repositories (legacy.yaml) are not expected under --src.
+	for _, m := range out.Missing {
+		if m == "openstack/astra" || m == "openstack/astra-dashboard" || m == "openstack/glance-ui" {
+			t.Errorf("fleet scan --governance lists the retired %s as missing", m)
+		}
+	}
+	if len(out.Missing) == 0 {
+		t.Error("fleet scan --governance: no repository missing, want the live ones --src lacks")
+	}
 	status, errOut, code := run(t, "fleet", "status", "--db", "fleet.db", "--governance", ".", "--format", "json")
 	var doc fleetStatus
 	if code != ExitClean || json.Unmarshal([]byte(status), &doc) != nil || len(doc.Repos) != 1 {
