@@ -31,10 +31,19 @@ func hostileYAML() []string {
 }
 
 // linesOf counts the lines of text, for checking the lines problems give.
-// linesOf counts lines as YAML does: a line break is LF, CR LF or a lone
-// CR (so "\rg" has two lines, and a parser error on line 2 is in the file).
+// linesOf counts lines as YAML does: a line break is LF, CR LF, a lone CR,
+// or NEL, LS or PS (U+0085, U+2028, U+2029), so "\rg" has two lines and a
+// parser error on line 2 is in the file.
 func linesOf(text string) int {
-	return strings.Count(strings.ReplaceAll(text, "\r\n", "\n"), "\n") + strings.Count(strings.ReplaceAll(text, "\r\n", "\n"), "\r") + 1
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	n := 1
+	for _, r := range text {
+		switch r {
+		case '\n', '\r', '\u0085', '\u2028', '\u2029':
+			n++
+		}
+	}
+	return n
 }
 
 // checkProblems fails when a problem names no file or a line past the end
