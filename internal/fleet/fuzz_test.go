@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 )
 
 // The fuzz targets read the governance files, the releases files and the
@@ -35,6 +36,18 @@ func hostileYAML() []string {
 // or NEL, LS or PS (U+0085, U+2028, U+2029), so "\rg" has two lines and a
 // parser error on line 2 is in the file.
 func linesOf(text string) int {
+	// YAML reads a UTF-16 document (a byte-order mark first) decoded.
+	if b := []byte(text); len(b) >= 2 && (b[0] == 0xfe && b[1] == 0xff || b[0] == 0xff && b[1] == 0xfe) {
+		u := make([]uint16, 0, len(b)/2)
+		for i := 2; i+1 < len(b); i += 2 {
+			if b[0] == 0xfe {
+				u = append(u, uint16(b[i])<<8|uint16(b[i+1]))
+			} else {
+				u = append(u, uint16(b[i+1])<<8|uint16(b[i]))
+			}
+		}
+		text = string(utf16.Decode(u))
+	}
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	n := 1
 	for _, r := range text {
