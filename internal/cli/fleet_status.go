@@ -341,29 +341,18 @@ func judgeRepo(in store.ScanInfo, res *scan.Result) repoStatus {
 	for _, c := range res.Concerns {
 		rs.Concerns[c.Type]++
 	}
-	loads := false
 	for _, ep := range res.EntryPoints {
 		rs.Services.Total++
 		rs.Services.ByMode[ep.Mode]++
 		if ep.Mode == modes.DualDefaultThreading || ep.Mode == modes.ThreadingOnly {
 			rs.Services.ThreadingDefault++
 		}
-		if ep.Eventlet == "unconditional" {
-			loads = true
-		}
 	}
-	if rs.Services.Total > 0 {
-		free := !loads
-		rs.EventletFree = &free
+	// The scan's stage says it (one place for both commands).
+	if res.Stage != nil {
+		rs.EventletFree = res.Stage.EventletFree
+		rs.BlockedBy = append(rs.BlockedBy, res.Stage.BlockedBy...)
 	}
-	seen := map[string]bool{}
-	for _, b := range res.Blockers {
-		if len(b.EntryPoints) > 0 && !seen[b.Module] {
-			seen[b.Module] = true
-			rs.BlockedBy = append(rs.BlockedBy, b.Module)
-		}
-	}
-	sort.Strings(rs.BlockedBy)
 	for _, d := range modes.Deadlines {
 		v := "unknown"
 		if rs.Stage != nil {

@@ -73,6 +73,15 @@ type Stage struct {
 	// UnknownServices are the services whose mode letgo could not
 	// determine: the stage stands for the others only.
 	UnknownServices []string `json:"unknown_services,omitempty"`
+	// EventletFree says whether the project is eventlet-free in practice:
+	// no entry point loads eventlet unconditionally, through its own code
+	// or a library's (nil when it has no entry points, or when no library
+	// roots were given and nothing seen loads it). BlockedBy names the
+	// library modules through which its entry points load it. Both come
+	// from the import graph: library code that loads eventlet at import
+	// time without an import statement is not modelled yet.
+	EventletFree *bool    `json:"eventlet_free,omitempty"`
+	BlockedBy    []string `json:"blocked_by,omitempty"`
 }
 
 var stageNames = [...]string{

@@ -13,6 +13,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -243,7 +244,7 @@ func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 		if info.library {
 			continue
 		}
-		st := stageOf(res, info, opts.Now)
+		st := stageOf(res, info, opts.Now, len(opts.With)+len(opts.SitePackages) > 0)
 		res.Stages = append(res.Stages, RootStage{Root: info.root, Stage: st})
 	}
 	if len(res.Stages) > 0 {
@@ -1091,8 +1092,36 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options) 
 	return nil
 }
 
-// stageOf places a project root in the three-release pattern.
-func stageOf(res *Result, info *rootInfo, now time.Time) modes.Stage {
+// stageOf places a project root in the three-release pattern, and says
+// whether it is eventlet-free in practice and what keeps it from being so.
+// Without library roots the libraries' imports are not seen, so a root
+// none of whose entry points is seen loading eventlet is not called free:
+// that is unknown (nil), never a silent yes.
+func stageOf(res *Result, info *rootInfo, now time.Time, libraries bool) modes.Stage {
+	st := placeStage(res, info, now)
+	names := map[string]bool{}
+	loads := false
+	for _, ep := range res.EntryPoints {
+		if ep.Root == info.root {
+			names[ep.Name] = true
+			loads = loads || ep.Eventlet == string(graph.Unconditional)
+		}
+	}
+	if len(names) > 0 && (loads || libraries) {
+		free := !loads
+		st.EventletFree = &free
+	}
+	for _, b := range res.Blockers {
+		if slices.ContainsFunc(b.EntryPoints, func(n string) bool { return names[n] }) && !slices.Contains(st.BlockedBy, b.Module) {
+			st.BlockedBy = append(st.BlockedBy, b.Module)
+		}
+	}
+	sort.Strings(st.BlockedBy)
+	return st
+}
+
+// placeStage is the three-release stage of a root.
+func placeStage(res *Result, info *rootInfo, now time.Time) modes.Stage {
 	// An entry point whose code is another distribution's (oslo.rootwrap's
 	// console script declared by nova) is not placed: its mode is unknown
 	// for want of its code, not because the analysis of the project fell
