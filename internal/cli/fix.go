@@ -96,28 +96,10 @@ func runFix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // wanted reports whether the user's options cover a finding: its rule is
-// selected and not ignored, its path is among those given and neither
-// excluded nor under a per-file ignore of its rule.
+// selected and not ignored, and the scan would report it.
 func wanted(o scan.Options, fd analysis.Finding) bool {
-	if r := rules.ByID(fd.Rule); r == nil || !o.Enabled(r) {
-		return false
-	}
-	if scope, ok := o.Scope[fd.Root]; ok && !slices.ContainsFunc(scope, func(p string) bool {
-		return p == "" || fd.Path == p || strings.HasPrefix(fd.Path, p+"/")
-	}) {
-		return false
-	}
-	for _, g := range o.Exclude {
-		if g.Match(fd.Path) {
-			return false
-		}
-	}
-	for _, pfi := range o.PerFileIgnores {
-		if pfi.Glob.Match(fd.Path) && slices.ContainsFunc(pfi.Codes, func(c string) bool { return strings.HasPrefix(fd.Rule, rules.NormalizeSelector(c)) }) {
-			return false
-		}
-	}
-	return true
+	r := rules.ByID(fd.Rule)
+	return r != nil && o.Enabled(r) && o.InReport(fd)
 }
 
 // patchRules are the monkey_patch() rules; sleepRules the rules whose fix

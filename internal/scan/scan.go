@@ -852,7 +852,7 @@ func finish(res *Result, opts Options) {
 		if !opts.IncludeDocs && (f.Kind == pyproj.KindDocs || f.Kind == pyproj.KindReleaseNote) {
 			continue
 		}
-		if !res.inScope(f.Root, f.Path) || excluded(opts.Exclude, f.Path) || ignoredIn(opts.PerFileIgnores, f) {
+		if !opts.InReport(f) {
 			continue
 		}
 		kept = append(kept, f)
@@ -897,8 +897,17 @@ func ignoredIn(pfi []pyproj.PerFileIgnore, f analysis.Finding) bool {
 }
 
 // inScope reports whether path of root is among the paths reported.
-func (res *Result) inScope(root, path string) bool {
-	scope, ok := res.Scope[root]
+func (res *Result) inScope(root, path string) bool { return inScope(res.Scope, root, path) }
+
+// InReport reports whether the options report a finding of a rule that
+// ran: its path is among those given (Scope) and neither excluded nor
+// under a per-file ignore of its rule.
+func (o Options) InReport(f analysis.Finding) bool {
+	return inScope(o.Scope, f.Root, f.Path) && !excluded(o.Exclude, f.Path) && !ignoredIn(o.PerFileIgnores, f)
+}
+
+func inScope(scopes map[string][]string, root, path string) bool {
+	scope, ok := scopes[root]
 	if !ok {
 		return true
 	}
