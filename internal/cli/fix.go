@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -17,6 +16,7 @@ import (
 	"github.com/letgo-dev/letgo/internal/pyproj"
 	"github.com/letgo-dev/letgo/internal/pysrc"
 	"github.com/letgo-dev/letgo/internal/rules"
+	"github.com/letgo-dev/letgo/internal/safeio"
 	"github.com/letgo-dev/letgo/internal/scan"
 	"github.com/letgo-dev/letgo/internal/textsafe"
 )
@@ -73,14 +73,13 @@ func runFix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if err := ctx.Err(); err != nil {
 			return errorf(stderr, "interrupted after %d of %d files", changed, len(files))
 		}
-		out, n, why := rewrite(p, byFile[p])
+		old, out, n, why := rewrite(p, byFile[p])
 		if why != "" {
 			fmt.Fprintf(stderr, "letgo fix: %s: not rewritten: %s\n", textsafe.Line(p), why)
 			continue
 		}
 		if *diff {
-			old, _ := os.ReadFile(p)
-			writeDiff(stdout, p, string(old), out)
+			writeDiff(stdout, p, old, out)
 		} else if err := writeFileAtomic(ctx, p, func(w io.Writer) error { _, err := io.WriteString(w, out); return err }); err != nil {
 			return failed(ctx, stderr, "fix "+p, err)
 		}
@@ -102,40 +101,14 @@ func wanted(o scan.Options, fd analysis.Finding) bool {
 	return r != nil && o.Enabled(r) && o.InReport(fd)
 }
 
-// patchRules are the monkey_patch() rules; sleepRules the rules whose fix
-// is exact only while eventlet mode patches time.
+// sleepRules are the rules whose fix is exact only while eventlet mode
+// patches time (or there is no eventlet mode).
 var (
-	patchRules = []string{"EV201", "EV202", "EV203", "EV204"}
 	// greenRules find green threads made in runtime code (spawns, pools,
 	// piles, the eventlet WSGI server and serve, greenlets).
 	greenRules = []string{"EV110", "EV111", "EV114", "EV115", "EV124", "EV125", "EV132"}
 	sleepRules = map[string]bool{"EV116": true, "EV117": true}
 )
-
-// timeLeftUnpatched names a monkey_patch() call of the project that leaves
-// the time module unpatched (time=False, or all=False without time=True,
-// or keywords it cannot see), or "" when every call patches time: then
-// time.sleep is eventlet's sleep in eventlet mode and a plain sleep
-// without it, exactly what eventlet.sleep does in each.
-func timeLeftUnpatched(res *scan.Result) string {
-	for _, fd := range res.Findings {
-		if !slices.Contains(patchRules, fd.Rule) || fd.Kind == pyproj.KindTest {
-			continue
-		}
-		// The message quotes the call's arguments: "eventlet.monkey_patch(time=False) called ...".
-		open := strings.IndexByte(fd.Message, '(')
-		end := strings.Index(fd.Message, ") called")
-		if open < 0 || end < open {
-			return fmt.Sprintf("%s:%d cannot be read", fd.Path, fd.Line)
-		}
-		args := strings.ReplaceAll(fd.Message[open+1:end], " ", "")
-		if strings.Contains(args, "time=False") || strings.Contains(args, "all=False") && !strings.Contains(args, "time=True") ||
-			strings.Contains(args, "**") || strings.Contains(args, "time=") && !strings.Contains(args, "time=True") {
-			return fmt.Sprintf("%s:%d calls monkey_patch(%s), so time.sleep would block every green thread in eventlet mode", fd.Path, fd.Line, fd.Message[open+1:end])
-		}
-	}
-	return ""
-}
 
 // sleepRewriteBlocked says why eventlet.sleep cannot be rewritten exactly
 // as time.sleep in this project, or "" when it can. Exact means: in
@@ -149,9 +122,6 @@ func sleepRewriteBlocked(ctx context.Context, res *scan.Result, roots []string) 
 		return "the project has no services (console scripts, WSGI scripts or modules): a library's callers decide whether time is patched", nil
 	}
 	if why := sleepMocked(res); why != "" {
-		return why, nil
-	}
-	if why := timeLeftUnpatched(res); why != "" {
 		return why, nil
 	}
 	patches, why, err := patchLeavesTime(ctx, roots)
@@ -214,7 +184,7 @@ func patchLeavesTime(ctx context.Context, roots []string) (patches bool, why str
 			if !f.Python || f.Kind != pyproj.KindRuntime {
 				continue // tests and tools (tools/simulator.py) patch for themselves
 			}
-			src, err := os.ReadFile(f.Abs)
+			src, err := safeio.ReadFile(f.Abs, scan.MaxFileSize)
 			if err != nil || !bytes.Contains(src, []byte("monkey_patch")) {
 				continue
 			}
@@ -253,14 +223,14 @@ func patchLeavesTime(ctx context.Context, roots []string) (patches bool, why str
 // file must still be what the scan read (same bytes, no BOM or declared
 // encoding to re-encode), fixes whose edits overlap another's are skipped,
 // and the result must parse with no more errors than before.
-func rewrite(path string, findings []analysis.Finding) (string, int, string) {
-	raw, err := os.ReadFile(path)
+func rewrite(path string, findings []analysis.Finding) (old, out string, fixed int, why string) {
+	raw, err := safeio.ReadFile(path, scan.MaxFileSize)
 	if err != nil {
-		return "", 0, describeErr(err)
+		return "", "", 0, safeio.Reason(err)
 	}
 	before := pysrc.Parse(path, raw)
 	if before.Src != string(raw) {
-		return "", 0, "the file is not plain UTF-8 (a BOM or a declared encoding); rewrite it by hand"
+		return "", "", 0, "the file is not plain UTF-8 (a BOM or a declared encoding); rewrite it by hand"
 	}
 	var accepted []analysis.Edit
 	taken := map[analysis.Edit]bool{}
@@ -308,14 +278,14 @@ func rewrite(path string, findings []analysis.Finding) (string, int, string) {
 		n++
 	}
 	if n == 0 {
-		return "", 0, "its fixes overlap"
+		return "", "", 0, "its fixes overlap"
 	}
-	out := applyEdits(string(raw), accepted)
+	out = applyEdits(string(raw), accepted)
 	after := pysrc.Parse(path, []byte(out))
 	if len(after.Errors) > len(before.Errors) {
-		return "", 0, "the rewritten file would not parse (a letgo bug: please report it)"
+		return "", "", 0, "the rewritten file would not parse (a letgo bug: please report it)"
 	}
-	return out, n, ""
+	return string(raw), out, n, ""
 }
 
 // applyEdits applies non-overlapping edits; insertions at one offset keep
@@ -422,11 +392,4 @@ func splitLines(s string) []string {
 		s = s[i+1:]
 	}
 	return out
-}
-
-func describeErr(err error) string {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }
