@@ -95,9 +95,11 @@ func TestConfigShadowed(t *testing.T) {
 	}
 }
 
-// TestBaselineUsesLibraryRoots: baseline write scans with --with like check
-// does, so a check with the same flags finds nothing new.
-func TestBaselineUsesLibraryRoots(t *testing.T) {
+// appWithLibrary writes a service whose own code is free of eventlet and a
+// library root (lib.green) that imports it unconditionally; it returns the
+// two roots.
+func appWithLibrary(t *testing.T) (app, lib string) {
+	t.Helper()
 	dir := t.TempDir()
 	write(t, dir, "app/pyproject.toml", "[project]\nname = \"app\"\ndependencies = [\"lib\"]\n[project.scripts]\napp-run = \"app.main:run\"\n")
 	write(t, dir, "app/app/__init__.py", "")
@@ -105,7 +107,14 @@ func TestBaselineUsesLibraryRoots(t *testing.T) {
 	write(t, dir, "lib/pyproject.toml", "[project]\nname = \"lib\"\n")
 	write(t, dir, "lib/lib/__init__.py", "")
 	write(t, dir, "lib/lib/green.py", "import eventlet\n")
-	app, lib, bl := filepath.Join(dir, "app"), filepath.Join(dir, "lib"), filepath.Join(dir, "b.json")
+	return filepath.Join(dir, "app"), filepath.Join(dir, "lib")
+}
+
+// TestBaselineUsesLibraryRoots: baseline write scans with --with like check
+// does, so a check with the same flags finds nothing new.
+func TestBaselineUsesLibraryRoots(t *testing.T) {
+	app, lib := appWithLibrary(t)
+	bl := filepath.Join(t.TempDir(), "b.json")
 	if _, errOut, code := run(t, "baseline", "write", bl, "--with", lib, app); code != ExitClean {
 		t.Fatalf("baseline write = %d, stderr %q", code, errOut)
 	}

@@ -75,25 +75,19 @@ func TestSameRootOnce(t *testing.T) {
 // eventlet but whose service loads it through a library is not
 // eventlet-free, and the stage names the library module.
 func TestEventletFreeThroughLibraries(t *testing.T) {
-	dir := t.TempDir()
-	write(t, dir, "app/pyproject.toml", "[project]\nname = \"app\"\ndependencies = [\"lib\"]\n[project.scripts]\napp-run = \"app.main:run\"\n")
-	write(t, dir, "app/app/__init__.py", "")
-	write(t, dir, "app/app/main.py", "from lib import green\n\n\ndef run():\n    pass\n")
-	write(t, dir, "lib/pyproject.toml", "[project]\nname = \"lib\"\n")
-	write(t, dir, "lib/lib/__init__.py", "")
-	write(t, dir, "lib/lib/green.py", "import eventlet\n")
-	res, _, _ := scanJSON(t, "--with", filepath.Join(dir, "lib"), filepath.Join(dir, "app"))
+	app, lib := appWithLibrary(t)
+	res, _, _ := scanJSON(t, "--with", lib, app)
 	st := res.Stage
 	if st == nil || st.EventletFree == nil || *st.EventletFree || strings.Join(st.BlockedBy, ",") != "lib.green" {
 		t.Errorf("stage = %+v, want eventlet_free false, blocked_by [lib.green]", st)
 	}
-	res, _, _ = scanJSON(t, filepath.Join(dir, "app"))
+	res, _, _ = scanJSON(t, app)
 	if st := res.Stage; st == nil || st.EventletFree != nil || len(st.BlockedBy) != 0 {
 		t.Errorf("without the library root: stage = %+v, want eventlet_free unknown (the library's imports are not seen)", st)
 	}
 	// With the library root and a library free of eventlet: free.
-	write(t, dir, "lib/lib/green.py", "import threading\n")
-	res, _, _ = scanJSON(t, "--with", filepath.Join(dir, "lib"), filepath.Join(dir, "app"))
+	write(t, lib, "lib/green.py", "import threading\n")
+	res, _, _ = scanJSON(t, "--with", lib, app)
 	if st := res.Stage; st == nil || st.EventletFree == nil || !*st.EventletFree {
 		t.Errorf("with an eventlet-free library: stage = %+v, want eventlet_free true", st)
 	}
