@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
 	"github.com/letgo-dev/letgo/internal/pyproj"
@@ -203,11 +204,14 @@ func All() []*analysis.Rule {
 }
 
 // ByID returns the rule with the given id, or nil.
-func ByID(id string) *analysis.Rule {
+func ByID(id string) *analysis.Rule { return byID()[strings.ToUpper(id)] }
+
+// byID indexes the catalogue once: ByID is called per finding (concerns,
+// severities, reports), and All builds and sorts the list each time.
+var byID = sync.OnceValue(func() map[string]*analysis.Rule {
+	m := map[string]*analysis.Rule{}
 	for _, r := range All() {
-		if r.ID == strings.ToUpper(id) {
-			return r
-		}
+		m[r.ID] = r
 	}
-	return nil
-}
+	return m
+})
