@@ -14,8 +14,11 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	"modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
+
+// sqliteBusy is SQLITE_BUSY, the primary result code of a locked file.
+const sqliteBusy = 5
 
 // BusyTimeout is how long a connection waits for another writer (another
 // goroutine's or another process's transaction) before it gives up.
@@ -80,10 +83,27 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // check makes the first connection, where SQLite reads the file header:
 // a file that is not a database, or a directory that cannot hold one,
 // fails here rather than at the first query.
+//
+// The first connection also switches a new file to WAL. Two processes
+// creating one file at once can get SQLITE_BUSY from that switch without
+// the busy handler running, so it is retried within BusyTimeout.
 func (db *DB) check(ctx context.Context) error {
 	var mode string
-	if err := db.Write.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
-		return err
+	deadline := time.Now().Add(BusyTimeout)
+	for wait := 10 * time.Millisecond; ; wait = min(2*wait, time.Second) {
+		err := db.Write.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode)
+		if err == nil {
+			break
+		}
+		var se *sqlite.Error
+		if !errors.As(err, &se) || se.Code()&0xff != sqliteBusy || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
 	}
 	if !strings.EqualFold(mode, "wal") {
 		return fmt.Errorf("journal mode is %q, not wal", mode)
