@@ -531,38 +531,8 @@ func isThreads(name string) bool {
 	return false
 }
 
-// canonical maps a dotted name through project modules that re-export
-// what they import (facades): pkg.compat.eventlet.spawn is eventlet.spawn
-// when pkg.compat does "import eventlet".
-func (in *interp) canonical(name string) string {
-	for hops := 0; hops < 8; hops++ {
-		changed := false
-		for i := strings.LastIndexByte(name, '.'); i > 0; i = strings.LastIndexByte(name[:i], '.') {
-			mod := name[:i]
-			v := in.src.View(mod)
-			if v == nil {
-				continue
-			}
-			rest := name[i+1:]
-			head, tail, _ := strings.Cut(rest, ".")
-			if in.src.View(mod+"."+head) != nil {
-				break // a submodule, not a re-export
-			}
-			if target, ok := in.index(mod, v).reexports[head]; ok {
-				name = target
-				if tail != "" {
-					name += "." + tail
-				}
-				changed = true
-			}
-			break
-		}
-		if !changed {
-			break
-		}
-	}
-	return name
-}
+// canonical maps a dotted name through the project's re-exports.
+func (in *interp) canonical(name string) string { return in.src.Canonical(name) }
 
 // Trace, when set, receives each followed call (for debugging the
 // interpreter from tests).
