@@ -200,7 +200,7 @@ func (p *Pass) Resolve(name string) string {
 		return ""
 	}
 	c := p.Canonical(name)
-	if strings.Contains(c, "()") {
+	if strings.IndexByte(c, '(') >= 0 {
 		return ""
 	}
 	return c
@@ -243,7 +243,7 @@ func (p *Pass) ReportImport(imp *pysrc.Import, module, msg string) {
 	p.report(Finding{Rule: p.Rule.ID, Slug: p.Rule.Slug, Family: p.Rule.Family(), Kind: p.Kind, Path: p.Path,
 		Line: start.Line, Col: start.Col + 1, EndLine: end.Line, EndCol: end.Col + 1, Message: msg,
 		Severity: DefaultSeverity(p.Rule, p.Kind), Positive: p.Rule.Positive, Replacement: p.Rule.Doc.Replacement,
-		Module: module, Guard: imp.Guard.Kind.String()})
+		Module: strings.Clone(module), Guard: imp.Guard.Kind.String()})
 }
 
 // DefaultSeverity derives a finding's severity from the rule's risk and

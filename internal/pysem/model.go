@@ -109,11 +109,17 @@ func (m *Model) InRoots(name string) bool {
 	if m == nil {
 		return false
 	}
-	end := len(name)
-	if i := strings.IndexAny(name, ".("); i >= 0 {
-		end = i
+	return m.tops[head(name)]
+}
+
+// head is the first component of a dotted name, before any call.
+func head(name string) string {
+	for i := 0; i < len(name); i++ {
+		if name[i] == '.' || name[i] == '(' {
+			return name[:i]
+		}
 	}
-	return m.tops[name[:end]]
+	return name
 }
 
 // moduleOf returns the longest prefix of name (at a dot, before any call)
@@ -152,15 +158,18 @@ func (m *Model) Canonical(name string) string {
 		return c.(string)
 	}
 	c := name
-	seen := map[string]bool{name: true}
-	public := "" // the first name of the chain inside a library root
+	var seen map[string]bool // allocated when a first rewrite is made
+	public := ""             // the first name of the chain inside a library root
 	for hop := 0; hop < maxHops; hop++ {
 		if public == "" && m.inLibrary(c) {
 			public = c
 		}
 		next, ok := m.step(c)
-		if !ok || seen[next] {
+		if !ok || next == name || seen[next] {
 			break
+		}
+		if seen == nil {
+			seen = map[string]bool{}
 		}
 		seen[next] = true
 		c = next

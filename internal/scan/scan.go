@@ -294,7 +294,7 @@ func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 // fileResult is what one Python file contributes.
 type fileResult struct {
 	findings []analysis.Finding
-	src      string
+	lines    map[int]string // the source lines of the findings, by number
 	imports  []graph.Import
 	// imported lists the modules and module.name pairs the file imports
 	// from, to decide whether it needs a second pass through facades.
@@ -433,21 +433,32 @@ func finishRoot(ctx context.Context, rs *rootScan, model *pysem.Model, enabled [
 	// name. A name that stays in the project is kept as the code wrote it
 	// (futurist.GreenThreadPoolExecutor, not the private module defining
 	// it): the rules' tables know public names.
+	var memo sync.Map // name → what the rules see
 	canonical := func(name string) string {
-		if c := model.Canonical(name); c != name && model.RootOf(c) != rs.index {
-			return c
+		if !model.InRoots(name) {
+			return name // nothing outside the roots is rewritten
 		}
-		return name
+		if c, ok := memo.Load(name); ok {
+			return c.(string)
+		}
+		c := model.Canonical(name)
+		if c == name || model.RootOf(c) == rs.index {
+			c = name
+		}
+		memo.Store(name, c)
+		return c
 	}
-	rewritten := func(name string) bool {
+	// A file is analysed again when the model rewrites one of its names
+	// to one a rule may match (rewrites to anything else change nothing).
+	rewritten := func(name string, pickling bool) bool {
 		c := canonical(name)
-		return c != name && !strings.Contains(c, "()")
+		return c != name && !strings.Contains(c, "()") && rules.Relevant(c, pickling)
 	}
 	var again []int
 	for i, r := range results {
 		need := false
 		for _, imp := range r.imported {
-			if r.wants && factModules[imp] || sendModules[imp] || rewritten(imp) {
+			if r.wants && factModules[imp] || sendModules[imp] || rewritten(imp, r.wants) {
 				need = true
 				break
 			}
@@ -456,7 +467,7 @@ func finishRoot(ctx context.Context, rs *rootScan, model *pysem.Model, enabled [
 			if need {
 				break
 			}
-			need = rewritten(n)
+			need = rewritten(n, r.wants)
 		}
 		if need {
 			again = append(again, i)
@@ -482,8 +493,7 @@ func finishRoot(ctx context.Context, rs *rootScan, model *pysem.Model, enabled [
 			proj.AddWSGIModule(f, r.wsgiLine)
 		}
 		if len(r.findings) > 0 {
-			lines := lineIndex(r.src)
-			addFindings(res, root, r.findings, func(line int) string { return lines.text(r.src, line) })
+			addFindings(res, root, r.findings, func(line int) string { return r.lines[line] })
 		}
 	}
 
@@ -647,7 +657,7 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 	}
 	file := pysrc.Parse(f.Path, src)
 	view := pysrc.Analyze(file, f.Module, f.IsPackage)
-	fr := fileResult{src: file.Src, bytes: int64(len(src)), syntax: len(file.Errors) > 0}
+	fr := fileResult{bytes: int64(len(src)), syntax: len(file.Errors) > 0}
 	first := canonical == nil
 	if first {
 		fr.imports = importFacts(view)
@@ -664,7 +674,7 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 					if fr.facts == nil {
 						fr.facts = analysis.NewFacts()
 					}
-					fr.facts.Merge(fs)
+					fr.facts.Merge(fs.Clone())
 				}
 				pass.Want = func() { fr.wants = true }
 			}
@@ -680,6 +690,19 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 	findings := append(capped(col, enabled), capped(tool, enabled)...)
 	analysis.SortFindings(findings)
 	fr.findings = findings
+	// The lines the findings are on, copied: the source itself is not
+	// kept (every root's first pass is held until the model is built).
+	if len(findings) > 0 {
+		idx := lineIndex(file.Src)
+		fr.lines = make(map[int]string, len(findings))
+		for _, fd := range findings {
+			for _, l := range [2]int{fd.Line, fd.EndLine} {
+				if _, ok := fr.lines[l]; !ok {
+					fr.lines[l] = strings.Clone(idx.text(file.Src, l))
+				}
+			}
+		}
+	}
 	if first {
 		fr.summary = pysem.Summarize(view)
 		fr.names = rootNames(view, tops)
@@ -688,7 +711,7 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 		add := func(name string) {
 			if !seen[name] {
 				seen[name] = true
-				fr.imported = append(fr.imported, name)
+				fr.imported = append(fr.imported, strings.Clone(name))
 			}
 		}
 		for _, imp := range view.Imports {
@@ -835,9 +858,9 @@ func rootNames(v *pysrc.View, tops *topNames) []string {
 		if name == "" || seen[name] {
 			return
 		}
-		end := len(name)
-		if i := strings.IndexAny(name, ".("); i >= 0 {
-			end = i
+		end := 0
+		for end < len(name) && name[end] != '.' && name[end] != '(' {
+			end++
 		}
 		if tops != nil && tops.set[name[:end]] {
 			seen[name] = true
