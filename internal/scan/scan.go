@@ -1198,7 +1198,7 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, 
 		ep.Mode, ep.ModeEvidence, ep.Switch, ep.ModeReason = r.Mode, r.Evidence, r.Switch, r.Reason
 		if r.Mode == modes.NoRuntime && ep.Eventlet == string(graph.Unconditional) {
 			ep.ModeReason = strings.TrimPrefix(ep.ModeReason+"; ", "; ") +
-				"no runtime selected on the paths followed, but eventlet is loaded at import (see chain); methods of classes are not followed"
+				"no runtime selected on the paths followed, but eventlet is loaded at import (see chain); calls letgo cannot resolve (callbacks, values built at run time) are not followed"
 		}
 	}
 	return nil
