@@ -41,7 +41,9 @@ func startServe(t *testing.T, args ...string) (string, func() (int, string)) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var logs lockedBuffer
 	done := make(chan int, 1)
-	go func() { done <- Main(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), io.Discard, &logs) }()
+	go func() {
+		done <- Main(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), io.Discard, &logs)
+	}()
 	re := regexp.MustCompile(`"url":"(http://[^"]+)"`)
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
