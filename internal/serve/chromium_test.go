@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"image"
 	"image/png"
 	"os"
 	"os/exec"
@@ -59,11 +60,25 @@ func TestPagesInChromium(t *testing.T) {
 			urls["hostile-"+name] = u
 		}
 	}
+	// A profile whose content settings block JavaScript (Chromium's
+	// --blink-settings=scriptEnabled=false also stops --dump-dom, which
+	// evaluates a script itself); checked on a page whose script would
+	// change it, so the comparison below is not vacuous.
+	noJS := filepath.Join(dir, "nojs")
+	if err := os.MkdirAll(filepath.Join(noJS, "profile", "Default"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(noJS, "profile", "Default", "Preferences"), []byte(`{"profile":{"default_content_setting_values":{"javascript":2}}}`), 0o644)
+	probe := filepath.Join(dir, "probe.html")
+	os.WriteFile(probe, []byte(`<html><body><p id="p">static</p><script>document.getElementById("p").textContent="ran"</script></body></html>`), 0o644)
+	if on, off := browse(t, bin, dir, "file://"+probe, "--dump-dom"), browse(t, bin, noJS, "file://"+probe, "--dump-dom"); !strings.Contains(on, ">ran<") || !strings.Contains(off, ">static<") {
+		t.Fatalf("the JavaScript switch does not work: with %q, without %q", on, off)
+	}
 	handler := regexp.MustCompile(`(?i)<[^>]+\son[a-z]+=`)
 	for name, path := range urls {
 		t.Run(name, func(t *testing.T) {
 			on := browse(t, bin, dir, ts.URL+path, "--dump-dom")
-			off := browse(t, bin, dir, ts.URL+path, "--dump-dom", "--blink-settings=scriptEnabled=false")
+			off := browse(t, bin, noJS, ts.URL+path, "--dump-dom")
 			if on != off {
 				t.Errorf("the DOM differs with JavaScript disabled (%d vs %d bytes)", len(on), len(off))
 			}
@@ -99,7 +114,7 @@ func TestPagesInChromium(t *testing.T) {
 	}
 }
 
-func countColours(t *testing.T, file string, want map[string]string) map[string]int {
+func decodePNG(t *testing.T, file string) image.Image {
 	t.Helper()
 	f, err := os.Open(file)
 	if err != nil {
@@ -110,6 +125,12 @@ func countColours(t *testing.T, file string, want map[string]string) map[string]
 	if err != nil {
 		t.Fatal(err)
 	}
+	return img
+}
+
+func countColours(t *testing.T, file string, want map[string]string) map[string]int {
+	t.Helper()
+	img := decodePNG(t, file)
 	rgb := map[string][3]uint32{}
 	for label, hex := range want {
 		v, _ := strconv.ParseUint(strings.TrimPrefix(hex, "#"), 16, 32)
