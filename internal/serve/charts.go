@@ -35,6 +35,15 @@ type mark struct {
 	Title  string
 	Color  string
 	Dashed bool
+	Left   bool // label left of the marker (near the right edge)
+}
+
+// familyDigit is a family's digit from a stats key: "EV1xx" or "1".
+func familyDigit(key string) string {
+	if len(key) >= 3 && key[:2] == "EV" {
+		return key[2:3]
+	}
+	return key
 }
 
 type polyline struct {
@@ -83,12 +92,24 @@ func timelineChart(now time.Time) chart {
 		c.Ticks = append(c.Ticks, mark{X: x(s.Release), Y: 92, Label: s.Name, Title: title, Color: "#555555"})
 		c.Bars = append(c.Bars, rect{X: x(s.Release) - 3, Y: 64, W: 6, H: 12, Color: "#555555", Title: title})
 	}
-	for i, d := range modes.Deadlines {
-		t, ok := release[d.Series]
-		if !ok {
+	// One marker per deadline series; what each requires is the table
+	// under the chart (and the marker's title), not overlapping labels.
+	due := map[string][]string{}
+	var order []string
+	for _, d := range modes.Deadlines {
+		if _, ok := release[d.Series]; !ok {
 			continue
 		}
-		c.Marks = append(c.Marks, mark{X: x(t), Y: 112 + float64(i%3)*12, Label: d.Series + ": " + d.Requires, Title: d.Source, Color: dueColor})
+		if due[d.Series] == nil {
+			order = append(order, d.Series)
+		}
+		due[d.Series] = append(due[d.Series], d.Requires+" ("+d.Source+")")
+	}
+	for _, sr := range order {
+		c.Marks = append(c.Marks, mark{X: x(release[sr]), Y: 118, Label: "due " + sr, Title: strings.Join(due[sr], "; "), Color: dueColor})
+	}
+	for i := range c.Marks {
+		c.Marks[i].Left = c.Marks[i].X > chartW-110
 	}
 	c.Marks = append(c.Marks, mark{X: x(now), Y: 14, Label: "today " + now.Format("2006-01-02"), Color: todayColor, Dashed: true})
 	return c
@@ -141,7 +162,8 @@ func stageChart(cols []seriesCol) chart {
 			c.Bars = append(c.Bars, rect{X: padL + float64(i)*slot + slot*0.15, Y: y, W: slot * 0.7, H: bh, Color: stageColors[k],
 				Title: fmt.Sprintf("%s: %d repositories at stage %s", col.Series, n, stageLabels[k])})
 		}
-		c.Ticks = append(c.Ticks, mark{X: padL + (float64(i)+0.5)*slot, Y: chartH - pB + 16, Label: col.Series})
+		c.Ticks = append(c.Ticks, mark{X: padL + (float64(i)+0.5)*slot, Y: chartH - pB + 16, Label: fmt.Sprintf("%s (%d)", col.Series, col.Repos),
+			Title: fmt.Sprintf("%s: %d repositories scanned", col.Series, col.Repos)})
 	}
 	c.YTicks = yTicks(maxN, h)
 	for k := range stageKeys {
@@ -197,15 +219,17 @@ func debtChart(cols []seriesCol) chart {
 	}
 	sort.Strings(names)
 	for _, f := range names {
-		color := familyColor[f]
+		color := familyColor[familyDigit(f)]
 		if color == "" {
 			color = "#999999"
 		}
-		c.Lines = append(c.Lines, line("EV"+f+"xx", color, func(s seriesCol) int { return s.Debt[f] }))
-		c.Legend = append(c.Legend, rect{Color: color, Title: "EV" + f + "xx " + familyName(f)})
+		label := "EV" + familyDigit(f) + "xx"
+		c.Lines = append(c.Lines, line(label, color, func(s seriesCol) int { return s.Debt[f] }))
+		c.Legend = append(c.Legend, rect{Color: color, Title: label + " " + familyName(f)})
 	}
 	for i, col := range cols {
-		c.Ticks = append(c.Ticks, mark{X: x(i), Y: chartH - pB + 16, Label: col.Series})
+		c.Ticks = append(c.Ticks, mark{X: x(i), Y: chartH - pB + 16, Label: fmt.Sprintf("%s (%d)", col.Series, col.Repos),
+			Title: fmt.Sprintf("%s: %d repositories scanned", col.Series, col.Repos)})
 		if col.RuleSetChanged {
 			c.Marks = append(c.Marks, mark{X: x(i) - slot/2, Y: padT + 8, Label: "rules changed", Title: strings.Join(col.RuleSets, ", "), Color: dueColor, Dashed: true})
 		}

@@ -908,7 +908,7 @@ type ruleDoc struct {
 }
 
 func familyName(f string) string {
-	n, _ := strconv.Atoi(f)
+	n, _ := strconv.Atoi(familyDigit(f))
 	return analysis.FamilyNames[n]
 }
 
