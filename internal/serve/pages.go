@@ -7,12 +7,14 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
@@ -52,6 +54,27 @@ var pages = []pageDef{
 // /api/v1.
 func (s *Server) page(p pageDef, api bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		// A page is a function of the store's contents and the date: it
+		// is served from the cache until a scan is saved.
+		gen, err := s.cfg.Store.Generation(r.Context())
+		if err != nil {
+			s.failErr(w, r, api, err)
+			return
+		}
+		key := fmt.Sprintf("%s|%s|%t|%s", gen, s.cfg.Now().UTC().Format("2006-01-02"), api, r.URL.RequestURI())
+		if e, ok := s.pages.get(key); ok {
+			w.Header().Set("Content-Type", e.contentType)
+			w.Header().Set("Cache-Control", "no-cache")
+			w.Write(e.body)
+			return
+		}
+		cw := &captureWriter{ResponseWriter: w}
+		defer func() {
+			if cw.status == 0 || cw.status == http.StatusOK {
+				s.pages.put(key, pageEntry{contentType: w.Header().Get("Content-Type"), body: cw.buf.Bytes()})
+			}
+		}()
+		w = cw
 		v, err := p.build(s, r)
 		var rd *redirect
 		if errors.As(err, &rd) {
@@ -97,6 +120,63 @@ func (s *Server) page(p pageDef, api bool) http.HandlerFunc {
 			w.Write(buf.Bytes())
 		}
 	}
+}
+
+// captureWriter keeps a copy of what a page wrote, for the cache.
+type captureWriter struct {
+	http.ResponseWriter
+	status int
+	buf    bytes.Buffer
+}
+
+func (c *captureWriter) WriteHeader(code int) {
+	if c.status == 0 {
+		c.status = code
+	}
+	c.ResponseWriter.WriteHeader(code)
+}
+
+func (c *captureWriter) Write(b []byte) (int, error) {
+	c.buf.Write(b)
+	return c.ResponseWriter.Write(b)
+}
+
+type pageEntry struct {
+	contentType string
+	body        []byte
+}
+
+// pageCache holds rendered pages, bounded in entries and bytes; when full
+// it starts over (a store generation changes every key anyway).
+type pageCache struct {
+	mu      sync.Mutex
+	entries map[string]pageEntry
+	bytes   int
+}
+
+const (
+	pageCacheEntries = 2000
+	pageCacheBytes   = 64 << 20
+)
+
+func (c *pageCache) get(key string) (pageEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	return e, ok
+}
+
+func (c *pageCache) put(key string, e pageEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || len(c.entries) >= pageCacheEntries || c.bytes+len(e.body) > pageCacheBytes {
+		c.entries, c.bytes = map[string]pageEntry{}, 0
+	}
+	if len(e.body) > pageCacheBytes/8 {
+		return
+	}
+	c.entries[key] = e
+	c.bytes += len(e.body)
 }
 
 func pathTail(p string) string {

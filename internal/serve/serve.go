@@ -81,6 +81,7 @@ type Server struct {
 		gen string
 		doc *statusDoc
 	}
+	pages pageCache
 	// uploads counts the uploads in flight, which a shutdown waits for.
 	uploads sync.WaitGroup
 }

@@ -130,6 +130,10 @@ func TestUpload(t *testing.T) {
 	}
 	t.Run("stored, then replayed", func(t *testing.T) {
 		before := numScans(t, db)
+		_, page := get(t, ts.URL+"/repos/openstack/nova")
+		if strings.Contains(page, sha) {
+			t.Fatal("the commit is on the page before its upload")
+		}
 		status, body := post(t, u("openstack/nova", sha)+"&series=2026.2&ref=master", nova, good, true)
 		var ans uploadAnswer
 		if status != 201 || json.Unmarshal([]byte(body), &ans) != nil || !ans.Created || !strings.HasSuffix(ans.URL, fmt.Sprintf("/scans/%d", ans.ID)) {
@@ -137,6 +141,10 @@ func TestUpload(t *testing.T) {
 		}
 		if resp, page := get(t, ans.URL); resp.StatusCode != 200 || !strings.Contains(page, sha) {
 			t.Errorf("the answered URL %s = %d", ans.URL, resp.StatusCode)
+		}
+		// The cached page of the repository is not served stale.
+		if _, page := get(t, ts.URL+"/repos/openstack/nova"); !strings.Contains(page, sha) {
+			t.Error("the repository page does not show the uploaded scan")
 		}
 		status, body = post(t, u("openstack/nova", sha)+"&series=2026.2&ref=master", nova, good, false)
 		var again uploadAnswer
