@@ -854,8 +854,8 @@ type diffData struct {
 	Teams  []diffTeam `json:"teams"`
 }
 
-// diff compares two points of the fleet: release series, or "latest" (the
-// newest scan of every repository).
+// diff compares two points of the fleet: release series, dates, refs, or
+// "latest" (the newest scan of every repository).
 func (s *Server) diff(r *http.Request) (*view, error) {
 	ctx := r.Context()
 	doc, err := s.status(ctx)
@@ -884,6 +884,9 @@ func (s *Server) diff(r *http.Request) (*view, error) {
 	if d.To == "" {
 		d.To = "latest"
 	}
+	// A point is a series, "latest", a date (the newest scan of each
+	// repository on or before it) or ref:NAME (the newest scan of each
+	// repository reached by that branch or tag).
 	point := func(p string) (map[string]store.ScanInfo, error) {
 		if p == "latest" {
 			return latest, nil
@@ -891,7 +894,24 @@ func (s *Server) diff(r *http.Request) (*view, error) {
 		if m, ok := by[p]; ok {
 			return m, nil
 		}
-		return nil, badRequest("no scans of series " + strconv.Quote(p) + " (points: " + strings.Join(d.Points, ", ") + ")")
+		var keep func(store.ScanInfo) bool
+		if day, err := time.Parse("2006-01-02", p); err == nil {
+			keep = func(sc store.ScanInfo) bool { return sc.Date().Before(day.AddDate(0, 0, 1)) }
+		} else if ref, ok := strings.CutPrefix(p, "ref:"); ok && ref != "" {
+			keep = func(sc store.ScanInfo) bool { return sc.Ref == ref }
+		} else {
+			return nil, badRequest("no scans of series " + strconv.Quote(p) + " (points: " + strings.Join(d.Points, ", ") + ", a date YYYY-MM-DD or ref:NAME)")
+		}
+		m := map[string]store.ScanInfo{}
+		for _, sc := range scans { // oldest first: the last one wins
+			if keep(sc) {
+				m[sc.Repo] = sc
+			}
+		}
+		if len(m) == 0 {
+			return nil, badRequest("no scans at " + strconv.Quote(p))
+		}
+		return m, nil
 	}
 	a, err := point(d.From)
 	if err != nil {

@@ -115,6 +115,20 @@ func TestAPIReposAndCSV(t *testing.T) {
 	if len(rows) != 2 || rows[1][0] != "EV201" { // 3 findings at the latest scan: i=2 is the EV201 one
 		t.Errorf("findings CSV of rule EV201 = %q", rows)
 	}
+	_, body = get(t, ts.URL+"/api/v1/diff?from=2025-01-01&to=latest")
+	var diff diffData
+	json.Unmarshal([]byte(body), &diff)
+	found := false
+	for _, tm := range diff.Teams {
+		for _, r := range tm.Repos {
+			if r.Repo == "openstack/nova" {
+				found = tm.Team == "nova" && r.From == "0" && r.To == "2" && r.Fixed == 6 && r.New == 0 && len(r.ModeFlips) == 2
+			}
+		}
+	}
+	if !found {
+		t.Errorf("diff from a date: nova not 0 → 2 with 6 fixed and 2 mode flips: %s", body)
+	}
 	resp, body := get(t, ts.URL+"/badge/openstack/nova.svg")
 	if resp.Header.Get("Content-Type") != "image/svg+xml" || !strings.Contains(body, "stage 2, 2/2 threading") {
 		t.Errorf("badge = %s %s", resp.Header.Get("Content-Type"), body)
@@ -145,6 +159,9 @@ func TestProblems(t *testing.T) {
 		{"/api/v1/repos/openstack/nova/-/entrypoints/none", 404},
 		{"/api/v1/repos/openstack/nova/-/nothing/x", 404},
 		{"/api/v1/diff?from=1999.1", 400},
+		{"/api/v1/diff?from=1999-01-01", 400},
+		{"/api/v1/diff?from=2025-01-01&to=ref:master", 200},
+		{"/api/v1/diff?from=ref:none", 400},
 		{"/api/v1/teams/nobody", 404},
 		{"/api/v1/rules/EV000", 404},
 		{"/api/v1/repos?stage=9", 400},
