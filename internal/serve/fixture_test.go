@@ -74,7 +74,12 @@ type seedScan struct {
 // seed opens a temporary SQLite store holding the scans.
 func seed(t *testing.T, scans []seedScan) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "letgo.db"))
+	return seedInto(t, filepath.Join(t.TempDir(), "letgo.db"), scans)
+}
+
+func seedInto(t *testing.T, dsn string, scans []seedScan) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
