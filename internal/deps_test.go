@@ -38,7 +38,8 @@ var allowed = map[string][]string{
 	"internal/store/postgres":        {},
 	"internal/store":                 {"internal/analysis", "internal/scan", "internal/graph", "internal/modes", "internal/pyproj", "internal/store/sqlite", "internal/store/postgres"},
 	"internal/store/storetest":       {"internal/store", "internal/analysis", "internal/scan", "internal/graph", "internal/modes", "internal/pyproj", "internal/rules"},
-	"internal/cli":                   {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/scan", "internal/report", "internal/graph", "internal/modes", "internal/history", "internal/compare", "internal/loadgen", "internal/textsafe", "internal/safeio", "internal/store", "internal/fleet"},
+	"internal/serve":                 {"internal/analysis", "internal/scan", "internal/graph", "internal/modes", "internal/rules", "internal/store", "internal/textsafe"},
+	"internal/cli":                   {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/scan", "internal/report", "internal/graph", "internal/modes", "internal/history", "internal/compare", "internal/loadgen", "internal/textsafe", "internal/safeio", "internal/store", "internal/fleet", "internal/serve"},
 	"cmd/letgo":                      {"internal/cli"},
 	"scripts/fastserver":             {},
 }
@@ -51,6 +52,7 @@ var external = map[string][]string{
 	"internal/scan":                  {"golang.org/x/sync/errgroup"},
 	"internal/analysis/analysistest": {"golang.org/x/tools/txtar"},
 	"internal/loadgen":               {"github.com/HdrHistogram/hdrhistogram-go"},
+	"internal/serve":                 {"internal/analysis", "internal/scan", "internal/graph", "internal/modes", "internal/rules", "internal/store", "internal/textsafe"},
 	"internal/cli":                   {"golang.org/x/sync/errgroup", "golang.org/x/term"},
 	"internal/store/sqlite":          {"modernc.org/sqlite"},
 	"internal/store/postgres":        {"github.com/jackc/pgx/v5/pgxpool", "github.com/jackc/pgx/v5/stdlib"},

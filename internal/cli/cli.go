@@ -63,6 +63,12 @@ func commands() []command {
 			synopsis: []string{"letgo blockers [--path ROOT] [--with ROOT]... [--format text|json]"}, run: runBlockers},
 		{name: "fleet", flags: true, summary: "scan every repository of a team map into a store and report the fleet per team: stages, modes, blockers, deadlines",
 			synopsis: []string{"letgo fleet scan (--governance DIR | --manifest FILE) --src DIR... [--with DIR]... [--db DSN] [--workers N]", "letgo fleet status [--db DSN] [--team T] [--format text|json|markdown|csv] [--governance DIR | --manifest FILE] [--src DIR]..."}, run: runFleet},
+		// serve stops on SIGTERM by design (graceful shutdown): quick, so
+		// that the stop is exit 0, not "interrupted".
+		{name: "serve", flags: true, quick: true, summary: "the fleet's dashboard, its JSON API and the upload endpoint for CI scans",
+			synopsis: []string{"letgo serve [--db DSN] [--addr HOST:PORT] [--private] [--governance DIR | --manifest FILE]"}, run: runServe},
+		{name: "token", summary: "create, list and revoke the upload tokens of letgo serve",
+			synopsis: []string{"letgo token create --db DSN (--repo PATTERN | --team TEAM) [--note TEXT]", "letgo token revoke --db DSN ID", "letgo token list --db DSN"}, run: runToken},
 		{name: "compare", flags: true, summary: "eventlet vs threading with statistics: Rally results or two live deployments",
 			synopsis: []string{"letgo compare [flags] A.json B.json", "letgo compare [flags] A1.json A2.json ... vs B1.json B2.json ...", "letgo compare --a URL --b URL --rate N [flags]"}, run: runCompare},
 		{name: "load", flags: true, summary: "run one HTTP workload against a URL: latency from intended send time, service time, send lag, errors",
