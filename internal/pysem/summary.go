@@ -71,7 +71,15 @@ func Summarize(v *pysrc.View) *Summary {
 	for _, b := range v.Exports {
 		// As the view's own lookup: an unconditional binding replaces the
 		// earlier ones, a conditional one only when it names something.
-		if prev, seen := s.Names[b.Name]; seen && b.Cond && b.Target == "" && prev != "" {
+		prev, seen := s.Names[b.Name]
+		if seen && b.Cond && b.Target == "" && prev != "" {
+			continue
+		}
+		// try: from eventlet.patcher import is_monkey_patched / except
+		// ImportError: def is_monkey_patched(...): the module's own
+		// fallback does not hide the name it stands in for.
+		own := v.Module + "." + b.Name
+		if seen && b.Cond && b.Target == own && prev != "" && prev != own {
 			continue
 		}
 		s.Names[strings.Clone(b.Name)] = strings.Clone(b.Target)
@@ -86,11 +94,21 @@ func Summarize(v *pysrc.View) *Summary {
 		if strings.Contains(d.QualName, "<locals>") || len(d.Returns) == 0 {
 			continue
 		}
-		r := d.Returns[0]
-		for _, x := range d.Returns[1:] {
-			if x != r {
-				r = ""
+		// Every return that is not None must agree: a helper returning
+		// the eventlet module or None returns eventlet where its result is
+		// used.
+		r, agree := "", true
+		for _, x := range d.Returns {
+			switch {
+			case x == pysrc.ReturnsNone:
+			case r == "":
+				r = x
+			case x != r:
+				agree = false
 			}
+		}
+		if !agree {
+			r = ""
 		}
 		if r != "" {
 			if s.Returns == nil {

@@ -81,9 +81,13 @@ type FuncDef struct {
 	// Returns has one entry per return statement of the body (not of
 	// nested functions): the value's resolved dotted name, with "()" for a
 	// call's result ("eventlet", "pkg.mod.Conf()"), or "" when the value
-	// is not a name.
+	// is not a name; ReturnsNone for "return None" and a bare return.
 	Returns []string
 }
+
+// ReturnsNone is the FuncDef.Returns entry of a return of None.
+const ReturnsNone = "None"
+
 
 // ClassInfo is a class definition.
 type ClassInfo struct {

@@ -222,7 +222,10 @@ func (b *builder) stmt(s Stmt) {
 			// is one (a module imported in the function, a class, the
 			// result of a call: "f()"); "" for anything else.
 			r := ""
-			if s.X != nil && (isDotted(s.X) || isChain(s.X)) {
+			switch {
+			case s.X == nil || isNoneConst(s.X):
+				r = ReturnsNone
+			case isDotted(s.X) || isChain(s.X):
 				r, _ = b.resolveExpr(b.scope, s.X, s.Start)
 			}
 			b.def.Returns = append(b.def.Returns, r)
@@ -530,9 +533,17 @@ func (b *builder) pattern(pt *Pattern) {
 func (b *builder) assignTarget(t, value Expr, pos Pos) {
 	if n, ok := t.(*NameExpr); ok {
 		bd := &binding{pos: pos}
-		switch value.(type) {
+		switch v := value.(type) {
 		case *NameExpr, *Attribute:
 			bd.target, bd.isImport = b.resolveExpr(b.scope, value, pos)
+		case *Call:
+			// A local bound to a call's result (e = utils.get_eventlet())
+			// names it as "f()", so that e.patcher.original resolves
+			// through what f returns; module-level names keep "" (their
+			// values are read by other layers as they were assigned).
+			if b.scope.kind == scopeFunction && (isDotted(v.Func) || isChain(v.Func)) {
+				bd.target, bd.isImport = b.resolveExpr(b.scope, value, pos)
+			}
 		}
 		b.bind(n.ID, bd)
 		return
@@ -619,6 +630,11 @@ func (b *builder) chainCalls(e Expr) {
 			return
 		}
 	}
+}
+
+func isNoneConst(e Expr) bool {
+	c, ok := e.(*Constant)
+	return ok && c.Kind == ConstNone
 }
 
 // isChain reports whether e is a dotted chain through at least one call
