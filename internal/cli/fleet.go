@@ -40,6 +40,7 @@ type fleetFlags struct {
 	governance, manifest, db, format, team string
 	src, with                              listFlag
 	workers                                int
+	releases, since                        string // fleet backfill
 }
 
 func (f *fleetFlags) register(fs *flag.FlagSet, sub string) {
@@ -47,7 +48,11 @@ func (f *fleetFlags) register(fs *flag.FlagSet, sub string) {
 	fs.StringVar(&f.manifest, "manifest", "", "a letgo manifest (TOML): the team map, for any organisation")
 	fs.StringVar(&f.db, "db", "letgo.db", "the store: a SQLite file, a sqlite: URL or a postgres:// URL")
 	fs.Var(&f.src, "src", "a directory holding checkouts named like the repositories (nova, glance_store); repeatable")
-	if sub == "scan" || sub == "" {
+	if sub == "backfill" || sub == "" {
+		fs.StringVar(&f.releases, "releases", "", "fleet backfill: a checkout of openstack/releases: the tag and commit each series shipped")
+		fs.StringVar(&f.since, "since", "", "fleet backfill: the oldest series to scan (2024.1 or caracal); default: every series")
+	}
+	if sub == "scan" || sub == "backfill" || sub == "" {
 		fs.Var(&f.with, "with", "a library root every repository's imports resolve against (not reported); repeatable")
 		fs.IntVar(&f.workers, "workers", 0, "parallel workers for the whole fleet (default: number of CPUs)")
 	}
@@ -55,7 +60,7 @@ func (f *fleetFlags) register(fs *flag.FlagSet, sub string) {
 	if sub == "status" {
 		fs.StringVar(&f.team, "team", "", "only this team's repositories")
 	}
-	fs.StringVar(&f.format, "format", def, "output format: text, json"+map[bool]string{true: ", markdown, csv"}[sub != "scan"])
+	fs.StringVar(&f.format, "format", def, "output format: text, json"+map[bool]string{true: ", markdown, csv"}[sub != "scan" && sub != "backfill"])
 }
 
 func runFleet(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -68,7 +73,9 @@ func runFleet(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return runFleetScan(ctx, args[1:], stdout, stderr)
 	case "status":
 		return runFleetStatus(ctx, args[1:], stdout, stderr)
-	case "backfill", "diff", "report":
+	case "backfill":
+		return runFleetBackfill(ctx, args[1:], stdout, stderr)
+	case "diff", "report":
 		return errorf(stderr, "fleet %s is not built yet: fleet scan and fleet status are", sub)
 	}
 	// No subcommand, or --help: the synopsis and every flag of the family.
@@ -121,7 +128,7 @@ type fleetFailure struct {
 
 // reasonBare is what a bare repository gets: scanning one needs its
 // history machinery, which fleet scan does not drive yet.
-const reasonBare = "bare repository: scan a checkout, or use fleet backfill (not built yet)"
+const reasonBare = "bare repository: scan a checkout, or use fleet backfill"
 
 // located is a repository of the team map found under a --src.
 type located struct {

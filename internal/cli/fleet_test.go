@@ -355,7 +355,7 @@ func TestFleetErrors(t *testing.T) {
 	}{
 		{"no subcommand", []string{"fleet"}, ExitUsage, "usage: letgo fleet scan"},
 		{"unknown subcommand", []string{"fleet", "frob"}, ExitUsage, `unknown fleet subcommand "frob"`},
-		{"not built", []string{"fleet", "backfill"}, ExitError, "fleet backfill is not built yet"},
+		{"backfill without map", []string{"fleet", "backfill"}, ExitUsage, "needs the team map"},
 		{"scan without map", []string{"fleet", "scan", "--src", dir}, ExitUsage, "--governance DIR or --manifest FILE"},
 		{"scan without src", []string{"fleet", "scan", "--manifest", manifest}, ExitUsage, "needs --src"},
 		{"scan both maps", []string{"fleet", "scan", "--manifest", manifest, "--governance", dir, "--src", dir}, ExitUsage, "not both"},

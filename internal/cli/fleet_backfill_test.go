@@ -1,0 +1,249 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/letgo-dev/letgo/internal/store"
+)
+
+// backfillFleet writes testdata/fleet/backfill.txtar into a temporary
+// working directory and builds its repositories: src/svc and src/worker
+// as checkouts, src/blob.git as a bare repository. It returns the commit
+// of every tag ("acme/svc 1.0.0") and a replacer that puts placeholders
+// for them into output, so goldens do not depend on git.
+func backfillFleet(t *testing.T) (map[string]string, *strings.Replacer) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	dir := fleetFixture(t, filepath.Join("testdata", "fleet", "backfill.txtar"))
+	commits := map[string]string{}
+	gitIn := func(repo, date string, args ...string) string {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", repo}, args...)...)
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.org", "GIT_COMMITTER_NAME=t",
+			"GIT_COMMITTER_EMAIL=t@example.org", "GIT_AUTHOR_DATE="+date, "GIT_COMMITTER_DATE="+date,
+			"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	names, _ := filepath.Glob(filepath.Join(dir, "repos", "*", "TAGS"))
+	for _, tags := range names {
+		name := filepath.Base(filepath.Dir(tags))
+		repo := filepath.Join(dir, "src", name)
+		os.MkdirAll(repo, 0o755)
+		gitIn(repo, "2025-01-01T00:00:00Z", "init", "-q", "-b", "master")
+		data, _ := os.ReadFile(tags)
+		for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			tag, date, _ := strings.Cut(line, " ")
+			overlay := filepath.Join(dir, "repos", name, tag)
+			err := filepath.Walk(overlay, func(p string, fi os.FileInfo, err error) error {
+				if err != nil || fi.IsDir() {
+					return err
+				}
+				rel, _ := filepath.Rel(overlay, p)
+				b, _ := os.ReadFile(p)
+				write(t, repo, filepath.ToSlash(rel), string(b))
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			gitIn(repo, date, "add", "-A")
+			gitIn(repo, date, "commit", "-q", "--no-gpg-sign", "-m", tag)
+			gitIn(repo, date, "tag", tag)
+			commits["acme/"+name+" "+tag] = gitIn(repo, date, "rev-parse", "HEAD")
+		}
+	}
+	bare := filepath.Join(dir, "src", "blob.git")
+	gitIn(dir, "2025-01-01T00:00:00Z", "clone", "-q", "--bare", filepath.Join(dir, "src", "blob"), bare)
+	os.RemoveAll(filepath.Join(dir, "src", "blob"))
+	var pairs []string
+	for k, c := range commits {
+		pairs = append(pairs, "{{"+k+"}}", c)
+	}
+	fill := strings.NewReplacer(pairs...)
+	files, _ := filepath.Glob(filepath.Join(dir, "releases", "deliverables", "*", "*.yaml"))
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		os.WriteFile(f, []byte(fill.Replace(string(b))), 0o644)
+	}
+	keys := make([]string, 0, len(commits))
+	for k := range commits {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var hide []string
+	for _, k := range keys {
+		hide = append(hide, commits[k], "<"+k+">", commits[k][:12], "<"+k+">")
+	}
+	return commits, strings.NewReplacer(hide...)
+}
+
+func backfillJSON(t *testing.T, args ...string) fleetBackfillOutput {
+	t.Helper()
+	out, errOut, code := run(t, append([]string{"fleet", "backfill", "--format", "json"}, args...)...)
+	if code != ExitClean {
+		t.Fatalf("fleet backfill %q: exit %d: %s", args, code, errOut)
+	}
+	var doc fleetBackfillOutput
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("fleet backfill output is not JSON: %v\n%s", err, out)
+	}
+	return doc
+}
+
+// refLines summarises a backfill: one line per release, "repo series ref
+// from state stage".
+func refLines(doc fleetBackfillOutput) []string {
+	var out []string
+	for _, r := range doc.Repos {
+		for _, ref := range r.Refs {
+			out = append(out, strings.Join([]string{r.Repo, ref.Series, ref.Ref, ref.From, ref.State, stageText(ref.Stage)}, " | "))
+		}
+	}
+	return out
+}
+
+// TestFleetBackfill: the releases of every repository are named by their
+// series from the releases data (matched by repository: the deliverable
+// named "worker" ships another one), the manifest's patterns or the tags'
+// dates; a bare repository is backfilled like a checkout; a second run
+// scans nothing; --since leaves the older series out.
+// Rewrite the goldens with: go test ./internal/cli -run TestFleetBackfill -update
+func TestFleetBackfill(t *testing.T) {
+	commits, hide := backfillFleet(t)
+	args := []string{"--manifest", "fleet.toml", "--src", "src", "--releases", "releases", "--db", "fleet.db", "--workers", "2"}
+	first := backfillJSON(t, args...)
+	want := []string{
+		"acme/blob | 2025.1 | b0.1 | tag date against the series table | stored | stage 1",
+		"acme/blob | 2025.2 | b0.2 | tag date against the series table | stored | stage 1",
+		"acme/blob | 2026.1 | b0.3 | tag date against the series table | stored | stage 3",
+		"acme/svc | 2025.1 | 1.0.0 | releases data | stored | stage 0",
+		"acme/svc | 2025.2 | 2.0.0 | releases data | stored | stage 1",
+		"acme/svc | 2026.1 | 3.0.0 | releases data | stored | stage 2",
+		"acme/worker | 2025.1 | w1.0 | manifest series pattern | stored | stage 0",
+		"acme/worker | 2025.2 | w2.0 | manifest series pattern | stored | stage 0",
+		"acme/worker | 2026.1 | w3.0 | manifest series pattern | stored | stage 0",
+	}
+	if diff := cmp.Diff(want, refLines(first)); diff != "" {
+		t.Fatalf("fleet backfill (-want +got):\n%s", diff)
+	}
+	if len(first.Failed) != 0 || len(first.Missing) != 0 {
+		t.Errorf("fleet backfill failed %+v, missing %v; want none", first.Failed, first.Missing)
+	}
+	// The commit is the one the releases data gives, the series stored
+	// with the scan; later releases reuse the unchanged files' analysis.
+	st, err := store.Open(context.Background(), "fleet.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc, err := st.Scans(context.Background(), store.ScanFilter{Repo: "acme/svc"})
+	if err != nil || len(svc) != 3 {
+		t.Fatalf("store holds %d scans of acme/svc (%v), want 3", len(svc), err)
+	}
+	if s := svc[1]; s.Commit != commits["acme/svc 2.0.0"] || s.Series != "2025.2" || s.Ref != "2.0.0" || s.Team != "compute" {
+		t.Errorf("stored scan of svc 2.0.0 = %+v, want its commit, series 2025.2, team compute", s.Meta)
+	}
+	if w := first.Repos[2].Refs[2]; w.Parsed != 0 || w.Reused == 0 {
+		t.Errorf("worker w3.0 (no Python change) parsed %d, reused %d; want nothing parsed", w.Parsed, w.Reused)
+	}
+
+	second := backfillJSON(t, args...)
+	for _, line := range refLines(second) {
+		if !strings.Contains(line, "| present |") {
+			t.Errorf("second backfill: %s, want present (nothing scanned again)", line)
+		}
+	}
+	if n := storedScans(t, "fleet.db"); n != 9 {
+		t.Errorf("store holds %d scans after two backfills, want 9", n)
+	}
+	out, errOut, code := run(t, append([]string{"fleet", "backfill"}, args...)...)
+	if code != ExitClean {
+		t.Fatalf("fleet backfill text: exit %d: %s", code, errOut)
+	}
+	checkGolden(t, filepath.Join(pkgDir, "testdata", "fleet", "backfill.txt"), hide.Replace(out))
+
+	since := backfillJSON(t, "--manifest", "fleet.toml", "--src", "src", "--releases", "releases", "--db", "since.db", "--since", "2025.2")
+	for _, line := range refLines(since) {
+		if strings.Contains(line, "2025.1") {
+			t.Errorf("backfill --since 2025.2 scanned %s", line)
+		}
+	}
+	if got := len(refLines(since)); got != 6 {
+		t.Errorf("backfill --since 2025.2 planned %d releases, want 6", got)
+	}
+	// Without releases data the built-in table names svc's tags by date:
+	// the highest version of each series' window (2.0.0, not 1.0.1).
+	builtin := backfillJSON(t, "--manifest", "fleet.toml", "--src", "src", "--db", "builtin.db")
+	var svcRefs []string
+	for _, line := range refLines(builtin) {
+		if strings.HasPrefix(line, "acme/svc ") {
+			svcRefs = append(svcRefs, line)
+		}
+	}
+	wantBuiltin := []string{
+		"acme/svc | 2025.1 | 1.0.0 | tag date against the series table | stored | stage 0",
+		"acme/svc | 2025.2 | 2.0.0 | tag date against the series table | stored | stage 1",
+		"acme/svc | 2026.1 | 3.0.0 | tag date against the series table | stored | stage 2",
+	}
+	if diff := cmp.Diff(wantBuiltin, svcRefs); diff != "" {
+		t.Errorf("backfill without releases data (-want +got):\n%s", diff)
+	}
+}
+
+// TestFleetBackfillErrors: usage mistakes and a commit the repository does
+// not have.
+func TestFleetBackfillErrors(t *testing.T) {
+	backfillFleet(t)
+	for _, tt := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no map", []string{"--src", "src"}, ExitUsage, "needs the team map"},
+		{"no src", []string{"--manifest", "fleet.toml"}, ExitUsage, "needs --src"},
+		{"bad since", []string{"--manifest", "fleet.toml", "--src", "src", "--since", "1999.1"}, ExitUsage, `--since "1999.1": no such series`},
+		{"bad releases", []string{"--manifest", "fleet.toml", "--src", "src", "--releases", "src"}, ExitError, "no data/series_status.yaml"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, errOut, code := run(t, append([]string{"fleet", "backfill", "--db", "x.db"}, tt.args...)...)
+			if code != tt.code || !strings.Contains(errOut, tt.want) {
+				t.Errorf("fleet backfill %q = %d, %q; want %d and %q", tt.args, code, errOut, tt.code, tt.want)
+			}
+		})
+	}
+	// A hash the repository does not hold fails that release only.
+	f := filepath.Join("releases", "deliverables", "flamingo", "svc-server.yaml")
+	b, _ := os.ReadFile(f)
+	os.WriteFile(f, []byte(strings.Replace(string(b), "hash: ", "hash: 2222222222222222222222222222222222222222 #", 1)), 0o644)
+	doc := backfillJSON(t, "--manifest", "fleet.toml", "--src", "src", "--releases", "releases", "--db", "bad.db")
+	var states []string
+	for _, r := range doc.Repos {
+		if r.Repo == "acme/svc" {
+			for _, ref := range r.Refs {
+				states = append(states, ref.Ref+" "+ref.State)
+				if ref.State == "failed" && !strings.Contains(ref.Reason, "2.0.0") {
+					t.Errorf("failed release reason %q does not name it", ref.Reason)
+				}
+			}
+		}
+	}
+	if diff := cmp.Diff([]string{"1.0.0 stored", "2.0.0 failed", "3.0.0 stored"}, states); diff != "" {
+		t.Errorf("backfill with a missing commit (-want +got):\n%s", diff)
+	}
+}
