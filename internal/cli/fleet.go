@@ -57,7 +57,7 @@ func (f *fleetFlags) register(fs *flag.FlagSet, sub string) {
 		fs.IntVar(&f.workers, "workers", 0, "parallel workers for the whole fleet (default: number of CPUs)")
 	}
 	def := "text"
-	if sub == "status" {
+	if sub == "status" || sub == "diff" {
 		fs.StringVar(&f.team, "team", "", "only this team's repositories")
 	}
 	fs.StringVar(&f.format, "format", def, "output format: text, json"+map[bool]string{true: ", markdown, csv"}[sub != "scan" && sub != "backfill"])
@@ -75,7 +75,9 @@ func runFleet(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return runFleetStatus(ctx, args[1:], stdout, stderr)
 	case "backfill":
 		return runFleetBackfill(ctx, args[1:], stdout, stderr)
-	case "diff", "report":
+	case "diff":
+		return runFleetDiff(ctx, args[1:], stdout, stderr)
+	case "report":
 		return errorf(stderr, "fleet %s is not built yet: fleet scan and fleet status are", sub)
 	}
 	// No subcommand, or --help: the synopsis and every flag of the family.

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -245,5 +246,72 @@ func TestFleetBackfillErrors(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"1.0.0 stored", "2.0.0 failed", "3.0.0 stored"}, states); diff != "" {
 		t.Errorf("backfill with a missing commit (-want +got):\n%s", diff)
+	}
+}
+
+// TestFleetDiff: two series of a backfilled fleet, per team: stage moves,
+// services that flipped mode (toward threading, and blob's api straight to
+// threading only), new and fixed findings by fingerprint.
+// Rewrite the goldens with: go test ./internal/cli -run TestFleetDiff -update
+func TestFleetDiff(t *testing.T) {
+	_, hide := backfillFleet(t)
+	backfillJSON(t, "--manifest", "fleet.toml", "--src", "src", "--releases", "releases", "--db", "fleet.db")
+	out, errOut, code := run(t, "fleet", "diff", "--db", "fleet.db", "--format", "json", "2025.1", "gazpacho")
+	if code != ExitClean {
+		t.Fatalf("fleet diff: exit %d: %s", code, errOut)
+	}
+	var doc fleetDiff
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, team := range doc.Teams {
+		for _, r := range team.Repos {
+			var flips []string
+			for _, fl := range r.Flips {
+				flips = append(flips, fl.Service+":"+fl.Toward)
+			}
+			got[team.Team+" "+r.Repo] = strings.Join([]string{r.FromRef + "->" + r.ToRef, stageMove(r),
+				"new " + strconv.Itoa(r.New), "fixed " + strconv.Itoa(r.Fixed), strings.Join(flips, ",")}, " | ")
+		}
+	}
+	want := map[string]string{
+		"compute acme/svc":    "1.0.0->3.0.0 | 0 → 2 | new " + strconv.Itoa(doc.Teams[0].Repos[0].New) + " | fixed " + strconv.Itoa(doc.Teams[0].Repos[0].Fixed) + " | svc-api:threading,svc-worker:threading",
+		"compute acme/worker": "w1.0->w3.0 | 0 | new " + strconv.Itoa(doc.Teams[0].Repos[1].New) + " | fixed 0 | ",
+		"storage acme/blob":   "b0.1->b0.3 | 1 → 3 | new 0 | fixed " + strconv.Itoa(doc.Teams[1].Repos[0].Fixed) + " | blob-api:threading",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("fleet diff 2025.1 gazpacho (-want +got):\n%s", diff)
+	}
+	// The counts themselves: svc stopped spawning greenthreads and
+	// patching at import (fixed) and gained the guarded patch of gate.py
+	// (new); worker gained a GreenPool (new) and fixed nothing; blob
+	// dropped eventlet (fixed) and added nothing.
+	if svc, worker, blob := doc.Teams[0].Repos[0], doc.Teams[0].Repos[1], doc.Teams[1].Repos[0]; svc.Fixed == 0 || svc.New == 0 || worker.New == 0 || blob.Fixed == 0 {
+		t.Errorf("fleet diff: svc fixed %d new %d, worker new %d, blob fixed %d; want all > 0", svc.Fixed, svc.New, worker.New, blob.Fixed)
+	}
+	if doc.From.Kind != "series" || doc.To.Kind != "series" || doc.Summary.StageForward != 2 || doc.Summary.FlipsThreading != 3 {
+		t.Errorf("fleet diff summary = %+v from %+v to %+v", doc.Summary, doc.From, doc.To)
+	}
+	for _, format := range []string{"markdown", "text"} {
+		out, errOut, code := run(t, "fleet", "diff", "--db", "fleet.db", "--format", format, "2025.1", "2026.1")
+		if code != ExitClean {
+			t.Fatalf("fleet diff --format %s: exit %d: %s", format, code, errOut)
+		}
+		checkGolden(t, filepath.Join(pkgDir, "testdata", "fleet", "diff."+map[string]string{"markdown": "md", "text": "txt"}[format]), hide.Replace(out))
+	}
+	// A tag and a date select too; a selector that matches nothing is an
+	// error that says what it tried.
+	out, _, code = run(t, "fleet", "diff", "--db", "fleet.db", "--format", "json", "2.0.0", "2026-03-31")
+	if code != ExitClean || !strings.Contains(out, `"kind": "ref"`) || !strings.Contains(out, `"kind": "date"`) {
+		t.Errorf("fleet diff 2.0.0 2026-03-31 = %d\n%s", code, out)
+	}
+	_, errOut, code = run(t, "fleet", "diff", "--db", "fleet.db", "2019.1", "2026.1")
+	if code != ExitError || !strings.Contains(errOut, `"2019.1" names no series, date or ref`) {
+		t.Errorf("fleet diff of an unknown series = %d, %q", code, errOut)
+	}
+	_, errOut, code = run(t, "fleet", "diff", "--db", "fleet.db", "2026.1")
+	if code != ExitUsage || !strings.Contains(errOut, "two arguments") {
+		t.Errorf("fleet diff with one argument = %d, %q", code, errOut)
 	}
 }
