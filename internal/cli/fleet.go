@@ -78,7 +78,7 @@ func runFleet(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	case "diff":
 		return runFleetDiff(ctx, args[1:], stdout, stderr)
 	case "report":
-		return errorf(stderr, "fleet %s is not built yet: fleet scan and fleet status are", sub)
+		return runFleetReport(ctx, args[1:], stdout, stderr)
 	}
 	// No subcommand, or --help: the synopsis and every flag of the family.
 	c, _ := commandOf(flag.NewFlagSet("fleet", flag.ContinueOnError))

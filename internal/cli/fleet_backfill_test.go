@@ -315,3 +315,73 @@ func TestFleetDiff(t *testing.T) {
 		t.Errorf("fleet diff with one argument = %d, %q", code, errOut)
 	}
 }
+
+// TestFleetReportAndPace: after a backfill of three series, fleet status
+// carries each repository's pace (a projection) and fleet report the
+// per-team answer: compute can turn eventlet off partly (svc's services
+// have a switch, worker's has none), with what remains by family and file,
+// the stage by series and the deadlines now and at this pace.
+// Rewrite the goldens with: go test ./internal/cli -run TestFleetReportAndPace -update
+func TestFleetReportAndPace(t *testing.T) {
+	_, hide := backfillFleet(t)
+	backfillJSON(t, "--manifest", "fleet.toml", "--src", "src", "--releases", "releases", "--db", "fleet.db")
+	out, errOut, code := run(t, "fleet", "status", "--db", "fleet.db", "--format", "json")
+	if code != ExitClean {
+		t.Fatalf("fleet status: exit %d: %s", code, errOut)
+	}
+	var doc fleetStatus
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	pace := map[string]string{}
+	for _, r := range doc.Repos {
+		if r.Pace == nil || !r.Pace.Projection {
+			t.Fatalf("fleet status %s: pace %+v, want a projection", r.Repo, r.Pace)
+		}
+		var v []string
+		for _, d := range r.Pace.Deadlines {
+			v = append(v, d.Verdict)
+		}
+		pace[r.Repo] = r.Pace.NextSeries + " " + strings.Join(v, ",")
+	}
+	want := map[string]string{
+		"acme/svc":    "2026.2 meets,meets,meets,meets", // stage 0 → 2 in two releases: stage 3 next release
+		"acme/worker": " misses,misses,misses,misses",   // no stage gained: no date
+		"acme/blob":   " meets,meets,meets,meets",       // stage 3 already
+	}
+	if diff := cmp.Diff(want, pace); diff != "" {
+		t.Errorf("fleet status pace (-want +got):\n%s", diff)
+	}
+	for _, format := range []string{"text", "markdown"} {
+		out, errOut, code := run(t, "fleet", "status", "--db", "fleet.db", "--format", format)
+		if code != ExitClean {
+			t.Fatalf("fleet status --format %s: exit %d: %s", format, code, errOut)
+		}
+		checkGolden(t, filepath.Join(pkgDir, "testdata", "fleet", "history_status."+map[string]string{"text": "txt", "markdown": "md"}[format]), hide.Replace(out))
+	}
+
+	out, errOut, code = run(t, "fleet", "report", "--db", "fleet.db", "--format", "json", "compute")
+	if code != ExitClean {
+		t.Fatalf("fleet report: exit %d: %s", code, errOut)
+	}
+	var rep teamReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	got := []string{"team " + rep.CanTurnOff}
+	for _, r := range rep.Repos {
+		got = append(got, r.Status.Repo+" "+r.CanTurnOff+" series "+strconv.Itoa(len(r.History)))
+	}
+	if diff := cmp.Diff([]string{"team partly", "acme/svc yes series 3", "acme/worker no series 3"}, got); diff != "" {
+		t.Errorf("fleet report compute (-want +got):\n%s", diff)
+	}
+	out, errOut, code = run(t, "fleet", "report", "--db", "fleet.db", "compute")
+	if code != ExitClean {
+		t.Fatalf("fleet report markdown: exit %d: %s", code, errOut)
+	}
+	checkGolden(t, filepath.Join(pkgDir, "testdata", "fleet", "report_compute.md"), hide.Replace(out))
+	_, errOut, code = run(t, "fleet", "report", "--db", "fleet.db", "nobody")
+	if code != ExitError || !strings.Contains(errOut, `no scan of a repository of team "nobody"`) {
+		t.Errorf("fleet report of an unknown team = %d, %q", code, errOut)
+	}
+}
