@@ -450,7 +450,7 @@ func runFleetScan(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	for i, loc := range found {
 		g.Go(func() error {
 			t0 := time.Now()
-			s, sr, why := scanOne(gctx, loc, with, perScan)
+			s, sr, why := scanOne(gctx, st, loc, with, perScan)
 			if gctx.Err() != nil {
 				return gctx.Err()
 			}
@@ -496,7 +496,7 @@ func runFleetScan(ctx context.Context, args []string, stdout, stderr io.Writer) 
 
 // scanOne scans one checkout; a failure is its reason, and the fleet run
 // goes on.
-func scanOne(ctx context.Context, loc located, with []string, workers int) (*store.Scan, *scannedRepo, string) {
+func scanOne(ctx context.Context, st store.Store, loc located, with []string, workers int) (*store.Scan, *scannedRepo, string) {
 	rev, err := checkoutRevision(ctx, loc.dir)
 	if err != nil {
 		return nil, nil, err.Error()
@@ -506,6 +506,21 @@ func scanOne(ctx context.Context, loc located, with []string, workers int) (*sto
 		if commit, err = contentID(ctx, loc.dir); err != nil {
 			return nil, nil, err.Error()
 		}
+	}
+	sr := &scannedRepo{Repo: loc.repo.Name, Team: loc.repo.Owner, Dir: loc.dir, Commit: rev.commit, Ref: rev.ref}
+	if !rev.git {
+		sr.ContentID = strings.TrimPrefix(commit, contentPrefix)
+	}
+	// A commit the store holds under the same rule set would be stored as
+	// nothing new: it is not scanned again (fleet_skip.go).
+	if held, err := storedScan(ctx, st, loc.repo.Name, commit, rev.ref); err != nil {
+		return nil, nil, err.Error()
+	} else if held != nil {
+		sr.ScanID = held.ID
+		if held.Stage != nil {
+			sr.Stage = held.Stage.Stage
+		}
+		return nil, sr, ""
 	}
 	var libs []string
 	for _, w := range with {
@@ -521,10 +536,6 @@ func scanOne(ctx context.Context, loc located, with []string, workers int) (*sto
 	res.Graph = nil // not stored, and the largest part of a result
 	s := &store.Scan{Meta: store.Meta{Repo: loc.repo.Name, Team: loc.repo.Owner, Commit: commit, Ref: rev.ref,
 		ScannedAt: now, CommittedAt: rev.committed, Version: Version, RuleSet: ruleSetHash(Version, res.Rules)}, Result: res}
-	sr := &scannedRepo{Repo: loc.repo.Name, Team: loc.repo.Owner, Dir: loc.dir, Commit: rev.commit, Ref: rev.ref}
-	if !rev.git {
-		sr.ContentID = strings.TrimPrefix(commit, contentPrefix)
-	}
 	if res.Stage != nil {
 		sr.Stage = res.Stage.Stage
 	}
