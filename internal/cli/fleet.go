@@ -342,6 +342,16 @@ func contentID(ctx context.Context, dir string) (string, error) {
 	return contentPrefix + hex.EncodeToString(h.Sum(nil)), nil
 }
 
+// resolved is dir with its symlinks resolved: a --src of symlinks to the
+// checkouts is a fleet, and the scan does not walk into a root that is a
+// symlink. A path that cannot be resolved is kept, for the scan to report.
+func resolved(dir string) string {
+	if r, err := filepath.EvalSymlinks(dir); err == nil {
+		return r
+	}
+	return dir
+}
+
 // sameDir reports whether two paths name one directory.
 func sameDir(a, b string) bool {
 	ra, err1 := filepath.EvalSymlinks(a)
@@ -525,11 +535,11 @@ func scanOne(ctx context.Context, st store.Store, loc located, with []string, wo
 	var libs []string
 	for _, w := range with {
 		if !sameDir(w, loc.dir) { // a library of the fleet is not its own library
-			libs = append(libs, w)
+			libs = append(libs, resolved(w))
 		}
 	}
 	now := fleetNow()
-	res, err := scan.Run(ctx, []string{loc.dir}, scan.Options{With: libs, Workers: workers, Version: Version, Now: now})
+	res, err := scan.Run(ctx, []string{resolved(loc.dir)}, scan.Options{With: libs, Workers: workers, Version: Version, Now: now})
 	if err != nil {
 		return nil, nil, err.Error()
 	}

@@ -400,3 +400,20 @@ func TestRuleSetHash(t *testing.T) {
 		}
 	}
 }
+
+// TestFleetScanSymlinks: a --src of symlinks to the checkouts (how a
+// fleet is assembled from trees kept elsewhere) is scanned through them.
+func TestFleetScanSymlinks(t *testing.T) {
+	dir := fleetFixture(t, filepath.Join("testdata", "fleet", "manifest.txtar"))
+	gitCommit(t, filepath.Join(dir, "src", "svc"), "main")
+	os.MkdirAll(filepath.Join(dir, "links"), 0o755)
+	for _, n := range []string{"svc", "commonlib"} {
+		if err := os.Symlink(filepath.Join(dir, "src", n), filepath.Join(dir, "links", n)); err != nil {
+			t.Skip("no symlinks:", err)
+		}
+	}
+	out := fleetScanJSON(t, "--manifest", "fleet.toml", "--src", "links", "--db", "fleet.db")
+	if len(out.Scanned) != 2 || out.Scanned[1].Repo != "acme/svc" || out.Scanned[1].Stage == nil || *out.Scanned[1].Stage != 1 {
+		t.Fatalf("fleet scan through symlinks scanned %+v, want svc at stage 1", out.Scanned)
+	}
+}
