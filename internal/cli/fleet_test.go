@@ -416,4 +416,14 @@ func TestFleetScanSymlinks(t *testing.T) {
 	if len(out.Scanned) != 2 || out.Scanned[1].Repo != "acme/svc" || out.Scanned[1].Stage == nil || *out.Scanned[1].Stage != 1 {
 		t.Fatalf("fleet scan through symlinks scanned %+v, want svc at stage 1", out.Scanned)
 	}
+	// commonlib is no git checkout: its files are walked, through the link.
+	st, err := store.Open(context.Background(), "fleet.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	lib, err := st.Scan(context.Background(), out.Scanned[0].ScanID)
+	if err != nil || lib.Repo != "acme/commonlib" || lib.Stats.PythonFiles != 2 {
+		t.Errorf("fleet scan of the linked commonlib = %+v (%v), want its 2 Python files scanned", lib, err)
+	}
 }
