@@ -426,4 +426,12 @@ func TestFleetScanSymlinks(t *testing.T) {
 	if err != nil || lib.Repo != "acme/commonlib" || lib.Stats.PythonFiles != 2 {
 		t.Errorf("fleet scan of the linked commonlib = %+v (%v), want its 2 Python files scanned", lib, err)
 	}
+	// Its content id is that of the files behind the link: a change is
+	// a new scan.
+	write(t, dir, "src/commonlib/commonlib/hub.py", "import threading\n")
+	again := fleetScanJSON(t, "--manifest", "fleet.toml", "--src", "links", "--db", "fleet.db")
+	if again.Scanned[0].ContentID == out.Scanned[0].ContentID || !again.Scanned[0].Stored {
+		t.Errorf("after a change behind the link: content %s → %s, stored %v; want a new scan",
+			out.Scanned[0].ContentID, again.Scanned[0].ContentID, again.Scanned[0].Stored)
+	}
 }
