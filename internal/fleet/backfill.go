@@ -127,6 +127,9 @@ func Plan(in PlanInput) ([]Target, error) {
 			end := s.Released.Add(24 * time.Hour)
 			var best *Tag
 			for j, t := range tags {
+				if endOfLife(t.Name) {
+					continue // 2023.1-eol marks a branch's end, not a release
+				}
 				if !t.Date.Before(from) && t.Date.Before(end) {
 					if best == nil || versionLess(*best, t) {
 						best = &tags[j]
@@ -145,6 +148,17 @@ func Plan(in PlanInput) ([]Target, error) {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return order[out[i].Series] < order[out[j].Series] })
 	return out, nil
+}
+
+// endOfLife tells the tags that close a branch (victoria-eol, xena-eom,
+// 2023.1-em) from releases.
+func endOfLife(name string) bool {
+	for _, suffix := range []string{"-eol", "-eom", "-em"} {
+		if strings.HasSuffix(name, suffix) {
+			return true
+		}
+	}
+	return false
 }
 
 func matchAny(patterns []string, name string) bool {

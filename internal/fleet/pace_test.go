@@ -86,7 +86,7 @@ func TestProjectPace(t *testing.T) {
 func TestPlan(t *testing.T) {
 	series := BuiltinSeries()
 	day := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
-	tags := []Tag{{"1.0.0", "c1", day("2025-03-20")}, {"1.0.1", "c2", day("2025-06-01")}, {"2.0.0", "c3", day("2025-10-01")}, {"2.0.1", "c4", day("2025-10-02")}}
+	tags := []Tag{{"1.0.0", "c1", day("2025-03-20")}, {"1.0.1", "c2", day("2025-06-01")}, {"2.0.0", "c3", day("2025-10-01")}, {"2.0.1", "c4", day("2025-10-02")}, {"zed-eom", "c5", day("2025-10-03")}}
 	lines := func(ts []Target) []string {
 		var out []string
 		for _, t := range ts {
