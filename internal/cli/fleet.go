@@ -128,21 +128,25 @@ type fleetFailure struct {
 	Reason string `json:"reason"`
 }
 
-// reasonBare is what a bare repository gets: scanning one needs its
-// history machinery, which fleet scan does not drive yet.
-const reasonBare = "bare repository: scan a checkout, or use fleet backfill"
+// reasonBare marks, inside locate, a repository found only as a bare
+// repository: it is found (located.bare), scanned at HEAD through the
+// history machinery.
+const reasonBare = "bare repository"
 
-// located is a repository of the team map found under a --src.
+// located is a repository of the team map found under a --src: a checkout,
+// or a bare repository (bare), which is read from git's objects.
 type located struct {
 	repo fleet.Repo
 	dir  string
+	bare bool
 }
 
 // locate finds each repository of the map under the --src directories, as
 // a directory named like the repository's last path element (nova, or
 // nova.git); the first --src holding it wins. A repository no --src holds
-// is missing (unless it is retired); one held only as a bare repository, or whose name is shared
-// by two repositories of the map (one checkout cannot be both), fails.
+// is missing (unless it is retired); one whose name is shared by two
+// repositories of the map (one checkout cannot be both) fails. A bare
+// repository is found when no --src holds a checkout of it.
 func locate(m *fleet.Map, srcs []string) (found []located, missing []string, failures []fleetFailure) {
 	byBase := map[string][]string{}
 	for _, r := range m.Repos {
@@ -177,13 +181,13 @@ func locate(m *fleet.Map, srcs []string) (found []located, missing []string, fai
 			// is not expected under --src: not missing.
 		case dir == "":
 			missing = append(missing, r.Name)
-		case reason != "":
+		case reason != "" && reason != reasonBare:
 			failures = append(failures, fleetFailure{Repo: r.Name, Dir: dir, Reason: reason})
 		case len(byBase[base]) > 1:
 			failures = append(failures, fleetFailure{Repo: r.Name, Dir: dir,
 				Reason: fmt.Sprintf("ambiguous checkout: the team map names %s, all checked out as %q", strings.Join(byBase[base], ", "), base)})
 		default:
-			found = append(found, located{repo: r, dir: dir})
+			found = append(found, located{repo: r, dir: dir, bare: reason == reasonBare})
 		}
 	}
 	return found, missing, failures
@@ -507,6 +511,9 @@ func runFleetScan(ctx context.Context, args []string, stdout, stderr io.Writer) 
 // scanOne scans one checkout; a failure is its reason, and the fleet run
 // goes on.
 func scanOne(ctx context.Context, st store.Store, loc located, with []string, workers int) (*store.Scan, *scannedRepo, string) {
+	if loc.bare {
+		return scanBare(ctx, st, loc, with, workers)
+	}
 	rev, err := checkoutRevision(ctx, loc.dir)
 	if err != nil {
 		return nil, nil, err.Error()

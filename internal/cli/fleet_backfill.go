@@ -108,18 +108,9 @@ func runFleetBackfill(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 
 	start := time.Now()
-	found, missing, failures := locate(m, f.src)
 	// History reads git's object store: a bare repository is as good as a
 	// checkout here.
-	var kept []fleetFailure
-	for _, fl := range failures {
-		if fl.Reason == reasonBare {
-			found = append(found, located{repo: m.Lookup(fl.Repo), dir: fl.Dir})
-			continue
-		}
-		kept = append(kept, fl)
-	}
-	failures = kept
+	found, missing, failures := locate(m, f.src)
 	sort.Slice(found, func(i, j int) bool { return found[i].repo.Name < found[j].repo.Name })
 	if len(found) == 0 && len(failures) == 0 {
 		return errorf(stderr, "no repository the team map names is under --src %s", strings.Join(f.src, ", "))

@@ -385,3 +385,35 @@ func TestFleetReportAndPace(t *testing.T) {
 		t.Errorf("fleet report of an unknown team = %d, %q", code, errOut)
 	}
 }
+
+// TestFleetScanBare: fleet scan reads a bare repository at HEAD through the
+// history machinery, stored under HEAD's commit and branch, and a second
+// run skips it.
+func TestFleetScanBare(t *testing.T) {
+	commits, _ := backfillFleet(t)
+	first := fleetScanJSON(t, "--manifest", "fleet.toml", "--src", "src", "--db", "fleet.db")
+	var blob *scannedRepo
+	for i, r := range first.Scanned {
+		if r.Repo == "acme/blob" {
+			blob = &first.Scanned[i]
+		}
+	}
+	if blob == nil || blob.Commit != commits["acme/blob b0.3"] || blob.Ref != "master" || !blob.Stored || blob.Stage == nil || *blob.Stage != 3 {
+		t.Fatalf("fleet scan of the bare acme/blob = %+v, want HEAD (b0.3) on master, stored, stage 3; failed %+v", blob, first.Failed)
+	}
+	st, err := store.Open(context.Background(), "fleet.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := st.Result(context.Background(), blob.ScanID)
+	st.Close()
+	if err != nil || len(res.EntryPoints) != 1 || res.EntryPoints[0].Name != "blob-api" || res.Roots[0] != filepath.Join("src", "blob.git") {
+		t.Errorf("stored result of the bare scan: %v, roots %v, entry points %+v; want blob-api under src/blob.git", err, res.Roots, res.EntryPoints)
+	}
+	second := fleetScanJSON(t, "--manifest", "fleet.toml", "--src", "src", "--db", "fleet.db")
+	for _, r := range second.Scanned {
+		if r.Stored {
+			t.Errorf("second fleet scan stored %s again", r.Repo)
+		}
+	}
+}

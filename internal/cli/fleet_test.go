@@ -116,8 +116,8 @@ func TestFleetScanAndStatus(t *testing.T) {
 		t.Errorf("fleet scan missing (-want +got):\n%s", diff)
 	}
 	if len(first.Failed) != 2 || first.Failed[0].Repo != "acme/broken" || !strings.Contains(first.Failed[0].Reason, "git") ||
-		first.Failed[1].Repo != "acme/old" || first.Failed[1].Reason != reasonBare {
-		t.Errorf("fleet scan failed = %+v, want acme/broken (git) and acme/old (bare)", first.Failed)
+		first.Failed[1].Repo != "acme/old" || !strings.HasPrefix(first.Failed[1].Reason, "bare repository: ") {
+		t.Errorf("fleet scan failed = %+v, want acme/broken (git) and acme/old (a bare repository without a commit)", first.Failed)
 	}
 
 	second := fleetScanJSON(t, scanArgs...)
@@ -184,8 +184,8 @@ func TestFleetScanAndStatus(t *testing.T) {
 	if diff := cmp.Diff([]string{"acme/gone"}, doc.Missing); diff != "" {
 		t.Errorf("fleet status missing (-want +got):\n%s", diff)
 	}
-	if len(doc.Failed) != 2 || doc.Failed[0].Repo != "acme/broken" || !strings.Contains(doc.Failed[0].Reason, "no scan in the store") || doc.Failed[1].Reason != reasonBare {
-		t.Errorf("fleet status failed = %+v, want acme/broken (no scan) and acme/old (bare)", doc.Failed)
+	if len(doc.Failed) != 2 || doc.Failed[0].Repo != "acme/broken" || !strings.Contains(doc.Failed[0].Reason, "no scan in the store") || !strings.Contains(doc.Failed[1].Reason, "no scan in the store") {
+		t.Errorf("fleet status failed = %+v, want acme/broken and acme/old (no scan)", doc.Failed)
 	}
 	if got := doc.Summary.ByStage; got["1"] != 1 || got["undetermined"] != 1 || doc.Summary.Repos != 2 {
 		t.Errorf("fleet status summary = %+v, want one repository in stage 1, one undetermined", doc.Summary)
@@ -258,7 +258,7 @@ func TestFleetScanContentChange(t *testing.T) {
 
 // TestFleetGovernance: with governance data, a checkout is matched by
 // repository, not by deliverable name (glance_store is deliverable
-// glance-store), and a bare mirror is not scanned.
+// glance-store), and a broken bare repository fails alone.
 func TestFleetGovernance(t *testing.T) {
 	dir := fleetFixture(t, filepath.Join("..", "fleet", "testdata", "governance.txtar"))
 	write(t, dir, "src/glance_store/setup.cfg", "[metadata]\nname = glance_store\n")
@@ -269,8 +269,8 @@ func TestFleetGovernance(t *testing.T) {
 	if len(out.Scanned) != 1 || out.Scanned[0].Repo != "openstack/glance_store" || out.Scanned[0].Team != "glance" {
 		t.Errorf("fleet scan --governance scanned %+v, want openstack/glance_store of glance", out.Scanned)
 	}
-	if len(out.Failed) != 1 || out.Failed[0].Repo != "openstack/ironic" || out.Failed[0].Reason != reasonBare {
-		t.Errorf("fleet scan --governance failed %+v, want openstack/ironic as bare", out.Failed)
+	if len(out.Failed) != 1 || out.Failed[0].Repo != "openstack/ironic" || !strings.HasPrefix(out.Failed[0].Reason, "bare repository: ") {
+		t.Errorf("fleet scan --governance failed %+v, want openstack/ironic, a broken bare repository", out.Failed)
 	}
 	// Retired repositories (legacy.yaml) are not expected under --src.
 	for _, m := range out.Missing {
@@ -319,6 +319,9 @@ repos = ["openstack/nova", "openstack/cinder", "openstack/swift", "openstack/hea
 	for _, l := range found {
 		rel, _ := filepath.Rel(root, l.dir)
 		got[l.repo.Name] = "found " + filepath.ToSlash(rel)
+		if l.bare {
+			got[l.repo.Name] += " (bare)"
+		}
 	}
 	for _, name := range missing {
 		got[name] = "missing"
@@ -329,7 +332,7 @@ repos = ["openstack/nova", "openstack/cinder", "openstack/swift", "openstack/hea
 	want := map[string]string{
 		"openstack/nova":   "found a/nova",
 		"openstack/cinder": "found b/cinder",
-		"openstack/swift":  reasonBare,
+		"openstack/swift":  "found a/swift (bare)",
 		"openstack/heat":   "not a directory",
 		"openstack/glance": "found a/glance",
 		"openstack/gone":   "missing",
