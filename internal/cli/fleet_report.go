@@ -30,10 +30,12 @@ type teamReport struct {
 
 type repoReport struct {
 	Status repoStatus `json:"status"`
-	// CanTurnOff is yes when every service can run without eventlet (a
-	// switch or no eventlet at all, and no library that loads it
-	// unconditionally), no when none can, partly in between, unknown when
-	// a service's mode could not be told, n/a without services.
+	// CanTurnOff is yes when every service can run with eventlet turned
+	// off (a switch, threading only, or no eventlet runtime), no when none
+	// can, partly in between, unknown when no service's mode could be
+	// told, n/a without services. A service that still imports eventlet
+	// unconditionally can turn it off but not drop it: its evidence says
+	// so, and the repository's blocked_by names the library modules.
 	CanTurnOff string            `json:"can_turn_off_eventlet"`
 	Services   []serviceEvidence `json:"services"`
 	Remaining  []familyRemaining `json:"remaining"`
@@ -255,17 +257,22 @@ func serviceOff(ep scan.EntryPoint) serviceEvidence {
 		se.Off = "yes"
 		se.Evidence = ep.Mode
 	}
-	if ep.Eventlet == "unconditional" && ep.Mode != modes.EventletOnly {
-		// A library loads eventlet whatever the switch says.
-		se.Off = "no"
-		se.Evidence += "; eventlet loaded unconditionally"
-	}
-	if ep.Eventlet == "unconditional" && len(ep.Chain) > 0 {
-		var hops []string
-		for _, h := range ep.Chain {
-			hops = append(hops, h.Module)
+	if ep.Eventlet == "unconditional" {
+		// Imported whatever the switch says: turning eventlet off (not
+		// patching, not running its hub) is still possible, removing it
+		// is not — the evidence says so, the verdict follows the mode.
+		what := "eventlet imported unconditionally"
+		if ep.Mode != modes.EventletOnly {
+			what = "eventlet still imported unconditionally (it stays a dependency)"
 		}
-		se.Evidence += " via " + strings.Join(hops, " → ")
+		if len(ep.Chain) > 0 {
+			var hops []string
+			for _, h := range ep.Chain {
+				hops = append(hops, h.Module)
+			}
+			what += " via " + strings.Join(hops, " → ")
+		}
+		se.Evidence += "; " + what
 	}
 	se.Evidence += " (" + where + ")"
 	return se
