@@ -380,6 +380,14 @@ func TestFleetReportAndPace(t *testing.T) {
 		t.Fatalf("fleet report markdown: exit %d: %s", code, errOut)
 	}
 	checkGolden(t, filepath.Join(pkgDir, "testdata", "fleet", "report_compute.md"), hide.Replace(out))
+	// A checkout past its last release (worker gains a switch) is scanned
+	// by fleet scan; the pace, which rests on releases, says so.
+	write(t, ".", "src/worker/worker/main.py", "import os\n\nif os.environ.get('WORKER_DISABLE_EVENTLET_PATCHING', '').lower() not in ('1', 'true', 'yes'):\n    import eventlet\n    eventlet.monkey_patch()\n\n\ndef main():\n    pass\n")
+	fleetScanJSON(t, "--manifest", "fleet.toml", "--src", "src", "--db", "fleet.db")
+	out, _, _ = run(t, "fleet", "status", "--db", "fleet.db", "--team", "compute")
+	if !strings.Contains(out, "acme/worker") || !strings.Contains(out, "the newest scan (after 2026.1) is at stage 1") {
+		t.Errorf("fleet status after a scan past the last release: no note of the newer stage\n%s", out)
+	}
 	_, errOut, code = run(t, "fleet", "report", "--db", "fleet.db", "nobody")
 	if code != ExitError || !strings.Contains(errOut, `no scan of a repository of team "nobody"`) {
 		t.Errorf("fleet report of an unknown team = %d, %q", code, errOut)

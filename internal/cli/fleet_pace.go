@@ -52,8 +52,11 @@ func repoPace(ctx context.Context, st store.Store, repo string) (*fleet.Pace, er
 	return fleet.ProjectPace(points, modes.Deadlines), nil
 }
 
-// paceSentence says the pace in words, marked as a projection.
-func paceSentence(p *fleet.Pace) string {
+// paceSentence says the pace in words, marked as a projection, and when
+// the newest scan of the repository (a checkout past the last release) is
+// already beyond the last series' stage, says that too: the projection
+// rests on releases only.
+func paceSentence(p *fleet.Pace, newest *int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s (%+.1f stage, %+.1f runtime debt per release)", p.Basis, p.StagesPerRelease, p.DebtPerRelease)
 	switch {
@@ -66,6 +69,9 @@ func paceSentence(p *fleet.Pace) string {
 	}
 	if p.DebtFreeSeries != "" {
 		fmt.Fprintf(&b, "; runtime debt paid off by %s", p.DebtFreeSeries)
+	}
+	if last := p.Points[len(p.Points)-1]; newest != nil && last.Stage != nil && *newest != *last.Stage {
+		fmt.Fprintf(&b, "; the newest scan (after %[2]s) is at stage %[1]d", *newest, last.Series)
 	}
 	return b.String()
 }
@@ -111,10 +117,10 @@ func writePace(w io.Writer, repos []repoStatus, markdown bool) {
 			hist = append(hist, pt.Series+": "+stageNum(pt.Stage))
 		}
 		if markdown {
-			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", mdCell(r.Repo), mdCell(strings.Join(hist, ", ")), mdCell(paceSentence(r.Pace)), mdCell(paceDeadlines(r.Pace)))
+			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", mdCell(r.Repo), mdCell(strings.Join(hist, ", ")), mdCell(paceSentence(r.Pace, r.Stage)), mdCell(paceDeadlines(r.Pace)))
 			continue
 		}
 		fmt.Fprintf(w, "  %s  %s\n    %s\n    deadlines: %s\n", textsafe.Line(r.Repo), textsafe.Line(strings.Join(hist, ", ")),
-			textsafe.Line(paceSentence(r.Pace)), textsafe.Line(paceDeadlines(r.Pace)))
+			textsafe.Line(paceSentence(r.Pace, r.Stage)), textsafe.Line(paceDeadlines(r.Pace)))
 	}
 }

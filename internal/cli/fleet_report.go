@@ -369,7 +369,7 @@ func writeReportMarkdown(w io.Writer, rep *teamReport) {
 			fmt.Fprintf(w, "| %s | %s (stage %d+) | %s | %s |\n", d.Series, mdCell(d.Requires), modes.Deadlines[i].MinStage, d.Verdict, mdCell(proj))
 		}
 		if s.Pace != nil {
-			fmt.Fprintf(w, "\nPace: %s.\n", mdCell(paceSentence(s.Pace)))
+			fmt.Fprintf(w, "\nPace: %s.\n", mdCell(paceSentence(s.Pace, s.Stage)))
 		}
 	}
 	fmt.Fprintf(w, "\n---\nThe projection is a straight line through the first and the last series scanned, not a forecast. Modes and \"loads eventlet\" come from the import graph of each entry point; import-time code of the libraries beyond their imports is not modelled.\n")
