@@ -61,8 +61,11 @@ func commands() []command {
 			synopsis: []string{"letgo graph [ROOT] [--with ROOT]... [--format text|json|dot]"}, run: runGraph},
 		{name: "blockers", flags: true, summary: "library modules that import eventlet unconditionally, ranked by entry points blocked",
 			synopsis: []string{"letgo blockers [--path ROOT] [--with ROOT]... [--format text|json]"}, run: runBlockers},
-		{name: "fleet", flags: true, summary: "scan every repository of a team map into a store and report the fleet per team: stages, modes, blockers, deadlines",
-			synopsis: []string{"letgo fleet scan (--governance DIR | --manifest FILE) --src DIR... [--with DIR]... [--db DSN] [--workers N]", "letgo fleet status [--db DSN] [--team T] [--format text|json|markdown|csv] [--governance DIR | --manifest FILE] [--src DIR]..."}, run: runFleet},
+		{name: "fleet", flags: true, summary: "scan every repository of a team map (and the releases of each series) into a store and report the fleet per team: stages, modes, blockers, deadlines, pace, changes between series",
+			synopsis: []string{"letgo fleet scan (--governance DIR | --manifest FILE) --src DIR... [--with DIR]... [--db DSN] [--workers N]", "letgo fleet status [--db DSN] [--team T] [--format text|json|markdown|csv] [--governance DIR | --manifest FILE] [--src DIR]...",
+				"letgo fleet backfill (--governance DIR | --manifest FILE) --src DIR... [--releases DIR] [--since SERIES] [--with DIR]... [--db DSN]",
+				"letgo fleet diff [--db DSN] [--team T] [--format markdown|text|json] A B",
+				"letgo fleet report [--db DSN] [--format markdown|json] TEAM"}, run: runFleet},
 		// serve stops on SIGTERM by design (graceful shutdown): quick, so
 		// that the stop is exit 0, not "interrupted".
 		{name: "serve", flags: true, quick: true, summary: "the fleet's dashboard, its JSON API and the upload endpoint for CI scans",

@@ -88,7 +88,6 @@ type FuncDef struct {
 // ReturnsNone is the FuncDef.Returns entry of a return of None.
 const ReturnsNone = "None"
 
-
 // ClassInfo is a class definition.
 type ClassInfo struct {
 	Node       *ClassDef
