@@ -192,18 +192,12 @@ func NewPass(r *Rule, path string, kind pyproj.FileKind, v *pysrc.View, proj *py
 	return &Pass{Rule: r, Path: path, Kind: kind, File: v.File, View: v, Project: proj, Canonical: canonical, report: report}
 }
 
-// Resolve returns the canonical name of a resolved dotted name, or "" when
-// it is the result of a call the project's model cannot name
-// ("pkg.utils.get_pool().spawn" where get_pool's result is unknown).
+// Resolve returns the canonical name of a resolved dotted name.
 func (p *Pass) Resolve(name string) string {
 	if name == "" {
 		return ""
 	}
-	c := p.Canonical(name)
-	if strings.IndexByte(c, '(') >= 0 {
-		return ""
-	}
-	return c
+	return p.Canonical(name)
 }
 
 // Report reports a finding on a node.

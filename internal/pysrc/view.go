@@ -1,5 +1,7 @@
 package pysrc
 
+import "strings"
+
 // GuardKind says under what condition an import statement runs.
 type GuardKind uint8
 
@@ -102,6 +104,10 @@ type CallSite struct {
 	Node     *Call
 	Callee   string // dotted source form: "gt.spawn"; "?" stands for a non-name part
 	Resolved string // fully qualified when the head resolves through an import or def
+	// Chain is the name through a call's result ("pkg.utils.get_eventlet().spawn")
+	// when the callee is one; Resolved is then empty until a project model
+	// resolves the chain (ResolveChains).
+	Chain string
 	Args     []Value
 	Keywords []KeywordValue
 	Func     string // qualified name of the enclosing function ("" at module or class level)
@@ -136,6 +142,7 @@ func (c RefContext) String() string { return refContextNames[c] }
 type Ref struct {
 	Node     Expr
 	Resolved string
+	Chain    string // as CallSite.Chain
 	Ctx      RefContext
 	Func     string
 }
@@ -164,6 +171,27 @@ type View struct {
 	Exports []Binding
 
 	callIndex map[*Call]*CallSite
+}
+
+// ResolveChains sets the resolved name of the calls and references whose
+// names go through a call's result, where f names them fully (a name
+// still holding "()" stays unresolved). It is for a file's own analysis,
+// before its rules run.
+func (v *View) ResolveChains(f func(string) string) {
+	for _, cs := range v.Calls {
+		if cs.Chain != "" {
+			if r := f(cs.Chain); strings.IndexByte(r, '(') < 0 {
+				cs.Resolved = r
+			}
+		}
+	}
+	for _, r := range v.Refs {
+		if r.Chain != "" {
+			if n := f(r.Chain); strings.IndexByte(n, '(') < 0 {
+				r.Resolved = n
+			}
+		}
+	}
 }
 
 // CallSiteOf returns the call site of a call node of this file, or nil.

@@ -599,7 +599,11 @@ func (b *builder) refExpr(e Expr, ctx RefContext) {
 // addRef records a reference when it resolves through an import.
 func (b *builder) addRef(e Expr, ctx RefContext) {
 	if t, viaImport := b.resolveExpr(b.scope, e, e.Pos()); viaImport && t != "" {
-		b.v.Refs = append(b.v.Refs, &Ref{Node: e, Resolved: t, Ctx: ctx, Func: b.fn})
+		r := &Ref{Node: e, Resolved: t, Ctx: ctx, Func: b.fn}
+		if strings.Contains(t, "()") {
+			r.Resolved, r.Chain = "", t
+		}
+		b.v.Refs = append(b.v.Refs, r)
 	}
 }
 
@@ -754,6 +758,9 @@ func (b *builder) call(c *Call) {
 		cs.Resolved, _ = b.resolveExpr(b.scope, c.Func, c.Start)
 	} else {
 		b.expr(c.Func)
+	}
+	if strings.Contains(cs.Resolved, "()") {
+		cs.Resolved, cs.Chain = "", cs.Resolved
 	}
 	cs.Args = make([]Value, len(c.Args))
 	for i, a := range c.Args {

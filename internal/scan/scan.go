@@ -657,6 +657,21 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 	}
 	file := pysrc.Parse(f.Path, src)
 	view := pysrc.Analyze(file, f.Module, f.IsPackage)
+	if canonical != nil {
+		// The second pass: names are resolved through the project's
+		// model, each once for the file (the rules ask for each many times).
+		memo := map[string]string{}
+		inner := canonical
+		canonical = func(name string) string {
+			c, ok := memo[name]
+			if !ok {
+				c = inner(name)
+				memo[name] = c
+			}
+			return c
+		}
+		view.ResolveChains(canonical)
+	}
 	fr := fileResult{bytes: int64(len(src)), syntax: len(file.Errors) > 0}
 	first := canonical == nil
 	if first {
@@ -869,9 +884,11 @@ func rootNames(v *pysrc.View, tops *topNames) []string {
 	}
 	for _, c := range v.Calls {
 		add(c.Resolved)
+		add(c.Chain)
 	}
 	for _, r := range v.Refs {
 		add(r.Resolved)
+		add(r.Chain)
 	}
 	return out
 }
