@@ -51,6 +51,12 @@ type Result struct {
 	Evidence []Evidence `json:"mode_evidence"`
 	Switch   Switch     `json:"switch"`
 	Reason   string     `json:"reason,omitempty"`
+	// Kind is service, tool, wsgi or unknown (see ClassifyKind), with
+	// what decided it; set by the driver, which knows the entry point's
+	// group.
+	Kind         string     `json:"kind,omitempty"`
+	KindEvidence []Evidence `json:"kind_evidence,omitempty"`
+	KindReason   string     `json:"kind_reason,omitempty"`
 }
 
 // Source gives the interpreter the project's modules.

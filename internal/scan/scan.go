@@ -144,7 +144,19 @@ type EntryPoint struct {
 	ModeEvidence []modes.Evidence `json:"mode_evidence"`
 	Switch       modes.Switch     `json:"switch"`
 	ModeReason   string           `json:"mode_reason,omitempty"`
+	// Kind is service (main launches, serves, manages processes or loops
+	// forever), tool (main runs a command and returns), wsgi (an
+	// application for a WSGI container) or unknown (the code is not in
+	// the project), with the call, loop or function that decided it.
+	Kind         string           `json:"kind"`
+	KindEvidence []modes.Evidence `json:"kind_evidence,omitempty"`
+	KindReason   string           `json:"kind_reason,omitempty"`
 }
+
+// Service reports whether the entry point runs as a service: a
+// long-running process or a WSGI application (an unknown kind counts, so
+// an entry point letgo cannot read is never silently dropped).
+func (ep EntryPoint) Service() bool { return ep.Kind != modes.KindTool }
 
 // Enabled reports whether a rule is selected by the options.
 func (o Options) Enabled(r *analysis.Rule) bool {
@@ -1069,6 +1081,7 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options) 
 			opts.Cache.mu.Unlock()
 			if hit {
 				ep.Mode, ep.ModeEvidence, ep.Switch, ep.ModeReason = r.Mode, r.Evidence, r.Switch, r.Reason
+				ep.Kind, ep.KindEvidence, ep.KindReason = r.Kind, r.KindEvidence, r.KindReason
 				continue
 			}
 		}
@@ -1087,12 +1100,20 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options) 
 			r.Evidence = append([]modes.Evidence{{Path: ep.Source, Line: ep.Line,
 				Text: "WSGI application (" + ep.Group + "): served by the WSGI container's threads, and nothing on its import path patches eventlet or selects a runtime"}}, r.Evidence...)
 		}
+		if wsgi := ep.Group == "wsgi_module" || ep.Group == "wsgi_scripts"; wsgi {
+			r.Kind = modes.KindWSGI
+		} else {
+			k := modes.ClassifyKind(src, ep.Module, fn)
+			r = modes.ForTool(r, k)
+			r.Kind, r.KindEvidence, r.KindReason = k.Kind, k.Evidence, k.Reason
+		}
 		if fp != "" {
 			opts.Cache.mu.Lock()
 			opts.Cache.modes[key] = r
 			opts.Cache.mu.Unlock()
 		}
 		ep.Mode, ep.ModeEvidence, ep.Switch, ep.ModeReason = r.Mode, r.Evidence, r.Switch, r.Reason
+		ep.Kind, ep.KindEvidence, ep.KindReason = r.Kind, r.KindEvidence, r.KindReason
 		if r.Mode == modes.NoRuntime && ep.Eventlet == string(graph.Unconditional) {
 			ep.ModeReason = strings.TrimPrefix(ep.ModeReason+"; ", "; ") +
 				"no runtime selected on the paths followed, but eventlet is loaded at import (see chain); methods of classes are not followed"
@@ -1172,8 +1193,22 @@ func placeStage(res *Result, info *rootInfo, now time.Time) modes.Stage {
 		}
 		return modes.Undetermined(found)
 	}
+	nServices, nTools, threading := 0, 0, 0
 	for _, ep := range res.EntryPoints {
-		if ep.Root != info.root || ep.Mode == modes.NoRuntime || ep.Mode == "" || ep.Mode == modes.Unknown && !own[ep.Module] {
+		if ep.Root != info.root {
+			continue
+		}
+		// Tools (commands that run and return) are not placed: the
+		// three-release pattern is about what runs as a service.
+		if !ep.Service() {
+			nTools++
+			continue
+		}
+		nServices++
+		if ep.Mode == modes.ThreadingOnly || ep.Mode == modes.DualDefaultThreading {
+			threading++
+		}
+		if ep.Mode == modes.NoRuntime || ep.Mode == "" || ep.Mode == modes.Unknown && !own[ep.Module] {
 			continue
 		}
 		services = append(services, modes.ServiceMode{Name: ep.Name, Mode: ep.Mode})
@@ -1181,7 +1216,9 @@ func placeStage(res *Result, info *rootInfo, now time.Time) modes.Stage {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	return modes.ComputeStage(services, requires, imports, now)
+	st := modes.ComputeStage(services, requires, imports, now)
+	st.Services, st.Tools, st.ThreadingDefault = nServices, nTools, threading
+	return st
 }
 
 // eventletModules lists the runtime modules of a root that import eventlet
