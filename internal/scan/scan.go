@@ -97,6 +97,9 @@ type Result struct {
 	Rules []string `json:"rules"`
 	// Graph is the import graph of every root, for queries (why, graph).
 	Graph *graph.Graph `json:"-"`
+	// backends are the default concurrency backends project roots select
+	// (see modes.DefaultBackend), per root, in file order.
+	backends map[string][]backendFact
 }
 
 // Tool names the producer of a result.
@@ -285,6 +288,7 @@ type fileResult struct {
 	facts    *analysis.Facts   // declarations other files may need (pickling)
 	wants    bool              // a rule asked for a second pass with the project's facts
 	wsgiLine int               // line of a module-level "application", 0 if none
+	backend  *backendFact      // the module's default concurrency backend, if it selects one
 	bytes    int64
 	syntax   bool
 	skipped  bool
@@ -406,6 +410,12 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 		}
 		if r.wsgiLine > 0 && f.Kind == pyproj.KindRuntime {
 			proj.AddWSGIModule(f, r.wsgiLine)
+		}
+		if r.backend != nil {
+			if res.backends == nil {
+				res.backends = map[string][]backendFact{}
+			}
+			res.backends[root] = append(res.backends[root], *r.backend)
 		}
 		if len(r.findings) > 0 {
 			lines := lineIndex(r.src)
@@ -626,6 +636,11 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 	for _, b := range view.Exports {
 		if b.Name == "application" {
 			fr.wsgiLine = view.Line(b.Pos)
+		}
+	}
+	if f.Kind == pyproj.KindRuntime {
+		if b, ev, ok := modes.DefaultBackend(view); ok {
+			fr.backend = &backendFact{backend: b, ev: ev}
 		}
 	}
 	return fr
@@ -1176,23 +1191,6 @@ func placeStage(res *Result, info *rootInfo, now time.Time) modes.Stage {
 	}
 	imports := len(eventletModules(res, info.root)) > 0
 	requires := pyproj.RequiresEventlet(info.proj.Requirements)
-	if entryPoints == 0 {
-		found := "no Python files"
-		if python > 0 {
-			found = fmt.Sprintf("%d Python file(s)", python)
-			switch {
-			case imports && requires:
-				found += "; runtime code imports eventlet and eventlet is a requirement"
-			case imports:
-				found += "; runtime code imports eventlet"
-			case requires:
-				found += "; eventlet is a requirement"
-			default:
-				found += "; nothing imports or requires eventlet"
-			}
-		}
-		return modes.Undetermined(found)
-	}
 	nServices, nTools, threading := 0, 0, 0
 	for _, ep := range res.EntryPoints {
 		if ep.Root != info.root {
@@ -1212,6 +1210,31 @@ func placeStage(res *Result, info *rootInfo, now time.Time) modes.Stage {
 			continue
 		}
 		services = append(services, modes.ServiceMode{Name: ep.Name, Mode: ep.Mode})
+	}
+	if nServices == 0 {
+		found := "no Python files"
+		if python > 0 {
+			found = fmt.Sprintf("%d Python file(s)", python)
+			if entryPoints > 0 {
+				found += fmt.Sprintf(", %d tool(s) and no service", nTools)
+			}
+			switch {
+			case imports && requires:
+				found += "; runtime code imports eventlet and eventlet is a requirement"
+			case imports:
+				found += "; runtime code imports eventlet"
+			case requires:
+				found += "; eventlet is a requirement"
+			default:
+				found += "; nothing imports or requires eventlet"
+			}
+		}
+		st := modes.Undetermined(found)
+		st.Tools = nTools
+		if python > 0 {
+			st.Library = libraryOf(res, info, now)
+		}
+		return st
 	}
 	if now.IsZero() {
 		now = time.Now()
