@@ -100,6 +100,9 @@ type kindWalk struct {
 	conc    *Evidence
 	funcs   int
 	cut     bool
+	calls   int       // calls read
+	started *Evidence // a thread started ...
+	joined  bool      // ... and something joined or waited
 }
 
 type kindItem struct {
@@ -142,8 +145,18 @@ func ClassifyKind(src Source, module, fn string) KindResult {
 		k.read(it)
 	}
 	mainEv := Evidence{Path: src.Path(module), Line: v.Line(main.Node.Pos()), Text: "def " + main.Name}
+	if k.service == nil && k.started != nil && !k.joined {
+		// The process lives on in a thread main does not wait for.
+		ev := *k.started
+		ev.Text = "thread started and never joined: " + ev.Text
+		k.service = &ev
+	}
 	if k.service != nil {
 		return KindResult{Kind: KindService, Evidence: []Evidence{*k.service}, Concurrent: k.conc}
+	}
+	if k.calls == 0 && !k.cut {
+		return KindResult{Kind: KindUnknown, Evidence: []Evidence{mainEv},
+			Reason: main.Name + " calls nothing letgo can read: no evidence of a service or a tool"}
 	}
 	res := KindResult{Kind: KindTool, Concurrent: k.conc, Evidence: []Evidence{{Path: mainEv.Path, Line: mainEv.Line,
 		Text: fmt.Sprintf("%s runs a command and returns: no service launch, server, process manager or endless loop on the %d function(s) followed", main.Name, k.funcs)}}}
@@ -212,6 +225,8 @@ func (k *kindWalk) read(it kindItem) {
 							locals[key] = cls
 						} else if cs.Resolved == "multiprocessing.get_context" {
 							locals[key] = mpContext
+						} else if cs.Resolved == "threading.Thread" || cs.Resolved == "threading.Timer" {
+							locals[key] = threadLocal
 						}
 					}
 				}
@@ -235,9 +250,25 @@ func (k *kindWalk) call(it kindItem, v *pysrc.View, c *pysrc.Call, locals map[st
 	if cs == nil {
 		return
 	}
+	k.calls++
 	name := k.in.canonical(cs.Resolved)
 	if name == "" {
 		name = cs.Callee
+	}
+	if at, ok := c.Func.(*pysrc.Attribute); ok {
+		switch at.Attr {
+		case "join", "wait", "waitall", "result", "shutdown":
+			k.joined = true
+		case "start":
+			if inner, ok := at.X.(*pysrc.Call); ok && k.started == nil {
+				if ic := v.CallSiteOf(inner); ic != nil && (ic.Resolved == "threading.Thread" || ic.Resolved == "threading.Timer") {
+					k.started = k.ev(it.module, c, "")
+				}
+			}
+			if n, ok := at.X.(*pysrc.NameExpr); ok && locals[n.ID] == threadLocal && k.started == nil {
+				k.started = k.ev(it.module, c, "")
+			}
+		}
 	}
 	if concurrentCall(name) && k.conc == nil {
 		k.conc = k.ev(it.module, c, "")
@@ -503,8 +534,12 @@ func leaves(body []pysrc.Stmt) bool {
 	return found
 }
 
-// mpContext marks a name holding multiprocessing.get_context(...).
-const mpContext = "\x00multiprocessing context"
+// mpContext marks a name holding multiprocessing.get_context(...);
+// threadLocal one holding a threading.Thread.
+const (
+	mpContext   = "\x00multiprocessing context"
+	threadLocal = "\x00thread"
+)
 
 // mpContext reports whether e is a multiprocessing context: a local or a
 // module-level name assigned multiprocessing.get_context(...).

@@ -99,7 +99,7 @@ func libraryOf(res *Result, info *rootInfo, now time.Time) *modes.Library {
 			}
 		}
 	}
-	if bs := res.backends[info.root]; len(bs) > 0 {
+	if bs := res.Facts.backends[info.root]; len(bs) > 0 {
 		sort.Slice(bs, func(i, j int) bool { return bs[i].ev.Path < bs[j].ev.Path })
 		lib.DefaultBackend = bs[0].backend
 		ev := bs[0].ev

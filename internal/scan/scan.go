@@ -97,9 +97,20 @@ type Result struct {
 	Rules []string `json:"rules"`
 	// Graph is the import graph of every root, for queries (why, graph).
 	Graph *graph.Graph `json:"-"`
+	// Facts are what the scan derived from files for its later stages
+	// (not part of the result's contract).
+	Facts *Facts `json:"-"`
+}
+
+// Facts are per-file facts the scan keeps for the stage and the
+// backend-order rule.
+type Facts struct {
 	// backends are the default concurrency backends project roots select
 	// (see modes.DefaultBackend), per root, in file order.
 	backends map[string][]backendFact
+	// atImport is what each module (of any root) creates when imported.
+	atImport map[string]map[string]modes.Evidence
+	taint    map[string][]bool // hazard kinds → nodes whose import creates one, through unconditional imports
 }
 
 // Tool names the producer of a result.
@@ -154,6 +165,9 @@ type EntryPoint struct {
 	Kind         string           `json:"kind"`
 	KindEvidence []modes.Evidence `json:"kind_evidence,omitempty"`
 	KindReason   string           `json:"kind_reason,omitempty"`
+	// Selection is the default path's runtime selection (for the
+	// backend-order rule; not part of the JSON contract).
+	Selection *modes.Selection `json:"-"`
 }
 
 // Service reports whether the entry point runs as a service: a
@@ -183,7 +197,8 @@ func (o Options) Enabled(r *analysis.Rule) bool {
 func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 	start := time.Now()
 	res := &Result{Schema: Schema, Tool: Tool{"letgo", opts.Version}, Roots: roots,
-		Findings: []analysis.Finding{}, EntryPoints: []EntryPoint{}, Scope: opts.Scope}
+		Findings: []analysis.Finding{}, EntryPoints: []EntryPoint{}, Scope: opts.Scope,
+		Facts: &Facts{backends: map[string][]backendFact{}, atImport: map[string]map[string]modes.Evidence{}, taint: map[string][]bool{}}}
 	var enabled []*analysis.Rule
 	res.Rules = []string{}
 	for _, r := range rules.All() {
@@ -284,11 +299,12 @@ type fileResult struct {
 	// imported lists the modules and module.name pairs the file imports
 	// from, to decide whether it needs a second pass through facades.
 	imported []string
-	exports  map[string]string // facade exports: name -> eventlet target
-	facts    *analysis.Facts   // declarations other files may need (pickling)
-	wants    bool              // a rule asked for a second pass with the project's facts
-	wsgiLine int               // line of a module-level "application", 0 if none
-	backend  *backendFact      // the module's default concurrency backend, if it selects one
+	exports  map[string]string         // facade exports: name -> eventlet target
+	facts    *analysis.Facts           // declarations other files may need (pickling)
+	wants    bool                      // a rule asked for a second pass with the project's facts
+	wsgiLine int                       // line of a module-level "application", 0 if none
+	backend  *backendFact              // the module's default concurrency backend, if it selects one
+	atImport map[string]modes.Evidence // what the module creates when imported, by kind (modes.AtImport*)
 	bytes    int64
 	syntax   bool
 	skipped  bool
@@ -344,6 +360,11 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 	modules := make([]*graph.Module, 0, total)
 	for i, r := range results {
 		f := pyFiles[i]
+		if f.Module != "" && r.atImport != nil {
+			if _, dup := res.Facts.atImport[f.Module]; !dup {
+				res.Facts.atImport[f.Module] = r.atImport
+			}
+		}
 		if f.Module != "" {
 			modules = append(modules, &graph.Module{Name: f.Module, Root: root, Path: f.Path, IsPackage: f.IsPackage,
 				Library: library, Runtime: f.Kind == pyproj.KindRuntime, Imports: r.imports})
@@ -412,10 +433,7 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 			proj.AddWSGIModule(f, r.wsgiLine)
 		}
 		if r.backend != nil {
-			if res.backends == nil {
-				res.backends = map[string][]backendFact{}
-			}
-			res.backends[root] = append(res.backends[root], *r.backend)
+			res.Facts.backends[root] = append(res.Facts.backends[root], *r.backend)
 		}
 		if len(r.findings) > 0 {
 			lines := lineIndex(r.src)
@@ -642,6 +660,7 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 		if b, ev, ok := modes.DefaultBackend(view); ok {
 			fr.backend = &backendFact{backend: b, ev: ev}
 		}
+		fr.atImport = importTimeFacts(view)
 	}
 	return fr
 }
@@ -1097,6 +1116,7 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options) 
 			if hit {
 				ep.Mode, ep.ModeEvidence, ep.Switch, ep.ModeReason = r.Mode, r.Evidence, r.Switch, r.Reason
 				ep.Kind, ep.KindEvidence, ep.KindReason = r.Kind, r.KindEvidence, r.KindReason
+				ep.Selection = r.Selection
 				continue
 			}
 		}
@@ -1129,6 +1149,7 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options) 
 		}
 		ep.Mode, ep.ModeEvidence, ep.Switch, ep.ModeReason = r.Mode, r.Evidence, r.Switch, r.Reason
 		ep.Kind, ep.KindEvidence, ep.KindReason = r.Kind, r.KindEvidence, r.KindReason
+		ep.Selection = r.Selection
 		if r.Mode == modes.NoRuntime && ep.Eventlet == string(graph.Unconditional) {
 			ep.ModeReason = strings.TrimPrefix(ep.ModeReason+"; ", "; ") +
 				"no runtime selected on the paths followed, but eventlet is loaded at import (see chain); methods of classes are not followed"
@@ -1405,7 +1426,8 @@ func graphRules(ctx context.Context, res *Result, infos []*rootInfo, enabled []*
 			if ep.Root != info.root {
 				continue
 			}
-			er := analysis.EntryReach{Name: ep.Name, Group: ep.Group, Source: ep.Source, Line: ep.Line, Verdict: ep.Eventlet, Mode: ep.Mode}
+			er := analysis.EntryReach{Name: ep.Name, Group: ep.Group, Source: ep.Source, Line: ep.Line, Verdict: ep.Eventlet, Mode: ep.Mode,
+				Kind: ep.Kind, Chain: chainText(ep.Chain), Late: lateSelection(res, ep)}
 			if priv := res.Graph.ReachTarget(ep.Module, isPrivileged); priv.Verdict != graph.None && priv.Verdict != graph.Unknown && len(priv.Chain) >= 2 {
 				last := priv.Chain[len(priv.Chain)-1]
 				er.Privileged = last.Module
