@@ -279,10 +279,22 @@ func (k *kindWalk) call(it kindItem, v *pysrc.View, c *pysrc.Call, locals map[st
 			k.follow(a.Ref, it.depth+1)
 		}
 	}
+	// A project module named by a string handed to a loader (a list of
+	// application modules, an import path) runs: its entry functions and
+	// methods (main, run, start) are followed.
+	for _, a := range c.Args {
+		k.loaded(v, a, it.depth+1)
+	}
 	for _, kw := range cs.Keywords {
 		if kw.Value.Ref != "" {
 			k.follow(kw.Value.Ref, it.depth+1)
 		}
+	}
+	// A function or method named for a loop is the service's loop,
+	// project code or not: its own name says it does not return.
+	if last := name[strings.LastIndexByte(name, '.')+1:]; strings.HasSuffix(last, "_forever") || strings.HasSuffix(last, "_loop") {
+		k.service = k.ev(it.module, c, "")
+		return
 	}
 	// Methods: self.m() in a method, x.m() on a local holding a project
 	// class, Cls(...).m().
@@ -320,9 +332,6 @@ func (k *kindWalk) call(it kindItem, v *pysrc.View, c *pysrc.Call, locals map[st
 		if recv != cs.Callee && serviceReceiver(recv) {
 			k.service = k.ev(it.module, c, "")
 		}
-	}
-	if strings.HasSuffix(last, "_forever") || strings.HasSuffix(last, "_loop") {
-		k.service = k.ev(it.module, c, "")
 	}
 }
 
@@ -576,4 +585,34 @@ func catchesErrors(v *pysrc.View, t *pysrc.Try) bool {
 		}
 	}
 	return false
+}
+
+// loaded follows the entry functions of project modules named by string
+// literals in e (a string, or a list or tuple of them).
+func (k *kindWalk) loaded(v *pysrc.View, e pysrc.Expr, depth int) {
+	var elts []pysrc.Expr
+	switch x := e.(type) {
+	case *pysrc.Constant:
+		elts = []pysrc.Expr{x}
+	case *pysrc.List:
+		elts = x.Elts
+	case *pysrc.Tuple:
+		elts = x.Elts
+	}
+	for _, el := range elts {
+		c, ok := el.(*pysrc.Constant)
+		if !ok || c.Kind != pysrc.ConstStr {
+			continue
+		}
+		name := v.File.StringValue(c)
+		mv := k.src.View(name)
+		if mv == nil || !strings.Contains(name, ".") {
+			continue
+		}
+		for _, d := range mv.Defs {
+			if d.Name == "main" || d.Name == "run" || d.Name == "start" {
+				k.push(name, d, depth)
+			}
+		}
+	}
 }
