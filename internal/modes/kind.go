@@ -92,17 +92,19 @@ func suffixMatch(name, pattern string) bool {
 
 // kindWalk reads main and the project functions it calls.
 type kindWalk struct {
-	src     Source
-	in      *interp // for names re-exported through project facades
-	seen    map[string]bool
-	queue   []kindItem
-	service *Evidence
-	conc    *Evidence
-	funcs   int
-	cut     bool
-	calls   int       // calls read
-	started *Evidence // a thread started ...
-	joined  bool      // ... and something joined or waited
+	src        Source
+	in         *interp // for names re-exported through project facades
+	classes    map[string]map[string]*pysrc.ClassInfo
+	loadedMods map[string]bool // modules named to a loader, already followed
+	seen       map[string]bool
+	queue      []kindItem
+	service    *Evidence
+	conc       *Evidence
+	funcs      int
+	cut        bool
+	calls      int       // calls read
+	started    *Evidence // a thread started ...
+	joined     bool      // ... and something joined or waited
 }
 
 type kindItem struct {
@@ -123,13 +125,8 @@ func ClassifyKind(src Source, module, fn string) KindResult {
 	if v == nil {
 		return KindResult{Kind: KindUnknown, Reason: "module " + module + " is not in the project"}
 	}
-	k := &kindWalk{src: src, in: newInterp(src), seen: map[string]bool{}}
-	var main *pysrc.FuncDef
-	for _, d := range v.Defs {
-		if d.QualName == fn {
-			main = d
-		}
-	}
+	k := &kindWalk{src: src, in: newInterp(src), seen: map[string]bool{}, classes: map[string]map[string]*pysrc.ClassInfo{}, loadedMods: map[string]bool{}}
+	main := k.in.index(module, v).defs[fn]
 	if main == nil {
 		return KindResult{Kind: KindUnknown, Reason: fmt.Sprintf("function %s is not defined in %s", fn, module)}
 	}
@@ -161,14 +158,18 @@ func ClassifyKind(src Source, module, fn string) KindResult {
 	res := KindResult{Kind: KindTool, Concurrent: k.conc, Evidence: []Evidence{{Path: mainEv.Path, Line: mainEv.Line,
 		Text: fmt.Sprintf("%s runs a command and returns: no service launch, server, process manager or endless loop on the %d function(s) followed", main.Name, k.funcs)}}}
 	if k.cut {
-		res.Reason = fmt.Sprintf("judged a tool on the first %d functions main reaches; the rest were not read", maxKindFuncs)
+		res.Reason = fmt.Sprintf("judged a tool on the first %d functions main reaches within %d calls; the rest were not read", maxKindFuncs, maxKindDepth)
 	}
 	return res
 }
 
 func (k *kindWalk) push(module string, d *pysrc.FuncDef, depth int) {
 	key := module + ":" + d.QualName
-	if k.seen[key] || depth > maxKindDepth {
+	if k.seen[key] {
+		return
+	}
+	if depth > maxKindDepth {
+		k.cut = true
 		return
 	}
 	k.seen[key] = true
@@ -353,11 +354,9 @@ func (k *kindWalk) follow(name string, depth int) bool {
 		return false
 	}
 	v := k.src.View(mod)
-	for _, d := range v.Defs {
-		if d.QualName == rest && d.Class == "" {
-			k.push(mod, d, depth)
-			return true
-		}
+	if d := k.in.index(mod, v).defs[rest]; d != nil && d.Class == "" {
+		k.push(mod, d, depth)
+		return true
 	}
 	if cls := k.class(name); cls != "" {
 		k.method(cls, "__init__", depth, 0)
@@ -375,12 +374,27 @@ func (k *kindWalk) class(name string) string {
 	if mod == "" {
 		return ""
 	}
-	for _, c := range k.src.View(mod).Classes {
-		if c.QualName == rest {
-			return name
-		}
+	if k.classesOf(mod)[rest] != nil {
+		return name
 	}
 	return ""
+}
+
+// classesOf indexes a module's classes by qualified name, once.
+func (k *kindWalk) classesOf(mod string) map[string]*pysrc.ClassInfo {
+	if m, ok := k.classes[mod]; ok {
+		return m
+	}
+	m := map[string]*pysrc.ClassInfo{}
+	if v := k.src.View(mod); v != nil {
+		for _, c := range v.Classes {
+			if m[c.QualName] == nil {
+				m[c.QualName] = c
+			}
+		}
+	}
+	k.classes[mod] = m
+	return m
 }
 
 // method queues cls.meth, looking through the project bases of cls.
@@ -393,16 +407,11 @@ func (k *kindWalk) method(cls, meth string, depth, hops int) bool {
 		return false
 	}
 	v := k.src.View(mod)
-	for _, d := range v.Defs {
-		if d.Class == rest && d.Name == meth {
-			k.push(mod, d, depth)
-			return true
-		}
+	if d := k.in.index(mod, v).defs[rest+"."+meth]; d != nil && d.Class == rest {
+		k.push(mod, d, depth)
+		return true
 	}
-	for _, c := range v.Classes {
-		if c.QualName != rest {
-			continue
-		}
+	if c := k.classesOf(mod)[rest]; c != nil {
 		for _, b := range c.Bases {
 			if !strings.Contains(b, ".") {
 				b = mod + "." + b
@@ -512,8 +521,8 @@ func flagName(e pysrc.Expr, word string) bool {
 	return id != "" && strings.Contains(strings.ToLower(id), word)
 }
 
-// leaves reports whether a loop body can leave the loop by break or
-// return (a break of a nested loop leaves only that loop; nested
+// leaves reports whether a loop body can leave the loop by break, return
+// or yield (a break of a nested loop leaves only that loop; nested
 // functions do not run here).
 func leaves(body []pysrc.Stmt) bool {
 	found := false
@@ -521,7 +530,8 @@ func leaves(body []pysrc.Stmt) bool {
 	walk = func(body []pysrc.Stmt, nested bool) {
 		pysrc.InspectAll(body, func(n pysrc.Node) bool {
 			switch x := n.(type) {
-			case *pysrc.Return:
+			case *pysrc.Return, *pysrc.Yield, *pysrc.YieldFrom:
+				// A generator's loop hands control back at each yield.
 				found = true
 			case *pysrc.Break:
 				found = found || !nested
@@ -605,6 +615,10 @@ func (k *kindWalk) loaded(v *pysrc.View, e pysrc.Expr, depth int) {
 			continue
 		}
 		name := v.File.StringValue(c)
+		if k.loadedMods[name] {
+			continue
+		}
+		k.loadedMods[name] = true
 		mv := k.src.View(name)
 		if mv == nil || !strings.Contains(name, ".") {
 			continue

@@ -154,8 +154,8 @@ func TestKindFixtures(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 			// The stage counts services only: the tools are left out.
-			if st := res.Stage; st == nil || st.Services != 9 || st.Tools != 6 {
-				t.Errorf("stage = %+v, want 9 services (one of unknown kind) and 6 tools", st)
+			if st := res.Stage; st == nil || st.Services != 9 || st.Tools != 7 {
+				t.Errorf("stage = %+v, want 9 services (one of unknown kind) and 7 tools", st)
 			}
 		})
 	}

@@ -110,10 +110,13 @@ func lateSelection(res *Result, ep EntryPoint) *analysis.LateSelection {
 		return nil
 	}
 	t := tainted(res, kinds)
-	index := map[string]int{}
-	for i, n := range res.Graph.Nodes {
-		index[n.Name] = i
+	if res.Facts.nodes == nil {
+		res.Facts.nodes = make(map[string]int, len(res.Graph.Nodes))
+		for i, n := range res.Graph.Nodes {
+			res.Facts.nodes[n.Name] = i
+		}
 	}
+	index := res.Facts.nodes
 	running := map[string]bool{}
 	for _, m := range sel.Running {
 		running[m] = true

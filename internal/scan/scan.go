@@ -111,6 +111,7 @@ type Facts struct {
 	// atImport is what each module (of any root) creates when imported.
 	atImport map[string]map[string]modes.Evidence
 	taint    map[string][]bool // hazard kinds → nodes whose import creates one, through unconditional imports
+	nodes    map[string]int    // graph node index by module name, built on first use
 }
 
 // Tool names the producer of a result.
