@@ -183,3 +183,19 @@ func chainText(chain []graph.Hop) string {
 	}
 	return strings.Join(parts, " > ")
 }
+
+// lateReason says, in an entry point's mode reason, what a late selection
+// does to the mode read from the code: the mode is kept as the code
+// states it, and the reader is told why starting it may differ (EV208).
+func lateReason(l *analysis.LateSelection) string {
+	what := "the selection may not take effect"
+	switch l.CreateKind {
+	case "component":
+		what = "the backend is fixed to the library default (eventlet) first: it starts on eventlet or fails with BackendAlreadySelected"
+	case "native":
+		what = "native primitives made before patching stay native"
+	case "green":
+		what = "eventlet primitives were made before threading was selected"
+	}
+	return fmt.Sprintf("%s at %s:%d comes after %s:%d (EV208): %s", l.Select, l.SelectPath, l.SelectLine, l.ImportPath, l.ImportLine, what)
+}

@@ -47,6 +47,13 @@ func TestOrderFixtures(t *testing.T) {
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
+			// The mode reason of a late selection says so.
+			for _, ep := range res.EntryPoints {
+				late := ep.Name == "svc-late" || ep.Name == "svc-late-lib" || ep.Name == "svc-patch-late"
+				if got := strings.Contains(ep.ModeReason, "(EV208)"); got != late {
+					t.Errorf("%s: mode reason %q, want EV208 named: %v", ep.Name, ep.ModeReason, late)
+				}
+			}
 			// The concern is filed with the entry point.
 			var concern []string
 			for _, c := range res.Concerns {

@@ -1420,15 +1420,20 @@ func graphRules(ctx context.Context, res *Result, infos []*rootInfo, enabled []*
 			continue
 		}
 		var entries []analysis.EntryReach
-		for _, ep := range res.EntryPoints {
+		for i := range res.EntryPoints {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
+			ep := res.EntryPoints[i]
 			if ep.Root != info.root {
 				continue
 			}
+			late := lateSelection(res, ep)
+			if late != nil {
+				res.EntryPoints[i].ModeReason = strings.TrimPrefix(ep.ModeReason+"; "+lateReason(late), "; ")
+			}
 			er := analysis.EntryReach{Name: ep.Name, Group: ep.Group, Source: ep.Source, Line: ep.Line, Verdict: ep.Eventlet, Mode: ep.Mode,
-				Kind: ep.Kind, Chain: chainText(ep.Chain), Late: lateSelection(res, ep)}
+				Kind: ep.Kind, Chain: chainText(ep.Chain), Late: late}
 			if priv := res.Graph.ReachTarget(ep.Module, isPrivileged); priv.Verdict != graph.None && priv.Verdict != graph.Unknown && len(priv.Chain) >= 2 {
 				last := priv.Chain[len(priv.Chain)-1]
 				er.Privileged = last.Module
