@@ -559,6 +559,31 @@ type EntryReach struct {
 	// rootwrap/privsep/os-brick module it reaches (with the import's place).
 	Mode, Privileged, PrivilegedVia string
 	ViaDistRequires                 bool // that distribution declares eventlet as a hard dependency
+	// Kind is service, tool, wsgi or unknown; Chain renders the chain of
+	// imports that loads eventlet ("a (a.py:3) > b (b.py:1) > eventlet").
+	Kind, Chain string
+	// Late is set when the runtime selection on the default path comes
+	// after an import that created what the selection must precede.
+	Late *LateSelection
+}
+
+// LateSelection is a runtime selection made after an import that already
+// created objects the selection must come before.
+type LateSelection struct {
+	Select     string // monkey_patch, init_backend(threading), default hook (threading)
+	SelectPath string
+	SelectLine int
+	SelectText string
+	// The import on the start path, the chain from it to the module that
+	// creates the object at import, and that creation.
+	ImportPath string
+	ImportLine int
+	ImportText string
+	Chain      string
+	CreatePath string
+	CreateLine int
+	CreateText string
+	CreateKind string // component, native or green
 }
 
 // GraphPass gives a rule the import-graph verdicts of one project root.

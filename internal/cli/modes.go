@@ -48,13 +48,30 @@ func runModes(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "letgo: --format must be text or json")
 		return ExitUsage
 	}
-	fmt.Fprintf(stdout, "%-28s %-24s %-44s %s\n", "SERVICE", "MODE", "SWITCH", "EVIDENCE")
+	fmt.Fprintf(stdout, "%-28s %-8s %-24s %-44s %s\n", "ENTRY POINT", "KIND", "MODE", "SWITCH", "EVIDENCE")
 	q := textsafe.Line
 	for _, ep := range res.EntryPoints {
-		fmt.Fprintf(stdout, "%-28s %-24s %-44s %s\n", q(ep.Name), q(ep.Mode), q(switchText(ep)), q(evidenceText(ep)))
+		fmt.Fprintf(stdout, "%-28s %-8s %-24s %-44s %s\n", q(ep.Name), q(ep.Kind), q(ep.Mode), q(switchText(ep)), q(evidenceText(ep)))
 	}
-	if st := res.Stage; st != nil {
-		fmt.Fprintf(stdout, "\n%s: %s\n%s\n", q(st.String()), q(st.Summary), textsafe.Text(st.Timeline))
+	stages := res.Stages
+	if len(stages) == 0 && res.Stage != nil {
+		stages = []scan.RootStage{{Stage: *res.Stage}}
+	}
+	for _, rs := range stages {
+		st := rs.Stage
+		of := ""
+		if rs.Root != "" {
+			of = " of " + q(rs.Root)
+		}
+		fmt.Fprintf(stdout, "\n%d of %d services default to threading%s (%d tool(s) not counted)\n", st.ThreadingDefault, st.Services, of, st.Tools)
+		fmt.Fprintf(stdout, "%s: %s\n%s\n", q(st.String()), q(st.Summary), textsafe.Text(st.Timeline))
+		if lib := st.Library; lib != nil {
+			fmt.Fprintf(stdout, "library: eventlet %s", q(lib.Eventlet))
+			if lib.DefaultBackend != "" {
+				fmt.Fprintf(stdout, ", default backend %s", q(lib.DefaultBackend))
+			}
+			fmt.Fprintf(stdout, "\n%s\n", textsafe.Text(lib.Timeline))
+		}
 	}
 	return ExitClean
 }
@@ -77,6 +94,9 @@ func switchText(ep scan.EntryPoint) string {
 }
 
 func evidenceText(ep scan.EntryPoint) string {
+	if ep.Kind == "tool" && ep.Mode == "none" && ep.ModeReason != "" {
+		return ep.ModeReason
+	}
 	if ep.ModeReason != "" && len(ep.ModeEvidence) == 0 {
 		return ep.ModeReason
 	}

@@ -361,9 +361,10 @@ func TestModesCommand(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	for _, want := range []string{
-		"nimbus-api                   dual-default-eventlet    env NIMBUS_DISABLE_EVENTLET_PATCHING",
-		"nimbus-worker                threading-only",
-		"nimbus-manage                none",
+		"nimbus-api                   service  dual-default-eventlet    env NIMBUS_DISABLE_EVENTLET_PATCHING",
+		"nimbus-worker                service  threading-only",
+		"nimbus-manage                tool     none",
+		"3 of 4 services default to threading (1 tool(s) not counted)",
 		"stage 1 (both modes, eventlet default): 1 service(s) still default to eventlet: nimbus-api",
 	} {
 		if !strings.Contains(out, want) {

@@ -51,6 +51,16 @@ type Result struct {
 	Evidence []Evidence `json:"mode_evidence"`
 	Switch   Switch     `json:"switch"`
 	Reason   string     `json:"reason,omitempty"`
+	// Kind is service, tool, wsgi or unknown (see ClassifyKind), with
+	// what decided it; set by the driver, which knows the entry point's
+	// group.
+	Kind         string     `json:"kind,omitempty"`
+	KindEvidence []Evidence `json:"kind_evidence,omitempty"`
+	KindReason   string     `json:"kind_reason,omitempty"`
+	// Selection is where the default path selects its runtime, with the
+	// imports before it (for the backend-order rule); nil when it selects
+	// none.
+	Selection *Selection `json:"-"`
 }
 
 // Source gives the interpreter the project's modules.
@@ -167,9 +177,11 @@ type assumption struct {
 // ---- worlds ----
 
 type event struct {
-	kind string // patch, backend, hook, component, eventlet, threads, poison
-	arg  string
-	ev   Evidence
+	kind    string // patch, backend, hook, component, eventlet, threads, poison
+	arg     string
+	ev      Evidence
+	before  int      // modules imported before the event (a prefix of world.ran)
+	running []string // project modules whose import-time code was running
 }
 
 type world struct {
@@ -179,9 +191,11 @@ type world struct {
 	assume   map[string]*assumption
 	order    []string // switch keys in the order first assumed
 	events   []event
-	dead     bool      // raised: the process stops
-	ret      *value    // set when the current function returned
-	unknown  *Evidence // the first condition letgo could not decide, for the reason
+	dead     bool       // raised: the process stops
+	ret      *value     // set when the current function returned
+	unknown  *Evidence  // the first condition letgo could not decide, for the reason
+	ran      []Imported // modules imported, project or not, in the order of their imports
+	running  []string   // project modules whose import-time code is running, outermost first
 }
 
 func (w *world) clone() *world {
@@ -202,6 +216,8 @@ func (w *world) clone() *world {
 	c.order = append([]string(nil), w.order...)
 	c.events = append([]event(nil), w.events...)
 	c.unknown = w.unknown
+	c.ran = append([]Imported(nil), w.ran...)
+	c.running = append([]string(nil), w.running...)
 	return c
 }
 
@@ -338,10 +354,14 @@ func (in *interp) runModule(module string, w *world) []*world {
 	in.index(module, v)
 	saved := w.vars
 	w.vars = map[string]*value{}
+	w.running = append(w.running, module)
 	worlds := in.execBlock(module, v.File.Body, w, 0)
 	for _, x := range worlds {
 		x.vars = saved
 		x.ret = nil
+		if n := len(x.running); n > 0 {
+			x.running = x.running[:n-1]
+		}
 	}
 	return worlds
 }
@@ -391,6 +411,10 @@ func (w *world) noteUnknown(e Evidence) {
 
 // record adds an event to w.
 func (w *world) record(e event) {
+	e.before = len(w.ran)
+	if e.kind == "patch" || e.kind == "backend" || e.kind == "hook" {
+		e.running = append([]string(nil), w.running...)
+	}
 	w.events = append(w.events, e)
 	if e.kind == "patch" || e.kind == "backend" {
 		w.fixed = true
@@ -450,6 +474,8 @@ func (in *interp) execStmt(module string, s pysrc.Stmt, w *world, depth int) []*
 			for _, n := range imp.Names {
 				if sub := imp.Module + "." + n.Name; in.src.View(sub) != nil || in.src.Unreadable(sub) != "" {
 					worlds = in.importModules(sub, worlds)
+				} else if n.Name != "*" {
+					in.noteImports(sub, worlds) // perhaps a library's submodule
 				}
 				local := n.AsName
 				if local == "" {
@@ -515,6 +541,7 @@ func (in *interp) execStmt(module string, s pysrc.Stmt, w *world, depth int) []*
 // importModules runs the import-time code of a module and its parents
 // (project modules only).
 func (in *interp) importModules(name string, worlds []*world) []*world {
+	in.noteImports(name, worlds)
 	parts := strings.Split(name, ".")
 	for i := 1; i <= len(parts); i++ {
 		mod := strings.Join(parts[:i], ".")
@@ -537,6 +564,65 @@ func (in *interp) importModules(name string, worlds []*world) []*world {
 		worlds = next
 	}
 	return worlds
+}
+
+// noteImports records, in each undecided world, the modules an import
+// statement (or the start of the entry point) imports for the first time,
+// project modules or not: the order of imports before the backend is
+// selected decides whether the selection comes too late.
+func (in *interp) noteImports(name string, worlds []*world) {
+	var at Evidence
+	if in.atStmt != nil {
+		at = in.ev(in.atModule, in.atStmt)
+	}
+	parts := strings.Split(name, ".")
+	for _, w := range worlds {
+		if w.decided() || w.dead {
+			continue
+		}
+		for i := 1; i <= len(parts); i++ {
+			mod := strings.Join(parts[:i], ".")
+			if w.executed[importedKey+mod] {
+				continue
+			}
+			if len(w.ran) >= maxImported {
+				break
+			}
+			w.executed[importedKey+mod] = true
+			w.ran = append(w.ran, Imported{Module: mod, At: at, Ran: in.src.View(mod) != nil})
+		}
+	}
+}
+
+// maxImported bounds the imports remembered per world.
+const maxImported = 4096
+
+// importedKey prefixes, in world.executed, the modules noted as imported
+// (a module may be imported without its code being run: a library's).
+const importedKey = "\x00imported:"
+
+// Imported is a module imported on an entry point's start path, with the
+// statement that first imported it (empty for the entry module itself).
+type Imported struct {
+	Module string   `json:"module"`
+	At     Evidence `json:"at"`
+	// Ran says the interpreter ran the module's import-time code (a
+	// project module): the imports it made are listed on their own.
+	Ran bool `json:"ran"`
+}
+
+// Selection is where an entry point's default path selects its runtime
+// (monkey_patch, init_backend, a default hook), with the modules imported
+// before it, in order.
+type Selection struct {
+	Kind   string     `json:"kind"` // patch, backend or hook
+	Arg    string     `json:"arg,omitempty"`
+	At     Evidence   `json:"at"`
+	Before []Imported `json:"before"`
+	// Running are the project modules whose import-time code was still
+	// running at the selection (the entry module, a package importing the
+	// gate): what they create after it is not before it.
+	Running []string `json:"running,omitempty"`
 }
 
 func (in *interp) fork(w *world) *world {
@@ -789,6 +875,7 @@ func (in *interp) verdict(worlds []*world) Result {
 	if res.Evidence == nil {
 		res.Evidence = []Evidence{}
 	}
+	res.Selection = selectionOf(d.w)
 	res.Switch = Switch{Default: d.mode, Values: map[string][]string{}}
 	others := map[string]bool{}
 	for _, o := range outs {
@@ -870,6 +957,17 @@ func (in *interp) cutVerdict(outs []outcome) Result {
 		}
 	}
 	return res
+}
+
+// selectionOf is the first runtime selection of a world, with the
+// imports that preceded it.
+func selectionOf(w *world) *Selection {
+	for _, e := range w.events {
+		if e.kind == "patch" || e.kind == "backend" || e.kind == "hook" {
+			return &Selection{Kind: e.kind, Arg: strings.ToLower(e.arg), At: e.ev, Before: append([]Imported{}, w.ran[:e.before]...), Running: e.running}
+		}
+	}
+	return nil
 }
 
 // shown renders a switch value for people.

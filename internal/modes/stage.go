@@ -82,6 +82,18 @@ type Stage struct {
 	// time without an import statement is not modelled yet.
 	EventletFree *bool    `json:"eventlet_free,omitempty"`
 	BlockedBy    []string `json:"blocked_by,omitempty"`
+	// Services and Tools count the root's entry points by kind: services
+	// (long-running processes and WSGI applications, the ones the stage
+	// places) and tools (commands that run and return, left out of it).
+	Services int `json:"services"`
+	Tools    int `json:"tools"`
+	// ThreadingDefault counts the services whose default mode is
+	// threading (threading-only or dual with threading default).
+	ThreadingDefault int `json:"threading_default"`
+	// Library is the verdict for a root with no services that is a
+	// library: whether it still needs eventlet and which concurrency
+	// backend it selects by default.
+	Library *Library `json:"library,omitempty"`
 }
 
 var stageNames = [...]string{
@@ -181,4 +193,20 @@ func seriesDate(name string) string {
 		}
 	}
 	return "?"
+}
+
+// Library is a library's own scale of the migration.
+type Library struct {
+	// Eventlet is required (an unconditional import reachable from the
+	// package's public modules, or a hard requirement), optional (guarded
+	// imports, an extra) or gone.
+	Eventlet string `json:"eventlet"`
+	// Evidence are the facts behind Eventlet: the import chain or the
+	// requirement line.
+	Evidence []Evidence `json:"evidence,omitempty"`
+	// DefaultBackend is the concurrency backend the library selects when
+	// nothing else does, where it selects one ("eventlet", "threading").
+	DefaultBackend  string    `json:"default_backend,omitempty"`
+	BackendEvidence *Evidence `json:"backend_evidence,omitempty"`
+	Timeline        string    `json:"timeline"`
 }

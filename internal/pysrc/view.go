@@ -107,7 +107,7 @@ type CallSite struct {
 	// Chain is the name through a call's result ("pkg.utils.get_eventlet().spawn")
 	// when the callee is one; Resolved is then empty until a project model
 	// resolves the chain (ResolveChains).
-	Chain string
+	Chain    string
 	Args     []Value
 	Keywords []KeywordValue
 	Func     string // qualified name of the enclosing function ("" at module or class level)

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/rules"
 	"github.com/letgo-dev/letgo/internal/scan"
 	"github.com/letgo-dev/letgo/internal/textsafe"
@@ -137,7 +138,7 @@ func Text(w io.Writer, res *scan.Result, opt TextOptions) error {
 			if n := len(ep.Chain); n >= 2 {
 				through = fmt.Sprintf(" via %s (%s:%d)", q(ep.Chain[n-2].Module), q(ep.Chain[n-1].Path), ep.Chain[n-1].Line)
 			}
-			fmt.Fprintf(&b, "  %-32s %-23s loads eventlet: %s%-13s%s%s\n", q(ep.Name), q(ep.Mode), col, q(ep.Eventlet), c.reset, through)
+			fmt.Fprintf(&b, "  %-32s %-7s %-23s loads eventlet: %s%-13s%s%s\n", q(ep.Name), q(ep.Kind), q(ep.Mode), col, q(ep.Eventlet), c.reset, through)
 		}
 	}
 	for _, rs := range rootStages(res) {
@@ -146,6 +147,9 @@ func Text(w io.Writer, res *scan.Result, opt TextOptions) error {
 			of = " of " + q(rs.Root)
 		}
 		fmt.Fprintf(&b, "\n%s%s%s%s: %s\n  %s\n", c.bold, strings.ToUpper(rs.Stage.String()[:1])+rs.Stage.String()[1:], of, c.reset, q(rs.Summary), q(rs.Timeline))
+		if lib := rs.Library; lib != nil {
+			fmt.Fprintf(&b, "  library: %s\n  %s\n", q(libraryText(lib)), q(lib.Timeline))
+		}
 	}
 	if len(res.Concerns) > 0 || len(res.EntryPoints) > 0 {
 		byType := map[string]int{}
@@ -259,14 +263,17 @@ func Markdown(w io.Writer, res *scan.Result) error {
 				of = " of " + mdEscape(rs.Root)
 			}
 			fmt.Fprintf(&b, "**%s%s**: %s. %s.\n\n", strings.ToUpper(rs.Stage.String()[:1])+rs.Stage.String()[1:], of, mdEscape(rs.Summary), mdEscape(rs.Timeline))
+			if lib := rs.Library; lib != nil {
+				fmt.Fprintf(&b, "Library: %s. %s.\n\n", mdEscape(libraryText(lib)), mdEscape(lib.Timeline))
+			}
 		}
-		b.WriteString("## Entry points\n\n| name | group | mode | switch | loads eventlet |\n|---|---|---|---|---|\n")
+		b.WriteString("## Entry points\n\n| name | group | kind | mode | switch | loads eventlet |\n|---|---|---|---|---|---|\n")
 		for _, ep := range res.EntryPoints {
 			sw := ep.Switch.Env
 			if ep.Switch.Config != "" {
 				sw = strings.TrimPrefix(sw+", config "+ep.Switch.Config, ", ")
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", mdEscape(ep.Name), mdEscape(ep.Group), mdEscape(ep.Mode), mdEscape(sw), mdEscape(ep.Eventlet))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdEscape(ep.Name), mdEscape(ep.Group), mdEscape(ep.Kind), mdEscape(ep.Mode), mdEscape(sw), mdEscape(ep.Eventlet))
 		}
 		b.WriteString("\n")
 	}
@@ -377,4 +384,25 @@ func concernRules() map[string][]string {
 		}
 	}
 	return m
+}
+
+// libraryText is a library's verdict for people: "eventlet required
+// (requirements.txt:7 requirement eventlet); default backend eventlet".
+func libraryText(lib *modes.Library) string {
+	t := "eventlet " + lib.Eventlet
+	if len(lib.Evidence) > 0 {
+		e := lib.Evidence[0]
+		if e.Path != "" {
+			t += fmt.Sprintf(" (%s:%d %s)", e.Path, e.Line, e.Text)
+		} else {
+			t += " (" + e.Text + ")"
+		}
+	}
+	if lib.DefaultBackend != "" {
+		t += "; default backend " + lib.DefaultBackend
+		if e := lib.BackendEvidence; e != nil {
+			t += fmt.Sprintf(" (%s:%d)", e.Path, e.Line)
+		}
+	}
+	return t
 }

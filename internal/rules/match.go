@@ -254,7 +254,7 @@ func onlyTests(kind pyproj.FileKind) bool { return kind != pyproj.KindTest }
 // All returns every rule, sorted by id.
 func All() []*analysis.Rule {
 	var all []*analysis.Rule
-	for _, group := range [][]*analysis.Rule{importRules, apiRules, patchRules, indirectRules, testRules, projectRules, graphRules, concernRules, moreConcernRules, pickleRules, orderRules, privilegedRules, toolRules} {
+	for _, group := range [][]*analysis.Rule{importRules, apiRules, patchRules, indirectRules, testRules, projectRules, graphRules, concernRules, moreConcernRules, pickleRules, orderRules, privilegedRules, toolRules, backendOrderRules} {
 		all = append(all, group...)
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })

@@ -88,9 +88,9 @@ console_scripts =
 		"svc/__init__.py":     "",
 		"svc/cmd/__init__.py": "",
 		// monkey_patch after more statements than the interpreter runs.
-		"svc/cmd/slow.py": "import eventlet\n" + strings.Repeat("x = 1\n", 25_000) + "\n\ndef main():\n    eventlet.monkey_patch()\n",
+		"svc/cmd/slow.py": "import eventlet\n" + strings.Repeat("x = 1\n", 25_000) + "\n\ndef main():\n    eventlet.monkey_patch()\n    while True:\n        eventlet.sleep(1)\n",
 		"svc/cmd/api.py":  "import threading\n\n\ndef main():\n    threading.Thread(target=print).start()\n",
-		"svc/cmd/bin.py":  "import svc.blob\n\n\ndef main():\n    pass\n",
+		"svc/cmd/bin.py":  "import svc.blob\n\n\ndef main():\n    while True:\n        pass\n",
 		"svc/blob.py":     "import eventlet\x00\neventlet.monkey_patch()\n",
 	})
 	res, err := Run(context.Background(), []string{dir}, Options{Select: []string{"EV9"}})
@@ -122,5 +122,41 @@ console_scripts =
 	}
 	if diff := cmp.Diff([]string{"svc-bin", "svc-slow"}, st.UnknownServices); diff != "" {
 		t.Errorf("stage unknown services (-want +got):\n%s", diff)
+	}
+}
+
+// TestKindFixtures checks each entry point's kind (service, tool, wsgi),
+// its mode and the line that decided the kind, in testdata/kinds.
+func TestKindFixtures(t *testing.T) {
+	paths, _ := filepath.Glob(filepath.Join("testdata", "kinds", "*.txtar"))
+	if len(paths) == 0 {
+		t.Fatal("no kind fixtures")
+	}
+	for _, p := range paths {
+		t.Run(filepath.Base(p), func(t *testing.T) {
+			dir, secs := txtarTree(t, p, "want")
+			res, err := Run(context.Background(), []string{dir}, Options{Select: []string{"EV9"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, ep := range res.EntryPoints {
+				line := ep.Name + " " + ep.Kind + " " + ep.Mode
+				if len(ep.KindEvidence) > 0 {
+					line += fmt.Sprintf(" @%s:%d", ep.KindEvidence[0].Path, ep.KindEvidence[0].Line)
+				}
+				got = append(got, line)
+			}
+			want := secs["want"]
+			sort.Strings(got)
+			sort.Strings(want)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			// The stage counts services only: the tools are left out.
+			if st := res.Stage; st == nil || st.Services != 9 || st.Tools != 7 {
+				t.Errorf("stage = %+v, want 9 services (one of unknown kind) and 7 tools", st)
+			}
+		})
 	}
 }

@@ -98,6 +98,21 @@ type Result struct {
 	Rules []string `json:"rules"`
 	// Graph is the import graph of every root, for queries (why, graph).
 	Graph *graph.Graph `json:"-"`
+	// Facts are what the scan derived from files for its later stages
+	// (not part of the result's contract).
+	Facts *Facts `json:"-"`
+}
+
+// Facts are per-file facts the scan keeps for the stage and the
+// backend-order rule.
+type Facts struct {
+	// backends are the default concurrency backends project roots select
+	// (see modes.DefaultBackend), per root, in file order.
+	backends map[string][]backendFact
+	// atImport is what each module (of any root) creates when imported.
+	atImport map[string]map[string]modes.Evidence
+	taint    map[string][]bool // hazard kinds → nodes whose import creates one, through unconditional imports
+	nodes    map[string]int    // graph node index by module name, built on first use
 }
 
 // Tool names the producer of a result.
@@ -145,7 +160,22 @@ type EntryPoint struct {
 	ModeEvidence []modes.Evidence `json:"mode_evidence"`
 	Switch       modes.Switch     `json:"switch"`
 	ModeReason   string           `json:"mode_reason,omitempty"`
+	// Kind is service (main launches, serves, manages processes or loops
+	// forever), tool (main runs a command and returns), wsgi (an
+	// application for a WSGI container) or unknown (the code is not in
+	// the project), with the call, loop or function that decided it.
+	Kind         string           `json:"kind"`
+	KindEvidence []modes.Evidence `json:"kind_evidence,omitempty"`
+	KindReason   string           `json:"kind_reason,omitempty"`
+	// Selection is the default path's runtime selection (for the
+	// backend-order rule; not part of the JSON contract).
+	Selection *modes.Selection `json:"-"`
 }
+
+// Service reports whether the entry point runs as a service: a
+// long-running process or a WSGI application (an unknown kind counts, so
+// an entry point letgo cannot read is never silently dropped).
+func (ep EntryPoint) Service() bool { return ep.Kind != modes.KindTool }
 
 // Enabled reports whether a rule is selected by the options.
 func (o Options) Enabled(r *analysis.Rule) bool {
@@ -169,7 +199,8 @@ func (o Options) Enabled(r *analysis.Rule) bool {
 func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 	start := time.Now()
 	res := &Result{Schema: Schema, Tool: Tool{"letgo", opts.Version}, Roots: roots,
-		Findings: []analysis.Finding{}, EntryPoints: []EntryPoint{}, Scope: opts.Scope}
+		Findings: []analysis.Finding{}, EntryPoints: []EntryPoint{}, Scope: opts.Scope,
+		Facts: &Facts{backends: map[string][]backendFact{}, atImport: map[string]map[string]modes.Evidence{}, taint: map[string][]bool{}}}
 	var enabled []*analysis.Rule
 	res.Rules = []string{}
 	for _, r := range rules.All() {
@@ -304,9 +335,11 @@ type fileResult struct {
 	// of the scanned roots (the model may rewrite them).
 	summary  *pysem.Summary
 	names    []string
-	facts    *analysis.Facts // declarations other files may need (pickling)
-	wants    bool            // a rule asked for a second pass with the project's facts
-	wsgiLine int             // line of a module-level "application", 0 if none
+	facts    *analysis.Facts           // declarations other files may need (pickling)
+	wants    bool                      // a rule asked for a second pass with the project's facts
+	wsgiLine int                       // line of a module-level "application", 0 if none
+	backend  *backendFact              // the module's default concurrency backend, if it selects one
+	atImport map[string]modes.Evidence // what the module creates when imported, by kind (modes.AtImport*)
 	bytes    int64
 	syntax   bool
 	skipped  bool
@@ -390,6 +423,11 @@ func firstPass(ctx context.Context, proj *pyproj.Project, root string, enabled [
 	modules := make([]*graph.Module, 0, total)
 	for i, r := range results {
 		f := pyFiles[i]
+		if f.Module != "" && r.atImport != nil {
+			if _, dup := res.Facts.atImport[f.Module]; !dup {
+				res.Facts.atImport[f.Module] = r.atImport
+			}
+		}
 		if f.Module != "" {
 			modules = append(modules, &graph.Module{Name: f.Module, Root: root, Path: f.Path, IsPackage: f.IsPackage,
 				Library: library, Runtime: f.Kind == pyproj.KindRuntime, Imports: r.imports})
@@ -491,6 +529,9 @@ func finishRoot(ctx context.Context, rs *rootScan, model *pysem.Model, enabled [
 		}
 		if r.wsgiLine > 0 && f.Kind == pyproj.KindRuntime {
 			proj.AddWSGIModule(f, r.wsgiLine)
+		}
+		if r.backend != nil {
+			res.Facts.backends[root] = append(res.Facts.backends[root], *r.backend)
 		}
 		if len(r.findings) > 0 {
 			addFindings(res, root, r.findings, func(line int) string { return r.lines[line] })
@@ -740,6 +781,12 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 		if b.Name == "application" {
 			fr.wsgiLine = view.Line(b.Pos)
 		}
+	}
+	if f.Kind == pyproj.KindRuntime {
+		if b, ev, ok := modes.DefaultBackend(view); ok {
+			fr.backend = &backendFact{backend: b, ev: ev}
+		}
+		fr.atImport = importTimeFacts(view)
 	}
 	return fr
 }
@@ -1189,6 +1236,8 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, 
 			opts.Cache.mu.Unlock()
 			if hit {
 				ep.Mode, ep.ModeEvidence, ep.Switch, ep.ModeReason = r.Mode, r.Evidence, r.Switch, r.Reason
+				ep.Kind, ep.KindEvidence, ep.KindReason = r.Kind, r.KindEvidence, r.KindReason
+				ep.Selection = r.Selection
 				continue
 			}
 		}
@@ -1207,12 +1256,21 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, 
 			r.Evidence = append([]modes.Evidence{{Path: ep.Source, Line: ep.Line,
 				Text: "WSGI application (" + ep.Group + "): served by the WSGI container's threads, and nothing on its import path patches eventlet or selects a runtime"}}, r.Evidence...)
 		}
+		if wsgi := ep.Group == "wsgi_module" || ep.Group == "wsgi_scripts"; wsgi {
+			r.Kind = modes.KindWSGI
+		} else {
+			k := modes.ClassifyKind(src, ep.Module, fn)
+			r = modes.ForTool(r, k)
+			r.Kind, r.KindEvidence, r.KindReason = k.Kind, k.Evidence, k.Reason
+		}
 		if fp != "" {
 			opts.Cache.mu.Lock()
 			opts.Cache.modes[key] = r
 			opts.Cache.mu.Unlock()
 		}
 		ep.Mode, ep.ModeEvidence, ep.Switch, ep.ModeReason = r.Mode, r.Evidence, r.Switch, r.Reason
+		ep.Kind, ep.KindEvidence, ep.KindReason = r.Kind, r.KindEvidence, r.KindReason
+		ep.Selection = r.Selection
 		if r.Mode == modes.NoRuntime && ep.Eventlet == string(graph.Unconditional) {
 			ep.ModeReason = strings.TrimPrefix(ep.ModeReason+"; ", "; ") +
 				"no runtime selected on the paths followed, but eventlet is loaded at import (see chain); calls letgo cannot resolve (callbacks, values built at run time) are not followed"
@@ -1275,10 +1333,33 @@ func placeStage(res *Result, info *rootInfo, now time.Time) modes.Stage {
 	}
 	imports := len(eventletModules(res, info.root)) > 0
 	requires := pyproj.RequiresEventlet(info.proj.Requirements)
-	if entryPoints == 0 {
+	nServices, nTools, threading := 0, 0, 0
+	for _, ep := range res.EntryPoints {
+		if ep.Root != info.root {
+			continue
+		}
+		// Tools (commands that run and return) are not placed: the
+		// three-release pattern is about what runs as a service.
+		if !ep.Service() {
+			nTools++
+			continue
+		}
+		nServices++
+		if ep.Mode == modes.ThreadingOnly || ep.Mode == modes.DualDefaultThreading {
+			threading++
+		}
+		if ep.Mode == modes.NoRuntime || ep.Mode == "" || ep.Mode == modes.Unknown && !own[ep.Module] {
+			continue
+		}
+		services = append(services, modes.ServiceMode{Name: ep.Name, Mode: ep.Mode})
+	}
+	if nServices == 0 {
 		found := "no Python files"
 		if python > 0 {
 			found = fmt.Sprintf("%d Python file(s)", python)
+			if entryPoints > 0 {
+				found += fmt.Sprintf(", %d tool(s) and no service", nTools)
+			}
 			switch {
 			case imports && requires:
 				found += "; runtime code imports eventlet and eventlet is a requirement"
@@ -1290,18 +1371,19 @@ func placeStage(res *Result, info *rootInfo, now time.Time) modes.Stage {
 				found += "; nothing imports or requires eventlet"
 			}
 		}
-		return modes.Undetermined(found)
-	}
-	for _, ep := range res.EntryPoints {
-		if ep.Root != info.root || ep.Mode == modes.NoRuntime || ep.Mode == "" || ep.Mode == modes.Unknown && !own[ep.Module] {
-			continue
+		st := modes.Undetermined(found)
+		st.Tools = nTools
+		if python > 0 {
+			st.Library = libraryOf(res, info, now)
 		}
-		services = append(services, modes.ServiceMode{Name: ep.Name, Mode: ep.Mode})
+		return st
 	}
 	if now.IsZero() {
 		now = time.Now()
 	}
-	return modes.ComputeStage(services, requires, imports, now)
+	st := modes.ComputeStage(services, requires, imports, now)
+	st.Services, st.Tools, st.ThreadingDefault = nServices, nTools, threading
+	return st
 }
 
 // eventletModules lists the runtime modules of a root that import eventlet
@@ -1476,14 +1558,20 @@ func graphRules(ctx context.Context, res *Result, infos []*rootInfo, enabled []*
 			continue
 		}
 		var entries []analysis.EntryReach
-		for _, ep := range res.EntryPoints {
+		for i := range res.EntryPoints {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
+			ep := res.EntryPoints[i]
 			if ep.Root != info.root {
 				continue
 			}
-			er := analysis.EntryReach{Name: ep.Name, Group: ep.Group, Source: ep.Source, Line: ep.Line, Verdict: ep.Eventlet, Mode: ep.Mode}
+			late := lateSelection(res, ep)
+			if late != nil {
+				res.EntryPoints[i].ModeReason = strings.TrimPrefix(ep.ModeReason+"; "+lateReason(late), "; ")
+			}
+			er := analysis.EntryReach{Name: ep.Name, Group: ep.Group, Source: ep.Source, Line: ep.Line, Verdict: ep.Eventlet, Mode: ep.Mode,
+				Kind: ep.Kind, Chain: chainText(ep.Chain), Late: late}
 			if priv := res.Graph.ReachTarget(ep.Module, isPrivileged); priv.Verdict != graph.None && priv.Verdict != graph.Unknown && len(priv.Chain) >= 2 {
 				last := priv.Chain[len(priv.Chain)-1]
 				er.Privileged = last.Module

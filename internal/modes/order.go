@@ -1,0 +1,53 @@
+package modes
+
+import "strings"
+
+// Kinds of object a module may create when it is imported.
+const (
+	// AtImportComponent is a component fetched from a backend registry
+	// (oslo.service's get_component): the first fetch fixes the backend.
+	AtImportComponent = "component"
+	// AtImportNative is a native lock, event, queue, thread or thread
+	// pool: monkey patching afterwards does not turn it green.
+	AtImportNative = "native"
+	// AtImportGreen is an eventlet primitive: it needs eventlet's hub.
+	AtImportGreen = "green"
+)
+
+// nativeAtImport are stdlib constructors of native primitives.
+var nativeAtImport = []string{"threading.Lock", "threading.RLock", "threading.Condition", "threading.Semaphore",
+	"threading.BoundedSemaphore", "threading.Event", "threading.Thread", "threading.Timer", "threading.local",
+	"queue.Queue", "queue.LifoQueue", "queue.PriorityQueue", "queue.SimpleQueue",
+	"concurrent.futures.ThreadPoolExecutor", "_thread.allocate_lock", "_thread.start_new_thread"}
+
+// ImportTimeKind says what a call made while a module is imported
+// creates (one of the AtImport kinds), or "" when it creates nothing that
+// depends on the runtime selected.
+func ImportTimeKind(name string) string {
+	switch {
+	case strings.HasSuffix(name, "backend.get_component"):
+		return AtImportComponent
+	case isEventletRuntime(name) && !strings.HasPrefix(name, "eventlet.monkey_patch"):
+		return AtImportGreen
+	}
+	for _, n := range nativeAtImport {
+		if name == n {
+			return AtImportNative
+		}
+	}
+	return ""
+}
+
+// Hazards are the kinds of import-time object a selection must come
+// before: monkey patching must precede native primitives (they stay
+// native); selecting threading must precede the first component fetched
+// (it fixes the default backend) and any eventlet primitive.
+func (s *Selection) Hazards() []string {
+	switch {
+	case s.Kind == "patch":
+		return []string{AtImportNative}
+	case s.Arg == "threading":
+		return []string{AtImportComponent, AtImportGreen}
+	}
+	return nil
+}
