@@ -636,6 +636,16 @@ func (b *builder) chainCalls(e Expr) {
 	}
 }
 
+// plainRef keeps an argument's resolved name unless it goes through a
+// call's result (a local bound to f()): arguments are values, read as
+// names by other layers.
+func plainRef(name string, _ bool) string {
+	if strings.Contains(name, "()") {
+		return ""
+	}
+	return name
+}
+
 func isNoneConst(e Expr) bool {
 	c, ok := e.(*Constant)
 	return ok && c.Kind == ConstNone
@@ -767,7 +777,7 @@ func (b *builder) call(c *Call) {
 		b.expr(a)
 		cs.Args[i] = b.value(a)
 		if !cs.Args[i].IsLiteral() && isDotted(a) {
-			cs.Args[i].Ref, _ = b.resolveExpr(b.scope, a, a.Pos())
+			cs.Args[i].Ref = plainRef(b.resolveExpr(b.scope, a, a.Pos()))
 		}
 	}
 	if len(c.Keywords) > 0 {
@@ -776,7 +786,7 @@ func (b *builder) call(c *Call) {
 			b.expr(k.Value)
 			cs.Keywords[i] = KeywordValue{Name: k.Arg, Value: b.value(k.Value)}
 			if !cs.Keywords[i].Value.IsLiteral() && isDotted(k.Value) {
-				cs.Keywords[i].Value.Ref, _ = b.resolveExpr(b.scope, k.Value, k.Value.Pos())
+				cs.Keywords[i].Value.Ref = plainRef(b.resolveExpr(b.scope, k.Value, k.Value.Pos()))
 			}
 		}
 	}
