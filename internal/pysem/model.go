@@ -239,7 +239,7 @@ func (m *Model) step(name string) (string, bool) {
 // lookup finds a module-level name of a module, through its star imports
 // (honouring __all__, and leaving out private names without one).
 func (m *Model) lookup(s *Summary, name string, depth int) (string, bool) {
-	if t, ok := s.Names[name]; ok {
+	if t, ok := s.Lookup(name); ok {
 		return t, true
 	}
 	if depth > 16 {

@@ -15,6 +15,7 @@
 package pysem
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/pysrc"
@@ -25,12 +26,12 @@ import (
 type Summary struct {
 	Module  string
 	Package bool
-	// Names maps each module-level name to what it is bound to at the end
-	// of the module: a dotted target ("eventlet", "pkg.mod.f" for the
-	// module's own def), or "" for a value that is not a name. A name bound
-	// conditionally to a target and otherwise to a value keeps the target
-	// (try: import eventlet / except ImportError: eventlet = None).
-	Names map[string]string
+	// Names are the module-level names, sorted, each with what it is bound
+	// to at the end of the module: a dotted target ("eventlet", "pkg.mod.f"
+	// for the module's own def), or "" for a value that is not a name. A
+	// name bound conditionally to a target and otherwise to a value keeps
+	// the target (try: import eventlet / except ImportError: eventlet = None).
+	Names []Name
 	// Stars are the modules imported with "from M import *" at module
 	// level, in order; All is __all__ when the module sets it to a literal.
 	Stars  []string
@@ -67,26 +68,39 @@ type Load struct {
 
 // Summarize summarises a module's view.
 func Summarize(v *pysrc.View) *Summary {
-	s := &Summary{Module: strings.Clone(v.Module), Package: v.IsPackage, Names: make(map[string]string, len(v.Exports))}
-	for _, b := range v.Exports {
+	s := &Summary{Module: v.Module, Package: v.IsPackage}
+	// The bindings of each name in source order (Exports are by position;
+	// a stable sort by name keeps that order within a name).
+	order := make([]int, len(v.Exports))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return v.Exports[order[i]].Name < v.Exports[order[j]].Name })
+	s.Names = make([]Name, 0, len(order))
+	for _, i := range order {
+		b := v.Exports[i]
+		n := len(s.Names)
+		if n == 0 || s.Names[n-1].Name != b.Name {
+			s.Names = append(s.Names, Name{Name: b.Name, Target: b.Target})
+			continue
+		}
 		// As the view's own lookup: an unconditional binding replaces the
 		// earlier ones, a conditional one only when it names something.
-		prev, seen := s.Names[b.Name]
-		if seen && b.Cond && b.Target == "" && prev != "" {
+		prev := s.Names[n-1].Target
+		if b.Cond && b.Target == "" && prev != "" {
 			continue
 		}
 		// try: from eventlet.patcher import is_monkey_patched / except
 		// ImportError: def is_monkey_patched(...): the module's own
 		// fallback does not hide the name it stands in for.
-		own := v.Module + "." + b.Name
-		if seen && b.Cond && b.Target == own && prev != "" && prev != own {
+		if b.Cond && prev != "" && isOwn(b.Target, v.Module, b.Name) && !isOwn(prev, v.Module, b.Name) {
 			continue
 		}
-		s.Names[strings.Clone(b.Name)] = strings.Clone(b.Target)
+		s.Names[n-1].Target = b.Target
 	}
 	for _, imp := range v.Imports {
 		if imp.From && imp.Func == "" && imp.Dynamic == "" && len(imp.Names) == 1 && imp.Names[0].Name == "*" && imp.Module != "" {
-			s.Stars = append(s.Stars, strings.Clone(imp.Module))
+			s.Stars = append(s.Stars, imp.Module)
 		}
 	}
 	s.All, s.HasAll = dunderAll(v.File)
@@ -114,13 +128,95 @@ func Summarize(v *pysrc.View) *Summary {
 			if s.Returns == nil {
 				s.Returns = map[string]string{}
 			}
-			s.Returns[strings.Clone(d.QualName)] = strings.Clone(r)
+			s.Returns[d.QualName] = r
 		}
 	}
 	for _, cs := range v.Calls {
 		summarizeCall(s, v, cs)
 	}
+	s.copyStrings()
 	return s
+}
+
+// isOwn reports whether target is module.name, without building it.
+func isOwn(target, module, name string) bool {
+	return len(target) == len(module)+1+len(name) && strings.HasPrefix(target, module) &&
+		target[len(module)] == '.' && strings.HasSuffix(target, name)
+}
+
+// Name is one module-level name and what it is bound to.
+type Name struct {
+	Name, Target string
+}
+
+// Lookup returns what a module-level name is bound to.
+func (s *Summary) Lookup(name string) (string, bool) {
+	i := sort.Search(len(s.Names), func(i int) bool { return s.Names[i].Name >= name })
+	if i < len(s.Names) && s.Names[i].Name == name {
+		return s.Names[i].Target, true
+	}
+	return "", false
+}
+
+// copyStrings makes every string of the summary a slice of one new
+// string: a summary outlives its file, and a substring of the source would
+// keep the whole file alive (one allocation instead of one per string).
+func (s *Summary) copyStrings() {
+	var ptrs []*string
+	ptrs = append(ptrs, &s.Module)
+	for i := range s.Names {
+		ptrs = append(ptrs, &s.Names[i].Name, &s.Names[i].Target)
+	}
+	for i := range s.Stars {
+		ptrs = append(ptrs, &s.Stars[i])
+	}
+	for i := range s.All {
+		ptrs = append(ptrs, &s.All[i])
+	}
+	for i := range s.Loads {
+		ld := &s.Loads[i]
+		ptrs = append(ptrs, &ld.Func, &ld.Text, &ld.Target, &ld.Option, &ld.Namespace, &ld.Name)
+	}
+	CopyStrings(ptrs)
+	if len(s.Returns) > 0 {
+		ret := make(map[string]string, len(s.Returns))
+		for k, v := range s.Returns {
+			ret[strings.Clone(k)] = strings.Clone(v)
+		}
+		s.Returns = ret
+	}
+	if len(s.Options) > 0 {
+		opts := make(map[string][]string, len(s.Options))
+		for k, v := range s.Options {
+			cp := make([]string, len(v))
+			for i, d := range v {
+				cp[i] = strings.Clone(d)
+			}
+			opts[strings.Clone(k)] = cp
+		}
+		s.Options = opts
+	}
+}
+
+// CopyStrings replaces each string with a slice of one new string holding
+// them all.
+func CopyStrings(ptrs []*string) {
+	n := 0
+	for _, p := range ptrs {
+		n += len(*p)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, p := range ptrs {
+		b.WriteString(*p)
+	}
+	all := b.String()
+	off := 0
+	for _, p := range ptrs {
+		l := len(*p)
+		*p = all[off : off+l]
+		off += l
+	}
 }
 
 // dunderAll reads a literal module-level __all__ (= and +=, lists and
@@ -142,7 +238,7 @@ func dunderAll(f *pysrc.File) (all []string, ok bool) {
 			if !isConst || c.Kind != pysrc.ConstStr {
 				return false
 			}
-			all = append(all, strings.Clone(f.StringValue(c)))
+			all = append(all, f.StringValue(c))
 		}
 		return true
 	}
@@ -195,8 +291,8 @@ func summarizeCall(s *Summary, v *pysrc.View, cs *pysrc.CallSite) {
 				if s.Options == nil {
 					s.Options = map[string][]string{}
 				}
-				opt := strings.Clone(cs.Args[0].Str)
-				s.Options[opt] = append(s.Options[opt], strings.Clone(kw.Value.Str))
+				opt := cs.Args[0].Str
+				s.Options[opt] = append(s.Options[opt], kw.Value.Str)
 			}
 		}
 	case loaders[name] && len(cs.Args) > 0:
@@ -205,7 +301,7 @@ func summarizeCall(s *Summary, v *pysrc.View, cs *pysrc.CallSite) {
 			if name == "importlib.import_module" || name == "oslo_utils.importutils.import_module" {
 				return // a literal module: the view's dynamic import already
 			}
-			ld.Target = strings.Clone(a.Str)
+			ld.Target = a.Str
 		} else if opt := optionOf(a); opt != "" {
 			ld.Option = opt
 		} else {
@@ -229,11 +325,11 @@ func summarizeCall(s *Summary, v *pysrc.View, cs *pysrc.CallSite) {
 		if !ok || ns.Kind != pysrc.ValStr {
 			return
 		}
-		ld.Namespace = strings.Clone(ns.Str)
+		ld.Namespace = ns.Str
 		if strings.HasSuffix(name, ".DriverManager") {
 			if n, ok := arg(1, "name"); ok {
 				if n.Kind == pysrc.ValStr {
-					ld.Name = strings.Clone(n.Str)
+					ld.Name = n.Str
 				} else {
 					ld.Option = optionOf(n)
 				}
@@ -253,7 +349,7 @@ func addLoad(s *Summary, v *pysrc.View, cs *pysrc.CallSite, ld Load) {
 	if len(text) > 200 {
 		text = text[:200] + "..."
 	}
-	ld.Text = strings.Clone(text)
+	ld.Text = text
 	s.Loads = append(s.Loads, ld)
 }
 
@@ -271,7 +367,7 @@ func optionOf(a pysrc.Value) string {
 	parts := strings.Split(text, ".")
 	for _, p := range parts[:len(parts)-1] {
 		if p == "CONF" || strings.EqualFold(p, "conf") {
-			return strings.Clone(parts[len(parts)-1])
+			return parts[len(parts)-1]
 		}
 	}
 	return ""

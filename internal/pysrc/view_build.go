@@ -600,7 +600,7 @@ func (b *builder) refExpr(e Expr, ctx RefContext) {
 func (b *builder) addRef(e Expr, ctx RefContext) {
 	if t, viaImport := b.resolveExpr(b.scope, e, e.Pos()); viaImport && t != "" {
 		r := &Ref{Node: e, Resolved: t, Ctx: ctx, Func: b.fn}
-		if strings.Contains(t, "()") {
+		if strings.IndexByte(t, '(') >= 0 {
 			r.Resolved, r.Chain = "", t
 		}
 		b.v.Refs = append(b.v.Refs, r)
@@ -640,7 +640,7 @@ func (b *builder) chainCalls(e Expr) {
 // call's result (a local bound to f()): arguments are values, read as
 // names by other layers.
 func plainRef(name string, _ bool) string {
-	if strings.Contains(name, "()") {
+	if strings.IndexByte(name, '(') >= 0 {
 		return ""
 	}
 	return name
@@ -769,7 +769,7 @@ func (b *builder) call(c *Call) {
 	} else {
 		b.expr(c.Func)
 	}
-	if strings.Contains(cs.Resolved, "()") {
+	if strings.IndexByte(cs.Resolved, '(') >= 0 {
 		cs.Resolved, cs.Chain = "", cs.Resolved
 	}
 	cs.Args = make([]Value, len(c.Args))

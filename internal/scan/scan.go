@@ -763,19 +763,14 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 		fr.summary = pysem.Summarize(view)
 		fr.names = rootNames(view, tops)
 		// Each name once: a file may repeat one import a million times.
-		seen := map[string]bool{}
-		add := func(name string) {
-			if !seen[name] {
-				seen[name] = true
-				fr.imported = append(fr.imported, strings.Clone(name))
-			}
-		}
+		var imported []string
 		for _, imp := range view.Imports {
-			add(imp.Module)
+			imported = append(imported, imp.Module)
 			for _, n := range imp.Names {
-				add(imp.Module + "." + n.Name)
+				imported = append(imported, imp.Module+"."+n.Name)
 			}
 		}
+		fr.imported = uniqueCopies(imported)
 	}
 	for _, b := range view.Exports {
 		if b.Name == "application" {
@@ -915,18 +910,16 @@ func toolFinding(id string, f *pyproj.File, line, col int, msg string) analysis.
 // references that start with a top-level name of the scanned roots.
 func rootNames(v *pysrc.View, tops *topNames) []string {
 	var out []string
-	seen := map[string]bool{}
 	add := func(name string) {
-		if name == "" || seen[name] {
+		if name == "" || tops == nil {
 			return
 		}
 		end := 0
 		for end < len(name) && name[end] != '.' && name[end] != '(' {
 			end++
 		}
-		if tops != nil && tops.set[name[:end]] {
-			seen[name] = true
-			out = append(out, strings.Clone(name))
+		if tops.set[name[:end]] {
+			out = append(out, name)
 		}
 	}
 	for _, c := range v.Calls {
@@ -937,7 +930,28 @@ func rootNames(v *pysrc.View, tops *topNames) []string {
 		add(r.Resolved)
 		add(r.Chain)
 	}
-	return out
+	return uniqueCopies(out)
+}
+
+// uniqueCopies sorts names, drops repeats and copies what is left into one
+// new string (the names outlive the file's source).
+func uniqueCopies(names []string) []string {
+	if len(names) == 0 {
+		return nil
+	}
+	sort.Strings(names)
+	out := names[:1]
+	for _, n := range names[1:] {
+		if n != out[len(out)-1] {
+			out = append(out, n)
+		}
+	}
+	ptrs := make([]*string, len(out))
+	for i := range out {
+		ptrs[i] = &out[i]
+	}
+	pysem.CopyStrings(ptrs)
+	return slices.Clip(out)
 }
 
 // readSource reads a Python file, or says why it cannot be scanned. The
