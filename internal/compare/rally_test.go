@@ -41,7 +41,7 @@ func TestParseCurrentFormat(t *testing.T) {
 		t.Fatalf("workloads: %+v", ws)
 	}
 	it := ws[0].Iterations[0]
-	if _, ok := it.Atomics["nova.boot_server > nova.wait_for_server"]; !ok {
+	if _, ok := it.Atomic("nova.boot_server > nova.wait_for_server"); !ok {
 		t.Errorf("nested atomic action not flattened: %v", it.Atomics)
 	}
 	if !ws[0].Iterations[7].Failed || ws[0].Iterations[6].Failed {
@@ -54,7 +54,7 @@ func TestParseLegacyFormat(t *testing.T) {
 	if len(ws) != 1 || ws[0].Scenario != "CinderVolumes.create_and_delete_volume" || len(ws[0].Iterations) != 15 {
 		t.Fatalf("workloads: %+v", ws)
 	}
-	if _, ok := ws[0].Iterations[0].Atomics["cinder.create_volume"]; !ok {
+	if _, ok := ws[0].Iterations[0].Atomic("cinder.create_volume"); !ok {
 		t.Error("legacy atomic actions (a dict) not read")
 	}
 }

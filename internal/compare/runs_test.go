@@ -16,7 +16,7 @@ func run(r *rand.Rand, n int, base float64, fail map[int]bool, skipList bool) []
 	boot := Workload{Scenario: "NovaServers.boot", Args: "{}", Runner: "constant"}
 	for i := range n {
 		d := base * offset * math.Exp(0.1*r.NormFloat64())
-		boot.Iterations = append(boot.Iterations, Iteration{Duration: d, Failed: fail[i], Atomics: map[string]float64{"nova.boot_server": 0.8 * d}})
+		boot.Iterations = append(boot.Iterations, Iteration{Duration: d, Failed: fail[i], Atomics: []Atomic{{"nova.boot_server", 0.8 * d}}})
 	}
 	ws := []Workload{boot}
 	if !skipList {
