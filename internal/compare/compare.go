@@ -196,7 +196,7 @@ func CompareRally(a, b []Workload, opts Options) Report {
 			continue
 		}
 		matched[wa.Key()] = true
-		rep.Errors = append(rep.Errors, newErrorCount(shortName(wa), int64(failed(wa)), int64(len(wa.Iterations)), int64(failed(wb)), int64(len(wb.Iterations))))
+		rep.Errors = append(rep.Errors, newErrorCount(shortName(wa), int64(failed(wa)), int64(wa.Len()), int64(failed(wb)), int64(wb.Len())))
 		inB := map[string]bool{}
 		for _, m := range metricNames(wb) {
 			inB[m] = true
@@ -326,7 +326,7 @@ func compareCell(workload, metric string, wa, wb Workload, opts Options) Cell {
 		c.A.Failed, c.B.Failed = failed(wa), failed(wb)
 	}
 	if metric == "duration" && (c.A.Failed > 0 || c.B.Failed > 0) {
-		na, nb := len(wa.Iterations), len(wb.Iterations)
+		na, nb := wa.Len(), wb.Len()
 		p, _ := stats.FisherExact(c.A.Failed, na-c.A.Failed, c.B.Failed, nb-c.B.Failed)
 		c.Warnings = append(c.Warnings, fmt.Sprintf("failed iterations: A %d/%d, B %d/%d (Fisher exact p=%.3g)", c.A.Failed, na, c.B.Failed, nb, p))
 	}
@@ -431,8 +431,8 @@ func finiteCell(c *Cell) {
 
 func failed(w Workload) int {
 	n := 0
-	for _, it := range w.Iterations {
-		if it.Failed {
+	for _, f := range w.failed {
+		if f {
 			n++
 		}
 	}

@@ -15,18 +15,90 @@ import (
 )
 
 // Workload is one Rally workload: a scenario with its arguments and runner,
-// and the measured iterations.
+// and the measured iterations, kept by column (a duration and a failed
+// flag per iteration, and per atomic action the iterations that have it
+// with their times): 33 bytes an iteration of two actions, where an
+// Iteration each took 96 and a map each over 200.
 type Workload struct {
-	Scenario   string
-	Args       string // canonical JSON
-	Runner     string // canonical JSON
-	Iterations []Iteration
+	Scenario string
+	Args     string // canonical JSON
+	Runner   string // canonical JSON
+
+	durations []float64
+	failed    []bool
+	actions   []action // sorted by name
+}
+
+// action is one atomic action path's times: secs[k] in iteration iter[k].
+type action struct {
+	name string
+	iter []int32
+	secs []float64
+}
+
+// Len is the number of iterations.
+func (w Workload) Len() int { return len(w.durations) }
+
+// Iteration returns iteration i (Idle is checked when a file is read, not
+// kept).
+func (w Workload) Iteration(i int) Iteration {
+	it := Iteration{Duration: w.durations[i], Failed: w.failed[i]}
+	for _, a := range w.actions {
+		if k, ok := slices.BinarySearch(a.iter, int32(i)); ok {
+			it.Atomics = append(it.Atomics, Atomic{a.name, a.secs[k]})
+		}
+	}
+	return it
+}
+
+// Add appends an iteration.
+func (w *Workload) Add(it Iteration) { w.add(it, nil) }
+
+// add appends an iteration; index, when not nil, maps action names to
+// their place in w.actions, which is then sorted by sortActions.
+func (w *Workload) add(it Iteration, index map[string]int) {
+	n := int32(len(w.durations))
+	w.durations = append(w.durations, it.Duration)
+	w.failed = append(w.failed, it.Failed)
+	for _, x := range it.Atomics {
+		var k int
+		if index != nil {
+			var ok bool
+			if k, ok = index[x.Name]; !ok {
+				k = len(w.actions)
+				index[x.Name] = k
+				w.actions = append(w.actions, action{name: x.Name})
+			}
+		} else {
+			var ok bool
+			if k, ok = w.find(x.Name); !ok {
+				w.actions = slices.Insert(w.actions, k, action{name: x.Name})
+			}
+		}
+		a := &w.actions[k]
+		a.iter = append(a.iter, n)
+		a.secs = append(a.secs, x.Seconds)
+	}
+}
+
+// find returns the place of an action in w.actions, or where it would go.
+func (w Workload) find(name string) (int, bool) {
+	return slices.BinarySearchFunc(w.actions, name, func(a action, n string) int { return strings.Compare(a.name, n) })
+}
+
+// sortActions sorts the actions by name and trims every column.
+func (w *Workload) sortActions() {
+	slices.SortFunc(w.actions, func(a, b action) int { return strings.Compare(a.name, b.name) })
+	w.durations, w.failed, w.actions = slices.Clip(w.durations), slices.Clip(w.failed), slices.Clip(w.actions)
+	for i := range w.actions {
+		w.actions[i].iter, w.actions[i].secs = slices.Clip(w.actions[i].iter), slices.Clip(w.actions[i].secs)
+	}
 }
 
 // Key identifies a workload across files.
 func (w Workload) Key() string { return w.Scenario + " " + w.Args + " " + w.Runner }
 
-// Iteration is one scenario run.
+// Iteration is one scenario run, as read from a file or given to Add.
 type Iteration struct {
 	Duration float64  // seconds
 	Idle     float64  // seconds
@@ -292,11 +364,11 @@ func (d *rallyDecoder) workload(first json.Token) ([]parsed, error) {
 		if err := d.skipRest(first); err != nil {
 			return nil, err
 		}
-		w, err := d.finish(nil, nil)
+		w, err := d.finish(nil, series{})
 		return []parsed{{w, err}}, nil
 	}
 	fields := map[string]any{}
-	var its []Iteration
+	var its series
 	err := d.object(func(key string) error {
 		if key == "data" {
 			var err error
@@ -321,32 +393,61 @@ func (d *rallyDecoder) member() (any, error) {
 	return v, err
 }
 
+// series is a list of iterations as read, and the first whose times are
+// not plausible, if any.
+type series struct {
+	w   Workload // the columns only
+	bad *badTime
+}
+
+// badTime is a time that is not plausible (checkIteration).
+type badTime struct {
+	iteration int // from 0
+	what      string
+	v         float64
+}
+
 // iterations reads a list of iterations; another value is no iterations.
-func (d *rallyDecoder) iterations() ([]Iteration, error) {
+func (d *rallyDecoder) iterations() (series, error) {
+	var out series
 	tok, err := d.dec.Token()
 	if err != nil {
-		return nil, err
+		return out, err
 	}
 	if tok != json.Delim('[') {
-		return nil, d.skipRest(tok)
+		return out, d.skipRest(tok)
 	}
-	var its []Iteration
+	index := map[string]int{}
 	for d.dec.More() {
 		var v any
 		if err := d.dec.Decode(&v); err != nil {
-			return nil, err
+			return out, err
 		}
-		it, _ := v.(map[string]any)
-		its = append(its, d.iteration(it))
+		m, _ := v.(map[string]any)
+		it := d.iteration(m)
+		if what, x, bad := checkIteration(it); bad && out.bad == nil {
+			out.bad = &badTime{out.w.Len(), what, x}
+		}
+		out.w.add(it, index)
 	}
 	_, err = d.dec.Token()
-	return slices.Clip(its), err
+	out.w.sortActions()
+	return out, err
+}
+
+// with puts the iterations in a workload, and says what is wrong with them.
+func (s series) with(w Workload) (Workload, error) {
+	w.durations, w.failed, w.actions = s.w.durations, s.w.failed, s.w.actions
+	if s.bad == nil {
+		return w, nil
+	}
+	return w, fmt.Errorf("rally json: workload %s, iteration %d: %s %v is not a number of seconds up to %g", shortName(w), s.bad.iteration+1, s.bad.what, s.bad.v, MaxRallySeconds)
 }
 
 // finish makes a workload of a task report's fields (all but "data"): the
 // scenario is in "name" (export format) or the single key of "scenario"
 // (report format).
-func (d *rallyDecoder) finish(w map[string]any, its []Iteration) (Workload, error) {
+func (d *rallyDecoder) finish(w map[string]any, its series) (Workload, error) {
 	wl := Workload{}
 	if name, ok := w["name"].(string); ok {
 		wl.Scenario, wl.Args = name, canon(w["args"])
@@ -362,8 +463,7 @@ func (d *rallyDecoder) finish(w map[string]any, its []Iteration) (Workload, erro
 	default:
 		wl.Runner = canon(map[string]any{"type": w["runner_type"]})
 	}
-	wl.Iterations = its
-	return wl, checkIterations(wl)
+	return its.with(wl)
 }
 
 // legacyEntry reads one entry of a legacy results list.
@@ -373,7 +473,7 @@ func (d *rallyDecoder) legacyEntry(first json.Token) ([]parsed, error) {
 		return noKey, d.skipRest(first)
 	}
 	var key map[string]any
-	var its []Iteration
+	var its series
 	err := d.object(func(k string) error {
 		switch k {
 		case "result":
@@ -399,8 +499,8 @@ func (d *rallyDecoder) legacyEntry(first json.Token) ([]parsed, error) {
 	} else {
 		wl.Args, wl.Runner = "{}", "{}"
 	}
-	wl.Iterations = its
-	return []parsed{{wl, checkIterations(wl)}}, nil
+	wl, err = its.with(wl)
+	return []parsed{{wl, err}}, nil
 }
 
 func canon(v any) string {
@@ -422,38 +522,23 @@ func num(v any) float64 {
 	return 0
 }
 
-// checkIterations refuses the first iteration whose times are not
-// plausible (checkIteration).
-func checkIterations(w Workload) error {
-	for i := range w.Iterations {
-		if err := checkIteration(w, i); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// checkIteration refuses times that are not finite — a number that
+// checkIteration finds times that are not finite — a number that
 // overflows a float64 (1e400), or that a difference or a sum of huge ones
 // made infinite — or beyond MaxRallySeconds: statistics and the JSON
 // report cannot hold them.
-func checkIteration(w Workload, i int) error {
-	it := w.Iterations[i]
-	bad := func(what string, v float64) error {
-		return fmt.Errorf("rally json: workload %s, iteration %d: %s %v is not a number of seconds up to %g", shortName(w), i+1, what, v, MaxRallySeconds)
-	}
+func checkIteration(it Iteration) (what string, v float64, bad bool) {
 	if !plausible(it.Duration) {
-		return bad("duration", it.Duration)
+		return "duration", it.Duration, true
 	}
 	if !plausible(it.Idle) {
-		return bad("idle_duration", it.Idle)
+		return "idle_duration", it.Idle, true
 	}
 	for _, a := range it.Atomics {
 		if !plausible(a.Seconds) {
-			return bad(fmt.Sprintf("atomic action %q", a.Name), a.Seconds)
+			return fmt.Sprintf("atomic action %q", a.Name), a.Seconds, true
 		}
 	}
-	return nil
+	return "", 0, false
 }
 
 func finite(v float64) bool { return !math.IsInf(v, 0) && !math.IsNaN(v) }
@@ -581,10 +666,8 @@ func (a *atomics) flatten(actions []any, prefix string) {
 func metricNames(ws ...Workload) []string {
 	seen := map[string]bool{}
 	for _, w := range ws {
-		for _, it := range w.Iterations {
-			for _, a := range it.Atomics {
-				seen[a.Name] = true
-			}
+		for _, a := range w.actions {
+			seen[a.name] = true
 		}
 	}
 	return append([]string{"duration"}, slices.Sorted(maps.Keys(seen))...)
@@ -593,14 +676,22 @@ func metricNames(ws ...Workload) []string {
 // values returns a metric's values over successful iterations.
 func values(w Workload, metric string) []float64 {
 	var out []float64
-	for _, it := range w.Iterations {
-		if it.Failed {
-			continue
+	if metric == "duration" {
+		for i, d := range w.durations {
+			if !w.failed[i] {
+				out = append(out, d)
+			}
 		}
-		if metric == "duration" {
-			out = append(out, it.Duration)
-		} else if v, ok := it.Atomic(metric); ok {
-			out = append(out, v)
+		return out
+	}
+	k, ok := w.find(metric)
+	if !ok {
+		return nil
+	}
+	a := w.actions[k]
+	for j, i := range a.iter {
+		if !w.failed[i] {
+			out = append(out, a.secs[j])
 		}
 	}
 	return out

@@ -27,11 +27,11 @@ type refIteration struct {
 func (w refWorkload) plain() Workload {
 	out := Workload{Scenario: w.Scenario, Args: w.Args, Runner: w.Runner}
 	for _, it := range w.Iterations {
-		p := Iteration{Duration: it.Duration, Idle: it.Idle, Failed: it.Failed}
+		p := Iteration{Duration: it.Duration, Failed: it.Failed}
 		for _, k := range slices.Sorted(maps.Keys(it.Atomics)) {
 			p.Atomics = append(p.Atomics, Atomic{k, it.Atomics[k]})
 		}
-		out.Iterations = append(out.Iterations, p)
+		out.Add(p)
 	}
 	return out
 }
