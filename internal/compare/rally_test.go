@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -156,5 +157,34 @@ func TestRealRally(t *testing.T) {
 		if c := cell(t, rep, "Dummy.dummy_random_action", "duration"); c.Ratio < 1.05 || c.Ratio > 1.4 {
 			t.Errorf("%s: random action duration %.3f", pair[0], c.Ratio)
 		}
+	}
+}
+
+// Cells computed in parallel are the cells computed one after the other,
+// in the same order.
+func TestParallelCellsSameAsSerial(t *testing.T) {
+	a, b := load(t, "rally-eventlet.json"), load(t, "rally-threading.json")
+	opts := Options{Alpha: 0.05, Margin: 0.05}
+	rep := CompareRally(a, b, opts)
+	var jobs []cellJob
+	for _, c := range rep.Cells {
+		for _, wa := range a {
+			for _, wb := range b {
+				if shortName(wa) == c.Workload && wa.Key() == wb.Key() {
+					jobs = append(jobs, cellJob{c.Workload, c.Metric, wa, wb})
+				}
+			}
+		}
+	}
+	if len(jobs) != len(rep.Cells) || len(jobs) < 4 {
+		t.Fatalf("%d jobs for %d cells", len(jobs), len(rep.Cells))
+	}
+	serial := Report{}
+	for _, j := range jobs {
+		serial.Cells = append(serial.Cells, compareCell(j.workload, j.metric, j.wa, j.wb, opts))
+	}
+	correct(&serial, opts)
+	if !reflect.DeepEqual(serial.Cells, rep.Cells) {
+		t.Error("cells computed in parallel differ from the serial ones")
 	}
 }
