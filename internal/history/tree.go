@@ -379,7 +379,7 @@ func parents(p string) []string {
 func (s *scratch) write(dir *os.Root, p string, inPlace bool, r *bufio.Reader, size int64) error {
 	name := path.Base(p)
 	var f *os.File
-	err := fs.ErrExist
+	var err error
 	if inPlace {
 		f, err = dir.OpenFile(name, os.O_WRONLY|os.O_TRUNC|noFollow, 0)
 		if err == nil {
