@@ -10,9 +10,10 @@ import (
 
 // sameAsTree checks that the streaming reader reads a document as the
 // reference reader, which decodes it whole, does: the same workloads and
-// iterations, or the same error. The one difference allowed: the tree
-// decoder refuses nesting deeper than 10,000 anywhere, the stream only
-// where it decodes a tree (an iteration, an argument).
+// iterations, or the same error. Two differences are allowed: a syntax
+// error may be worded differently, and the tree decoder refuses nesting
+// deeper than 10,000 anywhere, the stream only where it decodes a tree (an
+// iteration, an argument).
 func sameAsTree(t *testing.T, doc []byte) {
 	t.Helper()
 	got, err := ParseRally(bytes.NewReader(doc))
@@ -20,7 +21,11 @@ func sameAsTree(t *testing.T, doc []byte) {
 	if refErr != nil && strings.Contains(refErr.Error(), "exceeded max depth") {
 		return
 	}
-	if (err == nil) != (refErr == nil) || (err != nil && err.Error() != refErr.Error()) {
+	// Syntax errors are worded by the token reader or by the decoder
+	// ("invalid character '0'" against "... looking for beginning of
+	// object key string"): both are parse errors, the rest must match.
+	syntax := err != nil && refErr != nil && strings.HasPrefix(err.Error(), "parse rally json: ") && strings.HasPrefix(refErr.Error(), "parse rally json: ")
+	if (err == nil) != (refErr == nil) || (err != nil && !syntax && err.Error() != refErr.Error()) {
 		t.Errorf("ParseRally(%.200q) error %v, the tree decoder's %v", doc, err, refErr)
 		return
 	}
