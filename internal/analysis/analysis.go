@@ -192,12 +192,18 @@ func NewPass(r *Rule, path string, kind pyproj.FileKind, v *pysrc.View, proj *py
 	return &Pass{Rule: r, Path: path, Kind: kind, File: v.File, View: v, Project: proj, Canonical: canonical, report: report}
 }
 
-// Resolve returns the canonical name of a resolved dotted name.
+// Resolve returns the canonical name of a resolved dotted name, or "" when
+// it is the result of a call the project's model cannot name
+// ("pkg.utils.get_pool().spawn" where get_pool's result is unknown).
 func (p *Pass) Resolve(name string) string {
 	if name == "" {
 		return ""
 	}
-	return p.Canonical(name)
+	c := p.Canonical(name)
+	if strings.IndexByte(c, '(') >= 0 {
+		return ""
+	}
+	return c
 }
 
 // Report reports a finding on a node.
@@ -237,7 +243,7 @@ func (p *Pass) ReportImport(imp *pysrc.Import, module, msg string) {
 	p.report(Finding{Rule: p.Rule.ID, Slug: p.Rule.Slug, Family: p.Rule.Family(), Kind: p.Kind, Path: p.Path,
 		Line: start.Line, Col: start.Col + 1, EndLine: end.Line, EndCol: end.Col + 1, Message: msg,
 		Severity: DefaultSeverity(p.Rule, p.Kind), Positive: p.Rule.Positive, Replacement: p.Rule.Doc.Replacement,
-		Module: module, Guard: imp.Guard.Kind.String()})
+		Module: strings.Clone(module), Guard: imp.Guard.Kind.String()})
 }
 
 // DefaultSeverity derives a finding's severity from the rule's risk and

@@ -1,5 +1,7 @@
 package analysis
 
+import "strings"
+
 // Facts are what the Python files of a project declare for each other,
 // gathered in a first pass so that a rule can follow a value across
 // modules: the type a function returns, and what a class's instances hold.
@@ -104,4 +106,48 @@ func (f *Facts) Class(name string) *ClassFact {
 		return nil
 	}
 	return f.Classes[name]
+}
+
+// Clone returns a deep copy whose strings share nothing with f's: facts
+// outlive the file they came from, and a substring would keep its whole
+// source alive.
+func (f *Facts) Clone() *Facts {
+	c := strings.Clone
+	out := NewFacts()
+	if f == nil {
+		return out
+	}
+	for k, v := range f.Returns {
+		out.Returns[c(k)] = c(v)
+	}
+	for k, v := range f.Aliases {
+		out.Aliases[c(k)] = c(v)
+	}
+	for k, cl := range f.Classes {
+		n := &ClassFact{Path: c(cl.Path), Line: cl.Line, Custom: cl.Custom}
+		for _, b := range cl.Bases {
+			n.Bases = append(n.Bases, c(b))
+		}
+		if cl.Attrs != nil {
+			n.Attrs = make(map[string]string, len(cl.Attrs))
+			for a, v := range cl.Attrs {
+				n.Attrs[c(a)] = c(v)
+			}
+		}
+		if cl.AttrLines != nil {
+			n.AttrLines = make(map[string]int, len(cl.AttrLines))
+			for a, l := range cl.AttrLines {
+				n.AttrLines[c(a)] = l
+			}
+		}
+		out.Classes[c(k)] = n
+	}
+	for k, ss := range f.Sends {
+		var cp []SendFact
+		for _, s := range ss {
+			cp = append(cp, SendFact{Param: s.Param, Name: c(s.Name), Site: c(s.Site), Path: c(s.Path), Line: s.Line})
+		}
+		out.Sends[c(k)] = cp
+	}
+	return out
 }

@@ -40,6 +40,7 @@ type fleetFlags struct {
 	governance, manifest, db, format, team string
 	src, with                              listFlag
 	workers                                int
+	releases, since                        string // fleet backfill
 }
 
 func (f *fleetFlags) register(fs *flag.FlagSet, sub string) {
@@ -47,15 +48,19 @@ func (f *fleetFlags) register(fs *flag.FlagSet, sub string) {
 	fs.StringVar(&f.manifest, "manifest", "", "a letgo manifest (TOML): the team map, for any organisation")
 	fs.StringVar(&f.db, "db", "letgo.db", "the store: a SQLite file, a sqlite: URL or a postgres:// URL")
 	fs.Var(&f.src, "src", "a directory holding checkouts named like the repositories (nova, glance_store); repeatable")
-	if sub == "scan" || sub == "" {
+	if sub == "backfill" || sub == "" {
+		fs.StringVar(&f.releases, "releases", "", "fleet backfill: a checkout of openstack/releases: the tag and commit each series shipped")
+		fs.StringVar(&f.since, "since", "", "fleet backfill: the oldest series to scan (2024.1 or caracal); default: every series")
+	}
+	if sub == "scan" || sub == "backfill" || sub == "" {
 		fs.Var(&f.with, "with", "a library root every repository's imports resolve against (not reported); repeatable")
 		fs.IntVar(&f.workers, "workers", 0, "parallel workers for the whole fleet (default: number of CPUs)")
 	}
 	def := "text"
-	if sub == "status" {
+	if sub == "status" || sub == "diff" {
 		fs.StringVar(&f.team, "team", "", "only this team's repositories")
 	}
-	fs.StringVar(&f.format, "format", def, "output format: text, json"+map[bool]string{true: ", markdown, csv"}[sub != "scan"])
+	fs.StringVar(&f.format, "format", def, "output format: text, json"+map[bool]string{true: ", markdown, csv"}[sub != "scan" && sub != "backfill"])
 }
 
 func runFleet(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -68,8 +73,12 @@ func runFleet(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return runFleetScan(ctx, args[1:], stdout, stderr)
 	case "status":
 		return runFleetStatus(ctx, args[1:], stdout, stderr)
-	case "backfill", "diff", "report":
-		return errorf(stderr, "fleet %s is not built yet: fleet scan and fleet status are", sub)
+	case "backfill":
+		return runFleetBackfill(ctx, args[1:], stdout, stderr)
+	case "diff":
+		return runFleetDiff(ctx, args[1:], stdout, stderr)
+	case "report":
+		return runFleetReport(ctx, args[1:], stdout, stderr)
 	}
 	// No subcommand, or --help: the synopsis and every flag of the family.
 	c, _ := commandOf(flag.NewFlagSet("fleet", flag.ContinueOnError))
@@ -119,21 +128,25 @@ type fleetFailure struct {
 	Reason string `json:"reason"`
 }
 
-// reasonBare is what a bare repository gets: scanning one needs its
-// history machinery, which fleet scan does not drive yet.
-const reasonBare = "bare repository: scan a checkout, or use fleet backfill (not built yet)"
+// reasonBare marks, inside locate, a repository found only as a bare
+// repository: it is found (located.bare), scanned at HEAD through the
+// history machinery.
+const reasonBare = "bare repository"
 
-// located is a repository of the team map found under a --src.
+// located is a repository of the team map found under a --src: a checkout,
+// or a bare repository (bare), which is read from git's objects.
 type located struct {
 	repo fleet.Repo
 	dir  string
+	bare bool
 }
 
 // locate finds each repository of the map under the --src directories, as
 // a directory named like the repository's last path element (nova, or
 // nova.git); the first --src holding it wins. A repository no --src holds
-// is missing (unless it is retired); one held only as a bare repository, or whose name is shared
-// by two repositories of the map (one checkout cannot be both), fails.
+// is missing (unless it is retired); one whose name is shared by two
+// repositories of the map (one checkout cannot be both) fails. A bare
+// repository is found when no --src holds a checkout of it.
 func locate(m *fleet.Map, srcs []string) (found []located, missing []string, failures []fleetFailure) {
 	byBase := map[string][]string{}
 	for _, r := range m.Repos {
@@ -168,13 +181,13 @@ func locate(m *fleet.Map, srcs []string) (found []located, missing []string, fai
 			// is not expected under --src: not missing.
 		case dir == "":
 			missing = append(missing, r.Name)
-		case reason != "":
+		case reason != "" && reason != reasonBare:
 			failures = append(failures, fleetFailure{Repo: r.Name, Dir: dir, Reason: reason})
 		case len(byBase[base]) > 1:
 			failures = append(failures, fleetFailure{Repo: r.Name, Dir: dir,
 				Reason: fmt.Sprintf("ambiguous checkout: the team map names %s, all checked out as %q", strings.Join(byBase[base], ", "), base)})
 		default:
-			found = append(found, located{repo: r, dir: dir})
+			found = append(found, located{repo: r, dir: dir, bare: reason == reasonBare})
 		}
 	}
 	return found, missing, failures
@@ -333,6 +346,16 @@ func contentID(ctx context.Context, dir string) (string, error) {
 	return contentPrefix + hex.EncodeToString(h.Sum(nil)), nil
 }
 
+// resolved is dir with its symlinks resolved: a --src of symlinks to the
+// checkouts is a fleet, and the scan does not walk into a root that is a
+// symlink. A path that cannot be resolved is kept, for the scan to report.
+func resolved(dir string) string {
+	if r, err := filepath.EvalSymlinks(dir); err == nil {
+		return r
+	}
+	return dir
+}
+
 // sameDir reports whether two paths name one directory.
 func sameDir(a, b string) bool {
 	ra, err1 := filepath.EvalSymlinks(a)
@@ -441,7 +464,7 @@ func runFleetScan(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	for i, loc := range found {
 		g.Go(func() error {
 			t0 := time.Now()
-			s, sr, why := scanOne(gctx, loc, with, perScan)
+			s, sr, why := scanOne(gctx, st, loc, with, perScan)
 			if gctx.Err() != nil {
 				return gctx.Err()
 			}
@@ -487,35 +510,49 @@ func runFleetScan(ctx context.Context, args []string, stdout, stderr io.Writer) 
 
 // scanOne scans one checkout; a failure is its reason, and the fleet run
 // goes on.
-func scanOne(ctx context.Context, loc located, with []string, workers int) (*store.Scan, *scannedRepo, string) {
+func scanOne(ctx context.Context, st store.Store, loc located, with []string, workers int) (*store.Scan, *scannedRepo, string) {
+	if loc.bare {
+		return scanBare(ctx, st, loc, with, workers)
+	}
 	rev, err := checkoutRevision(ctx, loc.dir)
 	if err != nil {
 		return nil, nil, err.Error()
 	}
 	commit := rev.commit
 	if !rev.git {
-		if commit, err = contentID(ctx, loc.dir); err != nil {
+		if commit, err = contentID(ctx, resolved(loc.dir)); err != nil {
 			return nil, nil, err.Error()
 		}
+	}
+	sr := &scannedRepo{Repo: loc.repo.Name, Team: loc.repo.Owner, Dir: loc.dir, Commit: rev.commit, Ref: rev.ref}
+	if !rev.git {
+		sr.ContentID = strings.TrimPrefix(commit, contentPrefix)
+	}
+	// A commit the store holds under the same rule set would be stored as
+	// nothing new: it is not scanned again (fleet_skip.go).
+	if held, err := storedScan(ctx, st, loc.repo.Name, commit, rev.ref); err != nil {
+		return nil, nil, err.Error()
+	} else if held != nil {
+		sr.ScanID = held.ID
+		if held.Stage != nil {
+			sr.Stage = held.Stage.Stage
+		}
+		return nil, sr, ""
 	}
 	var libs []string
 	for _, w := range with {
 		if !sameDir(w, loc.dir) { // a library of the fleet is not its own library
-			libs = append(libs, w)
+			libs = append(libs, resolved(w))
 		}
 	}
 	now := fleetNow()
-	res, err := scan.Run(ctx, []string{loc.dir}, scan.Options{With: libs, Workers: workers, Version: Version, Now: now})
+	res, err := scan.Run(ctx, []string{resolved(loc.dir)}, scan.Options{With: libs, Workers: workers, Version: Version, Now: now})
 	if err != nil {
 		return nil, nil, err.Error()
 	}
 	res.Graph = nil // not stored, and the largest part of a result
 	s := &store.Scan{Meta: store.Meta{Repo: loc.repo.Name, Team: loc.repo.Owner, Commit: commit, Ref: rev.ref,
 		ScannedAt: now, CommittedAt: rev.committed, Version: Version, RuleSet: ruleSetHash(Version, res.Rules)}, Result: res}
-	sr := &scannedRepo{Repo: loc.repo.Name, Team: loc.repo.Owner, Dir: loc.dir, Commit: rev.commit, Ref: rev.ref}
-	if !rev.git {
-		sr.ContentID = strings.TrimPrefix(commit, contentPrefix)
-	}
 	if res.Stage != nil {
 		sr.Stage = res.Stage.Stage
 	}

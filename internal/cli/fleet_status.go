@@ -64,8 +64,11 @@ type repoStatus struct {
 	Debt         debtCounts       `json:"debt"`
 	Concerns     map[string]int   `json:"concerns"`
 	Deadlines    []deadlineStatus `json:"deadlines"`
-	Version      string           `json:"letgo_version"`
-	RuleSet      string           `json:"rule_set"`
+	// Pace is the projection from the stored history by series (null
+	// with fewer than two series scanned): fleet_pace.go.
+	Pace    *fleet.Pace `json:"pace"`
+	Version string      `json:"letgo_version"`
+	RuleSet string      `json:"rule_set"`
 }
 
 type serviceCounts struct {
@@ -255,6 +258,9 @@ func buildStatus(ctx context.Context, st store.Store, m *fleet.Map, f *fleetFlag
 		}
 		rs := judgeRepo(in, res)
 		rs.Team, rs.Deliverable = team, deliverable
+		if rs.Pace, err = repoPace(ctx, st, in.Repo); err != nil {
+			return nil, err
+		}
 		doc.Repos = append(doc.Repos, rs)
 		for _, b := range res.Blockers {
 			if len(b.EntryPoints) == 0 {
@@ -486,6 +492,7 @@ func writeStatusText(w io.Writer, doc *fleetStatus, db string) {
 		}
 		tw.Flush()
 	}
+	writePace(w, doc.Repos, false)
 	s := doc.Summary
 	fmt.Fprintf(w, "\nstages: 0: %d, 1: %d, 2: %d, 3: %d, undetermined: %d\n", s.ByStage["0"], s.ByStage["1"], s.ByStage["2"], s.ByStage["3"], s.ByStage["undetermined"])
 	fmt.Fprintln(w, "deadlines (the scanned code against the community timeline):")
@@ -539,6 +546,7 @@ func writeStatusMarkdown(w io.Writer, doc *fleetStatus) {
 				mdCell(listOr(r.BlockedBy, "-")), r.Debt.Runtime, mdCell(concernsText(r.Concerns)), mdCell(commitCell(r)), r.ScannedAt.Format("2006-01-02"))
 		}
 	}
+	writePace(w, doc.Repos, true)
 	if len(doc.Blockers) > 0 {
 		fmt.Fprintf(w, "\n### Fleet blockers\n\nLibrary modules through which services load eventlet unconditionally.\n\n| services | module | root | repositories |\n|---|---|---|---|\n")
 		for _, b := range doc.Blockers {

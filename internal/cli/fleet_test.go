@@ -116,8 +116,8 @@ func TestFleetScanAndStatus(t *testing.T) {
 		t.Errorf("fleet scan missing (-want +got):\n%s", diff)
 	}
 	if len(first.Failed) != 2 || first.Failed[0].Repo != "acme/broken" || !strings.Contains(first.Failed[0].Reason, "git") ||
-		first.Failed[1].Repo != "acme/old" || first.Failed[1].Reason != reasonBare {
-		t.Errorf("fleet scan failed = %+v, want acme/broken (git) and acme/old (bare)", first.Failed)
+		first.Failed[1].Repo != "acme/old" || !strings.HasPrefix(first.Failed[1].Reason, "bare repository: ") {
+		t.Errorf("fleet scan failed = %+v, want acme/broken (git) and acme/old (a bare repository without a commit)", first.Failed)
 	}
 
 	second := fleetScanJSON(t, scanArgs...)
@@ -184,8 +184,8 @@ func TestFleetScanAndStatus(t *testing.T) {
 	if diff := cmp.Diff([]string{"acme/gone"}, doc.Missing); diff != "" {
 		t.Errorf("fleet status missing (-want +got):\n%s", diff)
 	}
-	if len(doc.Failed) != 2 || doc.Failed[0].Repo != "acme/broken" || !strings.Contains(doc.Failed[0].Reason, "no scan in the store") || doc.Failed[1].Reason != reasonBare {
-		t.Errorf("fleet status failed = %+v, want acme/broken (no scan) and acme/old (bare)", doc.Failed)
+	if len(doc.Failed) != 2 || doc.Failed[0].Repo != "acme/broken" || !strings.Contains(doc.Failed[0].Reason, "no scan in the store") || !strings.Contains(doc.Failed[1].Reason, "no scan in the store") {
+		t.Errorf("fleet status failed = %+v, want acme/broken and acme/old (no scan)", doc.Failed)
 	}
 	if got := doc.Summary.ByStage; got["1"] != 1 || got["undetermined"] != 1 || doc.Summary.Repos != 2 {
 		t.Errorf("fleet status summary = %+v, want one repository in stage 1, one undetermined", doc.Summary)
@@ -258,7 +258,7 @@ func TestFleetScanContentChange(t *testing.T) {
 
 // TestFleetGovernance: with governance data, a checkout is matched by
 // repository, not by deliverable name (glance_store is deliverable
-// glance-store), and a bare mirror is not scanned.
+// glance-store), and a broken bare repository fails alone.
 func TestFleetGovernance(t *testing.T) {
 	dir := fleetFixture(t, filepath.Join("..", "fleet", "testdata", "governance.txtar"))
 	write(t, dir, "src/glance_store/setup.cfg", "[metadata]\nname = glance_store\n")
@@ -269,8 +269,8 @@ func TestFleetGovernance(t *testing.T) {
 	if len(out.Scanned) != 1 || out.Scanned[0].Repo != "openstack/glance_store" || out.Scanned[0].Team != "glance" {
 		t.Errorf("fleet scan --governance scanned %+v, want openstack/glance_store of glance", out.Scanned)
 	}
-	if len(out.Failed) != 1 || out.Failed[0].Repo != "openstack/ironic" || out.Failed[0].Reason != reasonBare {
-		t.Errorf("fleet scan --governance failed %+v, want openstack/ironic as bare", out.Failed)
+	if len(out.Failed) != 1 || out.Failed[0].Repo != "openstack/ironic" || !strings.HasPrefix(out.Failed[0].Reason, "bare repository: ") {
+		t.Errorf("fleet scan --governance failed %+v, want openstack/ironic, a broken bare repository", out.Failed)
 	}
 	// Retired repositories (legacy.yaml) are not expected under --src.
 	for _, m := range out.Missing {
@@ -319,6 +319,9 @@ repos = ["openstack/nova", "openstack/cinder", "openstack/swift", "openstack/hea
 	for _, l := range found {
 		rel, _ := filepath.Rel(root, l.dir)
 		got[l.repo.Name] = "found " + filepath.ToSlash(rel)
+		if l.bare {
+			got[l.repo.Name] += " (bare)"
+		}
 	}
 	for _, name := range missing {
 		got[name] = "missing"
@@ -329,7 +332,7 @@ repos = ["openstack/nova", "openstack/cinder", "openstack/swift", "openstack/hea
 	want := map[string]string{
 		"openstack/nova":   "found a/nova",
 		"openstack/cinder": "found b/cinder",
-		"openstack/swift":  reasonBare,
+		"openstack/swift":  "found a/swift (bare)",
 		"openstack/heat":   "not a directory",
 		"openstack/glance": "found a/glance",
 		"openstack/gone":   "missing",
@@ -355,7 +358,7 @@ func TestFleetErrors(t *testing.T) {
 	}{
 		{"no subcommand", []string{"fleet"}, ExitUsage, "usage: letgo fleet scan"},
 		{"unknown subcommand", []string{"fleet", "frob"}, ExitUsage, `unknown fleet subcommand "frob"`},
-		{"not built", []string{"fleet", "backfill"}, ExitError, "fleet backfill is not built yet"},
+		{"backfill without map", []string{"fleet", "backfill"}, ExitUsage, "needs the team map"},
 		{"scan without map", []string{"fleet", "scan", "--src", dir}, ExitUsage, "--governance DIR or --manifest FILE"},
 		{"scan without src", []string{"fleet", "scan", "--manifest", manifest}, ExitUsage, "needs --src"},
 		{"scan both maps", []string{"fleet", "scan", "--manifest", manifest, "--governance", dir, "--src", dir}, ExitUsage, "not both"},
@@ -398,5 +401,40 @@ func TestRuleSetHash(t *testing.T) {
 		if got := ruleSetHash(tt.version, tt.ids); (got == base) != tt.same {
 			t.Errorf("ruleSetHash(%q, %q) = %s, base %s; same = %v, want %v", tt.version, tt.ids, got, base, got == base, tt.same)
 		}
+	}
+}
+
+// TestFleetScanSymlinks: a --src of symlinks to the checkouts (how a
+// fleet is assembled from trees kept elsewhere) is scanned through them.
+func TestFleetScanSymlinks(t *testing.T) {
+	dir := fleetFixture(t, filepath.Join("testdata", "fleet", "manifest.txtar"))
+	gitCommit(t, filepath.Join(dir, "src", "svc"), "main")
+	os.MkdirAll(filepath.Join(dir, "links"), 0o755)
+	for _, n := range []string{"svc", "commonlib"} {
+		if err := os.Symlink(filepath.Join(dir, "src", n), filepath.Join(dir, "links", n)); err != nil {
+			t.Skip("no symlinks:", err)
+		}
+	}
+	out := fleetScanJSON(t, "--manifest", "fleet.toml", "--src", "links", "--db", "fleet.db")
+	if len(out.Scanned) != 2 || out.Scanned[1].Repo != "acme/svc" || out.Scanned[1].Stage == nil || *out.Scanned[1].Stage != 1 {
+		t.Fatalf("fleet scan through symlinks scanned %+v, want svc at stage 1", out.Scanned)
+	}
+	// commonlib is no git checkout: its files are walked, through the link.
+	st, err := store.Open(context.Background(), "fleet.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	lib, err := st.Scan(context.Background(), out.Scanned[0].ScanID)
+	if err != nil || lib.Repo != "acme/commonlib" || lib.Stats.PythonFiles != 2 {
+		t.Errorf("fleet scan of the linked commonlib = %+v (%v), want its 2 Python files scanned", lib, err)
+	}
+	// Its content id is that of the files behind the link: a change is
+	// a new scan.
+	write(t, dir, "src/commonlib/commonlib/hub.py", "import threading\n")
+	again := fleetScanJSON(t, "--manifest", "fleet.toml", "--src", "links", "--db", "fleet.db")
+	if again.Scanned[0].ContentID == out.Scanned[0].ContentID || !again.Scanned[0].Stored {
+		t.Errorf("after a change behind the link: content %s → %s, stored %v; want a new scan",
+			out.Scanned[0].ContentID, again.Scanned[0].ContentID, again.Scanned[0].Stored)
 	}
 }

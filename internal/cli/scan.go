@@ -220,6 +220,8 @@ func (f *scanFlags) options() scan.Options {
 
 func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, f := newScanFlags("scan")
+	var up uploadFlags
+	up.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: letgo scan [flags] [PATH...]\n\nScan Python trees for eventlet use. Flags:")
 		fs.PrintDefaults()
@@ -228,10 +230,24 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	roots, _, err := f.configure(fs, fs.Args(), stderr)
+	if err == nil {
+		err = up.check()
+	}
 	if err != nil {
 		return exitFor(stderr, err)
 	}
-	return scanAndReport(ctx, roots, f, stdout, stderr, nil)
+	if up.url == "" {
+		return scanAndReport(ctx, roots, f, stdout, stderr, nil)
+	}
+	var res *scan.Result
+	code := scanAndReport(ctx, roots, f, stdout, stderr, func(r *scan.Result) error { res = r; return nil })
+	if code != ExitClean && code != ExitFindings {
+		return code
+	}
+	if err := up.upload(ctx, roots[0], res, stderr); err != nil {
+		return failed(ctx, stderr, "", err)
+	}
+	return code
 }
 
 // scanAndReport runs a scan, renders it and turns the result into an exit

@@ -72,6 +72,14 @@ type Options struct {
 	Version string
 	// Progress, when set, is called after each ref.
 	Progress func(done, total int, ref string)
+	// With are library roots every ref's imports resolve against (not
+	// reported), as scan.Options.With.
+	With []string
+	// Result, when set, receives each ref's full scan result as soon as
+	// the ref is scanned (the fleet backfill stores it); an error it
+	// returns ends the run with that error. The result's roots name the
+	// scratch copy, which is gone when Run returns.
+	Result func(ref Ref, res *scan.Result) error
 }
 
 // Run scans each ref in order. When ctx is cancelled it stops at the next
@@ -123,7 +131,7 @@ func Run(ctx context.Context, repo string, refs []Ref, opts Options) (*Report, e
 		// tree would only grow the heap with every ref.
 		cache.Retain(blobs)
 		res, err := scan.Run(ctx, []string{dir}, scan.Options{Workers: opts.Workers, Version: opts.Version,
-			Cache: cache, Blobs: blobs, Now: ref.Date})
+			Cache: cache, Blobs: blobs, Now: ref.Date, With: opts.With})
 		if ctx.Err() != nil {
 			return nil, interrupted(i)
 		}
@@ -137,6 +145,11 @@ func Run(ctx context.Context, repo string, refs []Ref, opts Options) (*Report, e
 		}
 		for _, ep := range res.EntryPoints {
 			e.Services = append(e.Services, Service{ep.Name, ep.Mode})
+		}
+		if opts.Result != nil {
+			if err := opts.Result(ref, res); err != nil {
+				return nil, err
+			}
 		}
 		e.ElapsedMS = float64(time.Since(start).Microseconds()) / 1000
 		rep.Entries = append(rep.Entries, e)

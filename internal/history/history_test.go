@@ -2,12 +2,16 @@ package history
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/letgo-dev/letgo/internal/scan"
 )
 
 const setupCfg = `[metadata]
@@ -135,5 +139,46 @@ func TestHistory(t *testing.T) {
 	}
 	if len(rep.Departures) != 1 || rep.Departures[0].Service != "svc-api" || rep.Departures[0].ToRef != "2.0" {
 		t.Errorf("departures = %+v, want svc-api skipping the eventlet-default release", rep.Departures)
+	}
+}
+
+// TestRunResultHook: Options.Result sees each ref's full result in order,
+// Options.With resolves imports into a library root, and an error from the
+// hook ends the run with it.
+func TestRunResultHook(t *testing.T) {
+	viaLib := "from lib import hub\n\n\ndef main():\n    hub.run()\n"
+	dir := repo(t, []release{
+		{"1.0", map[string]string{"setup.cfg": setupCfg, "svc/__init__.py": "", "svc/api.py": viaLib, "svc/worker.py": viaLib}},
+		{"2.0", map[string]string{"README.rst": "docs\n"}},
+	})
+	lib := t.TempDir()
+	for p, text := range map[string]string{"setup.cfg": "[metadata]\nname = lib\n", "lib/__init__.py": "\n", "lib/hub.py": "import eventlet\n\n\ndef run():\n    eventlet.sleep(0)\n"} {
+		os.MkdirAll(filepath.Dir(filepath.Join(lib, p)), 0o755)
+		os.WriteFile(filepath.Join(lib, p), []byte(text), 0o644)
+	}
+	refs, err := ResolveRefs(context.Background(), dir, "", []string{"1.0", "2.0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []string
+	_, err = Run(context.Background(), dir, refs, Options{With: []string{lib}, Result: func(ref Ref, res *scan.Result) error {
+		var blockers []string
+		for _, b := range res.Blockers {
+			blockers = append(blockers, b.Module)
+		}
+		seen = append(seen, ref.Name+" "+strings.Join(blockers, ","))
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"1.0 lib.hub", "2.0 lib.hub"}, seen); diff != "" {
+		t.Errorf("Result hook (-want +got):\n%s", diff)
+	}
+	stop := errors.New("stop")
+	calls := 0
+	_, err = Run(context.Background(), dir, refs, Options{Result: func(Ref, *scan.Result) error { calls++; return stop }})
+	if !errors.Is(err, stop) || calls != 1 {
+		t.Errorf("Run with a failing hook = %v after %d calls, want the hook's error after 1", err, calls)
 	}
 }

@@ -418,6 +418,34 @@ func (in *interp) call(module string, c *pysrc.Call, w *world, depth int) []out 
 		}
 		return nil
 	}
+	// Work started in a process or thread runs code the entry point's
+	// own call chain never calls: follow the target (a function, or a
+	// service class's run/start) as if called here, so its patching,
+	// backend selection and eventlet uses count for the service.
+	if depth < maxCallDepth && !w.decided() {
+		if target, method := startedWork(name, arg); target != nil && target.kind == vRef {
+			t := in.canonical(target.s)
+			if method != "" {
+				t += "." + method
+			}
+			if Trace != nil {
+				Trace(fmt.Sprintf("%*sstarted %s by %s", depth*2, "", t, name))
+			}
+			if outs := in.callProject(t, nil, nil, w, depth+1); outs != nil {
+				for _, x := range outs {
+					x.ret = nil // the target's result is not the call's
+				}
+				if len(outs) != 1 {
+					res := make([]out, 0, len(outs))
+					for _, x := range outs {
+						res = append(res, out{in.started(name), x})
+					}
+					return res
+				}
+				w = outs[0]
+			}
+		}
+	}
 	switch {
 	case name == "os.environ.get" || name == "os.getenv":
 		if a := arg(0, "key"); a != nil && a.kind == vStr {
@@ -454,9 +482,23 @@ func (in *interp) call(module string, c *pysrc.Call, w *world, depth int) []out 
 		return one(unknownV, w)
 	case isThreads(name):
 		w.record(event{kind: "threads", ev: ev()})
-		return one(unknownV, w)
+		return one(in.started(name), w)
 	}
 	// Once the mode is decided no later call can change it: stop following.
+	if depth < maxCallDepth && !w.decided() && in.isClass(name) {
+		// Building an instance of a project class runs its __init__; the
+		// value is the instance, whose methods can then be followed.
+		inst := &value{kind: vRef, s: name + "()"}
+		if outs := in.callProject(name+".__init__", args, kwargs, w, depth+1); outs != nil {
+			res := make([]out, 0, len(outs))
+			for _, x := range outs {
+				x.ret = nil
+				res = append(res, out{inst, x})
+			}
+			return res
+		}
+		return one(inst, w)
+	}
 	if depth < maxCallDepth && !w.decided() {
 		if outs := in.callProject(name, args, kwargs, w, depth+1); outs != nil {
 			res := make([]out, 0, len(outs))
@@ -531,38 +573,32 @@ func isThreads(name string) bool {
 	return false
 }
 
-// canonical maps a dotted name through project modules that re-export
-// what they import (facades): pkg.compat.eventlet.spawn is eventlet.spawn
-// when pkg.compat does "import eventlet".
-func (in *interp) canonical(name string) string {
-	for hops := 0; hops < 8; hops++ {
-		changed := false
-		for i := strings.LastIndexByte(name, '.'); i > 0; i = strings.LastIndexByte(name[:i], '.') {
-			mod := name[:i]
-			v := in.src.View(mod)
-			if v == nil {
-				continue
-			}
-			rest := name[i+1:]
-			head, tail, _ := strings.Cut(rest, ".")
-			if in.src.View(mod+"."+head) != nil {
-				break // a submodule, not a re-export
-			}
-			if target, ok := in.index(mod, v).reexports[head]; ok {
-				name = target
-				if tail != "" {
-					name += "." + tail
-				}
-				changed = true
-			}
-			break
-		}
-		if !changed {
-			break
-		}
+// startedWork returns the work a call starts in another process or
+// thread: the target function of multiprocessing.Process / threading.Thread
+// / threading.Timer, or the service class a cotyledon ServiceManager adds
+// (whose run method is the work), with the method to call on a class.
+func startedWork(name string, arg func(int, string) *value) (target *value, method string) {
+	switch name {
+	case "multiprocessing.Process", "multiprocessing.context.Process", "multiprocessing.context.SpawnProcess",
+		"multiprocessing.context.ForkProcess", "multiprocessing.context.ForkServerProcess", "threading.Thread":
+		return arg(1, "target"), ""
+	case "threading.Timer":
+		return arg(1, "function"), ""
+	case "cotyledon.ServiceManager().add", "cotyledon.ServiceManager.add":
+		return arg(0, "service"), "run"
 	}
-	return name
+	return nil, ""
 }
+
+// started is the value of a call that builds a thread, process or
+// manager: a reference to its result, so that methods called on it
+// (sm.add(Svc)) are recognised.
+func (in *interp) started(name string) *value {
+	return &value{kind: vRef, s: name + "()"}
+}
+
+// canonical maps a dotted name through the project's re-exports.
+func (in *interp) canonical(name string) string { return in.src.Canonical(name) }
 
 // Trace, when set, receives each followed call (for debugging the
 // interpreter from tests).
@@ -579,13 +615,20 @@ func (in *interp) callProject(name string, args []*value, kwargs map[string]*val
 		return nil
 	}
 	module, fn := name[:i], name[i+1:]
-	view := in.src.View(module)
-	if view == nil {
-		return nil
+	var def *pysrc.FuncDef
+	if view := in.src.View(module); view != nil {
+		def = in.index(module, view).defs[fn]
 	}
-	def := in.index(module, view).defs[fn]
+	var self *value
 	if def == nil {
-		return nil
+		// A method: Cls.m, or m on an instance of a project class
+		// (Cls().m), found in the class or its bases.
+		cls := strings.TrimSuffix(module, "()")
+		module, def = in.method(cls, fn, 0)
+		if def == nil {
+			return nil
+		}
+		self = &value{kind: vRef, s: cls + "()"}
 	}
 	// The defining module runs first if it has not (importing it).
 	worlds := in.runModule(module, w)
@@ -594,7 +637,12 @@ func (in *interp) callProject(name string, args []*value, kwargs map[string]*val
 		saved := x.vars
 		frame := map[string]*value{}
 		pos := 0
-		for _, p := range def.Params {
+		params := def.Params
+		if self != nil && len(params) > 0 && (params[0].Kind == pysrc.ParamPosOnly || params[0].Kind == pysrc.ParamNormal) && !isStatic(def) {
+			frame[params[0].Name] = self
+			params = params[1:]
+		}
+		for _, p := range params {
 			var v *value
 			switch p.Kind {
 			case pysrc.ParamPosOnly, pysrc.ParamNormal:
@@ -623,7 +671,82 @@ func (in *interp) callProject(name string, args []*value, kwargs map[string]*val
 			res = append(res, y)
 		}
 	}
+	if self != nil {
+		// A method letgo followed that raises on every path it took is
+		// more likely a condition letgo evaluated without the object's
+		// real state (a database query, a policy check) than the end of
+		// the process: the caller goes on with the call's result unknown,
+		// keeping what the method did before raising.
+		all := len(res) > 0
+		for _, y := range res {
+			all = all && y.dead
+		}
+		if all {
+			for _, y := range res {
+				y.dead, y.ret = false, unknownV
+			}
+		}
+	}
 	return res
+}
+
+// method finds a method of a project class, in the class or, in order,
+// its bases (resolved through the model), a bounded number of levels up.
+func (in *interp) method(cls, meth string, level int) (string, *pysrc.FuncDef) {
+	if level > 8 {
+		return "", nil
+	}
+	i := strings.LastIndexByte(cls, '.')
+	if i < 0 {
+		return "", nil
+	}
+	module, qual := cls[:i], cls[i+1:]
+	view := in.src.View(module)
+	if view == nil {
+		return "", nil
+	}
+	ix := in.index(module, view)
+	if d := ix.defs[qual+"."+meth]; d != nil {
+		return module, d
+	}
+	for _, c := range view.Classes {
+		if c.QualName != qual {
+			continue
+		}
+		for _, b := range c.Bases {
+			if m, d := in.method(in.canonical(b), meth, level+1); d != nil {
+				return m, d
+			}
+		}
+	}
+	return "", nil
+}
+
+// isClass reports whether a name is a class of the project.
+func (in *interp) isClass(name string) bool {
+	i := strings.LastIndexByte(name, '.')
+	if i < 0 {
+		return false
+	}
+	view := in.src.View(name[:i])
+	if view == nil {
+		return false
+	}
+	for _, c := range view.Classes {
+		if c.QualName == name[i+1:] {
+			return true
+		}
+	}
+	return false
+}
+
+func isStatic(def *pysrc.FuncDef) bool {
+	for _, d := range def.Decorators {
+		if d == "staticmethod" {
+			return true
+		}
+	}
+	return false
 }
 
 func fromValue(v pysrc.Value) *value {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/letgo-dev/letgo/internal/pysem"
 	"github.com/letgo-dev/letgo/internal/pysrc"
 )
 
@@ -13,6 +14,7 @@ import (
 type fakeSource struct {
 	views      map[string]*pysrc.View
 	unreadable map[string]string
+	model      *pysem.Model
 }
 
 func newFakeSource(mods map[string]string, unreadable map[string]string) *fakeSource {
@@ -21,8 +23,15 @@ func newFakeSource(mods map[string]string, unreadable map[string]string) *fakeSo
 		path := strings.ReplaceAll(name, ".", "/") + ".py"
 		s.views[name] = pysrc.Analyze(pysrc.Parse(path, []byte(src)), name, false)
 	}
+	var root pysem.Root
+	for _, v := range s.views {
+		root.Modules = append(root.Modules, pysem.Summarize(v))
+	}
+	s.model = pysem.New([]pysem.Root{root})
 	return s
 }
+
+func (s *fakeSource) Canonical(name string) string { return s.model.Canonical(name) }
 
 func (s *fakeSource) View(m string) *pysrc.View  { return s.views[m] }
 func (s *fakeSource) Path(m string) string       { return strings.ReplaceAll(m, ".", "/") + ".py" }

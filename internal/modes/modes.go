@@ -64,6 +64,10 @@ type Source interface {
 	// (too large, unreadable), or "" when it could or is not in the
 	// project: a module that is skipped is a path not followed.
 	Unreadable(module string) string
+	// Canonical is what a dotted name finally names, through the
+	// project's re-exports (the scan's semantic model): pkg.compat.eventlet.spawn
+	// is eventlet.spawn when pkg.compat does "import eventlet".
+	Canonical(name string) string
 }
 
 // Limits of one inference. They keep a crafted project from exhausting
@@ -254,18 +258,17 @@ func (in *interp) outOfBudget(w *world) bool {
 // modIndex is what the interpreter looks up in a module, indexed once so
 // that a lookup does not cost the size of the module.
 type modIndex struct {
-	assigns   map[string]pysrc.Expr // module-level NAME = value, the last one
-	exports   map[string]string     // the last binding of a name with a target
-	reexports map[string]string     // the same, leaving out bindings to the module's own attribute
-	defs      map[string]*pysrc.FuncDef
-	froms     map[pysrc.Node]*pysrc.Import
+	assigns map[string]pysrc.Expr // module-level NAME = value, the last one
+	exports map[string]string     // the last binding of a name with a target
+	defs    map[string]*pysrc.FuncDef
+	froms   map[pysrc.Node]*pysrc.Import
 }
 
 func (in *interp) index(module string, v *pysrc.View) *modIndex {
 	if ix := in.mods[module]; ix != nil {
 		return ix
 	}
-	ix := &modIndex{assigns: map[string]pysrc.Expr{}, exports: map[string]string{}, reexports: map[string]string{},
+	ix := &modIndex{assigns: map[string]pysrc.Expr{}, exports: map[string]string{},
 		defs: map[string]*pysrc.FuncDef{}, froms: map[pysrc.Node]*pysrc.Import{}}
 	for _, s := range v.File.Body {
 		if a, ok := s.(*pysrc.Assign); ok && len(a.Targets) == 1 {
@@ -279,9 +282,6 @@ func (in *interp) index(module string, v *pysrc.View) *modIndex {
 			continue
 		}
 		ix.exports[b.Name] = b.Target
-		if b.Target != module+"."+b.Name {
-			ix.reexports[b.Name] = b.Target
-		}
 	}
 	for _, d := range v.Defs {
 		ix.defs[d.QualName] = d

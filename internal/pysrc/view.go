@@ -10,9 +10,13 @@ const (
 	GuardIf                             // in an if/elif/else, loop or match case (Cond says which)
 	GuardFunction                       // inside a def or lambda
 	GuardTypeChecking                   // under if TYPE_CHECKING
+	// GuardDynamic is a module loaded by name at run time (a class named
+	// by a configuration option, a stevedore driver): the semantic model's
+	// edges, never a view's import.
+	GuardDynamic
 )
 
-var guardNames = [...]string{"unconditional", "try", "if", "function", "type-checking"}
+var guardNames = [...]string{"unconditional", "try", "if", "function", "type-checking", "dynamic"}
 
 func (g GuardKind) String() string { return guardNames[g] }
 
@@ -74,7 +78,15 @@ type FuncDef struct {
 	Params     []Param
 	Decorators []string // resolved (or as written) dotted names
 	Guard      Guard    // when the def statement itself runs
+	// Returns has one entry per return statement of the body (not of
+	// nested functions): the value's resolved dotted name, with "()" for a
+	// call's result ("eventlet", "pkg.mod.Conf()"), or "" when the value
+	// is not a name; ReturnsNone for "return None" and a bare return.
+	Returns []string
 }
+
+// ReturnsNone is the FuncDef.Returns entry of a return of None.
+const ReturnsNone = "None"
 
 // ClassInfo is a class definition.
 type ClassInfo struct {

@@ -35,8 +35,9 @@ type builder struct {
 	f     *File
 	v     *View
 	scope *scope
-	fn    string // enclosing def's qualname
-	class string // enclosing class's qualname
+	fn    string   // enclosing def's qualname
+	def   *FuncDef // enclosing def (nil at module or class level and in lambdas)
+	class string   // enclosing class's qualname
 	guard Guard
 	cond  bool // bindings made now are conditional
 
@@ -49,6 +50,7 @@ type builder struct {
 type deferred struct {
 	sc    *scope
 	fn    string
+	def   *FuncDef
 	class string
 	guard Guard
 	args  *Arguments
@@ -67,7 +69,7 @@ func Analyze(f *File, module string, isPackage bool) *View {
 	b.stmts(f.Body)
 	for i := 0; i < len(b.queue); i++ {
 		d := b.queue[i]
-		b.scope, b.fn, b.class, b.guard, b.cond = d.sc, d.fn, d.class, d.guard, false
+		b.scope, b.fn, b.def, b.class, b.guard, b.cond = d.sc, d.fn, d.def, d.class, d.guard, false
 		for _, a := range d.args.All() {
 			b.bind(a.Name, &binding{pos: a.Start})
 		}
@@ -215,6 +217,19 @@ func (b *builder) stmt(s Stmt) {
 		b.v.Imports = append(b.v.Imports, imp)
 	case *Return:
 		b.expr(s.X)
+		if b.def != nil {
+			// What the function returns, as a dotted name where the value
+			// is one (a module imported in the function, a class, the
+			// result of a call: "f()"); "" for anything else.
+			r := ""
+			switch {
+			case s.X == nil || isNoneConst(s.X):
+				r = ReturnsNone
+			case isDotted(s.X) || isChain(s.X):
+				r, _ = b.resolveExpr(b.scope, s.X, s.Start)
+			}
+			b.def.Returns = append(b.def.Returns, r)
+		}
 	case *Raise:
 		b.expr(s.Exc)
 		b.expr(s.Cause)
@@ -394,6 +409,7 @@ func (b *builder) funcDef(s *FunctionDef) {
 	b.queue = append(b.queue, deferred{
 		sc:    &scope{kind: scopeFunction, parent: b.scope, qualname: qn + ".<locals>"},
 		fn:    qn,
+		def:   fd,
 		class: b.class,
 		guard: b.bodyGuard(),
 		args:  s.Args,
@@ -517,9 +533,17 @@ func (b *builder) pattern(pt *Pattern) {
 func (b *builder) assignTarget(t, value Expr, pos Pos) {
 	if n, ok := t.(*NameExpr); ok {
 		bd := &binding{pos: pos}
-		switch value.(type) {
+		switch v := value.(type) {
 		case *NameExpr, *Attribute:
 			bd.target, bd.isImport = b.resolveExpr(b.scope, value, pos)
+		case *Call:
+			// A local bound to a call's result (e = utils.get_eventlet())
+			// names it as "f()", so that e.patcher.original resolves
+			// through what f returns; module-level names keep "" (their
+			// values are read by other layers as they were assigned).
+			if b.scope.kind == scopeFunction && (isDotted(v.Func) || isChain(v.Func)) {
+				bd.target, bd.isImport = b.resolveExpr(b.scope, value, pos)
+			}
 		}
 		b.bind(n.ID, bd)
 		return
@@ -592,6 +616,46 @@ func isDotted(e Expr) bool {
 	}
 }
 
+// chainCalls walks the calls of a chain (isChain) without recording its
+// prefixes as references.
+func (b *builder) chainCalls(e Expr) {
+	for {
+		switch x := e.(type) {
+		case *Attribute:
+			e = x.X
+		case *Call:
+			b.call(x)
+			return
+		default:
+			return
+		}
+	}
+}
+
+func isNoneConst(e Expr) bool {
+	c, ok := e.(*Constant)
+	return ok && c.Kind == ConstNone
+}
+
+// isChain reports whether e is a dotted chain through at least one call
+// (f().x, a.f().g); plain dotted names are isDotted.
+func isChain(e Expr) bool {
+	calls := 0
+	for {
+		switch x := e.(type) {
+		case *NameExpr:
+			return calls > 0
+		case *Attribute:
+			e = x.X
+		case *Call:
+			calls++
+			e = x.Func
+		default:
+			return false
+		}
+	}
+}
+
 // dottedText renders a callee the way the differential test does: names and
 // attributes joined by dots, "?" for any other expression.
 func dottedText(e Expr) string {
@@ -625,6 +689,12 @@ func (b *builder) expr(e Expr) {
 			// A name or chain used as a value (a callback, an exception
 			// class passed on): kept when it resolves through an import.
 			b.addRef(x, RefLoad)
+			return
+		}
+		if a, ok := x.(*Attribute); ok && isChain(a) {
+			// f().x used as a value: the calls are walked, the chain kept.
+			b.chainCalls(a)
+			b.addRef(a, RefLoad)
 			return
 		}
 	case *Lambda:
@@ -677,6 +747,11 @@ func (b *builder) call(c *Call) {
 	b.v.Calls = append(b.v.Calls, cs)
 	if isDotted(c.Func) {
 		cs.Resolved, _ = b.resolveExpr(b.scope, c.Func, c.Start)
+	} else if isChain(c.Func) {
+		// f().x.y(): resolved through what f returns, "f()" standing for
+		// its result; only a project model can say what that is.
+		b.chainCalls(c.Func)
+		cs.Resolved, _ = b.resolveExpr(b.scope, c.Func, c.Start)
 	} else {
 		b.expr(c.Func)
 	}
@@ -722,11 +797,19 @@ func (b *builder) dynamicImport(cs *CallSite) {
 	}
 }
 
-// resolveExpr resolves a dotted expression as seen from sc at pos.
+// resolveExpr resolves a dotted expression as seen from sc at pos. A call
+// in the chain resolves to its callee with "()": get_eventlet().tpool is
+// "pkg.utils.get_eventlet().tpool".
 func (b *builder) resolveExpr(sc *scope, e Expr, pos Pos) (string, bool) {
 	switch x := e.(type) {
 	case *NameExpr:
 		return b.resolveName(sc, x.ID, pos)
+	case *Call:
+		base, via := b.resolveExpr(sc, x.Func, pos)
+		if base == "" {
+			return "", false
+		}
+		return base + "()", via
 	case *Attribute:
 		base, via := b.resolveExpr(sc, x.X, pos)
 		if base == "" {

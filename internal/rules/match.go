@@ -41,6 +41,64 @@ var tableRoots = map[string]bool{
 	"logging": true, "oslo_config": true, "cotyledon": true, "io": true, "tempfile": true, "open": true,
 }
 
+// tables are every name table of the rules (TestTableRoots keeps
+// tableRoots complete over them).
+var tables = []names{spawnNames, spawnAfterNames, killNames, currentNames, poolNames, pileNames, sleepNames, timeoutNames,
+	eventNames, semaphoreNames, queueNames, corolocalNames, resourcePools, wsgiNames, serveNames, websocketNames, greenNames, tpoolNames,
+	hubsNames, debugNames, backdoorNames, greenletNames, patchedNames, monkeyPatchNames, probeNames, messagingServerNames,
+	serviceEventletOnlyNames, serviceBackendPrivate, serviceComponentNames, serviceExceptionNames, futuristGreenNames, eventletutilsNames,
+	mockPatchNames, threadStart, spawnLike, concurrencyCtors, poolCtors}
+
+var relevant struct {
+	once     sync.Once
+	exact    map[string]bool // table entries, and every module above one
+	prefixes []string
+}
+
+// Relevant reports whether a rule may match a name or something below it:
+// a name the semantic model rewrites to an irrelevant one changes no
+// finding, and the file need not be analysed again. pickling adds the
+// names the pickling rules know (values and constructors that do not
+// pickle), which only matter in files that launch processes.
+func Relevant(name string, pickling bool) bool {
+	if !mayMatch(name) {
+		return false
+	}
+	relevant.once.Do(func() {
+		relevant.exact = map[string]bool{}
+		for _, tab := range tables {
+			for _, n := range tab {
+				if strings.HasSuffix(n, ".") {
+					relevant.prefixes = append(relevant.prefixes, n)
+					n = n[:len(n)-1]
+				}
+				for ; n != ""; n = n[:max(strings.LastIndexByte(n, '.'), 0)] {
+					relevant.exact[n] = true
+				}
+			}
+		}
+	})
+	if pickling {
+		if _, ok := unpicklable[name]; ok {
+			return true
+		}
+		if _, ok := unpicklableValues[name]; ok {
+			return true
+		}
+	}
+	// The name itself, a module above a table entry (eventlet.green used
+	// as eventlet.green.socket.x), or a name below a prefix entry.
+	if relevant.exact[name] {
+		return true
+	}
+	for _, p := range relevant.prefixes {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
 func (ns names) match(name string) (string, bool) {
 	if name == "" || !mayMatch(name) {
 		return "", false

@@ -123,11 +123,6 @@ func TestPositivesFire(t *testing.T) {
 // TestTableRoots: the cheap pre-check in names.match must admit every
 // package the tables name, or a rule silently never fires.
 func TestTableRoots(t *testing.T) {
-	tables := []names{spawnNames, spawnAfterNames, killNames, currentNames, poolNames, pileNames, sleepNames, timeoutNames,
-		eventNames, semaphoreNames, queueNames, corolocalNames, resourcePools, wsgiNames, serveNames, websocketNames, greenNames, tpoolNames,
-		hubsNames, debugNames, backdoorNames, greenletNames, patchedNames, monkeyPatchNames, probeNames, messagingServerNames,
-		serviceEventletOnlyNames, serviceBackendPrivate, serviceComponentNames, serviceExceptionNames, futuristGreenNames, eventletutilsNames,
-		mockPatchNames, threadStart, spawnLike, concurrencyCtors, poolCtors}
 	for _, tab := range tables {
 		for _, n := range tab {
 			if !tableRoots[root(n)] {

@@ -33,9 +33,11 @@ func (c *Cache) Retain(blobs map[string]string) {
 	}
 }
 
-// current says whether a cache key (path NUL id) names a file of the tree.
+// current says whether a cache key (path NUL id, and whatever else a key
+// has after another NUL) names a file of the tree.
 func current(blobs map[string]string, key string) bool {
-	p, id, _ := strings.Cut(key, "\x00")
+	p, rest, _ := strings.Cut(key, "\x00")
+	id, _, _ := strings.Cut(rest, "\x00")
 	got, ok := blobs[p]
 	return ok && got == id
 }

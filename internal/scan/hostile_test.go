@@ -91,7 +91,7 @@ func TestReadSourceDevice(t *testing.T) {
 	}
 	f := &pyproj.File{Path: "pkg/zero.py", Abs: "/dev/zero", Python: true, Kind: pyproj.KindRuntime}
 	proj := &pyproj.Project{Files: []*pyproj.File{f}}
-	fr := scanFile(proj, f, rules.All(), nil, nil)
+	fr := scanFile(proj, f, rules.All(), nil, nil, nil)
 	if !fr.skipped || len(fr.findings) != 1 || fr.findings[0].Message != "cannot read: not a regular file (a character device)" {
 		t.Errorf("scanFile(/dev/zero) = skipped %v, findings %+v", fr.skipped, fr.findings)
 	}

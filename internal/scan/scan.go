@@ -27,6 +27,7 @@ import (
 	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/pyproj"
+	"github.com/letgo-dev/letgo/internal/pysem"
 	"github.com/letgo-dev/letgo/internal/pysrc"
 	"github.com/letgo-dev/letgo/internal/rules"
 	"github.com/letgo-dev/letgo/internal/safeio"
@@ -181,44 +182,73 @@ func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 		}
 	}
 	sort.Strings(res.Rules)
-	var modules []*graph.Module
-	var infos []*rootInfo
-	load := func(root string, library, site bool) error {
-		proj, err := pyproj.Load(ctx, root)
-		if err != nil {
-			return err
-		}
-		var rules []*analysis.Rule
-		if !library {
-			rules = enabled
-		}
-		mods, err := scanProject(ctx, proj, root, rules, opts, res, library)
-		if err != nil {
-			return err
-		}
-		modules = append(modules, mods...)
-		info := &rootInfo{root: root, proj: proj, library: library}
-		if site {
-			info.dists = pyproj.ReadDistributions(root)
-		}
-		infos = append(infos, info)
-		return nil
+	// Every root is read first, so that the first pass knows the
+	// top-level names of all of them; then every root's files are
+	// analysed; then the semantic model of all roots is built, and the
+	// project roots are finished with it (a second pass of the files whose
+	// names it rewrites).
+	type rootIn struct {
+		root          string
+		library, site bool
 	}
+	var ins []rootIn
 	for _, root := range roots {
-		if err := load(root, false, false); err != nil {
-			return nil, err
-		}
+		ins = append(ins, rootIn{root, false, false})
 	}
 	for _, root := range opts.With {
-		if err := load(root, true, false); err != nil {
-			return nil, err
-		}
+		ins = append(ins, rootIn{root, true, false})
 	}
 	for _, root := range opts.SitePackages {
-		if err := load(root, true, true); err != nil {
+		ins = append(ins, rootIn{root, true, true})
+	}
+	projs := make([]*pyproj.Project, len(ins))
+	tops := &topNames{set: map[string]bool{}}
+	for i, in := range ins {
+		proj, err := pyproj.Load(ctx, in.root)
+		if err != nil {
 			return nil, err
 		}
+		projs[i] = proj
+		for _, f := range proj.Files {
+			if f.Python && f.Module != "" {
+				top, _, _ := strings.Cut(f.Module, ".")
+				tops.set[top] = true
+			}
+		}
 	}
+	tops.key = tops.hash()
+	var modules []*graph.Module
+	var infos []*rootInfo
+	scans := make([]*rootScan, len(ins))
+	semRoots := make([]pysem.Root, len(ins))
+	for i, in := range ins {
+		var rules []*analysis.Rule
+		if !in.library {
+			rules = enabled
+		}
+		rs, err := firstPass(ctx, projs[i], in.root, rules, opts, res, in.library, tops)
+		if err != nil {
+			return nil, err
+		}
+		rs.index = i
+		scans[i] = rs
+		modules = append(modules, rs.modules...)
+		semRoots[i] = rs.semRoot()
+		info := &rootInfo{root: in.root, proj: projs[i], library: in.library}
+		if in.site {
+			info.dists = pyproj.ReadDistributions(in.root)
+		}
+		infos = append(infos, info)
+	}
+	model := pysem.New(semRoots)
+	for _, rs := range scans {
+		if !rs.library {
+			if err := finishRoot(ctx, rs, model, enabled, opts, res); err != nil {
+				return nil, err
+			}
+		}
+	}
+	addDynamicEdges(modules, model)
 	// A cancelled scan returns no result: every stage below checks ctx
 	// in its loop and stops early, so what it computed is incomplete.
 	if err := ctx.Err(); err != nil {
@@ -232,7 +262,7 @@ func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 	res.Stats.GraphMS = float64(time.Since(gstart).Microseconds()) / 1000
 	for _, info := range infos {
 		if !info.library {
-			if err := inferModes(ctx, res, info, opts); err != nil {
+			if err := inferModes(ctx, res, info, opts, model); err != nil {
 				return nil, err
 			}
 		}
@@ -264,23 +294,55 @@ func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 // fileResult is what one Python file contributes.
 type fileResult struct {
 	findings []analysis.Finding
-	src      string
+	lines    map[int]string // the source lines of the findings, by number
 	imports  []graph.Import
 	// imported lists the modules and module.name pairs the file imports
 	// from, to decide whether it needs a second pass through facades.
 	imported []string
-	exports  map[string]string // facade exports: name -> eventlet target
-	facts    *analysis.Facts   // declarations other files may need (pickling)
-	wants    bool              // a rule asked for a second pass with the project's facts
-	wsgiLine int               // line of a module-level "application", 0 if none
+	// summary is the file's part of the semantic model; names are the
+	// distinct dotted names its calls and references use that start in one
+	// of the scanned roots (the model may rewrite them).
+	summary  *pysem.Summary
+	names    []string
+	facts    *analysis.Facts // declarations other files may need (pickling)
+	wants    bool            // a rule asked for a second pass with the project's facts
+	wsgiLine int             // line of a module-level "application", 0 if none
 	bytes    int64
 	syntax   bool
 	skipped  bool
 }
 
-// scanProject scans one root and returns its modules for the import graph.
-// A library root is only parsed: no rules, no findings, no entry points.
-func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled []*analysis.Rule, opts Options, res *Result, library bool) ([]*graph.Module, error) {
+// rootScan is one root between the first pass and the end of its scan.
+type rootScan struct {
+	proj    *pyproj.Project
+	root    string
+	index   int // among the scan's roots
+	library bool
+	pyFiles []*pyproj.File
+	results []fileResult
+	modules []*graph.Module
+	run     func(indexes []int, canonical func(string) string, facts *analysis.Facts) error
+}
+
+// semRoot is the root's part of the semantic model.
+func (rs *rootScan) semRoot() pysem.Root {
+	r := pysem.Root{Library: rs.library, Modules: make([]*pysem.Summary, 0, len(rs.results))}
+	for i := range rs.results {
+		if s := rs.results[i].summary; s != nil && rs.pyFiles[i].Module != "" {
+			r.Modules = append(r.Modules, s)
+		}
+	}
+	for _, ep := range rs.proj.EntryPoints {
+		r.EntryPoints = append(r.EntryPoints, pysem.EntryPoint{Group: ep.Group, Name: ep.Name, Target: ep.Target})
+	}
+	return r
+}
+
+// firstPass analyses every Python file of one root: the rules without the
+// project's model, the file's summary for the model, its imports for the
+// graph. A library root is only parsed and summarised: no rules, no
+// findings, no entry points.
+func firstPass(ctx context.Context, proj *pyproj.Project, root string, enabled []*analysis.Rule, opts Options, res *Result, library bool, tops *topNames) (*rootScan, error) {
 	var pyFiles []*pyproj.File
 	for _, f := range proj.Files {
 		if f.Python && (library || !excluded(opts.Exclude, f.Path)) {
@@ -305,7 +367,7 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 				if err := gctx.Err(); err != nil {
 					return err
 				}
-				results[i] = opts.Cache.scanFile(opts.Blobs, proj, pyFiles[i], enabled, canonical, facts)
+				results[i] = opts.Cache.scanFile(opts.Blobs, proj, pyFiles[i], enabled, canonical, facts, tops)
 				if opts.Progress != nil && canonical == nil && facts == nil {
 					opts.Progress(int(done.Add(1)), total)
 				}
@@ -333,25 +395,31 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 				Library: library, Runtime: f.Kind == pyproj.KindRuntime, Imports: r.imports})
 		}
 	}
-	if library {
-		return modules, nil
-	}
+	return &rootScan{proj: proj, root: root, library: library, pyFiles: pyFiles, results: results, modules: modules, run: run}, nil
+}
 
-	// Facades: project modules that re-export eventlet names. Files that
-	// import from them are analysed again with names canonicalised through
-	// them, so uses of re-exported names are eventlet uses. Files that may
-	// launch processes and import modules with facts (what functions
-	// return, what classes hold), and files that import a module whose
-	// functions send a parameter to another process, are analysed again
-	// with those facts, so a value can be followed across modules.
-	facades := map[string]string{}
+// addDynamicEdges adds to each module the modules it loads by name that
+// the model resolves (guard dynamic, with what chose them).
+func addDynamicEdges(modules []*graph.Module, model *pysem.Model) {
+	for _, m := range modules {
+		for _, d := range model.Dynamic(m.Name) {
+			m.Imports = append(m.Imports, graph.Import{Module: d.Module, Guard: pysrc.GuardDynamic, Cond: d.Why,
+				Line: d.Line, Text: d.Text, Dynamic: true})
+		}
+	}
+}
+
+// finishRoot ends the scan of a project root: files whose names the
+// model rewrites to something outside the root (a re-exported eventlet, a
+// helper returning a module, a library's component), and files that need
+// the facts of other modules, are analysed again with both; then the
+// findings, the project rules and the entry points.
+func finishRoot(ctx context.Context, rs *rootScan, model *pysem.Model, enabled []*analysis.Rule, opts Options, res *Result) error {
+	proj, root, pyFiles, results := rs.proj, rs.root, rs.pyFiles, rs.results
 	facts := analysis.NewFacts()
 	factModules := map[string]bool{}
 	sendModules := map[string]bool{} // modules with functions that send a parameter to another process
 	for i, r := range results {
-		for name, target := range r.exports {
-			facades[pyFiles[i].Module+"."+name] = target
-		}
 		if !r.facts.Empty() {
 			facts.Merge(r.facts)
 			factModules[pyFiles[i].Module] = true
@@ -360,25 +428,54 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 			}
 		}
 	}
-	var canonical func(string) string
-	if len(facades) > 0 {
-		canonical = canonicalizer(facades)
+	// The rules see a name rewritten only when the model takes it out of
+	// this root: to eventlet, the standard library, a library's public
+	// name. A name that stays in the project is kept as the code wrote it
+	// (futurist.GreenThreadPoolExecutor, not the private module defining
+	// it): the rules' tables know public names.
+	var memo sync.Map // name → what the rules see
+	canonical := func(name string) string {
+		if !model.InRoots(name) {
+			return name // nothing outside the roots is rewritten
+		}
+		if c, ok := memo.Load(name); ok {
+			return c.(string)
+		}
+		c := model.Canonical(name)
+		if c == name || model.RootOf(c) == rs.index {
+			c = name
+		}
+		memo.Store(name, c)
+		return c
+	}
+	// A file is analysed again when the model rewrites one of its names
+	// to one a rule may match (rewrites to anything else change nothing).
+	rewritten := func(name string, pickling bool) bool {
+		c := canonical(name)
+		return c != name && !strings.Contains(c, "()") && rules.Relevant(c, pickling)
 	}
 	var again []int
 	for i, r := range results {
+		need := false
 		for _, imp := range r.imported {
-			if _, ok := facades[imp]; ok || r.wants && factModules[imp] || sendModules[imp] {
-				again = append(again, i)
+			if r.wants && factModules[imp] || sendModules[imp] || rewritten(imp, r.wants) {
+				need = true
 				break
 			}
 		}
+		for _, n := range r.names {
+			if need {
+				break
+			}
+			need = rewritten(n, r.wants)
+		}
+		if need {
+			again = append(again, i)
+		}
 	}
 	if len(again) > 0 {
-		if canonical == nil {
-			canonical = func(s string) string { return s }
-		}
-		if err := run(again, canonical, facts); err != nil {
-			return nil, err
+		if err := rs.run(again, canonical, facts); err != nil {
+			return err
 		}
 	}
 
@@ -396,8 +493,7 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 			proj.AddWSGIModule(f, r.wsgiLine)
 		}
 		if len(r.findings) > 0 {
-			lines := lineIndex(r.src)
-			addFindings(res, root, r.findings, func(line int) string { return lines.text(r.src, line) })
+			addFindings(res, root, r.findings, func(line int) string { return r.lines[line] })
 		}
 	}
 
@@ -422,7 +518,7 @@ func scanProject(ctx context.Context, proj *pyproj.Project, root string, enabled
 				Target: ep.Target, Path: ep.Path, Source: ep.Source, Line: ep.Line, Module: ep.Module})
 		}
 	}
-	return modules, nil
+	return nil
 }
 
 // reachability answers, for each entry point, whether it loads eventlet,
@@ -550,7 +646,7 @@ func suppressible(f *pyproj.File) bool {
 // scanFile parses and analyses one file. The first pass has no canonical
 // names and no facts; a second pass has both (identity names when there
 // are no facades).
-func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string, facts *analysis.Facts) fileResult {
+func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string, facts *analysis.Facts, tops *topNames) fileResult {
 	src, msg := readSource(f.Abs)
 	if msg != "" {
 		fr := fileResult{skipped: true}
@@ -561,7 +657,7 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 	}
 	file := pysrc.Parse(f.Path, src)
 	view := pysrc.Analyze(file, f.Module, f.IsPackage)
-	fr := fileResult{src: file.Src, bytes: int64(len(src)), syntax: len(file.Errors) > 0}
+	fr := fileResult{bytes: int64(len(src)), syntax: len(file.Errors) > 0}
 	first := canonical == nil
 	if first {
 		fr.imports = importFacts(view)
@@ -578,7 +674,7 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 					if fr.facts == nil {
 						fr.facts = analysis.NewFacts()
 					}
-					fr.facts.Merge(fs)
+					fr.facts.Merge(fs.Clone())
 				}
 				pass.Want = func() { fr.wants = true }
 			}
@@ -594,14 +690,28 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 	findings := append(capped(col, enabled), capped(tool, enabled)...)
 	analysis.SortFindings(findings)
 	fr.findings = findings
+	// The lines the findings are on, copied: the source itself is not
+	// kept (every root's first pass is held until the model is built).
+	if len(findings) > 0 {
+		idx := lineIndex(file.Src)
+		fr.lines = make(map[int]string, len(findings))
+		for _, fd := range findings {
+			for _, l := range [2]int{fd.Line, fd.EndLine} {
+				if _, ok := fr.lines[l]; !ok {
+					fr.lines[l] = strings.Clone(idx.text(file.Src, l))
+				}
+			}
+		}
+	}
 	if first {
-		fr.exports = facadeExports(view)
+		fr.summary = pysem.Summarize(view)
+		fr.names = rootNames(view, tops)
 		// Each name once: a file may repeat one import a million times.
 		seen := map[string]bool{}
 		add := func(name string) {
 			if !seen[name] {
 				seen[name] = true
-				fr.imported = append(fr.imported, name)
+				fr.imported = append(fr.imported, strings.Clone(name))
 			}
 		}
 		for _, imp := range view.Imports {
@@ -739,42 +849,31 @@ func toolFinding(id string, f *pyproj.File, line, col int, msg string) analysis.
 		EndLine: line, EndCol: col, Message: msg, Severity: analysis.DefaultSeverity(r, f.Kind), Replacement: r.Doc.Replacement}
 }
 
-// facadeExports lists module-level names bound to eventlet or greenlet
-// names other than the bare modules ("import eventlet" is not a facade).
-func facadeExports(v *pysrc.View) map[string]string {
-	var out map[string]string
-	for _, b := range v.Exports {
-		if b.Target == "eventlet" || b.Target == "greenlet" {
-			continue
+// rootNames lists, once each, the resolved names of a view's calls and
+// references that start with a top-level name of the scanned roots.
+func rootNames(v *pysrc.View, tops *topNames) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(name string) {
+		if name == "" || seen[name] {
+			return
 		}
-		if strings.HasPrefix(b.Target, "eventlet.") || strings.HasPrefix(b.Target, "greenlet.") {
-			if out == nil {
-				out = map[string]string{}
-			}
-			out[b.Name] = b.Target
+		end := 0
+		for end < len(name) && name[end] != '.' && name[end] != '(' {
+			end++
 		}
+		if tops != nil && tops.set[name[:end]] {
+			seen[name] = true
+			out = append(out, strings.Clone(name))
+		}
+	}
+	for _, c := range v.Calls {
+		add(c.Resolved)
+	}
+	for _, r := range v.Refs {
+		add(r.Resolved)
 	}
 	return out
-}
-
-// canonicalizer maps names through facade re-exports.
-func canonicalizer(facades map[string]string) func(string) string {
-	return func(name string) string {
-		for hops := 0; hops < 8; hops++ {
-			changed := false
-			for i := len(name); i > 0; i = strings.LastIndexByte(name[:i], '.') {
-				if t, ok := facades[name[:i]]; ok {
-					name = t + name[i:]
-					changed = true
-					break
-				}
-			}
-			if !changed {
-				break
-			}
-		}
-		return name
-	}
 }
 
 // readSource reads a Python file, or says why it cannot be scanned. The
@@ -987,7 +1086,11 @@ type viewSource struct {
 	unreadable map[string]string // module → why its file could not be read
 	cache      *Cache
 	blobs      map[string]string
+	model      *pysem.Model
 }
+
+// Canonical names through the scan's semantic model.
+func (s *viewSource) Canonical(name string) string { return s.model.Canonical(name) }
 
 func (s *viewSource) View(module string) *pysrc.View {
 	if v, ok := s.views[module]; ok {
@@ -1038,8 +1141,8 @@ func (s *viewSource) Path(module string) string {
 }
 
 // inferModes infers each entry point's concurrency mode.
-func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options) error {
-	src := &viewSource{files: map[string]*pyproj.File{}, views: map[string]*pysrc.View{}, unreadable: map[string]string{},
+func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, model *pysem.Model) error {
+	src := &viewSource{model: model, files: map[string]*pyproj.File{}, views: map[string]*pysrc.View{}, unreadable: map[string]string{},
 		cache: opts.Cache, blobs: opts.Blobs}
 	for _, f := range info.proj.Files {
 		if f.Python && f.Module != "" && f.Kind == pyproj.KindRuntime {
@@ -1095,7 +1198,7 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options) 
 		ep.Mode, ep.ModeEvidence, ep.Switch, ep.ModeReason = r.Mode, r.Evidence, r.Switch, r.Reason
 		if r.Mode == modes.NoRuntime && ep.Eventlet == string(graph.Unconditional) {
 			ep.ModeReason = strings.TrimPrefix(ep.ModeReason+"; ", "; ") +
-				"no runtime selected on the paths followed, but eventlet is loaded at import (see chain); methods of classes are not followed"
+				"no runtime selected on the paths followed, but eventlet is loaded at import (see chain); calls letgo cannot resolve (callbacks, values built at run time) are not followed"
 		}
 	}
 	return nil
@@ -1220,12 +1323,13 @@ func NewCache() *Cache {
 	return &Cache{files: map[string]fileResult{}, views: map[string]*pysrc.View{}, modes: map[string]modes.Result{}}
 }
 
-func (c *Cache) scanFile(blobs map[string]string, proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string, facts *analysis.Facts) fileResult {
+func (c *Cache) scanFile(blobs map[string]string, proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string, facts *analysis.Facts, tops *topNames) fileResult {
 	id, ok := blobs[f.Path]
 	if c == nil || !ok || canonical != nil {
-		return scanFile(proj, f, enabled, canonical, facts)
+		return scanFile(proj, f, enabled, canonical, facts, tops)
 	}
-	key := f.Path + "\x00" + id
+	// The names a first pass keeps depend on the roots' top-level names.
+	key := f.Path + "\x00" + id + "\x00" + tops.key
 	c.mu.Lock()
 	r, hit := c.files[key]
 	if hit {
@@ -1237,11 +1341,28 @@ func (c *Cache) scanFile(blobs map[string]string, proj *pyproj.Project, f *pypro
 	if hit {
 		return r
 	}
-	r = scanFile(proj, f, enabled, nil, nil)
+	r = scanFile(proj, f, enabled, nil, nil, tops)
 	c.mu.Lock()
 	c.files[key] = r
 	c.mu.Unlock()
 	return r
+}
+
+// topNames are the top-level package and module names of a scan's roots:
+// the first pass keeps the names that start with one.
+type topNames struct {
+	set map[string]bool
+	key string // identifies the set, for the cache
+}
+
+func (t *topNames) hash() string {
+	names := make([]string, 0, len(t.set))
+	for n := range t.set {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	h := sha256.Sum256([]byte(strings.Join(names, "\x00")))
+	return hex.EncodeToString(h[:8])
 }
 
 // pythonFingerprint identifies the Python files and entry-point

@@ -230,7 +230,7 @@ func TestFileVanishes(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, "gone.py")); err != nil {
 		t.Fatal(err)
 	}
-	fr := scanFile(proj, proj.Lookup("gone.py"), rules.All(), nil, nil)
+	fr := scanFile(proj, proj.Lookup("gone.py"), rules.All(), nil, nil, nil)
 	if !fr.skipped || len(fr.findings) != 1 || fr.findings[0].Rule != "EV904" {
 		t.Errorf("vanished file: skipped %v, findings %+v", fr.skipped, fr.findings)
 	}

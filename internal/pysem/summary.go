@@ -1,0 +1,305 @@
+// Package pysem is letgo's semantic model of a Python project: what every
+// module-level name of every module of the scanned roots (the project and
+// its --with libraries) finally names, what functions return, and which
+// modules are loaded by name at run time. It is built once per scan from
+// per-module summaries (Summarize), small enough to keep for a whole fleet,
+// and read by the rules (through the pass's Canonical), the mode
+// interpreter and the import graph.
+//
+// Names are dotted, fully qualified, with "()" standing for the result of a
+// call: "pkg.utils.get_eventlet().tpool.Proxy" is the attribute Proxy of
+// the attribute tpool of what pkg.utils.get_eventlet returns. Canonical
+// rewrites such a name through re-exports (a module re-exported as a
+// module included), star imports and functions whose result is known, to
+// what it names in the end: "eventlet.tpool.Proxy".
+package pysem
+
+import (
+	"strings"
+
+	"github.com/letgo-dev/letgo/internal/pysrc"
+)
+
+// Summary is what one module tells the model. Strings are copies, never
+// substrings of the source, so that a summary does not keep a file alive.
+type Summary struct {
+	Module  string
+	Package bool
+	// Names maps each module-level name to what it is bound to at the end
+	// of the module: a dotted target ("eventlet", "pkg.mod.f" for the
+	// module's own def), or "" for a value that is not a name. A name bound
+	// conditionally to a target and otherwise to a value keeps the target
+	// (try: import eventlet / except ImportError: eventlet = None).
+	Names map[string]string
+	// Stars are the modules imported with "from M import *" at module
+	// level, in order; All is __all__ when the module sets it to a literal.
+	Stars  []string
+	All    []string
+	HasAll bool
+	// Returns maps a function ("f") or method ("Cls.m") to what every one
+	// of its return statements returns, when they all agree on a name.
+	Returns map[string]string
+	// Options maps a configuration option declared here (oslo.config's
+	// cfg.*Opt('name', default='pkg.mod.Class')) to its literal default.
+	Options map[string][]string
+	// Loads are the places where the module loads a module or class by
+	// name at run time.
+	Loads []Load
+}
+
+// Load is a module or class loaded by name: importutils.import_class /
+// import_object / import_module, importlib.import_module with a
+// non-literal name, or a stevedore manager.
+type Load struct {
+	Line  int
+	Guard pysrc.GuardKind // of the call site
+	Func  string          // the loading function, resolved
+	Text  string          // the call as written (first line)
+	// Target is a literal dotted name (a class, object or module).
+	Target string
+	// Option names the configuration option whose value is the name
+	// (CONF.scheduler_driver → "scheduler_driver").
+	Option string
+	// Namespace and Name are a stevedore manager's entry-point group and
+	// driver name (Name "" when not literal: then Option, or any driver).
+	Namespace, Name string
+}
+
+// Summarize summarises a module's view.
+func Summarize(v *pysrc.View) *Summary {
+	s := &Summary{Module: strings.Clone(v.Module), Package: v.IsPackage, Names: make(map[string]string, len(v.Exports))}
+	for _, b := range v.Exports {
+		// As the view's own lookup: an unconditional binding replaces the
+		// earlier ones, a conditional one only when it names something.
+		prev, seen := s.Names[b.Name]
+		if seen && b.Cond && b.Target == "" && prev != "" {
+			continue
+		}
+		// try: from eventlet.patcher import is_monkey_patched / except
+		// ImportError: def is_monkey_patched(...): the module's own
+		// fallback does not hide the name it stands in for.
+		own := v.Module + "." + b.Name
+		if seen && b.Cond && b.Target == own && prev != "" && prev != own {
+			continue
+		}
+		s.Names[strings.Clone(b.Name)] = strings.Clone(b.Target)
+	}
+	for _, imp := range v.Imports {
+		if imp.From && imp.Func == "" && imp.Dynamic == "" && len(imp.Names) == 1 && imp.Names[0].Name == "*" && imp.Module != "" {
+			s.Stars = append(s.Stars, strings.Clone(imp.Module))
+		}
+	}
+	s.All, s.HasAll = dunderAll(v.File)
+	for _, d := range v.Defs {
+		if strings.Contains(d.QualName, "<locals>") || len(d.Returns) == 0 {
+			continue
+		}
+		// Every return that is not None must agree: a helper returning
+		// the eventlet module or None returns eventlet where its result is
+		// used.
+		r, agree := "", true
+		for _, x := range d.Returns {
+			switch {
+			case x == pysrc.ReturnsNone:
+			case r == "":
+				r = x
+			case x != r:
+				agree = false
+			}
+		}
+		if !agree {
+			r = ""
+		}
+		if r != "" {
+			if s.Returns == nil {
+				s.Returns = map[string]string{}
+			}
+			s.Returns[strings.Clone(d.QualName)] = strings.Clone(r)
+		}
+	}
+	for _, cs := range v.Calls {
+		summarizeCall(s, v, cs)
+	}
+	return s
+}
+
+// dunderAll reads a literal module-level __all__ (= and +=, lists and
+// tuples of strings); ok is false when the module sets none or sets it to
+// something else.
+func dunderAll(f *pysrc.File) (all []string, ok bool) {
+	add := func(e pysrc.Expr) bool {
+		var elts []pysrc.Expr
+		switch x := e.(type) {
+		case *pysrc.List:
+			elts = x.Elts
+		case *pysrc.Tuple:
+			elts = x.Elts
+		default:
+			return false
+		}
+		for _, el := range elts {
+			c, isConst := el.(*pysrc.Constant)
+			if !isConst || c.Kind != pysrc.ConstStr {
+				return false
+			}
+			all = append(all, strings.Clone(f.StringValue(c)))
+		}
+		return true
+	}
+	isAll := func(t pysrc.Expr) bool {
+		n, isName := t.(*pysrc.NameExpr)
+		return isName && n.ID == "__all__"
+	}
+	for _, st := range f.Body {
+		switch x := st.(type) {
+		case *pysrc.Assign:
+			if len(x.Targets) == 1 && isAll(x.Targets[0]) {
+				all = all[:0]
+				if !add(x.Value) {
+					return nil, false
+				}
+				ok = true
+			}
+		case *pysrc.AugAssign:
+			if isAll(x.Target) && !add(x.Value) {
+				return nil, false
+			}
+		}
+	}
+	return all, ok
+}
+
+// loaders are the functions that load a class, object or module whose
+// dotted name is their first argument.
+var loaders = map[string]bool{
+	"oslo_utils.importutils.import_class":     true,
+	"oslo_utils.importutils.import_object":    true,
+	"oslo_utils.importutils.import_object_ns": true,
+	"oslo_utils.importutils.import_module":    true,
+	"oslo_utils.importutils.import_any":       true,
+	"importlib.import_module":                 true,
+}
+
+// stevedoreManagers are stevedore's manager classes.
+var stevedoreManagers = map[string]bool{
+	"DriverManager": true, "NamedExtensionManager": true, "ExtensionManager": true, "EnabledExtensionManager": true,
+	"HookManager": true, "DispatchExtensionManager": true, "NameDispatchExtensionManager": true,
+}
+
+func summarizeCall(s *Summary, v *pysrc.View, cs *pysrc.CallSite) {
+	name := cs.Resolved
+	switch {
+	case strings.HasPrefix(name, "oslo_config.cfg.") && strings.HasSuffix(name, "Opt") && len(cs.Args) > 0 && cs.Args[0].Kind == pysrc.ValStr:
+		for _, kw := range cs.Keywords {
+			if kw.Name == "default" && kw.Value.Kind == pysrc.ValStr && isDottedName(kw.Value.Str) {
+				if s.Options == nil {
+					s.Options = map[string][]string{}
+				}
+				opt := strings.Clone(cs.Args[0].Str)
+				s.Options[opt] = append(s.Options[opt], strings.Clone(kw.Value.Str))
+			}
+		}
+	case loaders[name] && len(cs.Args) > 0:
+		ld := Load{Func: name}
+		if a := cs.Args[0]; a.Kind == pysrc.ValStr {
+			if name == "importlib.import_module" || name == "oslo_utils.importutils.import_module" {
+				return // a literal module: the view's dynamic import already
+			}
+			ld.Target = strings.Clone(a.Str)
+		} else if opt := optionOf(a); opt != "" {
+			ld.Option = opt
+		} else {
+			return
+		}
+		addLoad(s, v, cs, ld)
+	case strings.HasPrefix(name, "stevedore.") && stevedoreManagers[name[strings.LastIndexByte(name, '.')+1:]]:
+		ld := Load{Func: name}
+		arg := func(pos int, kw string) (pysrc.Value, bool) {
+			for _, k := range cs.Keywords {
+				if k.Name == kw {
+					return k.Value, true
+				}
+			}
+			if pos < len(cs.Args) {
+				return cs.Args[pos], true
+			}
+			return pysrc.Value{}, false
+		}
+		ns, ok := arg(0, "namespace")
+		if !ok || ns.Kind != pysrc.ValStr {
+			return
+		}
+		ld.Namespace = strings.Clone(ns.Str)
+		if strings.HasSuffix(name, ".DriverManager") {
+			if n, ok := arg(1, "name"); ok {
+				if n.Kind == pysrc.ValStr {
+					ld.Name = strings.Clone(n.Str)
+				} else {
+					ld.Option = optionOf(n)
+				}
+			}
+		}
+		addLoad(s, v, cs, ld)
+	}
+}
+
+func addLoad(s *Summary, v *pysrc.View, cs *pysrc.CallSite, ld Load) {
+	ld.Line = v.Line(cs.Node.Pos())
+	ld.Guard = cs.Guard.Kind
+	text := v.File.Text(cs.Node)
+	if i := strings.IndexByte(text, '\n'); i >= 0 {
+		text = text[:i] + " ..."
+	}
+	if len(text) > 200 {
+		text = text[:200] + "..."
+	}
+	ld.Text = strings.Clone(text)
+	s.Loads = append(s.Loads, ld)
+}
+
+// optionOf names the configuration option an argument reads: the last
+// attribute of a chain through a configuration object (CONF.x,
+// CONF.group.x, self.conf.x, cfg.CONF.x), "" for anything else.
+func optionOf(a pysrc.Value) string {
+	text := a.Text
+	if a.Ref != "" {
+		text = a.Ref
+	}
+	if !isDottedName(text) {
+		return ""
+	}
+	parts := strings.Split(text, ".")
+	for _, p := range parts[:len(parts)-1] {
+		if p == "CONF" || strings.EqualFold(p, "conf") {
+			return strings.Clone(parts[len(parts)-1])
+		}
+	}
+	return ""
+}
+
+// isDottedName reports whether s is a dotted Python name (a.b.C).
+func isDottedName(s string) bool {
+	if s == "" || len(s) > 512 {
+		return false
+	}
+	start := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '.':
+			if start {
+				return false
+			}
+			start = true
+		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			start = false
+		case c >= '0' && c <= '9':
+			if start {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return !start
+}
