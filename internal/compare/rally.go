@@ -86,13 +86,26 @@ func (w Workload) find(name string) (int, bool) {
 	return slices.BinarySearchFunc(w.actions, name, func(a action, n string) int { return strings.Compare(a.name, n) })
 }
 
-// sortActions sorts the actions by name and trims every column.
+// sortActions sorts the actions by name and copies every column to its
+// exact size (appending leaves up to a quarter of a large slice unused,
+// and the collector lets the heap grow to a multiple of what is live).
 func (w *Workload) sortActions() {
 	slices.SortFunc(w.actions, func(a, b action) int { return strings.Compare(a.name, b.name) })
-	w.durations, w.failed, w.actions = slices.Clip(w.durations), slices.Clip(w.failed), slices.Clip(w.actions)
+	w.durations, w.failed, w.actions = exact(w.durations), exact(w.failed), exact(w.actions)
 	for i := range w.actions {
-		w.actions[i].iter, w.actions[i].secs = slices.Clip(w.actions[i].iter), slices.Clip(w.actions[i].secs)
+		w.actions[i].iter, w.actions[i].secs = exact(w.actions[i].iter), exact(w.actions[i].secs)
 	}
+}
+
+// exact returns s in a new array of its length, or s when that is its
+// capacity already (nil stays nil).
+func exact[S ~[]E, E any](s S) S {
+	if cap(s) == len(s) {
+		return s
+	}
+	out := make(S, len(s))
+	copy(out, s)
+	return out
 }
 
 // Key identifies a workload across files.
