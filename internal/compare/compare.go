@@ -5,9 +5,12 @@ import (
 	"io"
 	"maps"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"text/tabwriter"
 
 	"github.com/letgo-dev/letgo/internal/stats"
@@ -189,6 +192,8 @@ func CompareRally(a, b []Workload, opts Options) Report {
 		byKey[w.Key()] = w
 	}
 	matched := map[string]bool{}
+	var jobs []cellJob
+	anyCell := false // a cell in common, kept or not
 	for _, wa := range a {
 		wb, ok := byKey[wa.Key()]
 		if !ok {
@@ -196,7 +201,7 @@ func CompareRally(a, b []Workload, opts Options) Report {
 			continue
 		}
 		matched[wa.Key()] = true
-		rep.Errors = append(rep.Errors, newErrorCount(shortName(wa), int64(failed(wa)), int64(len(wa.Iterations)), int64(failed(wb)), int64(len(wb.Iterations))))
+		rep.Errors = append(rep.Errors, newErrorCount(shortName(wa), int64(failed(wa)), int64(wa.Len()), int64(failed(wb)), int64(wb.Len())))
 		inB := map[string]bool{}
 		for _, m := range metricNames(wb) {
 			inB[m] = true
@@ -208,7 +213,10 @@ func CompareRally(a, b []Workload, opts Options) Report {
 				rep.Unmatched = append(rep.Unmatched, fmt.Sprintf("atomic action only in A: %s %s", shortName(wa), m))
 				continue
 			}
-			rep.Cells = append(rep.Cells, compareCell(shortName(wa), m, wa, wb, opts))
+			anyCell = true
+			if opts.Keep == nil || opts.Keep(shortName(wa), m) {
+				jobs = append(jobs, cellJob{shortName(wa), m, wa, wb})
+			}
 		}
 		for _, m := range metricNames(wb) {
 			if !inA[m] {
@@ -221,8 +229,40 @@ func CompareRally(a, b []Workload, opts Options) Report {
 			rep.Unmatched = append(rep.Unmatched, "only in B: "+shortName(wb))
 		}
 	}
+	if anyCell {
+		// Cells the filter leaves out are not computed; the report is
+		// the same ("cells": [] when the filter left none).
+		rep.Cells = compareCells(jobs, opts)
+	}
 	correct(&rep, opts)
 	return rep
+}
+
+// cellJob is one cell of CompareRally to compute.
+type cellJob struct {
+	workload, metric string
+	wa, wb           Workload
+}
+
+// compareCells computes cells on one goroutine per processor, in their
+// order: each cell depends only on its two samples (its bootstrap has a
+// fixed seed), so the result is the same as one after the other.
+func compareCells(jobs []cellJob, opts Options) []Cell {
+	cells := make([]Cell, len(jobs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(jobs); i = int(next.Add(1) - 1) {
+				j := jobs[i]
+				cells[i] = compareCell(j.workload, j.metric, j.wa, j.wb, opts)
+			}
+		}()
+	}
+	wg.Wait()
+	return cells
 }
 
 // correct applies Holm's step-down correction (and BH q-values) across
@@ -326,7 +366,7 @@ func compareCell(workload, metric string, wa, wb Workload, opts Options) Cell {
 		c.A.Failed, c.B.Failed = failed(wa), failed(wb)
 	}
 	if metric == "duration" && (c.A.Failed > 0 || c.B.Failed > 0) {
-		na, nb := len(wa.Iterations), len(wb.Iterations)
+		na, nb := wa.Len(), wb.Len()
 		p, _ := stats.FisherExact(c.A.Failed, na-c.A.Failed, c.B.Failed, nb-c.B.Failed)
 		c.Warnings = append(c.Warnings, fmt.Sprintf("failed iterations: A %d/%d, B %d/%d (Fisher exact p=%.3g)", c.A.Failed, na, c.B.Failed, nb, p))
 	}
@@ -431,8 +471,8 @@ func finiteCell(c *Cell) {
 
 func failed(w Workload) int {
 	n := 0
-	for _, it := range w.Iterations {
-		if it.Failed {
+	for _, f := range w.failed {
+		if f {
 			n++
 		}
 	}

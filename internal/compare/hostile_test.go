@@ -136,13 +136,15 @@ func rallySeeds(t testing.TB, scale int) [][]byte {
 	return seeds
 }
 
-// FuzzParseRally checks that no input panics the reader, and that what it
-// accepts compares against itself into a report that encodes as JSON.
+// FuzzParseRally checks that no input panics the reader, that it reads
+// every input as the whole-document decoder did (sameAsTree), and that what
+// it accepts compares against itself into a report that encodes as JSON.
 func FuzzParseRally(f *testing.F) {
 	for _, s := range rallySeeds(f, 1) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		sameAsTree(t, data)
 		ws, err := ParseRally(bytes.NewReader(data))
 		if err != nil {
 			return

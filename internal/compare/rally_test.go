@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -37,24 +38,24 @@ func cell(t *testing.T, rep Report, workloadPrefix, metric string) Cell {
 
 func TestParseCurrentFormat(t *testing.T) {
 	ws := load(t, "rally-threading.json")
-	if len(ws) != 2 || ws[0].Scenario != "NovaServers.boot_and_delete_server" || len(ws[0].Iterations) != 20 {
+	if len(ws) != 2 || ws[0].Scenario != "NovaServers.boot_and_delete_server" || ws[0].Len() != 20 {
 		t.Fatalf("workloads: %+v", ws)
 	}
-	it := ws[0].Iterations[0]
-	if _, ok := it.Atomics["nova.boot_server > nova.wait_for_server"]; !ok {
+	it := ws[0].Iteration(0)
+	if _, ok := it.Atomic("nova.boot_server > nova.wait_for_server"); !ok {
 		t.Errorf("nested atomic action not flattened: %v", it.Atomics)
 	}
-	if !ws[0].Iterations[7].Failed || ws[0].Iterations[6].Failed {
+	if !ws[0].Iteration(7).Failed || ws[0].Iteration(6).Failed {
 		t.Error("iteration 7 failed and only it")
 	}
 }
 
 func TestParseLegacyFormat(t *testing.T) {
 	ws := load(t, "legacy-eventlet.json")
-	if len(ws) != 1 || ws[0].Scenario != "CinderVolumes.create_and_delete_volume" || len(ws[0].Iterations) != 15 {
+	if len(ws) != 1 || ws[0].Scenario != "CinderVolumes.create_and_delete_volume" || ws[0].Len() != 15 {
 		t.Fatalf("workloads: %+v", ws)
 	}
-	if _, ok := ws[0].Iterations[0].Atomics["cinder.create_volume"]; !ok {
+	if _, ok := ws[0].Iteration(0).Atomic("cinder.create_volume"); !ok {
 		t.Error("legacy atomic actions (a dict) not read")
 	}
 }
@@ -123,8 +124,8 @@ func TestRealRally(t *testing.T) {
 		if report[i].Key() != legacy[i].Key() {
 			t.Errorf("workload %d: report key %q, legacy key %q", i, report[i].Key(), legacy[i].Key())
 		}
-		if len(report[i].Iterations) != 12 || failed(report[i]) != failed(legacy[i]) {
-			t.Errorf("%s: %d iterations, failed %d (report) vs %d (legacy)", report[i].Scenario, len(report[i].Iterations), failed(report[i]), failed(legacy[i]))
+		if report[i].Len() != 12 || failed(report[i]) != failed(legacy[i]) {
+			t.Errorf("%s: %d iterations, failed %d (report) vs %d (legacy)", report[i].Scenario, report[i].Len(), failed(report[i]), failed(legacy[i]))
 		}
 	}
 	// Rally's own failed_iteration_count for the failing workload is 1.
@@ -156,5 +157,34 @@ func TestRealRally(t *testing.T) {
 		if c := cell(t, rep, "Dummy.dummy_random_action", "duration"); c.Ratio < 1.05 || c.Ratio > 1.4 {
 			t.Errorf("%s: random action duration %.3f", pair[0], c.Ratio)
 		}
+	}
+}
+
+// Cells computed in parallel are the cells computed one after the other,
+// in the same order.
+func TestParallelCellsSameAsSerial(t *testing.T) {
+	a, b := load(t, "rally-eventlet.json"), load(t, "rally-threading.json")
+	opts := Options{Alpha: 0.05, Margin: 0.05}
+	rep := CompareRally(a, b, opts)
+	var jobs []cellJob
+	for _, c := range rep.Cells {
+		for _, wa := range a {
+			for _, wb := range b {
+				if shortName(wa) == c.Workload && wa.Key() == wb.Key() {
+					jobs = append(jobs, cellJob{c.Workload, c.Metric, wa, wb})
+				}
+			}
+		}
+	}
+	if len(jobs) != len(rep.Cells) || len(jobs) < 4 {
+		t.Fatalf("%d jobs for %d cells", len(jobs), len(rep.Cells))
+	}
+	serial := Report{}
+	for _, j := range jobs {
+		serial.Cells = append(serial.Cells, compareCell(j.workload, j.metric, j.wa, j.wb, opts))
+	}
+	correct(&serial, opts)
+	if !reflect.DeepEqual(serial.Cells, rep.Cells) {
+		t.Error("cells computed in parallel differ from the serial ones")
 	}
 }

@@ -45,7 +45,7 @@ func CompareRallyRuns(a, b [][]Workload, opts Options) Report {
 			rates *[]float64
 		}{{wa, &fa, &na, &ra}, {wb, &fb, &nb, &rb}} {
 			for _, w := range arm.runs {
-				k, n := failed(w), len(w.Iterations)
+				k, n := failed(w), w.Len()
 				*arm.f += int64(k)
 				*arm.n += int64(n)
 				if n > 0 {

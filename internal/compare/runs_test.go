@@ -16,13 +16,13 @@ func run(r *rand.Rand, n int, base float64, fail map[int]bool, skipList bool) []
 	boot := Workload{Scenario: "NovaServers.boot", Args: "{}", Runner: "constant"}
 	for i := range n {
 		d := base * offset * math.Exp(0.1*r.NormFloat64())
-		boot.Iterations = append(boot.Iterations, Iteration{Duration: d, Failed: fail[i], Atomics: map[string]float64{"nova.boot_server": 0.8 * d}})
+		boot.Add(Iteration{Duration: d, Failed: fail[i], Atomics: []Atomic{{"nova.boot_server", 0.8 * d}}})
 	}
 	ws := []Workload{boot}
 	if !skipList {
 		list := Workload{Scenario: "NovaServers.list", Args: "{}", Runner: "constant"}
 		for range n {
-			list.Iterations = append(list.Iterations, Iteration{Duration: 0.2 * math.Exp(0.1*r.NormFloat64())})
+			list.Add(Iteration{Duration: 0.2 * math.Exp(0.1*r.NormFloat64())})
 		}
 		ws = append(ws, list)
 	}

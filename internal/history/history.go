@@ -126,8 +126,12 @@ func Run(ctx context.Context, repo string, refs []Ref, opts Options) (*Report, e
 		refused = append(refused, s.refusedLarge()...)
 		sort.Slice(refused, func(i, j int) bool { return refused[i].Path < refused[j].Path })
 		hits, misses := cache.Hits, cache.Misses
+		blobs := s.written()
+		// The cache keeps what this tree can reuse; the rest of the last
+		// tree would only grow the heap with every ref.
+		cache.Retain(blobs)
 		res, err := scan.Run(ctx, []string{dir}, scan.Options{Workers: opts.Workers, Version: opts.Version,
-			Cache: cache, Blobs: s.written(), Now: ref.Date, With: opts.With})
+			Cache: cache, Blobs: blobs, Now: ref.Date, With: opts.With})
 		if ctx.Err() != nil {
 			return nil, interrupted(i)
 		}

@@ -289,6 +289,34 @@ func TestMaterialiseNeverFollowsSymlinks(t *testing.T) {
 			t.Errorf("%s: %v, %q; want a regular file holding %q", p, err, got, content)
 		}
 	}
+
+	// A file history wrote, swapped for a link behind its back, is not
+	// rewritten in place through the link when it changes; a directory
+	// swapped for a link to outside stops the run rather than being
+	// written through.
+	os.Remove(filepath.Join(dir, "setup.cfg"))
+	if err := os.Symlink(target, filepath.Join(dir, "setup.cfg")); err != nil {
+		t.Fatal(err)
+	}
+	want = map[string]string{"svc/target": o.blob("svc\n"), "setup.cfg": o.blob("cfg 2\n")}
+	if _, err := s.materialise(context.Background(), o.dir, want); err != nil {
+		t.Fatalf("materialise = %v", err)
+	}
+	if got, _ := os.ReadFile(target); string(got) != "original\n" {
+		t.Errorf("%s = %q after a rewrite, want it untouched", target, got)
+	}
+	if fi, err := os.Lstat(filepath.Join(dir, "setup.cfg")); err != nil || !fi.Mode().IsRegular() {
+		t.Errorf("setup.cfg: %v, want a regular file", err)
+	}
+	os.RemoveAll(filepath.Join(dir, "svc"))
+	if err := os.Symlink(outside, filepath.Join(dir, "svc")); err != nil {
+		t.Fatal(err)
+	}
+	want = map[string]string{"svc/target": o.blob("svc 2\n"), "setup.cfg": o.blob("cfg 2\n")}
+	s.materialise(context.Background(), o.dir, want)
+	if got, _ := os.ReadFile(target); string(got) != "original\n" {
+		t.Errorf("%s = %q after a rewrite through a linked directory, want it untouched", target, got)
+	}
 }
 
 // TestDirectoryBecomesFile: a path that is a directory in one ref and a

@@ -138,6 +138,8 @@ type Result struct {
 	Samples []int64
 	// LagP99 is the p99 of (actual send - intended send), µs.
 	LagP99 int64
+	// senders is the number of sender goroutines the open model started.
+	senders int
 }
 
 // GeneratorBehind explains, when the generator could not keep its own
@@ -347,11 +349,31 @@ func (w *Workload) interval() time.Duration {
 // within Timeout of its intended time is dropped (both counted), so
 // neither a stalled server nor a generator that fell behind stretches the
 // run past end + Timeout.
+//
+// Requests are sent by a pool of sender goroutines, started as the window
+// needs them and never more than MaxInFlight: a sender keeps its grown
+// stack from one request to the next, where a goroutine per request paid
+// for a new one each time. The window is still counted by sem, so a send
+// waits for a free slot exactly as before, and its lag is measured before
+// it is handed to a sender.
 func (r *runner) open(ctx context.Context, start, end time.Time) error {
 	sem := make(chan struct{}, r.w.MaxInFlight)
 	rng := rand.New(rand.NewPCG(r.w.Seed, r.w.Seed^0x5deece66d))
 	var wg sync.WaitGroup
-	defer wg.Wait()
+	jobs := make(chan send)
+	senders := 0
+	defer func() {
+		close(jobs)
+		wg.Wait()
+		r.res.senders = senders
+	}()
+	sender := func(j send) {
+		defer wg.Done()
+		for ok := true; ok; j, ok = <-jobs {
+			r.do(ctx, j.intended, j.sent, j.counted)
+			<-sem
+		}
+	}
 	intended := start
 	interval := r.w.interval()
 	timer := time.NewTimer(time.Hour)
@@ -409,13 +431,27 @@ func (r *runner) open(ctx context.Context, start, end time.Time) error {
 			r.lag.RecordValue(max(0, lag.Microseconds()))
 			r.mu.Unlock()
 		}
-		wg.Add(1)
-		go func(intended, sent time.Time, counted bool) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			r.do(ctx, intended, sent, counted)
-		}(intended, sent, counted)
+		j := send{intended, sent, counted}
+		select {
+		case jobs <- j: // an idle sender
+		default:
+			if senders < r.w.MaxInFlight {
+				senders++
+				wg.Add(1)
+				go sender(j)
+				continue
+			}
+			// Every sender exists and the window has room: the one that
+			// freed the slot is on its way back for the next request.
+			jobs <- j
+		}
 	}
+}
+
+// send is one request handed to a sender.
+type send struct {
+	intended, sent time.Time
+	counted        bool
 }
 
 // drop counts a send that could not leave within the timeout of its

@@ -93,6 +93,30 @@ func TestOpenModelRateAndLag(t *testing.T) {
 	}
 }
 
+// Requests are sent by a pool of senders reused from one request to the
+// next, never more than the window: against a fast server a handful do
+// the whole run; against a slow one the window is full, and sends are
+// late or dropped rather than sent by more goroutines.
+func TestSenderPool(t *testing.T) {
+	fast := newServer(t, 0, 0, 4)
+	res, err := Run(context.Background(), Workload{Requests: []Request{{Path: "/"}}, Rate: 1000, Duration: time.Second}, fast.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.senders < 1 || res.senders > 256 || int64(res.senders) > res.Sent/4 {
+		t.Errorf("%d senders for %d requests, want a few reused", res.senders, res.Sent)
+	}
+	slow := newServer(t, 50*time.Millisecond, 0, 5)
+	res, err = Run(context.Background(), Workload{Requests: []Request{{Path: "/"}}, Rate: 500, Duration: time.Second,
+		MaxInFlight: 8, Timeout: 200 * time.Millisecond}, slow.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.senders != 8 || res.Late+res.Dropped == 0 || res.Completed > 8*(1000+200)/50+8 {
+		t.Errorf("%d senders (want 8), late %d, dropped %d, completed %d (at most %d with 8 in flight for the window and the timeout)", res.senders, res.Late, res.Dropped, res.Completed, 8*(1000+200)/50+8)
+	}
+}
+
 // A server stall with a small window: sends are late, so latency from the
 // intended time shows the stall while service time does not.
 func TestStallShowsInIntendedLatency(t *testing.T) {
