@@ -749,15 +749,11 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 	// The lines the findings are on, copied: the source itself is not
 	// kept (every root's first pass is held until the model is built).
 	if len(findings) > 0 {
-		idx := lineIndex(file.Src)
-		fr.lines = make(map[int]string, len(findings))
+		want := make([]int, 0, 2*len(findings))
 		for _, fd := range findings {
-			for _, l := range [2]int{fd.Line, fd.EndLine} {
-				if _, ok := fr.lines[l]; !ok {
-					fr.lines[l] = strings.Clone(idx.text(file.Src, l))
-				}
-			}
+			want = append(want, fd.Line, fd.EndLine)
 		}
+		fr.lines = lineTexts(file.Src, want)
 	}
 	if first {
 		fr.summary = pysem.Summarize(view)
@@ -999,27 +995,39 @@ func (c *textCache) read(rel string) (string, bool) {
 	return string(b), true
 }
 
-type lines []int
 
-func lineIndex(src string) lines {
-	idx := lines{0}
-	for i := 0; i < len(src); i++ {
-		if src[i] == '\n' {
-			idx = append(idx, i+1)
+// lineTexts returns copies of the given lines of src (1-based), walking
+// the source once from line to line.
+func lineTexts(src string, want []int) map[int]string {
+	slices.Sort(want)
+	out := make(map[int]string, len(want))
+	line, start := 1, 0
+	for _, l := range want {
+		if l < 1 {
+			continue
 		}
+		if _, ok := out[l]; ok {
+			continue
+		}
+		for line < l && start <= len(src) {
+			i := strings.IndexByte(src[start:], '\n')
+			if i < 0 {
+				start = len(src) + 1
+				break
+			}
+			start += i + 1
+			line++
+		}
+		if start > len(src) {
+			break
+		}
+		end := strings.IndexByte(src[start:], '\n')
+		if end < 0 {
+			end = len(src) - start
+		}
+		out[l] = strings.Clone(src[start : start+end])
 	}
-	return idx
-}
-
-func (l lines) text(src string, line int) string {
-	if line < 1 || line > len(l) {
-		return ""
-	}
-	end := len(src)
-	if line < len(l) {
-		end = l[line] - 1
-	}
-	return src[l[line-1]:end]
+	return out
 }
 
 // finish drops findings the options exclude, sorts, and computes stats.

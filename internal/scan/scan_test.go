@@ -322,3 +322,17 @@ func TestFindingsCap(t *testing.T) {
 		})
 	}
 }
+
+func TestLineTexts(t *testing.T) {
+	src := "a\nbb\n\nccc\r\nlast"
+	got := lineTexts(src, []int{5, 2, 2, 0, 4, 1, 3, 9})
+	want := map[int]string{1: "a", 2: "bb", 3: "", 4: "ccc\r", 5: "last"}
+	if len(got) != len(want) {
+		t.Fatalf("lineTexts = %v, want %v", got, want)
+	}
+	for l, w := range want {
+		if got[l] != w {
+			t.Errorf("line %d = %q, want %q", l, got[l], w)
+		}
+	}
+}
