@@ -995,7 +995,6 @@ func (c *textCache) read(rel string) (string, bool) {
 	return string(b), true
 }
 
-
 // lineTexts returns copies of the given lines of src (1-based), walking
 // the source once from line to line.
 func lineTexts(src string, want []int) map[int]string {
