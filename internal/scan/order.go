@@ -31,7 +31,9 @@ func importTimeFacts(v *pysrc.View) map[string]modes.Evidence {
 			if i := strings.IndexByte(text, '\n'); i >= 0 {
 				text = text[:i] + " ..."
 			}
-			facts[kind] = modes.Evidence{Path: v.File.Name, Line: v.Line(c.Node.Pos()), Text: clip(text, 120)}
+			// Copies: the facts outlive the file, and a substring would
+			// keep its whole source alive.
+			facts[kind] = modes.Evidence{Path: strings.Clone(v.File.Name), Line: v.Line(c.Node.Pos()), Text: strings.Clone(clip(text, 120))}
 		}
 	}
 	return facts

@@ -942,12 +942,16 @@ func uniqueCopies(names []string) []string {
 			out = append(out, n)
 		}
 	}
+	// A new slice: the tail of the old one still holds the repeats, which
+	// point into the file's source.
+	cp := make([]string, len(out))
 	ptrs := make([]*string, len(out))
 	for i := range out {
-		ptrs[i] = &out[i]
+		cp[i] = out[i]
+		ptrs[i] = &cp[i]
 	}
 	pysem.CopyStrings(ptrs)
-	return slices.Clip(out)
+	return cp
 }
 
 // readSource reads a Python file, or says why it cannot be scanned. The
