@@ -74,4 +74,3 @@ func TestPositivesFire(t *testing.T) {
 		}
 	}
 }
-
