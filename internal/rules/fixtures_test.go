@@ -60,6 +60,9 @@ func TestPositivesFire(t *testing.T) {
 	for _, p := range paths {
 		base := filepath.Base(p)
 		if filepath.Ext(p) == ".golden" {
+			if !hasFixture(p) {
+				t.Errorf("%s: golden of no fixture", p)
+			}
 			continue
 		}
 		if strings.HasPrefix(base, "ok_") || strings.HasPrefix(base, "near_") {
@@ -73,4 +76,15 @@ func TestPositivesFire(t *testing.T) {
 			t.Errorf("%s: positive fixture expects no finding", p)
 		}
 	}
+}
+
+// hasFixture tells whether a golden's fixture (.py or .txtar) exists.
+func hasFixture(golden string) bool {
+	stem := strings.TrimSuffix(golden, ".golden")
+	for _, ext := range []string{".py", ".txtar"} {
+		if _, err := os.Stat(stem + ext); err == nil {
+			return true
+		}
+	}
+	return false
 }
