@@ -18,8 +18,8 @@ import (
 // least one positive, one ok_ negative and one near_ miss.
 func TestFixtures(t *testing.T) {
 	for _, r := range rules.All() {
-		if r.Python == nil && r.Project == nil {
-			continue // emitted by the scan driver or over the graph; tested in internal/scan
+		if r.ID == "EV904" || r.ID == "EV905" {
+			continue // a file vanishing, the findings cap: tested in internal/scan
 		}
 		t.Run(r.ID, func(t *testing.T) {
 			paths, _ := filepath.Glob(filepath.Join("testdata", r.ID, "*"))
