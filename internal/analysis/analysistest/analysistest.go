@@ -95,7 +95,7 @@ func RunTree(t *testing.T, fixture string) *scan.Result {
 	return runTree(t, fixture, nil)
 }
 
-func runTree(t *testing.T, fixture string, sel []string) *scan.Result {
+func runTree(t testing.TB, fixture string, sel []string) *scan.Result {
 	t.Helper()
 	ar, err := txtar.ParseFile(fixture)
 	if err != nil {
@@ -166,7 +166,7 @@ func runTree(t *testing.T, fixture string, sel []string) *scan.Result {
 	return res
 }
 
-func write(t *testing.T, dir, rel string, data []byte) {
+func write(t testing.TB, dir, rel string, data []byte) {
 	t.Helper()
 	p := filepath.Join(dir, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -177,7 +177,7 @@ func write(t *testing.T, dir, rel string, data []byte) {
 	}
 }
 
-func run(t *testing.T, fixture string, roots []string, opts scan.Options) *scan.Result {
+func run(t testing.TB, fixture string, roots []string, opts scan.Options) *scan.Result {
 	t.Helper()
 	res, err := scan.Run(context.Background(), roots, opts)
 	if err != nil {
@@ -209,7 +209,7 @@ func findings(res *scan.Result, dir string) []finding {
 }
 
 // check compares got with want (patterns included) and with the golden.
-func check(t *testing.T, fixture string, got []finding, want []expectation) {
+func check(t testing.TB, fixture string, got []finding, want []expectation) {
 	t.Helper()
 	for _, e := range compare(got, want) {
 		t.Errorf("%s: %s", fixture, e)
@@ -280,7 +280,7 @@ func GoldenPath(fixture string) string {
 	return strings.TrimSuffix(fixture, filepath.Ext(fixture)) + ".golden"
 }
 
-func golden(t *testing.T, fixture string, got []finding) {
+func golden(t testing.TB, fixture string, got []finding) {
 	t.Helper()
 	path, text := GoldenPath(fixture), render(got)
 	if *Update {

@@ -1,6 +1,10 @@
 package analysistest
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -86,5 +90,88 @@ func TestCompare(t *testing.T) {
 func TestLineDiff(t *testing.T) {
 	if d := lineDiff("a\nb\nc\n", "a\nc\nd\n"); d != "-b\n+d\n" {
 		t.Errorf("diff %q", d)
+	}
+}
+
+// recorder is a testing.TB that records failures instead of failing; its
+// Fatal ends the goroutine running the fixture, as testing's does.
+type recorder struct {
+	testing.TB
+	errs []string
+}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
+func (r *recorder) Fatalf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+	runtime.Goexit()
+}
+func (r *recorder) Fatal(args ...any) { r.Fatalf("%s", fmt.Sprint(args...)) }
+func (r *recorder) Helper()           {}
+
+// runRecorded runs a tree fixture written from archive and returns the
+// failures it reported; the golden is the one given.
+func runRecorded(t *testing.T, archive, golden string) []string {
+	dir := t.TempDir()
+	fixture := filepath.Join(dir, "f.txtar")
+	if err := os.WriteFile(fixture, []byte(archive), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(GoldenPath(fixture), []byte(golden), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := &recorder{TB: t}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		runTree(r, fixture, nil)
+	}()
+	<-done
+	return r.errs
+}
+
+// TestRunTreeFails: the driver's findings are checked against the want
+// comments, their patterns and the golden; each broken fixture fails with
+// a message naming what is wrong, and the sound one passes.
+func TestRunTreeFails(t *testing.T) {
+	const tree = "-- args --\nselect: EV110\n-- m.py --\nimport eventlet\neventlet.spawn(f)  # want EV110 %s\n"
+	const gold = "m.py:2:1: EV110 medium green thread spawned: eventlet.spawn() called\n"
+	for _, tt := range []struct {
+		name, want, golden, err string
+	}{
+		{"sound", `"eventlet\.spawn\(\) called"`, gold, ""},
+		{"message", `"spawn_n"`, gold, `EV110 message "green thread spawned: eventlet.spawn() called" does not match "spawn_n"`},
+		{"malformed", `"spawn`, gold, "m.py:2: malformed want comment"},
+		{"unknown rule", `EV999`, gold, "no rule EV999"},
+		{"golden", `"spawn"`, strings.Replace(gold, "2:1", "3:1", 1), "findings differ from"},
+		{"no golden", `"spawn"`, "", "findings differ from"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			errs := runRecorded(t, fmt.Sprintf(tree, tt.want), tt.golden)
+			got := strings.Join(errs, "\n")
+			if tt.err == "" && got != "" || tt.err != "" && !strings.Contains(got, tt.err) {
+				t.Errorf("failures:\n%s\nwant one saying %q", got, tt.err)
+			}
+		})
+	}
+	// A missing finding and an unexpected one, from the driver itself.
+	errs := strings.Join(runRecorded(t, "-- args --\nselect: EV110\n-- m.py --\nimport eventlet  # want EV110\neventlet.spawn(f)\n", gold), "\n")
+	for _, w := range []string{"missing m.py:1 EV110", `m.py:2:1: unexpected EV110`} {
+		if !strings.Contains(errs, w) {
+			t.Errorf("failures lack %q:\n%s", w, errs)
+		}
+	}
+	// A bad args line and a root the archive lacks.
+	for arch, w := range map[string]string{
+		"-- args --\nselect EV110\n-- m.py --\n":       "malformed args line",
+		"-- args --\nselcet: EV110\n-- m.py --\n":      `unknown args key "selcet"`,
+		"-- args --\nroots: nowhere\n-- m.py --\n":     "args names nowhere",
+		"-- want --\nm.py:x EV110\n-- m.py --\n":       "malformed want line",
+		"-- want --\nm.py:1 EV110 \"(\"\n-- m.py --\n": "bad pattern",
+	} {
+		if errs := strings.Join(runRecorded(t, arch, ""), "\n"); !strings.Contains(errs, w) {
+			t.Errorf("%q: failures %q lack %q", arch, errs, w)
+		}
 	}
 }
