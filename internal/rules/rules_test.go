@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
-	"github.com/letgo-dev/letgo/internal/analysis/analysistest"
 	"github.com/letgo-dev/letgo/internal/pyproj"
 	"github.com/letgo-dev/letgo/internal/pysrc"
 )
@@ -61,61 +60,6 @@ func TestRegistry(t *testing.T) {
 		}
 		if r.Python == nil && r.Project == nil && r.Graph == nil && r.Family() != 9 {
 			t.Errorf("%s: rule has no check", r.ID)
-		}
-	}
-}
-
-// TestFixtures runs every rule over its fixtures: testdata/EVnnn holds at
-// least one positive, one ok_ negative and one near_ miss.
-func TestFixtures(t *testing.T) {
-	for _, r := range All() {
-		if r.Python == nil && r.Project == nil {
-			continue // emitted by the scan driver or over the graph; tested in internal/scan
-		}
-		t.Run(r.ID, func(t *testing.T) {
-			paths, _ := filepath.Glob(filepath.Join("testdata", r.ID, "*"))
-			var pos, ok, near int
-			for _, p := range paths {
-				base := filepath.Base(p)
-				switch {
-				case strings.HasPrefix(base, "ok_"):
-					ok++
-				case strings.HasPrefix(base, "near_"):
-					near++
-				default:
-					pos++
-				}
-				switch filepath.Ext(p) {
-				case ".py":
-					analysistest.RunPython(t, r, p)
-				case ".txtar":
-					analysistest.RunProject(t, r, p)
-				default:
-					t.Errorf("%s: unknown fixture type", p)
-				}
-			}
-			if pos == 0 || ok == 0 || near == 0 {
-				t.Errorf("fixtures: %d positive, %d ok_, %d near_: want at least one of each", pos, ok, near)
-			}
-		})
-	}
-}
-
-// TestPositivesFire guards the fixtures themselves: a positive fixture with
-// no expectation would pass vacuously.
-func TestPositivesFire(t *testing.T) {
-	paths, _ := filepath.Glob(filepath.Join("testdata", "EV*", "*"))
-	for _, p := range paths {
-		base := filepath.Base(p)
-		if strings.HasPrefix(base, "ok_") || strings.HasPrefix(base, "near_") {
-			continue
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !regexp.MustCompile(`(# want EV|:[0-9]+ EV)[0-9]{3}`).Match(b) {
-			t.Errorf("%s: positive fixture expects no finding", p)
 		}
 	}
 }
