@@ -112,7 +112,7 @@ func (s *Server) page(p pageDef, api bool) http.HandlerFunc {
 			enc.Encode(v.Data)
 		default:
 			var buf bytes.Buffer
-			if err := s.tmpl.ExecuteTemplate(&buf, v.Tmpl, map[string]any{"Title": v.Title, "D": v.Data, "Path": r.URL.Path, "API": "/api/v1" + apiPath(strings.TrimSuffix(r.URL.Path, "/")+pathTail(r.URL.Path)), "Query": r.URL.RawQuery, "CSV": v.Table != nil}); err != nil {
+			if err := s.tmpl.ExecuteTemplate(&buf, v.Tmpl, map[string]any{"Title": v.Title, "D": v.Data, "Path": r.URL.Path, "JSONHref": dataLink(r, ""), "CSVHref": dataLink(r, "csv"), "CSV": v.Table != nil}); err != nil {
 				s.failErr(w, r, false, err)
 				return
 			}
@@ -179,11 +179,28 @@ func (c *pageCache) put(key string, e pageEntry) {
 	c.bytes += len(e.body)
 }
 
-func pathTail(p string) string {
-	if p == "/" {
-		return "{$}"
+// dataLink is the URL of a page's data with the page's filters, as JSON
+// or (format "csv") as CSV; the query is re-encoded, not copied.
+func dataLink(r *http.Request, format string) string {
+	q := r.URL.Query()
+	if format != "" {
+		q.Set("format", format)
 	}
-	return ""
+	link := apiLink(r.URL.Path)
+	if enc := q.Encode(); enc != "" {
+		link += "?" + enc
+	}
+	return link
+}
+
+// apiLink is the API URL of a page's data: /api/v1/overview for the
+// overview, /api/v1 + the page's path otherwise.
+func apiLink(path string) string {
+	p := strings.TrimSuffix(path, "/")
+	if p == "" {
+		return "/api/v1/overview"
+	}
+	return "/api/v1" + p
 }
 
 // csvCell keeps a spreadsheet from reading a cell as a formula.

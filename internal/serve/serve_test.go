@@ -4,8 +4,10 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -240,5 +242,42 @@ func TestPrivate(t *testing.T) {
 	}
 	if resp, _ := get(t, ts.URL+"/healthz"); resp.StatusCode != 200 {
 		t.Errorf("/healthz of a private server = %d, want 200 (no data in it)", resp.StatusCode)
+	}
+}
+
+// TestLinksResolve follows every same-site link of every page type (and
+// of the pages they lead to, two levels deep): each must answer 200 (or
+// redirect to a page that does), so that every number leads somewhere.
+func TestLinksResolve(t *testing.T) {
+	_, ts := newServer(t, seed(t, fleetFixture()), false)
+	hrefRE := regexp.MustCompile(`href="(/[^"]*)"`)
+	seen := map[string]bool{}
+	var queue []string
+	for _, p := range pageURLs(t, ts.URL) {
+		queue = append(queue, p)
+	}
+	for depth := 0; depth < 3 && len(queue) > 0; depth++ {
+		var next []string
+		for _, p := range queue {
+			if seen[p] {
+				continue
+			}
+			seen[p] = true
+			resp, body := get(t, ts.URL+p)
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("%s: status %d", p, resp.StatusCode)
+				continue
+			}
+			if !strings.Contains(resp.Header.Get("Content-Type"), "text/html") {
+				continue
+			}
+			for _, m := range hrefRE.FindAllStringSubmatch(body, -1) {
+				next = append(next, html.UnescapeString(m[1]))
+			}
+		}
+		queue = next
+	}
+	if len(seen) < 20 {
+		t.Errorf("only %d pages reached", len(seen))
 	}
 }
