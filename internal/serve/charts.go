@@ -105,8 +105,10 @@ func timelineChart(now time.Time) chart {
 		}
 		due[d.Series] = append(due[d.Series], d.Requires+" ("+d.Source+")")
 	}
-	for _, sr := range order {
-		c.Marks = append(c.Marks, mark{X: x(release[sr]), Y: 118, Label: "due " + sr, Title: strings.Join(due[sr], "; "), Color: dueColor})
+	// Neighbouring deadlines a release apart would print their labels on
+	// top of each other: alternate them between two rows.
+	for i, sr := range order {
+		c.Marks = append(c.Marks, mark{X: x(release[sr]), Y: 118 + 14*float64(i%2), Label: "due " + sr, Title: strings.Join(due[sr], "; "), Color: dueColor})
 	}
 	for i := range c.Marks {
 		c.Marks[i].Left = c.Marks[i].X > chartW-110
