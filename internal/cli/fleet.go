@@ -390,6 +390,28 @@ type fleetScanOutput struct {
 	ElapsedMS float64        `json:"elapsed_ms"`
 }
 
+// checkSources checks what fleet scan and fleet backfill both need: no
+// arguments, a team map, --src directories that exist, a text or json
+// format. ok is false with the exit code when something is wrong.
+func (f *fleetFlags) checkSources(fs *flag.FlagSet, cmd, argsHint, srcWhat string, stderr io.Writer) (int, bool) {
+	switch {
+	case fs.NArg() > 0:
+		return exitFor(stderr, usageError{fmt.Errorf("%s takes no arguments (got %q)%s", cmd, fs.Arg(0), argsHint)}), false
+	case f.governance == "" && f.manifest == "":
+		return exitFor(stderr, usageError{fmt.Errorf("%s needs the team map: --governance DIR or --manifest FILE", cmd)}), false
+	case len(f.src) == 0:
+		return exitFor(stderr, usageError{fmt.Errorf("%s needs --src DIR: where %s are", cmd, srcWhat)}), false
+	case f.format != "text" && f.format != "json":
+		return exitFor(stderr, usageError{fmt.Errorf("--format must be text or json, not %q", f.format)}), false
+	}
+	for _, src := range f.src {
+		if fi, err := os.Stat(src); err != nil || !fi.IsDir() {
+			return errorf(stderr, "--src %s: not a directory", src), false
+		}
+	}
+	return 0, true
+}
+
 func runFleetScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("fleet scan", flag.ContinueOnError)
 	var f fleetFlags
@@ -397,20 +419,8 @@ func runFleetScan(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if ok, code := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
-	switch {
-	case fs.NArg() > 0:
-		return exitFor(stderr, usageError{fmt.Errorf("fleet scan takes no arguments (got %q): name checkouts' parents with --src", fs.Arg(0))})
-	case f.governance == "" && f.manifest == "":
-		return exitFor(stderr, usageError{errors.New("fleet scan needs the team map: --governance DIR or --manifest FILE")})
-	case len(f.src) == 0:
-		return exitFor(stderr, usageError{errors.New("fleet scan needs --src DIR: where the checkouts are")})
-	case f.format != "text" && f.format != "json":
-		return exitFor(stderr, usageError{fmt.Errorf("--format must be text or json, not %q", f.format)})
-	}
-	for _, src := range f.src {
-		if fi, err := os.Stat(src); err != nil || !fi.IsDir() {
-			return errorf(stderr, "--src %s: not a directory", src)
-		}
+	if code, ok := f.checkSources(fs, "fleet scan", ": name checkouts' parents with --src", "the checkouts", stderr); !ok {
+		return code
 	}
 	m, err := f.teamMap(stderr)
 	if err != nil {

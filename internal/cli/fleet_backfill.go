@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -70,20 +69,8 @@ func runFleetBackfill(ctx context.Context, args []string, stdout, stderr io.Writ
 	if ok, code := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
-	switch {
-	case fs.NArg() > 0:
-		return exitFor(stderr, usageError{fmt.Errorf("fleet backfill takes no arguments (got %q)", fs.Arg(0))})
-	case f.governance == "" && f.manifest == "":
-		return exitFor(stderr, usageError{errors.New("fleet backfill needs the team map: --governance DIR or --manifest FILE")})
-	case len(f.src) == 0:
-		return exitFor(stderr, usageError{errors.New("fleet backfill needs --src DIR: where the repositories are")})
-	case f.format != "text" && f.format != "json":
-		return exitFor(stderr, usageError{fmt.Errorf("--format must be text or json, not %q", f.format)})
-	}
-	for _, src := range f.src {
-		if fi, err := os.Stat(src); err != nil || !fi.IsDir() {
-			return errorf(stderr, "--src %s: not a directory", src)
-		}
+	if code, ok := f.checkSources(fs, "fleet backfill", "", "the repositories", stderr); !ok {
+		return code
 	}
 	m, err := f.teamMap(stderr)
 	if err != nil {
