@@ -132,8 +132,17 @@ func (in *interp) lookup(module, name string, w *world) *value {
 		if lit := in.literal(view, e, w); lit.kind != vUnknown {
 			return lit
 		}
+		// A module-level name bound to the result of a call of a named
+		// function (multiproc = multiprocessing.get_context("fork")) is
+		// that result: "multiprocessing.get_context()", so that
+		// multiproc.Process(target=f) is recognised.
+		if c, ok := e.(*pysrc.Call); ok {
+			if cs := view.CallSiteOf(c); cs != nil && cs.Resolved != "" {
+				return &value{kind: vRef, s: cs.Resolved + "()"}
+			}
+		}
 	}
-	if target, ok := ix.exports[name]; ok {
+	if target, ok := ix.exports[name]; ok && target != "" {
 		return &value{kind: vRef, s: target}
 	}
 	switch name {
@@ -580,7 +589,8 @@ func isThreads(name string) bool {
 func startedWork(name string, arg func(int, string) *value) (target *value, method string) {
 	switch name {
 	case "multiprocessing.Process", "multiprocessing.context.Process", "multiprocessing.context.SpawnProcess",
-		"multiprocessing.context.ForkProcess", "multiprocessing.context.ForkServerProcess", "threading.Thread":
+		"multiprocessing.context.ForkProcess", "multiprocessing.context.ForkServerProcess", "threading.Thread",
+		"multiprocessing.get_context().Process":
 		return arg(1, "target"), ""
 	case "threading.Timer":
 		return arg(1, "function"), ""
