@@ -156,8 +156,9 @@ type Pass struct {
 	File    *pysrc.File
 	View    *pysrc.View
 	Project *pyproj.Project
-	// Canonical maps a resolved dotted name through the project's facade
-	// modules to what it finally names (identity when it is not re-exported).
+	// Canonical maps a resolved dotted name through the project's semantic
+	// model to what it finally names when that is outside the project
+	// (identity in the first pass and for names that stay in the project).
 	Canonical func(string) string
 	// Facts are the declarations of the project's other files (nil in the
 	// first pass, which gathers them).

@@ -328,7 +328,8 @@ type fileResult struct {
 	lines    map[int]string // the source lines of the findings, by number
 	imports  []graph.Import
 	// imported lists the modules and module.name pairs the file imports
-	// from, to decide whether it needs a second pass through facades.
+	// from, to decide whether it needs a second pass (through the model's
+	// rewrites, or with the facts of the modules it imports).
 	imported []string
 	// summary is the file's part of the semantic model; names are the
 	// distinct dotted names its calls and references use that start in one
@@ -683,10 +684,11 @@ func suppressible(f *pyproj.File) bool {
 		base == "tox.ini" || base == ".coveragerc" || base == ".zuul.yaml" || base == "zuul.yaml" || strings.HasPrefix(f.Path, "zuul.d/") || strings.HasPrefix(f.Path, ".zuul.d/")
 }
 
-// scanFile reads, parses and checks one Python file.
-// scanFile parses and analyses one file. The first pass has no canonical
-// names and no facts; a second pass has both (identity names when there
-// are no facades).
+// scanFile reads, parses and analyses one Python file. The first pass has
+// no canonical names and no facts, and summarises the file for the
+// semantic model; a second pass has both: names through the model (calls
+// through a call's result resolved once for the file) and the facts of the
+// project's other files.
 func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string, facts *analysis.Facts, tops *topNames) fileResult {
 	src, msg := readSource(f.Abs)
 	if msg != "" {
