@@ -1,9 +1,12 @@
 package scan
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/modes"
@@ -155,4 +158,34 @@ func fixLoadsEventlet(res *Result, ep *EntryPoint, fix *modes.LibraryFix) {
 		})
 	}
 	ep.Reason = fmt.Sprintf("library code run at import loads eventlet: importing %s fetches a backend component (%s:%d), which selects the default backend, eventlet, and loads %s", fix.Module, fetchAt.Path, fetchAt.Line, backendMod)
+}
+
+// librarySignature digests what the library roots contribute to modes
+// (their import-time fetches and declared default backends), for the
+// modes cache: the project's own files do not say it, and a cached mode
+// must not outlive a change of the libraries scanned with it.
+func librarySignature(res *Result) string {
+	if res.Graph == nil {
+		return ""
+	}
+	var lines []string
+	for _, n := range res.Graph.Nodes {
+		if n.Module == nil || !n.Module.Library {
+			continue
+		}
+		if e, ok := res.Facts.atImport[n.Name][modes.AtImportComponent]; ok {
+			lines = append(lines, fmt.Sprintf("fetch %s %s:%d", n.Name, e.Path, e.Line))
+		}
+	}
+	for root, bs := range res.Facts.backends {
+		for _, b := range bs {
+			lines = append(lines, fmt.Sprintf("default %s %s %s %s:%d", root, b.module, b.backend, b.ev.Path, b.ev.Line))
+		}
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	sort.Strings(lines)
+	h := sha256.Sum256([]byte(strings.Join(lines, "\n")))
+	return "+lib" + hex.EncodeToString(h[:8])
 }

@@ -1239,7 +1239,7 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, 
 	// with content ids, identical inputs reuse earlier results.
 	fp := ""
 	if opts.Cache != nil && opts.Blobs != nil {
-		fp = pythonFingerprint(opts.Blobs)
+		fp = pythonFingerprint(opts.Blobs) + librarySignature(res)
 	}
 	for i := range res.EntryPoints {
 		if err := ctx.Err(); err != nil {
