@@ -3,6 +3,7 @@ package history
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -123,6 +124,16 @@ func TestHistory(t *testing.T) {
 	if len(rep.Departures) != 0 {
 		t.Errorf("departures = %+v, want none (every step taken)", rep.Departures)
 	}
+	// 5.0.0 moved svc-api back to eventlet and the stage down; svc-worker
+	// kept its mode and 3.1.0 changed nothing: no regression there.
+	var regs []string
+	for _, r := range rep.Regressions {
+		regs = append(regs, fmt.Sprintf("%s %s (%s) -> %s (%s)", r.Service, r.From, r.FromRef, r.To, r.ToRef))
+	}
+	wantRegs := []string{"svc-api threading-only (4.0.0) -> eventlet-only (5.0.0)", " stage 3 (4.0.0) -> stage 0 (5.0.0)"}
+	if diff := cmp.Diff(wantRegs, regs); diff != "" {
+		t.Errorf("regressions (-want +got):\n%s", diff)
+	}
 	// 3.1.0 changed no Python file: nothing parsed again.
 	if e := rep.Entries[3]; e.Parsed != 0 || e.Reused == 0 {
 		t.Errorf("3.1.0 parsed %d, reused %d: want 0 parsed", e.Parsed, e.Reused)
@@ -139,6 +150,9 @@ func TestHistory(t *testing.T) {
 	}
 	if len(rep.Departures) != 1 || rep.Departures[0].Service != "svc-api" || rep.Departures[0].ToRef != "2.0" {
 		t.Errorf("departures = %+v, want svc-api skipping the eventlet-default release", rep.Departures)
+	}
+	if len(rep.Regressions) != 0 {
+		t.Errorf("regressions = %+v, want none (every move is forward)", rep.Regressions)
 	}
 }
 
