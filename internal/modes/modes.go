@@ -774,9 +774,11 @@ func one(v *value, w *world) []out { return []out{{v, w}} }
 
 func (in *interp) modeOf(w *world) (string, []Evidence) {
 	var patch, backend, hook, component, eventletUse, threads, libfix *event
+	late := false
 	for i := range w.events {
 		e := &w.events[i]
 		if e.late {
+			late = true
 			continue // never takes effect: the backend was fixed before
 		}
 		switch e.kind {
@@ -804,8 +806,19 @@ func (in *interp) modeOf(w *world) (string, []Evidence) {
 			}
 		}
 	}
+	// A library's import fixing the backend decides the mode when the
+	// code selects one after it (a hook never asked, an init_backend
+	// that raises): the process does not run what the selection says.
+	// Otherwise the code's own use decides, as before: oslo.service
+	// components on the library default are eventlet already, and a
+	// service on its own threads stays on them (eventlet is loaded, see
+	// the reachability, but nothing runs on it).
+	deciding := libfix != nil && late
 	var evs []Evidence
 	for _, e := range w.events {
+		if e.kind == "libfix" && !deciding {
+			continue
+		}
 		evs = append(evs, e.ev)
 		evs = append(evs, e.chain...)
 		if e.late {
@@ -819,7 +832,7 @@ func (in *interp) modeOf(w *world) (string, []Evidence) {
 	switch {
 	case patch != nil:
 		return "eventlet", evs
-	case libfix != nil:
+	case deciding:
 		return strings.ToLower(libfix.arg), evs
 	case backend != nil:
 		return strings.ToLower(backend.arg), evs
