@@ -22,6 +22,9 @@ type LibraryFix struct {
 	Chain []Evidence
 	// Fetch is the component fetch that runs at import.
 	Fetch Evidence
+	// Registry is the module of the backend registry whose default
+	// applies.
+	Registry string
 }
 
 // FixSource is a Source that knows which library modules fix the backend
@@ -73,7 +76,7 @@ func (in *interp) libraryFix(name string, worlds []*world) {
 				at = in.ev(in.atModule, in.atStmt)
 			}
 			at.Text = clipText(fmt.Sprintf("%s — its import fetches a backend component: the backend is fixed to %s", at.Text, how))
-			w.record(event{kind: "libfix", arg: backend, ev: at, chain: chain, module: mod, fetch: fix.Fetch})
+			w.record(event{kind: "libfix", arg: backend, ev: at, chain: chain, module: mod, fetch: fix.Fetch, registry: fix.Registry})
 		}
 	}
 }

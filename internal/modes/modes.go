@@ -188,9 +188,10 @@ type event struct {
 	running []string // project modules whose import-time code was running
 	// chain is further evidence quoted after ev (a library fix's imports,
 	// fetch and default); module the library module of a libfix.
-	chain  []Evidence
-	module string
-	fetch  Evidence
+	chain    []Evidence
+	module   string
+	fetch    Evidence
+	registry string
 	// late marks a selection made after a library's import fixed the
 	// backend: a default hook never asked, an init_backend that raises.
 	late bool
@@ -1023,7 +1024,7 @@ func selectionOf(w *world) *Selection {
 
 // fixOf is the library fix a libfix event stands for.
 func fixOf(e *event) *LibraryFix {
-	return &LibraryFix{Module: e.module, Backend: strings.ToLower(e.arg), Chain: e.chain, Fetch: e.fetch}
+	return &LibraryFix{Module: e.module, Backend: strings.ToLower(e.arg), Chain: e.chain, Fetch: e.fetch, Registry: e.registry}
 }
 
 // shown renders a switch value for people.

@@ -60,7 +60,7 @@ func (l *libraryFixes) find(module string) *modes.LibraryFix {
 	if b == nil {
 		return nil
 	}
-	fix := &modes.LibraryFix{Module: module, Backend: b.backend}
+	fix := &modes.LibraryFix{Module: module, Backend: b.backend, Registry: b.module}
 	for _, h := range ans.Chain[1:] {
 		fix.Chain = append(fix.Chain, modes.Evidence{Path: h.Path, Line: h.Line, Text: h.Text})
 	}
@@ -108,17 +108,13 @@ func fixLoadsEventlet(res *Result, ep *EntryPoint, fix *modes.LibraryFix) {
 	if fix == nil || fix.Backend != "eventlet" || ep.Eventlet == string(graph.Unconditional) || res.Graph == nil {
 		return
 	}
-	i, ok := graphIndex(res)[fix.Module]
-	if !ok || res.Graph.Nodes[i].Module == nil {
-		return
-	}
-	b := defaultBackendOf(res, res.Graph.Nodes[i].Module.Root)
-	if b == nil || b.module == "" {
+	i, ok := graphIndex(res)[fix.Registry]
+	if !ok || fix.Registry == "" || res.Graph.Nodes[i].Module == nil {
 		return
 	}
 	var load graph.Answer
 	var backendMod string
-	for _, cand := range []string{b.module + "._" + fix.Backend, b.module + "." + fix.Backend} {
+	for _, cand := range []string{fix.Registry + "._" + fix.Backend, fix.Registry + "." + fix.Backend} {
 		if a := res.Graph.Reach(cand); a.Verdict == graph.Unconditional && len(a.Chain) > 0 {
 			load, backendMod = a, cand
 			break
@@ -132,6 +128,11 @@ func fixLoadsEventlet(res *Result, ep *EntryPoint, fix *modes.LibraryFix) {
 		return
 	}
 	chain := append([]graph.Hop{}, to.Chain...)
+	// The imports from the library module to the one that fetches.
+	fetches := res.Graph.ReachTarget(fix.Module, func(name string) bool { return createsAny(res, name, []string{modes.AtImportComponent}) })
+	if fetches.Verdict == graph.Unconditional && len(fetches.Chain) > 1 {
+		chain = append(chain, fetches.Chain[1:]...)
+	}
 	fetchAt := fix.Fetch
 	chain = append(chain, graph.Hop{Module: backendMod, Path: fetchAt.Path, Line: fetchAt.Line,
 		Text: fmt.Sprintf("%s — at import, selects the default backend and loads %s", fetchAt.Text, backendMod), Guard: "unconditional", Root: res.Graph.Nodes[i].Module.Root})

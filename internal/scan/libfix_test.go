@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -90,5 +91,45 @@ func TestLibraryFixFixtures(t *testing.T) {
 	sort.Strings(findings)
 	if diff := cmp.Diff([]string{"EV208 svc/cmd/late.py:6", "EV208 svc/cmd/nodefault.py:6", "EV208 svc/conf.py:3", "EV508 setup.cfg:11"}, findings); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
+
+// TestStageThreeStillLoading: a project rid of eventlet in its own code
+// and requirements is at stage 3, and the summary says its entry points
+// still load eventlet through a library's import-time code; without that
+// library load the summary does not.
+func TestStageThreeStillLoading(t *testing.T) {
+	dir, _ := txtarTree(t, filepath.Join("testdata", "libfix", "libfix.txtar"))
+	write := func(p, content string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		name, entry string
+		loads       bool
+	}{
+		{"loads", "svc-threads = svc.cmd.threads:main", true},
+		{"early", "svc-early = svc.cmd.early:main", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			write("svc/setup.cfg", "[metadata]\nname = svc\n[entry_points]\nconsole_scripts =\n    "+c.entry+"\n")
+			res, err := Run(context.Background(), []string{filepath.Join(dir, "svc")}, Options{With: []string{filepath.Join(dir, "svclib")}, Select: []string{"EV9"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := res.Stage
+			if st == nil || st.Stage == nil || *st.Stage != 3 {
+				t.Fatalf("stage %+v, want 3", st)
+			}
+			want := "but its entry points still load eventlet at import through libraries (svclib.backend._eventlet)"
+			if got := strings.Contains(st.Summary, want); got != c.loads {
+				t.Errorf("summary %q: contains %q = %v, want %v", st.Summary, want, got, c.loads)
+			}
+		})
 	}
 }

@@ -1326,6 +1326,14 @@ func stageOf(res *Result, info *rootInfo, now time.Time, libraries bool) modes.S
 		}
 	}
 	sort.Strings(st.BlockedBy)
+	if st.Stage != nil && *st.Stage == 3 && loads {
+		// The project's own code and requirements are rid of eventlet;
+		// what it imports is not.
+		st.Summary += "; but its entry points still load eventlet at import through libraries"
+		if len(st.BlockedBy) > 0 {
+			st.Summary += " (" + strings.Join(st.BlockedBy, ", ") + ")"
+		}
+	}
 	return st
 }
 
