@@ -30,6 +30,9 @@ type Ref struct {
 type Service struct {
 	Name string `json:"name"`
 	Mode string `json:"mode"`
+	// Kind is service, tool, wsgi or unknown (modes.ClassifyKind): a
+	// tool's mode is no regression, as the stage leaves tools out.
+	Kind string `json:"kind,omitempty"`
 }
 
 // Entry is the state of the project at one ref.
@@ -151,7 +154,7 @@ func Run(ctx context.Context, repo string, refs []Ref, opts Options) (*Report, e
 			e.Stage = *res.Stage
 		}
 		for _, ep := range res.EntryPoints {
-			e.Services = append(e.Services, Service{ep.Name, ep.Mode})
+			e.Services = append(e.Services, Service{Name: ep.Name, Mode: ep.Mode, Kind: ep.Kind})
 		}
 		if opts.Result != nil {
 			if err := opts.Result(ref, res); err != nil {
@@ -277,7 +280,7 @@ func regressions(entries []Entry) []Departure {
 	for _, e := range entries {
 		for _, s := range e.Services {
 			to, ok := step(s.Mode)
-			if !ok {
+			if !ok || s.Kind == modes.KindTool {
 				continue
 			}
 			if prev, ok := last[s.Name]; ok {

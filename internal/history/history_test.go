@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/scan"
 )
 
@@ -194,5 +195,27 @@ func TestRunResultHook(t *testing.T) {
 	_, err = Run(context.Background(), dir, refs, Options{Result: func(Ref, *scan.Result) error { calls++; return stop }})
 	if !errors.Is(err, stop) || calls != 1 {
 		t.Errorf("Run with a failing hook = %v after %d calls, want the hook's error after 1", err, calls)
+	}
+}
+
+// TestRegressions: a service moving back a step, compared with its last
+// ref that had a step (an unknown in between is no step), and the stage
+// going down are regressions; a tool's mode, a forward move and an
+// unknown stage are not.
+func TestRegressions(t *testing.T) {
+	stage := func(n int) modes.Stage { return modes.Stage{Stage: &n} }
+	entries := []Entry{
+		{Ref: Ref{Name: "1"}, Stage: stage(2), Services: []Service{{Name: "api", Mode: modes.DualDefaultThreading, Kind: modes.KindService}, {Name: "manage", Mode: modes.ThreadingOnly, Kind: modes.KindTool}}},
+		{Ref: Ref{Name: "2"}, Stage: modes.Stage{}, Services: []Service{{Name: "api", Mode: modes.Unknown, Kind: modes.KindService}, {Name: "manage", Mode: modes.EventletOnly, Kind: modes.KindTool}}},
+		{Ref: Ref{Name: "3"}, Stage: stage(1), Services: []Service{{Name: "api", Mode: modes.DualDefaultEventlet, Kind: modes.KindService}}},
+		{Ref: Ref{Name: "4"}, Stage: stage(3), Services: []Service{{Name: "api", Mode: modes.ThreadingOnly, Kind: modes.KindService}}},
+	}
+	var got []string
+	for _, r := range regressions(entries) {
+		got = append(got, fmt.Sprintf("%s %s (%s) -> %s (%s)", r.Service, r.From, r.FromRef, r.To, r.ToRef))
+	}
+	want := []string{"api dual-default-threading (1) -> dual-default-eventlet (3)", " stage 2 (1) -> stage 1 (3)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("regressions (-want +got):\n%s", diff)
 	}
 }
