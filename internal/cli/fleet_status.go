@@ -72,7 +72,10 @@ type repoStatus struct {
 }
 
 type serviceCounts struct {
+	// Total counts the services (tools are counted apart: the stage
+	// leaves them out).
 	Total            int            `json:"total"`
+	Tools            int            `json:"tools"`
 	ThreadingDefault int            `json:"threading_default"`
 	ByMode           map[string]int `json:"by_mode"`
 }
@@ -347,12 +350,23 @@ func judgeRepo(in store.ScanInfo, res *scan.Result) repoStatus {
 	for _, c := range res.Concerns {
 		rs.Concerns[c.Type]++
 	}
+	// Services, not every entry point: a tool (db sync, status) runs and
+	// returns, and the stage leaves it out; counting it would make "N of
+	// M default to threading" disagree with the stage beside it.
 	for _, ep := range res.EntryPoints {
+		if ep.Kind == modes.KindTool {
+			rs.Services.Tools++
+			continue
+		}
 		rs.Services.Total++
 		rs.Services.ByMode[ep.Mode]++
 		if ep.Mode == modes.DualDefaultThreading || ep.Mode == modes.ThreadingOnly {
 			rs.Services.ThreadingDefault++
 		}
+	}
+	if st := res.Stage; st != nil && st.Services+st.Tools > 0 {
+		// The stage's own counts, where the scan recorded them.
+		rs.Services.Total, rs.Services.Tools, rs.Services.ThreadingDefault = st.Services, st.Tools, st.ThreadingDefault
 	}
 	// The scan's stage says it (one place for both commands).
 	if res.Stage != nil {

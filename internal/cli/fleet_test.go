@@ -159,7 +159,7 @@ func TestFleetScanAndStatus(t *testing.T) {
 		{"stage", s.Stage, &one},
 		{"eventlet_free", s.EventletFree, &no},
 		{"blocked_by", s.BlockedBy, []string{"commonlib.hub"}},
-		{"services", s.Services, serviceCounts{Total: 2, ByMode: map[string]int{"dual-default-eventlet": 1, "none": 1}}},
+		{"services", s.Services, serviceCounts{Total: 2, Tools: 1, ByMode: map[string]int{"dual-default-eventlet": 1, "none": 1}}},
 		{"deadline 2026.2", s.Deadlines[0], deadlineStatus{"2026.2", "every deliverable that relies on eventlet can run without it", "meets"}},
 		{"deadline 2027.2", s.Deadlines[3].Verdict, "misses"},
 		{"rule_set", s.RuleSet != "" && s.Version == Version, true},

@@ -136,6 +136,18 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			fmt.Fprintln(stdout, "  "+textsafe.Line(fmt.Sprintf("%s: %s (%s) -> %s (%s): %s", who, d.From, d.FromRef, d.To, d.ToRef, d.Message)))
 		}
 	}
+	if len(rep.Regressions) == 0 {
+		fmt.Fprintln(stdout, "no regression toward eventlet")
+	} else {
+		fmt.Fprintln(stdout, "\nregressions toward eventlet:")
+		for _, d := range rep.Regressions {
+			who := d.Service
+			if who == "" {
+				who = "project"
+			}
+			fmt.Fprintln(stdout, "  "+textsafe.Line(fmt.Sprintf("%s: %s (%s) -> %s (%s): %s", who, d.From, d.FromRef, d.To, d.ToRef, d.Message)))
+		}
+	}
 	return ExitClean
 }
 

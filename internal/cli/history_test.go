@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -197,5 +198,53 @@ func TestHistorySubdirectory(t *testing.T) {
 	stdout, stderr, code := run(t, "history", sub, "--refs", "1.0")
 	if code != ExitError || !strings.Contains(stderr, "subdirectory") || stdout != "" {
 		t.Errorf("Main(history %q) = %d, stdout %q, stderr %q; want %d and \"subdirectory\"", sub, code, stdout, stderr, ExitError)
+	}
+}
+
+// TestHistoryRegressions: a service that moves back toward eventlet
+// between refs, and the stage going down, are reported as regressions in
+// text and JSON; a release that moves forward, and one that changes
+// nothing, are not.
+func TestHistoryRegressions(t *testing.T) {
+	r := newGitRepo(t)
+	patched := "import eventlet\neventlet.monkey_patch()\n\n\ndef main():\n    while True:\n        pass\n"
+	threads := "import threading\n\n\ndef main():\n    threading.Thread(target=print).start()\n"
+	r.release("1.0", map[string]string{"setup.cfg": historySetup, "svc/__init__.py": "\n", "svc/api.py": patched})
+	r.release("2.0", map[string]string{"svc/api.py": threads})
+	r.release("2.1", map[string]string{"README.rst": "docs\n"})
+	r.release("3.0", map[string]string{"svc/api.py": patched})
+	stdout, stderr, code := run(t, "history", r.dir, "--refs", "1.0,2.0,2.1,3.0")
+	if code != ExitClean {
+		t.Fatalf("history: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"regressions toward eventlet:",
+		"svc-api: threading-only (2.1) -> eventlet-only (3.0): the mode moved back toward eventlet",
+		"project: stage 3 (2.1) -> stage 0 (3.0): the project's stage went down from 3 to 0"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("history text lacks %q:\n%s", want, stdout)
+		}
+	}
+	if n := strings.Count(stdout, " -> eventlet-only ("); n != 1 {
+		t.Errorf("history text names %d regressions of svc-api, want 1 (1.0 -> 2.0 is forward):\n%s", n, stdout)
+	}
+	stdout, _, _ = run(t, "history", r.dir, "--refs", "1.0,2.0,2.1,3.0", "--format", "json")
+	var rep struct {
+		Regressions []struct {
+			Service, From, To string
+			FromRef           string `json:"from_ref"`
+			ToRef             string `json:"to_ref"`
+		} `json:"regressions"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Regressions) != 2 || rep.Regressions[0].Service != "svc-api" || rep.Regressions[0].FromRef != "2.1" || rep.Regressions[0].ToRef != "3.0" ||
+		rep.Regressions[1].Service != "" || rep.Regressions[1].To != "stage 0" {
+		t.Errorf("history json regressions = %+v, want svc-api 2.1 -> 3.0 and the project's stage", rep.Regressions)
+	}
+	// Forward only: no regression.
+	stdout, _, _ = run(t, "history", r.dir, "--refs", "1.0,2.0,2.1")
+	if !strings.Contains(stdout, "no regression toward eventlet") {
+		t.Errorf("history of forward moves:\n%s", stdout)
 	}
 }

@@ -30,6 +30,9 @@ type Ref struct {
 type Service struct {
 	Name string `json:"name"`
 	Mode string `json:"mode"`
+	// Kind is service, tool, wsgi or unknown (modes.ClassifyKind): a
+	// tool's mode is no regression, as the stage leaves tools out.
+	Kind string `json:"kind,omitempty"`
 }
 
 // Entry is the state of the project at one ref.
@@ -64,6 +67,13 @@ type Report struct {
 	Repo       string      `json:"repo"`
 	Entries    []Entry     `json:"refs"`
 	Departures []Departure `json:"departures"`
+	// Regressions are the moves back toward eventlet: a service whose
+	// mode is an earlier step of the three-release pattern than at the
+	// last ref where it had one (threading-only to dual-default-threading
+	// or eventlet-only ...), or the project's stage going down. Same
+	// fields as a departure; an unknown mode or stage is no step, so it
+	// is neither a regression nor a recovery.
+	Regressions []Departure `json:"regressions"`
 }
 
 // Options tune a history run.
@@ -144,7 +154,7 @@ func Run(ctx context.Context, repo string, refs []Ref, opts Options) (*Report, e
 			e.Stage = *res.Stage
 		}
 		for _, ep := range res.EntryPoints {
-			e.Services = append(e.Services, Service{ep.Name, ep.Mode})
+			e.Services = append(e.Services, Service{Name: ep.Name, Mode: ep.Mode, Kind: ep.Kind})
 		}
 		if opts.Result != nil {
 			if err := opts.Result(ref, res); err != nil {
@@ -161,6 +171,7 @@ func Run(ctx context.Context, repo string, refs []Ref, opts Options) (*Report, e
 		return nil, fmt.Errorf("history interrupted after the last ref: %w", ctx.Err())
 	}
 	rep.Departures = departures(rep.Entries)
+	rep.Regressions = regressions(rep.Entries)
 	return rep, nil
 }
 
@@ -250,6 +261,42 @@ func departures(entries []Entry) []Departure {
 				out = append(out, Departure{From: fmt.Sprintf("stage %d", a), To: fmt.Sprintf("stage %d", b), FromRef: entries[i-1].Name, ToRef: e.Name,
 					Message: fmt.Sprintf("the project skipped stage %d", a+1)})
 			}
+		}
+	}
+	return out
+}
+
+// regressions lists the moves back toward eventlet between refs (see
+// Report.Regressions), in ref order.
+func regressions(entries []Entry) []Departure {
+	out := []Departure{}
+	type seen struct {
+		mode string
+		ref  string
+	}
+	last := map[string]seen{}
+	var stage *int
+	var stageRef string
+	for _, e := range entries {
+		for _, s := range e.Services {
+			to, ok := step(s.Mode)
+			if !ok || s.Kind == modes.KindTool {
+				continue
+			}
+			if prev, ok := last[s.Name]; ok {
+				if from, _ := step(prev.mode); to < from {
+					out = append(out, Departure{Service: s.Name, From: prev.mode, To: s.Mode, FromRef: prev.ref, ToRef: e.Name,
+						Message: fmt.Sprintf("the mode moved back toward eventlet (step %d of the three-release pattern to step %d)", from, to)})
+				}
+			}
+			last[s.Name] = seen{s.Mode, e.Name}
+		}
+		if b := e.Stage.Stage; b != nil {
+			if stage != nil && *b < *stage {
+				out = append(out, Departure{From: fmt.Sprintf("stage %d", *stage), To: fmt.Sprintf("stage %d", *b), FromRef: stageRef, ToRef: e.Name,
+					Message: fmt.Sprintf("the project's stage went down from %d to %d", *stage, *b)})
+			}
+			stage, stageRef = b, e.Name
 		}
 	}
 	return out

@@ -3,6 +3,7 @@ package history
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/scan"
 )
 
@@ -123,6 +125,16 @@ func TestHistory(t *testing.T) {
 	if len(rep.Departures) != 0 {
 		t.Errorf("departures = %+v, want none (every step taken)", rep.Departures)
 	}
+	// 5.0.0 moved svc-api back to eventlet and the stage down; svc-worker
+	// kept its mode and 3.1.0 changed nothing: no regression there.
+	var regs []string
+	for _, r := range rep.Regressions {
+		regs = append(regs, fmt.Sprintf("%s %s (%s) -> %s (%s)", r.Service, r.From, r.FromRef, r.To, r.ToRef))
+	}
+	wantRegs := []string{"svc-api threading-only (4.0.0) -> eventlet-only (5.0.0)", " stage 3 (4.0.0) -> stage 0 (5.0.0)"}
+	if diff := cmp.Diff(wantRegs, regs); diff != "" {
+		t.Errorf("regressions (-want +got):\n%s", diff)
+	}
 	// 3.1.0 changed no Python file: nothing parsed again.
 	if e := rep.Entries[3]; e.Parsed != 0 || e.Reused == 0 {
 		t.Errorf("3.1.0 parsed %d, reused %d: want 0 parsed", e.Parsed, e.Reused)
@@ -139,6 +151,9 @@ func TestHistory(t *testing.T) {
 	}
 	if len(rep.Departures) != 1 || rep.Departures[0].Service != "svc-api" || rep.Departures[0].ToRef != "2.0" {
 		t.Errorf("departures = %+v, want svc-api skipping the eventlet-default release", rep.Departures)
+	}
+	if len(rep.Regressions) != 0 {
+		t.Errorf("regressions = %+v, want none (every move is forward)", rep.Regressions)
 	}
 }
 
@@ -180,5 +195,27 @@ func TestRunResultHook(t *testing.T) {
 	_, err = Run(context.Background(), dir, refs, Options{Result: func(Ref, *scan.Result) error { calls++; return stop }})
 	if !errors.Is(err, stop) || calls != 1 {
 		t.Errorf("Run with a failing hook = %v after %d calls, want the hook's error after 1", err, calls)
+	}
+}
+
+// TestRegressions: a service moving back a step, compared with its last
+// ref that had a step (an unknown in between is no step), and the stage
+// going down are regressions; a tool's mode, a forward move and an
+// unknown stage are not.
+func TestRegressions(t *testing.T) {
+	stage := func(n int) modes.Stage { return modes.Stage{Stage: &n} }
+	entries := []Entry{
+		{Ref: Ref{Name: "1"}, Stage: stage(2), Services: []Service{{Name: "api", Mode: modes.DualDefaultThreading, Kind: modes.KindService}, {Name: "manage", Mode: modes.ThreadingOnly, Kind: modes.KindTool}}},
+		{Ref: Ref{Name: "2"}, Stage: modes.Stage{}, Services: []Service{{Name: "api", Mode: modes.Unknown, Kind: modes.KindService}, {Name: "manage", Mode: modes.EventletOnly, Kind: modes.KindTool}}},
+		{Ref: Ref{Name: "3"}, Stage: stage(1), Services: []Service{{Name: "api", Mode: modes.DualDefaultEventlet, Kind: modes.KindService}}},
+		{Ref: Ref{Name: "4"}, Stage: stage(3), Services: []Service{{Name: "api", Mode: modes.ThreadingOnly, Kind: modes.KindService}}},
+	}
+	var got []string
+	for _, r := range regressions(entries) {
+		got = append(got, fmt.Sprintf("%s %s (%s) -> %s (%s)", r.Service, r.From, r.FromRef, r.To, r.ToRef))
+	}
+	want := []string{"api dual-default-threading (1) -> dual-default-eventlet (3)", " stage 2 (1) -> stage 1 (3)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("regressions (-want +got):\n%s", diff)
 	}
 }

@@ -470,13 +470,14 @@ func (in *interp) call(module string, c *pysrc.Call, w *world, depth int) []out 
 	case strings.HasSuffix(name, "backend.init_backend"):
 		if a := arg(0, "type_"); a != nil && a.kind == vRef {
 			b := a.s[strings.LastIndexByte(a.s, '.')+1:]
-			w.record(event{kind: "backend", arg: b, ev: ev()})
+			lf := w.libFix()
+			w.record(event{kind: "backend", arg: b, ev: ev(), late: lf != nil && !strings.EqualFold(lf.arg, b)})
 		}
 		return one(&value{kind: vNone}, w)
 	case strings.HasSuffix(name, "register_backend_default_hook"):
 		if a := arg(0, "hook"); a != nil {
 			if b := in.hookBackend(module, a, w, depth); b != "" {
-				w.record(event{kind: "hook", arg: b, ev: ev()})
+				w.record(event{kind: "hook", arg: b, ev: ev(), late: w.libFix() != nil})
 			}
 		}
 		return one(&value{kind: vNone}, w)

@@ -61,6 +61,10 @@ type Result struct {
 	// imports before it (for the backend-order rule); nil when it selects
 	// none.
 	Selection *Selection `json:"-"`
+	// LibraryFix is set when, on the default path, importing a library
+	// module fixed the backend before anything selected one (see
+	// FixSource); Backend is what it was fixed to.
+	LibraryFix *LibraryFix `json:"-"`
 }
 
 // Source gives the interpreter the project's modules.
@@ -182,6 +186,15 @@ type event struct {
 	ev      Evidence
 	before  int      // modules imported before the event (a prefix of world.ran)
 	running []string // project modules whose import-time code was running
+	// chain is further evidence quoted after ev (a library fix's imports,
+	// fetch and default); module the library module of a libfix.
+	chain    []Evidence
+	module   string
+	fetch    Evidence
+	registry string
+	// late marks a selection made after a library's import fixed the
+	// backend: a default hook never asked, an init_backend that raises.
+	late bool
 }
 
 type world struct {
@@ -592,6 +605,7 @@ func (in *interp) noteImports(name string, worlds []*world) {
 			w.ran = append(w.ran, Imported{Module: mod, At: at, Ran: in.src.View(mod) != nil})
 		}
 	}
+	in.libraryFix(name, worlds)
 }
 
 // maxImported bounds the imports remembered per world.
@@ -760,10 +774,17 @@ func one(v *value, w *world) []out { return []out{{v, w}} }
 // ---- verdict ----
 
 func (in *interp) modeOf(w *world) (string, []Evidence) {
-	var patch, backend, hook, component, eventletUse, threads *event
+	var patch, backend, hook, component, eventletUse, threads, libfix *event
+	late := false
 	for i := range w.events {
 		e := &w.events[i]
+		if e.late {
+			late = true
+			continue // never takes effect: the backend was fixed before
+		}
 		switch e.kind {
+		case "libfix":
+			libfix = e
 		case "patch":
 			if patch == nil {
 				patch = e
@@ -786,13 +807,34 @@ func (in *interp) modeOf(w *world) (string, []Evidence) {
 			}
 		}
 	}
+	// A library's import fixing the backend decides the mode when the
+	// code selects one after it (a hook never asked, an init_backend
+	// that raises): the process does not run what the selection says.
+	// Otherwise the code's own use decides, as before: oslo.service
+	// components on the library default are eventlet already, and a
+	// service on its own threads stays on them (eventlet is loaded, see
+	// the reachability, but nothing runs on it).
+	deciding := libfix != nil && late
 	var evs []Evidence
 	for _, e := range w.events {
+		if e.kind == "libfix" && !deciding {
+			continue
+		}
 		evs = append(evs, e.ev)
+		evs = append(evs, e.chain...)
+		if e.late {
+			what := "the default hook registered here is never asked: the backend was fixed before"
+			if e.kind == "backend" {
+				what = "init_backend raises BackendAlreadySelected here: the backend was fixed before"
+			}
+			evs = append(evs, Evidence{Path: e.ev.Path, Line: e.ev.Line, Text: what})
+		}
 	}
 	switch {
 	case patch != nil:
 		return "eventlet", evs
+	case deciding:
+		return strings.ToLower(libfix.arg), evs
 	case backend != nil:
 		return strings.ToLower(backend.arg), evs
 	case hook != nil:
@@ -871,11 +913,21 @@ func (in *interp) verdict(worlds []*world) Result {
 			return Result{Mode: Unknown, Reason: why, Evidence: d.evs}
 		}
 	}
+	if c, lf := d.w.conflict(), d.w.libFix(); c != nil && lf != nil {
+		// The code selects a backend the library's import already
+		// fixed otherwise: the process does not run what the code says.
+		return Result{Mode: Unknown, Evidence: d.evs, Selection: selectionOf(d.w), LibraryFix: fixOf(lf),
+			Reason: fmt.Sprintf("init_backend(%s) at %s:%d raises BackendAlreadySelected: importing %s at %s:%d fixed the backend to %s first; the service fails at start, or runs on %s if the error is caught",
+				strings.ToLower(c.arg), c.ev.Path, c.ev.Line, lf.module, lf.ev.Path, lf.ev.Line, lf.arg, lf.arg)}
+	}
 	res.Evidence = d.evs
 	if res.Evidence == nil {
 		res.Evidence = []Evidence{}
 	}
 	res.Selection = selectionOf(d.w)
+	if lf := d.w.libFix(); lf != nil {
+		res.LibraryFix = fixOf(lf)
+	}
 	res.Switch = Switch{Default: d.mode, Values: map[string][]string{}}
 	others := map[string]bool{}
 	for _, o := range outs {
@@ -968,6 +1020,11 @@ func selectionOf(w *world) *Selection {
 		}
 	}
 	return nil
+}
+
+// fixOf is the library fix a libfix event stands for.
+func fixOf(e *event) *LibraryFix {
+	return &LibraryFix{Module: e.module, Backend: strings.ToLower(e.arg), Chain: e.chain, Fetch: e.fetch, Registry: e.registry}
 }
 
 // shown renders a switch value for people.

@@ -78,8 +78,9 @@ type Stage struct {
 	// or a library's (nil when it has no entry points, or when no library
 	// roots were given and nothing seen loads it). BlockedBy names the
 	// library modules through which its entry points load it. Both come
-	// from the import graph: library code that loads eventlet at import
-	// time without an import statement is not modelled yet.
+	// from the import graph, extended by the one shape of library code
+	// run at import that is modelled (a backend registry's component
+	// fetch loading its eventlet backend, see FixSource).
 	EventletFree *bool    `json:"eventlet_free,omitempty"`
 	BlockedBy    []string `json:"blocked_by,omitempty"`
 	// Services and Tools count the root's entry points by kind: services

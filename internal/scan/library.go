@@ -15,6 +15,7 @@ import (
 type backendFact struct {
 	backend string
 	ev      modes.Evidence
+	module  string // the registry's module
 }
 
 // maxLibraryEvidence bounds the modules quoted as evidence of a verdict.

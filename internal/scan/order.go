@@ -187,8 +187,9 @@ func chainText(chain []graph.Hop) string {
 }
 
 // lateReason says, in an entry point's mode reason, what a late selection
-// does to the mode read from the code: the mode is kept as the code
-// states it, and the reader is told why starting it may differ (EV208).
+// does (EV208). Where the library's default backend is known the mode
+// already says what runs (modes.FixSource); otherwise the mode is kept as
+// the code states it, and the reader is told why starting it may differ.
 func lateReason(l *analysis.LateSelection) string {
 	what := "the selection may not take effect"
 	switch l.CreateKind {

@@ -429,6 +429,11 @@ func firstPass(ctx context.Context, proj *pyproj.Project, root string, enabled [
 				res.Facts.atImport[f.Module] = r.atImport
 			}
 		}
+		if library && r.backend != nil {
+			// A library's default backend, for its import-time fetches
+			// (libfix.go); a project root's is recorded by finishRoot.
+			res.Facts.backends[root] = append(res.Facts.backends[root], *r.backend)
+		}
 		if f.Module != "" {
 			modules = append(modules, &graph.Module{Name: f.Module, Root: root, Path: f.Path, IsPackage: f.IsPackage,
 				Library: library, Runtime: f.Kind == pyproj.KindRuntime, Imports: r.imports})
@@ -777,7 +782,7 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 	}
 	if f.Kind == pyproj.KindRuntime {
 		if b, ev, ok := modes.DefaultBackend(view); ok {
-			fr.backend = &backendFact{backend: b, ev: ev}
+			fr.backend = &backendFact{backend: b, ev: ev, module: f.Module}
 		}
 		fr.atImport = importTimeFacts(view)
 	}
@@ -1172,12 +1177,13 @@ type RootStage struct {
 
 // viewSource parses a project's modules on demand for mode inference.
 type viewSource struct {
-	files      map[string]*pyproj.File
-	views      map[string]*pysrc.View
-	unreadable map[string]string // module → why its file could not be read
-	cache      *Cache
-	blobs      map[string]string
-	model      *pysem.Model
+	files         map[string]*pyproj.File
+	views         map[string]*pysrc.View
+	unreadable    map[string]string // module → why its file could not be read
+	cache         *Cache
+	blobs         map[string]string
+	model         *pysem.Model
+	*libraryFixes // modes.FixSource: library import-time code
 }
 
 // Canonical names through the scan's semantic model.
@@ -1234,7 +1240,7 @@ func (s *viewSource) Path(module string) string {
 // inferModes infers each entry point's concurrency mode.
 func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, model *pysem.Model) error {
 	src := &viewSource{model: model, files: map[string]*pyproj.File{}, views: map[string]*pysrc.View{}, unreadable: map[string]string{},
-		cache: opts.Cache, blobs: opts.Blobs}
+		cache: opts.Cache, blobs: opts.Blobs, libraryFixes: newLibraryFixes(res)}
 	for _, f := range info.proj.Files {
 		if f.Python && f.Module != "" && f.Kind == pyproj.KindRuntime {
 			if _, dup := src.files[f.Module]; !dup {
@@ -1246,7 +1252,7 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, 
 	// with content ids, identical inputs reuse earlier results.
 	fp := ""
 	if opts.Cache != nil && opts.Blobs != nil {
-		fp = pythonFingerprint(opts.Blobs)
+		fp = pythonFingerprint(opts.Blobs) + librarySignature(res)
 	}
 	for i := range res.EntryPoints {
 		if err := ctx.Err(); err != nil {
@@ -1265,6 +1271,7 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, 
 				ep.Mode, ep.ModeEvidence, ep.Switch, ep.ModeReason = r.Mode, r.Evidence, r.Switch, r.Reason
 				ep.Kind, ep.KindEvidence, ep.KindReason = r.Kind, r.KindEvidence, r.KindReason
 				ep.Selection = r.Selection
+				fixLoadsEventlet(res, ep, r.LibraryFix)
 				continue
 			}
 		}
@@ -1298,6 +1305,7 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, 
 		ep.Mode, ep.ModeEvidence, ep.Switch, ep.ModeReason = r.Mode, r.Evidence, r.Switch, r.Reason
 		ep.Kind, ep.KindEvidence, ep.KindReason = r.Kind, r.KindEvidence, r.KindReason
 		ep.Selection = r.Selection
+		fixLoadsEventlet(res, ep, r.LibraryFix)
 		if r.Mode == modes.NoRuntime && ep.Eventlet == string(graph.Unconditional) {
 			ep.ModeReason = strings.TrimPrefix(ep.ModeReason+"; ", "; ") +
 				"no runtime selected on the paths followed, but eventlet is loaded at import (see chain); calls letgo cannot resolve (callbacks, values built at run time) are not followed"
@@ -1331,6 +1339,14 @@ func stageOf(res *Result, info *rootInfo, now time.Time, libraries bool) modes.S
 		}
 	}
 	sort.Strings(st.BlockedBy)
+	if st.Stage != nil && *st.Stage == 3 && loads {
+		// The project's own code and requirements are rid of eventlet;
+		// what it imports is not.
+		st.Summary += "; but its entry points still load eventlet at import through libraries"
+		if len(st.BlockedBy) > 0 {
+			st.Summary += " (" + strings.Join(st.BlockedBy, ", ") + ")"
+		}
+	}
 	return st
 }
 
