@@ -68,6 +68,8 @@ type Options struct {
 	// not read at all; PerFileIgnores rules not reported in some files.
 	Exclude        []pyproj.Glob
 	PerFileIgnores []pyproj.PerFileIgnore
+
+	librariesKey string // set by Run (libcache.go)
 }
 
 // Result is one scan of one or more roots.
@@ -291,6 +293,9 @@ func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 		return nil, err
 	}
 	res.Stats.GraphMS = float64(time.Since(gstart).Microseconds()) / 1000
+	if opts.Cache != nil && opts.Blobs != nil {
+		opts.librariesKey = librariesKey(scans)
+	}
 	for _, info := range infos {
 		if !info.library {
 			if err := inferModes(ctx, res, info, opts, model); err != nil {
@@ -400,7 +405,7 @@ func firstPass(ctx context.Context, proj *pyproj.Project, root string, enabled [
 				if err := gctx.Err(); err != nil {
 					return err
 				}
-				results[i] = opts.Cache.scanFile(opts.Blobs, proj, pyFiles[i], enabled, canonical, facts, tops)
+				results[i] = opts.Cache.rootFile(library, opts.Blobs, proj, pyFiles[i], enabled, canonical, facts, tops)
 				if opts.Progress != nil && canonical == nil && facts == nil {
 					opts.Progress(int(done.Add(1)), total)
 				}
@@ -1233,7 +1238,7 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, 
 	// with content ids, identical inputs reuse earlier results.
 	fp := ""
 	if opts.Cache != nil && opts.Blobs != nil {
-		fp = pythonFingerprint(opts.Blobs)
+		fp = pythonFingerprint(opts.Blobs) + "\x00" + opts.librariesKey
 	}
 	for i := range res.EntryPoints {
 		if err := ctx.Err(); err != nil {
@@ -1427,8 +1432,11 @@ type Cache struct {
 	files map[string]fileResult
 	views map[string]*pysrc.View
 	modes map[string]modes.Result
-	// Hits and Misses count file results served and computed.
-	Hits, Misses int
+	libs  map[string]fileResult // library roots' files (libcache.go)
+	// Hits and Misses count file results served and computed; LibHits
+	// and LibMisses those of library roots.
+	Hits, Misses       int
+	LibHits, LibMisses int
 }
 
 // NewCache returns an empty cache.
