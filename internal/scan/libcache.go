@@ -58,7 +58,6 @@ func (c *Cache) rootFile(library bool, blobs map[string]string, proj *pyproj.Pro
 	return r
 }
 
-
 // librariesKey identifies the library roots' Python files by path and
 // status, for the caches of what depends on the whole model (modes): a
 // library that changes between two scans through one cache is not served
