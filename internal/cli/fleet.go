@@ -520,7 +520,7 @@ func scanOne(ctx context.Context, st store.Store, loc located, with []string, wo
 	}
 	commit := rev.commit
 	if !rev.git {
-		if commit, err = contentID(ctx, resolved(loc.dir)); err != nil {
+		if commit, err = cachedContentID(ctx, st, resolved(loc.dir)); err != nil {
 			return nil, nil, err.Error()
 		}
 	}
