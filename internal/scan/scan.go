@@ -1433,10 +1433,14 @@ type Cache struct {
 	views map[string]*pysrc.View
 	modes map[string]modes.Result
 	libs  map[string]fileResult // library roots' files (libcache.go)
-	// Hits and Misses count file results served and computed; LibHits
-	// and LibMisses those of library roots.
-	Hits, Misses       int
-	LibHits, LibMisses int
+	// Persist, when set, keeps the scanned roots' first-pass results
+	// across processes (persist.go).
+	Persist FileStore
+	// Hits and Misses count file results served and computed (Stored of
+	// the hits came from Persist); LibHits and LibMisses those of library
+	// roots.
+	Hits, Misses, Stored int
+	LibHits, LibMisses   int
 }
 
 // NewCache returns an empty cache.
@@ -1462,7 +1466,7 @@ func (c *Cache) scanFile(blobs map[string]string, proj *pyproj.Project, f *pypro
 	if hit {
 		return r
 	}
-	r = scanFile(proj, f, enabled, nil, nil, tops)
+	r = c.persisted(id, f, enabled, tops, func() fileResult { return scanFile(proj, f, enabled, nil, nil, tops) })
 	c.mu.Lock()
 	c.files[key] = r
 	c.mu.Unlock()
