@@ -339,8 +339,12 @@ func backfillRepoRefs(ctx context.Context, st store.Store, loc located, br *back
 		}
 	}
 	rowOf := func(name string) *backfillRef { return &br.Refs[index[name]] }
-	opts := history.Options{Workers: workers, Version: Version, With: libs,
+	files := newStoreFiles(ctx, st)
+	opts := history.Options{Workers: workers, Version: Version, With: libs, Files: files,
 		Result: func(ref history.Ref, res *scan.Result) error {
+			if err := files.flush(); err != nil {
+				return err
+			}
 			res.Graph = nil
 			relocate(res, loc.dir)
 			row := rowOf(ref.Name)

@@ -39,8 +39,12 @@ func scanBare(ctx context.Context, st store.Store, loc located, with []string, w
 	}
 	now := fleetNow()
 	var res *scan.Result
-	_, err = history.Run(ctx, loc.dir, refs, history.Options{Workers: workers, Version: Version, With: libs,
+	files := newStoreFiles(ctx, st)
+	_, err = history.Run(ctx, loc.dir, refs, history.Options{Workers: workers, Version: Version, With: libs, Files: files,
 		Result: func(_ history.Ref, r *scan.Result) error {
+			if err := files.flush(); err != nil {
+				return err
+			}
 			r.Graph = nil
 			relocate(r, loc.dir)
 			res = r

@@ -71,32 +71,35 @@ func treeStatus(ctx context.Context, dir string, start time.Time) (key string, r
 // again. Content ids are computed (and stored) when the status is new; a
 // tree with a file changed in the last racyWindow is hashed and its status
 // not stored.
-func cachedContentID(ctx context.Context, st store.Store, dir string) (string, error) {
+//
+// The content ids of the files are returned when the tree was hashed,
+// nil when its id came from the store.
+func cachedContentID(ctx context.Context, st store.Store, dir string) (string, map[string]string, error) {
 	start := time.Now()
 	key, racy, err := treeStatus(ctx, dir, start)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	ck := store.CacheKey{Content: key, RuleSet: statusRuleSet}
 	if !racy {
 		v, ok, err := st.CacheGet(ctx, ck)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		if ok && len(v) > len(contentPrefix) && string(v[:len(contentPrefix)]) == contentPrefix {
-			return string(v), nil
+			return string(v), nil, nil
 		}
 	}
-	id, err := contentID(ctx, dir)
+	id, files, err := contentIDs(ctx, dir)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if !racy {
 		// The files were read after their status: a write since makes the
 		// status new, and a later scan reads them again.
 		if err := st.CachePut(ctx, ck, []byte(id)); err != nil {
-			return "", err
+			return "", nil, err
 		}
 	}
-	return id, nil
+	return id, files, nil
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -36,7 +37,7 @@ func TestCachedContentID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := cachedContentID(ctx, st, dir)
+	got, _, err := cachedContentID(ctx, st, dir)
 	if err != nil || got != want {
 		t.Fatalf("racy tree: %q, %v; want %q", got, err, want)
 	}
@@ -47,7 +48,7 @@ func TestCachedContentID(t *testing.T) {
 
 	racyWindow = 0
 	time.Sleep(20 * time.Millisecond)
-	if got, err = cachedContentID(ctx, st, dir); err != nil || got != want {
+	if got, _, err = cachedContentID(ctx, st, dir); err != nil || got != want {
 		t.Fatalf("first: %q, %v; want %q", got, err, want)
 	}
 	key, _, _ = treeStatus(ctx, dir, time.Now())
@@ -55,7 +56,7 @@ func TestCachedContentID(t *testing.T) {
 	if err := st.CachePut(ctx, store.CacheKey{Content: key, RuleSet: statusRuleSet}, []byte(planted)); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ = cachedContentID(ctx, st, dir); got != planted {
+	if got, _, _ = cachedContentID(ctx, st, dir); got != planted {
 		t.Fatalf("unchanged tree: %q, want the stored %q (the tree was hashed again)", got, planted)
 	}
 	// Same size, same modification time, other content: the change time
@@ -75,7 +76,7 @@ func TestCachedContentID(t *testing.T) {
 	if err != nil || changed == want {
 		t.Fatalf("contentID after a change: %q, %v (was %q)", changed, err, want)
 	}
-	if got, _ = cachedContentID(ctx, st, dir); got != changed {
+	if got, _, _ = cachedContentID(ctx, st, dir); got != changed {
 		t.Errorf("after rewriting b.py: %q, want %q", got, changed)
 	}
 	// A symlink retargeted: a new status too.
@@ -85,7 +86,50 @@ func TestCachedContentID(t *testing.T) {
 	}
 	time.Sleep(20 * time.Millisecond)
 	relinked, _ := contentID(ctx, dir)
-	if got, _ = cachedContentID(ctx, st, dir); got != relinked || relinked == changed {
+	if got, _, _ = cachedContentID(ctx, st, dir); got != relinked || relinked == changed {
 		t.Errorf("after retargeting link.py: %q, want %q (before %q)", got, relinked, changed)
+	}
+}
+
+// storedResultJSON is the result of a stored scan as JSON, without its
+// timings.
+func storedResultJSON(t *testing.T, dsn string, id int64) string {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	res, err := st.Result(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Stats.ElapsedMS, res.Stats.GraphMS = 0, 0
+	b, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestFleetScanFileCache: a fleet scan of trees that are not checkouts
+// keeps its files' analyses in the store, and a later scan of a changed
+// tree, served from it, stores the result a scan into an empty store
+// does.
+func TestFleetScanFileCache(t *testing.T) {
+	dir := fleetFixture(t, filepath.Join("testdata", "fleet", "manifest.txtar"))
+	args := []string{"--manifest", "fleet.toml", "--src", "src", "--db", "sqlite:fleet.db"}
+	fleetScanJSON(t, args...)
+	write(t, dir, "src/commonlib/commonlib/hub.py", "import threading\n")
+	warm := fleetScanJSON(t, args...)
+	cold := fleetScanJSON(t, "--manifest", "fleet.toml", "--src", "src", "--db", "sqlite:fresh.db")
+	if !warm.Scanned[0].Stored || !cold.Scanned[0].Stored {
+		t.Fatalf("commonlib not stored: %+v, %+v", warm.Scanned[0], cold.Scanned[0])
+	}
+	got := storedResultJSON(t, "fleet.db", warm.Scanned[0].ScanID)
+	want := storedResultJSON(t, "fresh.db", cold.Scanned[0].ScanID)
+	if got != want {
+		t.Errorf("scan through the file cache differs from one into an empty store:\n got %s\nwant %s", got, want)
 	}
 }

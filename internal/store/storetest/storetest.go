@@ -524,8 +524,8 @@ func testCache(t *testing.T, s store.Store) {
 	if v, ok, err := s.CacheGet(ctx, empty); err != nil || !ok || len(v) != 0 {
 		t.Errorf("CacheGet(%v) = %q, %v, %v; want an empty hit", empty, v, ok, err)
 	}
-	many := []store.CacheEntry{{store.CacheKey{Content: "m1", RuleSet: "rules-1"}, []byte("one")},
-		{store.CacheKey{Content: "m2", RuleSet: "rules-1"}, nil}, {k, []byte("analysis v3")}}
+	many := []store.CacheEntry{{Key: store.CacheKey{Content: "m1", RuleSet: "rules-1"}, Value: []byte("one")},
+		{Key: store.CacheKey{Content: "m2", RuleSet: "rules-1"}}, {Key: k, Value: []byte("analysis v3")}}
 	if err := s.CachePutMany(ctx, many); err != nil {
 		t.Fatalf("CachePutMany = %v", err)
 	}
@@ -534,7 +534,7 @@ func testCache(t *testing.T, s store.Store) {
 			t.Errorf("after CachePutMany, CacheGet(%v) = %q, %v, %v; want %q", e.Key, v, ok, err, e.Value)
 		}
 	}
-	bad := []store.CacheEntry{{store.CacheKey{Content: "m3", RuleSet: "rules-1"}, []byte("x")}, {store.CacheKey{Content: "", RuleSet: "rules-1"}, nil}}
+	bad := []store.CacheEntry{{Key: store.CacheKey{Content: "m3", RuleSet: "rules-1"}, Value: []byte("x")}, {Key: store.CacheKey{RuleSet: "rules-1"}}}
 	if err := s.CachePutMany(ctx, bad); err == nil {
 		t.Error("CachePutMany with an empty key = nil error")
 	}
