@@ -2,6 +2,7 @@ package scan
 
 import (
 	"bytes"
+	"compress/flate"
 	"crypto/sha256"
 	"encoding/gob"
 	"encoding/hex"
@@ -30,7 +31,7 @@ type FileStore interface {
 
 // persistFormat names the encoding of a stored result: a change of
 // fileResult or of what it holds changes it.
-const persistFormat = "letgo-file/1"
+const persistFormat = "letgo-file/2"
 
 // buildID identifies the letgo binary running: its VCS revision when it
 // was built from a clean checkout, else the hash of the executable (a
@@ -148,15 +149,30 @@ func encodeResult(r fileResult) ([]byte, error) {
 		s.HasBackend, s.Backend, s.BackendEv = true, r.backend.backend, r.backend.ev
 	}
 	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(&s); err != nil {
+	zw := flateWriters.Get().(*flate.Writer)
+	defer flateWriters.Put(zw)
+	zw.Reset(&buf)
+	if err := gob.NewEncoder(zw).Encode(&s); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
 }
 
+// Results are stored compressed (a third of their size, for little
+// time): a compressor's state is large, so they are reused.
+var flateWriters = sync.Pool{New: func() any {
+	zw, _ := flate.NewWriter(nil, flate.BestSpeed)
+	return zw
+}}
+
 func decodeResult(v []byte) (fileResult, error) {
 	var s storedResult
-	if err := gob.NewDecoder(bytes.NewReader(v)).Decode(&s); err != nil {
+	zr := flate.NewReader(bytes.NewReader(v))
+	defer zr.Close()
+	if err := gob.NewDecoder(zr).Decode(&s); err != nil {
 		return fileResult{}, err
 	}
 	r := fileResult{findings: s.Findings, lines: s.Lines, imports: s.Imports, imported: s.Imported,
