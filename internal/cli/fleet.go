@@ -41,6 +41,7 @@ type fleetFlags struct {
 	src, with                              listFlag
 	workers                                int
 	releases, since                        string // fleet backfill
+	fileCache                              bool
 }
 
 func (f *fleetFlags) register(fs *flag.FlagSet, sub string) {
@@ -55,6 +56,7 @@ func (f *fleetFlags) register(fs *flag.FlagSet, sub string) {
 	if sub == "scan" || sub == "backfill" || sub == "" {
 		fs.Var(&f.with, "with", "a library root every repository's imports resolve against (not reported); repeatable")
 		fs.IntVar(&f.workers, "workers", 0, "parallel workers for the whole fleet (default: number of CPUs)")
+		fs.BoolVar(&f.fileCache, "file-cache", sub == "backfill", "keep each file's analysis in the store (by blob id or content hash), so a later run parses only files no earlier run saw")
 	}
 	def := "text"
 	if sub == "status" || sub == "diff" {
@@ -474,7 +476,7 @@ func runFleetScan(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	for i, loc := range found {
 		g.Go(func() error {
 			t0 := time.Now()
-			s, sr, why := scanOne(gctx, st, loc, with, perScan)
+			s, sr, why := scanOne(gctx, st, loc, with, perScan, f.fileCache)
 			if gctx.Err() != nil {
 				return gctx.Err()
 			}
@@ -520,9 +522,9 @@ func runFleetScan(ctx context.Context, args []string, stdout, stderr io.Writer) 
 
 // scanOne scans one checkout; a failure is its reason, and the fleet run
 // goes on.
-func scanOne(ctx context.Context, st store.Store, loc located, with []string, workers int) (*store.Scan, *scannedRepo, string) {
+func scanOne(ctx context.Context, st store.Store, loc located, with []string, workers int, fileCache bool) (*store.Scan, *scannedRepo, string) {
 	if loc.bare {
-		return scanBare(ctx, st, loc, with, workers)
+		return scanBare(ctx, st, loc, with, workers, fileCache)
 	}
 	rev, err := checkoutRevision(ctx, loc.dir)
 	if err != nil {
@@ -561,7 +563,7 @@ func scanOne(ctx context.Context, st store.Store, loc located, with []string, wo
 	// A tree that is not a checkout has its files' content ids: the
 	// store's file cache serves the files an earlier scan analysed.
 	var files *storeFiles
-	if !rev.git {
+	if !rev.git && fileCache {
 		if blobs == nil {
 			var id string
 			if id, blobs, err = contentIDs(ctx, resolved(loc.dir)); err != nil {

@@ -163,7 +163,7 @@ func runFleetBackfill(ctx context.Context, args []string, stdout, stderr io.Writ
 		}
 		g.Go(func() error {
 			t0 := time.Now()
-			err := backfillRepoRefs(gctx, st, loc, plans[i], todo[i], with, perRepo, rules, func(ref string) {
+			err := backfillRepoRefs(gctx, st, loc, plans[i], todo[i], with, perRepo, rules, f.fileCache, func(ref string) {
 				mu.Lock()
 				defer mu.Unlock()
 				done++
@@ -325,7 +325,7 @@ func resolveTarget(ctx context.Context, dir string, t fleet.Target) (history.Ref
 // in order, through the history machinery (each release parses only the
 // files that changed since the previous one), and stores each as it is
 // scanned, so an interrupted backfill keeps what it finished.
-func backfillRepoRefs(ctx context.Context, st store.Store, loc located, br *backfillRepo, refs []history.Ref, with []string, workers int, ruleSet string, tick func(ref string)) error {
+func backfillRepoRefs(ctx context.Context, st store.Store, loc located, br *backfillRepo, refs []history.Ref, with []string, workers int, ruleSet string, fileCache bool, tick func(ref string)) error {
 	var libs []string
 	for _, w := range with {
 		if !sameDir(w, loc.dir) {
@@ -339,11 +339,16 @@ func backfillRepoRefs(ctx context.Context, st store.Store, loc located, br *back
 		}
 	}
 	rowOf := func(name string) *backfillRef { return &br.Refs[index[name]] }
-	files := newStoreFiles(ctx, st)
-	opts := history.Options{Workers: workers, Version: Version, With: libs, Files: files,
+	var files *storeFiles
+	if fileCache {
+		files = newStoreFiles(ctx, st)
+	}
+	opts := history.Options{Workers: workers, Version: Version, With: libs,
 		Result: func(ref history.Ref, res *scan.Result) error {
-			if err := files.flush(); err != nil {
-				return err
+			if files != nil {
+				if err := files.flush(); err != nil {
+					return err
+				}
 			}
 			res.Graph = nil
 			relocate(res, loc.dir)
@@ -366,6 +371,9 @@ func backfillRepoRefs(ctx context.Context, st store.Store, loc located, br *back
 		Progress: func(_, _ int, ref string) {
 			tick(ref)
 		}}
+	if files != nil {
+		opts.Files = files
+	}
 	rep, err := history.Run(ctx, loc.dir, refs, opts)
 	if err != nil {
 		return err

@@ -113,13 +113,13 @@ func storedResultJSON(t *testing.T, dsn string, id int64) string {
 	return string(b)
 }
 
-// TestFleetScanFileCache: a fleet scan of trees that are not checkouts
-// keeps its files' analyses in the store, and a later scan of a changed
+// TestFleetScanFileCache: a fleet scan --file-cache of trees that are not
+// checkouts keeps its files' analyses in the store, and a later scan of a changed
 // tree, served from it, stores the result a scan into an empty store
 // does.
 func TestFleetScanFileCache(t *testing.T) {
 	dir := fleetFixture(t, filepath.Join("testdata", "fleet", "manifest.txtar"))
-	args := []string{"--manifest", "fleet.toml", "--src", "src", "--db", "sqlite:fleet.db"}
+	args := []string{"--manifest", "fleet.toml", "--src", "src", "--db", "sqlite:fleet.db", "--file-cache"}
 	fleetScanJSON(t, args...)
 	write(t, dir, "src/commonlib/commonlib/hub.py", "import threading\n")
 	warm := fleetScanJSON(t, args...)
