@@ -70,11 +70,12 @@ var buildID = sync.OnceValue(func() string {
 
 // persistContext is what a first-pass result depends on besides the
 // file's content: the encoding, the build (letgo's version and code),
-// the rules that ran, the roots' top-level names, and the file's path,
-// module, package and kind.
-func persistContext(build string, f *pyproj.File, enabled []*analysis.Rule, tops *topNames) string {
+// the project settings the rules read (projectKey), the rules that ran,
+// the roots' top-level names, and the file's path, module, package and
+// kind.
+func persistContext(build, project string, f *pyproj.File, enabled []*analysis.Rule, tops *topNames) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%t\x00%v\x00", persistFormat, build, tops.key, f.Path, f.Module, f.IsPackage, f.Kind)
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%t\x00%v\x00", persistFormat, build, project, tops.key, f.Path, f.Module, f.IsPackage, f.Kind)
 	for _, r := range enabled {
 		fmt.Fprintf(h, "%s,", r.ID)
 	}
@@ -83,7 +84,7 @@ func persistContext(build string, f *pyproj.File, enabled []*analysis.Rule, tops
 
 // persisted returns the first-pass result of a file with content id id
 // from the cache's FileStore, or computes it with scan and puts it there.
-func (c *Cache) persisted(id string, f *pyproj.File, enabled []*analysis.Rule, tops *topNames, scan func() fileResult) fileResult {
+func (c *Cache) persisted(id, project string, f *pyproj.File, enabled []*analysis.Rule, tops *topNames, scan func() fileResult) fileResult {
 	build := ""
 	if c.Persist != nil {
 		build = buildID()
@@ -91,7 +92,7 @@ func (c *Cache) persisted(id string, f *pyproj.File, enabled []*analysis.Rule, t
 	if build == "" {
 		return scan()
 	}
-	ctxKey := persistContext(build, f, enabled, tops)
+	ctxKey := persistContext(build, project, f, enabled, tops)
 	if v, ok := c.Persist.Get(id, ctxKey); ok {
 		if r, err := decodeResult(v); err == nil {
 			c.mu.Lock()
@@ -190,4 +191,27 @@ func decodeResult(v []byte) (fileResult, error) {
 		r.backend = &backendFact{backend: s.Backend, ev: s.BackendEv}
 	}
 	return r, nil
+}
+
+// projectKey identifies what of a root's project the rules of the first
+// pass read (pickling: the oslo.config requirement's minimum, the Python
+// classifiers and where they are declared): a change of either is a
+// change of every file's result.
+func (c *Cache) projectKey(proj *pyproj.Project) string {
+	c.mu.Lock()
+	k, ok := c.projects[proj]
+	c.mu.Unlock()
+	if ok {
+		return k
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%v\x00%v", proj.Requirements, proj.Classifiers)
+	k = hex.EncodeToString(h.Sum(nil)[:12])
+	c.mu.Lock()
+	if c.projects == nil {
+		c.projects = map[*pyproj.Project]string{}
+	}
+	c.projects[proj] = k
+	c.mu.Unlock()
+	return k
 }

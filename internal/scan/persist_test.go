@@ -160,3 +160,52 @@ func TestPersistedScan(t *testing.T) {
 		})
 	}
 }
+
+// TestCacheProjectSettings: the first pass's results depend on project
+// settings the rules read (the Python classifiers, for the start method
+// in force): a scan through the cache (in memory, then from the file
+// store) after the classifiers changed, with every Python file the same,
+// gives what an uncached scan gives.
+func TestCacheProjectSettings(t *testing.T) {
+	ctx := context.Background()
+	dir := writeTree(t, map[string]string{
+		"setup.cfg":       "[metadata]\nname = svc\nclassifier =\n    Programming Language :: Python :: 3.12\n",
+		"svc/__init__.py": "",
+		"svc/run.py": "import multiprocessing\nimport threading\n\n\ndef work(x):\n    pass\n\n\ndef main():\n" +
+			"    multiprocessing.Process(target=work, args=(threading.Lock(),)).start()\n",
+	})
+	files := &memFiles{m: map[string][]byte{}}
+	mem := NewCache()
+	mem.Persist = files
+	scan := func(c *Cache) string {
+		o := Options{Select: []string{"EV5"}, Now: time.Unix(1.7e9, 0)}
+		if c != nil {
+			c.Retain(contentIDs(t, dir))
+			o.Cache, o.Blobs = c, contentIDs(t, dir)
+		}
+		res, err := Run(ctx, []string{dir}, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resultJSON(t, res)
+	}
+	if got, want := scan(mem), scan(nil); got != want {
+		t.Fatalf("first cached scan differs:\n got %s\nwant %s", got, want)
+	}
+	before := scan(nil)
+	if err := os.WriteFile(filepath.Join(dir, "setup.cfg"), []byte("[metadata]\nname = svc\nclassifier =\n    Programming Language :: Python :: 3.12\n    Programming Language :: Python :: 3.14\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := scan(nil)
+	if want == before {
+		t.Fatal("changing the classifiers did not change the result: the test proves nothing")
+	}
+	if got := scan(mem); got != want {
+		t.Errorf("in-memory cache after the classifiers changed:\n got %s\nwant %s", got, want)
+	}
+	fresh := NewCache()
+	fresh.Persist = files
+	if got := scan(fresh); got != want {
+		t.Errorf("file store after the classifiers changed:\n got %s\nwant %s", got, want)
+	}
+}

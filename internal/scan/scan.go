@@ -1433,6 +1433,8 @@ type Cache struct {
 	views map[string]*pysrc.View
 	modes map[string]modes.Result
 	libs  map[string]fileResult // library roots' files (libcache.go)
+	// projects memoises projectKey.
+	projects map[*pyproj.Project]string
 	// Persist, when set, keeps the scanned roots' first-pass results
 	// across processes (persist.go).
 	Persist FileStore
@@ -1453,8 +1455,10 @@ func (c *Cache) scanFile(blobs map[string]string, proj *pyproj.Project, f *pypro
 	if c == nil || !ok || canonical != nil {
 		return scanFile(proj, f, enabled, canonical, facts, tops)
 	}
-	// The names a first pass keeps depend on the roots' top-level names.
-	key := f.Path + "\x00" + id + "\x00" + tops.key
+	// The names a first pass keeps depend on the roots' top-level names,
+	// its findings on the project's settings the rules read (persist.go).
+	project := c.projectKey(proj)
+	key := f.Path + "\x00" + id + "\x00" + tops.key + "\x00" + project
 	c.mu.Lock()
 	r, hit := c.files[key]
 	if hit {
@@ -1466,7 +1470,7 @@ func (c *Cache) scanFile(blobs map[string]string, proj *pyproj.Project, f *pypro
 	if hit {
 		return r
 	}
-	r = c.persisted(id, f, enabled, tops, func() fileResult { return scanFile(proj, f, enabled, nil, nil, tops) })
+	r = c.persisted(id, project, f, enabled, tops, func() fileResult { return scanFile(proj, f, enabled, nil, nil, tops) })
 	c.mu.Lock()
 	c.files[key] = r
 	c.mu.Unlock()
