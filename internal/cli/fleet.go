@@ -41,6 +41,7 @@ type fleetFlags struct {
 	src, with                              listFlag
 	workers                                int
 	releases, since                        string // fleet backfill
+	fileCache                              bool
 }
 
 func (f *fleetFlags) register(fs *flag.FlagSet, sub string) {
@@ -55,6 +56,7 @@ func (f *fleetFlags) register(fs *flag.FlagSet, sub string) {
 	if sub == "scan" || sub == "backfill" || sub == "" {
 		fs.Var(&f.with, "with", "a library root every repository's imports resolve against (not reported); repeatable")
 		fs.IntVar(&f.workers, "workers", 0, "parallel workers for the whole fleet (default: number of CPUs)")
+		fs.BoolVar(&f.fileCache, "file-cache", sub == "backfill", "keep each file's analysis in the store (by blob id or content hash), so a later run parses only files no earlier run saw")
 	}
 	def := "text"
 	if sub == "status" || sub == "diff" {
@@ -305,6 +307,14 @@ func checkoutRevision(ctx context.Context, dir string) (revision, error) {
 // modes, contents; symlinks by target; .git left out), so that a re-scan of
 // unchanged files is recognised and a changed file is not.
 func contentID(ctx context.Context, dir string) (string, error) {
+	id, _, err := contentIDs(ctx, dir)
+	return id, err
+}
+
+// contentIDs is contentID with the content id of each regular file
+// (path → "sha256:" and the hash of its bytes), for the file cache.
+func contentIDs(ctx context.Context, dir string) (string, map[string]string, error) {
+	files := map[string]string{}
 	h := sha256.New()
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -336,14 +346,16 @@ func contentID(ctx context.Context, dir string) (string, error) {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(h, "f %q %x\n", rel, fh2.Sum(nil))
+			sum := fh2.Sum(nil)
+			fmt.Fprintf(h, "f %q %x\n", rel, sum)
+			files[rel] = "sha256:" + hex.EncodeToString(sum)
 		}
 		return nil
 	})
 	if err != nil {
-		return "", fmt.Errorf("hash tree %s: %w", dir, err)
+		return "", nil, fmt.Errorf("hash tree %s: %w", dir, err)
 	}
-	return contentPrefix + hex.EncodeToString(h.Sum(nil)), nil
+	return contentPrefix + hex.EncodeToString(h.Sum(nil)), files, nil
 }
 
 // resolved is dir with its symlinks resolved: a --src of symlinks to the
@@ -474,7 +486,7 @@ func runFleetScan(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	for i, loc := range found {
 		g.Go(func() error {
 			t0 := time.Now()
-			s, sr, why := scanOne(gctx, st, loc, with, perScan)
+			s, sr, why := scanOne(gctx, st, loc, with, perScan, f.fileCache)
 			if gctx.Err() != nil {
 				return gctx.Err()
 			}
@@ -520,17 +532,18 @@ func runFleetScan(ctx context.Context, args []string, stdout, stderr io.Writer) 
 
 // scanOne scans one checkout; a failure is its reason, and the fleet run
 // goes on.
-func scanOne(ctx context.Context, st store.Store, loc located, with []string, workers int) (*store.Scan, *scannedRepo, string) {
+func scanOne(ctx context.Context, st store.Store, loc located, with []string, workers int, fileCache bool) (*store.Scan, *scannedRepo, string) {
 	if loc.bare {
-		return scanBare(ctx, st, loc, with, workers)
+		return scanBare(ctx, st, loc, with, workers, fileCache)
 	}
 	rev, err := checkoutRevision(ctx, loc.dir)
 	if err != nil {
 		return nil, nil, err.Error()
 	}
 	commit := rev.commit
+	var blobs map[string]string // content ids of the files, when hashed
 	if !rev.git {
-		if commit, err = contentID(ctx, resolved(loc.dir)); err != nil {
+		if commit, blobs, err = cachedContentID(ctx, st, resolved(loc.dir)); err != nil {
 			return nil, nil, err.Error()
 		}
 	}
@@ -556,9 +569,32 @@ func scanOne(ctx context.Context, st store.Store, loc located, with []string, wo
 		}
 	}
 	now := fleetNow()
-	res, err := scan.Run(ctx, []string{resolved(loc.dir)}, scan.Options{With: libs, Workers: workers, Version: Version, Now: now})
+	opts := scan.Options{With: libs, Workers: workers, Version: Version, Now: now}
+	// A tree that is not a checkout has its files' content ids: the
+	// store's file cache serves the files an earlier scan analysed.
+	var files *storeFiles
+	if !rev.git && fileCache {
+		if blobs == nil {
+			var id string
+			if id, blobs, err = contentIDs(ctx, resolved(loc.dir)); err != nil {
+				return nil, nil, err.Error()
+			}
+			if id != commit {
+				return nil, nil, fmt.Sprintf("%s changed while it was read", loc.dir)
+			}
+		}
+		files = newStoreFiles(ctx, st)
+		opts.Cache, opts.Blobs = scan.NewCache(), blobs
+		opts.Cache.Persist = files
+	}
+	res, err := scan.Run(ctx, []string{resolved(loc.dir)}, opts)
 	if err != nil {
 		return nil, nil, err.Error()
+	}
+	if files != nil {
+		if err := files.flush(); err != nil {
+			return nil, nil, err.Error()
+		}
 	}
 	res.Graph = nil // not stored, and the largest part of a result
 	s := &store.Scan{Meta: store.Meta{Repo: loc.repo.Name, Team: loc.repo.Owner, Commit: commit, Ref: rev.ref,

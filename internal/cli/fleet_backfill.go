@@ -150,7 +150,7 @@ func runFleetBackfill(ctx context.Context, args []string, stdout, stderr io.Writ
 		}
 		g.Go(func() error {
 			t0 := time.Now()
-			err := backfillRepoRefs(gctx, st, loc, plans[i], todo[i], with, perRepo, rules, func(ref string) {
+			err := backfillRepoRefs(gctx, st, loc, plans[i], todo[i], with, perRepo, rules, f.fileCache, func(ref string) {
 				mu.Lock()
 				defer mu.Unlock()
 				done++
@@ -312,7 +312,7 @@ func resolveTarget(ctx context.Context, dir string, t fleet.Target) (history.Ref
 // in order, through the history machinery (each release parses only the
 // files that changed since the previous one), and stores each as it is
 // scanned, so an interrupted backfill keeps what it finished.
-func backfillRepoRefs(ctx context.Context, st store.Store, loc located, br *backfillRepo, refs []history.Ref, with []string, workers int, ruleSet string, tick func(ref string)) error {
+func backfillRepoRefs(ctx context.Context, st store.Store, loc located, br *backfillRepo, refs []history.Ref, with []string, workers int, ruleSet string, fileCache bool, tick func(ref string)) error {
 	var libs []string
 	for _, w := range with {
 		if !sameDir(w, loc.dir) {
@@ -326,8 +326,17 @@ func backfillRepoRefs(ctx context.Context, st store.Store, loc located, br *back
 		}
 	}
 	rowOf := func(name string) *backfillRef { return &br.Refs[index[name]] }
+	var files *storeFiles
+	if fileCache {
+		files = newStoreFiles(ctx, st)
+	}
 	opts := history.Options{Workers: workers, Version: Version, With: libs,
 		Result: func(ref history.Ref, res *scan.Result) error {
+			if files != nil {
+				if err := files.flush(); err != nil {
+					return err
+				}
+			}
 			res.Graph = nil
 			relocate(res, loc.dir)
 			row := rowOf(ref.Name)
@@ -349,6 +358,9 @@ func backfillRepoRefs(ctx context.Context, st store.Store, loc located, br *back
 		Progress: func(_, _ int, ref string) {
 			tick(ref)
 		}}
+	if files != nil {
+		opts.Files = files
+	}
 	rep, err := history.Run(ctx, loc.dir, refs, opts)
 	if err != nil {
 		return err

@@ -14,7 +14,7 @@ import (
 // (its tree is materialised from git's objects into scratch space), as
 // fleet scan scans a checkout: the same rules, the same libraries, stored
 // under HEAD's commit and branch, and skipped when the store holds them.
-func scanBare(ctx context.Context, st store.Store, loc located, with []string, workers int) (*store.Scan, *scannedRepo, string) {
+func scanBare(ctx context.Context, st store.Store, loc located, with []string, workers int, fileCache bool) (*store.Scan, *scannedRepo, string) {
 	refs, err := history.ResolveRefs(ctx, loc.dir, "", []string{"HEAD"})
 	if err != nil {
 		return nil, nil, fmt.Sprintf("bare repository: %v", err)
@@ -39,13 +39,24 @@ func scanBare(ctx context.Context, st store.Store, loc located, with []string, w
 	}
 	now := fleetNow()
 	var res *scan.Result
-	_, err = history.Run(ctx, loc.dir, refs, history.Options{Workers: workers, Version: Version, With: libs,
-		Result: func(_ history.Ref, r *scan.Result) error {
-			r.Graph = nil
-			relocate(r, loc.dir)
-			res = r
-			return nil
-		}})
+	opts := history.Options{Workers: workers, Version: Version, With: libs}
+	var files *storeFiles
+	if fileCache {
+		files = newStoreFiles(ctx, st)
+		opts.Files = files
+	}
+	opts.Result = func(_ history.Ref, r *scan.Result) error {
+		if files != nil {
+			if err := files.flush(); err != nil {
+				return err
+			}
+		}
+		r.Graph = nil
+		relocate(r, loc.dir)
+		res = r
+		return nil
+	}
+	_, err = history.Run(ctx, loc.dir, refs, opts)
 	if err != nil {
 		return nil, nil, strings.TrimPrefix(err.Error(), "history ")
 	}

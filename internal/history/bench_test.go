@@ -9,7 +9,8 @@ import (
 
 // BenchmarkHistory runs history over the refs of a real repository:
 // LETGO_BENCH_REPO (a git directory) and LETGO_BENCH_REFS (comma-separated
-// refs). go test ./internal/history -run XXX -bench History -benchtime 1x
+// refs), with LETGO_BENCH_WITH (comma-separated library roots) if set.
+// go test ./internal/history -run XXX -bench History -benchtime 1x
 // -cpuprofile cpu.out
 func BenchmarkHistory(b *testing.B) {
 	repo, list := os.Getenv("LETGO_BENCH_REPO"), os.Getenv("LETGO_BENCH_REFS")
@@ -22,7 +23,11 @@ func BenchmarkHistory(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		rep, err := Run(ctx, repo, refs, Options{})
+		var with []string
+		if w := os.Getenv("LETGO_BENCH_WITH"); w != "" {
+			with = strings.Split(w, ",")
+		}
+		rep, err := Run(ctx, repo, refs, Options{With: with})
 		if err != nil {
 			b.Fatal(err)
 		}

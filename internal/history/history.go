@@ -90,6 +90,10 @@ type Options struct {
 	// returns ends the run with that error. The result's roots name the
 	// scratch copy, which is gone when Run returns.
 	Result func(ref Ref, res *scan.Result) error
+	// Files, when set, keeps the refs' file results across runs (a later
+	// run parses only the files no earlier run saw); Result is a good
+	// place to write what was put.
+	Files scan.FileStore
 }
 
 // Run scans each ref in order. When ctx is cancelled it stops at the next
@@ -113,6 +117,7 @@ func Run(ctx context.Context, repo string, refs []Ref, opts Options) (*Report, e
 		return fmt.Errorf("history interrupted at %s (%d of %d refs scanned): %w", refs[i].Name, i, len(refs), ctx.Err())
 	}
 	cache := scan.NewCache()
+	cache.Persist = opts.Files
 	rep := &Report{Repo: repo, Entries: []Entry{}, Departures: []Departure{}}
 	for i, ref := range refs {
 		if ctx.Err() != nil {

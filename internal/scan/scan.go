@@ -68,6 +68,8 @@ type Options struct {
 	// not read at all; PerFileIgnores rules not reported in some files.
 	Exclude        []pyproj.Glob
 	PerFileIgnores []pyproj.PerFileIgnore
+
+	librariesKey string // set by Run (libcache.go)
 }
 
 // Result is one scan of one or more roots.
@@ -291,6 +293,9 @@ func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 		return nil, err
 	}
 	res.Stats.GraphMS = float64(time.Since(gstart).Microseconds()) / 1000
+	if opts.Cache != nil && opts.Blobs != nil {
+		opts.librariesKey = librariesKey(scans)
+	}
 	for _, info := range infos {
 		if !info.library {
 			if err := inferModes(ctx, res, info, opts, model); err != nil {
@@ -401,7 +406,7 @@ func firstPass(ctx context.Context, proj *pyproj.Project, root string, enabled [
 				if err := gctx.Err(); err != nil {
 					return err
 				}
-				results[i] = opts.Cache.scanFile(opts.Blobs, proj, pyFiles[i], enabled, canonical, facts, tops)
+				results[i] = opts.Cache.rootFile(library, opts.Blobs, proj, pyFiles[i], enabled, canonical, facts, tops)
 				if opts.Progress != nil && canonical == nil && facts == nil {
 					opts.Progress(int(done.Add(1)), total)
 				}
@@ -1252,7 +1257,7 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, 
 	// with content ids, identical inputs reuse earlier results.
 	fp := ""
 	if opts.Cache != nil && opts.Blobs != nil {
-		fp = pythonFingerprint(opts.Blobs) + librarySignature(res)
+		fp = pythonFingerprint(opts.Blobs) + librarySignature(res) + "\x00" + opts.librariesKey
 	}
 	for i := range res.EntryPoints {
 		if err := ctx.Err(); err != nil {
@@ -1456,8 +1461,17 @@ type Cache struct {
 	files map[string]fileResult
 	views map[string]*pysrc.View
 	modes map[string]modes.Result
-	// Hits and Misses count file results served and computed.
-	Hits, Misses int
+	libs  map[string]fileResult // library roots' files (libcache.go)
+	// projects memoises projectKey.
+	projects map[*pyproj.Project]string
+	// Persist, when set, keeps the scanned roots' first-pass results
+	// across processes (persist.go).
+	Persist FileStore
+	// Hits and Misses count file results served and computed (Stored of
+	// the hits came from Persist); LibHits and LibMisses those of library
+	// roots.
+	Hits, Misses, Stored int
+	LibHits, LibMisses   int
 }
 
 // NewCache returns an empty cache.
@@ -1470,8 +1484,10 @@ func (c *Cache) scanFile(blobs map[string]string, proj *pyproj.Project, f *pypro
 	if c == nil || !ok || canonical != nil {
 		return scanFile(proj, f, enabled, canonical, facts, tops)
 	}
-	// The names a first pass keeps depend on the roots' top-level names.
-	key := f.Path + "\x00" + id + "\x00" + tops.key
+	// The names a first pass keeps depend on the roots' top-level names,
+	// its findings on the project's settings the rules read (persist.go).
+	project := c.projectKey(proj)
+	key := f.Path + "\x00" + id + "\x00" + tops.key + "\x00" + project
 	c.mu.Lock()
 	r, hit := c.files[key]
 	if hit {
@@ -1483,7 +1499,7 @@ func (c *Cache) scanFile(blobs map[string]string, proj *pyproj.Project, f *pypro
 	if hit {
 		return r
 	}
-	r = scanFile(proj, f, enabled, nil, nil, tops)
+	r = c.persisted(id, project, f, enabled, tops, func() fileResult { return scanFile(proj, f, enabled, nil, nil, tops) })
 	c.mu.Lock()
 	c.files[key] = r
 	c.mu.Unlock()

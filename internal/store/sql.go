@@ -673,3 +673,34 @@ ON CONFLICT (content_hash, ruleset) DO UPDATE SET value = excluded.value`, key.C
 	}
 	return nil
 }
+
+// CachePutMany stores several analyses in one transaction; see Store.
+func (db *DB) CachePutMany(ctx context.Context, entries []CacheEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	for _, e := range entries {
+		if e.Key.Content == "" || e.Key.RuleSet == "" {
+			return fmt.Errorf("write cache %s/%s: empty key", e.Key.Content, e.Key.RuleSet)
+		}
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("write cache: %w", err)
+	}
+	defer tx.Rollback()
+	for _, e := range entries {
+		v := e.Value
+		if v == nil {
+			v = []byte{}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO file_cache (content_hash, ruleset, value) VALUES ($1, $2, $3)
+ON CONFLICT (content_hash, ruleset) DO UPDATE SET value = excluded.value`, e.Key.Content, e.Key.RuleSet, v); err != nil {
+			return fmt.Errorf("write cache %s/%s: %w", e.Key.Content, e.Key.RuleSet, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("write cache: %w", err)
+	}
+	return nil
+}

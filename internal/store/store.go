@@ -54,6 +54,8 @@ type Store interface {
 	CacheGet(ctx context.Context, key CacheKey) (value []byte, ok bool, err error)
 	// CachePut stores (or replaces) the analysis of a file's content.
 	CachePut(ctx context.Context, key CacheKey, value []byte) error
+	// CachePutMany stores several analyses in one transaction.
+	CachePutMany(ctx context.Context, entries []CacheEntry) error
 	// Close releases the store's connections.
 	Close() error
 }
@@ -138,6 +140,12 @@ type ScanFilter struct {
 type CacheKey struct {
 	Content string
 	RuleSet string
+}
+
+// CacheEntry is one analysis to store.
+type CacheEntry struct {
+	Key   CacheKey
+	Value []byte
 }
 
 // Change is how a finding differs between two scans.

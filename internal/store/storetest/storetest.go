@@ -524,6 +524,23 @@ func testCache(t *testing.T, s store.Store) {
 	if v, ok, err := s.CacheGet(ctx, empty); err != nil || !ok || len(v) != 0 {
 		t.Errorf("CacheGet(%v) = %q, %v, %v; want an empty hit", empty, v, ok, err)
 	}
+	many := []store.CacheEntry{{Key: store.CacheKey{Content: "m1", RuleSet: "rules-1"}, Value: []byte("one")},
+		{Key: store.CacheKey{Content: "m2", RuleSet: "rules-1"}}, {Key: k, Value: []byte("analysis v3")}}
+	if err := s.CachePutMany(ctx, many); err != nil {
+		t.Fatalf("CachePutMany = %v", err)
+	}
+	for _, e := range many {
+		if v, ok, err := s.CacheGet(ctx, e.Key); err != nil || !ok || string(v) != string(e.Value) {
+			t.Errorf("after CachePutMany, CacheGet(%v) = %q, %v, %v; want %q", e.Key, v, ok, err, e.Value)
+		}
+	}
+	bad := []store.CacheEntry{{Key: store.CacheKey{Content: "m3", RuleSet: "rules-1"}, Value: []byte("x")}, {Key: store.CacheKey{RuleSet: "rules-1"}}}
+	if err := s.CachePutMany(ctx, bad); err == nil {
+		t.Error("CachePutMany with an empty key = nil error")
+	}
+	if _, ok, _ := s.CacheGet(ctx, bad[0].Key); ok {
+		t.Error("CachePutMany with an empty key stored part of the batch")
+	}
 	binary := store.CacheKey{Content: "bin", RuleSet: "rules-1"}
 	val := []byte{0, 1, 2, 0xff, 0xfe, 0}
 	if err := s.CachePut(ctx, binary, val); err != nil {
