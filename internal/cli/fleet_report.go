@@ -372,5 +372,5 @@ func writeReportMarkdown(w io.Writer, rep *teamReport) {
 			fmt.Fprintf(w, "\nPace: %s.\n", mdCell(paceSentence(s.Pace, s.Stage)))
 		}
 	}
-	fmt.Fprintf(w, "\n---\nThe projection is a straight line through the first and the last series scanned, not a forecast. Modes and \"loads eventlet\" come from the import graph of each entry point; import-time code of the libraries beyond their imports is not modelled.\n")
+	fmt.Fprintf(w, "\n---\nThe projection is a straight line through the first and the last series scanned, not a forecast. Modes and \"loads eventlet\" come from the import graph of each entry point and from libraries' import-time backend selection; other import-time code of the libraries is not modelled.\n")
 }

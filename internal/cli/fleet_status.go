@@ -55,6 +55,10 @@ type repoStatus struct {
 	Stage       *int       `json:"stage"`
 	StageName   string     `json:"stage_name"`
 	Reason      string     `json:"reason,omitempty"`
+	// Library is a library's own scale (a repository with no services):
+	// eventlet required, optional or gone, its default backend, and the
+	// 2027.2 deadline; null for a repository with services.
+	Library *modes.Library `json:"library"`
 	// EventletFree is true when no entry point loads eventlet
 	// unconditionally by the import graph; null for a repository without
 	// entry points (a library), which the graph has nothing to answer for.
@@ -244,7 +248,7 @@ func buildStatus(ctx context.Context, st store.Store, m *fleet.Map, f *fleetFlag
 	if doc.Missing == nil {
 		doc.Notes = append(doc.Notes, "missing and failed repositories are known at scan time (fleet scan prints them): give the team map and --src to list them here")
 	}
-	doc.Notes = append(doc.Notes, "eventlet_free and blocked_by come from the import graph of the entry points; import-time code of the libraries beyond their imports is not modelled yet")
+	doc.Notes = append(doc.Notes, "eventlet_free and blocked_by come from the import graph of the entry points and from libraries' import-time backend selection (a component fetched at import fixes the default backend); other import-time code of the libraries is not modelled yet")
 
 	blockers := map[[2]string]*fleetBlocker{}
 	for _, in := range infos {
@@ -340,6 +344,7 @@ func judgeRepo(in store.ScanInfo, res *scan.Result) repoStatus {
 		rs.Reason = "the scan placed no stage"
 	default:
 		rs.Stage, rs.StageName, rs.Reason = res.Stage.Stage, res.Stage.Name, res.Stage.Reason
+		rs.Library = res.Stage.Library
 		if rs.Stage == nil && rs.Reason == "" {
 			rs.Reason = res.Stage.Summary
 		}
@@ -425,6 +430,13 @@ func freeText(b *bool) string {
 
 func stageCell(r repoStatus) string {
 	if r.Stage == nil {
+		if r.Library != nil && r.Library.Eventlet != "" {
+			cell := "library: eventlet " + r.Library.Eventlet
+			if r.Library.DefaultBackend != "" {
+				cell += ", default " + r.Library.DefaultBackend
+			}
+			return cell
+		}
 		return "undetermined"
 	}
 	return strconv.Itoa(*r.Stage)
