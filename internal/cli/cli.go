@@ -4,6 +4,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -424,4 +425,11 @@ func writeInPlace(path string, write func(io.Writer) error) error {
 		err = cerr
 	}
 	return err
+}
+
+// writeJSON writes v as indented JSON, the form of every --format json.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

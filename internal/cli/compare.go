@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -163,9 +162,7 @@ func renderComparison(w io.Writer, format, a, b string, rep compare.Report, tria
 	title := fmt.Sprintf("letgo compare: A %s vs B %s", a, b)
 	switch format {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
+		return writeJSON(w, struct {
 			Schema int    `json:"schema"` // 1; fields are only ever added
 			A      string `json:"a_source"`
 			B      string `json:"b_source"`

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -521,9 +520,7 @@ func runFleetScan(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	sort.Slice(out.Failed, func(i, j int) bool { return out.Failed[i].Repo < out.Failed[j].Repo })
 	out.ElapsedMS = float64(time.Since(start).Microseconds()) / 1000
 	if f.format == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(out)
+		writeJSON(stdout, out)
 		return ExitClean
 	}
 	writeFleetScanText(stdout, &out)

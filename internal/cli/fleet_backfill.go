@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -199,9 +198,7 @@ func runFleetBackfill(ctx context.Context, args []string, stdout, stderr io.Writ
 	sort.Slice(out.Failed, func(i, j int) bool { return out.Failed[i].Repo < out.Failed[j].Repo })
 	out.ElapsedMS = float64(time.Since(start).Microseconds()) / 1000
 	if f.format == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(out); err != nil {
+		if err := writeJSON(stdout, out); err != nil {
 			return errorf(stderr, "write stdout: %v", err)
 		}
 		return ExitClean

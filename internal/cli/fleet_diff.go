@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -117,9 +116,7 @@ func runFleetDiff(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	bw := bufio.NewWriter(stdout)
 	switch f.format {
 	case "json":
-		enc := json.NewEncoder(bw)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(doc)
+		err = writeJSON(bw, doc)
 	case "text":
 		writeDiffText(bw, doc)
 	default:

@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -111,9 +110,7 @@ func runFleetReport(ctx context.Context, args []string, stdout, stderr io.Writer
 	rep.CanTurnOff = combine(rep.Repos)
 	bw := bufio.NewWriter(stdout)
 	if f.format == "json" {
-		enc := json.NewEncoder(bw)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(rep)
+		err = writeJSON(bw, rep)
 	} else {
 		writeReportMarkdown(bw, rep)
 	}

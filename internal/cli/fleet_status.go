@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -157,9 +156,7 @@ func runFleetStatus(ctx context.Context, args []string, stdout, stderr io.Writer
 	bw := bufio.NewWriter(stdout)
 	switch f.format {
 	case "json":
-		enc := json.NewEncoder(bw)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(doc)
+		err = writeJSON(bw, doc)
 	case "markdown":
 		writeStatusMarkdown(bw, doc)
 	case "csv":

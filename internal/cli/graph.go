@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -94,9 +93,7 @@ func runWhy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "graph built in %v (%d modules); answered in %v\n", took.Round(time.Millisecond), len(res.Graph.Nodes), time.Since(qstart))
 	}
 	if g.format == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(struct {
+		writeJSON(stdout, struct {
 			Name   string `json:"name"`
 			Module string `json:"module"`
 			graph.Answer
@@ -179,9 +176,7 @@ func runGraph(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	switch g.format {
 	case "json":
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(struct {
+		writeJSON(stdout, struct {
 			EntryPoints []scan.EntryPoint `json:"entrypoints"`
 			Blockers    []graph.Blocker   `json:"blockers"`
 		}{res.EntryPoints, res.Blockers})
@@ -260,9 +255,7 @@ func runBlockers(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return failed(ctx, stderr, "", err)
 	}
 	if g.format == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(res.Blockers)
+		writeJSON(stdout, res.Blockers)
 		return ExitClean
 	}
 	if len(res.Blockers) == 0 {

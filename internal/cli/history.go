@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -91,9 +90,7 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 	}
 	if *format == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
+		if err := writeJSON(stdout, rep); err != nil {
 			return errorf(stderr, "write stdout: %v", err)
 		}
 		return ExitClean

@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -113,9 +112,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // writeLoad writes the reports, one per ladder step.
 func writeLoad(stdout io.Writer, format string, reps []loadReport) error {
 	if format == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(reps)
+		return writeJSON(stdout, reps)
 	}
 	var buf bytes.Buffer
 	for i, rep := range reps {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -36,9 +35,7 @@ func runModes(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return errorf(stderr, "no Python project under %s: no Python files to analyse", g.path)
 	}
 	if g.format == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(struct {
+		writeJSON(stdout, struct {
 			EntryPoints []scan.EntryPoint `json:"entrypoints"`
 			Stage       any               `json:"stage"`
 		}{res.EntryPoints, res.Stage})
