@@ -720,10 +720,7 @@ func (in *interp) method(cls, meth string, level int) (string, *pysrc.FuncDef) {
 	if d := ix.defs[qual+"."+meth]; d != nil {
 		return module, d
 	}
-	for _, c := range view.Classes {
-		if c.QualName != qual {
-			continue
-		}
+	if c := ix.classes[qual]; c != nil {
 		for _, b := range c.Bases {
 			if m, d := in.method(in.canonical(b), meth, level+1); d != nil {
 				return m, d
@@ -740,15 +737,7 @@ func (in *interp) isClass(name string) bool {
 		return false
 	}
 	view := in.src.View(name[:i])
-	if view == nil {
-		return false
-	}
-	for _, c := range view.Classes {
-		if c.QualName == name[i+1:] {
-			return true
-		}
-	}
-	return false
+	return view != nil && in.index(name[:i], view).classes[name[i+1:]] != nil
 }
 
 func isStatic(def *pysrc.FuncDef) bool {

@@ -290,6 +290,7 @@ type modIndex struct {
 	assigns map[string]pysrc.Expr // module-level NAME = value, the last one
 	exports map[string]string     // the last binding of a name with a target
 	defs    map[string]*pysrc.FuncDef
+	classes map[string]*pysrc.ClassInfo // by qualified name
 	froms   map[pysrc.Node]*pysrc.Import
 }
 
@@ -298,7 +299,7 @@ func (in *interp) index(module string, v *pysrc.View) *modIndex {
 		return ix
 	}
 	ix := &modIndex{assigns: map[string]pysrc.Expr{}, exports: map[string]string{},
-		defs: map[string]*pysrc.FuncDef{}, froms: map[pysrc.Node]*pysrc.Import{}}
+		defs: map[string]*pysrc.FuncDef{}, classes: map[string]*pysrc.ClassInfo{}, froms: map[pysrc.Node]*pysrc.Import{}}
 	for _, s := range v.File.Body {
 		if a, ok := s.(*pysrc.Assign); ok && len(a.Targets) == 1 {
 			if n, ok := a.Targets[0].(*pysrc.NameExpr); ok {
@@ -314,6 +315,9 @@ func (in *interp) index(module string, v *pysrc.View) *modIndex {
 	}
 	for _, d := range v.Defs {
 		ix.defs[d.QualName] = d
+	}
+	for _, c := range v.Classes {
+		ix.classes[c.QualName] = c
 	}
 	for i := range v.Imports {
 		if _, dup := ix.froms[v.Imports[i].Node]; !dup {

@@ -1,7 +1,7 @@
 package pysem
 
 import (
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -67,20 +67,10 @@ func New(roots []Root) *Model {
 		}
 	}
 	for opt, defs := range m.options {
-		sort.Strings(defs)
-		m.options[opt] = uniq(defs)
+		slices.Sort(defs)
+		m.options[opt] = slices.Compact(defs)
 	}
 	return m
-}
-
-func uniq(s []string) []string {
-	out := s[:0]
-	for i, x := range s {
-		if i == 0 || x != s[i-1] {
-			out = append(out, x)
-		}
-	}
-	return out
 }
 
 // Summary returns a module's summary, nil when it is in no root.
@@ -311,7 +301,7 @@ func (m *Model) Dynamic(module string) []Dynamic {
 					continue
 				case ld.Name != "":
 					add(ld, targetName(ep.Target), "stevedore driver "+ep.Name+" of "+ld.Namespace)
-				case ld.Option != "" && !contains(m.options[ld.Option], ep.Name):
+				case ld.Option != "" && !slices.Contains(m.options[ld.Option], ep.Name):
 					continue
 				case ld.Option != "":
 					add(ld, targetName(ep.Target), "stevedore driver "+ep.Name+" of "+ld.Namespace+" (default of option "+ld.Option+")")
@@ -336,13 +326,4 @@ func targetName(t string) string {
 	}
 	attr, _, _ = strings.Cut(attr, " ")
 	return mod + "." + attr
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

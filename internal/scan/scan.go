@@ -947,13 +947,8 @@ func uniqueCopies(names []string) []string {
 	if len(names) == 0 {
 		return nil
 	}
-	sort.Strings(names)
-	out := names[:1]
-	for _, n := range names[1:] {
-		if n != out[len(out)-1] {
-			out = append(out, n)
-		}
-	}
+	slices.Sort(names)
+	out := slices.Compact(names)
 	// A new slice: the tail of the old one still holds the repeats, which
 	// point into the file's source.
 	cp := make([]string, len(out))
