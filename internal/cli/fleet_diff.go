@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -97,7 +98,7 @@ func runFleetDiff(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if fs.NArg() != 2 {
 		return exitFor(stderr, usageError{errors.New("fleet diff takes two arguments: A B (series 2025.1 or flamingo, dates 2025-10-01, or tags)")})
 	}
-	if !contains(diffFormats, f.format) {
+	if !slices.Contains(diffFormats, f.format) {
 		return exitFor(stderr, usageError{fmt.Errorf("--format must be one of %s, not %q", strings.Join(diffFormats, ", "), f.format)})
 	}
 	m, err := f.teamMap(stderr)

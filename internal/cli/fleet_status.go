@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -127,7 +128,7 @@ func runFleetStatus(ctx context.Context, args []string, stdout, stderr io.Writer
 	if fs.NArg() > 0 {
 		return exitFor(stderr, usageError{fmt.Errorf("fleet status takes no arguments (got %q)", fs.Arg(0))})
 	}
-	if !contains(statusFormats, f.format) {
+	if !slices.Contains(statusFormats, f.format) {
 		return exitFor(stderr, usageError{fmt.Errorf("--format must be one of %s, not %q", strings.Join(statusFormats, ", "), f.format)})
 	}
 	m, err := f.teamMap(stderr)
@@ -171,15 +172,6 @@ func runFleetStatus(ctx context.Context, args []string, stdout, stderr io.Writer
 		return errorf(stderr, "write stdout: %v", err)
 	}
 	return ExitClean
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // buildStatus reads the latest scan of every repository and judges it. With
