@@ -89,6 +89,11 @@ func runWhy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		target = graph.IsEventlet
 	}
 	ans := res.Graph.ReachTarget(module, target)
+	if ans.Verdict == graph.None {
+		// Through a class chosen among several at run time: what the
+		// process may load, depending on how it was started.
+		ans = res.Graph.ReachTargetChoices(module, target)
+	}
 	if g.showTiming {
 		fmt.Fprintf(stderr, "graph built in %v (%d modules); answered in %v\n", took.Round(time.Millisecond), len(res.Graph.Nodes), time.Since(qstart))
 	}

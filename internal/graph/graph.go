@@ -23,6 +23,12 @@ type Import struct {
 	Line    int
 	Text    string // the statement as written (first line)
 	Dynamic bool
+	// Choice marks a module loaded by name as one of several the loading
+	// code chooses among at run time (the values of a dict, the options
+	// matching a pattern): which one a process loads depends on how it
+	// was started, so the verdicts of entry points do not follow it; an
+	// explicit question (ReachTargetChoices) does.
+	Choice bool
 }
 
 // Module is one module of a root.
@@ -45,6 +51,7 @@ type Edge struct {
 	Line     int
 	Text     string
 	Implicit bool // a parent package run by importing its submodule
+	Choice   bool // see Import.Choice
 }
 
 // Graph is the import graph of all roots.
@@ -158,11 +165,11 @@ func (g *Graph) addEdgeTo(from int, target string, imp Import) {
 	}
 	to := g.node(target)
 	for _, e := range g.Out[from] {
-		if e.To == to && e.Guard <= imp.Guard {
+		if e.To == to && e.Guard <= imp.Guard && (!e.Choice || imp.Choice) {
 			return // an edge at least as strong exists
 		}
 	}
-	g.Out[from] = append(g.Out[from], Edge{From: from, To: to, Guard: imp.Guard, Cond: imp.Cond, Line: imp.Line, Text: imp.Text})
+	g.Out[from] = append(g.Out[from], Edge{From: from, To: to, Guard: imp.Guard, Cond: imp.Cond, Line: imp.Line, Text: imp.Text, Choice: imp.Choice})
 }
 
 // Lookup returns the node of a module name.
@@ -249,8 +256,20 @@ func (g *Graph) Reach(module string) Answer {
 	return g.ReachTarget(module, IsEventlet)
 }
 
-// ReachTarget is Reach for any target predicate on module names.
+// ReachTarget is Reach for any target predicate on module names. It does
+// not follow edges of modules chosen among several at run time.
 func (g *Graph) ReachTarget(module string, target func(string) bool) Answer {
+	return g.reachTarget(module, target, false)
+}
+
+// ReachTargetChoices is ReachTarget through the modules loaded by name
+// as one of several too (Import.Choice): what a process may load,
+// depending on how it was started.
+func (g *Graph) ReachTargetChoices(module string, target func(string) bool) Answer {
+	return g.reachTarget(module, target, true)
+}
+
+func (g *Graph) reachTarget(module string, target func(string) bool, choices bool) Answer {
 	if i, ok := g.index[module]; !ok || g.Nodes[i].External {
 		return Answer{Verdict: Unknown, Reason: "module " + module + " is in no root given (add its checkout with --with or a site-packages directory)"}
 	}
@@ -278,6 +297,9 @@ func (g *Graph) ReachTarget(module string, target func(string) bool) Answer {
 			break
 		}
 		for k, e := range g.Out[it.node] {
+			if e.Choice && !choices {
+				continue
+			}
 			c := it.cost
 			if e.Guard != pysrc.GuardUnconditional {
 				c++

@@ -2,6 +2,7 @@ package pysem
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -27,13 +28,15 @@ type EntryPoint struct {
 // Model is the semantic model of the scanned roots. It is read-only once
 // built and safe for concurrent use.
 type Model struct {
-	mods    map[string]*Summary
-	root    map[string]int // module → index of its root
-	library []bool         // by root index
-	tops    map[string]bool
-	options map[string][]string     // option → defaults, over every module
-	eps     map[string][]EntryPoint // group → entry points
-	cache   sync.Map                // name → canonical name
+	mods     map[string]*Summary
+	root     map[string]int // module → index of its root
+	library  []bool         // by root index
+	tops     map[string]bool
+	options  map[string][]string     // option → defaults, over every module
+	eps      map[string][]EntryPoint // group → entry points
+	cache    sync.Map                // name → canonical name
+	optOnce  sync.Once
+	optNames []string
 }
 
 // maxHops bounds the rewrites of one name: a chain of re-exports longer
@@ -71,6 +74,17 @@ func New(roots []Root) *Model {
 		m.options[opt] = slices.Compact(defs)
 	}
 	return m
+}
+
+// optionNames lists the options whose defaults name something, sorted.
+func (m *Model) optionNames() []string {
+	m.optOnce.Do(func() {
+		for opt := range m.options {
+			m.optNames = append(m.optNames, opt)
+		}
+		slices.Sort(m.optNames)
+	})
+	return m.optNames
 }
 
 // Summary returns a module's summary, nil when it is in no root.
@@ -269,6 +283,11 @@ type Dynamic struct {
 	// Why says what chose it: the option and its default, the literal
 	// name, or the stevedore namespace and driver.
 	Why string
+	// Choice is set when the load resolves to more than one module
+	// through the values its argument can take inside its module (a
+	// dict's values, the options matching a pattern): one of them is
+	// loaded, depending on how the process was started.
+	Choice bool
 	Load
 }
 
@@ -312,6 +331,31 @@ func (m *Model) Dynamic(module string) []Dynamic {
 		case ld.Option != "":
 			for _, def := range m.options[ld.Option] {
 				add(ld, def, "default of option "+ld.Option+": "+def)
+			}
+		}
+		first := len(out)
+		for _, fl := range ld.Flows {
+			switch fl.Kind {
+			case FlowName:
+				add(ld, fl.Value, "loads "+fl.Value+" by name: "+fl.Via)
+			case FlowOption:
+				for _, def := range m.options[fl.Value] {
+					add(ld, def, "default of option "+fl.Value+": "+def+" ("+fl.Via+")")
+				}
+			case FlowPattern:
+				for _, opt := range m.optionNames() {
+					if matchPattern(fl.Value, opt) {
+						for _, def := range m.options[opt] {
+							add(ld, def, "default of option "+opt+": "+def+" ("+fl.Via+")")
+						}
+					}
+				}
+			}
+		}
+		if choice := out[first:]; len(choice) > 1 {
+			for i := range choice {
+				choice[i].Choice = true
+				choice[i].Why = "one of " + strconv.Itoa(len(choice)) + " chosen at run time: " + choice[i].Why
 			}
 		}
 	}

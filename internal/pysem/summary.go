@@ -64,6 +64,9 @@ type Load struct {
 	// Namespace and Name are a stevedore manager's entry-point group and
 	// driver name (Name "" when not literal: then Option, or any driver).
 	Namespace, Name string
+	// Flows are the values a non-literal name argument takes inside the
+	// module (traceLoad), when it is not an option read.
+	Flows []Flow
 }
 
 // Summarize summarises a module's view.
@@ -176,6 +179,9 @@ func (s *Summary) copyStrings() {
 	for i := range s.Loads {
 		ld := &s.Loads[i]
 		ptrs = append(ptrs, &ld.Func, &ld.Text, &ld.Target, &ld.Option, &ld.Namespace, &ld.Name)
+		for j := range ld.Flows {
+			ptrs = append(ptrs, &ld.Flows[j].Value, &ld.Flows[j].Via)
+		}
 	}
 	CopyStrings(ptrs)
 	if len(s.Returns) > 0 {
@@ -304,7 +310,7 @@ func summarizeCall(s *Summary, v *pysrc.View, cs *pysrc.CallSite) {
 			ld.Target = a.Str
 		} else if opt := optionOf(a); opt != "" {
 			ld.Option = opt
-		} else {
+		} else if ld.Flows = traceLoad(v, cs); len(ld.Flows) == 0 {
 			return
 		}
 		addLoad(s, v, cs, ld)

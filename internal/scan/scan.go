@@ -453,7 +453,7 @@ func addDynamicEdges(modules []*graph.Module, model *pysem.Model) {
 	for _, m := range modules {
 		for _, d := range model.Dynamic(m.Name) {
 			m.Imports = append(m.Imports, graph.Import{Module: d.Module, Guard: pysrc.GuardDynamic, Cond: d.Why,
-				Line: d.Line, Text: d.Text, Dynamic: true})
+				Line: d.Line, Text: d.Text, Dynamic: true, Choice: d.Choice})
 		}
 	}
 }

@@ -18,7 +18,10 @@ import (
 // findings of the selected rules must be exactly those, each message
 // matching its pattern. A reach line is `FROM TO VERDICT [GUARD "why"]`:
 // the import graph's answer from module FROM to module TO, the guard of
-// the chain's last hop and what the hop's condition says.
+// a hop of the chain and what the hop's condition says; a reach line
+// starting with "choices" asks through the modules chosen among several at
+// run time too (ReachTargetChoices, as letgo why does when nothing else
+// reaches).
 func TestSemanticFixtures(t *testing.T) {
 	paths, _ := filepath.Glob(filepath.Join("testdata", "sem", "*.txtar"))
 	if len(paths) == 0 {
@@ -86,13 +89,17 @@ func TestSemanticFixtures(t *testing.T) {
 				}
 			}
 			for _, l := range secs["reach"] {
+				reach := res.Graph.ReachTarget
+				if rest, ok := strings.CutPrefix(l, "choices "); ok {
+					l, reach = rest, res.Graph.ReachTargetChoices
+				}
 				m := reachRE.FindStringSubmatch(l)
 				if m == nil {
 					t.Fatalf("malformed reach line %q", l)
 				}
 				from, to, verdict, guard, why := m[1], m[2], m[3], m[4], m[5]
 				target := func(s string) bool { return s == to || strings.HasPrefix(s, to+".") }
-				ans := res.Graph.ReachTarget(from, target)
+				ans := reach(from, target)
 				if string(ans.Verdict) != verdict {
 					t.Errorf("%s -> %s: %s, want %s (chain %+v)", from, to, ans.Verdict, verdict, ans.Chain)
 					continue
