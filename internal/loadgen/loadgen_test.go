@@ -103,8 +103,12 @@ func TestSenderPool(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.senders < 1 || res.senders > 256 || int64(res.senders) > res.Sent/4 {
-		t.Errorf("%d senders for %d requests, want a few reused", res.senders, res.Sent)
+	// How many senders a fast run needs depends on how busy the machine
+	// is (under -race on a loaded CI machine the whole window can be in
+	// use); what does not is that they are reused and never more than
+	// the window (256 by default). A goroutine per request would be 1,000.
+	if res.senders < 1 || res.senders > 256 || int64(res.senders) >= res.Sent {
+		t.Errorf("%d senders for %d requests, want senders reused, at most the window of 256", res.senders, res.Sent)
 	}
 	slow := newServer(t, 50*time.Millisecond, 0, 5)
 	res, err = Run(context.Background(), Workload{Requests: []Request{{Path: "/"}}, Rate: 500, Duration: time.Second,
