@@ -2,6 +2,7 @@ package modes
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/pysrc"
@@ -401,6 +402,11 @@ func (in *interp) call(module string, c *pysrc.Call, w *world, depth int) []out 
 			return res
 		}
 	}
+	if n, ok := c.Func.(*pysrc.NameExpr); ok && n.ID == "super" && len(c.Keywords) == 0 {
+		if _, shadowed := w.vars["super"]; !shadowed {
+			return one(in.super(module, c, w, depth), w)
+		}
+	}
 	fv := in.eval(module, c.Func, w, depth)[0].v
 	// Arguments first: their calls happen before this one.
 	args := make([]*value, len(c.Args))
@@ -631,15 +637,28 @@ func (in *interp) callProject(name string, args []*value, kwargs map[string]*val
 		def = in.index(module, view).defs[fn]
 	}
 	var self *value
-	if def == nil {
+	if inner, ok := strings.CutPrefix(module, "super("); ok && def == nil {
+		// super().m: m as found in the bases of the defining class, on
+		// the same instance (or class, in a classmethod).
+		defCls, selfS, _ := strings.Cut(strings.TrimSuffix(inner, ")"), "|")
+		module, def = in.baseMethod(defCls, fn)
+		if def == nil {
+			return nil
+		}
+		self = &value{kind: vRef, s: selfS}
+	} else if def == nil {
 		// A method: Cls.m, or m on an instance of a project class
-		// (Cls().m), found in the class or its bases.
+		// (Cls().m), found in the class or its bases. A classmethod's
+		// first parameter is the class, whichever way it is called.
 		cls := strings.TrimSuffix(module, "()")
 		module, def = in.method(cls, fn, 0)
 		if def == nil {
 			return nil
 		}
 		self = &value{kind: vRef, s: cls + "()"}
+		if isClassMethod(def) {
+			self = &value{kind: vRef, s: cls}
+		}
 	}
 	// The defining module runs first if it has not (importing it).
 	worlds := in.runModule(module, w)
@@ -652,6 +671,11 @@ func (in *interp) callProject(name string, args []*value, kwargs map[string]*val
 		if self != nil && len(params) > 0 && (params[0].Kind == pysrc.ParamPosOnly || params[0].Kind == pysrc.ParamNormal) && !isStatic(def) {
 			frame[params[0].Name] = self
 			params = params[1:]
+			if def.Class != "" {
+				// What super() in this method means.
+				frame[superClass] = &value{kind: vRef, s: module + "." + def.Class}
+				frame[superSelf] = self
+			}
 		}
 		for _, p := range params {
 			var v *value
@@ -730,6 +754,54 @@ func (in *interp) method(cls, meth string, level int) (string, *pysrc.FuncDef) {
 	return "", nil
 }
 
+// superClass and superSelf are the frame's hidden names for what super()
+// refers to: the class defining the running method, and its instance.
+// They cannot clash with Python names.
+const (
+	superClass = "\x00class"
+	superSelf  = "\x00self"
+)
+
+// super is the value of super() in a method, or of super(Cls, self): a
+// reference whose methods are looked up in the bases of the class that
+// defines the method, called on the same instance.
+func (in *interp) super(module string, c *pysrc.Call, w *world, depth int) *value {
+	cls, self := w.vars[superClass], w.vars[superSelf]
+	if len(c.Args) == 2 {
+		cls, self = in.eval(module, c.Args[0], w, depth)[0].v, in.eval(module, c.Args[1], w, depth)[0].v
+	} else if len(c.Args) != 0 {
+		return unknownV
+	}
+	if cls == nil || self == nil || cls.kind != vRef || self.kind != vRef {
+		return unknownV
+	}
+	return &value{kind: vRef, s: "super(" + in.canonical(cls.s) + "|" + self.s + ")"}
+}
+
+// baseMethod finds a method in the bases of a project class, in order
+// (what super().meth calls, for single inheritance and the first base
+// that has it otherwise).
+func (in *interp) baseMethod(cls, meth string) (string, *pysrc.FuncDef) {
+	i := strings.LastIndexByte(cls, '.')
+	if i < 0 {
+		return "", nil
+	}
+	view := in.src.View(cls[:i])
+	if view == nil {
+		return "", nil
+	}
+	c := in.index(cls[:i], view).classes[cls[i+1:]]
+	if c == nil {
+		return "", nil
+	}
+	for _, b := range c.Bases {
+		if m, d := in.method(in.canonical(b), meth, 1); d != nil {
+			return m, d
+		}
+	}
+	return "", nil
+}
+
 // isClass reports whether a name is a class of the project.
 func (in *interp) isClass(name string) bool {
 	i := strings.LastIndexByte(name, '.')
@@ -738,6 +810,10 @@ func (in *interp) isClass(name string) bool {
 	}
 	view := in.src.View(name[:i])
 	return view != nil && in.index(name[:i], view).classes[name[i+1:]] != nil
+}
+
+func isClassMethod(def *pysrc.FuncDef) bool {
+	return slices.Contains(def.Decorators, "classmethod")
 }
 
 func isStatic(def *pysrc.FuncDef) bool {
