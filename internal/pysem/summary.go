@@ -46,6 +46,12 @@ type Summary struct {
 	// Loads are the places where the module loads a module or class by
 	// name at run time.
 	Loads []Load
+	// Path is the module's file, as the findings name it; Decls are what
+	// its functions return, its classes hold and its functions send to
+	// another process (SummarizeDecls; empty for a library root's
+	// modules).
+	Path string
+	Decls
 }
 
 // Load is a module or class loaded by name: importutils.import_class /
@@ -68,7 +74,21 @@ type Load struct {
 
 // Summarize summarises a module's view.
 func Summarize(v *pysrc.View) *Summary {
-	s := &Summary{Module: v.Module, Package: v.IsPackage}
+	return summarize(v, "", false)
+}
+
+// SummarizeDecls summarises a module's view with its Decls (for the
+// modules of a scanned root; the file's path is kept for the findings
+// that cite its declarations).
+func SummarizeDecls(v *pysrc.View, path string) *Summary {
+	return summarize(v, path, true)
+}
+
+func summarize(v *pysrc.View, path string, decls bool) *Summary {
+	s := &Summary{Module: v.Module, Package: v.IsPackage, Path: path}
+	if decls {
+		s.Decls = TrackValues(v, nil, nil, false).Decls()
+	}
 	// The bindings of each name in source order (Exports are by position;
 	// a stable sort by name keeps that order within a name).
 	order := make([]int, len(v.Exports))
@@ -177,6 +197,8 @@ func (s *Summary) copyStrings() {
 		ld := &s.Loads[i]
 		ptrs = append(ptrs, &ld.Func, &ld.Text, &ld.Target, &ld.Option, &ld.Namespace, &ld.Name)
 	}
+	ptrs = append(ptrs, &s.Path)
+	ptrs = s.Decls.stringPtrs(ptrs)
 	CopyStrings(ptrs)
 	if len(s.Returns) > 0 {
 		ret := make(map[string]string, len(s.Returns))

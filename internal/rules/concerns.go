@@ -8,6 +8,7 @@ import (
 
 	"github.com/letgo-dev/letgo/internal/analysis"
 	"github.com/letgo-dev/letgo/internal/pyproj"
+	"github.com/letgo-dev/letgo/internal/pysem"
 	"github.com/letgo-dev/letgo/internal/pysrc"
 )
 
@@ -418,7 +419,7 @@ func builtIn(p *analysis.Pass, body []pysrc.Stmt) map[string]string {
 			continue
 		}
 		for _, t := range a.Targets {
-			if n := targetName(t); n != "" {
+			if n := pysem.TargetName(t); n != "" {
 				built[n] = cs.Callee
 			}
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/letgo-dev/letgo/internal/analysis"
 	"github.com/letgo-dev/letgo/internal/pyproj"
+	"github.com/letgo-dev/letgo/internal/pysem"
 	"github.com/letgo-dev/letgo/internal/pysrc"
 )
 
@@ -45,7 +46,7 @@ func pileOrderCheck(p *analysis.Pass) {
 	if !hasPile && !hasAC {
 		return
 	}
-	pp := newPicklePass(p, true)
+	vs := pysem.TrackValues(p.View, p.Resolve, nil, true)
 	var lines []string // source lines, split on first need
 	// orderComment finds, on the line or the three above it, a comment
 	// about order: its line, and whether it says the order does not
@@ -70,7 +71,7 @@ func pileOrderCheck(p *analysis.Pass) {
 			if !ok {
 				return "", nil, false
 			}
-			if _, ok := pileNames.match(pp.typeOf(fn, n.ID)); ok {
+			if _, ok := pileNames.match(vs.TypeOf(fn, n.ID)); ok {
 				return n.ID, n, true
 			}
 			return "", nil, false
@@ -82,7 +83,7 @@ func pileOrderCheck(p *analysis.Pass) {
 			} else {
 				l, negated := orderComment(p.View.Line(at.Pos()))
 				if l == 0 {
-					l, negated = orderComment(p.View.Line(pp.lines[fn][pile]))
+					l, negated = orderComment(p.View.Line(vs.Lines[fn][pile]))
 				}
 				switch {
 				case l > 0 && negated:
