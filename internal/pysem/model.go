@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/letgo-dev/letgo/internal/tables"
 )
 
 // Root is one source root's part of the model: its modules' summaries and
@@ -125,7 +127,7 @@ func (m *Model) SendsOf(name string) ([]Send, string) {
 // rule follows them).
 func (m *Model) PoolFactory(name string) bool {
 	t := m.Canonical(name)
-	if slices.Contains(PoolCtors, t) {
+	if slices.Contains(tables.PoolCtors, t) {
 		return true
 	}
 	for range 2 {
@@ -134,7 +136,7 @@ func (m *Model) PoolFactory(name string) bool {
 			break
 		}
 		t = m.Canonical(r)
-		if slices.Contains(PoolCtors, t) {
+		if slices.Contains(tables.PoolCtors, t) {
 			return true
 		}
 	}

@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/pysrc"
+	"github.com/letgo-dev/letgo/internal/tables"
 )
 
 // Summary is what one module tells the model. Strings are copies, never
@@ -287,23 +288,6 @@ func dunderAll(f *pysrc.File) (all []string, ok bool) {
 	return all, ok
 }
 
-// loaders are the functions that load a class, object or module whose
-// dotted name is their first argument.
-var loaders = map[string]bool{
-	"oslo_utils.importutils.import_class":     true,
-	"oslo_utils.importutils.import_object":    true,
-	"oslo_utils.importutils.import_object_ns": true,
-	"oslo_utils.importutils.import_module":    true,
-	"oslo_utils.importutils.import_any":       true,
-	"importlib.import_module":                 true,
-}
-
-// stevedoreManagers are stevedore's manager classes.
-var stevedoreManagers = map[string]bool{
-	"DriverManager": true, "NamedExtensionManager": true, "ExtensionManager": true, "EnabledExtensionManager": true,
-	"HookManager": true, "DispatchExtensionManager": true, "NameDispatchExtensionManager": true,
-}
-
 func summarizeCall(s *Summary, v *pysrc.View, cs *pysrc.CallSite) {
 	name := cs.Resolved
 	switch {
@@ -317,7 +301,7 @@ func summarizeCall(s *Summary, v *pysrc.View, cs *pysrc.CallSite) {
 				s.Options[opt] = append(s.Options[opt], kw.Value.Str)
 			}
 		}
-	case loaders[name] && len(cs.Args) > 0:
+	case tables.Loaders[name] && len(cs.Args) > 0:
 		ld := Load{Func: name}
 		if a := cs.Args[0]; a.Kind == pysrc.ValStr {
 			if name == "importlib.import_module" || name == "oslo_utils.importutils.import_module" {
@@ -330,7 +314,7 @@ func summarizeCall(s *Summary, v *pysrc.View, cs *pysrc.CallSite) {
 			return
 		}
 		addLoad(s, v, cs, ld)
-	case strings.HasPrefix(name, "stevedore.") && stevedoreManagers[name[strings.LastIndexByte(name, '.')+1:]]:
+	case strings.HasPrefix(name, "stevedore.") && tables.StevedoreManagers[name[strings.LastIndexByte(name, '.')+1:]]:
 		ld := Load{Func: name}
 		arg := func(pos int, kw string) (pysrc.Value, bool) {
 			for _, k := range cs.Keywords {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/pysrc"
+	"github.com/letgo-dev/letgo/internal/tables"
 )
 
 // Decls are what a module declares about the values it makes, for the
@@ -122,20 +123,6 @@ func (d *Decls) stringPtrs(ptrs []*string) []*string {
 	return ptrs
 }
 
-// PoolCtors are the constructors of process pools, managers and
-// launchers.
-var PoolCtors = []string{"multiprocessing.Pool", "multiprocessing.pool.Pool", "concurrent.futures.ProcessPoolExecutor",
-	"futurist.ProcessPoolExecutor", "cotyledon.ServiceManager", "oslo_service.service.ProcessLauncher"}
-
-// UnpicklableValues are module-level objects that cannot be pickled.
-var UnpicklableValues = map[string]string{
-	"oslo_config.cfg.CONF": "the oslo.config CONF object",
-}
-
-// ConfigHolders are library classes whose instances keep the oslo.config
-// object they are given (oslo.policy's Enforcer stores it as self.conf).
-var ConfigHolders = map[string]bool{"oslo_policy.policy.Enforcer": true}
-
 // ConfigHolderPrefix marks, in what a name holds, a config holder built
 // with the oslo.config object.
 const ConfigHolderPrefix = "letgo:holds-config:"
@@ -216,7 +203,7 @@ func TrackValues(v *pysrc.View, resolve, resolveType func(string) string, full b
 					} else if isConfName(x.Value) {
 						// self.conf = CONF: the object itself is kept.
 						if r := vs.ResolveName(x.Value); r != "" {
-							if _, ok := UnpicklableValues[r]; ok {
+							if _, ok := tables.UnpicklableValues[r]; ok {
 								for _, t := range x.Targets {
 									vs.set(fn, TargetName(t), r, x.Pos())
 								}
@@ -308,7 +295,7 @@ func (vs *Values) note(fn, name string, cs *pysrc.CallSite, at pysrc.Pos) {
 		return
 	}
 	resolved := vs.CtorOf(cs)
-	if ConfigHolders[resolved] && vs.givenConfig(cs, fn) {
+	if tables.ConfigHolders[resolved] && vs.givenConfig(cs, fn) {
 		resolved = ConfigHolderPrefix + resolved
 	}
 	vs.set(fn, name, resolved, at)
@@ -324,7 +311,7 @@ func (vs *Values) note(fn, name string, cs *pysrc.CallSite, at pysrc.Pos) {
 	if m := vs.contextMethod(cs); m != "" {
 		set(vs.Methods, m)
 	}
-	if rt := vs.resolveType(resolved); slices.Contains(PoolCtors, rt) || strings.HasSuffix(cs.Callee, ".Pool") || strings.HasSuffix(cs.Callee, "ProcessPoolExecutor") {
+	if rt := vs.resolveType(resolved); slices.Contains(tables.PoolCtors, rt) || strings.HasSuffix(cs.Callee, ".Pool") || strings.HasSuffix(cs.Callee, "ProcessPoolExecutor") {
 		if rt == "" {
 			rt = cs.Callee
 		}
@@ -378,7 +365,7 @@ func (vs *Values) givenConfig(cs *pysrc.CallSite, fn string) bool {
 	}
 	for _, v := range vals {
 		if v.Ref != "" {
-			if _, ok := UnpicklableValues[vs.resolve(v.Ref)]; ok {
+			if _, ok := tables.UnpicklableValues[vs.resolve(v.Ref)]; ok {
 				return true
 			}
 		}

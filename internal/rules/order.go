@@ -9,6 +9,7 @@ import (
 	"github.com/letgo-dev/letgo/internal/pyproj"
 	"github.com/letgo-dev/letgo/internal/pysem"
 	"github.com/letgo-dev/letgo/internal/pysrc"
+	"github.com/letgo-dev/letgo/internal/tables"
 )
 
 // ---- EV507: spawn order relied on in runtime code ----
@@ -21,7 +22,7 @@ var (
 	orderNegated = regexp.MustCompile(`(?i)(any order|no (particular )?order|unordered|order (does not|doesn't|need not|needn't) matter|(does not|doesn't) matter)`)
 )
 
-var asCompletedNames = names{"concurrent.futures.as_completed", "concurrent.futures._base.as_completed"}
+var asCompletedNames = names(tables.AsCompleted)
 
 // pileOrderCheck finds GreenPile results read in spawn order (for-loops,
 // list comprehensions, list(), zip(), enumerate()) and zip() over

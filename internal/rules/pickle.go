@@ -8,6 +8,7 @@ import (
 	"github.com/letgo-dev/letgo/internal/analysis"
 	"github.com/letgo-dev/letgo/internal/pysem"
 	"github.com/letgo-dev/letgo/internal/pysrc"
+	"github.com/letgo-dev/letgo/internal/tables"
 )
 
 // unpicklable maps constructors whose objects cannot be pickled to what
@@ -15,35 +16,14 @@ import (
 // multiprocessing's ForkingPickler (Python 3.11; eventlet 0.41): sockets are
 // not here because multiprocessing passes them to children (DupFd), nor
 // are eventlet's Semaphore and LightQueue, which pickle.
-var unpicklable = map[string]string{
-	"threading.Lock": "a lock", "threading.RLock": "a lock", "threading.Condition": "a condition",
-	"threading.Event": "an event", "threading.Semaphore": "a semaphore", "threading.BoundedSemaphore": "a semaphore",
-	"threading.Thread": "a thread", "threading.Timer": "a thread",
-	"queue.Queue": "a queue", "queue.LifoQueue": "a queue", "queue.PriorityQueue": "a queue", "queue.SimpleQueue": "a queue",
-	"open": "an open file", "io.open": "an open file", "tempfile.TemporaryFile": "an open file",
-	"concurrent.futures.ThreadPoolExecutor": "an executor", "concurrent.futures.ProcessPoolExecutor": "an executor",
-	"futurist.ThreadPoolExecutor": "an executor", "futurist.GreenThreadPoolExecutor": "an executor",
-	"oslo_service.threadgroup.ThreadGroup": "a thread group",
-	"sqlalchemy.create_engine":             "a database engine", "sqlalchemy.orm.sessionmaker": "a database session factory",
-	"sqlalchemy.orm.Session":       "a database session",
-	"oslo_messaging.get_transport": "a messaging transport", "oslo_messaging.get_rpc_transport": "a messaging transport",
-	"oslo_messaging.get_notification_transport": "a messaging transport", "oslo_messaging.get_rpc_client": "a messaging client",
-	"oslo_messaging.RPCClient": "a messaging client", "oslo_messaging.Notifier": "a messaging notifier",
-	"oslo_messaging.get_rpc_server": "a messaging server",
-	"logging.FileHandler":           "a logging handler", "logging.StreamHandler": "a logging handler",
-	"logging.handlers.RotatingFileHandler": "a logging handler", "logging.handlers.WatchedFileHandler": "a logging handler",
-	"oslo_config.cfg.ConfigOpts": "an oslo.config ConfigOpts object",
-	"eventlet.GreenPool":         "a green pool", "eventlet.greenpool.GreenPool": "a green pool",
-	"eventlet.queue.Queue": "a green queue", "eventlet.event.Event": "a green event",
-	"greenlet.greenlet": "a greenlet",
-}
+var unpicklable = tables.Unpicklable
 
 // unpicklableValues are module-level objects that cannot be pickled;
 // poolCtors construct process pools, managers and launchers (the value
 // tracking of pysem knows them).
 var (
-	unpicklableValues = pysem.UnpicklableValues
-	poolCtors         = names(pysem.PoolCtors)
+	unpicklableValues = tables.UnpicklableValues
+	poolCtors         = names(tables.PoolCtors)
 )
 
 // picklePass is what the detector knows about one file: its values
@@ -149,7 +129,7 @@ func (pp *picklePass) unpicklableType(ctor string) (string, bool) {
 	if holder, ok := strings.CutPrefix(ctor, pysem.ConfigHolderPrefix); ok {
 		return pp.configOpts(withArticle(holder) + " that keeps the oslo.config object it was given")
 	}
-	if what, ok := pysem.UnpicklableValues[ctor]; ok {
+	if what, ok := tables.UnpicklableValues[ctor]; ok {
 		return pp.configOpts(what)
 	}
 	what, ok := unpicklable[ctor]
@@ -297,7 +277,7 @@ func (pp *picklePass) crossing(cs *pysrc.CallSite, e pysrc.Expr) (why string, no
 			}
 			return pp.instanceOf(t, x.ID)
 		}
-		if v, ok := pysem.UnpicklableValues[pp.ResolveName(x)]; ok {
+		if v, ok := tables.UnpicklableValues[pp.ResolveName(x)]; ok {
 			return pp.unpicklableValue(v)
 		}
 	case *pysrc.Attribute:
@@ -322,7 +302,7 @@ func (pp *picklePass) crossing(cs *pysrc.CallSite, e pysrc.Expr) (why string, no
 				return pp.instanceOf(t, "self."+x.Attr)
 			}
 		}
-		if v, ok := pysem.UnpicklableValues[pp.ResolveName(x)]; ok {
+		if v, ok := tables.UnpicklableValues[pp.ResolveName(x)]; ok {
 			return pp.unpicklableValue(v)
 		}
 	}

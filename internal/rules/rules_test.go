@@ -67,7 +67,7 @@ func TestRegistry(t *testing.T) {
 // TestTableRoots: the cheap pre-check in names.match must admit every
 // package the tables name, or a rule silently never fires.
 func TestTableRoots(t *testing.T) {
-	for _, tab := range tables {
+	for _, tab := range ruleTables {
 		for _, n := range tab {
 			if !tableRoots[root(n)] {
 				t.Errorf("%q: root %q missing from tableRoots", n, root(n))

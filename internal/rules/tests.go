@@ -7,10 +7,10 @@ import (
 	"github.com/letgo-dev/letgo/internal/analysis"
 	"github.com/letgo-dev/letgo/internal/pysem"
 	"github.com/letgo-dev/letgo/internal/pysrc"
+	"github.com/letgo-dev/letgo/internal/tables"
 )
 
-var mockPatchNames = names{"mock.patch", "unittest.mock.patch", "mock.patch.object", "unittest.mock.patch.object",
-	"fixtures.MonkeyPatch", "fixtures.MockPatch", "fixtures.MockPatchObject", "fixtures._fixtures.monkeypatch.MonkeyPatch"}
+var mockPatchNames = names(tables.MockPatch)
 
 // mockTarget returns what a mock.patch-like call replaces: the target string
 // of patch('eventlet.spawn'), or obj.attr for patch.object(obj, 'attr').

@@ -31,6 +31,7 @@ import (
 	"github.com/letgo-dev/letgo/internal/pysrc"
 	"github.com/letgo-dev/letgo/internal/rules"
 	"github.com/letgo-dev/letgo/internal/safeio"
+	"github.com/letgo-dev/letgo/internal/tables"
 )
 
 // Schema is the version of the JSON contract.
@@ -1554,7 +1555,7 @@ func pythonFingerprint(blobs map[string]string) string {
 
 // isPrivileged names the root-helper libraries: rootwrap, privsep, os-brick.
 func isPrivileged(m string) bool {
-	for _, p := range []string{"oslo_rootwrap", "oslo_privsep", "os_brick"} {
+	for _, p := range tables.RootHelpers {
 		if m == p || strings.HasPrefix(m, p+".") {
 			return true
 		}
