@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/pyproj"
+	"github.com/letgo-dev/letgo/internal/pysem"
 	"github.com/letgo-dev/letgo/internal/pysrc"
 )
 
@@ -160,29 +161,12 @@ type Pass struct {
 	// model to what it finally names when that is outside the project
 	// (identity in the first pass and for names that stay in the project).
 	Canonical func(string) string
-	// Facts are the declarations of the project's other files (nil in the
-	// first pass, which gathers them).
-	Facts *Facts
-	// Export, set in the first pass, receives the file's own facts; Want
-	// asks for a second pass with the project's facts.
-	Export func(*Facts)
-	Want   func()
+	// Model is the semantic model of the scanned roots, read-only: what
+	// names finally name, what functions return, what classes hold and
+	// what functions send to other processes (nil in the first pass,
+	// which gathers it; its methods answer nothing on nil).
+	Model  *pysem.Model
 	report func(Finding)
-}
-
-// WantFacts asks the driver, in the first pass, to analyse the file again
-// with the facts of the project's other files.
-func (p *Pass) WantFacts() {
-	if p.Want != nil {
-		p.Want()
-	}
-}
-
-// ExportFacts hands the file's facts to the driver, in the first pass.
-func (p *Pass) ExportFacts(f *Facts) {
-	if p.Export != nil && !f.Empty() {
-		p.Export(f)
-	}
 }
 
 // NewPass prepares a pass; report receives the rule's findings.

@@ -7,10 +7,12 @@ package graph
 import (
 	"container/heap"
 	"context"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/pysrc"
+	"github.com/letgo-dev/letgo/internal/tables"
 )
 
 // Import is one import fact of a module, as the view found it.
@@ -131,13 +133,7 @@ func (g *Graph) targets(imp Import) []string {
 
 // isEventletSubmodule: "from eventlet import wsgi" names a submodule.
 func isEventletSubmodule(name string) bool {
-	switch name {
-	case "eventlet.wsgi", "eventlet.greenthread", "eventlet.greenpool", "eventlet.queue", "eventlet.event",
-		"eventlet.semaphore", "eventlet.timeout", "eventlet.tpool", "eventlet.hubs", "eventlet.debug",
-		"eventlet.backdoor", "eventlet.green", "eventlet.patcher", "eventlet.corolocal", "eventlet.websocket":
-		return true
-	}
-	return false
+	return slices.Contains(tables.EventletSubmodules, name)
 }
 
 func (g *Graph) node(name string) int {

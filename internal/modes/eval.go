@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/pysrc"
+	"github.com/letgo-dev/letgo/internal/tables"
 )
 
 const maxCallDepth = 8
@@ -560,7 +561,7 @@ func isEventletRuntime(name string) bool {
 	if !strings.HasPrefix(name, "eventlet.") && !strings.HasPrefix(name, "greenlet.") {
 		return false
 	}
-	for _, p := range []string{"eventlet.patcher.", "eventlet.tpool.", "eventlet.debug.", "eventlet.support.", "eventlet.green.", "eventlet.import_patched"} {
+	for _, p := range tables.EventletNotRuntime {
 		if strings.HasPrefix(name, p) {
 			return false
 		}
@@ -569,9 +570,7 @@ func isEventletRuntime(name string) bool {
 }
 
 func isComponent(name string) bool {
-	for _, p := range []string{"oslo_service.service.launch", "oslo_service.service.ProcessLauncher",
-		"oslo_service.service.ServiceLauncher", "oslo_service.threadgroup.ThreadGroup", "oslo_service.loopingcall.",
-		"oslo_service.wsgi.Server", "oslo_service.service.Service"} {
+	for _, p := range tables.ServiceRuntimeComponents {
 		if name == p || strings.HasSuffix(p, ".") && strings.HasPrefix(name, p) {
 			return true
 		}
@@ -580,8 +579,7 @@ func isComponent(name string) bool {
 }
 
 func isThreads(name string) bool {
-	for _, p := range []string{"threading.Thread", "threading.Timer", "concurrent.futures.", "futurist.", "cotyledon.",
-		"socketserver.ThreadingMixIn", "socketserver.ThreadingTCPServer"} {
+	for _, p := range tables.ThreadAPIs {
 		if name == p || strings.HasSuffix(p, ".") && strings.HasPrefix(name, p) {
 			return true
 		}

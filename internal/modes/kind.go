@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/pysrc"
+	"github.com/letgo-dev/letgo/internal/tables"
 )
 
 // Kinds of entry point.
@@ -40,15 +41,7 @@ type KindResult struct {
 // serviceCalls are callees (resolved dotted names, matched as a suffix on a
 // dot boundary) that make a process long-running: launchers, process
 // managers and servers.
-var serviceCalls = []string{
-	"oslo_service.service.launch", "oslo_service.service.ProcessLauncher", "oslo_service.service.ServiceLauncher",
-	"oslo_service.service.Launcher", "oslo_service.wsgi.Server", "cotyledon.ServiceManager",
-	"eventlet.wsgi.server", "eventlet.serve", "wsgiref.simple_server.make_server", "werkzeug.serving.run_simple",
-	"socketserver.TCPServer", "socketserver.ThreadingTCPServer", "socketserver.UnixStreamServer",
-	"http.server.HTTPServer", "http.server.ThreadingHTTPServer", "asyncio.run", "uvicorn.run",
-	// Worker processes started by main: main is their process manager.
-	"multiprocessing.Process", "multiprocessing.context.Process",
-}
+var serviceCalls = tables.ServiceCalls
 
 // serviceMethods are the last names of calls that serve or launch whatever
 // their receiver: a call that is not a project function (those are
@@ -78,7 +71,7 @@ func concurrentCall(name string) bool {
 	if isEventletRuntime(name) || isThreads(name) || isComponent(name) {
 		return true
 	}
-	for _, p := range []string{"multiprocessing.Process", "multiprocessing.Pool", "multiprocessing.get_context", "os.fork"} {
+	for _, p := range tables.ProcessAPIs {
 		if name == p || strings.HasPrefix(name, p+".") {
 			return true
 		}

@@ -1,6 +1,10 @@
 package modes
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/letgo-dev/letgo/internal/tables"
+)
 
 // Kinds of object a module may create when it is imported.
 const (
@@ -15,10 +19,7 @@ const (
 )
 
 // nativeAtImport are stdlib constructors of native primitives.
-var nativeAtImport = []string{"threading.Lock", "threading.RLock", "threading.Condition", "threading.Semaphore",
-	"threading.BoundedSemaphore", "threading.Event", "threading.Thread", "threading.Timer", "threading.local",
-	"queue.Queue", "queue.LifoQueue", "queue.PriorityQueue", "queue.SimpleQueue",
-	"concurrent.futures.ThreadPoolExecutor", "_thread.allocate_lock", "_thread.start_new_thread"}
+var nativeAtImport = tables.NativeAtImport
 
 // ImportTimeKind says what a call made while a module is imported
 // creates (one of the AtImport kinds), or "" when it creates nothing that

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/letgo-dev/letgo/internal/tables"
 )
 
 // Root is one source root's part of the model: its modules' summaries and
@@ -35,6 +37,7 @@ type Model struct {
 	options  map[string][]string     // option → defaults, over every module
 	eps      map[string][]EntryPoint // group → entry points
 	cache    sync.Map                // name → canonical name
+	sends    bool                    // some module's Decls have Sends
 	optOnce  sync.Once
 	optNames []string
 }
@@ -61,6 +64,7 @@ func New(roots []Root) *Model {
 			m.root[s.Module] = i
 			top, _, _ := strings.Cut(s.Module, ".")
 			m.tops[top] = true
+			m.sends = m.sends || len(s.Sends) > 0
 			for opt, defs := range s.Options {
 				m.options[opt] = append(m.options[opt], defs...)
 			}
@@ -87,6 +91,78 @@ func (m *Model) optionNames() []string {
 	return m.optNames
 }
 
+// decl finds the module of a fully qualified name and the rest of the
+// name: the key of the module's Decls.
+func (m *Model) decl(name string) (*Summary, string) {
+	if m == nil || !m.InRoots(name) {
+		return nil, ""
+	}
+	mod := m.moduleOf(name)
+	if mod == "" || len(mod) == len(name) {
+		return nil, ""
+	}
+	return m.mods[mod], name[len(mod)+1:]
+}
+
+// Ctor is the constructor of what a function or method returns
+// ("pkg.mod.make_conf" → "oslo_config.cfg.ConfigOpts"), "" when unknown.
+// The name is taken as it is: canonicalise it first.
+func (m *Model) Ctor(name string) string {
+	if s, key := m.decl(name); s != nil {
+		return s.Decls.Ctor(key)
+	}
+	return ""
+}
+
+// Class is a class of the roots and the path of its module's file, nil
+// when unknown.
+func (m *Model) Class(name string) (*Class, string) {
+	if s, key := m.decl(name); s != nil {
+		if c := s.Decls.Class(key); c != nil {
+			return c, s.Path
+		}
+	}
+	return nil, ""
+}
+
+// SendsOf lists the parameters a function sends to another process, with
+// the path of its module's file.
+func (m *Model) SendsOf(name string) ([]Send, string) {
+	if s, key := m.decl(name); s != nil {
+		if ss := s.Decls.SendsOf(key); len(ss) > 0 {
+			return ss, s.Path
+		}
+	}
+	return nil, ""
+}
+
+// PoolFactory reports whether a function returns a process pool, manager
+// or launcher (two hops through what functions return, as the pickling
+// rule follows them).
+func (m *Model) PoolFactory(name string) bool {
+	t := m.Canonical(name)
+	if slices.Contains(tables.PoolCtors, t) {
+		return true
+	}
+	for range 2 {
+		r := m.Ctor(t)
+		if r == "" || r == t {
+			break
+		}
+		t = m.Canonical(r)
+		if slices.Contains(tables.PoolCtors, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// AnySends reports whether some function of the roots sends a parameter
+// to another process.
+func (m *Model) AnySends() bool {
+	return m != nil && m.sends
+}
+
 // Summary returns a module's summary, nil when it is in no root.
 func (m *Model) Summary(module string) *Summary {
 	if m == nil {
@@ -105,6 +181,15 @@ func (m *Model) RootOf(name string) int {
 		return m.root[mod]
 	}
 	return -1
+}
+
+// ModuleOf is the module of the roots a dotted name lives in (its
+// longest module prefix), "" when none.
+func (m *Model) ModuleOf(name string) string {
+	if m == nil {
+		return ""
+	}
+	return m.moduleOf(name)
 }
 
 // InRoots reports whether a dotted name starts with a top-level package

@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/pysrc"
+	"github.com/letgo-dev/letgo/internal/tables"
 )
 
 // Summary is what one module tells the model. Strings are copies, never
@@ -46,6 +47,12 @@ type Summary struct {
 	// Loads are the places where the module loads a module or class by
 	// name at run time.
 	Loads []Load
+	// Path is the module's file, as the findings name it; Decls are what
+	// its functions return, its classes hold and its functions send to
+	// another process (SummarizeDecls; empty for a library root's
+	// modules).
+	Path string
+	Decls
 }
 
 // Load is a module or class loaded by name: importutils.import_class /
@@ -71,7 +78,21 @@ type Load struct {
 
 // Summarize summarises a module's view.
 func Summarize(v *pysrc.View) *Summary {
-	s := &Summary{Module: v.Module, Package: v.IsPackage}
+	return summarize(v, "", false)
+}
+
+// SummarizeDecls summarises a module's view with its Decls (for the
+// modules of a scanned root; the file's path is kept for the findings
+// that cite its declarations).
+func SummarizeDecls(v *pysrc.View, path string) *Summary {
+	return summarize(v, path, true)
+}
+
+func summarize(v *pysrc.View, path string, decls bool) *Summary {
+	s := &Summary{Module: v.Module, Package: v.IsPackage, Path: path}
+	if decls {
+		s.Decls = TrackValues(v, nil, nil, false).Decls()
+	}
 	// The bindings of each name in source order (Exports are by position;
 	// a stable sort by name keeps that order within a name).
 	order := make([]int, len(v.Exports))
@@ -183,6 +204,8 @@ func (s *Summary) copyStrings() {
 			ptrs = append(ptrs, &ld.Flows[j].Value, &ld.Flows[j].Via)
 		}
 	}
+	ptrs = append(ptrs, &s.Path)
+	ptrs = s.Decls.stringPtrs(ptrs)
 	CopyStrings(ptrs)
 	if len(s.Returns) > 0 {
 		ret := make(map[string]string, len(s.Returns))
@@ -271,23 +294,6 @@ func dunderAll(f *pysrc.File) (all []string, ok bool) {
 	return all, ok
 }
 
-// loaders are the functions that load a class, object or module whose
-// dotted name is their first argument.
-var loaders = map[string]bool{
-	"oslo_utils.importutils.import_class":     true,
-	"oslo_utils.importutils.import_object":    true,
-	"oslo_utils.importutils.import_object_ns": true,
-	"oslo_utils.importutils.import_module":    true,
-	"oslo_utils.importutils.import_any":       true,
-	"importlib.import_module":                 true,
-}
-
-// stevedoreManagers are stevedore's manager classes.
-var stevedoreManagers = map[string]bool{
-	"DriverManager": true, "NamedExtensionManager": true, "ExtensionManager": true, "EnabledExtensionManager": true,
-	"HookManager": true, "DispatchExtensionManager": true, "NameDispatchExtensionManager": true,
-}
-
 func summarizeCall(s *Summary, v *pysrc.View, cs *pysrc.CallSite) {
 	name := cs.Resolved
 	switch {
@@ -301,7 +307,7 @@ func summarizeCall(s *Summary, v *pysrc.View, cs *pysrc.CallSite) {
 				s.Options[opt] = append(s.Options[opt], kw.Value.Str)
 			}
 		}
-	case loaders[name] && len(cs.Args) > 0:
+	case tables.Loaders[name] && len(cs.Args) > 0:
 		ld := Load{Func: name}
 		if a := cs.Args[0]; a.Kind == pysrc.ValStr {
 			if name == "importlib.import_module" || name == "oslo_utils.importutils.import_module" {
@@ -314,7 +320,7 @@ func summarizeCall(s *Summary, v *pysrc.View, cs *pysrc.CallSite) {
 			return
 		}
 		addLoad(s, v, cs, ld)
-	case strings.HasPrefix(name, "stevedore.") && stevedoreManagers[name[strings.LastIndexByte(name, '.')+1:]]:
+	case strings.HasPrefix(name, "stevedore.") && tables.StevedoreManagers[name[strings.LastIndexByte(name, '.')+1:]]:
 		ld := Load{Func: name}
 		arg := func(pos int, kw string) (pysrc.Value, bool) {
 			for _, k := range cs.Keywords {

@@ -6,35 +6,36 @@ import (
 
 	"github.com/letgo-dev/letgo/internal/analysis"
 	"github.com/letgo-dev/letgo/internal/pysrc"
+	"github.com/letgo-dev/letgo/internal/tables"
 )
 
-// The eventlet API, by rule: the one table of names the direct-use rules
-// match against. Names are canonical: what an expression resolves to
-// through imports, aliases and project facades.
+// The eventlet API, by rule: the direct-use rules match against these
+// tables of internal/tables. Names are canonical: what an expression
+// resolves to through imports, aliases and project facades.
 var (
-	spawnNames      = names{"eventlet.spawn", "eventlet.spawn_n", "eventlet.greenthread.spawn", "eventlet.greenthread.spawn_n", "eventlet.GreenThread", "eventlet.greenthread.GreenThread"}
-	spawnAfterNames = names{"eventlet.spawn_after", "eventlet.spawn_after_local", "eventlet.greenthread.spawn_after", "eventlet.greenthread.spawn_after_local"}
-	killNames       = names{"eventlet.kill", "eventlet.greenthread.kill"}
-	currentNames    = names{"eventlet.getcurrent", "eventlet.greenthread.getcurrent", "eventlet.corolocal.get_ident", "eventlet.GreenletExit", "eventlet.greenthread.GreenletExit", "eventlet.support.greenlets.GreenletExit"}
-	poolNames       = names{"eventlet.GreenPool", "eventlet.greenpool.GreenPool"}
-	resourcePools   = names{"eventlet.pools.", "eventlet.db_pool."}
-	pileNames       = names{"eventlet.GreenPile", "eventlet.greenpool.GreenPile"}
-	sleepNames      = names{"eventlet.sleep", "eventlet.greenthread.sleep"}
-	timeoutNames    = names{"eventlet.Timeout", "eventlet.timeout.Timeout", "eventlet.with_timeout", "eventlet.timeout.with_timeout", "eventlet.greenthread.with_timeout"}
-	eventNames      = names{"eventlet.Event", "eventlet.event.Event"}
-	semaphoreNames  = names{"eventlet.Semaphore", "eventlet.BoundedSemaphore", "eventlet.CappedSemaphore", "eventlet.semaphore."}
-	queueNames      = names{"eventlet.Queue", "eventlet.LightQueue", "eventlet.LifoQueue", "eventlet.PriorityQueue", "eventlet.queue."}
-	corolocalNames  = names{"eventlet.corolocal."}
-	wsgiNames       = names{"eventlet.wsgi.", "eventlet.listen", "eventlet.wrap_ssl", "eventlet.green.ssl.wrap_socket", "eventlet.convenience.listen", "eventlet.convenience.wrap_ssl"}
-	serveNames      = names{"eventlet.serve", "eventlet.connect", "eventlet.StopServe", "eventlet.convenience.serve", "eventlet.convenience.connect"}
-	websocketNames  = names{"eventlet.websocket."}
-	greenNames      = names{"eventlet.green."}
-	tpoolNames      = names{"eventlet.tpool."}
-	hubsNames       = names{"eventlet.hubs."}
-	debugNames      = names{"eventlet.debug."}
-	backdoorNames   = names{"eventlet.backdoor."}
-	greenletNames   = names{"greenlet."}
-	patchedNames    = names{"eventlet.import_patched", "eventlet.patcher.import_patched", "eventlet.patcher.inject"}
+	spawnNames      = names(tables.Spawn)
+	spawnAfterNames = names(tables.SpawnAfter)
+	killNames       = names(tables.Kill)
+	currentNames    = names(tables.Current)
+	poolNames       = names(tables.GreenPool)
+	resourcePools   = names(tables.ResourcePools)
+	pileNames       = names(tables.GreenPile)
+	sleepNames      = names(tables.Sleep)
+	timeoutNames    = names(tables.Timeout)
+	eventNames      = names(tables.Event)
+	semaphoreNames  = names(tables.Semaphore)
+	queueNames      = names(tables.Queue)
+	corolocalNames  = names(tables.Corolocal)
+	wsgiNames       = names(tables.WSGI)
+	serveNames      = names(tables.Serve)
+	websocketNames  = names(tables.Websocket)
+	greenNames      = names(tables.Green)
+	tpoolNames      = names(tables.Tpool)
+	hubsNames       = names(tables.Hubs)
+	debugNames      = names(tables.Debug)
+	backdoorNames   = names(tables.Backdoor)
+	greenletNames   = names(tables.Greenlet)
+	patchedNames    = names(tables.ImportPatched)
 )
 
 func apiRule(id, slug string, risk analysis.Risk, targets names, o apiOpts, doc analysis.Doc) *analysis.Rule {

@@ -8,7 +8,9 @@ import (
 
 	"github.com/letgo-dev/letgo/internal/analysis"
 	"github.com/letgo-dev/letgo/internal/pyproj"
+	"github.com/letgo-dev/letgo/internal/pysem"
 	"github.com/letgo-dev/letgo/internal/pysrc"
+	"github.com/letgo-dev/letgo/internal/tables"
 )
 
 // ---- EV504: short fixed sleeps in heartbeat-like loops ----
@@ -289,7 +291,7 @@ func callSite(p *analysis.Pass, c *pysrc.Call) *pysrc.CallSite {
 
 // ---- EV503: start method and fork policy ----
 
-var threadStart = names{"threading.Thread", "threading.Timer"}
+var threadStart = names(tables.ThreadCtors)
 
 func startMethodCheck(p *analysis.Pass) {
 	forks := false
@@ -355,13 +357,11 @@ func methodNote(m string) string {
 
 // ---- EV604: assertions right after spawning work ----
 
-var spawnLike = names{"eventlet.spawn", "eventlet.spawn_n", "eventlet.greenthread.spawn", "eventlet.greenthread.spawn_n", "eventlet.spawn_after"}
+var spawnLike = names(tables.SpawnLike)
 
 // concurrencyCtors build objects whose spawn/submit/start runs work
 // concurrently.
-var concurrencyCtors = names{"eventlet.GreenPool", "eventlet.greenpool.GreenPool", "concurrent.futures.ThreadPoolExecutor",
-	"concurrent.futures.ProcessPoolExecutor", "futurist.ThreadPoolExecutor", "futurist.GreenThreadPoolExecutor",
-	"threading.Thread", "threading.Timer", "oslo_service.threadgroup.ThreadGroup"}
+var concurrencyCtors = names(tables.ConcurrencyCtors)
 
 // isSpawnStmt reports a statement that starts concurrent work: an eventlet
 // spawn, or spawn/submit/start on a receiver this test function built from
@@ -418,7 +418,7 @@ func builtIn(p *analysis.Pass, body []pysrc.Stmt) map[string]string {
 			continue
 		}
 		for _, t := range a.Targets {
-			if n := targetName(t); n != "" {
+			if n := pysem.TargetName(t); n != "" {
 				built[n] = cs.Callee
 			}
 		}
@@ -630,7 +630,7 @@ func privilegedConfigCheck(p *analysis.ProjectPass) {
 
 // ---- EV605: explicit yields in tests ----
 
-var zeroSleeps = map[string]bool{"time.sleep": true, "eventlet.sleep": true, "eventlet.greenthread.sleep": true}
+var zeroSleeps = tables.ZeroSleeps
 
 func yieldInTestCheck(p *analysis.Pass) {
 	if p.Kind != pyproj.KindTest || !strings.Contains(p.File.Src, "sleep(") {

@@ -7,26 +7,13 @@ import (
 
 	"github.com/letgo-dev/letgo/internal/analysis"
 	"github.com/letgo-dev/letgo/internal/pysrc"
+	"github.com/letgo-dev/letgo/internal/tables"
 )
 
 // stdlibTop lists standard-library modules, to place an added import in
 // the file's standard-library block, alphabetically, as hacking's H306
 // and isort expect.
-var stdlibTop = map[string]bool{
-	"abc": true, "argparse": true, "array": true, "asyncio": true, "atexit": true, "base64": true, "binascii": true,
-	"bisect": true, "builtins": true, "calendar": true, "collections": true, "concurrent": true, "configparser": true,
-	"contextlib": true, "copy": true, "csv": true, "ctypes": true, "dataclasses": true, "datetime": true, "decimal": true,
-	"difflib": true, "enum": true, "errno": true, "fcntl": true, "fnmatch": true, "functools": true, "gc": true,
-	"getpass": true, "glob": true, "grp": true, "gzip": true, "hashlib": true, "heapq": true, "hmac": true, "html": true,
-	"http": true, "importlib": true, "inspect": true, "io": true, "ipaddress": true, "itertools": true, "json": true,
-	"logging": true, "math": true, "mmap": true, "multiprocessing": true, "netaddr": false, "operator": true, "os": true,
-	"pathlib": true, "pickle": true, "platform": true, "posixpath": true, "pprint": true, "pwd": true, "queue": true,
-	"random": true, "re": true, "select": true, "selectors": true, "shlex": true, "shutil": true, "signal": true,
-	"socket": true, "socketserver": true, "sqlite3": true, "ssl": true, "stat": true, "string": true, "struct": true,
-	"subprocess": true, "sys": true, "tempfile": true, "textwrap": true, "threading": true, "time": true,
-	"traceback": true, "types": true, "typing": true, "unittest": true, "urllib": true, "uuid": true, "warnings": true,
-	"weakref": true, "xml": true, "zipfile": true, "zlib": true,
-}
+var stdlibTop = tables.StdlibTop
 
 // shadowTime finds a binding of the name "time" in a function's text: an
 // assignment, a loop or with target, an import alias, a parameter or a

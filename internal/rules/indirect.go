@@ -6,23 +6,21 @@ import (
 
 	"github.com/letgo-dev/letgo/internal/analysis"
 	"github.com/letgo-dev/letgo/internal/pysrc"
+	"github.com/letgo-dev/letgo/internal/tables"
 )
 
 var (
-	messagingServerNames = names{"oslo_messaging.get_rpc_server", "oslo_messaging.get_notification_listener",
-		"oslo_messaging.get_batch_notification_listener", "oslo_messaging.rpc.get_rpc_server",
-		"oslo_messaging.notify.get_notification_listener", "oslo_messaging.rpc.server.get_rpc_server"}
-	serviceEventletOnlyNames = names{"oslo_service.wsgi.", "oslo_service.eventlet_backdoor."}
-	serviceBackendPrivate    = names{"oslo_service.backend.eventlet.", "oslo_service.backend.threading.", "oslo_service.backend.common."}
-	serviceComponentNames    = names{"oslo_service.service.launch", "oslo_service.service.ProcessLauncher", "oslo_service.service.ServiceLauncher",
-		"oslo_service.service.Launcher", "oslo_service.threadgroup.ThreadGroup", "oslo_service.loopingcall."}
+	messagingServerNames     = names(tables.MessagingServers)
+	serviceEventletOnlyNames = names(tables.ServiceEventletOnly)
+	serviceBackendPrivate    = names(tables.ServiceBackendPrivate)
+	serviceComponentNames    = names(tables.ServiceComponents)
 	// serviceExceptionNames are the exception classes under the component
 	// prefixes: raising LoopingCallDone or catching LoopingCallTimeOut is
 	// how a looping call's function talks to it, not a component that runs
 	// on a backend (the FixedIntervalLoopingCall that runs it is reported).
-	serviceExceptionNames = names{"oslo_service.loopingcall.LoopingCallDone", "oslo_service.loopingcall.LoopingCallTimeOut"}
-	futuristGreenNames    = names{"futurist.GreenThreadPoolExecutor", "futurist.GreenFuture", "futurist._futures.GreenThreadPoolExecutor"}
-	eventletutilsNames    = names{"oslo_utils.eventletutils."}
+	serviceExceptionNames = names(tables.ServiceExceptions)
+	futuristGreenNames    = names(tables.FuturistGreen)
+	eventletutilsNames    = names(tables.Eventletutils)
 )
 
 // executorCheck reports oslo.messaging servers and listeners that run on the

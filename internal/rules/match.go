@@ -41,9 +41,9 @@ var tableRoots = map[string]bool{
 	"logging": true, "oslo_config": true, "cotyledon": true, "io": true, "tempfile": true, "open": true,
 }
 
-// tables are every name table of the rules (TestTableRoots keeps
+// ruleTables are every name table of the rules (TestTableRoots keeps
 // tableRoots complete over them).
-var tables = []names{spawnNames, spawnAfterNames, killNames, currentNames, poolNames, pileNames, sleepNames, timeoutNames,
+var ruleTables = []names{spawnNames, spawnAfterNames, killNames, currentNames, poolNames, pileNames, sleepNames, timeoutNames,
 	eventNames, semaphoreNames, queueNames, corolocalNames, resourcePools, wsgiNames, serveNames, websocketNames, greenNames, tpoolNames,
 	hubsNames, debugNames, backdoorNames, greenletNames, patchedNames, monkeyPatchNames, probeNames, messagingServerNames,
 	serviceEventletOnlyNames, serviceBackendPrivate, serviceComponentNames, serviceExceptionNames, futuristGreenNames, eventletutilsNames,
@@ -66,7 +66,7 @@ func Relevant(name string, pickling bool) bool {
 	}
 	relevant.once.Do(func() {
 		relevant.exact = map[string]bool{}
-		for _, tab := range tables {
+		for _, tab := range ruleTables {
 			for _, n := range tab {
 				if strings.HasSuffix(n, ".") {
 					relevant.prefixes = append(relevant.prefixes, n)

@@ -7,7 +7,9 @@ import (
 
 	"github.com/letgo-dev/letgo/internal/analysis"
 	"github.com/letgo-dev/letgo/internal/pyproj"
+	"github.com/letgo-dev/letgo/internal/pysem"
 	"github.com/letgo-dev/letgo/internal/pysrc"
+	"github.com/letgo-dev/letgo/internal/tables"
 )
 
 // ---- EV507: spawn order relied on in runtime code ----
@@ -20,7 +22,7 @@ var (
 	orderNegated = regexp.MustCompile(`(?i)(any order|no (particular )?order|unordered|order (does not|doesn't|need not|needn't) matter|(does not|doesn't) matter)`)
 )
 
-var asCompletedNames = names{"concurrent.futures.as_completed", "concurrent.futures._base.as_completed"}
+var asCompletedNames = names(tables.AsCompleted)
 
 // pileOrderCheck finds GreenPile results read in spawn order (for-loops,
 // list comprehensions, list(), zip(), enumerate()) and zip() over
@@ -45,7 +47,7 @@ func pileOrderCheck(p *analysis.Pass) {
 	if !hasPile && !hasAC {
 		return
 	}
-	pp := newPicklePass(p, true)
+	vs := pysem.TrackValues(p.View, p.Resolve, nil, true)
 	var lines []string // source lines, split on first need
 	// orderComment finds, on the line or the three above it, a comment
 	// about order: its line, and whether it says the order does not
@@ -70,7 +72,7 @@ func pileOrderCheck(p *analysis.Pass) {
 			if !ok {
 				return "", nil, false
 			}
-			if _, ok := pileNames.match(pp.typeOf(fn, n.ID)); ok {
+			if _, ok := pileNames.match(vs.TypeOf(fn, n.ID)); ok {
 				return n.ID, n, true
 			}
 			return "", nil, false
@@ -82,7 +84,7 @@ func pileOrderCheck(p *analysis.Pass) {
 			} else {
 				l, negated := orderComment(p.View.Line(at.Pos()))
 				if l == 0 {
-					l, negated = orderComment(p.View.Line(pp.lines[fn][pile]))
+					l, negated = orderComment(p.View.Line(vs.Lines[fn][pile]))
 				}
 				switch {
 				case l > 0 && negated:

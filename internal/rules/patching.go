@@ -8,12 +8,12 @@ import (
 	"github.com/letgo-dev/letgo/internal/analysis"
 	"github.com/letgo-dev/letgo/internal/pyproj"
 	"github.com/letgo-dev/letgo/internal/pysrc"
+	"github.com/letgo-dev/letgo/internal/tables"
 )
 
 var (
-	monkeyPatchNames = names{"eventlet.monkey_patch", "eventlet.patcher.monkey_patch"}
-	probeNames       = names{"eventlet.patcher.is_monkey_patched", "eventlet.patcher.original", "eventlet.patcher.already_patched",
-		"oslo_utils.eventletutils.is_monkey_patched", "oslo_utils.eventletutils.fetch_current_thread_functor"}
+	monkeyPatchNames = names(tables.MonkeyPatch)
+	probeNames       = names(tables.Probes)
 )
 
 // patchWhere says where a monkey_patch() call sits.

@@ -67,7 +67,7 @@ func TestRegistry(t *testing.T) {
 // TestTableRoots: the cheap pre-check in names.match must admit every
 // package the tables name, or a rule silently never fires.
 func TestTableRoots(t *testing.T) {
-	for _, tab := range tables {
+	for _, tab := range ruleTables {
 		for _, n := range tab {
 			if !tableRoots[root(n)] {
 				t.Errorf("%q: root %q missing from tableRoots", n, root(n))
@@ -124,21 +124,23 @@ func TestSpawnOrderClassified(t *testing.T) {
 	}
 }
 
-// TestFactsAliases: an import re-exports a name until the module defines
-// the name itself.
-func TestFactsAliases(t *testing.T) {
+// TestDeclsOwnClass: a module's own class shadows the name it imports,
+// and its declaration names the imported class as its base.
+func TestDeclsOwnClass(t *testing.T) {
 	src := "from pkg.impl import API, Base\nfrom pkg.other import Thing as Thing2\n\n\nclass Base(Base):\n    pass\n"
 	file := pysrc.Parse("pkg/__init__.py", []byte(src))
 	view := pysrc.Analyze(file, "pkg", true)
 	r := ByID("EV502")
 	pp := newPicklePass(analysis.NewPass(r, "pkg/__init__.py", pyproj.KindRuntime, view, nil, nil, func(analysis.Finding) {}), false)
-	got := pp.local.Aliases
-	want := map[string]string{"pkg.API": "pkg.impl.API", "pkg.Thing2": "pkg.other.Thing"}
-	if len(got) != len(want) || got["pkg.API"] != want["pkg.API"] || got["pkg.Thing2"] != want["pkg.Thing2"] {
-		t.Errorf("aliases %v, want %v", got, want)
+	c, path := pp.class("pkg.Base")
+	if c == nil || path != "pkg/__init__.py" {
+		t.Fatalf("the module's own class Base has no declaration (%v, %q)", c, path)
 	}
-	if pp.local.Class("pkg.Base") == nil {
-		t.Error("the module's own class Base has no fact")
+	if len(c.Bases) != 1 || c.Bases[0] != "pkg.impl.Base" {
+		t.Errorf("bases %v, want [pkg.impl.Base]", c.Bases)
+	}
+	if c, _ := pp.class("pkg.API"); c != nil {
+		t.Errorf("an imported class is declared here: %v", c)
 	}
 }
 

@@ -5,11 +5,12 @@ import (
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/pysem"
 	"github.com/letgo-dev/letgo/internal/pysrc"
+	"github.com/letgo-dev/letgo/internal/tables"
 )
 
-var mockPatchNames = names{"mock.patch", "unittest.mock.patch", "mock.patch.object", "unittest.mock.patch.object",
-	"fixtures.MonkeyPatch", "fixtures.MockPatch", "fixtures.MockPatchObject", "fixtures._fixtures.monkeypatch.MonkeyPatch"}
+var mockPatchNames = names(tables.MockPatch)
 
 // mockTarget returns what a mock.patch-like call replaces: the target string
 // of patch('eventlet.spawn'), or obj.attr for patch.object(obj, 'attr').
@@ -87,7 +88,7 @@ func isSpawnTarget(t string) bool {
 // a function or class of the file that calls its first argument or hands it
 // to a futurist.SynchronousExecutor. The test no longer runs concurrently.
 func syncSpawnCheck(p *analysis.Pass) {
-	var pp *picklePass // assignments of the file, gathered on first need
+	var vs *pysem.Values // assignments of the file, gathered on first need
 	for _, c := range p.View.Calls {
 		target, ok := mockTarget(p, c)
 		if !ok || !isSpawnTarget(target) {
@@ -115,10 +116,10 @@ func syncSpawnCheck(p *analysis.Pass) {
 			if !ok {
 				continue
 			}
-			if pp == nil {
-				pp = newPicklePass(p, true)
+			if vs == nil {
+				vs = pysem.TrackValues(p.View, p.Resolve, nil, true)
 			}
-			if how := pp.runsInline(c.Func, n.ID); how != "" {
+			if how := runsInline(vs, c.Func, n.ID); how != "" {
 				p.Report(c.Node, fmt.Sprintf("%s replaced by %s, which %s (a synchronous-spawn fixture): code under test sees run-to-completion ordering native threads do not give — a test artefact unless the test needs that order, in which case it should say so", target, n.ID, how))
 			}
 		}
@@ -128,9 +129,9 @@ func syncSpawnCheck(p *analysis.Pass) {
 // runsInline says how the function or class named in fn's scope (its own
 // nested definitions, then the module's) runs the work it is given
 // inline, "" when it does not.
-func (pp *picklePass) runsInline(fn, name string) string {
+func runsInline(vs *pysem.Values, fn, name string) string {
 	var def *pysrc.FuncDef
-	for _, d := range pp.p.View.Defs {
+	for _, d := range vs.View.Defs {
 		if d.QualName == fn+".<locals>."+name || d.QualName == name && fn != name {
 			def = d
 			if d.QualName != name {
@@ -140,9 +141,9 @@ func (pp *picklePass) runsInline(fn, name string) string {
 	}
 	first := 0
 	if def == nil {
-		for _, cl := range pp.p.View.Classes {
+		for _, cl := range vs.View.Classes {
 			if cl.QualName == name { // a fake class whose constructor runs the work
-				for _, d := range pp.p.View.Defs {
+				for _, d := range vs.View.Defs {
 					if d.QualName == name+".__init__" {
 						def, first = d, 1
 					}
@@ -154,7 +155,7 @@ func (pp *picklePass) runsInline(fn, name string) string {
 		return ""
 	}
 	param := def.Params[first].Name
-	for _, cs := range pp.p.View.Calls {
+	for _, cs := range vs.View.Calls {
 		if cs.Func != def.QualName {
 			continue
 		}
@@ -163,7 +164,7 @@ func (pp *picklePass) runsInline(fn, name string) string {
 		}
 		if recv, ok := strings.CutSuffix(cs.Callee, ".submit"); ok && len(cs.Args) > 0 && cs.Args[0].Text == param {
 			for scope := def.QualName; ; {
-				if ctor := pp.assigned[scope][recv]; ctor != "" {
+				if ctor := vs.Assigned[scope][recv]; ctor != "" {
 					if strings.HasSuffix(ctor, "SynchronousExecutor") {
 						return "submits it to a " + ctor
 					}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/letgo-dev/letgo/internal/analysis"
 	"github.com/letgo-dev/letgo/internal/pyproj"
+	"github.com/letgo-dev/letgo/internal/pysem"
 )
 
 // rootFile is the first pass's way to a file's result through the cache.
@@ -18,12 +19,12 @@ import (
 // and a library file written since is parsed again. Library files never
 // take a scanned root's content id: a library's setup.py is not the
 // scanned tree's setup.py.
-func (c *Cache) rootFile(library bool, blobs map[string]string, proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string, facts *analysis.Facts, tops *topNames) fileResult {
+func (c *Cache) rootFile(library bool, blobs map[string]string, proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string, model *pysem.Model, tops *topNames) fileResult {
 	if !library {
-		return c.scanFile(blobs, proj, f, enabled, canonical, facts, tops)
+		return c.scanFile(blobs, proj, f, enabled, canonical, model, tops)
 	}
 	if c == nil || canonical != nil {
-		return scanFile(proj, f, enabled, canonical, facts, tops)
+		return scanFile(proj, f, enabled, canonical, model, tops)
 	}
 	sig, ok := statSignature(f.Abs)
 	if !ok {

@@ -31,7 +31,7 @@ type FileStore interface {
 
 // persistFormat names the encoding of a stored result: a change of
 // fileResult or of what it holds changes it.
-const persistFormat = "letgo-file/2"
+const persistFormat = "letgo-file/3"
 
 // buildID identifies the letgo binary running: its VCS revision when it
 // was built from a clean checkout, else the hash of the executable (a
@@ -123,9 +123,6 @@ type storedResult struct {
 	HasSummary bool
 	Summary    pysem.Summary
 	Names      []string
-	HasFacts   bool
-	Facts      analysis.Facts
-	Wants      bool
 	WSGILine   int
 	HasBackend bool
 	Backend    string
@@ -138,13 +135,10 @@ type storedResult struct {
 
 func encodeResult(r fileResult) ([]byte, error) {
 	s := storedResult{Findings: r.findings, Lines: r.lines, Imports: r.imports, Imported: r.imported,
-		Names: r.names, Wants: r.wants, WSGILine: r.wsgiLine, AtImport: r.atImport,
+		Names: r.names, WSGILine: r.wsgiLine, AtImport: r.atImport,
 		Bytes: r.bytes, Syntax: r.syntax, Skipped: r.skipped}
 	if r.summary != nil {
 		s.HasSummary, s.Summary = true, *r.summary
-	}
-	if r.facts != nil {
-		s.HasFacts, s.Facts = true, *r.facts
 	}
 	if r.backend != nil {
 		s.HasBackend, s.Backend, s.BackendEv = true, r.backend.backend, r.backend.ev
@@ -177,15 +171,11 @@ func decodeResult(v []byte) (fileResult, error) {
 		return fileResult{}, err
 	}
 	r := fileResult{findings: s.Findings, lines: s.Lines, imports: s.Imports, imported: s.Imported,
-		names: s.Names, wants: s.Wants, wsgiLine: s.WSGILine, atImport: s.AtImport,
+		names: s.Names, wsgiLine: s.WSGILine, atImport: s.AtImport,
 		bytes: s.Bytes, syntax: s.Syntax, skipped: s.Skipped}
 	if s.HasSummary {
 		sum := s.Summary
 		r.summary = &sum
-	}
-	if s.HasFacts {
-		facts := s.Facts
-		r.facts = &facts
 	}
 	if s.HasBackend {
 		r.backend = &backendFact{backend: s.Backend, ev: s.BackendEv}

@@ -68,13 +68,13 @@ func TestStoredResultFields(t *testing.T) {
 	for i := 0; i < ft.NumField(); i++ {
 		names = append(names, ft.Field(i).Name)
 	}
-	want := "findings lines imports imported summary names facts wants wsgiLine backend atImport bytes syntax skipped"
+	want := "findings lines imports imported summary names wsgiLine backend atImport bytes syntax skipped"
 	if got := strings.Join(names, " "); got != want {
 		t.Errorf("fileResult's fields are %q; encodeResult and decodeResult store %q: update them", got, want)
 	}
 }
 
-// persistFixtures are trees with findings, facts (pickling), backends,
+// persistFixtures are trees with findings, declarations (pickling), backends,
 // import-time facts, WSGI modules, dynamic loads and entry points.
 var persistFixtures = []string{
 	"testdata/modes/wsgi.txtar", "testdata/modes/gates.txtar", "testdata/modes/hard.txtar", "testdata/modes/started.txtar",

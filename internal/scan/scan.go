@@ -31,6 +31,7 @@ import (
 	"github.com/letgo-dev/letgo/internal/pysrc"
 	"github.com/letgo-dev/letgo/internal/rules"
 	"github.com/letgo-dev/letgo/internal/safeio"
+	"github.com/letgo-dev/letgo/internal/tables"
 )
 
 // Schema is the version of the JSON contract.
@@ -334,15 +335,13 @@ type fileResult struct {
 	imports  []graph.Import
 	// imported lists the modules and module.name pairs the file imports
 	// from, to decide whether it needs a second pass (through the model's
-	// rewrites, or with the facts of the modules it imports).
+	// rewrites).
 	imported []string
 	// summary is the file's part of the semantic model; names are the
 	// distinct dotted names its calls and references use that start in one
 	// of the scanned roots (the model may rewrite them).
 	summary  *pysem.Summary
 	names    []string
-	facts    *analysis.Facts           // declarations other files may need (pickling)
-	wants    bool                      // a rule asked for a second pass with the project's facts
 	wsgiLine int                       // line of a module-level "application", 0 if none
 	backend  *backendFact              // the module's default concurrency backend, if it selects one
 	atImport map[string]modes.Evidence // what the module creates when imported, by kind (modes.AtImport*)
@@ -360,7 +359,7 @@ type rootScan struct {
 	pyFiles []*pyproj.File
 	results []fileResult
 	modules []*graph.Module
-	run     func(indexes []int, canonical func(string) string, facts *analysis.Facts) error
+	run     func(indexes []int, canonical func(string) string, model *pysem.Model) error
 }
 
 // semRoot is the root's part of the semantic model.
@@ -398,7 +397,7 @@ func firstPass(ctx context.Context, proj *pyproj.Project, root string, enabled [
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	run := func(indexes []int, canonical func(string) string, facts *analysis.Facts) error {
+	run := func(indexes []int, canonical func(string) string, model *pysem.Model) error {
 		g, gctx := errgroup.WithContext(ctx)
 		g.SetLimit(workers)
 		for _, i := range indexes {
@@ -406,8 +405,8 @@ func firstPass(ctx context.Context, proj *pyproj.Project, root string, enabled [
 				if err := gctx.Err(); err != nil {
 					return err
 				}
-				results[i] = opts.Cache.rootFile(library, opts.Blobs, proj, pyFiles[i], enabled, canonical, facts, tops)
-				if opts.Progress != nil && canonical == nil && facts == nil {
+				results[i] = opts.Cache.rootFile(library, opts.Blobs, proj, pyFiles[i], enabled, canonical, model, tops)
+				if opts.Progress != nil && canonical == nil {
 					opts.Progress(int(done.Add(1)), total)
 				}
 				return nil
@@ -458,25 +457,14 @@ func addDynamicEdges(modules []*graph.Module, model *pysem.Model) {
 	}
 }
 
-// finishRoot ends the scan of a project root: files whose names the
-// model rewrites to something outside the root (a re-exported eventlet, a
-// helper returning a module, a library's component), and files that need
-// the facts of other modules, are analysed again with both; then the
+// finishRoot ends the scan of a project root: files for which the model
+// knows more than their first pass did are analysed again with it — names
+// it rewrites to something outside the root (a re-exported eventlet, a
+// helper returning a module, a library's component), and, for the
+// pickling rule, values built or sent by other modules — then the
 // findings, the project rules and the entry points.
 func finishRoot(ctx context.Context, rs *rootScan, model *pysem.Model, enabled []*analysis.Rule, opts Options, res *Result) error {
 	proj, root, pyFiles, results := rs.proj, rs.root, rs.pyFiles, rs.results
-	facts := analysis.NewFacts()
-	factModules := map[string]bool{}
-	sendModules := map[string]bool{} // modules with functions that send a parameter to another process
-	for i, r := range results {
-		if !r.facts.Empty() {
-			facts.Merge(r.facts)
-			factModules[pyFiles[i].Module] = true
-			if len(r.facts.Sends) > 0 {
-				sendModules[pyFiles[i].Module] = true
-			}
-		}
-	}
 	// The rules see a name rewritten only when the model takes it out of
 	// this root: to eventlet, the standard library, a library's public
 	// name. A name that stays in the project is kept as the code wrote it
@@ -503,27 +491,60 @@ func finishRoot(ctx context.Context, rs *rootScan, model *pysem.Model, enabled [
 		c := canonical(name)
 		return c != name && !strings.Contains(c, "()") && rules.Relevant(c, pickling)
 	}
+	// The pickling rule follows values into other modules: a file with a
+	// launch site uses a class or a function's result the model declares,
+	// a file that may launch processes builds a pool through a function of
+	// another module (which makes launch sites of its calls), or any file
+	// calls a function that sends its parameters to another process.
+	sends := model.AnySends()
+	declared := func(name, module string, d *pysem.Decls) bool {
+		c := model.Canonical(name)
+		if model.ModuleOf(c) == module {
+			return false // the file's own declarations: the first pass had them
+		}
+		switch {
+		case d.Launches:
+			if cl, _ := model.Class(c); cl != nil || model.Ctor(c) != "" {
+				return true
+			}
+		case d.MayLaunch:
+			if model.PoolFactory(c) {
+				return true
+			}
+		}
+		if sends {
+			if ss, _ := model.SendsOf(c); len(ss) > 0 {
+				return true
+			}
+		}
+		return false
+	}
 	var again []int
 	for i, r := range results {
+		var d pysem.Decls
+		if r.summary != nil {
+			d = r.summary.Decls
+		}
 		need := false
 		for _, imp := range r.imported {
-			if r.wants && factModules[imp] || sendModules[imp] || rewritten(imp, r.wants) {
+			if rewritten(imp, d.MayLaunch) {
 				need = true
 				break
 			}
 		}
+		pickling := sends || d.MayLaunch
 		for _, n := range r.names {
 			if need {
 				break
 			}
-			need = rewritten(n, r.wants)
+			need = rewritten(n, d.MayLaunch) || pickling && declared(n, pyFiles[i].Module, &d)
 		}
 		if need {
 			again = append(again, i)
 		}
 	}
 	if len(again) > 0 {
-		if err := rs.run(again, canonical, facts); err != nil {
+		if err := rs.run(again, canonical, model); err != nil {
 			return err
 		}
 	}
@@ -695,11 +716,11 @@ func suppressible(f *pyproj.File) bool {
 }
 
 // scanFile reads, parses and analyses one Python file. The first pass has
-// no canonical names and no facts, and summarises the file for the
+// no canonical names and no model, and summarises the file for the
 // semantic model; a second pass has both: names through the model (calls
-// through a call's result resolved once for the file) and the facts of the
-// project's other files.
-func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string, facts *analysis.Facts, tops *topNames) fileResult {
+// through a call's result resolved once for the file), and the model for
+// the rules that read what other modules declare.
+func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string, model *pysem.Model, tops *topNames) fileResult {
 	src, msg := readSource(f.Abs)
 	if msg != "" {
 		fr := fileResult{skipped: true}
@@ -736,16 +757,7 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 	for _, r := range enabled {
 		if r.Python != nil {
 			pass := analysis.NewPass(r, f.Path, f.Kind, view, proj, canonical, col.Report)
-			pass.Facts = facts
-			if first {
-				pass.Export = func(fs *analysis.Facts) {
-					if fr.facts == nil {
-						fr.facts = analysis.NewFacts()
-					}
-					fr.facts.Merge(fs.Clone())
-				}
-				pass.Want = func() { fr.wants = true }
-			}
+			pass.Model = model
 			r.Python(pass)
 		}
 	}
@@ -768,7 +780,13 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 		fr.lines = lineTexts(file.Src, want)
 	}
 	if first {
-		fr.summary = pysem.Summarize(view)
+		// What the file declares for the pickling rule's reading of
+		// other files is kept only when that rule runs.
+		if enabledID(enabled, "EV502") {
+			fr.summary = pysem.SummarizeDecls(view, f.Path)
+		} else {
+			fr.summary = pysem.Summarize(view)
+		}
 		fr.names = rootNames(view, tops)
 		// Each name once: a file may repeat one import a million times.
 		var imported []string
@@ -1474,10 +1492,10 @@ func NewCache() *Cache {
 	return &Cache{files: map[string]fileResult{}, views: map[string]*pysrc.View{}, modes: map[string]modes.Result{}}
 }
 
-func (c *Cache) scanFile(blobs map[string]string, proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string, facts *analysis.Facts, tops *topNames) fileResult {
+func (c *Cache) scanFile(blobs map[string]string, proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string, model *pysem.Model, tops *topNames) fileResult {
 	id, ok := blobs[f.Path]
 	if c == nil || !ok || canonical != nil {
-		return scanFile(proj, f, enabled, canonical, facts, tops)
+		return scanFile(proj, f, enabled, canonical, model, tops)
 	}
 	// The names a first pass keeps depend on the roots' top-level names,
 	// its findings on the project's settings the rules read (persist.go).
@@ -1537,7 +1555,7 @@ func pythonFingerprint(blobs map[string]string) string {
 
 // isPrivileged names the root-helper libraries: rootwrap, privsep, os-brick.
 func isPrivileged(m string) bool {
-	for _, p := range []string{"oslo_rootwrap", "oslo_privsep", "os_brick"} {
+	for _, p := range tables.RootHelpers {
 		if m == p || strings.HasPrefix(m, p+".") {
 			return true
 		}
