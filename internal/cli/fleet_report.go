@@ -11,9 +11,9 @@ import (
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/fleet"
 	"github.com/letgo-dev/letgo/internal/modes"
-	"github.com/letgo-dev/letgo/internal/scan"
 	"github.com/letgo-dev/letgo/internal/store"
 )
 
@@ -35,12 +35,12 @@ type repoReport struct {
 	// told, n/a without services. A service that still imports eventlet
 	// unconditionally can turn it off but not drop it: its evidence says
 	// so, and the repository's blocked_by names the library modules.
-	CanTurnOff string            `json:"can_turn_off_eventlet"`
-	Services   []serviceEvidence `json:"services"`
-	Remaining  []familyRemaining `json:"remaining"`
-	Files      []fileRemaining   `json:"files"`
-	Concerns   []scan.Concern    `json:"concerns"`
-	History    []fleet.PacePoint `json:"history"`
+	CanTurnOff string             `json:"can_turn_off_eventlet"`
+	Services   []serviceEvidence  `json:"services"`
+	Remaining  []familyRemaining  `json:"remaining"`
+	Files      []fileRemaining    `json:"files"`
+	Concerns   []contract.Concern `json:"concerns"`
+	History    []fleet.PacePoint  `json:"history"`
 }
 
 type serviceEvidence struct {
@@ -151,7 +151,7 @@ func buildRepoReport(ctx context.Context, st store.Store, rs repoStatus) (repoRe
 	}
 	rr := repoReport{Status: rs, Services: []serviceEvidence{}, Remaining: []familyRemaining{}, Files: []fileRemaining{}, Concerns: res.Concerns}
 	if rr.Concerns == nil {
-		rr.Concerns = []scan.Concern{}
+		rr.Concerns = []contract.Concern{}
 	}
 	for _, ep := range res.EntryPoints {
 		rr.Services = append(rr.Services, serviceOff(ep))
@@ -222,7 +222,7 @@ func buildRepoReport(ctx context.Context, st store.Store, rs repoStatus) (repoRe
 
 // serviceOff says whether one service can run without eventlet, with the
 // evidence: its mode and switch, or the chain that loads eventlet.
-func serviceOff(ep scan.EntryPoint) serviceEvidence {
+func serviceOff(ep contract.EntryPoint) serviceEvidence {
 	se := serviceEvidence{Name: ep.Name, Mode: ep.Mode}
 	where := ep.Path
 	if ep.Line > 0 {

@@ -18,9 +18,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/fleet"
 	"github.com/letgo-dev/letgo/internal/modes"
-	"github.com/letgo-dev/letgo/internal/scan"
 	"github.com/letgo-dev/letgo/internal/store"
 	"github.com/letgo-dev/letgo/internal/textsafe"
 )
@@ -316,7 +316,7 @@ func buildStatus(ctx context.Context, st store.Store, m *fleet.Map, f *fleetFlag
 }
 
 // judgeRepo turns one stored scan into its status line.
-func judgeRepo(in store.ScanInfo, res *scan.Result) repoStatus {
+func judgeRepo(in store.ScanInfo, res *contract.Result) repoStatus {
 	rs := repoStatus{Repo: in.Repo, Commit: in.Commit, Ref: in.Ref, ScannedAt: in.ScannedAt.UTC(), ScanID: in.ID,
 		Version: in.Version, RuleSet: in.RuleSet, BlockedBy: []string{}, Concerns: map[string]int{},
 		Services: serviceCounts{ByMode: map[string]int{}},

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/pyproj"
 	"github.com/letgo-dev/letgo/internal/scan"
@@ -40,7 +41,7 @@ func newGraphFlags(name string, stderr io.Writer) (*flag.FlagSet, *graphFlags) {
 // build analyses the project g.path belongs to: a subdirectory or a file
 // is judged as part of its project (found upward, as scan does), never as
 // a project of its own.
-func (g *graphFlags) build(ctx context.Context) (*scan.Result, time.Duration, error) {
+func (g *graphFlags) build(ctx context.Context) (*contract.Result, time.Duration, error) {
 	start := time.Now()
 	if root, _, err := pyproj.FindRoot(g.path); err == nil {
 		g.path = root
@@ -177,8 +178,8 @@ func runGraph(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	switch g.format {
 	case "json":
 		writeJSON(stdout, struct {
-			EntryPoints []scan.EntryPoint `json:"entrypoints"`
-			Blockers    []graph.Blocker   `json:"blockers"`
+			EntryPoints []contract.EntryPoint `json:"entrypoints"`
+			Blockers    []graph.Blocker       `json:"blockers"`
 		}{res.EntryPoints, res.Blockers})
 	case "dot":
 		writeDot(stdout, res)
@@ -201,7 +202,7 @@ func runGraph(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 // writeDot draws the union of the entry points' chains: the part of the
 // graph that explains each verdict.
-func writeDot(w io.Writer, res *scan.Result) {
+func writeDot(w io.Writer, res *contract.Result) {
 	fmt.Fprintln(w, "digraph letgo {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];")
 	edges := map[string]bool{}
 	for _, ep := range res.EntryPoints {

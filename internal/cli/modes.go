@@ -8,7 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/letgo-dev/letgo/internal/scan"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/textsafe"
 )
 
@@ -36,8 +36,8 @@ func runModes(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	if g.format == "json" {
 		writeJSON(stdout, struct {
-			EntryPoints []scan.EntryPoint `json:"entrypoints"`
-			Stage       any               `json:"stage"`
+			EntryPoints []contract.EntryPoint `json:"entrypoints"`
+			Stage       any                   `json:"stage"`
 		}{res.EntryPoints, res.Stage})
 		return ExitClean
 	}
@@ -52,7 +52,7 @@ func runModes(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	stages := res.Stages
 	if len(stages) == 0 && res.Stage != nil {
-		stages = []scan.RootStage{{Stage: *res.Stage}}
+		stages = []contract.RootStage{{Stage: *res.Stage}}
 	}
 	for _, rs := range stages {
 		st := rs.Stage
@@ -73,7 +73,7 @@ func runModes(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	return ExitClean
 }
 
-func switchText(ep scan.EntryPoint) string {
+func switchText(ep contract.EntryPoint) string {
 	var parts []string
 	if ep.Switch.Env != "" {
 		parts = append(parts, "env "+ep.Switch.Env)
@@ -90,7 +90,7 @@ func switchText(ep scan.EntryPoint) string {
 	return strings.Join(parts, ", ")
 }
 
-func evidenceText(ep scan.EntryPoint) string {
+func evidenceText(ep contract.EntryPoint) string {
 	if ep.Kind == "tool" && ep.Mode == "none" && ep.ModeReason != "" {
 		return ep.ModeReason
 	}

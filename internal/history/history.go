@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/scan"
 )
@@ -89,7 +90,7 @@ type Options struct {
 	// the ref is scanned (the fleet backfill stores it); an error it
 	// returns ends the run with that error. The result's roots name the
 	// scratch copy, which is gone when Run returns.
-	Result func(ref Ref, res *scan.Result) error
+	Result func(ref Ref, res *contract.Result) error
 	// Files, when set, keeps the refs' file results across runs (a later
 	// run parses only the files no earlier run saw); Result is a good
 	// place to write what was put.

@@ -12,9 +12,9 @@ import (
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/rules"
-	"github.com/letgo-dev/letgo/internal/scan"
 	"github.com/letgo-dev/letgo/internal/textsafe"
 )
 
@@ -28,7 +28,7 @@ type TextOptions struct {
 }
 
 // Write renders res in format to w.
-func Write(w io.Writer, format string, res *scan.Result, topt TextOptions) error {
+func Write(w io.Writer, format string, res *contract.Result, topt TextOptions) error {
 	switch format {
 	case "json":
 		return JSON(w, res)
@@ -45,7 +45,7 @@ func Write(w io.Writer, format string, res *scan.Result, topt TextOptions) error
 }
 
 // JSON writes the result as indented JSON.
-func JSON(w io.Writer, res *scan.Result) error {
+func JSON(w io.Writer, res *contract.Result) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(res)
@@ -55,7 +55,7 @@ func JSON(w io.Writer, res *scan.Result) error {
 // format is read line by line by editors and CI annotators, so a path or
 // message from the repository never spans lines or carries a control
 // character: both are escaped as in the text report (textsafe.Line).
-func Flake8(w io.Writer, res *scan.Result) error {
+func Flake8(w io.Writer, res *contract.Result) error {
 	for _, f := range res.Findings {
 		if _, err := fmt.Fprintf(w, "%s:%d:%d: %s %s\n", textsafe.Line(displayPath(res, f)), f.Line, f.Col, f.Rule, textsafe.Line(f.Message)); err != nil {
 			return err
@@ -66,7 +66,7 @@ func Flake8(w io.Writer, res *scan.Result) error {
 
 // displayPath is the finding's path as a person or editor opens it: joined
 // to its root when several roots were scanned or the root is not ".".
-func displayPath(res *scan.Result, f analysis.Finding) string {
+func displayPath(res *contract.Result, f analysis.Finding) string {
 	if f.Root == "" || f.Root == "." {
 		return f.Path
 	}
@@ -98,7 +98,7 @@ func (c colors) severity(s analysis.Severity) string {
 // each with its replacement hint. Every string that comes from the scanned
 // repository (paths, names, messages) goes through textsafe.Line: the only
 // escape sequences in the output are the palette's.
-func Text(w io.Writer, res *scan.Result, opt TextOptions) error {
+func Text(w io.Writer, res *contract.Result, opt TextOptions) error {
 	c := palette(opt.Color)
 	q := textsafe.Line
 	st := res.Stats
@@ -224,7 +224,7 @@ func Text(w io.Writer, res *scan.Result, opt TextOptions) error {
 	return nil
 }
 
-func group(res *scan.Result, by string) (map[string][]analysis.Finding, []string) {
+func group(res *contract.Result, by string) (map[string][]analysis.Finding, []string) {
 	groups := map[string][]analysis.Finding{}
 	var keys []string
 	for _, f := range res.Findings {
@@ -251,7 +251,7 @@ func counts(m map[string]int) string {
 }
 
 // Markdown writes a report for a team page or a review comment.
-func Markdown(w io.Writer, res *scan.Result) error {
+func Markdown(w io.Writer, res *contract.Result) error {
 	var b strings.Builder
 	st := res.Stats
 	fmt.Fprintf(&b, "# letgo scan: %s\n\n", mdEscape(strings.Join(res.Roots, ", ")))
@@ -349,7 +349,7 @@ func mdCode(s string) string {
 // concernRules names the rules behind each concern, from the catalogue.
 // rootStages is the stage of every project root scanned: Stages when
 // several roots were, else the one Stage.
-func rootStages(res *scan.Result) []scan.RootStage {
+func rootStages(res *contract.Result) []contract.RootStage {
 	if len(res.Stages) > 0 {
 		return res.Stages
 	}
@@ -358,7 +358,7 @@ func rootStages(res *scan.Result) []scan.RootStage {
 		if len(res.Roots) > 0 {
 			root = res.Roots[0]
 		}
-		return []scan.RootStage{{Root: root, Stage: *res.Stage}}
+		return []contract.RootStage{{Root: root, Stage: *res.Stage}}
 	}
 	return nil
 }
@@ -366,7 +366,7 @@ func rootStages(res *scan.Result) []scan.RootStage {
 // py314Status says what is known of Python 3.14 coverage when no
 // python-3.14 concern was found: covered only if a rule that looks for it
 // ran.
-func py314Status(res *scan.Result) string {
+func py314Status(res *contract.Result) string {
 	ids := concernRules()["python-3.14"]
 	for _, id := range ids {
 		if !res.Ran(id) {

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/modes"
 )
@@ -19,11 +20,11 @@ import (
 // (a DEFAULT…BACKEND… beside the registry, see modes.DefaultBackend).
 // Without the default nothing is modelled: letgo does not guess it.
 type libraryFixes struct {
-	res  *Result
+	res  *state
 	memo map[string]*modes.LibraryFix
 }
 
-func newLibraryFixes(res *Result) *libraryFixes {
+func newLibraryFixes(res *state) *libraryFixes {
 	return &libraryFixes{res: res, memo: map[string]*modes.LibraryFix{}}
 }
 
@@ -71,7 +72,7 @@ func (l *libraryFixes) find(module string) *modes.LibraryFix {
 	return fix
 }
 
-func graphIndex(res *Result) map[string]int {
+func graphIndex(res *state) map[string]int {
 	if res.Facts.nodes == nil {
 		res.Facts.nodes = make(map[string]int, len(res.Graph.Nodes))
 		for i, n := range res.Graph.Nodes {
@@ -83,7 +84,7 @@ func graphIndex(res *Result) map[string]int {
 
 // defaultBackendOf is the default backend a root's registry declares, or
 // nil: the first by path when several modules declare one.
-func defaultBackendOf(res *Result, root string) *backendFact {
+func defaultBackendOf(res *state, root string) *backendFact {
 	bs := res.Facts.backends[root]
 	if len(bs) == 0 {
 		return nil
@@ -104,7 +105,7 @@ func defaultBackendOf(res *Result, root string) *backendFact {
 // and that module's imports reach eventlet, the entry point loads
 // eventlet unconditionally: the chain is the imports to the library
 // module, the fetch, the backend module and its imports.
-func fixLoadsEventlet(res *Result, ep *EntryPoint, fix *modes.LibraryFix) {
+func fixLoadsEventlet(res *state, ep *contract.EntryPoint, fix *modes.LibraryFix) {
 	if fix == nil || fix.Backend != "eventlet" || ep.Eventlet == string(graph.Unconditional) || res.Graph == nil {
 		return
 	}
@@ -165,7 +166,7 @@ func fixLoadsEventlet(res *Result, ep *EntryPoint, fix *modes.LibraryFix) {
 // (their import-time fetches and declared default backends), for the
 // modes cache: the project's own files do not say it, and a cached mode
 // must not outlive a change of the libraries scanned with it.
-func librarySignature(res *Result) string {
+func librarySignature(res *state) string {
 	if res.Graph == nil {
 		return ""
 	}

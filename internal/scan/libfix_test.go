@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"os"
 	"path/filepath"
 	"slices"
@@ -29,7 +30,7 @@ func TestLibraryFixFixtures(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	byName := map[string]EntryPoint{}
+	byName := map[string]contract.EntryPoint{}
 	for _, ep := range res.EntryPoints {
 		got = append(got, ep.Name+" "+ep.Mode+" eventlet="+ep.Eventlet)
 		byName[ep.Name] = ep

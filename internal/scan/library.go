@@ -26,7 +26,7 @@ const maxLibraryEvidence = 5
 // hard requirement), optional (guarded imports only, or an extra) or gone;
 // and the default backend where the library selects one. Reachability is
 // the import graph's, through the library roots given with the scan.
-func libraryOf(res *Result, info *rootInfo, now time.Time) *modes.Library {
+func libraryOf(res *state, info *rootInfo, now time.Time) *modes.Library {
 	if now.IsZero() {
 		now = time.Now()
 	}

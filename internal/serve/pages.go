@@ -18,9 +18,9 @@ import (
 	"time"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/rules"
-	"github.com/letgo-dev/letgo/internal/scan"
 	"github.com/letgo-dev/letgo/internal/store"
 )
 
@@ -543,24 +543,24 @@ type ruleRow struct {
 }
 
 type repoData struct {
-	Schema   string             `json:"schema"`
-	Repo     string             `json:"repo"`
-	Status   *repoStatus        `json:"status"`
-	Scan     store.ScanInfo     `json:"scan"`
-	Latest   bool               `json:"latest"`
-	History  []seriesStage      `json:"stage_history"`
-	Series   []string           `json:"matrix_series"`
-	Matrix   []epRow            `json:"matrix"`
-	HeldBack []string           `json:"held_back_by"`
-	Findings []analysis.Finding `json:"findings"`
-	ByFile   []fileRow          `json:"findings_by_file"`
-	ByRule   []ruleRow          `json:"findings_by_rule"`
-	Concerns []scan.Concern     `json:"concerns"`
-	Blockers any                `json:"blockers"`
-	Entries  []scan.EntryPoint  `json:"entrypoints"`
-	Scans    []store.ScanInfo   `json:"scans"`
-	File     string             `json:"file_filter,omitempty"`
-	Rule     string             `json:"rule_filter,omitempty"`
+	Schema   string                `json:"schema"`
+	Repo     string                `json:"repo"`
+	Status   *repoStatus           `json:"status"`
+	Scan     store.ScanInfo        `json:"scan"`
+	Latest   bool                  `json:"latest"`
+	History  []seriesStage         `json:"stage_history"`
+	Series   []string              `json:"matrix_series"`
+	Matrix   []epRow               `json:"matrix"`
+	HeldBack []string              `json:"held_back_by"`
+	Findings []analysis.Finding    `json:"findings"`
+	ByFile   []fileRow             `json:"findings_by_file"`
+	ByRule   []ruleRow             `json:"findings_by_rule"`
+	Concerns []contract.Concern    `json:"concerns"`
+	Blockers any                   `json:"blockers"`
+	Entries  []contract.EntryPoint `json:"entrypoints"`
+	Scans    []store.ScanInfo      `json:"scans"`
+	File     string                `json:"file_filter,omitempty"`
+	Rule     string                `json:"rule_filter,omitempty"`
 }
 
 type seriesStage struct {
@@ -700,13 +700,13 @@ func (s *Server) repoPage(r *http.Request, repo string) (*view, error) {
 }
 
 type epData struct {
-	Schema     string            `json:"schema"`
-	Repo       string            `json:"repo"`
-	Scan       store.ScanInfo    `json:"scan"`
-	EntryPoint scan.EntryPoint   `json:"entrypoint"`
-	History    map[string]string `json:"mode_by_series"`
-	Series     []string          `json:"series"`
-	Values     [][2]string       `json:"-"`
+	Schema     string              `json:"schema"`
+	Repo       string              `json:"repo"`
+	Scan       store.ScanInfo      `json:"scan"`
+	EntryPoint contract.EntryPoint `json:"entrypoint"`
+	History    map[string]string   `json:"mode_by_series"`
+	Series     []string            `json:"series"`
+	Values     [][2]string         `json:"-"`
 }
 
 func (s *Server) entryPointPage(r *http.Request, repo, name string) (*view, error) {
@@ -725,7 +725,7 @@ func (s *Server) entryPointPage(r *http.Request, repo, name string) (*view, erro
 		return nil, err
 	}
 	d := &epData{Schema: "letgo.serve.entrypoint/1", Repo: repo, Scan: sel, History: map[string]string{}}
-	i := slices.IndexFunc(eps[sel.ID], func(e scan.EntryPoint) bool { return e.Name == name })
+	i := slices.IndexFunc(eps[sel.ID], func(e contract.EntryPoint) bool { return e.Name == name })
 	if i < 0 {
 		return nil, notFound("scan " + itoa(int(sel.ID)) + " of " + strconv.Quote(repo) + " has no entry point " + strconv.Quote(name))
 	}
