@@ -350,7 +350,7 @@ func serviceModes(ctx context.Context, st store.Store, id int64) (map[string]str
 	}
 	out := map[string]string{}
 	for _, ep := range eps {
-		out[ep.Name] = ep.Mode
+		out[ep.Name] = string(ep.Mode)
 	}
 	return out, nil
 }

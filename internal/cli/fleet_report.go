@@ -44,10 +44,10 @@ type repoReport struct {
 }
 
 type serviceEvidence struct {
-	Name     string `json:"name"`
-	Mode     string `json:"mode"`
-	Off      string `json:"can_turn_off"` // yes, no, unknown
-	Evidence string `json:"evidence"`
+	Name     string     `json:"name"`
+	Mode     modes.Mode `json:"mode"`
+	Off      string     `json:"can_turn_off"` // yes, no, unknown
+	Evidence string     `json:"evidence"`
 }
 
 type familyRemaining struct {
@@ -246,13 +246,16 @@ func serviceOff(ep contract.EntryPoint) serviceEvidence {
 		se.Evidence = "eventlet only, no switch"
 	case modes.DualDefaultEventlet, modes.DualDefaultThreading:
 		se.Off = "yes"
-		se.Evidence = ep.Mode
+		se.Evidence = string(ep.Mode)
 		if sw != "" {
 			se.Evidence += ", " + sw
 		}
-	default: // threading-only, none
+	case modes.ThreadingOnly, modes.NoRuntime:
 		se.Off = "yes"
-		se.Evidence = ep.Mode
+		se.Evidence = string(ep.Mode)
+	default:
+		// A mode stored by another version of letgo: not known here.
+		se.Off, se.Evidence = "unknown", fmt.Sprintf("mode %q not known to this version of letgo", ep.Mode)
 	}
 	if ep.Eventlet == "unconditional" {
 		// Imported whatever the switch says: turning eventlet off (not
@@ -301,7 +304,7 @@ func writeReportMarkdown(w io.Writer, rep *teamReport) {
 		} else {
 			fmt.Fprintf(w, "| service | mode | can turn off | evidence |\n|---|---|---|---|\n")
 			for _, sv := range r.Services {
-				fmt.Fprintf(w, "| %s | %s | %s | %s |\n", mdCell(sv.Name), mdCell(sv.Mode), sv.Off, mdCell(sv.Evidence))
+				fmt.Fprintf(w, "| %s | %s | %s | %s |\n", mdCell(sv.Name), mdCell(string(sv.Mode)), sv.Off, mdCell(sv.Evidence))
 			}
 		}
 		if len(s.BlockedBy) > 0 {

@@ -353,7 +353,7 @@ func judgeRepo(in store.ScanInfo, res *contract.Result) repoStatus {
 			continue
 		}
 		rs.Services.Total++
-		rs.Services.ByMode[ep.Mode]++
+		rs.Services.ByMode[string(ep.Mode)]++
 		if ep.Mode == modes.DualDefaultThreading || ep.Mode == modes.ThreadingOnly {
 			rs.Services.ThreadingDefault++
 		}
@@ -587,7 +587,7 @@ func csvCell(s string) string {
 	return s
 }
 
-var csvModes = []string{modes.EventletOnly, modes.DualDefaultEventlet, modes.DualDefaultThreading, modes.ThreadingOnly, modes.NoRuntime, modes.Unknown}
+var csvModes = modes.ModeNames()
 
 func writeStatusCSV(w io.Writer, doc *fleetStatus) error {
 	cw := csv.NewWriter(w)

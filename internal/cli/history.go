@@ -101,8 +101,8 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		counts := map[string]int{}
 		var changes []string
 		for _, s := range e.Services {
-			counts[s.Mode]++
-			if i > 0 && prev[s.Name] != s.Mode {
+			counts[string(s.Mode)]++
+			if i > 0 && prev[s.Name] != string(s.Mode) {
 				from := prev[s.Name]
 				if from == "" {
 					from = "new"
@@ -112,7 +112,7 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 		prev = map[string]string{}
 		for _, s := range e.Services {
-			prev[s.Name] = s.Mode
+			prev[s.Name] = string(s.Mode)
 		}
 		level := "?"
 		if e.Stage.Stage != nil {

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/letgo-dev/letgo/internal/contract"
+	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/textsafe"
 )
 
@@ -48,7 +49,7 @@ func runModes(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fmt.Fprintf(stdout, "%-28s %-8s %-24s %-44s %s\n", "ENTRY POINT", "KIND", "MODE", "SWITCH", "EVIDENCE")
 	q := textsafe.Line
 	for _, ep := range res.EntryPoints {
-		fmt.Fprintf(stdout, "%-28s %-8s %-24s %-44s %s\n", q(ep.Name), q(ep.Kind), q(ep.Mode), q(switchText(ep)), q(evidenceText(ep)))
+		fmt.Fprintf(stdout, "%-28s %-8s %-24s %-44s %s\n", q(ep.Name), q(ep.Kind), q(string(ep.Mode)), q(switchText(ep)), q(evidenceText(ep)))
 	}
 	stages := res.Stages
 	if len(stages) == 0 && res.Stage != nil {
@@ -91,7 +92,7 @@ func switchText(ep contract.EntryPoint) string {
 }
 
 func evidenceText(ep contract.EntryPoint) string {
-	if ep.Kind == "tool" && ep.Mode == "none" && ep.ModeReason != "" {
+	if ep.Kind == "tool" && ep.Mode == modes.NoRuntime && ep.ModeReason != "" {
 		return ep.ModeReason
 	}
 	if ep.ModeReason != "" && len(ep.ModeEvidence) == 0 {

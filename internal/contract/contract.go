@@ -90,7 +90,7 @@ type EntryPoint struct {
 	// Mode is the concurrency mode (eventlet-only, dual-default-eventlet,
 	// dual-default-threading, threading-only, none, unknown), with the facts
 	// behind it and the switch that flips it.
-	Mode         string           `json:"mode"`
+	Mode         modes.Mode       `json:"mode"`
 	ModeEvidence []modes.Evidence `json:"mode_evidence"`
 	Switch       modes.Switch     `json:"switch"`
 	ModeReason   string           `json:"mode_reason,omitempty"`

@@ -29,8 +29,8 @@ type Ref struct {
 
 // Service is one entry point's mode at a ref.
 type Service struct {
-	Name string `json:"name"`
-	Mode string `json:"mode"`
+	Name string     `json:"name"`
+	Mode modes.Mode `json:"mode"`
 	// Kind is service, tool, wsgi or unknown (modes.ClassifyKind): a
 	// tool's mode is no regression, as the stage leaves tools out.
 	Kind string `json:"kind,omitempty"`
@@ -217,7 +217,7 @@ func version(name string) ([]int, bool) {
 
 // step places a mode on the three-release path: 0 eventlet only, 1 both
 // with eventlet default, 2 both with threading default, 3 threading only.
-func step(mode string) (int, bool) {
+func step(mode modes.Mode) (int, bool) {
 	switch mode {
 	case modes.EventletOnly:
 		return 0, true
@@ -227,7 +227,10 @@ func step(mode string) (int, bool) {
 		return 2, true
 	case modes.ThreadingOnly:
 		return 3, true
+	case modes.NoRuntime, modes.Unknown:
+		return 0, false
 	}
+	// A mode read back from an older file that letgo no longer knows.
 	return 0, false
 }
 
@@ -240,7 +243,7 @@ var skipped = map[[2]int]string{
 func departures(entries []Entry) []Departure {
 	out := []Departure{}
 	last := map[string]struct {
-		mode string
+		mode modes.Mode
 		ref  string
 	}{}
 	for i, e := range entries {
@@ -252,11 +255,11 @@ func departures(entries []Entry) []Departure {
 			if prev, seen := last[s.Name]; seen {
 				from, _ := step(prev.mode)
 				if msg, bad := skipped[[2]int{from, to}]; bad {
-					out = append(out, Departure{Service: s.Name, From: prev.mode, To: s.Mode, FromRef: prev.ref, ToRef: e.Name, Message: msg})
+					out = append(out, Departure{Service: s.Name, From: string(prev.mode), To: string(s.Mode), FromRef: prev.ref, ToRef: e.Name, Message: msg})
 				}
 			}
 			last[s.Name] = struct {
-				mode string
+				mode modes.Mode
 				ref  string
 			}{s.Mode, e.Name}
 		}
@@ -277,7 +280,7 @@ func departures(entries []Entry) []Departure {
 func regressions(entries []Entry) []Departure {
 	out := []Departure{}
 	type seen struct {
-		mode string
+		mode modes.Mode
 		ref  string
 	}
 	last := map[string]seen{}
@@ -291,7 +294,7 @@ func regressions(entries []Entry) []Departure {
 			}
 			if prev, ok := last[s.Name]; ok {
 				if from, _ := step(prev.mode); to < from {
-					out = append(out, Departure{Service: s.Name, From: prev.mode, To: s.Mode, FromRef: prev.ref, ToRef: e.Name,
+					out = append(out, Departure{Service: s.Name, From: string(prev.mode), To: string(s.Mode), FromRef: prev.ref, ToRef: e.Name,
 						Message: fmt.Sprintf("the mode moved back toward eventlet (step %d of the three-release pattern to step %d)", from, to)})
 				}
 			}

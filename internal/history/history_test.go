@@ -107,7 +107,7 @@ func TestHistory(t *testing.T) {
 	for _, e := range rep.Entries {
 		line := e.Name
 		for _, s := range e.Services {
-			line += " " + s.Name + "=" + s.Mode
+			line += " " + s.Name + "=" + string(s.Mode)
 		}
 		got = append(got, line+" stage="+string(rune('0'+*e.Stage.Stage)))
 	}

@@ -19,15 +19,30 @@ import (
 	"github.com/letgo-dev/letgo/internal/pysrc"
 )
 
+// Mode is the concurrency mode of an entry point: one of Modes.
+type Mode string
+
 // Mode names.
 const (
-	EventletOnly         = "eventlet-only"
-	DualDefaultEventlet  = "dual-default-eventlet"
-	DualDefaultThreading = "dual-default-threading"
-	ThreadingOnly        = "threading-only"
-	NoRuntime            = "none"
-	Unknown              = "unknown"
+	EventletOnly         Mode = "eventlet-only"
+	DualDefaultEventlet  Mode = "dual-default-eventlet"
+	DualDefaultThreading Mode = "dual-default-threading"
+	ThreadingOnly        Mode = "threading-only"
+	NoRuntime            Mode = "none"
+	Unknown              Mode = "unknown"
 )
+
+// Modes is the closed set of modes, in the order of the migration.
+var Modes = []Mode{EventletOnly, DualDefaultEventlet, DualDefaultThreading, ThreadingOnly, NoRuntime, Unknown}
+
+// ModeNames are the Modes as strings, in the same order (table columns).
+func ModeNames() []string {
+	out := make([]string, len(Modes))
+	for i, m := range Modes {
+		out[i] = string(m)
+	}
+	return out
+}
 
 // Evidence is one fact behind a verdict.
 type Evidence struct {
@@ -47,7 +62,7 @@ type Switch struct {
 
 // Result is the inferred mode of one entry point.
 type Result struct {
-	Mode     string     `json:"mode"`
+	Mode     Mode       `json:"mode"`
 	Evidence []Evidence `json:"mode_evidence"`
 	Switch   Switch     `json:"switch"`
 	Reason   string     `json:"reason,omitempty"`
@@ -853,6 +868,9 @@ func (in *interp) modeOf(w *world) (string, []Evidence) {
 	return "none", evs
 }
 
+// knownRuntime reports whether a world's runtime is one a mode is made of.
+func knownRuntime(r string) bool { return r == "eventlet" || r == "threading" || r == "none" }
+
 func (in *interp) isDefault(w *world) bool {
 	for _, a := range w.assume {
 		if !a.isDflt {
@@ -970,7 +988,21 @@ func (in *interp) verdict(worlds []*world) Result {
 			res.Switch.Values[o.mode] = appendUnique(res.Switch.Values[o.mode], label)
 		}
 	}
+	// A backend that is neither eventlet nor threading (a registry member
+	// letgo does not know) has no mode: unknown, never a made-up one.
+	foreign := ""
+	if !knownRuntime(d.mode) {
+		foreign = d.mode
+	}
+	for o := range others {
+		if !knownRuntime(o) && (foreign == "" || o < foreign) {
+			foreign = o
+		}
+	}
 	switch {
+	case foreign != "":
+		res.Mode = Unknown
+		res.Reason = fmt.Sprintf("a path selects the backend %q, which is neither eventlet nor threading", foreign)
 	case len(others) == 0 && d.mode == "eventlet":
 		res.Mode = EventletOnly
 	case len(others) == 0 && d.mode == "threading":
@@ -982,11 +1014,14 @@ func (in *interp) verdict(worlds []*world) Result {
 	case d.mode == "threading" && others["eventlet"]:
 		res.Mode = DualDefaultThreading
 		res.Switch.Inverted = res.Switch.Env != ""
+	case d.mode == "none":
+		res.Mode = NoRuntime
+	case d.mode == "threading":
+		// The other paths run nothing (a path running eventlet is
+		// dual above): no path runs eventlet.
+		res.Mode = ThreadingOnly
 	default:
-		res.Mode = d.mode
-		if d.mode == "none" {
-			res.Mode = NoRuntime
-		}
+		panic("modes: no mode for the default runtime " + d.mode)
 	}
 	if in.truncated {
 		res.Reason = "analysis limits reached after the mode of every path was decided: later code was not followed"

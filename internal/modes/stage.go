@@ -56,7 +56,7 @@ func CurrentSeries(t time.Time) Series {
 // then says it could not place it.
 type ServiceMode struct {
 	Name string
-	Mode string
+	Mode Mode
 }
 
 // Stage is where a project stands in the three-release pattern.
@@ -107,7 +107,7 @@ var stageNames = [...]string{
 // ComputeStage places a project: services are entry points with a mode;
 // requiresEventlet and importsEventlet describe its dependencies and code.
 func ComputeStage(services []ServiceMode, requiresEventlet, importsEventlet bool, now time.Time) Stage {
-	by := map[string][]string{}
+	by := map[Mode][]string{}
 	for _, s := range services {
 		by[s.Mode] = append(by[s.Mode], s.Name)
 	}

@@ -29,7 +29,7 @@ func intp(n int) *int { return &n }
 
 // fixtureResult is a small scan written for the tests: n findings over two
 // files, an entry point per mode given, a concern and a blocker.
-func fixtureResult(stage *int, epModes []string, n int, hostile bool) *contract.Result {
+func fixtureResult(stage *int, epModes []modes.Mode, n int, hostile bool) *contract.Result {
 	res := &contract.Result{Schema: contract.Schema, Tool: contract.Tool{Name: "letgo", Version: "test"}, Rules: []string{"EV101", "EV102", "EV201"},
 		Stats: contract.Stats{ByFamily: map[string]int{}, ByKind: map[string]int{}, BySeverity: map[string]int{}}, Concerns: []contract.Concern{}, Blockers: []graph.Blocker{}}
 	path, msg, ep := "pkg/service.py", "eventlet.spawn() called", "svc-api"
@@ -66,7 +66,7 @@ type seedScan struct {
 	repo, team, series string
 	day                int
 	stage              *int
-	modes              []string
+	modes              []modes.Mode
 	findings           int
 	hostile            bool
 }
@@ -96,11 +96,11 @@ func seedInto(t *testing.T, dsn string, scans []seedScan) *store.DB {
 
 func fleetFixture() []seedScan {
 	return []seedScan{
-		{"openstack/nova", "nova", "2025.2", 0, intp(0), []string{modes.EventletOnly, modes.EventletOnly}, 9, false},
-		{"openstack/nova", "nova", "2026.1", 200, intp(1), []string{modes.DualDefaultEventlet, modes.EventletOnly}, 6, false},
-		{"openstack/nova", "nova", "", 300, intp(2), []string{modes.DualDefaultThreading, modes.DualDefaultThreading}, 3, false},
-		{"openstack/glance", "glance", "2025.2", 0, intp(0), []string{modes.EventletOnly}, 5, false},
-		{"openstack/glance", "glance", "2026.1", 200, intp(0), []string{modes.EventletOnly}, 5, false},
+		{"openstack/nova", "nova", "2025.2", 0, intp(0), []modes.Mode{modes.EventletOnly, modes.EventletOnly}, 9, false},
+		{"openstack/nova", "nova", "2026.1", 200, intp(1), []modes.Mode{modes.DualDefaultEventlet, modes.EventletOnly}, 6, false},
+		{"openstack/nova", "nova", "", 300, intp(2), []modes.Mode{modes.DualDefaultThreading, modes.DualDefaultThreading}, 3, false},
+		{"openstack/glance", "glance", "2025.2", 0, intp(0), []modes.Mode{modes.EventletOnly}, 5, false},
+		{"openstack/glance", "glance", "2026.1", 200, intp(0), []modes.Mode{modes.EventletOnly}, 5, false},
 		{"openstack/oslo.service", "oslo", "2026.1", 200, nil, nil, 4, false},
 	}
 }
@@ -123,7 +123,7 @@ func testStatus(ctx context.Context, st Store) ([]byte, error) {
 		}
 		byMode, thread := map[string]int{}, 0
 		for _, e := range res.EntryPoints {
-			byMode[e.Mode]++
+			byMode[string(e.Mode)]++
 			if e.Mode == modes.DualDefaultThreading || e.Mode == modes.ThreadingOnly {
 				thread++
 			}

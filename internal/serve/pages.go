@@ -424,7 +424,7 @@ func (s *Server) team(r *http.Request) (*view, error) {
 	return &view{Tmpl: "team.html", Title: "Team " + name, Data: d, Table: func() [][]string { return repoTable(d.Repos) }}, nil
 }
 
-var tableModes = []string{modes.EventletOnly, modes.DualDefaultEventlet, modes.DualDefaultThreading, modes.ThreadingOnly, modes.NoRuntime, modes.Unknown}
+var tableModes = modes.ModeNames()
 
 func repoTable(rs []repoStatus) [][]string {
 	head := []string{"repo", "team", "commit", "ref", "scanned_at", "stage", "eventlet_free", "blocked_by", "services", "threading_default"}
@@ -641,7 +641,7 @@ func (s *Server) repoPage(r *http.Request, repo string) (*view, error) {
 				row = &epRow{Name: e.Name, Modes: map[string]string{}}
 				rows[e.Name] = row
 			}
-			row.Modes[d.Series[i]] = e.Mode
+			row.Modes[d.Series[i]] = string(e.Mode)
 		}
 	}
 	for _, e := range res.EntryPoints {
@@ -734,7 +734,7 @@ func (s *Server) entryPointPage(r *http.Request, repo, name string) (*view, erro
 		d.Series = append(d.Series, c.Series)
 		for _, e := range eps[ids[k+1]] {
 			if e.Name == name {
-				d.History[c.Series] = e.Mode
+				d.History[c.Series] = string(e.Mode)
 			}
 		}
 	}
@@ -974,13 +974,13 @@ func (s *Server) diff(r *http.Request) (*view, error) {
 				row.Fixed++
 			}
 		}
-		before := map[string]string{}
+		before := map[string]modes.Mode{}
 		for _, e := range eps[sa.ID] {
 			before[e.Name] = e.Mode
 		}
 		for _, e := range eps[sb.ID] {
 			if m, ok := before[e.Name]; ok && m != e.Mode {
-				row.ModeFlips = append(row.ModeFlips, e.Name+": "+m+" → "+e.Mode)
+				row.ModeFlips = append(row.ModeFlips, e.Name+": "+string(m)+" → "+string(e.Mode))
 			}
 		}
 		if row.From == row.To && row.New == 0 && row.Fixed == 0 && len(row.ModeFlips) == 0 {

@@ -32,7 +32,7 @@ func newToken(t *testing.T, db *store.DB, pattern, team string) string {
 
 func scanJSON(t *testing.T) []byte {
 	t.Helper()
-	b, err := json.Marshal(fixtureResult(intp(1), []string{modes.DualDefaultEventlet}, 4, false))
+	b, err := json.Marshal(fixtureResult(intp(1), []modes.Mode{modes.DualDefaultEventlet}, 4, false))
 	if err != nil {
 		t.Fatal(err)
 	}

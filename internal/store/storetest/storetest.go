@@ -72,7 +72,7 @@ func NewResult(seed int64, findings, entryPoints int) *contract.Result {
 		}
 		return a.Line < b.Line
 	})
-	mode := []string{modes.EventletOnly, "dual-default-eventlet", "dual-default-threading", "threading-only"}
+	mode := []modes.Mode{modes.EventletOnly, modes.DualDefaultEventlet, modes.DualDefaultThreading, modes.ThreadingOnly}
 	var blocking []string
 	for i := 0; i < entryPoints; i++ {
 		name := fmt.Sprintf("nova-svc-%02d", i)
