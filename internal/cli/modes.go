@@ -49,7 +49,7 @@ func runModes(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fmt.Fprintf(stdout, "%-28s %-8s %-24s %-44s %s\n", "ENTRY POINT", "KIND", "MODE", "SWITCH", "EVIDENCE")
 	q := textsafe.Line
 	for _, ep := range res.EntryPoints {
-		fmt.Fprintf(stdout, "%-28s %-8s %-24s %-44s %s\n", q(ep.Name), q(ep.Kind), q(string(ep.Mode)), q(switchText(ep)), q(evidenceText(ep)))
+		fmt.Fprintf(stdout, "%-28s %-8s %-24s %-44s %s\n", q(ep.Name), q(string(ep.Kind)), q(string(ep.Mode)), q(switchText(ep)), q(evidenceText(ep)))
 	}
 	stages := res.Stages
 	if len(stages) == 0 && res.Stage != nil {
@@ -92,7 +92,7 @@ func switchText(ep contract.EntryPoint) string {
 }
 
 func evidenceText(ep contract.EntryPoint) string {
-	if ep.Kind == "tool" && ep.Mode == modes.NoRuntime && ep.ModeReason != "" {
+	if ep.Kind == modes.KindTool && ep.Mode == modes.NoRuntime && ep.ModeReason != "" {
 		return ep.ModeReason
 	}
 	if ep.ModeReason != "" && len(ep.ModeEvidence) == 0 {

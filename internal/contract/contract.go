@@ -98,7 +98,7 @@ type EntryPoint struct {
 	// forever), tool (main runs a command and returns), wsgi (an
 	// application for a WSGI container) or unknown (the code is not in
 	// the project), with the call, loop or function that decided it.
-	Kind         string           `json:"kind"`
+	Kind         modes.Kind       `json:"kind"`
 	KindEvidence []modes.Evidence `json:"kind_evidence,omitempty"`
 	KindReason   string           `json:"kind_reason,omitempty"`
 	// Selection is the default path's runtime selection (for the
@@ -109,7 +109,17 @@ type EntryPoint struct {
 // Service reports whether the entry point runs as a service: a
 // long-running process or a WSGI application (an unknown kind counts, so
 // an entry point letgo cannot read is never silently dropped).
-func (ep EntryPoint) Service() bool { return ep.Kind != modes.KindTool }
+func (ep EntryPoint) Service() bool {
+	switch ep.Kind {
+	case modes.KindTool:
+		return false
+	case modes.KindService, modes.KindWSGI, modes.KindUnknown:
+		return true
+	}
+	// No kind (a result of a version before kinds) or one of another
+	// version: a service, so it is placed in the stage, not dropped.
+	return true
+}
 
 // InScope reports whether a path (of any root) was reported by the scan;
 // an accepted finding outside the scope was not looked for.

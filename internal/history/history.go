@@ -33,7 +33,7 @@ type Service struct {
 	Mode modes.Mode `json:"mode"`
 	// Kind is service, tool, wsgi or unknown (modes.ClassifyKind): a
 	// tool's mode is no regression, as the stage leaves tools out.
-	Kind string `json:"kind,omitempty"`
+	Kind modes.Kind `json:"kind,omitempty"`
 }
 
 // Entry is the state of the project at one ref.

@@ -69,7 +69,7 @@ type Result struct {
 	// Kind is service, tool, wsgi or unknown (see ClassifyKind), with
 	// what decided it; set by the driver, which knows the entry point's
 	// group.
-	Kind         string     `json:"kind,omitempty"`
+	Kind         Kind       `json:"kind,omitempty"`
 	KindEvidence []Evidence `json:"kind_evidence,omitempty"`
 	KindReason   string     `json:"kind_reason,omitempty"`
 	// Selection is where the default path selects its runtime, with the

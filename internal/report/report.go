@@ -138,7 +138,7 @@ func Text(w io.Writer, res *contract.Result, opt TextOptions) error {
 			if n := len(ep.Chain); n >= 2 {
 				through = fmt.Sprintf(" via %s (%s:%d)", q(ep.Chain[n-2].Module), q(ep.Chain[n-1].Path), ep.Chain[n-1].Line)
 			}
-			fmt.Fprintf(&b, "  %-32s %-7s %-23s loads eventlet: %s%-13s%s%s\n", q(ep.Name), q(ep.Kind), q(string(ep.Mode)), col, q(ep.Eventlet), c.reset, through)
+			fmt.Fprintf(&b, "  %-32s %-7s %-23s loads eventlet: %s%-13s%s%s\n", q(ep.Name), q(string(ep.Kind)), q(string(ep.Mode)), col, q(ep.Eventlet), c.reset, through)
 		}
 	}
 	for _, rs := range rootStages(res) {
@@ -273,7 +273,7 @@ func Markdown(w io.Writer, res *contract.Result) error {
 			if ep.Switch.Config != "" {
 				sw = strings.TrimPrefix(sw+", config "+ep.Switch.Config, ", ")
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdEscape(ep.Name), mdEscape(ep.Group), mdEscape(ep.Kind), mdEscape(string(ep.Mode)), mdEscape(sw), mdEscape(ep.Eventlet))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdEscape(ep.Name), mdEscape(ep.Group), mdEscape(string(ep.Kind)), mdEscape(string(ep.Mode)), mdEscape(sw), mdEscape(ep.Eventlet))
 		}
 		b.WriteString("\n")
 	}

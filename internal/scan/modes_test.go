@@ -141,7 +141,7 @@ func TestKindFixtures(t *testing.T) {
 			}
 			var got []string
 			for _, ep := range res.EntryPoints {
-				line := ep.Name + " " + ep.Kind + " " + string(ep.Mode)
+				line := ep.Name + " " + string(ep.Kind) + " " + string(ep.Mode)
 				if len(ep.KindEvidence) > 0 {
 					line += fmt.Sprintf(" @%s:%d", ep.KindEvidence[0].Path, ep.KindEvidence[0].Line)
 				}
