@@ -13,6 +13,7 @@ import (
 	"github.com/letgo-dev/letgo/internal/analysis"
 	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/fleet"
+	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/store"
 )
@@ -257,7 +258,7 @@ func serviceOff(ep contract.EntryPoint) serviceEvidence {
 		// A mode stored by another version of letgo: not known here.
 		se.Off, se.Evidence = "unknown", fmt.Sprintf("mode %q not known to this version of letgo", ep.Mode)
 	}
-	if ep.Eventlet == "unconditional" {
+	if ep.Eventlet == graph.Unconditional {
 		// Imported whatever the switch says: turning eventlet off (not
 		// patching, not running its hub) is still possible, removing it
 		// is not — the evidence says so, the verdict follows the mode.

@@ -420,7 +420,7 @@ func freeText(b *bool) string {
 func stageCell(r repoStatus) string {
 	if r.Stage == nil {
 		if r.Library != nil && r.Library.Eventlet != "" {
-			cell := "library: eventlet " + r.Library.Eventlet
+			cell := "library: eventlet " + string(r.Library.Eventlet)
 			if r.Library.DefaultBackend != "" {
 				cell += ", default " + r.Library.DefaultBackend
 			}

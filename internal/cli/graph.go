@@ -114,6 +114,8 @@ func runWhy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "  loads %s unconditionally: every import on this chain runs when it starts\n", q(g.to))
 	case graph.Guarded:
 		fmt.Fprintf(stdout, "  loads %s only through guarded imports (%s)\n", q(g.to), q(strings.Join(ans.Guards, ", ")))
+	default:
+		panic("graph: verdict " + string(ans.Verdict))
 	}
 	writeChain(stdout, ans.Chain, g.path)
 	return ExitClean
@@ -191,7 +193,7 @@ func runGraph(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			if n := len(ep.Chain); n >= 2 {
 				through = fmt.Sprintf("%s (%s:%d)", q(ep.Chain[n-2].Module), q(ep.Chain[n-1].Path), ep.Chain[n-1].Line)
 			}
-			fmt.Fprintf(stdout, "%-34s %-16s %-14s %s\n", q(ep.Name), q(ep.Group), q(ep.Eventlet), through)
+			fmt.Fprintf(stdout, "%-34s %-16s %-14s %s\n", q(ep.Name), q(ep.Group), q(string(ep.Eventlet)), through)
 		}
 	default:
 		fmt.Fprintln(stderr, "letgo: --format must be text, json or dot")
@@ -209,7 +211,7 @@ func writeDot(w io.Writer, res *contract.Result) {
 		// An entry point whose verdict is unknown (its module is in no root
 		// given) or new to this table is still drawn: an empty color is a
 		// syntax error for Graphviz.
-		color, ok := map[string]string{"unconditional": "red", "guarded": "orange", "none": "darkgreen"}[ep.Eventlet]
+		color, ok := map[graph.Verdict]string{graph.Unconditional: "red", graph.Guarded: "orange", graph.None: "darkgreen"}[ep.Eventlet]
 		if !ok {
 			color = "gray"
 		}

@@ -64,7 +64,7 @@ func runModes(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stdout, "\n%d of %d services default to threading%s (%d tool(s) not counted)\n", st.ThreadingDefault, st.Services, of, st.Tools)
 		fmt.Fprintf(stdout, "%s: %s\n%s\n", q(st.String()), q(st.Summary), textsafe.Text(st.Timeline))
 		if lib := st.Library; lib != nil {
-			fmt.Fprintf(stdout, "library: eventlet %s", q(lib.Eventlet))
+			fmt.Fprintf(stdout, "library: eventlet %s", q(string(lib.Eventlet)))
 			if lib.DefaultBackend != "" {
 				fmt.Fprintf(stdout, ", default backend %s", q(lib.DefaultBackend))
 			}

@@ -83,10 +83,10 @@ type EntryPoint struct {
 	Module string `json:"module"`
 	// Eventlet is unconditional, guarded or none; Chain the shortest chain
 	// of imports that loads it; Guards the guards on that chain.
-	Eventlet string      `json:"eventlet"`
-	Chain    []graph.Hop `json:"chain"`
-	Guards   []string    `json:"guards,omitempty"`
-	Reason   string      `json:"reason,omitempty"`
+	Eventlet graph.Verdict `json:"eventlet"`
+	Chain    []graph.Hop   `json:"chain"`
+	Guards   []string      `json:"guards,omitempty"`
+	Reason   string        `json:"reason,omitempty"`
 	// Mode is the concurrency mode (eventlet-only, dual-default-eventlet,
 	// dual-default-threading, threading-only, none, unknown), with the facts
 	// behind it and the switch that flips it.

@@ -201,7 +201,7 @@ type Library struct {
 	// Eventlet is required (an unconditional import reachable from the
 	// package's public modules, or a hard requirement), optional (guarded
 	// imports, an extra) or gone.
-	Eventlet string `json:"eventlet"`
+	Eventlet LibraryVerdict `json:"eventlet"`
 	// Evidence are the facts behind Eventlet: the import chain or the
 	// requirement line.
 	Evidence []Evidence `json:"evidence,omitempty"`

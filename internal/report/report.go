@@ -13,6 +13,7 @@ import (
 
 	"github.com/letgo-dev/letgo/internal/analysis"
 	"github.com/letgo-dev/letgo/internal/contract"
+	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/rules"
 	"github.com/letgo-dev/letgo/internal/textsafe"
@@ -120,25 +121,31 @@ func Text(w io.Writer, res *contract.Result, opt TextOptions) error {
 	if len(res.EntryPoints) > 0 {
 		verdicts := map[string]int{}
 		for _, ep := range res.EntryPoints {
-			verdicts[ep.Eventlet]++
+			verdicts[string(ep.Eventlet)]++
 		}
 		fmt.Fprintf(&b, "  entry points: %d (loads eventlet: %s)\n", len(res.EntryPoints), counts(verdicts))
 	}
 	if len(res.EntryPoints) > 0 {
 		fmt.Fprintf(&b, "\n%sEntry points%s\n", c.bold, c.reset)
 		for _, ep := range res.EntryPoints {
-			col := c.green
+			var col string
 			switch ep.Eventlet {
-			case "unconditional":
+			case graph.Unconditional:
 				col = c.red
-			case "guarded":
+			case graph.Guarded:
 				col = c.yellow
+			case graph.None:
+				col = c.green
+			case graph.Unknown:
+				col = "" // not known: never green
+			default:
+				col = "" // a verdict of another version of letgo
 			}
 			through := ""
 			if n := len(ep.Chain); n >= 2 {
 				through = fmt.Sprintf(" via %s (%s:%d)", q(ep.Chain[n-2].Module), q(ep.Chain[n-1].Path), ep.Chain[n-1].Line)
 			}
-			fmt.Fprintf(&b, "  %-32s %-7s %-23s loads eventlet: %s%-13s%s%s\n", q(ep.Name), q(string(ep.Kind)), q(string(ep.Mode)), col, q(ep.Eventlet), c.reset, through)
+			fmt.Fprintf(&b, "  %-32s %-7s %-23s loads eventlet: %s%-13s%s%s\n", q(ep.Name), q(string(ep.Kind)), q(string(ep.Mode)), col, q(string(ep.Eventlet)), c.reset, through)
 		}
 	}
 	for _, rs := range rootStages(res) {
@@ -273,7 +280,7 @@ func Markdown(w io.Writer, res *contract.Result) error {
 			if ep.Switch.Config != "" {
 				sw = strings.TrimPrefix(sw+", config "+ep.Switch.Config, ", ")
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdEscape(ep.Name), mdEscape(ep.Group), mdEscape(string(ep.Kind)), mdEscape(string(ep.Mode)), mdEscape(sw), mdEscape(ep.Eventlet))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdEscape(ep.Name), mdEscape(ep.Group), mdEscape(string(ep.Kind)), mdEscape(string(ep.Mode)), mdEscape(sw), mdEscape(string(ep.Eventlet)))
 		}
 		b.WriteString("\n")
 	}
@@ -389,7 +396,7 @@ func concernRules() map[string][]string {
 // libraryText is a library's verdict for people: "eventlet required
 // (requirements.txt:7 requirement eventlet); default backend eventlet".
 func libraryText(lib *modes.Library) string {
-	t := "eventlet " + lib.Eventlet
+	t := "eventlet " + string(lib.Eventlet)
 	if len(lib.Evidence) > 0 {
 		e := lib.Evidence[0]
 		if e.Path != "" {

@@ -106,7 +106,7 @@ func defaultBackendOf(res *state, root string) *backendFact {
 // eventlet unconditionally: the chain is the imports to the library
 // module, the fetch, the backend module and its imports.
 func fixLoadsEventlet(res *state, ep *contract.EntryPoint, fix *modes.LibraryFix) {
-	if fix == nil || fix.Backend != "eventlet" || ep.Eventlet == string(graph.Unconditional) || res.Graph == nil {
+	if fix == nil || fix.Backend != "eventlet" || ep.Eventlet == graph.Unconditional || res.Graph == nil {
 		return
 	}
 	i, ok := graphIndex(res)[fix.Registry]
@@ -138,7 +138,7 @@ func fixLoadsEventlet(res *state, ep *contract.EntryPoint, fix *modes.LibraryFix
 	chain = append(chain, graph.Hop{Module: backendMod, Path: fetchAt.Path, Line: fetchAt.Line,
 		Text: fmt.Sprintf("%s — at import, selects the default backend and loads %s", fetchAt.Text, backendMod), Guard: "unconditional", Root: res.Graph.Nodes[i].Module.Root})
 	chain = append(chain, load.Chain[1:]...)
-	ep.Eventlet, ep.Chain, ep.Guards = string(graph.Unconditional), chain, nil
+	ep.Eventlet, ep.Chain, ep.Guards = graph.Unconditional, chain, nil
 	// The library modules importing eventlet that the backend module
 	// loads block the entry point too.
 	reach := res.Graph.Reachable(backendMod)

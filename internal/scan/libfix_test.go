@@ -32,7 +32,7 @@ func TestLibraryFixFixtures(t *testing.T) {
 	var got []string
 	byName := map[string]contract.EntryPoint{}
 	for _, ep := range res.EntryPoints {
-		got = append(got, ep.Name+" "+string(ep.Mode)+" eventlet="+ep.Eventlet)
+		got = append(got, ep.Name+" "+string(ep.Mode)+" eventlet="+string(ep.Eventlet))
 		byName[ep.Name] = ep
 	}
 	want := secs["want"]

@@ -77,6 +77,9 @@ func libraryOf(res *state, info *rootInfo, now time.Time) *modes.Library {
 				seen[key] = true
 				optional = append(optional, ev)
 			}
+		case graph.None, graph.Unknown: // no chain to eventlet (a module of the project is never unknown)
+		default:
+			panic("scan: reachability verdict " + string(ans.Verdict))
 		}
 	}
 	switch {

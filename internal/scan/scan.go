@@ -493,7 +493,7 @@ func reachability(ctx context.Context, res *state) error {
 		}
 		ep := &res.EntryPoints[i]
 		ans := res.Graph.Reach(ep.Module)
-		ep.Eventlet, ep.Chain, ep.Guards, ep.Reason = string(ans.Verdict), ans.Chain, ans.Guards, ans.Reason
+		ep.Eventlet, ep.Chain, ep.Guards, ep.Reason = ans.Verdict, ans.Chain, ans.Guards, ans.Reason
 		if ep.Chain == nil {
 			ep.Chain = []graph.Hop{}
 		}
@@ -1178,7 +1178,7 @@ func inferModes(ctx context.Context, res *state, info *rootInfo, opts Options, m
 		ep.Kind, ep.KindEvidence, ep.KindReason = r.Kind, r.KindEvidence, r.KindReason
 		ep.Selection = r.Selection
 		fixLoadsEventlet(res, ep, r.LibraryFix)
-		if r.Mode == modes.NoRuntime && ep.Eventlet == string(graph.Unconditional) {
+		if r.Mode == modes.NoRuntime && ep.Eventlet == graph.Unconditional {
 			ep.ModeReason = strings.TrimPrefix(ep.ModeReason+"; ", "; ") +
 				"no runtime selected on the paths followed, but eventlet is loaded at import (see chain); calls letgo cannot resolve (callbacks, values built at run time) are not followed"
 		}
@@ -1198,7 +1198,7 @@ func stageOf(res *state, info *rootInfo, now time.Time, libraries bool) modes.St
 	for _, ep := range res.EntryPoints {
 		if ep.Root == info.root {
 			names[ep.Name] = true
-			loads = loads || ep.Eventlet == string(graph.Unconditional)
+			loads = loads || ep.Eventlet == graph.Unconditional
 		}
 	}
 	if len(names) > 0 && (loads || libraries) {
@@ -1484,7 +1484,7 @@ func graphRules(ctx context.Context, res *state, infos []*rootInfo, enabled []*a
 			if late != nil {
 				res.EntryPoints[i].ModeReason = strings.TrimPrefix(ep.ModeReason+"; "+lateReason(late), "; ")
 			}
-			er := analysis.EntryReach{Name: ep.Name, Group: ep.Group, Source: ep.Source, Line: ep.Line, Verdict: ep.Eventlet, Mode: string(ep.Mode),
+			er := analysis.EntryReach{Name: ep.Name, Group: ep.Group, Source: ep.Source, Line: ep.Line, Verdict: string(ep.Eventlet), Mode: string(ep.Mode),
 				Kind: string(ep.Kind), Chain: chainText(ep.Chain), Late: late}
 			if priv := res.Graph.ReachTarget(ep.Module, isPrivileged); priv.Verdict != graph.None && priv.Verdict != graph.Unknown && len(priv.Chain) >= 2 {
 				last := priv.Chain[len(priv.Chain)-1]
