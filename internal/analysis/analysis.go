@@ -60,6 +60,40 @@ func ParseSeverity(s string) (Severity, error) {
 	return sev, nil
 }
 
+// RuleKind is what a rule looks at: one of RuleKinds.
+type RuleKind string
+
+// Rule kinds.
+const (
+	RuleRuntime    RuleKind = "runtime"
+	RuleTest       RuleKind = "test"
+	RuleConfig     RuleKind = "config"
+	RuleDependency RuleKind = "dependency"
+	RuleDoc        RuleKind = "doc"
+)
+
+// RuleKinds is the closed set of rule kinds.
+var RuleKinds = []RuleKind{RuleRuntime, RuleTest, RuleConfig, RuleDependency, RuleDoc}
+
+// Concern is a critical concern of the migration a rule files its
+// findings under: one of Concerns.
+type Concern string
+
+// Concerns of the migration.
+const (
+	ConcernPickling               Concern = "pickling"
+	ConcernRootwrapPrivsep        Concern = "rootwrap-privsep"
+	ConcernHeartbeatSleep         Concern = "heartbeat-sleep"
+	ConcernOrderDependentTest     Concern = "order-dependent-test"
+	ConcernOrderDependentRuntime  Concern = "order-dependent-runtime"
+	ConcernEventletUnderThreading Concern = "eventlet-under-threading"
+	ConcernPython314              Concern = "python-3.14"
+)
+
+// Concerns is the closed set of concerns.
+var Concerns = []Concern{ConcernPickling, ConcernRootwrapPrivsep, ConcernHeartbeatSleep, ConcernOrderDependentTest,
+	ConcernOrderDependentRuntime, ConcernEventletUnderThreading, ConcernPython314}
+
 // Doc is a rule's documentation, in fixed sections.
 type Doc struct {
 	Summary     string // one line, for tables and finding hints
@@ -74,8 +108,8 @@ type Rule struct {
 	ID       string // EVnnn, permanent
 	Slug     string // names the pattern found
 	Risk     Risk
-	Kind     string // runtime, test, config, dependency, doc
-	Positive bool   // a positive signal (e.g. an eventlet ban), never debt
+	Kind     RuleKind // runtime, test, config, dependency, doc
+	Positive bool     // a positive signal (e.g. an eventlet ban), never debt
 	Doc      Doc
 	// Python runs once per Python file; Project once per project. A rule
 	// has one or both.
@@ -85,7 +119,7 @@ type Rule struct {
 	Graph func(*GraphPass)
 	// Concern, when set, files the rule's findings under a critical
 	// concern of the migration (the scan's concerns section).
-	Concern string
+	Concern Concern
 }
 
 // Family is the hundreds digit of the id.
@@ -253,6 +287,9 @@ func DefaultSeverity(r *Rule, kind pyproj.FileKind) Severity {
 		return SevInfo
 	case pyproj.KindTest:
 		return SevLow
+	case pyproj.KindRuntime, pyproj.KindConfig, pyproj.KindDependency:
+	default:
+		panic("analysis: file kind " + string(kind))
 	}
 	switch r.Risk {
 	case RiskHigh:

@@ -342,7 +342,7 @@ func writeReportMarkdown(w io.Writer, rep *teamReport) {
 				fmt.Fprintf(w, "- … %d more\n", len(r.Concerns)-reportFiles)
 				break
 			}
-			fmt.Fprintf(w, "- %s: %s:%d %s (%s)\n", mdCell(c.Type), mdCell(c.Path), c.Line, mdCell(c.Detail), c.Rule)
+			fmt.Fprintf(w, "- %s: %s:%d %s (%s)\n", mdCell(string(c.Type)), mdCell(c.Path), c.Line, mdCell(c.Detail), c.Rule)
 		}
 		fmt.Fprintf(w, "\n### Stage by series\n\n")
 		if len(r.History) == 0 {

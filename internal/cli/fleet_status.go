@@ -342,7 +342,7 @@ func judgeRepo(in store.ScanInfo, res *contract.Result) repoStatus {
 		rs.Debt.ByFamily[fam] = n
 	}
 	for _, c := range res.Concerns {
-		rs.Concerns[c.Type]++
+		rs.Concerns[string(c.Type)]++
 	}
 	// Services, not every entry point: a tool (db sync, status) runs and
 	// returns, and the stage leaves it out; counting it would make "N of

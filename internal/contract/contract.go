@@ -149,7 +149,7 @@ type RootStage struct {
 
 // Concern is one finding filed under a critical concern of the migration.
 type Concern struct {
-	Type       string            `json:"type"`
+	Type       analysis.Concern  `json:"type"`
 	EntryPoint string            `json:"entrypoint,omitempty"`
 	Root       string            `json:"root,omitempty"`
 	Path       string            `json:"path"`

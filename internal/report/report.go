@@ -162,8 +162,8 @@ func Text(w io.Writer, res *contract.Result, opt TextOptions) error {
 		byType := map[string]int{}
 		py314 := "Python 3.14: " + py314Status(res)
 		for _, cn := range res.Concerns {
-			byType[cn.Type]++
-			if cn.Type == "python-3.14" {
+			byType[string(cn.Type)]++
+			if cn.Type == analysis.ConcernPython314 {
 				py314 = "Python 3.14: " + q(cn.Detail)
 			}
 		}
@@ -287,8 +287,8 @@ func Markdown(w io.Writer, res *contract.Result) error {
 	if len(res.Concerns) > 0 {
 		byType := map[string]int{}
 		for _, cn := range res.Concerns {
-			byType[cn.Type]++
-			if cn.Type == "python-3.14" {
+			byType[string(cn.Type)]++
+			if cn.Type == analysis.ConcernPython314 {
 				fmt.Fprintf(&b, "Python 3.14: %s\n\n", mdEscape(cn.Detail))
 			}
 		}
@@ -374,7 +374,7 @@ func rootStages(res *contract.Result) []contract.RootStage {
 // python-3.14 concern was found: covered only if a rule that looks for it
 // ran.
 func py314Status(res *contract.Result) string {
-	ids := concernRules()["python-3.14"]
+	ids := concernRules()[string(analysis.ConcernPython314)]
 	for _, id := range ids {
 		if !res.Ran(id) {
 			return "not checked (" + strings.Join(ids, "/") + " did not run)"
@@ -387,7 +387,7 @@ func concernRules() map[string][]string {
 	m := map[string][]string{}
 	for _, r := range rules.All() {
 		if r.Concern != "" {
-			m[r.Concern] = append(m[r.Concern], r.ID)
+			m[string(r.Concern)] = append(m[string(r.Concern)], r.ID)
 		}
 	}
 	return m

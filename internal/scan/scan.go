@@ -119,7 +119,7 @@ func Run(ctx context.Context, roots []string, opts Options) (*contract.Result, e
 		// The findings cap applies whatever is selected, so its notice does
 		// too, unless ignored by name.
 		notice := r.ID == capRule && (Options{Ignore: opts.Ignore}).Enabled(r)
-		if opts.Enabled(r) && (opts.IncludeDocs || r.Kind != "doc") || notice {
+		if opts.Enabled(r) && (opts.IncludeDocs || r.Kind != analysis.RuleDoc) || notice {
 			enabled = append(enabled, r)
 			res.Rules = append(res.Rules, r.ID)
 		}

@@ -1031,7 +1031,7 @@ func familyName(f string) string {
 
 func ruleDocOf(r *analysis.Rule) ruleDoc {
 	return ruleDoc{ID: r.ID, Slug: r.Slug, Family: "EV" + strconv.Itoa(r.Family()) + "xx " + analysis.FamilyNames[r.Family()],
-		Risk: string(r.Risk), Kind: r.Kind, Positive: r.Positive, Concern: r.Concern, Summary: r.Doc.Summary,
+		Risk: string(r.Risk), Kind: string(r.Kind), Positive: r.Positive, Concern: string(r.Concern), Summary: r.Doc.Summary,
 		What: r.Doc.What, Why: r.Doc.Why, Replacement: r.Doc.Replacement, Example: r.Doc.Example}
 }
 

@@ -143,7 +143,7 @@ func insertParts(ctx context.Context, tx execer, b Backend, id int64, res *contr
 			return fmt.Errorf("entry point %s: %w", e.Name, err)
 		}
 		rows = append(rows, []any{id, i, e.Root, e.Name, e.Group, e.Target, e.Path, e.Source, e.Line,
-			e.Module, e.Eventlet, e.Reason, e.Mode, e.ModeReason, e.Switch.Default,
+			e.Module, string(e.Eventlet), e.Reason, string(e.Mode), e.ModeReason, e.Switch.Default,
 			string(chain), string(guards), string(evidence), string(sw)})
 	}
 	if err := insertRows(ctx, tx, b, "entrypoints", entryPointCols, rows); err != nil {
@@ -152,7 +152,7 @@ func insertParts(ctx context.Context, tx execer, b Backend, id int64, res *contr
 
 	rows = rows[:0]
 	for i, c := range res.Concerns {
-		rows = append(rows, []any{id, i, c.Type, c.EntryPoint, c.Root, c.Path, c.Line, c.Detail, string(c.Severity), c.Rule})
+		rows = append(rows, []any{id, i, string(c.Type), c.EntryPoint, c.Root, c.Path, c.Line, c.Detail, string(c.Severity), c.Rule})
 	}
 	if err := insertRows(ctx, tx, b, "concerns", concernCols, rows); err != nil {
 		return fmt.Errorf("insert concerns: %w", err)
