@@ -195,8 +195,24 @@ type assumption struct {
 
 // ---- worlds ----
 
+// EventKind is what an event of the interpreter records; the Event…
+// constants are the closed set.
+type EventKind string
+
+// Events of the interpreter.
+const (
+	EventPatch     EventKind = "patch"     // eventlet monkey patching
+	EventBackend   EventKind = "backend"   // oslo.service init_backend(...)
+	EventHook      EventKind = "hook"      // a default backend hook registered
+	EventComponent EventKind = "component" // an oslo.service component used
+	EventPoison    EventKind = "poison"    // an import hook inserted in sys.meta_path
+	EventEventlet  EventKind = "eventlet"  // an eventlet runtime API used
+	EventThreads   EventKind = "threads"   // native threads started
+	EventLibFix    EventKind = "libfix"    // a library's import fixed the backend
+)
+
 type event struct {
-	kind    string // patch, backend, hook, component, eventlet, threads, poison
+	kind    EventKind
 	arg     string
 	ev      Evidence
 	before  int      // modules imported before the event (a prefix of world.ran)
@@ -444,11 +460,11 @@ func (w *world) noteUnknown(e Evidence) {
 // record adds an event to w.
 func (w *world) record(e event) {
 	e.before = len(w.ran)
-	if e.kind == "patch" || e.kind == "backend" || e.kind == "hook" {
+	if e.kind == EventPatch || e.kind == EventBackend || e.kind == EventHook {
 		e.running = append([]string(nil), w.running...)
 	}
 	w.events = append(w.events, e)
-	if e.kind == "patch" || e.kind == "backend" {
+	if e.kind == EventPatch || e.kind == EventBackend {
 		w.fixed = true
 	}
 }
@@ -648,7 +664,7 @@ type Imported struct {
 // (monkey_patch, init_backend, a default hook), with the modules imported
 // before it, in order.
 type Selection struct {
-	Kind   string     `json:"kind"` // patch, backend or hook
+	Kind   EventKind  `json:"kind"` // patch, backend or hook
 	Arg    string     `json:"arg,omitempty"`
 	At     Evidence   `json:"at"`
 	Before []Imported `json:"before"`
@@ -802,28 +818,33 @@ func (in *interp) modeOf(w *world) (string, []Evidence) {
 			continue // never takes effect: the backend was fixed before
 		}
 		switch e.kind {
-		case "libfix":
+		case EventLibFix:
 			libfix = e
-		case "patch":
+		case EventPatch:
 			if patch == nil {
 				patch = e
 			}
-		case "backend":
+		case EventBackend:
 			backend = e
-		case "hook":
+		case EventHook:
 			hook = e
-		case "component":
+		case EventComponent:
 			if component == nil {
 				component = e
 			}
-		case "eventlet":
+		case EventEventlet:
 			if eventletUse == nil {
 				eventletUse = e
 			}
-		case "threads":
+		case EventThreads:
 			if threads == nil {
 				threads = e
 			}
+		case EventPoison:
+			// Evidence only: an import hook keeps eventlet out, it runs
+			// nothing.
+		default:
+			panic("modes: event " + string(e.kind))
 		}
 	}
 	// A library's import fixing the backend decides the mode when the
@@ -836,14 +857,14 @@ func (in *interp) modeOf(w *world) (string, []Evidence) {
 	deciding := libfix != nil && late
 	var evs []Evidence
 	for _, e := range w.events {
-		if e.kind == "libfix" && !deciding {
+		if e.kind == EventLibFix && !deciding {
 			continue
 		}
 		evs = append(evs, e.ev)
 		evs = append(evs, e.chain...)
 		if e.late {
 			what := "the default hook registered here is never asked: the backend was fixed before"
-			if e.kind == "backend" {
+			if e.kind == EventBackend {
 				what = "init_backend raises BackendAlreadySelected here: the backend was fixed before"
 			}
 			evs = append(evs, Evidence{Path: e.ev.Path, Line: e.ev.Line, Text: what})
@@ -1054,7 +1075,7 @@ func (in *interp) cutVerdict(outs []outcome) Result {
 // imports that preceded it.
 func selectionOf(w *world) *Selection {
 	for _, e := range w.events {
-		if e.kind == "patch" || e.kind == "backend" || e.kind == "hook" {
+		if e.kind == EventPatch || e.kind == EventBackend || e.kind == EventHook {
 			return &Selection{Kind: e.kind, Arg: strings.ToLower(e.arg), At: e.ev, Before: append([]Imported{}, w.ran[:e.before]...), Running: e.running}
 		}
 	}

@@ -157,12 +157,16 @@ func lateSelection(res *state, ep contract.EntryPoint) *analysis.LateSelection {
 				break
 			}
 		}
-		what := "monkey_patch()"
+		var what string
 		switch sel.Kind {
-		case "backend":
+		case modes.EventPatch:
+			what = "monkey_patch()"
+		case modes.EventBackend:
 			what = "init_backend(" + sel.Arg + ")"
-		case "hook":
+		case modes.EventHook:
 			what = "default backend hook (" + sel.Arg + ")"
+		default: // the other events select no runtime
+			panic("scan: selection by a " + string(sel.Kind) + " event")
 		}
 		at := imp.At
 		if at.Path == "" {
