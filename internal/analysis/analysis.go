@@ -36,6 +36,9 @@ const (
 	SevHigh   Severity = "high"
 )
 
+// Severities is the closed set of severities, lowest first.
+var Severities = []Severity{SevInfo, SevLow, SevMedium, SevHigh}
+
 // Rank orders severities; unknown ones rank below info.
 func (s Severity) Rank() int {
 	switch s {
