@@ -12,6 +12,7 @@ import (
 	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/pyproj"
+	"github.com/letgo-dev/letgo/internal/pysrc"
 	"github.com/letgo-dev/letgo/internal/scan"
 	"github.com/letgo-dev/letgo/internal/textsafe"
 )
@@ -223,7 +224,7 @@ func writeDot(w io.Writer, res *contract.Result) {
 		}
 		for i := 1; i < len(ep.Chain); i++ {
 			style := "solid"
-			if ep.Chain[i].Guard != "unconditional" {
+			if ep.Chain[i].Guard != pysrc.GuardUnconditional.String() {
 				style = "dashed"
 			}
 			e := fmt.Sprintf("  %q -> %q [style=%s, label=%q];", ep.Chain[i-1].Module, ep.Chain[i].Module, style, fmt.Sprintf("%s:%d", ep.Chain[i].Path, ep.Chain[i].Line))

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/history"
+	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/textsafe"
 )
 
@@ -149,10 +150,10 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 }
 
 func modeCounts(m map[string]int) string {
-	short := map[string]string{"eventlet-only": "E", "dual-default-eventlet": "De", "dual-default-threading": "Dt", "threading-only": "T", "none": "-", "unknown": "?"}
+	short := map[modes.Mode]string{modes.EventletOnly: "E", modes.DualDefaultEventlet: "De", modes.DualDefaultThreading: "Dt", modes.ThreadingOnly: "T", modes.NoRuntime: "-", modes.Unknown: "?"}
 	var parts []string
 	for _, k := range slices.Sorted(maps.Keys(m)) {
-		s := short[k]
+		s := short[modes.Mode(k)]
 		if s == "" {
 			s = k
 		}

@@ -174,7 +174,7 @@ func Text(w io.Writer, res *contract.Result, opt TextOptions) error {
 		fmt.Fprintf(&b, "\n  %s\n", py314)
 		byConcern := concernRules()
 		for _, t := range slices.Sorted(maps.Keys(byConcern)) {
-			if n := byType[t]; n > 0 && t != "python-3.14" {
+			if n := byType[t]; n > 0 && t != string(analysis.ConcernPython314) {
 				fmt.Fprintf(&b, "  %-23s %d finding(s), rules %s\n", t, n, strings.Join(byConcern[t], "/"))
 			}
 		}
@@ -295,7 +295,7 @@ func Markdown(w io.Writer, res *contract.Result) error {
 		byConcern := concernRules()
 		b.WriteString("## Concerns\n\n| concern | findings | rules |\n|---|---|---|\n")
 		for _, t := range slices.Sorted(maps.Keys(byType)) {
-			if t != "python-3.14" {
+			if t != string(analysis.ConcernPython314) {
 				fmt.Fprintf(&b, "| %s | %d | %s |\n", t, byType[t], strings.Join(byConcern[t], "/"))
 			}
 		}
