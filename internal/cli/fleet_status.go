@@ -62,7 +62,7 @@ type repoStatus struct {
 	// EventletFree is true when no entry point loads eventlet
 	// unconditionally by the import graph; null for a repository without
 	// entry points (a library), which the graph has nothing to answer for.
-	EventletFree *bool            `json:"eventlet_free"`
+	EventletFree modes.Answer     `json:"eventlet_free"`
 	BlockedBy    []string         `json:"blocked_by"`
 	Services     serviceCounts    `json:"services"`
 	Debt         debtCounts       `json:"debt"`
@@ -407,14 +407,16 @@ func servicesText(s serviceCounts) string {
 	return fmt.Sprintf("%d of %d default to threading", s.ThreadingDefault, s.Total)
 }
 
-func freeText(b *bool) string {
-	switch {
-	case b == nil:
+func freeText(a modes.Answer) string {
+	switch a {
+	case modes.AnswerUnknown:
 		return "-"
-	case *b:
+	case modes.AnswerYes:
 		return "yes"
+	case modes.AnswerNo:
+		return "no"
 	}
-	return "no"
+	panic("fleet status: answer " + a.String())
 }
 
 func stageCell(r repoStatus) string {
@@ -600,9 +602,15 @@ func writeStatusCSV(w io.Writer, doc *fleetStatus) error {
 		if r.Stage != nil {
 			stage = strconv.Itoa(*r.Stage)
 		}
-		free := ""
-		if r.EventletFree != nil {
-			free = strconv.FormatBool(*r.EventletFree)
+		var free string
+		switch r.EventletFree {
+		case modes.AnswerUnknown:
+		case modes.AnswerYes:
+			free = "true"
+		case modes.AnswerNo:
+			free = "false"
+		default:
+			panic("fleet status: answer " + r.EventletFree.String())
 		}
 		concerns := 0
 		for _, n := range r.Concerns {

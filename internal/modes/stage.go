@@ -75,13 +75,13 @@ type Stage struct {
 	UnknownServices []string `json:"unknown_services,omitempty"`
 	// EventletFree says whether the project is eventlet-free in practice:
 	// no entry point loads eventlet unconditionally, through its own code
-	// or a library's (nil when it has no entry points, or when no library
-	// roots were given and nothing seen loads it). BlockedBy names the
+	// or a library's (unknown when it has no entry points, or when no
+	// library roots were given and nothing seen loads it). BlockedBy names the
 	// library modules through which its entry points load it. Both come
 	// from the import graph, extended by the one shape of library code
 	// run at import that is modelled (a backend registry's component
 	// fetch loading its eventlet backend, see FixSource).
-	EventletFree *bool    `json:"eventlet_free,omitempty"`
+	EventletFree Answer   `json:"eventlet_free,omitempty"`
 	BlockedBy    []string `json:"blocked_by,omitempty"`
 	// Services and Tools count the root's entry points by kind: services
 	// (long-running processes and WSGI applications, the ones the stage

@@ -1202,8 +1202,7 @@ func stageOf(res *state, info *rootInfo, now time.Time, libraries bool) modes.St
 		}
 	}
 	if len(names) > 0 && (loads || libraries) {
-		free := !loads
-		st.EventletFree = &free
+		st.EventletFree = modes.AnswerOf(!loads)
 	}
 	for _, b := range res.Blockers {
 		if slices.ContainsFunc(b.EntryPoints, func(n string) bool { return names[n] }) && !slices.Contains(st.BlockedBy, b.Module) {
