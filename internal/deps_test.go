@@ -30,7 +30,7 @@ var allowed = map[string][]string{
 	"internal/compare":               {"internal/stats", "internal/loadgen", "internal/tomlconf", "internal/textsafe", "internal/safeio"},
 	"internal/loadgen":               {"internal/tomlconf", "internal/safeio"},
 	"internal/modes":                 {"internal/pysrc"},
-	"internal/contract":              {"internal/analysis", "internal/graph", "internal/modes"},
+	"internal/contract":              {"internal/analysis", "internal/graph", "internal/modes", "internal/pyproj"},
 	"internal/scan":                  {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/graph", "internal/modes", "internal/contract", "internal/safeio", "internal/pysem"},
 	"internal/fleet":                 {"internal/pyproj", "internal/tomlconf", "internal/modes", "internal/safeio"},
 	"internal/history":               {"internal/contract", "internal/scan", "internal/modes", "internal/safeio"},

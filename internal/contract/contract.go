@@ -81,8 +81,9 @@ type EntryPoint struct {
 	Line   int    `json:"line"`
 	// Module is the module that runs first (the target's module).
 	Module string `json:"module"`
-	// Eventlet is unconditional, guarded or none; Chain the shortest chain
-	// of imports that loads it; Guards the guards on that chain.
+	// Eventlet is unconditional, guarded, none or unknown (the module is
+	// in no root given); Chain the shortest chain of imports that loads
+	// it; Guards the guards on that chain.
 	Eventlet graph.Verdict `json:"eventlet"`
 	Chain    []graph.Hop   `json:"chain"`
 	Guards   []string      `json:"guards,omitempty"`

@@ -56,7 +56,7 @@ func fixtureResult(stage *int, epModes []modes.Mode, n int, hostile bool) *contr
 			Module: "pkg.cmd", Eventlet: "unconditional", Mode: m, Chain: []graph.Hop{{Module: "pkg.cmd"}, {Module: "eventlet", Path: path, Line: 2, Text: "import eventlet", Guard: "module"}},
 			ModeEvidence: []modes.Evidence{{Path: path, Line: 5, Text: "eventlet.monkey_patch()"}}, Switch: modes.Switch{Env: "SVC_EVENTLET", Default: "eventlet", Values: map[string][]string{"threading": {"0"}}}})
 	}
-	res.Concerns = append(res.Concerns, contract.Concern{Type: "heartbeat", Path: path, Line: 7, Detail: msg, Severity: "high", Rule: "EV301"})
+	res.Concerns = append(res.Concerns, contract.Concern{Type: analysis.ConcernHeartbeatSleep, Path: path, Line: 7, Detail: msg, Severity: "high", Rule: "EV301"})
 	res.Blockers = append(res.Blockers, graph.Blocker{Module: "oslo_service.eventlet_backdoor", Root: "/src/oslo.service", Path: "oslo_service/eventlet_backdoor.py", Line: 1, Text: "import eventlet", EntryPoints: []string{ep + "-0"}})
 	res.Stage = &modes.Stage{Stage: stage, Name: "stage", Summary: "summary " + msg}
 	return res

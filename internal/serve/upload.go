@@ -224,5 +224,5 @@ func validScan(res *contract.Result) error {
 			return fmt.Errorf("blocker %d has a negative line", i)
 		}
 	}
-	return nil
+	return contract.CheckValues(res)
 }
