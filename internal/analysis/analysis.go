@@ -37,6 +37,9 @@ const (
 	SevHigh   Severity = "high"
 )
 
+// Severities is the closed set of severities, lowest first.
+var Severities = []Severity{SevInfo, SevLow, SevMedium, SevHigh}
+
 // Rank orders severities; unknown ones rank below info.
 func (s Severity) Rank() int {
 	switch s {
@@ -61,6 +64,40 @@ func ParseSeverity(s string) (Severity, error) {
 	return sev, nil
 }
 
+// RuleKind is what a rule looks at: one of RuleKinds.
+type RuleKind string
+
+// Rule kinds.
+const (
+	RuleRuntime    RuleKind = "runtime"
+	RuleTest       RuleKind = "test"
+	RuleConfig     RuleKind = "config"
+	RuleDependency RuleKind = "dependency"
+	RuleDoc        RuleKind = "doc"
+)
+
+// RuleKinds is the closed set of rule kinds.
+var RuleKinds = []RuleKind{RuleRuntime, RuleTest, RuleConfig, RuleDependency, RuleDoc}
+
+// Concern is a critical concern of the migration a rule files its
+// findings under: one of Concerns.
+type Concern string
+
+// Concerns of the migration.
+const (
+	ConcernPickling               Concern = "pickling"
+	ConcernRootwrapPrivsep        Concern = "rootwrap-privsep"
+	ConcernHeartbeatSleep         Concern = "heartbeat-sleep"
+	ConcernOrderDependentTest     Concern = "order-dependent-test"
+	ConcernOrderDependentRuntime  Concern = "order-dependent-runtime"
+	ConcernEventletUnderThreading Concern = "eventlet-under-threading"
+	ConcernPython314              Concern = "python-3.14"
+)
+
+// Concerns is the closed set of concerns.
+var Concerns = []Concern{ConcernPickling, ConcernRootwrapPrivsep, ConcernHeartbeatSleep, ConcernOrderDependentTest,
+	ConcernOrderDependentRuntime, ConcernEventletUnderThreading, ConcernPython314}
+
 // Doc is a rule's documentation, in fixed sections.
 type Doc struct {
 	Summary     string // one line, for tables and finding hints
@@ -75,8 +112,8 @@ type Rule struct {
 	ID       string // EVnnn, permanent
 	Slug     string // names the pattern found
 	Risk     Risk
-	Kind     string // runtime, test, config, dependency, doc
-	Positive bool   // a positive signal (e.g. an eventlet ban), never debt
+	Kind     RuleKind // runtime, test, config, dependency, doc
+	Positive bool     // a positive signal (e.g. an eventlet ban), never debt
 	Doc      Doc
 	// Python runs once per Python file; Project once per project. A rule
 	// has one or both.
@@ -86,7 +123,7 @@ type Rule struct {
 	Graph func(*GraphPass)
 	// Concern, when set, files the rule's findings under a critical
 	// concern of the migration (the scan's concerns section).
-	Concern string
+	Concern Concern
 }
 
 // Family is the hundreds digit of the id.
@@ -237,6 +274,9 @@ func DefaultSeverity(r *Rule, kind pyproj.FileKind) Severity {
 		return SevInfo
 	case pyproj.KindTest:
 		return SevLow
+	case pyproj.KindRuntime, pyproj.KindConfig, pyproj.KindDependency:
+	default:
+		panic("analysis: file kind " + string(kind))
 	}
 	switch r.Risk {
 	case RiskHigh:

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/scan"
 	"github.com/letgo-dev/letgo/internal/textsafe"
 )
@@ -41,7 +42,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return errorf(stderr, "%s: %v", *baseline, err)
 	}
-	return scanAndReport(ctx, roots, f, stdout, stderr, func(res *scan.Result) error {
+	return scanAndReport(ctx, roots, f, stdout, stderr, func(res *contract.Result) error {
 		scan.ApplyBaseline(res, b, *baseline)
 		s := res.Baseline
 		fmt.Fprintf(stderr, "letgo check: %d new, %d known, %d fixed (baseline %s)\n", s.New, s.Known, len(s.Fixed), *baseline)

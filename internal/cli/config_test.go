@@ -9,7 +9,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/letgo-dev/letgo/internal/scan"
+	"github.com/letgo-dev/letgo/internal/contract"
 )
 
 // TestMalformedConfig: a configuration file that does not parse is a
@@ -111,7 +111,7 @@ func TestSpecialConfigFiles(t *testing.T) {
 
 func findingsByPath(t *testing.T, out string) map[string][]string {
 	t.Helper()
-	var res scan.Result
+	var res contract.Result
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("scan output is not JSON: %v\n%s", err, out)
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/pyproj"
 	"github.com/letgo-dev/letgo/internal/pysrc"
@@ -117,7 +118,7 @@ var (
 // then block the calling thread; the per-file condition — no eventlet
 // Timeout, whose timers fire only while eventlet's hub runs — is the
 // rule's); and no test mocks eventlet's sleep.
-func sleepRewriteBlocked(ctx context.Context, res *scan.Result, roots []string) (string, error) {
+func sleepRewriteBlocked(ctx context.Context, res *contract.Result, roots []string) (string, error) {
 	if len(res.EntryPoints) == 0 {
 		return "the project has no services (console scripts, WSGI scripts or modules): a library's callers decide whether time is patched", nil
 	}
@@ -155,7 +156,7 @@ func sleepRewriteBlocked(ctx context.Context, res *scan.Result, roots []string) 
 // sleepMocked names a test that mocks eventlet's sleep (EV601): after the
 // rewrite the code under test calls time.sleep, the mock no longer
 // applies and the test would really sleep, or fail its assertions.
-func sleepMocked(res *scan.Result) string {
+func sleepMocked(res *contract.Result) string {
 	for _, fd := range res.Findings {
 		if fd.Rule == "EV601" && (strings.HasSuffix(fd.Message, "eventlet.sleep") || strings.HasSuffix(fd.Message, "greenthread.sleep")) {
 			return fmt.Sprintf("%s:%d mocks %s, which would no longer apply to the rewritten calls", fd.Path, fd.Line, fd.Message[strings.LastIndexByte(fd.Message, ' ')+1:])

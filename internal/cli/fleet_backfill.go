@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/fleet"
 	"github.com/letgo-dev/letgo/internal/history"
 	"github.com/letgo-dev/letgo/internal/scan"
@@ -328,7 +329,7 @@ func backfillRepoRefs(ctx context.Context, st store.Store, loc located, br *back
 		files = newStoreFiles(ctx, st)
 	}
 	opts := history.Options{Workers: workers, Version: Version, With: libs,
-		Result: func(ref history.Ref, res *scan.Result) error {
+		Result: func(ref history.Ref, res *contract.Result) error {
 			if files != nil {
 				if err := files.flush(); err != nil {
 					return err
@@ -371,7 +372,7 @@ func backfillRepoRefs(ctx context.Context, st store.Store, loc located, br *back
 
 // relocate names the repository where a history scan named its scratch
 // copy, which is removed when the history ends.
-func relocate(res *scan.Result, dir string) {
+func relocate(res *contract.Result, dir string) {
 	if len(res.Roots) == 0 {
 		return
 	}

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/history"
-	"github.com/letgo-dev/letgo/internal/scan"
 	"github.com/letgo-dev/letgo/internal/store"
 )
 
@@ -38,14 +38,14 @@ func scanBare(ctx context.Context, st store.Store, loc located, with []string, w
 		}
 	}
 	now := fleetNow()
-	var res *scan.Result
+	var res *contract.Result
 	opts := history.Options{Workers: workers, Version: Version, With: libs}
 	var files *storeFiles
 	if fileCache {
 		files = newStoreFiles(ctx, st)
 		opts.Files = files
 	}
-	opts.Result = func(_ history.Ref, r *scan.Result) error {
+	opts.Result = func(_ history.Ref, r *contract.Result) error {
 		if files != nil {
 			if err := files.flush(); err != nil {
 				return err

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/letgo-dev/letgo/internal/fleet"
+	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/store"
 	"github.com/letgo-dev/letgo/internal/textsafe"
 )
@@ -335,12 +336,19 @@ func buildDiff(ctx context.Context, st store.Store, m *fleet.Map, a, b, team str
 
 // modeStep places a mode on the three-release path.
 func modeStep(mode string) (int, bool) {
-	for i, m := range []string{"eventlet-only", "dual-default-eventlet", "dual-default-threading", "threading-only"} {
-		if m == mode {
-			return i, true
-		}
+	switch modes.Mode(mode) {
+	case modes.EventletOnly:
+		return 0, true
+	case modes.DualDefaultEventlet:
+		return 1, true
+	case modes.DualDefaultThreading:
+		return 2, true
+	case modes.ThreadingOnly:
+		return 3, true
+	case modes.NoRuntime, modes.Unknown:
+		return 0, false
 	}
-	return 0, false
+	return 0, false // a mode stored by another version of letgo: no step
 }
 
 func serviceModes(ctx context.Context, st store.Store, id int64) (map[string]string, error) {
@@ -350,7 +358,7 @@ func serviceModes(ctx context.Context, st store.Store, id int64) (map[string]str
 	}
 	out := map[string]string{}
 	for _, ep := range eps {
-		out[ep.Name] = ep.Mode
+		out[ep.Name] = string(ep.Mode)
 	}
 	return out, nil
 }

@@ -11,9 +11,10 @@ import (
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/fleet"
+	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/modes"
-	"github.com/letgo-dev/letgo/internal/scan"
 	"github.com/letgo-dev/letgo/internal/store"
 )
 
@@ -35,19 +36,19 @@ type repoReport struct {
 	// told, n/a without services. A service that still imports eventlet
 	// unconditionally can turn it off but not drop it: its evidence says
 	// so, and the repository's blocked_by names the library modules.
-	CanTurnOff string            `json:"can_turn_off_eventlet"`
-	Services   []serviceEvidence `json:"services"`
-	Remaining  []familyRemaining `json:"remaining"`
-	Files      []fileRemaining   `json:"files"`
-	Concerns   []scan.Concern    `json:"concerns"`
-	History    []fleet.PacePoint `json:"history"`
+	CanTurnOff string             `json:"can_turn_off_eventlet"`
+	Services   []serviceEvidence  `json:"services"`
+	Remaining  []familyRemaining  `json:"remaining"`
+	Files      []fileRemaining    `json:"files"`
+	Concerns   []contract.Concern `json:"concerns"`
+	History    []fleet.PacePoint  `json:"history"`
 }
 
 type serviceEvidence struct {
-	Name     string `json:"name"`
-	Mode     string `json:"mode"`
-	Off      string `json:"can_turn_off"` // yes, no, unknown
-	Evidence string `json:"evidence"`
+	Name     string     `json:"name"`
+	Mode     modes.Mode `json:"mode"`
+	Off      string     `json:"can_turn_off"` // yes, no, unknown
+	Evidence string     `json:"evidence"`
 }
 
 type familyRemaining struct {
@@ -151,7 +152,7 @@ func buildRepoReport(ctx context.Context, st store.Store, rs repoStatus) (repoRe
 	}
 	rr := repoReport{Status: rs, Services: []serviceEvidence{}, Remaining: []familyRemaining{}, Files: []fileRemaining{}, Concerns: res.Concerns}
 	if rr.Concerns == nil {
-		rr.Concerns = []scan.Concern{}
+		rr.Concerns = []contract.Concern{}
 	}
 	for _, ep := range res.EntryPoints {
 		rr.Services = append(rr.Services, serviceOff(ep))
@@ -222,7 +223,7 @@ func buildRepoReport(ctx context.Context, st store.Store, rs repoStatus) (repoRe
 
 // serviceOff says whether one service can run without eventlet, with the
 // evidence: its mode and switch, or the chain that loads eventlet.
-func serviceOff(ep scan.EntryPoint) serviceEvidence {
+func serviceOff(ep contract.EntryPoint) serviceEvidence {
 	se := serviceEvidence{Name: ep.Name, Mode: ep.Mode}
 	where := ep.Path
 	if ep.Line > 0 {
@@ -246,15 +247,18 @@ func serviceOff(ep scan.EntryPoint) serviceEvidence {
 		se.Evidence = "eventlet only, no switch"
 	case modes.DualDefaultEventlet, modes.DualDefaultThreading:
 		se.Off = "yes"
-		se.Evidence = ep.Mode
+		se.Evidence = string(ep.Mode)
 		if sw != "" {
 			se.Evidence += ", " + sw
 		}
-	default: // threading-only, none
+	case modes.ThreadingOnly, modes.NoRuntime:
 		se.Off = "yes"
-		se.Evidence = ep.Mode
+		se.Evidence = string(ep.Mode)
+	default:
+		// A mode stored by another version of letgo: not known here.
+		se.Off, se.Evidence = "unknown", fmt.Sprintf("mode %q not known to this version of letgo", ep.Mode)
 	}
-	if ep.Eventlet == "unconditional" {
+	if ep.Eventlet == graph.Unconditional {
 		// Imported whatever the switch says: turning eventlet off (not
 		// patching, not running its hub) is still possible, removing it
 		// is not — the evidence says so, the verdict follows the mode.
@@ -301,7 +305,7 @@ func writeReportMarkdown(w io.Writer, rep *teamReport) {
 		} else {
 			fmt.Fprintf(w, "| service | mode | can turn off | evidence |\n|---|---|---|---|\n")
 			for _, sv := range r.Services {
-				fmt.Fprintf(w, "| %s | %s | %s | %s |\n", mdCell(sv.Name), mdCell(sv.Mode), sv.Off, mdCell(sv.Evidence))
+				fmt.Fprintf(w, "| %s | %s | %s | %s |\n", mdCell(sv.Name), mdCell(string(sv.Mode)), sv.Off, mdCell(sv.Evidence))
 			}
 		}
 		if len(s.BlockedBy) > 0 {
@@ -338,7 +342,7 @@ func writeReportMarkdown(w io.Writer, rep *teamReport) {
 				fmt.Fprintf(w, "- … %d more\n", len(r.Concerns)-reportFiles)
 				break
 			}
-			fmt.Fprintf(w, "- %s: %s:%d %s (%s)\n", mdCell(c.Type), mdCell(c.Path), c.Line, mdCell(c.Detail), c.Rule)
+			fmt.Fprintf(w, "- %s: %s:%d %s (%s)\n", mdCell(string(c.Type)), mdCell(c.Path), c.Line, mdCell(c.Detail), c.Rule)
 		}
 		fmt.Fprintf(w, "\n### Stage by series\n\n")
 		if len(r.History) == 0 {

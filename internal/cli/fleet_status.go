@@ -18,9 +18,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/fleet"
 	"github.com/letgo-dev/letgo/internal/modes"
-	"github.com/letgo-dev/letgo/internal/scan"
 	"github.com/letgo-dev/letgo/internal/store"
 	"github.com/letgo-dev/letgo/internal/textsafe"
 )
@@ -62,7 +62,7 @@ type repoStatus struct {
 	// EventletFree is true when no entry point loads eventlet
 	// unconditionally by the import graph; null for a repository without
 	// entry points (a library), which the graph has nothing to answer for.
-	EventletFree *bool            `json:"eventlet_free"`
+	EventletFree modes.Answer     `json:"eventlet_free"`
 	BlockedBy    []string         `json:"blocked_by"`
 	Services     serviceCounts    `json:"services"`
 	Debt         debtCounts       `json:"debt"`
@@ -316,7 +316,7 @@ func buildStatus(ctx context.Context, st store.Store, m *fleet.Map, f *fleetFlag
 }
 
 // judgeRepo turns one stored scan into its status line.
-func judgeRepo(in store.ScanInfo, res *scan.Result) repoStatus {
+func judgeRepo(in store.ScanInfo, res *contract.Result) repoStatus {
 	rs := repoStatus{Repo: in.Repo, Commit: in.Commit, Ref: in.Ref, ScannedAt: in.ScannedAt.UTC(), ScanID: in.ID,
 		Version: in.Version, RuleSet: in.RuleSet, BlockedBy: []string{}, Concerns: map[string]int{},
 		Services: serviceCounts{ByMode: map[string]int{}},
@@ -342,7 +342,7 @@ func judgeRepo(in store.ScanInfo, res *scan.Result) repoStatus {
 		rs.Debt.ByFamily[fam] = n
 	}
 	for _, c := range res.Concerns {
-		rs.Concerns[c.Type]++
+		rs.Concerns[string(c.Type)]++
 	}
 	// Services, not every entry point: a tool (db sync, status) runs and
 	// returns, and the stage leaves it out; counting it would make "N of
@@ -353,7 +353,7 @@ func judgeRepo(in store.ScanInfo, res *scan.Result) repoStatus {
 			continue
 		}
 		rs.Services.Total++
-		rs.Services.ByMode[ep.Mode]++
+		rs.Services.ByMode[string(ep.Mode)]++
 		if ep.Mode == modes.DualDefaultThreading || ep.Mode == modes.ThreadingOnly {
 			rs.Services.ThreadingDefault++
 		}
@@ -407,20 +407,22 @@ func servicesText(s serviceCounts) string {
 	return fmt.Sprintf("%d of %d default to threading", s.ThreadingDefault, s.Total)
 }
 
-func freeText(b *bool) string {
-	switch {
-	case b == nil:
+func freeText(a modes.Answer) string {
+	switch a {
+	case modes.AnswerUnknown:
 		return "-"
-	case *b:
+	case modes.AnswerYes:
 		return "yes"
+	case modes.AnswerNo:
+		return "no"
 	}
-	return "no"
+	panic("fleet status: answer " + a.String())
 }
 
 func stageCell(r repoStatus) string {
 	if r.Stage == nil {
 		if r.Library != nil && r.Library.Eventlet != "" {
-			cell := "library: eventlet " + r.Library.Eventlet
+			cell := "library: eventlet " + string(r.Library.Eventlet)
 			if r.Library.DefaultBackend != "" {
 				cell += ", default " + r.Library.DefaultBackend
 			}
@@ -587,7 +589,7 @@ func csvCell(s string) string {
 	return s
 }
 
-var csvModes = []string{modes.EventletOnly, modes.DualDefaultEventlet, modes.DualDefaultThreading, modes.ThreadingOnly, modes.NoRuntime, modes.Unknown}
+var csvModes = modes.ModeNames()
 
 func writeStatusCSV(w io.Writer, doc *fleetStatus) error {
 	cw := csv.NewWriter(w)
@@ -600,9 +602,15 @@ func writeStatusCSV(w io.Writer, doc *fleetStatus) error {
 		if r.Stage != nil {
 			stage = strconv.Itoa(*r.Stage)
 		}
-		free := ""
-		if r.EventletFree != nil {
-			free = strconv.FormatBool(*r.EventletFree)
+		var free string
+		switch r.EventletFree {
+		case modes.AnswerUnknown:
+		case modes.AnswerYes:
+			free = "true"
+		case modes.AnswerNo:
+			free = "false"
+		default:
+			panic("fleet status: answer " + r.EventletFree.String())
 		}
 		concerns := 0
 		for _, n := range r.Concerns {

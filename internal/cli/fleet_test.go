@@ -14,6 +14,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/letgo-dev/letgo/internal/fleet"
+	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/store"
 )
 
@@ -144,7 +145,6 @@ func TestFleetScanAndStatus(t *testing.T) {
 	}
 	s := doc.Repos[0]
 	one := 1
-	no := false
 	checks := []struct {
 		field     string
 		got, want any
@@ -157,7 +157,7 @@ func TestFleetScanAndStatus(t *testing.T) {
 		{"scanned_at", s.ScannedAt, fleetClock},
 		{"committed_at", s.CommittedAt.Format(time.RFC3339), "2026-04-01T10:00:00Z"},
 		{"stage", s.Stage, &one},
-		{"eventlet_free", s.EventletFree, &no},
+		{"eventlet_free", s.EventletFree, modes.AnswerNo},
 		{"blocked_by", s.BlockedBy, []string{"commonlib.hub"}},
 		{"services", s.Services, serviceCounts{Total: 2, Tools: 1, ByMode: map[string]int{"dual-default-eventlet": 1, "none": 1}}},
 		{"deadline 2026.2", s.Deadlines[0], deadlineStatus{"2026.2", "every deliverable that relies on eventlet can run without it", "meets"}},
@@ -174,7 +174,7 @@ func TestFleetScanAndStatus(t *testing.T) {
 	}
 	l := doc.Repos[1]
 	if l.Repo != "acme/commonlib" || l.Team != "libs" || l.Commit != "" || l.ContentID == "" || l.Stage != nil || l.Reason == "" ||
-		l.EventletFree != nil || l.Deadlines[0].Verdict != "unknown" {
+		l.EventletFree != modes.AnswerUnknown || l.Deadlines[0].Verdict != "unknown" {
 		t.Errorf("fleet status commonlib = %+v, want no commit, a content id, no stage with a reason, eventlet_free null, deadlines unknown", l)
 	}
 	wantBlockers := []fleetBlocker{{Module: "commonlib.hub", Root: "acme/commonlib", Services: 1, Repos: []string{"acme/svc"}}}

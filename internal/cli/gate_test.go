@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/letgo-dev/letgo/internal/scan"
+	"github.com/letgo-dev/letgo/internal/contract"
 )
 
 // project writes a small project with one EV110 and one EV501 finding
@@ -122,7 +122,7 @@ func TestBaselineUsesLibraryRoots(t *testing.T) {
 	if code != ExitClean || !strings.Contains(errOut, "0 new") {
 		t.Errorf("check = %d, stderr %q, stdout %s; want 0 new", code, errOut, out)
 	}
-	var res scan.Result
+	var res contract.Result
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestCheckOnlyFixesRulesThatRan(t *testing.T) {
 		t.Errorf("check --select EV1 stderr %q: want the unchecked findings counted", errOut)
 	}
 	out, _, _ := run(t, "check", "--baseline", bl, "--format", "json", dir)
-	var res scan.Result
+	var res contract.Result
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatal(err)
 	}

@@ -9,8 +9,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/pyproj"
+	"github.com/letgo-dev/letgo/internal/pysrc"
 	"github.com/letgo-dev/letgo/internal/scan"
 	"github.com/letgo-dev/letgo/internal/textsafe"
 )
@@ -40,7 +42,7 @@ func newGraphFlags(name string, stderr io.Writer) (*flag.FlagSet, *graphFlags) {
 // build analyses the project g.path belongs to: a subdirectory or a file
 // is judged as part of its project (found upward, as scan does), never as
 // a project of its own.
-func (g *graphFlags) build(ctx context.Context) (*scan.Result, time.Duration, error) {
+func (g *graphFlags) build(ctx context.Context) (*contract.Result, time.Duration, error) {
 	start := time.Now()
 	if root, _, err := pyproj.FindRoot(g.path); err == nil {
 		g.path = root
@@ -118,6 +120,8 @@ func runWhy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "  loads %s unconditionally: every import on this chain runs when it starts\n", q(g.to))
 	case graph.Guarded:
 		fmt.Fprintf(stdout, "  loads %s only through guarded imports (%s)\n", q(g.to), q(strings.Join(ans.Guards, ", ")))
+	default:
+		panic("graph: verdict " + string(ans.Verdict))
 	}
 	writeChain(stdout, ans.Chain, g.path)
 	return ExitClean
@@ -182,8 +186,8 @@ func runGraph(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	switch g.format {
 	case "json":
 		writeJSON(stdout, struct {
-			EntryPoints []scan.EntryPoint `json:"entrypoints"`
-			Blockers    []graph.Blocker   `json:"blockers"`
+			EntryPoints []contract.EntryPoint `json:"entrypoints"`
+			Blockers    []graph.Blocker       `json:"blockers"`
 		}{res.EntryPoints, res.Blockers})
 	case "dot":
 		writeDot(stdout, res)
@@ -195,7 +199,7 @@ func runGraph(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			if n := len(ep.Chain); n >= 2 {
 				through = fmt.Sprintf("%s (%s:%d)", q(ep.Chain[n-2].Module), q(ep.Chain[n-1].Path), ep.Chain[n-1].Line)
 			}
-			fmt.Fprintf(stdout, "%-34s %-16s %-14s %s\n", q(ep.Name), q(ep.Group), q(ep.Eventlet), through)
+			fmt.Fprintf(stdout, "%-34s %-16s %-14s %s\n", q(ep.Name), q(ep.Group), q(string(ep.Eventlet)), through)
 		}
 	default:
 		fmt.Fprintln(stderr, "letgo: --format must be text, json or dot")
@@ -206,14 +210,14 @@ func runGraph(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 // writeDot draws the union of the entry points' chains: the part of the
 // graph that explains each verdict.
-func writeDot(w io.Writer, res *scan.Result) {
+func writeDot(w io.Writer, res *contract.Result) {
 	fmt.Fprintln(w, "digraph letgo {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];")
 	edges := map[string]bool{}
 	for _, ep := range res.EntryPoints {
 		// An entry point whose verdict is unknown (its module is in no root
 		// given) or new to this table is still drawn: an empty color is a
 		// syntax error for Graphviz.
-		color, ok := map[string]string{"unconditional": "red", "guarded": "orange", "none": "darkgreen"}[ep.Eventlet]
+		color, ok := map[graph.Verdict]string{graph.Unconditional: "red", graph.Guarded: "orange", graph.None: "darkgreen"}[ep.Eventlet]
 		if !ok {
 			color = "gray"
 		}
@@ -225,7 +229,7 @@ func writeDot(w io.Writer, res *scan.Result) {
 		}
 		for i := 1; i < len(ep.Chain); i++ {
 			style := "solid"
-			if ep.Chain[i].Guard != "unconditional" {
+			if ep.Chain[i].Guard != pysrc.GuardUnconditional.String() {
 				style = "dashed"
 			}
 			e := fmt.Sprintf("  %q -> %q [style=%s, label=%q];", ep.Chain[i-1].Module, ep.Chain[i].Module, style, fmt.Sprintf("%s:%d", ep.Chain[i].Path, ep.Chain[i].Line))

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/history"
+	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/textsafe"
 )
 
@@ -101,8 +102,8 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		counts := map[string]int{}
 		var changes []string
 		for _, s := range e.Services {
-			counts[s.Mode]++
-			if i > 0 && prev[s.Name] != s.Mode {
+			counts[string(s.Mode)]++
+			if i > 0 && prev[s.Name] != string(s.Mode) {
 				from := prev[s.Name]
 				if from == "" {
 					from = "new"
@@ -112,7 +113,7 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 		prev = map[string]string{}
 		for _, s := range e.Services {
-			prev[s.Name] = s.Mode
+			prev[s.Name] = string(s.Mode)
 		}
 		level := "?"
 		if e.Stage.Stage != nil {
@@ -149,10 +150,10 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 }
 
 func modeCounts(m map[string]int) string {
-	short := map[string]string{"eventlet-only": "E", "dual-default-eventlet": "De", "dual-default-threading": "Dt", "threading-only": "T", "none": "-", "unknown": "?"}
+	short := map[modes.Mode]string{modes.EventletOnly: "E", modes.DualDefaultEventlet: "De", modes.DualDefaultThreading: "Dt", modes.ThreadingOnly: "T", modes.NoRuntime: "-", modes.Unknown: "?"}
 	var parts []string
 	for _, k := range slices.Sorted(maps.Keys(m)) {
-		s := short[k]
+		s := short[modes.Mode(k)]
 		if s == "" {
 			s = k
 		}

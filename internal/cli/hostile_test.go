@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/letgo-dev/letgo/internal/scan"
+	"github.com/letgo-dev/letgo/internal/contract"
 )
 
 // genTree writes a project of n modules, each importing the next, the last
@@ -120,7 +120,7 @@ func TestInterruptedDuringScan(t *testing.T) {
 				interrupted++
 			case code == ExitError, code == ExitClean, code == ExitFindings:
 				var res struct {
-					EntryPoints []scan.EntryPoint `json:"entrypoints"`
+					EntryPoints []contract.EntryPoint `json:"entrypoints"`
 				}
 				if err := json.Unmarshal(stdout.Bytes(), &res); err != nil || len(res.EntryPoints) != n/10 {
 					t.Errorf("%s cancelled after %v: exit %d with %d entry points (%v), want a whole report (%d)", cmd[0], delay, code, len(res.EntryPoints), err, n/10)

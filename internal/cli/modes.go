@@ -8,7 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/letgo-dev/letgo/internal/scan"
+	"github.com/letgo-dev/letgo/internal/contract"
+	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/textsafe"
 )
 
@@ -36,8 +37,8 @@ func runModes(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	if g.format == "json" {
 		writeJSON(stdout, struct {
-			EntryPoints []scan.EntryPoint `json:"entrypoints"`
-			Stage       any               `json:"stage"`
+			EntryPoints []contract.EntryPoint `json:"entrypoints"`
+			Stage       any                   `json:"stage"`
 		}{res.EntryPoints, res.Stage})
 		return ExitClean
 	}
@@ -48,11 +49,11 @@ func runModes(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fmt.Fprintf(stdout, "%-28s %-8s %-24s %-44s %s\n", "ENTRY POINT", "KIND", "MODE", "SWITCH", "EVIDENCE")
 	q := textsafe.Line
 	for _, ep := range res.EntryPoints {
-		fmt.Fprintf(stdout, "%-28s %-8s %-24s %-44s %s\n", q(ep.Name), q(ep.Kind), q(ep.Mode), q(switchText(ep)), q(evidenceText(ep)))
+		fmt.Fprintf(stdout, "%-28s %-8s %-24s %-44s %s\n", q(ep.Name), q(string(ep.Kind)), q(string(ep.Mode)), q(switchText(ep)), q(evidenceText(ep)))
 	}
 	stages := res.Stages
 	if len(stages) == 0 && res.Stage != nil {
-		stages = []scan.RootStage{{Stage: *res.Stage}}
+		stages = []contract.RootStage{{Stage: *res.Stage}}
 	}
 	for _, rs := range stages {
 		st := rs.Stage
@@ -63,7 +64,7 @@ func runModes(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stdout, "\n%d of %d services default to threading%s (%d tool(s) not counted)\n", st.ThreadingDefault, st.Services, of, st.Tools)
 		fmt.Fprintf(stdout, "%s: %s\n%s\n", q(st.String()), q(st.Summary), textsafe.Text(st.Timeline))
 		if lib := st.Library; lib != nil {
-			fmt.Fprintf(stdout, "library: eventlet %s", q(lib.Eventlet))
+			fmt.Fprintf(stdout, "library: eventlet %s", q(string(lib.Eventlet)))
 			if lib.DefaultBackend != "" {
 				fmt.Fprintf(stdout, ", default backend %s", q(lib.DefaultBackend))
 			}
@@ -73,7 +74,7 @@ func runModes(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	return ExitClean
 }
 
-func switchText(ep scan.EntryPoint) string {
+func switchText(ep contract.EntryPoint) string {
 	var parts []string
 	if ep.Switch.Env != "" {
 		parts = append(parts, "env "+ep.Switch.Env)
@@ -90,8 +91,8 @@ func switchText(ep scan.EntryPoint) string {
 	return strings.Join(parts, ", ")
 }
 
-func evidenceText(ep scan.EntryPoint) string {
-	if ep.Kind == "tool" && ep.Mode == "none" && ep.ModeReason != "" {
+func evidenceText(ep contract.EntryPoint) string {
+	if ep.Kind == modes.KindTool && ep.Mode == modes.NoRuntime && ep.ModeReason != "" {
 		return ep.ModeReason
 	}
 	if ep.ModeReason != "" && len(ep.ModeEvidence) == 0 {

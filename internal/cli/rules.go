@@ -58,13 +58,13 @@ func RuleDoc(r *analysis.Rule) string {
 		b.WriteString(" A positive signal: reported as info, never as debt.")
 	}
 	if r.Concern != "" {
-		b.WriteString(" A concern (" + r.Concern + "): listed under concerns, never counted as runtime debt.")
+		b.WriteString(" A concern (" + string(r.Concern) + "): listed under concerns, never counted as runtime debt.")
 	}
 	b.WriteString("\n\n## What it finds\n\n" + r.Doc.What + "\n")
 	b.WriteString("\n## Why it matters\n\n" + r.Doc.Why + "\n")
 	b.WriteString("\n## Replacement\n\n" + r.Doc.Replacement + "\n")
 	lang := "python"
-	if r.Kind == "dependency" || r.Kind == "config" || r.Kind == "doc" {
+	if r.Kind == analysis.RuleDependency || r.Kind == analysis.RuleConfig || r.Kind == analysis.RuleDoc {
 		lang = "text"
 	}
 	b.WriteString("\n## Example\n\n```" + lang + "\n" + r.Doc.Example + "\n```\n")

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/pyproj"
 	"github.com/letgo-dev/letgo/internal/report"
 	"github.com/letgo-dev/letgo/internal/rules"
@@ -239,8 +240,8 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if up.url == "" {
 		return scanAndReport(ctx, roots, f, stdout, stderr, nil)
 	}
-	var res *scan.Result
-	code := scanAndReport(ctx, roots, f, stdout, stderr, func(r *scan.Result) error { res = r; return nil })
+	var res *contract.Result
+	code := scanAndReport(ctx, roots, f, stdout, stderr, func(r *contract.Result) error { res = r; return nil })
 	if code != ExitClean && code != ExitFindings {
 		return code
 	}
@@ -252,7 +253,7 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // scanAndReport runs a scan, renders it and turns the result into an exit
 // code. filter, when set, edits the result before rendering (baselines).
-func scanAndReport(ctx context.Context, roots []string, f *scanFlags, stdout, stderr io.Writer, filter func(*scan.Result) error) int {
+func scanAndReport(ctx context.Context, roots []string, f *scanFlags, stdout, stderr io.Writer, filter func(*contract.Result) error) int {
 	var failOn analysis.Severity
 	if f.failOn != "" {
 		sev, err := analysis.ParseSeverity(f.failOn)

@@ -19,19 +19,19 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/letgo-dev/letgo/internal/compare"
-	"github.com/letgo-dev/letgo/internal/scan"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/stats"
 )
 
 const example = "../../examples/nimbus"
 
-func scanJSON(t *testing.T, args ...string) (*scan.Result, string, int) {
+func scanJSON(t *testing.T, args ...string) (*contract.Result, string, int) {
 	t.Helper()
 	out, errOut, code := run(t, append([]string{"scan", "--format", "json"}, args...)...)
 	if code != ExitClean && code != ExitFindings {
 		t.Fatalf("scan %v: exit %d: %s", args, code, errOut)
 	}
-	var res scan.Result
+	var res contract.Result
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("scan output is not JSON: %v\n%s", err, out)
 	}
@@ -358,7 +358,7 @@ func TestBadInput(t *testing.T) {
 	if code != ExitClean {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	var res scan.Result
+	var res contract.Result
 	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
 		t.Fatal(err)
 	}

@@ -19,8 +19,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/report"
-	"github.com/letgo-dev/letgo/internal/scan"
 	"github.com/letgo-dev/letgo/internal/serve"
 	"github.com/letgo-dev/letgo/internal/store"
 	"github.com/letgo-dev/letgo/internal/textsafe"
@@ -218,7 +218,7 @@ func (u *uploadFlags) check() error {
 
 // upload sends a scan to a letgo serve: POST /api/v1/scans, gzipped, the
 // token from LETGO_TOKEN. It prints the stored scan's URL on stderr.
-func (u *uploadFlags) upload(ctx context.Context, root string, res *scan.Result, stderr io.Writer) error {
+func (u *uploadFlags) upload(ctx context.Context, root string, res *contract.Result, stderr io.Writer) error {
 	rev, err := checkoutRevision(ctx, root)
 	if err != nil {
 		return fmt.Errorf("upload: %w", err)

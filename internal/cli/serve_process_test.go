@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/letgo-dev/letgo/internal/scan"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/store"
 )
 
@@ -117,7 +117,7 @@ func TestServeKilledAndStopped(t *testing.T) {
 		t.Fatal("token create failed")
 	}
 	out, _, _ := run(t, "scan", "--format", "json", project(t, nil))
-	var res scan.Result
+	var res contract.Result
 	if err := json.Unmarshal([]byte(out), &res); err != nil || len(res.Findings) == 0 {
 		t.Fatalf("scan JSON: %v", err)
 	}

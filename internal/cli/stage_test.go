@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/letgo-dev/letgo/internal/modes"
 )
 
 // TestStageNeedsServices: an empty directory, a tree without entry points
@@ -78,17 +80,17 @@ func TestEventletFreeThroughLibraries(t *testing.T) {
 	app, lib := appWithLibrary(t)
 	res, _, _ := scanJSON(t, "--with", lib, app)
 	st := res.Stage
-	if st == nil || st.EventletFree == nil || *st.EventletFree || strings.Join(st.BlockedBy, ",") != "lib.green" {
+	if st == nil || st.EventletFree != modes.AnswerNo || strings.Join(st.BlockedBy, ",") != "lib.green" {
 		t.Errorf("stage = %+v, want eventlet_free false, blocked_by [lib.green]", st)
 	}
 	res, _, _ = scanJSON(t, app)
-	if st := res.Stage; st == nil || st.EventletFree != nil || len(st.BlockedBy) != 0 {
+	if st := res.Stage; st == nil || st.EventletFree != modes.AnswerUnknown || len(st.BlockedBy) != 0 {
 		t.Errorf("without the library root: stage = %+v, want eventlet_free unknown (the library's imports are not seen)", st)
 	}
 	// With the library root and a library free of eventlet: free.
 	write(t, lib, "lib/green.py", "import threading\n")
 	res, _, _ = scanJSON(t, "--with", lib, app)
-	if st := res.Stage; st == nil || st.EventletFree == nil || !*st.EventletFree {
+	if st := res.Stage; st == nil || st.EventletFree != modes.AnswerYes {
 		t.Errorf("with an eventlet-free library: stage = %+v, want eventlet_free true", st)
 	}
 }

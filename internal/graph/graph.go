@@ -186,6 +186,9 @@ const (
 	Unknown Verdict = "unknown"
 )
 
+// Verdicts is the closed set of verdicts.
+var Verdicts = []Verdict{Unconditional, Guarded, None, Unknown}
+
 // Hop is one step of a chain: the module reached, and the import that
 // reached it (in the previous module's file).
 type Hop struct {

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/scan"
 )
@@ -28,11 +29,11 @@ type Ref struct {
 
 // Service is one entry point's mode at a ref.
 type Service struct {
-	Name string `json:"name"`
-	Mode string `json:"mode"`
+	Name string     `json:"name"`
+	Mode modes.Mode `json:"mode"`
 	// Kind is service, tool, wsgi or unknown (modes.ClassifyKind): a
 	// tool's mode is no regression, as the stage leaves tools out.
-	Kind string `json:"kind,omitempty"`
+	Kind modes.Kind `json:"kind,omitempty"`
 }
 
 // Entry is the state of the project at one ref.
@@ -89,7 +90,7 @@ type Options struct {
 	// the ref is scanned (the fleet backfill stores it); an error it
 	// returns ends the run with that error. The result's roots name the
 	// scratch copy, which is gone when Run returns.
-	Result func(ref Ref, res *scan.Result) error
+	Result func(ref Ref, res *contract.Result) error
 	// Files, when set, keeps the refs' file results across runs (a later
 	// run parses only the files no earlier run saw); Result is a good
 	// place to write what was put.
@@ -216,7 +217,7 @@ func version(name string) ([]int, bool) {
 
 // step places a mode on the three-release path: 0 eventlet only, 1 both
 // with eventlet default, 2 both with threading default, 3 threading only.
-func step(mode string) (int, bool) {
+func step(mode modes.Mode) (int, bool) {
 	switch mode {
 	case modes.EventletOnly:
 		return 0, true
@@ -226,7 +227,10 @@ func step(mode string) (int, bool) {
 		return 2, true
 	case modes.ThreadingOnly:
 		return 3, true
+	case modes.NoRuntime, modes.Unknown:
+		return 0, false
 	}
+	// A mode read back from an older file that letgo no longer knows.
 	return 0, false
 }
 
@@ -239,7 +243,7 @@ var skipped = map[[2]int]string{
 func departures(entries []Entry) []Departure {
 	out := []Departure{}
 	last := map[string]struct {
-		mode string
+		mode modes.Mode
 		ref  string
 	}{}
 	for i, e := range entries {
@@ -251,11 +255,11 @@ func departures(entries []Entry) []Departure {
 			if prev, seen := last[s.Name]; seen {
 				from, _ := step(prev.mode)
 				if msg, bad := skipped[[2]int{from, to}]; bad {
-					out = append(out, Departure{Service: s.Name, From: prev.mode, To: s.Mode, FromRef: prev.ref, ToRef: e.Name, Message: msg})
+					out = append(out, Departure{Service: s.Name, From: string(prev.mode), To: string(s.Mode), FromRef: prev.ref, ToRef: e.Name, Message: msg})
 				}
 			}
 			last[s.Name] = struct {
-				mode string
+				mode modes.Mode
 				ref  string
 			}{s.Mode, e.Name}
 		}
@@ -276,7 +280,7 @@ func departures(entries []Entry) []Departure {
 func regressions(entries []Entry) []Departure {
 	out := []Departure{}
 	type seen struct {
-		mode string
+		mode modes.Mode
 		ref  string
 	}
 	last := map[string]seen{}
@@ -290,7 +294,7 @@ func regressions(entries []Entry) []Departure {
 			}
 			if prev, ok := last[s.Name]; ok {
 				if from, _ := step(prev.mode); to < from {
-					out = append(out, Departure{Service: s.Name, From: prev.mode, To: s.Mode, FromRef: prev.ref, ToRef: e.Name,
+					out = append(out, Departure{Service: s.Name, From: string(prev.mode), To: string(s.Mode), FromRef: prev.ref, ToRef: e.Name,
 						Message: fmt.Sprintf("the mode moved back toward eventlet (step %d of the three-release pattern to step %d)", from, to)})
 				}
 			}

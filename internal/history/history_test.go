@@ -12,8 +12,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/modes"
-	"github.com/letgo-dev/letgo/internal/scan"
 )
 
 const setupCfg = `[metadata]
@@ -107,7 +107,7 @@ func TestHistory(t *testing.T) {
 	for _, e := range rep.Entries {
 		line := e.Name
 		for _, s := range e.Services {
-			line += " " + s.Name + "=" + s.Mode
+			line += " " + s.Name + "=" + string(s.Mode)
 		}
 		got = append(got, line+" stage="+string(rune('0'+*e.Stage.Stage)))
 	}
@@ -176,7 +176,7 @@ func TestRunResultHook(t *testing.T) {
 		t.Fatal(err)
 	}
 	var seen []string
-	_, err = Run(context.Background(), dir, refs, Options{With: []string{lib}, Result: func(ref Ref, res *scan.Result) error {
+	_, err = Run(context.Background(), dir, refs, Options{With: []string{lib}, Result: func(ref Ref, res *contract.Result) error {
 		var blockers []string
 		for _, b := range res.Blockers {
 			blockers = append(blockers, b.Module)
@@ -192,7 +192,7 @@ func TestRunResultHook(t *testing.T) {
 	}
 	stop := errors.New("stop")
 	calls := 0
-	_, err = Run(context.Background(), dir, refs, Options{Result: func(Ref, *scan.Result) error { calls++; return stop }})
+	_, err = Run(context.Background(), dir, refs, Options{Result: func(Ref, *contract.Result) error { calls++; return stop }})
 	if !errors.Is(err, stop) || calls != 1 {
 		t.Errorf("Run with a failing hook = %v after %d calls, want the hook's error after 1", err, calls)
 	}

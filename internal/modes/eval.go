@@ -472,33 +472,33 @@ func (in *interp) call(module string, c *pysrc.Call, w *world, depth int) []out 
 			return one(in.switchRead("env:"+a.s, d, false), w)
 		}
 	case name == "eventlet.monkey_patch" || name == "eventlet.patcher.monkey_patch":
-		w.record(event{kind: "patch", ev: ev()})
+		w.record(event{kind: EventPatch, ev: ev()})
 		return one(&value{kind: vNone}, w)
 	case strings.HasSuffix(name, "backend.init_backend"):
 		if a := arg(0, "type_"); a != nil && a.kind == vRef {
 			b := a.s[strings.LastIndexByte(a.s, '.')+1:]
 			lf := w.libFix()
-			w.record(event{kind: "backend", arg: b, ev: ev(), late: lf != nil && !strings.EqualFold(lf.arg, b)})
+			w.record(event{kind: EventBackend, arg: b, ev: ev(), late: lf != nil && !strings.EqualFold(lf.arg, b)})
 		}
 		return one(&value{kind: vNone}, w)
 	case strings.HasSuffix(name, "register_backend_default_hook"):
 		if a := arg(0, "hook"); a != nil {
 			if b := in.hookBackend(module, a, w, depth); b != "" {
-				w.record(event{kind: "hook", arg: b, ev: ev(), late: w.libFix() != nil})
+				w.record(event{kind: EventHook, arg: b, ev: ev(), late: w.libFix() != nil})
 			}
 		}
 		return one(&value{kind: vNone}, w)
 	case isComponent(name):
-		w.record(event{kind: "component", ev: ev()})
+		w.record(event{kind: EventComponent, ev: ev()})
 		return one(unknownV, w)
 	case name == "sys.meta_path.insert" || name == "sys.meta_path.append":
-		w.record(event{kind: "poison", ev: ev()})
+		w.record(event{kind: EventPoison, ev: ev()})
 		return one(&value{kind: vNone}, w)
 	case isEventletRuntime(name):
-		w.record(event{kind: "eventlet", ev: ev()})
+		w.record(event{kind: EventEventlet, ev: ev()})
 		return one(unknownV, w)
 	case isThreads(name):
-		w.record(event{kind: "threads", ev: ev()})
+		w.record(event{kind: EventThreads, ev: ev()})
 		return one(in.started(name), w)
 	}
 	// Once the mode is decided no later call can change it: stop following.

@@ -8,18 +8,24 @@ import (
 	"github.com/letgo-dev/letgo/internal/tables"
 )
 
+// Kind is what an entry point is for: one of Kinds.
+type Kind string
+
 // Kinds of entry point.
 const (
 	// KindService is a long-running process: its main launches a service,
 	// serves, runs a process manager or loops forever.
-	KindService = "service"
+	KindService Kind = "service"
 	// KindTool runs a command and returns (db sync, status, manage).
-	KindTool = "tool"
+	KindTool Kind = "tool"
 	// KindWSGI is an application served by a WSGI container.
-	KindWSGI = "wsgi"
+	KindWSGI Kind = "wsgi"
 	// KindUnknown is an entry point whose code is not in the project.
-	KindUnknown = "unknown"
+	KindUnknown Kind = "unknown"
 )
+
+// Kinds is the closed set of entry-point kinds.
+var Kinds = []Kind{KindService, KindTool, KindWSGI, KindUnknown}
 
 // Limits of the walk that tells services from tools.
 const (
@@ -29,7 +35,7 @@ const (
 
 // KindResult says what an entry point's main does.
 type KindResult struct {
-	Kind     string
+	Kind     Kind
 	Evidence []Evidence // for a service, the call or loop that makes it one; for a tool, main
 	// Concurrent is the first call on main's paths that starts concurrent
 	// work (threads, green threads, executors, processes, oslo.service

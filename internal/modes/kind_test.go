@@ -30,7 +30,7 @@ func TestKindBounded(t *testing.T) {
 		name     string
 		mods     map[string]string
 		start    string
-		wantKind string
+		wantKind Kind
 		reason   string
 	}{
 		{"wide", map[string]string{"m": b.String()}, "m", KindTool, "first 400 functions"},

@@ -76,7 +76,7 @@ func (in *interp) libraryFix(name string, worlds []*world) {
 				at = in.ev(in.atModule, in.atStmt)
 			}
 			at.Text = clipText(fmt.Sprintf("%s — its import fetches a backend component: the backend is fixed to %s", at.Text, how))
-			w.record(event{kind: "libfix", arg: backend, ev: at, chain: chain, module: mod, fetch: fix.Fetch, registry: fix.Registry})
+			w.record(event{kind: EventLibFix, arg: backend, ev: at, chain: chain, module: mod, fetch: fix.Fetch, registry: fix.Registry})
 		}
 	}
 }
@@ -85,7 +85,7 @@ func (in *interp) libraryFix(name string, worlds []*world) {
 // import-time code, or nil.
 func (w *world) libFix() *event {
 	for i := range w.events {
-		if w.events[i].kind == "libfix" {
+		if w.events[i].kind == EventLibFix {
 			return &w.events[i]
 		}
 	}
@@ -95,7 +95,7 @@ func (w *world) libFix() *event {
 // lastHook is the last default hook a world registered, or nil.
 func (w *world) lastHook() *event {
 	for i := len(w.events) - 1; i >= 0; i-- {
-		if w.events[i].kind == "hook" && !w.events[i].late {
+		if w.events[i].kind == EventHook && !w.events[i].late {
 			return &w.events[i]
 		}
 	}
@@ -107,7 +107,7 @@ func (w *world) lastHook() *event {
 // BackendAlreadySelected), or nil.
 func (w *world) conflict() *event {
 	for i := range w.events {
-		if e := &w.events[i]; e.kind == "backend" && e.late {
+		if e := &w.events[i]; e.kind == EventBackend && e.late {
 			return e
 		}
 	}

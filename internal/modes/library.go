@@ -7,12 +7,19 @@ import (
 	"github.com/letgo-dev/letgo/internal/pysrc"
 )
 
+// LibraryVerdict is a library's verdict on eventlet: one of
+// LibraryVerdicts.
+type LibraryVerdict string
+
 // Library verdicts on eventlet.
 const (
-	LibraryRequired = "required"
-	LibraryOptional = "optional"
-	LibraryGone     = "gone"
+	LibraryRequired LibraryVerdict = "required"
+	LibraryOptional LibraryVerdict = "optional"
+	LibraryGone     LibraryVerdict = "gone"
 )
+
+// LibraryVerdicts is the closed set of library verdicts.
+var LibraryVerdicts = []LibraryVerdict{LibraryRequired, LibraryOptional, LibraryGone}
 
 // DefaultBackend finds where a module selects a concurrency backend by
 // default: a module-level DEFAULT…BACKEND… name assigned a backend, beside
@@ -88,11 +95,15 @@ func DefaultBackend(v *pysrc.View) (backend string, ev Evidence, ok bool) {
 // deadline for libraries: eventlet gone from the Oslo libraries and their
 // dependencies by EventletRemovedBy.
 func LibraryTimeline(lib *Library, current Series) string {
-	if lib.Eventlet == LibraryGone {
+	switch lib.Eventlet {
+	case LibraryGone:
 		return fmt.Sprintf("on track: eventlet is gone, as required of libraries by %s", EventletRemovedBy)
+	case LibraryRequired, LibraryOptional:
+	default:
+		panic("modes: library verdict " + string(lib.Eventlet))
 	}
 	due := seriesDate(EventletRemovedBy)
-	what := "eventlet is still " + lib.Eventlet
+	what := "eventlet is still " + string(lib.Eventlet)
 	if lib.DefaultBackend == "eventlet" {
 		what += " and the default backend is eventlet"
 	}

@@ -57,7 +57,7 @@ func TestLimits(t *testing.T) {
 		name       string
 		mods       map[string]string
 		unreadable map[string]string
-		wantMode   string
+		wantMode   Mode
 		wantReason []string
 	}{
 		{

@@ -19,15 +19,30 @@ import (
 	"github.com/letgo-dev/letgo/internal/pysrc"
 )
 
+// Mode is the concurrency mode of an entry point: one of Modes.
+type Mode string
+
 // Mode names.
 const (
-	EventletOnly         = "eventlet-only"
-	DualDefaultEventlet  = "dual-default-eventlet"
-	DualDefaultThreading = "dual-default-threading"
-	ThreadingOnly        = "threading-only"
-	NoRuntime            = "none"
-	Unknown              = "unknown"
+	EventletOnly         Mode = "eventlet-only"
+	DualDefaultEventlet  Mode = "dual-default-eventlet"
+	DualDefaultThreading Mode = "dual-default-threading"
+	ThreadingOnly        Mode = "threading-only"
+	NoRuntime            Mode = "none"
+	Unknown              Mode = "unknown"
 )
+
+// Modes is the closed set of modes, in the order of the migration.
+var Modes = []Mode{EventletOnly, DualDefaultEventlet, DualDefaultThreading, ThreadingOnly, NoRuntime, Unknown}
+
+// ModeNames are the Modes as strings, in the same order (table columns).
+func ModeNames() []string {
+	out := make([]string, len(Modes))
+	for i, m := range Modes {
+		out[i] = string(m)
+	}
+	return out
+}
 
 // Evidence is one fact behind a verdict.
 type Evidence struct {
@@ -47,14 +62,14 @@ type Switch struct {
 
 // Result is the inferred mode of one entry point.
 type Result struct {
-	Mode     string     `json:"mode"`
+	Mode     Mode       `json:"mode"`
 	Evidence []Evidence `json:"mode_evidence"`
 	Switch   Switch     `json:"switch"`
 	Reason   string     `json:"reason,omitempty"`
 	// Kind is service, tool, wsgi or unknown (see ClassifyKind), with
 	// what decided it; set by the driver, which knows the entry point's
 	// group.
-	Kind         string     `json:"kind,omitempty"`
+	Kind         Kind       `json:"kind,omitempty"`
 	KindEvidence []Evidence `json:"kind_evidence,omitempty"`
 	KindReason   string     `json:"kind_reason,omitempty"`
 	// Selection is where the default path selects its runtime, with the
@@ -180,8 +195,24 @@ type assumption struct {
 
 // ---- worlds ----
 
+// EventKind is what an event of the interpreter records; the Event…
+// constants are the closed set.
+type EventKind string
+
+// Events of the interpreter.
+const (
+	EventPatch     EventKind = "patch"     // eventlet monkey patching
+	EventBackend   EventKind = "backend"   // oslo.service init_backend(...)
+	EventHook      EventKind = "hook"      // a default backend hook registered
+	EventComponent EventKind = "component" // an oslo.service component used
+	EventPoison    EventKind = "poison"    // an import hook inserted in sys.meta_path
+	EventEventlet  EventKind = "eventlet"  // an eventlet runtime API used
+	EventThreads   EventKind = "threads"   // native threads started
+	EventLibFix    EventKind = "libfix"    // a library's import fixed the backend
+)
+
 type event struct {
-	kind    string // patch, backend, hook, component, eventlet, threads, poison
+	kind    EventKind
 	arg     string
 	ev      Evidence
 	before  int      // modules imported before the event (a prefix of world.ran)
@@ -429,11 +460,11 @@ func (w *world) noteUnknown(e Evidence) {
 // record adds an event to w.
 func (w *world) record(e event) {
 	e.before = len(w.ran)
-	if e.kind == "patch" || e.kind == "backend" || e.kind == "hook" {
+	if e.kind == EventPatch || e.kind == EventBackend || e.kind == EventHook {
 		e.running = append([]string(nil), w.running...)
 	}
 	w.events = append(w.events, e)
-	if e.kind == "patch" || e.kind == "backend" {
+	if e.kind == EventPatch || e.kind == EventBackend {
 		w.fixed = true
 	}
 }
@@ -633,7 +664,7 @@ type Imported struct {
 // (monkey_patch, init_backend, a default hook), with the modules imported
 // before it, in order.
 type Selection struct {
-	Kind   string     `json:"kind"` // patch, backend or hook
+	Kind   EventKind  `json:"kind"` // patch, backend or hook
 	Arg    string     `json:"arg,omitempty"`
 	At     Evidence   `json:"at"`
 	Before []Imported `json:"before"`
@@ -787,28 +818,33 @@ func (in *interp) modeOf(w *world) (string, []Evidence) {
 			continue // never takes effect: the backend was fixed before
 		}
 		switch e.kind {
-		case "libfix":
+		case EventLibFix:
 			libfix = e
-		case "patch":
+		case EventPatch:
 			if patch == nil {
 				patch = e
 			}
-		case "backend":
+		case EventBackend:
 			backend = e
-		case "hook":
+		case EventHook:
 			hook = e
-		case "component":
+		case EventComponent:
 			if component == nil {
 				component = e
 			}
-		case "eventlet":
+		case EventEventlet:
 			if eventletUse == nil {
 				eventletUse = e
 			}
-		case "threads":
+		case EventThreads:
 			if threads == nil {
 				threads = e
 			}
+		case EventPoison:
+			// Evidence only: an import hook keeps eventlet out, it runs
+			// nothing.
+		default:
+			panic("modes: event " + string(e.kind))
 		}
 	}
 	// A library's import fixing the backend decides the mode when the
@@ -821,14 +857,14 @@ func (in *interp) modeOf(w *world) (string, []Evidence) {
 	deciding := libfix != nil && late
 	var evs []Evidence
 	for _, e := range w.events {
-		if e.kind == "libfix" && !deciding {
+		if e.kind == EventLibFix && !deciding {
 			continue
 		}
 		evs = append(evs, e.ev)
 		evs = append(evs, e.chain...)
 		if e.late {
 			what := "the default hook registered here is never asked: the backend was fixed before"
-			if e.kind == "backend" {
+			if e.kind == EventBackend {
 				what = "init_backend raises BackendAlreadySelected here: the backend was fixed before"
 			}
 			evs = append(evs, Evidence{Path: e.ev.Path, Line: e.ev.Line, Text: what})
@@ -852,6 +888,9 @@ func (in *interp) modeOf(w *world) (string, []Evidence) {
 	}
 	return "none", evs
 }
+
+// knownRuntime reports whether a world's runtime is one a mode is made of.
+func knownRuntime(r string) bool { return r == "eventlet" || r == "threading" || r == "none" }
 
 func (in *interp) isDefault(w *world) bool {
 	for _, a := range w.assume {
@@ -970,7 +1009,21 @@ func (in *interp) verdict(worlds []*world) Result {
 			res.Switch.Values[o.mode] = appendUnique(res.Switch.Values[o.mode], label)
 		}
 	}
+	// A backend that is neither eventlet nor threading (a registry member
+	// letgo does not know) has no mode: unknown, never a made-up one.
+	foreign := ""
+	if !knownRuntime(d.mode) {
+		foreign = d.mode
+	}
+	for o := range others {
+		if !knownRuntime(o) && (foreign == "" || o < foreign) {
+			foreign = o
+		}
+	}
 	switch {
+	case foreign != "":
+		res.Mode = Unknown
+		res.Reason = fmt.Sprintf("a path selects the backend %q, which is neither eventlet nor threading", foreign)
 	case len(others) == 0 && d.mode == "eventlet":
 		res.Mode = EventletOnly
 	case len(others) == 0 && d.mode == "threading":
@@ -982,11 +1035,14 @@ func (in *interp) verdict(worlds []*world) Result {
 	case d.mode == "threading" && others["eventlet"]:
 		res.Mode = DualDefaultThreading
 		res.Switch.Inverted = res.Switch.Env != ""
+	case d.mode == "none":
+		res.Mode = NoRuntime
+	case d.mode == "threading":
+		// The other paths run nothing (a path running eventlet is
+		// dual above): no path runs eventlet.
+		res.Mode = ThreadingOnly
 	default:
-		res.Mode = d.mode
-		if d.mode == "none" {
-			res.Mode = NoRuntime
-		}
+		panic("modes: no mode for the default runtime " + d.mode)
 	}
 	if in.truncated {
 		res.Reason = "analysis limits reached after the mode of every path was decided: later code was not followed"
@@ -1019,7 +1075,7 @@ func (in *interp) cutVerdict(outs []outcome) Result {
 // imports that preceded it.
 func selectionOf(w *world) *Selection {
 	for _, e := range w.events {
-		if e.kind == "patch" || e.kind == "backend" || e.kind == "hook" {
+		if e.kind == EventPatch || e.kind == EventBackend || e.kind == EventHook {
 			return &Selection{Kind: e.kind, Arg: strings.ToLower(e.arg), At: e.ev, Before: append([]Imported{}, w.ran[:e.before]...), Running: e.running}
 		}
 	}

@@ -45,7 +45,7 @@ func ImportTimeKind(name string) string {
 // (it fixes the default backend) and any eventlet primitive.
 func (s *Selection) Hazards() []string {
 	switch {
-	case s.Kind == "patch":
+	case s.Kind == EventPatch:
 		return []string{AtImportNative}
 	case s.Arg == "threading":
 		return []string{AtImportComponent, AtImportGreen}

@@ -56,7 +56,7 @@ func CurrentSeries(t time.Time) Series {
 // then says it could not place it.
 type ServiceMode struct {
 	Name string
-	Mode string
+	Mode Mode
 }
 
 // Stage is where a project stands in the three-release pattern.
@@ -75,13 +75,13 @@ type Stage struct {
 	UnknownServices []string `json:"unknown_services,omitempty"`
 	// EventletFree says whether the project is eventlet-free in practice:
 	// no entry point loads eventlet unconditionally, through its own code
-	// or a library's (nil when it has no entry points, or when no library
-	// roots were given and nothing seen loads it). BlockedBy names the
+	// or a library's (unknown when it has no entry points, or when no
+	// library roots were given and nothing seen loads it). BlockedBy names the
 	// library modules through which its entry points load it. Both come
 	// from the import graph, extended by the one shape of library code
 	// run at import that is modelled (a backend registry's component
 	// fetch loading its eventlet backend, see FixSource).
-	EventletFree *bool    `json:"eventlet_free,omitempty"`
+	EventletFree Answer   `json:"eventlet_free,omitempty"`
 	BlockedBy    []string `json:"blocked_by,omitempty"`
 	// Services and Tools count the root's entry points by kind: services
 	// (long-running processes and WSGI applications, the ones the stage
@@ -107,7 +107,7 @@ var stageNames = [...]string{
 // ComputeStage places a project: services are entry points with a mode;
 // requiresEventlet and importsEventlet describe its dependencies and code.
 func ComputeStage(services []ServiceMode, requiresEventlet, importsEventlet bool, now time.Time) Stage {
-	by := map[string][]string{}
+	by := map[Mode][]string{}
 	for _, s := range services {
 		by[s.Mode] = append(by[s.Mode], s.Name)
 	}
@@ -201,7 +201,7 @@ type Library struct {
 	// Eventlet is required (an unconditional import reachable from the
 	// package's public modules, or a hard requirement), optional (guarded
 	// imports, an extra) or gone.
-	Eventlet string `json:"eventlet"`
+	Eventlet LibraryVerdict `json:"eventlet"`
 	// Evidence are the facts behind Eventlet: the import chain or the
 	// requirement line.
 	Evidence []Evidence `json:"evidence,omitempty"`

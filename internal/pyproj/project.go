@@ -35,6 +35,9 @@ const (
 	KindTooling     FileKind = "tooling"
 )
 
+// FileKinds is the closed set of file kinds.
+var FileKinds = []FileKind{KindRuntime, KindTest, KindDocs, KindReleaseNote, KindConfig, KindDependency, KindTooling}
+
 // File is one file of the project.
 type File struct {
 	Path      string // relative to the root, forward slashes

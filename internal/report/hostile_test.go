@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/modes"
-	"github.com/letgo-dev/letgo/internal/scan"
 )
 
 // Names a repository can choose: an escape sequence with Markdown
@@ -22,15 +22,15 @@ const (
 	bidiName    = "admin\u202etxt.py"
 )
 
-func hostileResult() *scan.Result {
-	res := &scan.Result{Schema: 1, Tool: scan.Tool{Name: "letgo", Version: "test"}, Roots: []string{"."},
-		Stats: scan.Stats{PythonFiles: 4}}
+func hostileResult() *contract.Result {
+	res := &contract.Result{Schema: 1, Tool: contract.Tool{Name: "letgo", Version: "test"}, Roots: []string{"."},
+		Stats: contract.Stats{PythonFiles: 4}}
 	for i, p := range []string{evilName, newlineName, pctName, bidiName} {
 		res.Findings = append(res.Findings, analysis.Finding{Rule: "EV110", Slug: "eventlet-spawn", Family: 1, Kind: "runtime",
 			Path: p, Line: i + 1, Col: 1, EndLine: i + 1, EndCol: 2, Severity: analysis.SevMedium, Fingerprint: "0123456789abcdef",
 			Message: "green thread spawned in " + p + " <img src=x> [link](http://x)"})
 	}
-	res.EntryPoints = []scan.EntryPoint{{Name: "svc\x1b]0;owned\x07", Group: "console_scripts", Module: "m", Eventlet: "unconditional",
+	res.EntryPoints = []contract.EntryPoint{{Name: "svc\x1b]0;owned\x07", Group: "console_scripts", Module: "m", Eventlet: "unconditional",
 		Mode: "eventlet-only", Chain: []graph.Hop{{Module: "m", Path: evilName}, {Module: "eventlet", Path: evilName, Line: 1}}}}
 	res.Stage = &modes.Stage{Stage: modes.Level(1), Name: "eventlet", Summary: "1 service(s) run only on eventlet: svc\x1b[2J", Timeline: "behind"}
 	return res

@@ -12,9 +12,10 @@ import (
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/contract"
+	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/rules"
-	"github.com/letgo-dev/letgo/internal/scan"
 	"github.com/letgo-dev/letgo/internal/textsafe"
 )
 
@@ -28,7 +29,7 @@ type TextOptions struct {
 }
 
 // Write renders res in format to w.
-func Write(w io.Writer, format string, res *scan.Result, topt TextOptions) error {
+func Write(w io.Writer, format string, res *contract.Result, topt TextOptions) error {
 	switch format {
 	case "json":
 		return JSON(w, res)
@@ -45,7 +46,7 @@ func Write(w io.Writer, format string, res *scan.Result, topt TextOptions) error
 }
 
 // JSON writes the result as indented JSON.
-func JSON(w io.Writer, res *scan.Result) error {
+func JSON(w io.Writer, res *contract.Result) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(res)
@@ -55,7 +56,7 @@ func JSON(w io.Writer, res *scan.Result) error {
 // format is read line by line by editors and CI annotators, so a path or
 // message from the repository never spans lines or carries a control
 // character: both are escaped as in the text report (textsafe.Line).
-func Flake8(w io.Writer, res *scan.Result) error {
+func Flake8(w io.Writer, res *contract.Result) error {
 	for _, f := range res.Findings {
 		if _, err := fmt.Fprintf(w, "%s:%d:%d: %s %s\n", textsafe.Line(displayPath(res, f)), f.Line, f.Col, f.Rule, textsafe.Line(f.Message)); err != nil {
 			return err
@@ -66,7 +67,7 @@ func Flake8(w io.Writer, res *scan.Result) error {
 
 // displayPath is the finding's path as a person or editor opens it: joined
 // to its root when several roots were scanned or the root is not ".".
-func displayPath(res *scan.Result, f analysis.Finding) string {
+func displayPath(res *contract.Result, f analysis.Finding) string {
 	if f.Root == "" || f.Root == "." {
 		return f.Path
 	}
@@ -98,7 +99,7 @@ func (c colors) severity(s analysis.Severity) string {
 // each with its replacement hint. Every string that comes from the scanned
 // repository (paths, names, messages) goes through textsafe.Line: the only
 // escape sequences in the output are the palette's.
-func Text(w io.Writer, res *scan.Result, opt TextOptions) error {
+func Text(w io.Writer, res *contract.Result, opt TextOptions) error {
 	c := palette(opt.Color)
 	q := textsafe.Line
 	st := res.Stats
@@ -120,25 +121,31 @@ func Text(w io.Writer, res *scan.Result, opt TextOptions) error {
 	if len(res.EntryPoints) > 0 {
 		verdicts := map[string]int{}
 		for _, ep := range res.EntryPoints {
-			verdicts[ep.Eventlet]++
+			verdicts[string(ep.Eventlet)]++
 		}
 		fmt.Fprintf(&b, "  entry points: %d (loads eventlet: %s)\n", len(res.EntryPoints), counts(verdicts))
 	}
 	if len(res.EntryPoints) > 0 {
 		fmt.Fprintf(&b, "\n%sEntry points%s\n", c.bold, c.reset)
 		for _, ep := range res.EntryPoints {
-			col := c.green
+			var col string
 			switch ep.Eventlet {
-			case "unconditional":
+			case graph.Unconditional:
 				col = c.red
-			case "guarded":
+			case graph.Guarded:
 				col = c.yellow
+			case graph.None:
+				col = c.green
+			case graph.Unknown:
+				col = "" // not known: never green
+			default:
+				col = "" // a verdict of another version of letgo
 			}
 			through := ""
 			if n := len(ep.Chain); n >= 2 {
 				through = fmt.Sprintf(" via %s (%s:%d)", q(ep.Chain[n-2].Module), q(ep.Chain[n-1].Path), ep.Chain[n-1].Line)
 			}
-			fmt.Fprintf(&b, "  %-32s %-7s %-23s loads eventlet: %s%-13s%s%s\n", q(ep.Name), q(ep.Kind), q(ep.Mode), col, q(ep.Eventlet), c.reset, through)
+			fmt.Fprintf(&b, "  %-32s %-7s %-23s loads eventlet: %s%-13s%s%s\n", q(ep.Name), q(string(ep.Kind)), q(string(ep.Mode)), col, q(string(ep.Eventlet)), c.reset, through)
 		}
 	}
 	for _, rs := range rootStages(res) {
@@ -155,8 +162,8 @@ func Text(w io.Writer, res *scan.Result, opt TextOptions) error {
 		byType := map[string]int{}
 		py314 := "Python 3.14: " + py314Status(res)
 		for _, cn := range res.Concerns {
-			byType[cn.Type]++
-			if cn.Type == "python-3.14" {
+			byType[string(cn.Type)]++
+			if cn.Type == analysis.ConcernPython314 {
 				py314 = "Python 3.14: " + q(cn.Detail)
 			}
 		}
@@ -167,7 +174,7 @@ func Text(w io.Writer, res *scan.Result, opt TextOptions) error {
 		fmt.Fprintf(&b, "\n  %s\n", py314)
 		byConcern := concernRules()
 		for _, t := range slices.Sorted(maps.Keys(byConcern)) {
-			if n := byType[t]; n > 0 && t != "python-3.14" {
+			if n := byType[t]; n > 0 && t != string(analysis.ConcernPython314) {
 				fmt.Fprintf(&b, "  %-23s %d finding(s), rules %s\n", t, n, strings.Join(byConcern[t], "/"))
 			}
 		}
@@ -224,7 +231,7 @@ func Text(w io.Writer, res *scan.Result, opt TextOptions) error {
 	return nil
 }
 
-func group(res *scan.Result, by string) (map[string][]analysis.Finding, []string) {
+func group(res *contract.Result, by string) (map[string][]analysis.Finding, []string) {
 	groups := map[string][]analysis.Finding{}
 	var keys []string
 	for _, f := range res.Findings {
@@ -251,7 +258,7 @@ func counts(m map[string]int) string {
 }
 
 // Markdown writes a report for a team page or a review comment.
-func Markdown(w io.Writer, res *scan.Result) error {
+func Markdown(w io.Writer, res *contract.Result) error {
 	var b strings.Builder
 	st := res.Stats
 	fmt.Fprintf(&b, "# letgo scan: %s\n\n", mdEscape(strings.Join(res.Roots, ", ")))
@@ -273,22 +280,22 @@ func Markdown(w io.Writer, res *scan.Result) error {
 			if ep.Switch.Config != "" {
 				sw = strings.TrimPrefix(sw+", config "+ep.Switch.Config, ", ")
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdEscape(ep.Name), mdEscape(ep.Group), mdEscape(ep.Kind), mdEscape(ep.Mode), mdEscape(sw), mdEscape(ep.Eventlet))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdEscape(ep.Name), mdEscape(ep.Group), mdEscape(string(ep.Kind)), mdEscape(string(ep.Mode)), mdEscape(sw), mdEscape(string(ep.Eventlet)))
 		}
 		b.WriteString("\n")
 	}
 	if len(res.Concerns) > 0 {
 		byType := map[string]int{}
 		for _, cn := range res.Concerns {
-			byType[cn.Type]++
-			if cn.Type == "python-3.14" {
+			byType[string(cn.Type)]++
+			if cn.Type == analysis.ConcernPython314 {
 				fmt.Fprintf(&b, "Python 3.14: %s\n\n", mdEscape(cn.Detail))
 			}
 		}
 		byConcern := concernRules()
 		b.WriteString("## Concerns\n\n| concern | findings | rules |\n|---|---|---|\n")
 		for _, t := range slices.Sorted(maps.Keys(byType)) {
-			if t != "python-3.14" {
+			if t != string(analysis.ConcernPython314) {
 				fmt.Fprintf(&b, "| %s | %d | %s |\n", t, byType[t], strings.Join(byConcern[t], "/"))
 			}
 		}
@@ -349,7 +356,7 @@ func mdCode(s string) string {
 // concernRules names the rules behind each concern, from the catalogue.
 // rootStages is the stage of every project root scanned: Stages when
 // several roots were, else the one Stage.
-func rootStages(res *scan.Result) []scan.RootStage {
+func rootStages(res *contract.Result) []contract.RootStage {
 	if len(res.Stages) > 0 {
 		return res.Stages
 	}
@@ -358,7 +365,7 @@ func rootStages(res *scan.Result) []scan.RootStage {
 		if len(res.Roots) > 0 {
 			root = res.Roots[0]
 		}
-		return []scan.RootStage{{Root: root, Stage: *res.Stage}}
+		return []contract.RootStage{{Root: root, Stage: *res.Stage}}
 	}
 	return nil
 }
@@ -366,8 +373,8 @@ func rootStages(res *scan.Result) []scan.RootStage {
 // py314Status says what is known of Python 3.14 coverage when no
 // python-3.14 concern was found: covered only if a rule that looks for it
 // ran.
-func py314Status(res *scan.Result) string {
-	ids := concernRules()["python-3.14"]
+func py314Status(res *contract.Result) string {
+	ids := concernRules()[string(analysis.ConcernPython314)]
 	for _, id := range ids {
 		if !res.Ran(id) {
 			return "not checked (" + strings.Join(ids, "/") + " did not run)"
@@ -380,7 +387,7 @@ func concernRules() map[string][]string {
 	m := map[string][]string{}
 	for _, r := range rules.All() {
 		if r.Concern != "" {
-			m[r.Concern] = append(m[r.Concern], r.ID)
+			m[string(r.Concern)] = append(m[string(r.Concern)], r.ID)
 		}
 	}
 	return m
@@ -389,7 +396,7 @@ func concernRules() map[string][]string {
 // libraryText is a library's verdict for people: "eventlet required
 // (requirements.txt:7 requirement eventlet); default backend eventlet".
 func libraryText(lib *modes.Library) string {
-	t := "eventlet " + lib.Eventlet
+	t := "eventlet " + string(lib.Eventlet)
 	if len(lib.Evidence) > 0 {
 		e := lib.Evidence[0]
 		if e.Path != "" {

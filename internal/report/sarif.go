@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/rules"
-	"github.com/letgo-dev/letgo/internal/scan"
 )
 
 // SARIF 2.1.0, the subset letgo produces.
@@ -154,7 +154,7 @@ func RuleURL(id string) string {
 }
 
 // SARIF writes the result as a SARIF 2.1.0 log with one run.
-func SARIF(w io.Writer, res *scan.Result) error {
+func SARIF(w io.Writer, res *contract.Result) error {
 	all := rules.All()
 	index := map[string]int{}
 	driver := sarifDriver{Name: "letgo", Version: res.Tool.Version, InformationURI: "https://github.com/letgo-dev/letgo"}

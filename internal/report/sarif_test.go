@@ -11,11 +11,12 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/scan"
 )
 
-func sampleResult() *scan.Result {
-	return &scan.Result{Schema: 1, Tool: scan.Tool{Name: "letgo", Version: "test"}, Roots: []string{"."},
+func sampleResult() *contract.Result {
+	return &contract.Result{Schema: 1, Tool: contract.Tool{Name: "letgo", Version: "test"}, Roots: []string{"."},
 		Findings: []analysis.Finding{
 			{Rule: "EV110", Slug: "eventlet-spawn", Family: 1, Kind: "runtime", Path: "pkg/a.py", Line: 3, Col: 5, EndLine: 3, EndCol: 20,
 				Message: "green thread spawned", Severity: analysis.SevMedium, Fingerprint: "0123456789abcdef"},
@@ -46,8 +47,8 @@ func TestSARIFSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	check := sampleResult()
-	check.Baseline = &scan.BaselineSummary{File: "b.json", Fixed: []scan.BaselineEntry{{Rule: "EV117", Path: "pkg/old.py", Line: 9, Message: "m", Fingerprint: "aaaaaaaaaaaaaaaa"}}}
-	for name, res := range map[string]*scan.Result{"sample": sampleResult(), "example scan": example, "check": check} {
+	check.Baseline = &contract.BaselineSummary{File: "b.json", Fixed: []contract.BaselineEntry{{Rule: "EV117", Path: "pkg/old.py", Line: 9, Message: "m", Fingerprint: "aaaaaaaaaaaaaaaa"}}}
+	for name, res := range map[string]*contract.Result{"sample": sampleResult(), "example scan": example, "check": check} {
 		var buf bytes.Buffer
 		if err := SARIF(&buf, res); err != nil {
 			t.Fatal(err)
@@ -99,7 +100,7 @@ func TestSARIFShape(t *testing.T) {
 func TestSARIFCheckAndColumns(t *testing.T) {
 	res := sampleResult()
 	res.Findings[0].CharCol, res.Findings[0].CharEndCol = 3, 18 // "é" and "ü" before the call: 2 bytes each
-	res.Baseline = &scan.BaselineSummary{File: "b.json", New: 3, Fixed: []scan.BaselineEntry{
+	res.Baseline = &contract.BaselineSummary{File: "b.json", New: 3, Fixed: []contract.BaselineEntry{
 		{Rule: "EV117", Path: "pkg/old.py", Line: 9, Message: "eventlet.sleep(1) called", Fingerprint: "aaaaaaaaaaaaaaaa"}}}
 	var buf bytes.Buffer
 	if err := SARIF(&buf, res); err != nil {

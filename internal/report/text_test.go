@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/letgo-dev/letgo/internal/scan"
+	"github.com/letgo-dev/letgo/internal/contract"
 )
 
 // TestConcernsSummary: the text report's concerns section has a line per
@@ -13,7 +13,7 @@ import (
 // Python 3.14 line.
 func TestConcernsSummary(t *testing.T) {
 	res := sampleResult()
-	res.Concerns = []scan.Concern{
+	res.Concerns = []contract.Concern{
 		{Type: "pickling", Path: "svc/cmd.py", Line: 3, Rule: "EV502"},
 		{Type: "order-dependent-runtime", Path: "svc/pile.py", Line: 9, Rule: "EV507"},
 		{Type: "order-dependent-runtime", Path: "svc/pile.py", Line: 12, Rule: "EV507"},
@@ -40,7 +40,7 @@ func TestConcernsSummary(t *testing.T) {
 
 func TestConcernsMarkdown(t *testing.T) {
 	res := sampleResult()
-	res.Concerns = []scan.Concern{
+	res.Concerns = []contract.Concern{
 		{Type: "pickling", Path: "svc/cmd.py", Line: 3, Rule: "EV502"},
 		{Type: "python-3.14", Path: "setup.cfg", Line: 1, Detail: "missing: no 3.14 classifier", Rule: "EV501"},
 	}

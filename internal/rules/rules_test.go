@@ -44,10 +44,11 @@ func TestRegistry(t *testing.T) {
 		default:
 			t.Errorf("%s: bad risk %q", r.ID, r.Risk)
 		}
-		switch r.Kind {
-		case "runtime", "test", "config", "dependency", "doc":
-		default:
-			t.Errorf("%s: bad kind %q", r.ID, r.Kind)
+		if !slices.Contains(analysis.RuleKinds, r.Kind) {
+			t.Errorf("%s: kind %q is not one of analysis.RuleKinds", r.ID, r.Kind)
+		}
+		if r.Concern != "" && !slices.Contains(analysis.Concerns, r.Concern) {
+			t.Errorf("%s: concern %q is not one of analysis.Concerns", r.ID, r.Concern)
 		}
 		d := r.Doc
 		for name, text := range map[string]string{"summary": d.Summary, "what": d.What, "why": d.Why, "replacement": d.Replacement, "example": d.Example} {

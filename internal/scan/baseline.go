@@ -7,51 +7,20 @@ import (
 	"sort"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/contract"
 )
 
-// Baseline is the set of accepted findings a check compares against,
-// matched by fingerprint (stable across line moves).
-type Baseline struct {
-	Schema   int             `json:"schema"`
-	Tool     Tool            `json:"tool"`
-	Findings []BaselineEntry `json:"findings"`
-}
-
-// BaselineEntry is one accepted finding.
-type BaselineEntry struct {
-	Rule        string `json:"rule"`
-	Path        string `json:"path"`
-	Line        int    `json:"line"`
-	Message     string `json:"message"`
-	Fingerprint string `json:"fingerprint"`
-}
-
-// BaselineSummary is what a check found against a baseline.
-type BaselineSummary struct {
-	File  string          `json:"file"`
-	New   int             `json:"new"`
-	Known int             `json:"known"`
-	Fixed []BaselineEntry `json:"fixed"`
-	// NotChecked counts accepted findings of rules that did not run or of
-	// paths outside the scan's scope: they are neither known nor fixed.
-	NotChecked int `json:"not_checked"`
-	// NotRun and OutOfScope split NotChecked: rules that did not run, and
-	// paths the scan did not report.
-	NotRun     int `json:"not_run"`
-	OutOfScope int `json:"out_of_scope"`
-}
-
 // NewBaseline records every finding of res.
-func NewBaseline(res *Result) *Baseline {
-	b := &Baseline{Schema: Schema, Tool: res.Tool, Findings: []BaselineEntry{}}
+func NewBaseline(res *contract.Result) *contract.Baseline {
+	b := &contract.Baseline{Schema: contract.Schema, Tool: res.Tool, Findings: []contract.BaselineEntry{}}
 	for _, f := range res.Findings {
-		b.Findings = append(b.Findings, BaselineEntry{f.Rule, f.Path, f.Line, f.Message, f.Fingerprint})
+		b.Findings = append(b.Findings, contract.BaselineEntry{Rule: f.Rule, Path: f.Path, Line: f.Line, Message: f.Message, Fingerprint: f.Fingerprint})
 	}
 	return b
 }
 
 // WriteBaseline writes b as indented JSON.
-func WriteBaseline(w io.Writer, b *Baseline) error {
+func WriteBaseline(w io.Writer, b *contract.Baseline) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(b)
@@ -64,8 +33,8 @@ func WriteBaseline(w io.Writer, b *Baseline) error {
 const MaxBaselineSize = 64 << 20
 
 // ReadBaseline parses a baseline file.
-func ReadBaseline(r io.Reader) (*Baseline, error) {
-	var b Baseline
+func ReadBaseline(r io.Reader) (*contract.Baseline, error) {
+	var b contract.Baseline
 	lr := &io.LimitedReader{R: r, N: MaxBaselineSize + 1}
 	if err := json.NewDecoder(lr).Decode(&b); err != nil {
 		if lr.N <= 0 {
@@ -73,8 +42,8 @@ func ReadBaseline(r io.Reader) (*Baseline, error) {
 		}
 		return nil, fmt.Errorf("parse baseline: %w", err)
 	}
-	if b.Schema != Schema {
-		return nil, fmt.Errorf("baseline schema %d, want %d", b.Schema, Schema)
+	if b.Schema != contract.Schema {
+		return nil, fmt.Errorf("baseline schema %d, want %d", b.Schema, contract.Schema)
 	}
 	return &b, nil
 }
@@ -84,12 +53,12 @@ func ReadBaseline(r io.Reader) (*Baseline, error) {
 // reported, can be fixed: with --select EV1 the baseline's EV5xx findings
 // were not looked for, and a check of one subdirectory did not look at
 // the others.
-func ApplyBaseline(res *Result, b *Baseline, file string) {
+func ApplyBaseline(res *contract.Result, b *contract.Baseline, file string) {
 	known := map[string]int{}
 	for _, e := range b.Findings {
 		known[e.Path+"\x00"+e.Fingerprint]++
 	}
-	sum := &BaselineSummary{File: file, Fixed: []BaselineEntry{}}
+	sum := &contract.BaselineSummary{File: file, Fixed: []contract.BaselineEntry{}}
 	var fresh []analysis.Finding
 	for _, f := range res.Findings {
 		k := f.Path + "\x00" + f.Fingerprint
@@ -128,5 +97,5 @@ func ApplyBaseline(res *Result, b *Baseline, file string) {
 	res.Findings = fresh
 	sum.New = len(fresh)
 	res.Baseline = sum
-	res.derive()
+	derive(res)
 }

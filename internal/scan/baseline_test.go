@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/contract"
 )
 
 // baselineSeeds are the files under testdata/baseline and inputs too big
@@ -33,9 +34,9 @@ func baselineSeeds(t testing.TB, scale int) map[string][]byte {
 		seeds[filepath.Base(p)] = b
 	}
 	var huge bytes.Buffer
-	b := &Baseline{Schema: Schema, Findings: make([]BaselineEntry, 20000/scale)}
+	b := &contract.Baseline{Schema: contract.Schema, Findings: make([]contract.BaselineEntry, 20000/scale)}
 	for i := range b.Findings {
-		b.Findings[i] = BaselineEntry{Rule: "EV101", Path: "pkg/a.py", Line: i, Message: "m", Fingerprint: "0123456789abcdef"}
+		b.Findings[i] = contract.BaselineEntry{Rule: "EV101", Path: "pkg/a.py", Line: i, Message: "m", Fingerprint: "0123456789abcdef"}
 	}
 	WriteBaseline(&huge, b)
 	seeds["huge"] = huge.Bytes()
@@ -132,7 +133,7 @@ func FuzzReadBaseline(f *testing.F) {
 		if diff := cmp.Diff(b, again); diff != "" {
 			t.Fatalf("baseline changed through a write and a read (-first +again):\n%s", diff)
 		}
-		res := &Result{Findings: []analysis.Finding{
+		res := &contract.Result{Findings: []analysis.Finding{
 			{Rule: "EV101", Path: "pkg/a.py", Fingerprint: "0123456789abcdef"},
 			{Rule: "EV201", Path: "pkg/b.py", Fingerprint: "fedcba9876543210"},
 		}, Rules: []string{"EV101", "EV201"}}

@@ -36,7 +36,7 @@ func TestGraphFixtures(t *testing.T) {
 			}
 			var got []string
 			for _, ep := range res.EntryPoints {
-				line := ep.Name + " " + ep.Eventlet
+				line := ep.Name + " " + string(ep.Eventlet)
 				if len(ep.Guards) > 0 {
 					line += " " + strings.Join(ep.Guards, ",")
 				}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/pyproj"
 	"github.com/letgo-dev/letgo/internal/rules"
 )
@@ -41,7 +42,7 @@ func TestHostileTree(t *testing.T) {
 		}
 	}
 	type result struct {
-		res *Result
+		res *contract.Result
 		err error
 	}
 	done := make(chan result, 1)

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"os"
 	"path/filepath"
 	"testing"
@@ -35,7 +36,7 @@ func contentIDs(t *testing.T, dir string) map[string]string {
 }
 
 // resultJSON is a result as JSON without its timings.
-func resultJSON(t *testing.T, res *Result) string {
+func resultJSON(t *testing.T, res *contract.Result) string {
 	t.Helper()
 	res.Stats.ElapsedMS, res.Stats.GraphMS = 0, 0
 	b, err := json.Marshal(res)

@@ -8,8 +8,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/modes"
+	"github.com/letgo-dev/letgo/internal/pysrc"
 )
 
 // libraryFixes answers modes.FixSource for the library roots of a scan:
@@ -19,11 +21,11 @@ import (
 // (a DEFAULT…BACKEND… beside the registry, see modes.DefaultBackend).
 // Without the default nothing is modelled: letgo does not guess it.
 type libraryFixes struct {
-	res  *Result
+	res  *state
 	memo map[string]*modes.LibraryFix
 }
 
-func newLibraryFixes(res *Result) *libraryFixes {
+func newLibraryFixes(res *state) *libraryFixes {
 	return &libraryFixes{res: res, memo: map[string]*modes.LibraryFix{}}
 }
 
@@ -71,7 +73,7 @@ func (l *libraryFixes) find(module string) *modes.LibraryFix {
 	return fix
 }
 
-func graphIndex(res *Result) map[string]int {
+func graphIndex(res *state) map[string]int {
 	if res.Facts.nodes == nil {
 		res.Facts.nodes = make(map[string]int, len(res.Graph.Nodes))
 		for i, n := range res.Graph.Nodes {
@@ -83,7 +85,7 @@ func graphIndex(res *Result) map[string]int {
 
 // defaultBackendOf is the default backend a root's registry declares, or
 // nil: the first by path when several modules declare one.
-func defaultBackendOf(res *Result, root string) *backendFact {
+func defaultBackendOf(res *state, root string) *backendFact {
 	bs := res.Facts.backends[root]
 	if len(bs) == 0 {
 		return nil
@@ -104,8 +106,8 @@ func defaultBackendOf(res *Result, root string) *backendFact {
 // and that module's imports reach eventlet, the entry point loads
 // eventlet unconditionally: the chain is the imports to the library
 // module, the fetch, the backend module and its imports.
-func fixLoadsEventlet(res *Result, ep *EntryPoint, fix *modes.LibraryFix) {
-	if fix == nil || fix.Backend != "eventlet" || ep.Eventlet == string(graph.Unconditional) || res.Graph == nil {
+func fixLoadsEventlet(res *state, ep *contract.EntryPoint, fix *modes.LibraryFix) {
+	if fix == nil || fix.Backend != "eventlet" || ep.Eventlet == graph.Unconditional || res.Graph == nil {
 		return
 	}
 	i, ok := graphIndex(res)[fix.Registry]
@@ -135,9 +137,9 @@ func fixLoadsEventlet(res *Result, ep *EntryPoint, fix *modes.LibraryFix) {
 	}
 	fetchAt := fix.Fetch
 	chain = append(chain, graph.Hop{Module: backendMod, Path: fetchAt.Path, Line: fetchAt.Line,
-		Text: fmt.Sprintf("%s — at import, selects the default backend and loads %s", fetchAt.Text, backendMod), Guard: "unconditional", Root: res.Graph.Nodes[i].Module.Root})
+		Text: fmt.Sprintf("%s — at import, selects the default backend and loads %s", fetchAt.Text, backendMod), Guard: pysrc.GuardUnconditional.String(), Root: res.Graph.Nodes[i].Module.Root})
 	chain = append(chain, load.Chain[1:]...)
-	ep.Eventlet, ep.Chain, ep.Guards = string(graph.Unconditional), chain, nil
+	ep.Eventlet, ep.Chain, ep.Guards = graph.Unconditional, chain, nil
 	// The library modules importing eventlet that the backend module
 	// loads block the entry point too.
 	reach := res.Graph.Reachable(backendMod)
@@ -165,7 +167,7 @@ func fixLoadsEventlet(res *Result, ep *EntryPoint, fix *modes.LibraryFix) {
 // (their import-time fetches and declared default backends), for the
 // modes cache: the project's own files do not say it, and a cached mode
 // must not outlive a change of the libraries scanned with it.
-func librarySignature(res *Result) string {
+func librarySignature(res *state) string {
 	if res.Graph == nil {
 		return ""
 	}

@@ -2,6 +2,8 @@ package scan
 
 import (
 	"context"
+	"github.com/letgo-dev/letgo/internal/contract"
+	"github.com/letgo-dev/letgo/internal/modes"
 	"os"
 	"path/filepath"
 	"slices"
@@ -29,9 +31,9 @@ func TestLibraryFixFixtures(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	byName := map[string]EntryPoint{}
+	byName := map[string]contract.EntryPoint{}
 	for _, ep := range res.EntryPoints {
-		got = append(got, ep.Name+" "+ep.Mode+" eventlet="+ep.Eventlet)
+		got = append(got, ep.Name+" "+string(ep.Mode)+" eventlet="+string(ep.Eventlet))
 		byName[ep.Name] = ep
 	}
 	want := secs["want"]
@@ -77,7 +79,7 @@ func TestLibraryFixFixtures(t *testing.T) {
 	if diff := cmp.Diff([]string{"svclib.backend._eventlet svc-hook-late,svc-late,svc-threads", "otherlib.backend._eventlet "}, blockers); diff != "" {
 		t.Errorf("blockers (-want +got):\n%s", diff)
 	}
-	if st := res.Stage; st == nil || st.EventletFree == nil || *st.EventletFree || !slices.Contains(st.BlockedBy, "svclib.backend._eventlet") {
+	if st := res.Stage; st == nil || st.EventletFree != modes.AnswerNo || !slices.Contains(st.BlockedBy, "svclib.backend._eventlet") {
 		t.Errorf("stage %+v, want not eventlet-free, blocked by svclib.backend._eventlet", st)
 	}
 	// The late selections are still reported (EV208), the early ones not;

@@ -26,7 +26,7 @@ const maxLibraryEvidence = 5
 // hard requirement), optional (guarded imports only, or an extra) or gone;
 // and the default backend where the library selects one. Reachability is
 // the import graph's, through the library roots given with the scan.
-func libraryOf(res *Result, info *rootInfo, now time.Time) *modes.Library {
+func libraryOf(res *state, info *rootInfo, now time.Time) *modes.Library {
 	if now.IsZero() {
 		now = time.Now()
 	}
@@ -77,6 +77,9 @@ func libraryOf(res *Result, info *rootInfo, now time.Time) *modes.Library {
 				seen[key] = true
 				optional = append(optional, ev)
 			}
+		case graph.None, graph.Unknown: // no chain to eventlet (a module of the project is never unknown)
+		default:
+			panic("scan: reachability verdict " + string(ans.Verdict))
 		}
 	}
 	switch {

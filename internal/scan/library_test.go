@@ -16,7 +16,7 @@ func TestLibraryScale(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		files    map[string]string
-		eventlet string
+		eventlet modes.LibraryVerdict
 		backend  string
 		evidence string // a substring of one piece of evidence
 	}{

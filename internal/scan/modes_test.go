@@ -28,14 +28,14 @@ func TestModeFixtures(t *testing.T) {
 			}
 			var got []string
 			for _, ep := range res.EntryPoints {
-				line := ep.Name + " " + ep.Mode
+				line := ep.Name + " " + string(ep.Mode)
 				if ep.Switch.Env != "" {
 					line += " env=" + ep.Switch.Env
 				}
 				if ep.Switch.Config != "" {
 					line += " config=" + ep.Switch.Config
 				}
-				if strings.HasPrefix(ep.Mode, "dual") {
+				if strings.HasPrefix(string(ep.Mode), "dual") {
 					if ep.Switch.Inverted {
 						line += " inverted=true"
 					} else {
@@ -109,7 +109,7 @@ console_scripts =
 			t.Errorf("unexpected entry point %s", ep.Name)
 			continue
 		}
-		if ep.Mode != w.mode || !strings.Contains(ep.ModeReason, w.reason) {
+		if string(ep.Mode) != w.mode || !strings.Contains(ep.ModeReason, w.reason) {
 			t.Errorf("%s: mode %s (%q), want %s (reason containing %q)", ep.Name, ep.Mode, ep.ModeReason, w.mode, w.reason)
 		}
 	}
@@ -141,7 +141,7 @@ func TestKindFixtures(t *testing.T) {
 			}
 			var got []string
 			for _, ep := range res.EntryPoints {
-				line := ep.Name + " " + ep.Kind + " " + ep.Mode
+				line := ep.Name + " " + string(ep.Kind) + " " + string(ep.Mode)
 				if len(ep.KindEvidence) > 0 {
 					line += fmt.Sprintf(" @%s:%d", ep.KindEvidence[0].Path, ep.KindEvidence[0].Line)
 				}

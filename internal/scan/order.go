@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/pysrc"
@@ -52,7 +53,7 @@ func clip(s string, n int) string {
 // tainted marks the graph nodes whose import creates an object of one of
 // the kinds, itself or through unconditional imports (parent packages
 // included): one reverse search per set of kinds and scan.
-func tainted(res *Result, kinds []string) []bool {
+func tainted(res *state, kinds []string) []bool {
 	key := strings.Join(kinds, ",")
 	if t, ok := res.Facts.taint[key]; ok {
 		return t
@@ -88,7 +89,7 @@ func tainted(res *Result, kinds []string) []bool {
 	return t
 }
 
-func createsAny(res *Result, module string, kinds []string) bool {
+func createsAny(res *state, module string, kinds []string) bool {
 	for _, k := range kinds {
 		if _, ok := res.Facts.atImport[module][k]; ok {
 			return true
@@ -102,7 +103,7 @@ func createsAny(res *Result, module string, kinds []string) bool {
 // selection must precede (see modes.Selection.Hazards): the first such
 // import on the path, the chain to the module that creates the object,
 // and the creation.
-func lateSelection(res *Result, ep EntryPoint) *analysis.LateSelection {
+func lateSelection(res *state, ep contract.EntryPoint) *analysis.LateSelection {
 	sel := ep.Selection
 	if sel == nil || res.Graph == nil {
 		return nil
@@ -156,12 +157,16 @@ func lateSelection(res *Result, ep EntryPoint) *analysis.LateSelection {
 				break
 			}
 		}
-		what := "monkey_patch()"
+		var what string
 		switch sel.Kind {
-		case "backend":
+		case modes.EventPatch:
+			what = "monkey_patch()"
+		case modes.EventBackend:
 			what = "init_backend(" + sel.Arg + ")"
-		case "hook":
+		case modes.EventHook:
 			what = "default backend hook (" + sel.Arg + ")"
+		default: // the other events select no runtime
+			panic("scan: selection by a " + string(sel.Kind) + " event")
 		}
 		at := imp.At
 		if at.Path == "" {

@@ -57,7 +57,7 @@ func TestOrderFixtures(t *testing.T) {
 			// The concern is filed with the entry point.
 			var concern []string
 			for _, c := range res.Concerns {
-				concern = append(concern, c.Type+" "+c.EntryPoint)
+				concern = append(concern, string(c.Type)+" "+c.EntryPoint)
 			}
 			if diff := cmp.Diff([]string{"eventlet-under-threading svc-green"}, concern); diff != "" {
 				t.Errorf("concerns (-want +got):\n%s", diff)

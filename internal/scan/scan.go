@@ -24,6 +24,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/pyproj"
@@ -33,9 +34,6 @@ import (
 	"github.com/letgo-dev/letgo/internal/safeio"
 	"github.com/letgo-dev/letgo/internal/tables"
 )
-
-// Schema is the version of the JSON contract.
-const Schema = 1
 
 // MaxFileSize is the largest Python file letgo parses.
 const MaxFileSize = 16 << 20
@@ -73,37 +71,11 @@ type Options struct {
 	librariesKey string // set by Run (libcache.go)
 }
 
-// Result is one scan of one or more roots.
-type Result struct {
-	Schema      int                `json:"schema"`
-	Tool        Tool               `json:"tool"`
-	Roots       []string           `json:"roots"`
-	Stats       Stats              `json:"stats"`
-	Findings    []analysis.Finding `json:"findings"`
-	EntryPoints []EntryPoint       `json:"entrypoints"`
-	// Blockers are library modules that import eventlet unconditionally,
-	// ranked by how many entry points load eventlet through them.
-	Blockers []graph.Blocker  `json:"blockers"`
-	Baseline *BaselineSummary `json:"baseline,omitempty"`
-	// Stage is the migration stage of the (first) project root; Stages
-	// holds one per root when several were scanned.
-	Stage *modes.Stage `json:"stage,omitempty"`
-	// Concerns are the findings that bear on the migration's critical
-	// concerns: pickling, rootwrap/privsep, heartbeat sleeps,
-	// order-dependent tests, Python 3.14.
-	Concerns []Concern   `json:"concerns"`
-	Stages   []RootStage `json:"stages,omitempty"`
-	// Scope is Options.Scope: the paths of each root that were reported.
-	Scope map[string][]string `json:"scope,omitempty"`
-	// Rules lists the ids of the rules that ran, so a reader (a check, a
-	// report) says only what was checked: a finding of a rule that did not
-	// run is not "fixed", and a concern nobody looked for is not "covered".
-	Rules []string `json:"rules"`
-	// Graph is the import graph of every root, for queries (why, graph).
-	Graph *graph.Graph `json:"-"`
-	// Facts are what the scan derived from files for its later stages
-	// (not part of the result's contract).
-	Facts *Facts `json:"-"`
+// state is a scan under way: the result it builds, and the facts its
+// later stages need (not part of the result's contract).
+type state struct {
+	*contract.Result
+	Facts *Facts
 }
 
 // Facts are per-file facts the scan keeps for the stage and the
@@ -117,68 +89,6 @@ type Facts struct {
 	taint    map[string][]bool // hazard kinds → nodes whose import creates one, through unconditional imports
 	nodes    map[string]int    // graph node index by module name, built on first use
 }
-
-// Tool names the producer of a result.
-type Tool struct {
-	Name    string `json:"name"`
-	Version string `json:"version"`
-}
-
-// Stats summarises a scan.
-type Stats struct {
-	Files        int            `json:"files"`        // all files considered
-	PythonFiles  int            `json:"python_files"` // Python files parsed
-	Bytes        int64          `json:"bytes"`        // Python bytes parsed
-	SyntaxErrors int            `json:"syntax_errors"`
-	Skipped      int            `json:"skipped"` // files that could not be read as Python
-	ElapsedMS    float64        `json:"elapsed_ms"`
-	GraphMS      float64        `json:"graph_ms"`     // building the import graph and answering every entry point
-	RuntimeDebt  int            `json:"runtime_debt"` // runtime findings that are not positive signals
-	ByKind       map[string]int `json:"by_kind"`
-	ByFamily     map[string]int `json:"by_family"`
-	BySeverity   map[string]int `json:"by_severity"`
-}
-
-// EntryPoint is an entry point of a scanned project.
-type EntryPoint struct {
-	Root   string `json:"root,omitempty"`
-	Name   string `json:"name"`
-	Group  string `json:"group"`
-	Target string `json:"target"`
-	Path   string `json:"path"`
-	Source string `json:"source"`
-	Line   int    `json:"line"`
-	// Module is the module that runs first (the target's module).
-	Module string `json:"module"`
-	// Eventlet is unconditional, guarded or none; Chain the shortest chain
-	// of imports that loads it; Guards the guards on that chain.
-	Eventlet string      `json:"eventlet"`
-	Chain    []graph.Hop `json:"chain"`
-	Guards   []string    `json:"guards,omitempty"`
-	Reason   string      `json:"reason,omitempty"`
-	// Mode is the concurrency mode (eventlet-only, dual-default-eventlet,
-	// dual-default-threading, threading-only, none, unknown), with the facts
-	// behind it and the switch that flips it.
-	Mode         string           `json:"mode"`
-	ModeEvidence []modes.Evidence `json:"mode_evidence"`
-	Switch       modes.Switch     `json:"switch"`
-	ModeReason   string           `json:"mode_reason,omitempty"`
-	// Kind is service (main launches, serves, manages processes or loops
-	// forever), tool (main runs a command and returns), wsgi (an
-	// application for a WSGI container) or unknown (the code is not in
-	// the project), with the call, loop or function that decided it.
-	Kind         string           `json:"kind"`
-	KindEvidence []modes.Evidence `json:"kind_evidence,omitempty"`
-	KindReason   string           `json:"kind_reason,omitempty"`
-	// Selection is the default path's runtime selection (for the
-	// backend-order rule; not part of the JSON contract).
-	Selection *modes.Selection `json:"-"`
-}
-
-// Service reports whether the entry point runs as a service: a
-// long-running process or a WSGI application (an unknown kind counts, so
-// an entry point letgo cannot read is never silently dropped).
-func (ep EntryPoint) Service() bool { return ep.Kind != modes.KindTool }
 
 // Enabled reports whether a rule is selected by the options.
 func (o Options) Enabled(r *analysis.Rule) bool {
@@ -199,10 +109,10 @@ func (o Options) Enabled(r *analysis.Rule) bool {
 
 // Run scans each root. Only an unusable root (or a cancelled context) is
 // an error; everything wrong with a file is a finding.
-func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
+func Run(ctx context.Context, roots []string, opts Options) (*contract.Result, error) {
 	start := time.Now()
-	res := &Result{Schema: Schema, Tool: Tool{"letgo", opts.Version}, Roots: roots,
-		Findings: []analysis.Finding{}, EntryPoints: []EntryPoint{}, Scope: opts.Scope,
+	res := &state{Result: &contract.Result{Schema: contract.Schema, Tool: contract.Tool{Name: "letgo", Version: opts.Version}, Roots: roots,
+		Findings: []analysis.Finding{}, EntryPoints: []contract.EntryPoint{}, Scope: opts.Scope},
 		Facts: &Facts{backends: map[string][]backendFact{}, atImport: map[string]map[string]modes.Evidence{}, taint: map[string][]bool{}}}
 	var enabled []*analysis.Rule
 	res.Rules = []string{}
@@ -210,7 +120,7 @@ func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 		// The findings cap applies whatever is selected, so its notice does
 		// too, unless ignored by name.
 		notice := r.ID == capRule && (Options{Ignore: opts.Ignore}).Enabled(r)
-		if opts.Enabled(r) && (opts.IncludeDocs || r.Kind != "doc") || notice {
+		if opts.Enabled(r) && (opts.IncludeDocs || r.Kind != analysis.RuleDoc) || notice {
 			enabled = append(enabled, r)
 			res.Rules = append(res.Rules, r.ID)
 		}
@@ -312,7 +222,7 @@ func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 			continue
 		}
 		st := stageOf(res, info, opts.Now, len(opts.With)+len(opts.SitePackages) > 0)
-		res.Stages = append(res.Stages, RootStage{Root: info.root, Stage: st})
+		res.Stages = append(res.Stages, contract.RootStage{Root: info.root, Stage: st})
 	}
 	if len(res.Stages) > 0 {
 		res.Stage = &res.Stages[0].Stage
@@ -325,7 +235,7 @@ func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return res, nil
+	return res.Result, nil
 }
 
 // fileResult is what one Python file contributes.
@@ -380,7 +290,7 @@ func (rs *rootScan) semRoot() pysem.Root {
 // project's model, the file's summary for the model, its imports for the
 // graph. A library root is only parsed and summarised: no rules, no
 // findings, no entry points.
-func firstPass(ctx context.Context, proj *pyproj.Project, root string, enabled []*analysis.Rule, opts Options, res *Result, library bool, tops *topNames) (*rootScan, error) {
+func firstPass(ctx context.Context, proj *pyproj.Project, root string, enabled []*analysis.Rule, opts Options, res *state, library bool, tops *topNames) (*rootScan, error) {
 	var pyFiles []*pyproj.File
 	for _, f := range proj.Files {
 		if f.Python && (library || !excluded(opts.Exclude, f.Path)) {
@@ -463,7 +373,7 @@ func addDynamicEdges(modules []*graph.Module, model *pysem.Model) {
 // helper returning a module, a library's component), and, for the
 // pickling rule, values built or sent by other modules — then the
 // findings, the project rules and the entry points.
-func finishRoot(ctx context.Context, rs *rootScan, model *pysem.Model, enabled []*analysis.Rule, opts Options, res *Result) error {
+func finishRoot(ctx context.Context, rs *rootScan, model *pysem.Model, enabled []*analysis.Rule, opts Options, res *state) error {
 	proj, root, pyFiles, results := rs.proj, rs.root, rs.pyFiles, rs.results
 	// The rules see a name rewritten only when the model takes it out of
 	// this root: to eventlet, the standard library, a library's public
@@ -587,7 +497,7 @@ func finishRoot(ctx context.Context, rs *rootScan, model *pysem.Model, enabled [
 	for _, ep := range proj.EntryPoints {
 		switch ep.Group {
 		case "console_scripts", "wsgi_scripts", "gui_scripts", "wsgi_module":
-			res.EntryPoints = append(res.EntryPoints, EntryPoint{Root: root, Name: ep.Name, Group: ep.Group,
+			res.EntryPoints = append(res.EntryPoints, contract.EntryPoint{Root: root, Name: ep.Name, Group: ep.Group,
 				Target: ep.Target, Path: ep.Path, Source: ep.Source, Line: ep.Line, Module: ep.Module})
 		}
 	}
@@ -596,7 +506,7 @@ func finishRoot(ctx context.Context, rs *rootScan, model *pysem.Model, enabled [
 
 // reachability answers, for each entry point, whether it loads eventlet,
 // and ranks library blockers.
-func reachability(ctx context.Context, res *Result) error {
+func reachability(ctx context.Context, res *state) error {
 	eps := map[string]string{}
 	for i := range res.EntryPoints {
 		if err := ctx.Err(); err != nil {
@@ -604,7 +514,7 @@ func reachability(ctx context.Context, res *Result) error {
 		}
 		ep := &res.EntryPoints[i]
 		ans := res.Graph.Reach(ep.Module)
-		ep.Eventlet, ep.Chain, ep.Guards, ep.Reason = string(ans.Verdict), ans.Chain, ans.Guards, ans.Reason
+		ep.Eventlet, ep.Chain, ep.Guards, ep.Reason = ans.Verdict, ans.Chain, ans.Guards, ans.Reason
 		if ep.Chain == nil {
 			ep.Chain = []graph.Hop{}
 		}
@@ -636,7 +546,7 @@ func filterRules(fs []analysis.Finding, enabled []*analysis.Rule) []analysis.Fin
 // addFindings fingerprints findings and appends them. A fingerprint is the
 // rule, the path, the whitespace-normalised source line and the occurrence
 // index of that triple: it survives line moves.
-func addFindings(res *Result, root string, fs []analysis.Finding, lineText func(int) string) {
+func addFindings(res *state, root string, fs []analysis.Finding, lineText func(int) string) {
 	seen := map[string]int{}
 	for _, f := range fs {
 		f.Root = root
@@ -1059,7 +969,7 @@ func lineTexts(src string, want []int) map[int]string {
 }
 
 // finish drops findings the options exclude, sorts, and computes stats.
-func finish(res *Result, opts Options) {
+func finish(res *state, opts Options) {
 	kept := res.Findings[:0]
 	for _, f := range res.Findings {
 		if !opts.IncludeDocs && (f.Kind == pyproj.KindDocs || f.Kind == pyproj.KindReleaseNote) {
@@ -1082,7 +992,7 @@ func finish(res *Result, opts Options) {
 		}
 		return a.Name < b.Name
 	})
-	res.derive()
+	derive(res.Result)
 }
 
 func excluded(globs []pyproj.Glob, path string) bool {
@@ -1109,9 +1019,6 @@ func ignoredIn(pfi []pyproj.PerFileIgnore, f analysis.Finding) bool {
 	return false
 }
 
-// inScope reports whether path of root is among the paths reported.
-func (res *Result) inScope(root, path string) bool { return inScope(res.Scope, root, path) }
-
 // InReport reports whether the options report a finding of a rule that
 // ran: its path is among those given (Scope) and neither excluded nor
 // under a per-file ignore of its rule.
@@ -1120,45 +1027,16 @@ func (o Options) InReport(f analysis.Finding) bool {
 }
 
 func inScope(scopes map[string][]string, root, path string) bool {
-	scope, ok := scopes[root]
-	if !ok {
-		return true
-	}
-	for _, p := range scope {
-		if p == "" || path == p || strings.HasPrefix(path, p+"/") {
-			return true
-		}
-	}
-	return false
-}
-
-// InScope reports whether a path (of any root) was reported by the scan;
-// an accepted finding outside the scope was not looked for.
-func (res *Result) InScope(path string) bool {
-	if len(res.Scope) == 0 {
-		return true
-	}
-	for _, root := range res.Roots {
-		if res.inScope(root, path) {
-			return true
-		}
-	}
-	return false
-}
-
-// Ran reports whether the rule with this id ran in the scan.
-func (res *Result) Ran(id string) bool {
-	i := sort.SearchStrings(res.Rules, id)
-	return i < len(res.Rules) && res.Rules[i] == id
+	return contract.ScopeIncludes(scopes, root, path)
 }
 
 // derive computes every part of the result that follows from the findings
 // — the concerns and the counts — in one place, so a result whose findings
 // were edited (a baseline applied) never keeps concerns or counts of
 // findings it no longer has.
-func (res *Result) derive() {
+func derive(res *contract.Result) {
 	concerns(res)
-	res.recount()
+	recount(res)
 }
 
 // recount derives the finding counts of the stats from the findings.
@@ -1167,7 +1045,7 @@ func (res *Result) derive() {
 // (privileged operations, pickling, heartbeats, ...), which are counted as
 // concerns and remain after eventlet is gone, so the debt could never
 // reach zero if they were in it.
-func (res *Result) recount() {
+func recount(res *contract.Result) {
 	st := &res.Stats
 	st.RuntimeDebt = 0
 	st.ByKind, st.ByFamily, st.BySeverity = map[string]int{}, map[string]int{}, map[string]int{}
@@ -1185,12 +1063,6 @@ func (res *Result) recount() {
 			st.RuntimeDebt++
 		}
 	}
-}
-
-// RootStage is the stage of one scanned root.
-type RootStage struct {
-	Root string `json:"root"`
-	modes.Stage
 }
 
 // viewSource parses a project's modules on demand for mode inference.
@@ -1256,7 +1128,7 @@ func (s *viewSource) Path(module string) string {
 }
 
 // inferModes infers each entry point's concurrency mode.
-func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, model *pysem.Model) error {
+func inferModes(ctx context.Context, res *state, info *rootInfo, opts Options, model *pysem.Model) error {
 	src := &viewSource{model: model, files: map[string]*pyproj.File{}, views: map[string]*pysrc.View{}, unreadable: map[string]string{},
 		cache: opts.Cache, blobs: opts.Blobs, libraryFixes: newLibraryFixes(res)}
 	for _, f := range info.proj.Files {
@@ -1324,7 +1196,7 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, 
 		ep.Kind, ep.KindEvidence, ep.KindReason = r.Kind, r.KindEvidence, r.KindReason
 		ep.Selection = r.Selection
 		fixLoadsEventlet(res, ep, r.LibraryFix)
-		if r.Mode == modes.NoRuntime && ep.Eventlet == string(graph.Unconditional) {
+		if r.Mode == modes.NoRuntime && ep.Eventlet == graph.Unconditional {
 			ep.ModeReason = strings.TrimPrefix(ep.ModeReason+"; ", "; ") +
 				"no runtime selected on the paths followed, but eventlet is loaded at import (see chain); calls letgo cannot resolve (callbacks, values built at run time) are not followed"
 		}
@@ -1337,19 +1209,18 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, 
 // Without library roots the libraries' imports are not seen, so a root
 // none of whose entry points is seen loading eventlet is not called free:
 // that is unknown (nil), never a silent yes.
-func stageOf(res *Result, info *rootInfo, now time.Time, libraries bool) modes.Stage {
+func stageOf(res *state, info *rootInfo, now time.Time, libraries bool) modes.Stage {
 	st := placeStage(res, info, now)
 	names := map[string]bool{}
 	loads := false
 	for _, ep := range res.EntryPoints {
 		if ep.Root == info.root {
 			names[ep.Name] = true
-			loads = loads || ep.Eventlet == string(graph.Unconditional)
+			loads = loads || ep.Eventlet == graph.Unconditional
 		}
 	}
 	if len(names) > 0 && (loads || libraries) {
-		free := !loads
-		st.EventletFree = &free
+		st.EventletFree = modes.AnswerOf(!loads)
 	}
 	for _, b := range res.Blockers {
 		if slices.ContainsFunc(b.EntryPoints, func(n string) bool { return names[n] }) && !slices.Contains(st.BlockedBy, b.Module) {
@@ -1369,7 +1240,7 @@ func stageOf(res *Result, info *rootInfo, now time.Time, libraries bool) modes.S
 }
 
 // placeStage is the three-release stage of a root.
-func placeStage(res *Result, info *rootInfo, now time.Time) modes.Stage {
+func placeStage(res *state, info *rootInfo, now time.Time) modes.Stage {
 	// An entry point whose code is another distribution's (oslo.rootwrap's
 	// console script declared by nova) is not placed: its mode is unknown
 	// for want of its code, not because the analysis of the project fell
@@ -1449,7 +1320,7 @@ func placeStage(res *Result, info *rootInfo, now time.Time) modes.Stage {
 
 // eventletModules lists the runtime modules of a root that import eventlet
 // or greenlet (under any guard).
-func eventletModules(res *Result, root string) []string {
+func eventletModules(res *state, root string) []string {
 	var mods []string
 	for i, node := range res.Graph.Nodes {
 		m := node.Module
@@ -1563,27 +1434,15 @@ func isPrivileged(m string) bool {
 	return false
 }
 
-// Concern is one finding filed under a critical concern of the migration.
-type Concern struct {
-	Type       string            `json:"type"`
-	EntryPoint string            `json:"entrypoint,omitempty"`
-	Root       string            `json:"root,omitempty"`
-	Path       string            `json:"path"`
-	Line       int               `json:"line"`
-	Detail     string            `json:"detail"`
-	Severity   analysis.Severity `json:"severity"`
-	Rule       string            `json:"rule"`
-}
-
 // concerns files findings of concern rules under their concern.
-func concerns(res *Result) {
-	res.Concerns = []Concern{}
+func concerns(res *contract.Result) {
+	res.Concerns = []contract.Concern{}
 	for _, f := range res.Findings {
 		r := rules.ByID(f.Rule)
 		if r == nil || r.Concern == "" {
 			continue
 		}
-		res.Concerns = append(res.Concerns, Concern{Type: r.Concern, EntryPoint: f.EntryPoint, Root: f.Root, Path: f.Path,
+		res.Concerns = append(res.Concerns, contract.Concern{Type: r.Concern, EntryPoint: f.EntryPoint, Root: f.Root, Path: f.Path,
 			Line: f.Line, Detail: f.Message, Severity: f.Severity, Rule: f.Rule})
 	}
 }
@@ -1618,7 +1477,7 @@ func (info *rootInfo) distOf(module string) (string, bool) {
 }
 
 // graphRules runs the rules that read the import graph, per project root.
-func graphRules(ctx context.Context, res *Result, infos []*rootInfo, enabled []*analysis.Rule) error {
+func graphRules(ctx context.Context, res *state, infos []*rootInfo, enabled []*analysis.Rule) error {
 	byRoot := map[string]*rootInfo{}
 	for _, info := range infos {
 		if _, dup := byRoot[info.root]; !dup {
@@ -1642,8 +1501,8 @@ func graphRules(ctx context.Context, res *Result, infos []*rootInfo, enabled []*
 			if late != nil {
 				res.EntryPoints[i].ModeReason = strings.TrimPrefix(ep.ModeReason+"; "+lateReason(late), "; ")
 			}
-			er := analysis.EntryReach{Name: ep.Name, Group: ep.Group, Source: ep.Source, Line: ep.Line, Verdict: ep.Eventlet, Mode: ep.Mode,
-				Kind: ep.Kind, Chain: chainText(ep.Chain), Late: late}
+			er := analysis.EntryReach{Name: ep.Name, Group: ep.Group, Source: ep.Source, Line: ep.Line, Verdict: string(ep.Eventlet), Mode: string(ep.Mode),
+				Kind: string(ep.Kind), Chain: chainText(ep.Chain), Late: late}
 			if priv := res.Graph.ReachTarget(ep.Module, isPrivileged); priv.Verdict != graph.None && priv.Verdict != graph.Unknown && len(priv.Chain) >= 2 {
 				last := priv.Chain[len(priv.Chain)-1]
 				er.Privileged = last.Module

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/pyproj"
 	"github.com/letgo-dev/letgo/internal/rules"
 )
@@ -55,7 +56,7 @@ func txtarTree(t *testing.T, path string, sections ...string) (string, map[strin
 	return writeTree(t, files), secs
 }
 
-func findingLines(res *Result) []string {
+func findingLines(res *contract.Result) []string {
 	var out []string
 	for _, f := range res.Findings {
 		out = append(out, fmt.Sprintf("%s:%03d %s", f.Path, f.Line, f.Rule))
@@ -85,7 +86,7 @@ func TestFingerprintsSurviveMoves(t *testing.T) {
 	b := writeTree(t, map[string]string{"m.py": "# moved\n\nimport eventlet\n\neventlet.spawn(f)\neventlet.spawn(f)\n"})
 	ra, _ := Run(context.Background(), []string{a}, Options{})
 	rb, _ := Run(context.Background(), []string{b}, Options{})
-	fp := func(r *Result) []string {
+	fp := func(r *contract.Result) []string {
 		var out []string
 		for _, f := range r.Findings {
 			out = append(out, f.Fingerprint)

@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/modes"
-	"github.com/letgo-dev/letgo/internal/scan"
 	"github.com/letgo-dev/letgo/internal/store"
 )
 
@@ -29,9 +29,9 @@ func intp(n int) *int { return &n }
 
 // fixtureResult is a small scan written for the tests: n findings over two
 // files, an entry point per mode given, a concern and a blocker.
-func fixtureResult(stage *int, epModes []string, n int, hostile bool) *scan.Result {
-	res := &scan.Result{Schema: scan.Schema, Tool: scan.Tool{Name: "letgo", Version: "test"}, Rules: []string{"EV101", "EV102", "EV201"},
-		Stats: scan.Stats{ByFamily: map[string]int{}, ByKind: map[string]int{}, BySeverity: map[string]int{}}, Concerns: []scan.Concern{}, Blockers: []graph.Blocker{}}
+func fixtureResult(stage *int, epModes []modes.Mode, n int, hostile bool) *contract.Result {
+	res := &contract.Result{Schema: contract.Schema, Tool: contract.Tool{Name: "letgo", Version: "test"}, Rules: []string{"EV101", "EV102", "EV201"},
+		Stats: contract.Stats{ByFamily: map[string]int{}, ByKind: map[string]int{}, BySeverity: map[string]int{}}, Concerns: []contract.Concern{}, Blockers: []graph.Blocker{}}
 	path, msg, ep := "pkg/service.py", "eventlet.spawn() called", "svc-api"
 	if hostile {
 		path, msg, ep = "pkg/"+hostileSVG+".py", "eventlet.spawn() "+hostileScript+" "+hostileANSI, "svc-"+hostileSVG
@@ -52,11 +52,11 @@ func fixtureResult(stage *int, epModes []string, n int, hostile bool) *scan.Resu
 	}
 	for i, m := range epModes {
 		name := fmt.Sprintf("%s-%d", ep, i)
-		res.EntryPoints = append(res.EntryPoints, scan.EntryPoint{Name: name, Group: "console_scripts", Target: "pkg.cmd:main", Path: "pkg/cmd.py", Source: "setup.cfg", Line: 3,
+		res.EntryPoints = append(res.EntryPoints, contract.EntryPoint{Name: name, Group: "console_scripts", Target: "pkg.cmd:main", Path: "pkg/cmd.py", Source: "setup.cfg", Line: 3,
 			Module: "pkg.cmd", Eventlet: "unconditional", Mode: m, Chain: []graph.Hop{{Module: "pkg.cmd"}, {Module: "eventlet", Path: path, Line: 2, Text: "import eventlet", Guard: "module"}},
 			ModeEvidence: []modes.Evidence{{Path: path, Line: 5, Text: "eventlet.monkey_patch()"}}, Switch: modes.Switch{Env: "SVC_EVENTLET", Default: "eventlet", Values: map[string][]string{"threading": {"0"}}}})
 	}
-	res.Concerns = append(res.Concerns, scan.Concern{Type: "heartbeat", Path: path, Line: 7, Detail: msg, Severity: "high", Rule: "EV301"})
+	res.Concerns = append(res.Concerns, contract.Concern{Type: analysis.ConcernHeartbeatSleep, Path: path, Line: 7, Detail: msg, Severity: "high", Rule: "EV301"})
 	res.Blockers = append(res.Blockers, graph.Blocker{Module: "oslo_service.eventlet_backdoor", Root: "/src/oslo.service", Path: "oslo_service/eventlet_backdoor.py", Line: 1, Text: "import eventlet", EntryPoints: []string{ep + "-0"}})
 	res.Stage = &modes.Stage{Stage: stage, Name: "stage", Summary: "summary " + msg}
 	return res
@@ -66,7 +66,7 @@ type seedScan struct {
 	repo, team, series string
 	day                int
 	stage              *int
-	modes              []string
+	modes              []modes.Mode
 	findings           int
 	hostile            bool
 }
@@ -96,11 +96,11 @@ func seedInto(t *testing.T, dsn string, scans []seedScan) *store.DB {
 
 func fleetFixture() []seedScan {
 	return []seedScan{
-		{"openstack/nova", "nova", "2025.2", 0, intp(0), []string{modes.EventletOnly, modes.EventletOnly}, 9, false},
-		{"openstack/nova", "nova", "2026.1", 200, intp(1), []string{modes.DualDefaultEventlet, modes.EventletOnly}, 6, false},
-		{"openstack/nova", "nova", "", 300, intp(2), []string{modes.DualDefaultThreading, modes.DualDefaultThreading}, 3, false},
-		{"openstack/glance", "glance", "2025.2", 0, intp(0), []string{modes.EventletOnly}, 5, false},
-		{"openstack/glance", "glance", "2026.1", 200, intp(0), []string{modes.EventletOnly}, 5, false},
+		{"openstack/nova", "nova", "2025.2", 0, intp(0), []modes.Mode{modes.EventletOnly, modes.EventletOnly}, 9, false},
+		{"openstack/nova", "nova", "2026.1", 200, intp(1), []modes.Mode{modes.DualDefaultEventlet, modes.EventletOnly}, 6, false},
+		{"openstack/nova", "nova", "", 300, intp(2), []modes.Mode{modes.DualDefaultThreading, modes.DualDefaultThreading}, 3, false},
+		{"openstack/glance", "glance", "2025.2", 0, intp(0), []modes.Mode{modes.EventletOnly}, 5, false},
+		{"openstack/glance", "glance", "2026.1", 200, intp(0), []modes.Mode{modes.EventletOnly}, 5, false},
 		{"openstack/oslo.service", "oslo", "2026.1", 200, nil, nil, 4, false},
 	}
 }
@@ -123,7 +123,7 @@ func testStatus(ctx context.Context, st Store) ([]byte, error) {
 		}
 		byMode, thread := map[string]int{}, 0
 		for _, e := range res.EntryPoints {
-			byMode[e.Mode]++
+			byMode[string(e.Mode)]++
 			if e.Mode == modes.DualDefaultThreading || e.Mode == modes.ThreadingOnly {
 				thread++
 			}
@@ -158,7 +158,7 @@ func (c *counting) Scan(ctx context.Context, id int64) (*store.ScanInfo, error) 
 	c.n.Add(1)
 	return c.DB.Scan(ctx, id)
 }
-func (c *counting) Result(ctx context.Context, id int64) (*scan.Result, error) {
+func (c *counting) Result(ctx context.Context, id int64) (*contract.Result, error) {
 	c.n.Add(1)
 	return c.DB.Result(ctx, id)
 }
@@ -170,7 +170,7 @@ func (c *counting) FindingsOf(ctx context.Context, ids []int64) (map[int64][]ana
 	c.n.Add(1)
 	return c.DB.FindingsOf(ctx, ids)
 }
-func (c *counting) EntryPointsOf(ctx context.Context, ids []int64) (map[int64][]scan.EntryPoint, error) {
+func (c *counting) EntryPointsOf(ctx context.Context, ids []int64) (map[int64][]contract.EntryPoint, error) {
 	c.n.Add(1)
 	return c.DB.EntryPointsOf(ctx, ids)
 }

@@ -69,7 +69,7 @@ var funcs = template.FuncMap{
 	"mul":    func(a, b float64) float64 { return a * b },
 	"sprint": fmt.Sprint,
 	"modeClass": func(m string) string {
-		switch m {
+		switch modes.Mode(m) {
 		case modes.EventletOnly:
 			return "m-ev"
 		case modes.DualDefaultEventlet:
@@ -80,8 +80,10 @@ var funcs = template.FuncMap{
 			return "m-th"
 		case modes.NoRuntime:
 			return "m-no"
+		case modes.Unknown:
+			return "m-un"
 		}
-		return "m-un"
+		return "m-un" // no mode ("" for a series without the entry point) or one stored by another version
 	},
 	"legendY": func(i int) float64 { return float64(14 + 16*i) },
 }

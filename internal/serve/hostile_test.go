@@ -16,9 +16,9 @@ var (
 
 func hostileFixture() []seedScan {
 	return []seedScan{
-		{hostileRepoSVG, "team" + hostileSVG, "2026.1", 0, intp(0), []string{modes.EventletOnly}, 4, true},
-		{hostileRepoSVG, "team" + hostileSVG, "", 10, intp(1), []string{modes.DualDefaultEventlet}, 3, true},
-		{hostileRepoScript, "nova", "2026.1", 0, intp(2), []string{modes.DualDefaultThreading}, 2, true},
+		{hostileRepoSVG, "team" + hostileSVG, "2026.1", 0, intp(0), []modes.Mode{modes.EventletOnly}, 4, true},
+		{hostileRepoSVG, "team" + hostileSVG, "", 10, intp(1), []modes.Mode{modes.DualDefaultEventlet}, 3, true},
+		{hostileRepoScript, "nova", "2026.1", 0, intp(2), []modes.Mode{modes.DualDefaultThreading}, 2, true},
 	}
 }
 

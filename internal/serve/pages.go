@@ -18,9 +18,9 @@ import (
 	"time"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/rules"
-	"github.com/letgo-dev/letgo/internal/scan"
 	"github.com/letgo-dev/letgo/internal/store"
 )
 
@@ -424,7 +424,7 @@ func (s *Server) team(r *http.Request) (*view, error) {
 	return &view{Tmpl: "team.html", Title: "Team " + name, Data: d, Table: func() [][]string { return repoTable(d.Repos) }}, nil
 }
 
-var tableModes = []string{modes.EventletOnly, modes.DualDefaultEventlet, modes.DualDefaultThreading, modes.ThreadingOnly, modes.NoRuntime, modes.Unknown}
+var tableModes = modes.ModeNames()
 
 func repoTable(rs []repoStatus) [][]string {
 	head := []string{"repo", "team", "commit", "ref", "scanned_at", "stage", "eventlet_free", "blocked_by", "services", "threading_default"}
@@ -543,24 +543,24 @@ type ruleRow struct {
 }
 
 type repoData struct {
-	Schema   string             `json:"schema"`
-	Repo     string             `json:"repo"`
-	Status   *repoStatus        `json:"status"`
-	Scan     store.ScanInfo     `json:"scan"`
-	Latest   bool               `json:"latest"`
-	History  []seriesStage      `json:"stage_history"`
-	Series   []string           `json:"matrix_series"`
-	Matrix   []epRow            `json:"matrix"`
-	HeldBack []string           `json:"held_back_by"`
-	Findings []analysis.Finding `json:"findings"`
-	ByFile   []fileRow          `json:"findings_by_file"`
-	ByRule   []ruleRow          `json:"findings_by_rule"`
-	Concerns []scan.Concern     `json:"concerns"`
-	Blockers any                `json:"blockers"`
-	Entries  []scan.EntryPoint  `json:"entrypoints"`
-	Scans    []store.ScanInfo   `json:"scans"`
-	File     string             `json:"file_filter,omitempty"`
-	Rule     string             `json:"rule_filter,omitempty"`
+	Schema   string                `json:"schema"`
+	Repo     string                `json:"repo"`
+	Status   *repoStatus           `json:"status"`
+	Scan     store.ScanInfo        `json:"scan"`
+	Latest   bool                  `json:"latest"`
+	History  []seriesStage         `json:"stage_history"`
+	Series   []string              `json:"matrix_series"`
+	Matrix   []epRow               `json:"matrix"`
+	HeldBack []string              `json:"held_back_by"`
+	Findings []analysis.Finding    `json:"findings"`
+	ByFile   []fileRow             `json:"findings_by_file"`
+	ByRule   []ruleRow             `json:"findings_by_rule"`
+	Concerns []contract.Concern    `json:"concerns"`
+	Blockers any                   `json:"blockers"`
+	Entries  []contract.EntryPoint `json:"entrypoints"`
+	Scans    []store.ScanInfo      `json:"scans"`
+	File     string                `json:"file_filter,omitempty"`
+	Rule     string                `json:"rule_filter,omitempty"`
 }
 
 type seriesStage struct {
@@ -641,7 +641,7 @@ func (s *Server) repoPage(r *http.Request, repo string) (*view, error) {
 				row = &epRow{Name: e.Name, Modes: map[string]string{}}
 				rows[e.Name] = row
 			}
-			row.Modes[d.Series[i]] = e.Mode
+			row.Modes[d.Series[i]] = string(e.Mode)
 		}
 	}
 	for _, e := range res.EntryPoints {
@@ -700,13 +700,13 @@ func (s *Server) repoPage(r *http.Request, repo string) (*view, error) {
 }
 
 type epData struct {
-	Schema     string            `json:"schema"`
-	Repo       string            `json:"repo"`
-	Scan       store.ScanInfo    `json:"scan"`
-	EntryPoint scan.EntryPoint   `json:"entrypoint"`
-	History    map[string]string `json:"mode_by_series"`
-	Series     []string          `json:"series"`
-	Values     [][2]string       `json:"-"`
+	Schema     string              `json:"schema"`
+	Repo       string              `json:"repo"`
+	Scan       store.ScanInfo      `json:"scan"`
+	EntryPoint contract.EntryPoint `json:"entrypoint"`
+	History    map[string]string   `json:"mode_by_series"`
+	Series     []string            `json:"series"`
+	Values     [][2]string         `json:"-"`
 }
 
 func (s *Server) entryPointPage(r *http.Request, repo, name string) (*view, error) {
@@ -725,7 +725,7 @@ func (s *Server) entryPointPage(r *http.Request, repo, name string) (*view, erro
 		return nil, err
 	}
 	d := &epData{Schema: "letgo.serve.entrypoint/1", Repo: repo, Scan: sel, History: map[string]string{}}
-	i := slices.IndexFunc(eps[sel.ID], func(e scan.EntryPoint) bool { return e.Name == name })
+	i := slices.IndexFunc(eps[sel.ID], func(e contract.EntryPoint) bool { return e.Name == name })
 	if i < 0 {
 		return nil, notFound("scan " + itoa(int(sel.ID)) + " of " + strconv.Quote(repo) + " has no entry point " + strconv.Quote(name))
 	}
@@ -734,7 +734,7 @@ func (s *Server) entryPointPage(r *http.Request, repo, name string) (*view, erro
 		d.Series = append(d.Series, c.Series)
 		for _, e := range eps[ids[k+1]] {
 			if e.Name == name {
-				d.History[c.Series] = e.Mode
+				d.History[c.Series] = string(e.Mode)
 			}
 		}
 	}
@@ -974,13 +974,13 @@ func (s *Server) diff(r *http.Request) (*view, error) {
 				row.Fixed++
 			}
 		}
-		before := map[string]string{}
+		before := map[string]modes.Mode{}
 		for _, e := range eps[sa.ID] {
 			before[e.Name] = e.Mode
 		}
 		for _, e := range eps[sb.ID] {
 			if m, ok := before[e.Name]; ok && m != e.Mode {
-				row.ModeFlips = append(row.ModeFlips, e.Name+": "+m+" → "+e.Mode)
+				row.ModeFlips = append(row.ModeFlips, e.Name+": "+string(m)+" → "+string(e.Mode))
 			}
 		}
 		if row.From == row.To && row.New == 0 && row.Fixed == 0 && len(row.ModeFlips) == 0 {
@@ -1031,7 +1031,7 @@ func familyName(f string) string {
 
 func ruleDocOf(r *analysis.Rule) ruleDoc {
 	return ruleDoc{ID: r.ID, Slug: r.Slug, Family: "EV" + strconv.Itoa(r.Family()) + "xx " + analysis.FamilyNames[r.Family()],
-		Risk: string(r.Risk), Kind: r.Kind, Positive: r.Positive, Concern: r.Concern, Summary: r.Doc.Summary,
+		Risk: string(r.Risk), Kind: string(r.Kind), Positive: r.Positive, Concern: string(r.Concern), Summary: r.Doc.Summary,
 		What: r.Doc.What, Why: r.Doc.Why, Replacement: r.Doc.Replacement, Example: r.Doc.Example}
 }
 

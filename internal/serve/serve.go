@@ -23,7 +23,7 @@ import (
 	"time"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
-	"github.com/letgo-dev/letgo/internal/scan"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/store"
 )
 
@@ -32,10 +32,10 @@ type Store interface {
 	SaveScan(ctx context.Context, s *store.Scan) (int64, bool, error)
 	Scans(ctx context.Context, f store.ScanFilter) ([]store.ScanInfo, error)
 	Scan(ctx context.Context, id int64) (*store.ScanInfo, error)
-	Result(ctx context.Context, id int64) (*scan.Result, error)
+	Result(ctx context.Context, id int64) (*contract.Result, error)
 	Generation(ctx context.Context) (string, error)
 	FindingsOf(ctx context.Context, ids []int64) (map[int64][]analysis.Finding, error)
-	EntryPointsOf(ctx context.Context, ids []int64) (map[int64][]scan.EntryPoint, error)
+	EntryPointsOf(ctx context.Context, ids []int64) (map[int64][]contract.EntryPoint, error)
 	ScansWithFingerprint(ctx context.Context, repo, fingerprint string) ([]int64, error)
 	TokenBySecret(ctx context.Context, secret string) (*store.Token, error)
 }

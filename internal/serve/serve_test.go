@@ -50,10 +50,10 @@ func TestPages(t *testing.T) {
 		"overview":   {"Timeline", "today 2026-12-01", "2027.1", "Repositories by stage", "<svg", "<rect", "<polyline", `href="/teams/nova"`, "Changed since the previous series", "openstack/nova", "Fleet blockers"},
 		"team":       {"Team nova", "openstack/nova", "<polyline"},
 		"repos":      {"openstack/glance", "openstack/oslo.service", `action="/repos"`},
-		"repo":       {"Stage history", "2025.2", "2026.1", "svc-api-0", modes.DualDefaultThreading, "Findings by file", "pkg/service.py", "Concerns", "heartbeat", "Blockers", "oslo_service.eventlet_backdoor", "/badge/openstack/nova.svg"},
-		"entrypoint": {"SVC_EVENTLET", "eventlet.monkey_patch()", "import eventlet", "pkg/service.py:2", modes.EventletOnly, modes.DualDefaultEventlet},
+		"repo":       {"Stage history", "2025.2", "2026.1", "svc-api-0", string(modes.DualDefaultThreading), "Findings by file", "pkg/service.py", "Concerns", "heartbeat", "Blockers", "oslo_service.eventlet_backdoor", "/badge/openstack/nova.svg"},
+		"entrypoint": {"SVC_EVENTLET", "eventlet.monkey_patch()", "import eventlet", "pkg/service.py:2", string(modes.EventletOnly), string(modes.DualDefaultEventlet)},
 		"finding":    {"eventlet.spawn() called", "no source lines are shown", "first seen", "fixed", "What it finds", "fp-EV102-3"},
-		"diff":       {"openstack/nova", "0 → 1", "svc-api-0: " + modes.EventletOnly + " → " + modes.DualDefaultEventlet, "new findings"},
+		"diff":       {"openstack/nova", "0 → 1", "svc-api-0: " + string(modes.EventletOnly) + " → " + string(modes.DualDefaultEventlet), "new findings"},
 		"rules":      {"EV101", "EV102", "EV201"},
 		"rule":       {"What it finds", "Why it matters", "Replacement", "Example"},
 	}
@@ -197,8 +197,8 @@ func TestQueryBound(t *testing.T) {
 		var scans []seedScan
 		for i := range n {
 			repo := fmt.Sprintf("openstack/r%02d", i)
-			scans = append(scans, seedScan{repo, fmt.Sprintf("t%d", i%3), "2025.2", 0, intp(0), []string{modes.EventletOnly}, 4, false},
-				seedScan{repo, fmt.Sprintf("t%d", i%3), "2026.1", 100, intp(1), []string{modes.DualDefaultEventlet}, 3, false})
+			scans = append(scans, seedScan{repo, fmt.Sprintf("t%d", i%3), "2025.2", 0, intp(0), []modes.Mode{modes.EventletOnly}, 4, false},
+				seedScan{repo, fmt.Sprintf("t%d", i%3), "2026.1", 100, intp(1), []modes.Mode{modes.DualDefaultEventlet}, 3, false})
 		}
 		st := &counting{DB: seed(t, scans)}
 		_, ts := newServer(t, st, false)

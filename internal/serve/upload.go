@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/letgo-dev/letgo/internal/scan"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/store"
 )
 
@@ -145,8 +145,8 @@ func absURL(r *http.Request, p string) string {
 }
 
 // readScan reads and validates the body: at most MaxUpload bytes as sent
-// and as decompressed, one JSON document of scan.Result's schema.
-func (s *Server) readScan(w http.ResponseWriter, r *http.Request) (*scan.Result, int, error) {
+// and as decompressed, one JSON document of contract.Result's schema.
+func (s *Server) readScan(w http.ResponseWriter, r *http.Request) (*contract.Result, int, error) {
 	if r.ContentLength > s.cfg.MaxUpload {
 		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("body of %d bytes is over the limit of %d", r.ContentLength, s.cfg.MaxUpload)
 	}
@@ -171,7 +171,7 @@ func (s *Server) readScan(w http.ResponseWriter, r *http.Request) (*scan.Result,
 	if lim.N == 0 {
 		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("decompressed body is over the limit of %d bytes", s.cfg.MaxUpload)
 	}
-	var res scan.Result
+	var res contract.Result
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&res); err != nil {
@@ -195,10 +195,10 @@ func statusOf(err error) int {
 }
 
 // validScan checks what the store and the pages rely on.
-func validScan(res *scan.Result) error {
+func validScan(res *contract.Result) error {
 	switch {
-	case res.Schema != scan.Schema:
-		return fmt.Errorf("scan schema %d, want %d (upload with the letgo that made the scan's schema)", res.Schema, scan.Schema)
+	case res.Schema != contract.Schema:
+		return fmt.Errorf("scan schema %d, want %d (upload with the letgo that made the scan's schema)", res.Schema, contract.Schema)
 	case res.Tool.Name != "letgo":
 		return fmt.Errorf("tool %q, want letgo", res.Tool.Name)
 	case len(res.Rules) == 0:
@@ -224,5 +224,5 @@ func validScan(res *scan.Result) error {
 			return fmt.Errorf("blocker %d has a negative line", i)
 		}
 	}
-	return nil
+	return contract.CheckValues(res)
 }

@@ -32,7 +32,7 @@ func newToken(t *testing.T, db *store.DB, pattern, team string) string {
 
 func scanJSON(t *testing.T) []byte {
 	t.Helper()
-	b, err := json.Marshal(fixtureResult(intp(1), []string{modes.DualDefaultEventlet}, 4, false))
+	b, err := json.Marshal(fixtureResult(intp(1), []modes.Mode{modes.DualDefaultEventlet}, 4, false))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,6 +112,8 @@ func TestUpload(t *testing.T) {
 		{"not a scan", u("openstack/nova", sha), nova, []byte(`{"schema":1,"hello":"world"}`), false, 400},
 		{"wrong schema", u("openstack/nova", sha), nova, bytes.Replace(good, []byte(`"schema":1`), []byte(`"schema":99`), 1), false, 400},
 		{"two documents", u("openstack/nova", sha), nova, append(append([]byte(nil), good...), good...), false, 400},
+		{"unknown mode", u("openstack/nova", sha), nova, bytes.Replace(good, []byte(`"mode":"dual-default-eventlet"`), []byte(`"mode":"green-only"`), 1), false, 400},
+		{"unknown concern", u("openstack/nova", sha), nova, bytes.Replace(good, []byte(`"type":"heartbeat-sleep"`), []byte(`"type":"heartbeat"`), 1), false, 400},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			before := numScans(t, db)

@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/pyproj"
-	"github.com/letgo-dev/letgo/internal/scan"
 )
 
 // The queries of letgo serve: each answers for many scans at once, so that
@@ -75,8 +75,8 @@ func (db *DB) FindingsOf(ctx context.Context, ids []int64) (map[int64][]analysis
 }
 
 // EntryPointsOf returns the entry points of several scans, by scan id.
-func (db *DB) EntryPointsOf(ctx context.Context, ids []int64) (map[int64][]scan.EntryPoint, error) {
-	out := map[int64][]scan.EntryPoint{}
+func (db *DB) EntryPointsOf(ctx context.Context, ids []int64) (map[int64][]contract.EntryPoint, error) {
+	out := map[int64][]contract.EntryPoint{}
 	for start := 0; start < len(ids); start += maxIDs {
 		list, args := idList(ids[start:min(start+maxIDs, len(ids))])
 		rows, err := db.read.QueryContext(ctx, `SELECT scan_id, `+strings.Join(entryPointCols[2:], ", ")+` FROM entrypoints WHERE scan_id IN (`+list+`) ORDER BY scan_id, seq`, args...)
@@ -85,7 +85,7 @@ func (db *DB) EntryPointsOf(ctx context.Context, ids []int64) (map[int64][]scan.
 		}
 		for rows.Next() {
 			var id int64
-			var e scan.EntryPoint
+			var e contract.EntryPoint
 			var swDefault, chain, guards, evidence, sw string
 			if err := rows.Scan(&id, &e.Root, &e.Name, &e.Group, &e.Target, &e.Path, &e.Source, &e.Line,
 				&e.Module, &e.Eventlet, &e.Reason, &e.Mode, &e.ModeReason, &swDefault,

@@ -14,10 +14,10 @@ import (
 	"time"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/pyproj"
-	"github.com/letgo-dev/letgo/internal/scan"
 )
 
 // The SQL below runs unchanged on SQLite and PostgreSQL: $n placeholders
@@ -122,7 +122,7 @@ RETURNING id`,
 	return id, true, nil
 }
 
-func insertParts(ctx context.Context, tx execer, b Backend, id int64, res *scan.Result) error {
+func insertParts(ctx context.Context, tx execer, b Backend, id int64, res *contract.Result) error {
 	rows := make([][]any, 0, len(res.Findings))
 	for i, f := range res.Findings {
 		rows = append(rows, []any{id, i, f.Rule, f.Slug, f.Family, string(f.Kind), f.Root, f.Path,
@@ -143,7 +143,7 @@ func insertParts(ctx context.Context, tx execer, b Backend, id int64, res *scan.
 			return fmt.Errorf("entry point %s: %w", e.Name, err)
 		}
 		rows = append(rows, []any{id, i, e.Root, e.Name, e.Group, e.Target, e.Path, e.Source, e.Line,
-			e.Module, e.Eventlet, e.Reason, e.Mode, e.ModeReason, e.Switch.Default,
+			e.Module, string(e.Eventlet), e.Reason, string(e.Mode), e.ModeReason, e.Switch.Default,
 			string(chain), string(guards), string(evidence), string(sw)})
 	}
 	if err := insertRows(ctx, tx, b, "entrypoints", entryPointCols, rows); err != nil {
@@ -152,7 +152,7 @@ func insertParts(ctx context.Context, tx execer, b Backend, id int64, res *scan.
 
 	rows = rows[:0]
 	for i, c := range res.Concerns {
-		rows = append(rows, []any{id, i, c.Type, c.EntryPoint, c.Root, c.Path, c.Line, c.Detail, string(c.Severity), c.Rule})
+		rows = append(rows, []any{id, i, string(c.Type), c.EntryPoint, c.Root, c.Path, c.Line, c.Detail, string(c.Severity), c.Rule})
 	}
 	if err := insertRows(ctx, tx, b, "concerns", concernCols, rows); err != nil {
 		return fmt.Errorf("insert concerns: %w", err)
@@ -238,7 +238,7 @@ func boolInt(b bool) int {
 
 // encodeResult keeps the whole result, gzipped JSON, so that Result returns
 // exactly what was saved, fields the tables do not model included.
-func encodeResult(res *scan.Result) ([]byte, error) {
+func encodeResult(res *contract.Result) ([]byte, error) {
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
 	if err := json.NewEncoder(zw).Encode(res); err != nil {
@@ -250,7 +250,7 @@ func encodeResult(res *scan.Result) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func decodeResult(blob []byte) (*scan.Result, error) {
+func decodeResult(blob []byte) (*contract.Result, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(blob))
 	if err != nil {
 		return nil, err
@@ -259,7 +259,7 @@ func decodeResult(blob []byte) (*scan.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var res scan.Result
+	var res contract.Result
 	if err := json.Unmarshal(data, &res); err != nil {
 		return nil, err
 	}
@@ -410,7 +410,7 @@ func (db *DB) Scan(ctx context.Context, id int64) (*ScanInfo, error) {
 }
 
 // Result returns a scan's full result; see Store.
-func (db *DB) Result(ctx context.Context, id int64) (*scan.Result, error) {
+func (db *DB) Result(ctx context.Context, id int64) (*contract.Result, error) {
 	var blob []byte
 	err := db.read.QueryRowContext(ctx, `SELECT result FROM scans WHERE id = $1`, id).Scan(&blob)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -480,11 +480,11 @@ func (db *DB) Findings(ctx context.Context, id int64) ([]analysis.Finding, error
 }
 
 // EntryPoints returns a scan's entry points; see Store.
-func (db *DB) EntryPoints(ctx context.Context, id int64) ([]scan.EntryPoint, error) {
-	out := []scan.EntryPoint{}
+func (db *DB) EntryPoints(ctx context.Context, id int64) ([]contract.EntryPoint, error) {
+	out := []contract.EntryPoint{}
 	err := db.parts(ctx, "entry points", id, `SELECT `+strings.Join(entryPointCols[2:], ", ")+` FROM entrypoints WHERE scan_id = $1 ORDER BY seq`,
 		func(r rowScanner) error {
-			var e scan.EntryPoint
+			var e contract.EntryPoint
 			var swDefault, chain, guards, evidence, sw string
 			if err := r.Scan(&e.Root, &e.Name, &e.Group, &e.Target, &e.Path, &e.Source, &e.Line,
 				&e.Module, &e.Eventlet, &e.Reason, &e.Mode, &e.ModeReason, &swDefault,
@@ -505,11 +505,11 @@ func (db *DB) EntryPoints(ctx context.Context, id int64) ([]scan.EntryPoint, err
 }
 
 // Concerns returns a scan's concerns; see Store.
-func (db *DB) Concerns(ctx context.Context, id int64) ([]scan.Concern, error) {
-	out := []scan.Concern{}
+func (db *DB) Concerns(ctx context.Context, id int64) ([]contract.Concern, error) {
+	out := []contract.Concern{}
 	err := db.parts(ctx, "concerns", id, `SELECT `+strings.Join(concernCols[2:], ", ")+` FROM concerns WHERE scan_id = $1 ORDER BY seq`,
 		func(r rowScanner) error {
-			var c scan.Concern
+			var c contract.Concern
 			var severity string
 			if err := r.Scan(&c.Type, &c.EntryPoint, &c.Root, &c.Path, &c.Line, &c.Detail, &severity, &c.Rule); err != nil {
 				return err

@@ -16,9 +16,9 @@ import (
 	"time"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/modes"
-	"github.com/letgo-dev/letgo/internal/scan"
 )
 
 // Store is what letgo's fleet commands and its server need from a store.
@@ -39,12 +39,12 @@ type Store interface {
 	Scan(ctx context.Context, id int64) (*ScanInfo, error)
 	// Result returns the scan's full result as it was saved (without the
 	// import graph, which is not stored).
-	Result(ctx context.Context, id int64) (*scan.Result, error)
+	Result(ctx context.Context, id int64) (*contract.Result, error)
 	// Findings, EntryPoints, Concerns and Blockers return those parts of a
 	// scan, in the order the scan reported them.
 	Findings(ctx context.Context, id int64) ([]analysis.Finding, error)
-	EntryPoints(ctx context.Context, id int64) ([]scan.EntryPoint, error)
-	Concerns(ctx context.Context, id int64) ([]scan.Concern, error)
+	EntryPoints(ctx context.Context, id int64) ([]contract.EntryPoint, error)
+	Concerns(ctx context.Context, id int64) ([]contract.Concern, error)
 	Blockers(ctx context.Context, id int64) ([]graph.Blocker, error)
 	// Diff matches the findings of two scans of one repository by
 	// fingerprint.
@@ -97,7 +97,7 @@ func (m Meta) Date() time.Time {
 // Scan is one scan to save.
 type Scan struct {
 	Meta
-	Result *scan.Result
+	Result *contract.Result
 }
 
 // ScanInfo is a stored scan without its rows: enough for lists and charts.
@@ -107,7 +107,7 @@ type ScanInfo struct {
 	// Stage is the migration stage of the scanned project (nil when the
 	// scan had none).
 	Stage          *modes.Stage
-	Stats          scan.Stats
+	Stats          contract.Stats
 	NumFindings    int
 	NumEntryPoints int
 }

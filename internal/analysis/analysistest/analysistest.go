@@ -39,6 +39,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/rules"
 	"github.com/letgo-dev/letgo/internal/scan"
 )
@@ -90,12 +91,12 @@ func RunProject(t *testing.T, rule *analysis.Rule, fixture string) []analysis.Fi
 
 // RunTree scans a txtar tree fixture as its args say and compares the
 // findings with its expectations and its golden.
-func RunTree(t *testing.T, fixture string) *scan.Result {
+func RunTree(t *testing.T, fixture string) *contract.Result {
 	t.Helper()
 	return runTree(t, fixture, nil)
 }
 
-func runTree(t testing.TB, fixture string, sel []string) *scan.Result {
+func runTree(t testing.TB, fixture string, sel []string) *contract.Result {
 	t.Helper()
 	ar, err := txtar.ParseFile(fixture)
 	if err != nil {
@@ -177,7 +178,7 @@ func write(t testing.TB, dir, rel string, data []byte) {
 	}
 }
 
-func run(t testing.TB, fixture string, roots []string, opts scan.Options) *scan.Result {
+func run(t testing.TB, fixture string, roots []string, opts scan.Options) *contract.Result {
 	t.Helper()
 	res, err := scan.Run(context.Background(), roots, opts)
 	if err != nil {
@@ -194,7 +195,7 @@ type finding struct {
 
 func (f finding) key() string { return fmt.Sprintf("%s:%d %s", f.path, f.f.Line, f.f.Rule) }
 
-func findings(res *scan.Result, dir string) []finding {
+func findings(res *contract.Result, dir string) []finding {
 	var out []finding
 	for _, f := range res.Findings {
 		p := f.Path

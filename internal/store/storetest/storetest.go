@@ -18,11 +18,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/pyproj"
 	"github.com/letgo-dev/letgo/internal/rules"
-	"github.com/letgo-dev/letgo/internal/scan"
 	"github.com/letgo-dev/letgo/internal/store"
 )
 
@@ -30,22 +30,22 @@ import (
 // OpenStack service: findings of the real rules (with their replacement
 // texts) spread over a package tree, entry points with chains, switches and
 // evidence, concerns, blockers, a stage and stats.
-func NewResult(seed int64, findings, entryPoints int) *scan.Result {
+func NewResult(seed int64, findings, entryPoints int) *contract.Result {
 	rng := rand.New(rand.NewSource(seed))
 	all := rules.All()
 	pkgs := []string{"compute", "api/openstack", "conductor", "scheduler", "network", "virt/libvirt", "db/main", "objects", "tests/unit/compute", "cmd"}
-	res := &scan.Result{
-		Schema: scan.Schema,
-		Tool:   scan.Tool{Name: "letgo", Version: "0.9.0"},
+	res := &contract.Result{
+		Schema: contract.Schema,
+		Tool:   contract.Tool{Name: "letgo", Version: "0.9.0"},
 		Roots:  []string{"/src/nova"},
-		Stats: scan.Stats{Files: 4000 + rng.Intn(1000), PythonFiles: 2500 + rng.Intn(500), Bytes: 40 << 20,
+		Stats: contract.Stats{Files: 4000 + rng.Intn(1000), PythonFiles: 2500 + rng.Intn(500), Bytes: 40 << 20,
 			ElapsedMS: 1234.5, GraphMS: 210.25, RuntimeDebt: findings / 2,
 			ByKind: map[string]int{"runtime": findings / 2, "test": findings / 2}, ByFamily: map[string]int{},
 			BySeverity: map[string]int{"high": findings / 5, "medium": findings / 3, "low": findings - findings/5 - findings/3}},
 		Findings:    []analysis.Finding{},
-		EntryPoints: []scan.EntryPoint{},
+		EntryPoints: []contract.EntryPoint{},
 		Blockers:    []graph.Blocker{},
-		Concerns:    []scan.Concern{},
+		Concerns:    []contract.Concern{},
 	}
 	seen := map[string]int{}
 	for i := 0; i < findings; i++ {
@@ -72,7 +72,7 @@ func NewResult(seed int64, findings, entryPoints int) *scan.Result {
 		}
 		return a.Line < b.Line
 	})
-	mode := []string{modes.EventletOnly, "dual-default-eventlet", "dual-default-threading", "threading-only"}
+	mode := []modes.Mode{modes.EventletOnly, modes.DualDefaultEventlet, modes.DualDefaultThreading, modes.ThreadingOnly}
 	var blocking []string
 	for i := 0; i < entryPoints; i++ {
 		name := fmt.Sprintf("nova-svc-%02d", i)
@@ -85,7 +85,7 @@ func NewResult(seed int64, findings, entryPoints int) *scan.Result {
 			chain = append(chain, graph.Hop{Module: fmt.Sprintf("oslo_service.mod%d", h), Root: "/src/oslo.service",
 				Path: fmt.Sprintf("oslo_service/mod%d.py", h), Line: 10 + h, Text: "import eventlet"})
 		}
-		res.EntryPoints = append(res.EntryPoints, scan.EntryPoint{
+		res.EntryPoints = append(res.EntryPoints, contract.EntryPoint{
 			Root: "/src/nova", Name: name, Group: "console_scripts", Target: "nova.cmd.svc:main", Path: "setup.cfg",
 			Source: "setup.cfg", Line: 40 + i, Module: "nova.cmd.svc", Eventlet: "unconditional", Chain: chain,
 			Mode: m, ModeEvidence: []modes.Evidence{{Path: "nova/cmd/__init__.py", Line: 20, Text: "eventlet.monkey_patch()"}},
@@ -100,7 +100,7 @@ func NewResult(seed int64, findings, entryPoints int) *scan.Result {
 	}
 	for i := 0; i < 5 && i < len(res.Findings); i++ {
 		f := res.Findings[i]
-		res.Concerns = append(res.Concerns, scan.Concern{Type: "heartbeat", Path: f.Path, Line: f.Line, Detail: f.Message, Severity: f.Severity, Rule: f.Rule})
+		res.Concerns = append(res.Concerns, contract.Concern{Type: "heartbeat", Path: f.Path, Line: f.Line, Detail: f.Message, Severity: f.Severity, Rule: f.Rule})
 	}
 	return res
 }
@@ -149,13 +149,13 @@ func meta(repo, commit string, day int) store.Meta {
 
 // jsonCopy is what a result becomes through JSON: the store keeps results
 // as JSON, so that is the exact value to expect back.
-func jsonCopy(t *testing.T, r *scan.Result) *scan.Result {
+func jsonCopy(t *testing.T, r *contract.Result) *contract.Result {
 	t.Helper()
 	b, err := json.Marshal(r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out scan.Result
+	var out contract.Result
 	if err := json.Unmarshal(b, &out); err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func testRoundTrip(t *testing.T, s store.Store) {
 	res.Findings[4].Guard, res.Findings[4].EntryPoint = "try-import", "nova-svc-01"
 	res.EntryPoints[2].Guards = []string{"if-env"}
 	res.EntryPoints[2].Reason, res.EntryPoints[2].ModeReason = "no target", "no switch found"
-	res.Stages = []scan.RootStage{{Root: "/src/nova", Stage: *res.Stage}}
+	res.Stages = []contract.RootStage{{Root: "/src/nova", Stage: *res.Stage}}
 	m := meta("openstack/nova", "c0ffee", 0)
 	m.ScannedAt = time.Date(2026, 4, 1, 12, 0, 0, 123456000, time.UTC)
 	m.CommittedAt = time.Date(2026, 3, 30, 8, 0, 0, 0, time.UTC)
@@ -344,7 +344,7 @@ func testNotFound(t *testing.T, s store.Store) {
 func testEmpty(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	res := NewResult(1, 0, 0)
-	res.Blockers, res.Concerns = []graph.Blocker{}, []scan.Concern{}
+	res.Blockers, res.Concerns = []graph.Blocker{}, []contract.Concern{}
 	id := save(t, s, &store.Scan{Meta: meta("openstack/oslo.i18n", "aa", 0), Result: res})
 	fs, err := s.Findings(ctx, id)
 	if err != nil || fs == nil || len(fs) != 0 {
