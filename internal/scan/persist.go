@@ -17,6 +17,7 @@ import (
 	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/pyproj"
 	"github.com/letgo-dev/letgo/internal/pysem"
+	"github.com/letgo-dev/letgo/internal/rules"
 )
 
 // FileStore keeps the first pass's file results across processes (the
@@ -194,9 +195,8 @@ func decodeResult(v []byte) (fileResult, error) {
 }
 
 // projectKey identifies what of a root's project the rules of the first
-// pass read (pickling: the oslo.config requirement's minimum, the Python
-// classifiers and where they are declared): a change of either is a
-// change of every file's result.
+// pass read (rules.WriteProjectInputs): a change of it is a change of
+// every file's result.
 func (c *Cache) projectKey(proj *pyproj.Project) string {
 	c.mu.Lock()
 	k, ok := c.projects[proj]
@@ -205,7 +205,7 @@ func (c *Cache) projectKey(proj *pyproj.Project) string {
 		return k
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%v\x00%v", proj.Requirements, proj.Classifiers)
+	rules.WriteProjectInputs(h, proj)
 	k = hex.EncodeToString(h.Sum(nil)[:12])
 	c.mu.Lock()
 	if c.projects == nil {
