@@ -155,7 +155,7 @@ type Pass struct {
 	Kind    pyproj.FileKind
 	File    *pysrc.File
 	View    *pysrc.View
-	Project *pyproj.Project
+	project *pyproj.Project
 	// Canonical maps a resolved dotted name through the project's semantic
 	// model to what it finally names when that is outside the project
 	// (identity in the first pass and for names that stay in the project).
@@ -167,7 +167,21 @@ type Pass struct {
 	// asks for a second pass with the project's facts.
 	Export func(*Facts)
 	Want   func()
-	report func(Finding)
+	// ReadProject, when set, is called when the rule reads the project's
+	// settings (Project): the file's findings then depend on them, and a
+	// cache of per-file results keys this file by them.
+	ReadProject func()
+	report      func(Finding)
+}
+
+// Project is the project the file belongs to (its requirements and
+// classifiers). Rules read it only through this method, which tells the
+// driver that the file's result depends on the project (ReadProject).
+func (p *Pass) Project() *pyproj.Project {
+	if p.ReadProject != nil {
+		p.ReadProject()
+	}
+	return p.project
 }
 
 // WantFacts asks the driver, in the first pass, to analyse the file again
@@ -190,7 +204,7 @@ func NewPass(r *Rule, path string, kind pyproj.FileKind, v *pysrc.View, proj *py
 	if canonical == nil {
 		canonical = func(s string) string { return s }
 	}
-	return &Pass{Rule: r, Path: path, Kind: kind, File: v.File, View: v, Project: proj, Canonical: canonical, report: report}
+	return &Pass{Rule: r, Path: path, Kind: kind, File: v.File, View: v, project: proj, Canonical: canonical, report: report}
 }
 
 // Resolve returns the canonical name of a resolved dotted name.

@@ -546,8 +546,8 @@ func configOptsPickles(min string) bool {
 // configOpts qualifies an oslo.config ConfigOpts finding by the project's
 // oslo.config requirement: none when its minimum already pickles.
 func (pp *picklePass) configOpts(what string) (string, bool) {
-	if pp.p.Project != nil {
-		for _, r := range pp.p.Project.Requirements {
+	if pp.p.Project() != nil {
+		for _, r := range pp.p.Project().Requirements {
 			if r.Name != "oslo-config" || r.Test || r.Extra != "" {
 				continue
 			}
@@ -1003,8 +1003,8 @@ func (pp *picklePass) methodInForce(cs *pysrc.CallSite) string {
 	}
 	var before, after []string
 	var from string
-	if pp.p.Project != nil {
-		for _, c := range pp.p.Project.Classifiers {
+	if pp.p.Project() != nil {
+		for _, c := range pp.p.Project().Classifiers {
 			v, ok := strings.CutPrefix(strings.TrimSpace(c.Value), "Programming Language :: Python :: 3.")
 			if !ok {
 				continue

@@ -32,7 +32,7 @@ type FileStore interface {
 
 // persistFormat names the encoding of a stored result: a change of
 // fileResult or of what it holds changes it.
-const persistFormat = "letgo-file/2"
+const persistFormat = "letgo-file/3"
 
 // buildID identifies the letgo binary running: its VCS revision when it
 // was built from a clean checkout, else the hash of the executable (a
@@ -135,12 +135,13 @@ type storedResult struct {
 	Bytes      int64
 	Syntax     bool
 	Skipped    bool
+	Project    bool
 }
 
 func encodeResult(r fileResult) ([]byte, error) {
 	s := storedResult{Findings: r.findings, Lines: r.lines, Imports: r.imports, Imported: r.imported,
 		Names: r.names, Wants: r.wants, WSGILine: r.wsgiLine, AtImport: r.atImport,
-		Bytes: r.bytes, Syntax: r.syntax, Skipped: r.skipped}
+		Bytes: r.bytes, Syntax: r.syntax, Skipped: r.skipped, Project: r.project}
 	if r.summary != nil {
 		s.HasSummary, s.Summary = true, *r.summary
 	}
@@ -179,7 +180,7 @@ func decodeResult(v []byte) (fileResult, error) {
 	}
 	r := fileResult{findings: s.Findings, lines: s.Lines, imports: s.Imports, imported: s.Imported,
 		names: s.Names, wants: s.Wants, wsgiLine: s.WSGILine, atImport: s.AtImport,
-		bytes: s.Bytes, syntax: s.Syntax, skipped: s.Skipped}
+		bytes: s.Bytes, syntax: s.Syntax, skipped: s.Skipped, project: s.Project}
 	if s.HasSummary {
 		sum := s.Summary
 		r.summary = &sum

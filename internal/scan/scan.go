@@ -349,6 +349,9 @@ type fileResult struct {
 	bytes    int64
 	syntax   bool
 	skipped  bool
+	// project: a rule read the project's settings (analysis.Pass.Project),
+	// so the result holds for this project's settings only (Cache.scanFile).
+	project bool
 }
 
 // rootScan is one root between the first pass and the end of its scan.
@@ -737,6 +740,7 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 		if r.Python != nil {
 			pass := analysis.NewPass(r, f.Path, f.Kind, view, proj, canonical, col.Report)
 			pass.Facts = facts
+			pass.ReadProject = func() { fr.project = true }
 			if first {
 				pass.Export = func(fs *analysis.Facts) {
 					if fr.facts == nil {
@@ -1479,12 +1483,19 @@ func (c *Cache) scanFile(blobs map[string]string, proj *pyproj.Project, f *pypro
 	if c == nil || !ok || canonical != nil {
 		return scanFile(proj, f, enabled, canonical, facts, tops)
 	}
-	// The names a first pass keeps depend on the roots' top-level names,
-	// its findings on the project's settings the rules read (persist.go).
+	// The names a first pass keeps depend on the roots' top-level names;
+	// the findings of a file whose rules read the project's settings on
+	// them too (persist.go's projectKey). A result that read none is kept
+	// under the first key, for every project; one that did under the
+	// second.
+	base := f.Path + "\x00" + id + "\x00" + tops.key
 	project := c.projectKey(proj)
-	key := f.Path + "\x00" + id + "\x00" + tops.key + "\x00" + project
+	key := base + "\x00" + project
 	c.mu.Lock()
-	r, hit := c.files[key]
+	r, hit := c.files[base]
+	if !hit {
+		r, hit = c.files[key]
+	}
 	if hit {
 		c.Hits++
 	} else {
@@ -1495,6 +1506,9 @@ func (c *Cache) scanFile(blobs map[string]string, proj *pyproj.Project, f *pypro
 		return r
 	}
 	r = c.persisted(id, project, f, enabled, tops, func() fileResult { return scanFile(proj, f, enabled, nil, nil, tops) })
+	if !r.project {
+		key = base
+	}
 	c.mu.Lock()
 	c.files[key] = r
 	c.mu.Unlock()
