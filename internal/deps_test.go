@@ -38,7 +38,7 @@ var allowed = map[string][]string{
 	"internal/store/postgres":        {},
 	"internal/store":                 {"internal/analysis", "internal/scan", "internal/graph", "internal/modes", "internal/pyproj", "internal/store/sqlite", "internal/store/postgres"},
 	"internal/store/storetest":       {"internal/store", "internal/analysis", "internal/scan", "internal/graph", "internal/modes", "internal/pyproj", "internal/rules"},
-	"internal/serve":                 {"internal/analysis", "internal/scan", "internal/graph", "internal/modes", "internal/rules", "internal/store", "internal/textsafe"},
+	"internal/serve":                 {"internal/analysis", "internal/scan", "internal/graph", "internal/modes", "internal/rules", "internal/store", "internal/textsafe", "internal/fleet"},
 	"internal/cli":                   {"internal/pysrc", "internal/pyproj", "internal/analysis", "internal/rules", "internal/scan", "internal/report", "internal/graph", "internal/modes", "internal/history", "internal/compare", "internal/loadgen", "internal/textsafe", "internal/safeio", "internal/store", "internal/fleet", "internal/serve"},
 	"cmd/letgo":                      {"internal/cli"},
 	"scripts/fastserver":             {},

@@ -51,14 +51,14 @@ type backfillRepo struct {
 
 // fleetBackfillOutput is what fleet backfill prints.
 type fleetBackfillOutput struct {
-	Schema    int            `json:"schema"`
-	Store     string         `json:"store"`
-	Since     string         `json:"since,omitempty"`
-	Series    string         `json:"series_source"`
-	Repos     []backfillRepo `json:"repos"`
-	Missing   []string       `json:"missing"`
-	Failed    []fleetFailure `json:"failed"`
-	ElapsedMS float64        `json:"elapsed_ms"`
+	Schema    int             `json:"schema"`
+	Store     string          `json:"store"`
+	Since     string          `json:"since,omitempty"`
+	Series    string          `json:"series_source"`
+	Repos     []backfillRepo  `json:"repos"`
+	Missing   []string        `json:"missing"`
+	Failed    []fleet.Failure `json:"failed"`
+	ElapsedMS float64         `json:"elapsed_ms"`
 }
 
 func runFleetBackfill(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -184,7 +184,7 @@ func runFleetBackfill(ctx context.Context, args []string, stdout, stderr io.Writ
 		Missing: missing, Failed: failures}
 	for i, br := range plans {
 		if br == nil {
-			out.Failed = append(out.Failed, fleetFailure{Repo: found[i].repo.Name, Dir: found[i].dir, Reason: why[i]})
+			out.Failed = append(out.Failed, fleet.Failure{Repo: found[i].repo.Name, Dir: found[i].dir, Reason: why[i]})
 			continue
 		}
 		out.Repos = append(out.Repos, *br)
@@ -193,7 +193,7 @@ func runFleetBackfill(ctx context.Context, args []string, stdout, stderr io.Writ
 		out.Missing = []string{}
 	}
 	if out.Failed == nil {
-		out.Failed = []fleetFailure{}
+		out.Failed = []fleet.Failure{}
 	}
 	sort.Slice(out.Failed, func(i, j int) bool { return out.Failed[i].Repo < out.Failed[j].Repo })
 	out.ElapsedMS = float64(time.Since(start).Microseconds()) / 1000

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/letgo-dev/letgo/internal/fleet"
 	"github.com/letgo-dev/letgo/internal/store"
 )
 
@@ -329,7 +330,7 @@ func TestFleetReportAndPace(t *testing.T) {
 	if code != ExitClean {
 		t.Fatalf("fleet status: exit %d: %s", code, errOut)
 	}
-	var doc fleetStatus
+	var doc fleet.Status
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatal(err)
 	}

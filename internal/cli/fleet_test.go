@@ -135,9 +135,31 @@ func TestFleetScanAndStatus(t *testing.T) {
 	if code != ExitClean {
 		t.Fatalf("fleet status: exit %d: %s", code, errOut)
 	}
-	var doc fleetStatus
+	var doc fleet.Status
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("fleet status output is not JSON: %v\n%s", err, out)
+	}
+	// One status model (fleet.Status), which letgo serve reads too: it
+	// holds every field the command prints, and prints them back the same.
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.DisallowUnknownFields()
+	var strict fleet.Status
+	if err := dec.Decode(&strict); err != nil {
+		t.Errorf("fleet status JSON has a field fleet.Status does not: %v", err)
+	}
+	again, err := json.Marshal(strict)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var printed, model any
+	if err := json.Unmarshal([]byte(out), &printed); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(again, &model); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(printed, model); diff != "" {
+		t.Errorf("fleet status JSON through fleet.Status (-printed +model):\n%s", diff)
 	}
 	if doc.Schema != 1 || doc.GeneratedAt != "2026-05-04T12:00:00Z" || len(doc.Repos) != 2 {
 		t.Fatalf("fleet status header: schema %d generated %q repos %d", doc.Schema, doc.GeneratedAt, len(doc.Repos))
@@ -159,8 +181,8 @@ func TestFleetScanAndStatus(t *testing.T) {
 		{"stage", s.Stage, &one},
 		{"eventlet_free", s.EventletFree, &no},
 		{"blocked_by", s.BlockedBy, []string{"commonlib.hub"}},
-		{"services", s.Services, serviceCounts{Total: 2, Tools: 1, ByMode: map[string]int{"dual-default-eventlet": 1, "none": 1}}},
-		{"deadline 2026.2", s.Deadlines[0], deadlineStatus{"2026.2", "every deliverable that relies on eventlet can run without it", "meets"}},
+		{"services", s.Services, fleet.ServiceCounts{Total: 2, Tools: 1, ByMode: map[string]int{"dual-default-eventlet": 1, "none": 1}}},
+		{"deadline 2026.2", s.Deadlines[0], fleet.DeadlineStatus{Series: "2026.2", Requires: "every deliverable that relies on eventlet can run without it", Verdict: "meets"}},
 		{"deadline 2027.2", s.Deadlines[3].Verdict, "misses"},
 		{"rule_set", s.RuleSet != "" && s.Version == Version, true},
 	}
@@ -177,7 +199,7 @@ func TestFleetScanAndStatus(t *testing.T) {
 		l.EventletFree != nil || l.Deadlines[0].Verdict != "unknown" {
 		t.Errorf("fleet status commonlib = %+v, want no commit, a content id, no stage with a reason, eventlet_free null, deadlines unknown", l)
 	}
-	wantBlockers := []fleetBlocker{{Module: "commonlib.hub", Root: "acme/commonlib", Services: 1, Repos: []string{"acme/svc"}}}
+	wantBlockers := []fleet.Blocker{{Module: "commonlib.hub", Root: "acme/commonlib", Services: 1, Repos: []string{"acme/svc"}}}
 	if diff := cmp.Diff(wantBlockers, doc.Blockers); diff != "" {
 		t.Errorf("fleet status blockers (-want +got):\n%s", diff)
 	}
@@ -282,7 +304,7 @@ func TestFleetGovernance(t *testing.T) {
 		t.Error("fleet scan --governance: no repository missing, want the live ones --src lacks")
 	}
 	status, errOut, code := run(t, "fleet", "status", "--db", "fleet.db", "--governance", ".", "--format", "json")
-	var doc fleetStatus
+	var doc fleet.Status
 	if code != ExitClean || json.Unmarshal([]byte(status), &doc) != nil || len(doc.Repos) != 1 {
 		t.Fatalf("fleet status: exit %d %s\n%s", code, errOut, status)
 	}
