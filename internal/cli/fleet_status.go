@@ -276,15 +276,10 @@ func judgeRepo(in store.ScanInfo, res *scan.Result) fleet.RepoStatus {
 		rs.EventletFree = res.Stage.EventletFree
 		rs.BlockedBy = append(rs.BlockedBy, res.Stage.BlockedBy...)
 	}
+	// A service's stage, or a library's own verdict (eventlet required,
+	// optional or gone) on the same scale: modes.LibraryStep.
 	for _, d := range modes.Deadlines {
-		v := "unknown"
-		if rs.Stage != nil {
-			v = "misses"
-			if *rs.Stage >= d.MinStage {
-				v = "meets"
-			}
-		}
-		rs.Deadlines = append(rs.Deadlines, fleet.DeadlineStatus{Series: d.Series, Requires: d.Requires, Verdict: v})
+		rs.Deadlines = append(rs.Deadlines, fleet.DeadlineStatus{Series: d.Series, Requires: d.Requires, Verdict: modes.MeetsDeadline(rs.Stage, rs.Library, d)})
 	}
 	return rs
 }

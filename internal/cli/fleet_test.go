@@ -196,12 +196,27 @@ func TestFleetScanAndStatus(t *testing.T) {
 	}
 	l := doc.Repos[1]
 	if l.Repo != "acme/commonlib" || l.Team != "libs" || l.Commit != "" || l.ContentID == "" || l.Stage != nil || l.Reason == "" ||
-		l.EventletFree != nil || l.Deadlines[0].Verdict != "unknown" {
-		t.Errorf("fleet status commonlib = %+v, want no commit, a content id, no stage with a reason, eventlet_free null, deadlines unknown", l)
+		l.EventletFree != nil {
+		t.Errorf("fleet status commonlib = %+v, want no commit, a content id, no stage with a reason, eventlet_free null", l)
 	}
 	wantBlockers := []fleet.Blocker{{Module: "commonlib.hub", Root: "acme/commonlib", Services: 1, Repos: []string{"acme/svc"}}}
 	if diff := cmp.Diff(wantBlockers, doc.Blockers); diff != "" {
 		t.Errorf("fleet status blockers (-want +got):\n%s", diff)
+	}
+	// The library has no stage: it is judged against the deadlines by its
+	// own verdict (eventlet required: it meets none), not counted unknown.
+	for _, r := range doc.Repos {
+		if r.Repo != "acme/commonlib" {
+			continue
+		}
+		if r.Stage != nil || r.Library == nil || r.Library.Eventlet != "required" {
+			t.Fatalf("commonlib: stage %v library %+v, want no stage and eventlet required", r.Stage, r.Library)
+		}
+		for _, d := range r.Deadlines {
+			if d.Verdict != "misses" {
+				t.Errorf("commonlib (eventlet required) against %s %q: %s, want misses", d.Series, d.Requires, d.Verdict)
+			}
+		}
 	}
 	if diff := cmp.Diff([]string{"acme/gone"}, doc.Missing); diff != "" {
 		t.Errorf("fleet status missing (-want +got):\n%s", diff)
