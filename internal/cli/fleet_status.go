@@ -148,7 +148,7 @@ func buildStatus(ctx context.Context, st store.Store, m *fleet.Map, f *fleetFlag
 	}
 	doc.Notes = append(doc.Notes, "eventlet_free and blocked_by come from the import graph of the entry points and from libraries' import-time backend selection (a component fetched at import fixes the default backend); other import-time code of the libraries is not modelled yet")
 
-	blockers := map[[2]string]*fleet.Blocker{}
+	var hits []fleet.BlockerHit
 	for _, in := range infos {
 		if held != nil && !held[in.Repo] {
 			continue
@@ -171,14 +171,7 @@ func buildStatus(ctx context.Context, st store.Store, m *fleet.Map, f *fleetFlag
 			if len(b.EntryPoints) == 0 {
 				continue
 			}
-			key := [2]string{b.Module, rootName(b.Root, names)}
-			fb := blockers[key]
-			if fb == nil {
-				fb = &fleet.Blocker{Module: key[0], Root: key[1]}
-				blockers[key] = fb
-			}
-			fb.Services += len(b.EntryPoints)
-			fb.Repos = append(fb.Repos, in.Repo)
+			hits = append(hits, fleet.BlockerHit{Repo: in.Repo, Module: b.Module, Root: rootName(b.Root, names), EntryPoints: b.EntryPoints})
 		}
 	}
 	sort.SliceStable(doc.Repos, func(i, j int) bool {
@@ -187,19 +180,8 @@ func buildStatus(ctx context.Context, st store.Store, m *fleet.Map, f *fleetFlag
 		}
 		return doc.Repos[i].Repo < doc.Repos[j].Repo
 	})
-	for _, b := range blockers {
-		doc.Blockers = append(doc.Blockers, *b)
-	}
-	sort.Slice(doc.Blockers, func(i, j int) bool {
-		a, b := doc.Blockers[i], doc.Blockers[j]
-		if a.Services != b.Services {
-			return a.Services > b.Services
-		}
-		if a.Module != b.Module {
-			return a.Module < b.Module
-		}
-		return a.Root < b.Root
-	})
+	// One row per cause: the modules of one library package together.
+	doc.Blockers = append(doc.Blockers, fleet.RankBlockers(hits)...)
 	doc.Summary.Repos = len(doc.Repos)
 	for _, d := range modes.Deadlines {
 		doc.Summary.Deadlines = append(doc.Summary.Deadlines, fleet.DeadlineCounts{Deadline: d})
@@ -282,6 +264,15 @@ func judgeRepo(in store.ScanInfo, res *scan.Result) fleet.RepoStatus {
 		rs.Deadlines = append(rs.Deadlines, fleet.DeadlineStatus{Series: d.Series, Requires: d.Requires, Verdict: modes.MeetsDeadline(rs.Stage, rs.Library, d)})
 	}
 	return rs
+}
+
+// blockerModule is a blocker row's module, with the modules inside when
+// the row is a package of several.
+func blockerModule(b fleet.Blocker) string {
+	if len(b.Modules) < 2 {
+		return b.Module
+	}
+	return fmt.Sprintf("%s (%d modules: %s)", b.Module, len(b.Modules), strings.Join(b.Modules, ", "))
 }
 
 // rootName names a library root as the fleet knows it: the repository
@@ -407,7 +398,7 @@ func writeStatusText(w io.Writer, doc *fleet.Status, db string) {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "  SERVICES\tMODULE\tROOT\tREPOSITORIES")
 		for _, b := range doc.Blockers {
-			fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\n", b.Services, textsafe.Line(b.Module), textsafe.Line(b.Root), textsafe.Line(strings.Join(b.Repos, ", ")))
+			fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\n", b.Services, textsafe.Line(blockerModule(b)), textsafe.Line(b.Root), textsafe.Line(strings.Join(b.Repos, ", ")))
 		}
 		tw.Flush()
 	}
@@ -469,7 +460,7 @@ func writeStatusMarkdown(w io.Writer, doc *fleet.Status) {
 	if len(doc.Blockers) > 0 {
 		fmt.Fprintf(w, "\n### Fleet blockers\n\nLibrary modules through which services load eventlet unconditionally.\n\n| services | module | root | repositories |\n|---|---|---|---|\n")
 		for _, b := range doc.Blockers {
-			fmt.Fprintf(w, "| %d | %s | %s | %s |\n", b.Services, mdCell(b.Module), mdCell(b.Root), mdCell(strings.Join(b.Repos, ", ")))
+			fmt.Fprintf(w, "| %d | %s | %s | %s |\n", b.Services, mdCell(blockerModule(b)), mdCell(b.Root), mdCell(strings.Join(b.Repos, ", ")))
 		}
 	}
 	if len(doc.Failed) > 0 {

@@ -199,7 +199,7 @@ func TestFleetScanAndStatus(t *testing.T) {
 		l.EventletFree != nil {
 		t.Errorf("fleet status commonlib = %+v, want no commit, a content id, no stage with a reason, eventlet_free null", l)
 	}
-	wantBlockers := []fleet.Blocker{{Module: "commonlib.hub", Root: "acme/commonlib", Services: 1, Repos: []string{"acme/svc"}}}
+	wantBlockers := []fleet.Blocker{{Module: "commonlib.hub", Root: "acme/commonlib", Modules: []string{"commonlib.hub"}, Services: 1, Repos: []string{"acme/svc"}}}
 	if diff := cmp.Diff(wantBlockers, doc.Blockers); diff != "" {
 		t.Errorf("fleet status blockers (-want +got):\n%s", diff)
 	}
@@ -473,5 +473,38 @@ func TestFleetScanSymlinks(t *testing.T) {
 	if again.Scanned[0].ContentID == out.Scanned[0].ContentID || !again.Scanned[0].Stored {
 		t.Errorf("after a change behind the link: content %s → %s, stored %v; want a new scan",
 			out.Scanned[0].ContentID, again.Scanned[0].ContentID, again.Scanned[0].Stored)
+	}
+}
+
+// TestFleetBlockersGrouped: the modules of one library package that
+// import eventlet are one blocker (one cause), with the modules inside,
+// and a service that reaches several of them counts once; goldens of the
+// text and Markdown status.
+func TestFleetBlockersGrouped(t *testing.T) {
+	fleetFixture(t, filepath.Join("testdata", "fleet", "blockers.txtar"))
+	fleetScanJSON(t, "--manifest", "fleet.toml", "--src", "src", "--db", "fleet.db", "--workers", "2")
+	statusArgs := []string{"fleet", "status", "--db", "fleet.db", "--manifest", "fleet.toml", "--src", "src"}
+	out, errOut, code := run(t, append(statusArgs, "--format", "json")...)
+	if code != ExitClean {
+		t.Fatalf("fleet status: exit %d: %s", code, errOut)
+	}
+	var doc fleet.Status
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := []fleet.Blocker{
+		{Module: "lib.backend._eventlet", Root: "acme/lib", Services: 3, Repos: []string{"acme/other", "acme/svc"},
+			Modules: []string{"lib.backend._eventlet", "lib.backend._eventlet.loop", "lib.backend._eventlet.threads"}},
+		{Module: "lib.hub", Root: "acme/lib", Services: 1, Repos: []string{"acme/svc"}, Modules: []string{"lib.hub"}},
+	}
+	if diff := cmp.Diff(want, doc.Blockers); diff != "" {
+		t.Errorf("fleet status blockers (-want +got):\n%s", diff)
+	}
+	for _, format := range []string{"text", "markdown"} {
+		out, errOut, code := run(t, append(statusArgs, "--format", format)...)
+		if code != ExitClean {
+			t.Fatalf("fleet status --format %s: exit %d: %s", format, code, errOut)
+		}
+		checkGolden(t, filepath.Join(pkgDir, "testdata", "fleet", "blockers_status."+map[string]string{"text": "txt", "markdown": "md"}[format]), out)
 	}
 }

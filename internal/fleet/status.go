@@ -84,12 +84,17 @@ type DeadlineStatus struct {
 	Verdict  string `json:"verdict"` // meets, misses, unknown
 }
 
-// Blocker is a library module through which services across the fleet
-// load eventlet unconditionally.
+// Blocker is a library module, or a library package of several such
+// modules (RankBlockers), through which services across the fleet load
+// eventlet unconditionally.
 type Blocker struct {
-	Module   string `json:"module"`
-	Root     string `json:"root"`
-	Services int    `json:"services"`
+	// Module is the module, or the package of the modules of the row.
+	Module string `json:"module"`
+	Root   string `json:"root"`
+	// Modules are the library modules of the row that import eventlet
+	// unconditionally and that the services reach.
+	Modules  []string `json:"modules"`
+	Services int      `json:"services"`
 	// Repos are the repositories whose services load eventlet through it.
 	Repos []string `json:"repos"`
 }
