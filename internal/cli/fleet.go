@@ -41,6 +41,7 @@ type fleetFlags struct {
 	workers                                int
 	releases, since                        string // fleet backfill
 	fileCache                              bool
+	fileCacheMax                           byteSize
 }
 
 func (f *fleetFlags) register(fs *flag.FlagSet, sub string) {
@@ -56,6 +57,8 @@ func (f *fleetFlags) register(fs *flag.FlagSet, sub string) {
 		fs.Var(&f.with, "with", "a library root every repository's imports resolve against (not reported); repeatable")
 		fs.IntVar(&f.workers, "workers", 0, "parallel workers for the whole fleet (default: number of CPUs)")
 		fs.BoolVar(&f.fileCache, "file-cache", sub == "backfill", "keep each file's analysis in the store (by blob id or content hash), so a later run parses only files no earlier run saw")
+		f.fileCacheMax = 1 << 30
+		fs.Var(&f.fileCacheMax, "file-cache-max", "with --file-cache: the most the store's file cache keeps (bytes, or with K, M, G; 0 no bound); a run drops the entries of other letgo builds, then the least recently used beyond it")
 	}
 	def := "text"
 	if sub == "status" || sub == "diff" {
@@ -386,12 +389,15 @@ type scannedRepo struct {
 
 // fleetScanOutput is what fleet scan prints.
 type fleetScanOutput struct {
-	Schema    int             `json:"schema"`
-	Store     string          `json:"store"`
-	Scanned   []scannedRepo   `json:"scanned"`
-	Missing   []string        `json:"missing"`
-	Failed    []fleet.Failure `json:"failed"`
-	ElapsedMS float64         `json:"elapsed_ms"`
+	Schema  int             `json:"schema"`
+	Store   string          `json:"store"`
+	Scanned []scannedRepo   `json:"scanned"`
+	Missing []string        `json:"missing"`
+	Failed  []fleet.Failure `json:"failed"`
+	// FileCache is what the store's file cache holds after the run's
+	// prune (null without --file-cache).
+	FileCache *store.CachePruned `json:"file_cache"`
+	ElapsedMS float64            `json:"elapsed_ms"`
 }
 
 // checkSources checks what fleet scan and fleet backfill both need: no
@@ -503,6 +509,9 @@ func runFleetScan(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return failed(ctx, stderr, "fleet scan", err)
 	}
 	out := fleetScanOutput{Schema: 1, Store: f.db, Missing: missing, Failed: failures, Scanned: []scannedRepo{}}
+	if out.FileCache, err = f.pruneFileCache(ctx, st); err != nil {
+		return failed(ctx, stderr, "fleet scan", err)
+	}
 	for i, r := range results {
 		if errs[i] != "" {
 			out.Failed = append(out.Failed, fleet.Failure{Repo: found[i].repo.Name, Dir: found[i].dir, Reason: errs[i]})
