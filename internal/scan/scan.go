@@ -1284,7 +1284,7 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, 
 			_, fn, _ = strings.Cut(ep.Target, ":")
 			fn, _, _ = strings.Cut(strings.TrimSpace(fn), " ")
 		}
-		r := modes.Infer(src, ep.Module, fn)
+		r := opts.Cache.memoInfer(src, ep.Module, fn)
 		if wsgi := ep.Group == "wsgi_module" || ep.Group == "wsgi_scripts"; wsgi && r.Mode == modes.NoRuntime {
 			// A WSGI application is served by its container's threads
 			// (mod_wsgi, uWSGI, gunicorn): with nothing on its import path
@@ -1297,7 +1297,7 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, 
 		if wsgi := ep.Group == "wsgi_module" || ep.Group == "wsgi_scripts"; wsgi {
 			r.Kind = modes.KindWSGI
 		} else {
-			k := modes.ClassifyKind(src, ep.Module, fn)
+			k := opts.Cache.memoKind(src, ep.Module, fn)
 			r = modes.ForTool(r, k)
 			r.Kind, r.KindEvidence, r.KindReason = k.Kind, k.Evidence, k.Reason
 		}
@@ -1461,6 +1461,7 @@ type Cache struct {
 	views map[string]*pysrc.View
 	modes map[string]modes.Result
 	libs  map[string]fileResult // library roots' files (libcache.go)
+	memo  map[string]*modeMemo  // inferences with what they read (modememo.go)
 	// projects memoises projectKey.
 	projects map[*pyproj.Project]string
 	// Persist, when set, keeps the scanned roots' first-pass results
@@ -1471,6 +1472,9 @@ type Cache struct {
 	// roots.
 	Hits, Misses, Stored int
 	LibHits, LibMisses   int
+	// ModeHits and ModeMisses count the entry points whose mode was
+	// inferred again, or reused because nothing it read changed.
+	ModeHits, ModeMisses int
 }
 
 // NewCache returns an empty cache.
