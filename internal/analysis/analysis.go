@@ -160,9 +160,10 @@ type Pass struct {
 	// model to what it finally names when that is outside the project
 	// (identity in the first pass and for names that stay in the project).
 	Canonical func(string) string
-	// Facts are the declarations of the project's other files (nil in the
-	// first pass, which gathers them).
-	Facts *Facts
+	// facts are the declarations of the project's other files (nil in the
+	// first pass, which gathers them): rules read them through Fact, which
+	// tells the driver what was read (ReadFact).
+	facts *Facts
 	// Export, set in the first pass, receives the file's own facts; Want
 	// asks for a second pass with the project's facts.
 	Export func(*Facts)
@@ -171,7 +172,52 @@ type Pass struct {
 	// settings (Project): the file's findings then depend on them, and a
 	// cache of per-file results keys this file by them.
 	ReadProject func()
-	report      func(Finding)
+	// ReadFact, when set, is called with each fact of the project a rule
+	// reads (Fact) and the value it got: a cache of second-pass results
+	// keeps a file's result while those reads give the same values.
+	ReadFact func(kind FactKind, name string, value any)
+	report   func(Finding)
+}
+
+// UseFacts gives the pass the facts of the project's other files.
+func (p *Pass) UseFacts(f *Facts) { p.facts = f }
+
+// FactKind names what of the project's facts a rule reads.
+type FactKind int
+
+// What Fact reads.
+const (
+	FactClass    FactKind = iota // Facts.Class(name): *ClassFact
+	FactReturn                   // Facts.Return(name): string
+	FactAlias                    // Facts.Alias(name): string
+	FactSends                    // Facts.SendsOf(name): []SendFact
+	FactAnySends                 // whether any function sends a parameter: bool (name "")
+)
+
+// FactValue reads one fact (nil facts hold none).
+func FactValue(f *Facts, kind FactKind, name string) any {
+	switch kind {
+	case FactClass:
+		return f.Class(name)
+	case FactReturn:
+		return f.Return(name)
+	case FactAlias:
+		return f.Alias(name)
+	case FactSends:
+		return f.SendsOf(name)
+	case FactAnySends:
+		return f != nil && len(f.Sends) > 0
+	}
+	return nil
+}
+
+// Fact reads one of the project's facts, telling the driver (ReadFact).
+func (p *Pass) Fact(kind FactKind, name string) any {
+	v := FactValue(p.facts, kind, name)
+	if p.ReadFact != nil {
+		p.ReadFact(kind, name, v)
+	}
+	return v
 }
 
 // Project is the project the file belongs to (its requirements and

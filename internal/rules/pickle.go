@@ -477,22 +477,24 @@ func (pp *picklePass) class(name string) *analysis.ClassFact {
 	if cf := pp.local.Class(name); cf != nil {
 		return cf
 	}
-	return pp.p.Facts.Class(name)
+	cf, _ := pp.p.Fact(analysis.FactClass, name).(*analysis.ClassFact)
+	return cf
 }
 
 // either asks this file's facts, then the project's.
-func (pp *picklePass) either(get func(*analysis.Facts, string) string, name string) string {
-	if v := get(pp.local, name); v != "" {
+func (pp *picklePass) either(kind analysis.FactKind, name string) string {
+	if v, _ := analysis.FactValue(pp.local, kind, name).(string); v != "" {
 		return v
 	}
-	return get(pp.p.Facts, name)
+	v, _ := pp.p.Fact(kind, name).(string)
+	return v
 }
 
 // canon follows re-exports (a package's "from .api import API") to the
 // name's definition, three hops at most.
 func (pp *picklePass) canon(name string) string {
 	for range 3 {
-		a := pp.either((*analysis.Facts).Alias, name)
+		a := pp.either(analysis.FactAlias, name)
 		if a == "" || a == name {
 			break
 		}
@@ -506,7 +508,7 @@ func (pp *picklePass) canon(name string) string {
 func (pp *picklePass) resolveType(t string) string {
 	t = pp.canon(t)
 	for range 2 {
-		r := pp.either((*analysis.Facts).Return, t)
+		r := pp.either(analysis.FactReturn, t)
 		if r == "" || r == t {
 			break
 		}
@@ -929,14 +931,14 @@ func (pp *picklePass) noteSend(cs *pysrc.CallSite, site string, v pysrc.Expr) {
 // to another process (their parameter reaches a launch site unchanged).
 func (pp *picklePass) checkCallers() {
 	p := pp.p
-	if len(pp.local.Sends) == 0 && (p.Facts == nil || len(p.Facts.Sends) == 0) {
+	if len(pp.local.Sends) == 0 && !p.Fact(analysis.FactAnySends, "").(bool) {
 		return
 	}
 	for _, cs := range p.View.Calls {
 		name := pp.canon(p.Resolve(cs.Resolved))
 		sends := pp.local.SendsOf(name)
 		if sends == nil {
-			sends = p.Facts.SendsOf(name)
+			sends, _ = p.Fact(analysis.FactSends, name).([]analysis.SendFact)
 		}
 		for _, s := range sends {
 			arg := argumentFor(cs.Node, s)

@@ -703,6 +703,13 @@ func suppressible(f *pyproj.File) bool {
 // through a call's result resolved once for the file) and the facts of the
 // project's other files.
 func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string, facts *analysis.Facts, tops *topNames) fileResult {
+	return scanFileRecording(proj, f, enabled, canonical, facts, tops, nil)
+}
+
+// scanFileRecording is scanFile; a second pass given rec records in it
+// what the file's analysis read of the project's model and facts
+// (secondpass.go).
+func scanFileRecording(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string, facts *analysis.Facts, tops *topNames, rec *secondDeps) fileResult {
 	src, msg := readSource(f.Abs)
 	if msg != "" {
 		fr := fileResult{skipped: true}
@@ -717,6 +724,9 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 		// The second pass: names are resolved through the project's
 		// model, each once for the file (the rules ask for each many times).
 		memo := map[string]string{}
+		if rec != nil {
+			rec.canon = memo
+		}
 		inner := canonical
 		canonical = func(name string) string {
 			c, ok := memo[name]
@@ -739,7 +749,10 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 	for _, r := range enabled {
 		if r.Python != nil {
 			pass := analysis.NewPass(r, f.Path, f.Kind, view, proj, canonical, col.Report)
-			pass.Facts = facts
+			pass.UseFacts(facts)
+			if rec != nil {
+				pass.ReadFact = rec.readFact
+			}
 			pass.ReadProject = func() { fr.project = true }
 			if first {
 				pass.Export = func(fs *analysis.Facts) {
@@ -1462,6 +1475,8 @@ type Cache struct {
 	modes map[string]modes.Result
 	libs  map[string]fileResult // library roots' files (libcache.go)
 	memo  map[string]*modeMemo  // inferences with what they read (modememo.go)
+	// second holds second-pass results with what they read (secondpass.go).
+	second map[string]*secondMemo
 	// projects memoises projectKey.
 	projects map[*pyproj.Project]string
 	// Persist, when set, keeps the scanned roots' first-pass results
@@ -1475,6 +1490,10 @@ type Cache struct {
 	// ModeHits and ModeMisses count the entry points whose mode was
 	// inferred again, or reused because nothing it read changed.
 	ModeHits, ModeMisses int
+	// SecondHits and SecondMisses count the second-pass analyses reused
+	// (nothing the file's analysis read of the model and facts changed)
+	// and run.
+	SecondHits, SecondMisses int
 }
 
 // NewCache returns an empty cache.
@@ -1484,6 +1503,9 @@ func NewCache() *Cache {
 
 func (c *Cache) scanFile(blobs map[string]string, proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string, facts *analysis.Facts, tops *topNames) fileResult {
 	id, ok := blobs[f.Path]
+	if c != nil && ok && canonical != nil {
+		return c.secondPass(id, proj, f, enabled, canonical, facts, tops)
+	}
 	if c == nil || !ok || canonical != nil {
 		return scanFile(proj, f, enabled, canonical, facts, tops)
 	}
