@@ -15,7 +15,7 @@ import (
 // the Python 3 classifiers with their places (methodInForce). Only these:
 // the other requirements change from one release to the next (version
 // bumps), and a key of all of them made every file of every release new.
-// TestProjectInputs keeps it in step with what the rules read.
+// scan.TestCacheKeyProjectInputs keeps it in step with what the rules read.
 func WriteProjectInputs(w io.Writer, proj *pyproj.Project) {
 	for _, r := range proj.Requirements {
 		if r.Name != "oslo-config" || r.Test || r.Extra != "" {
