@@ -258,6 +258,9 @@ type fileResult struct {
 	bytes    int64
 	syntax   bool
 	skipped  bool
+	// project: a rule read the project's settings (analysis.Pass.Project),
+	// so the result holds for this project's settings only (Cache.scanFile).
+	project bool
 }
 
 // rootScan is one root between the first pass and the end of its scan.
@@ -631,6 +634,12 @@ func suppressible(f *pyproj.File) bool {
 // through a call's result resolved once for the file), and the model for
 // the rules that read what other modules declare.
 func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string, model *pysem.Model, tops *topNames) fileResult {
+	return scanFileRecording(proj, f, enabled, canonical, model, tops, nil)
+}
+
+// scanFileRecording is scanFile; a second pass given rec records in it
+// what the file's analysis read of the project's model (secondpass.go).
+func scanFileRecording(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string, model *pysem.Model, tops *topNames, rec *secondDeps) fileResult {
 	src, msg := readSource(f.Abs)
 	if msg != "" {
 		fr := fileResult{skipped: true}
@@ -645,6 +654,9 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 		// The second pass: names are resolved through the project's
 		// model, each once for the file (the rules ask for each many times).
 		memo := map[string]string{}
+		if rec != nil {
+			rec.canon = memo
+		}
 		inner := canonical
 		canonical = func(name string) string {
 			c, ok := memo[name]
@@ -667,7 +679,11 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 	for _, r := range enabled {
 		if r.Python != nil {
 			pass := analysis.NewPass(r, f.Path, f.Kind, view, proj, canonical, col.Report)
-			pass.Model = model
+			pass.UseModel(model)
+			if rec != nil {
+				pass.ReadFact = rec.readFact
+			}
+			pass.ReadProject = func() { fr.project = true }
 			r.Python(pass)
 		}
 	}
@@ -1170,7 +1186,7 @@ func inferModes(ctx context.Context, res *state, info *rootInfo, opts Options, m
 			_, fn, _ = strings.Cut(ep.Target, ":")
 			fn, _, _ = strings.Cut(strings.TrimSpace(fn), " ")
 		}
-		r := modes.Infer(src, ep.Module, fn)
+		r := opts.Cache.memoInfer(src, ep.Module, fn)
 		if wsgi := ep.Group == "wsgi_module" || ep.Group == "wsgi_scripts"; wsgi && r.Mode == modes.NoRuntime {
 			// A WSGI application is served by its container's threads
 			// (mod_wsgi, uWSGI, gunicorn): with nothing on its import path
@@ -1183,7 +1199,7 @@ func inferModes(ctx context.Context, res *state, info *rootInfo, opts Options, m
 		if wsgi := ep.Group == "wsgi_module" || ep.Group == "wsgi_scripts"; wsgi {
 			r.Kind = modes.KindWSGI
 		} else {
-			k := modes.ClassifyKind(src, ep.Module, fn)
+			k := opts.Cache.memoKind(src, ep.Module, fn)
 			r = modes.ForTool(r, k)
 			r.Kind, r.KindEvidence, r.KindReason = k.Kind, k.Evidence, k.Reason
 		}
@@ -1346,6 +1362,9 @@ type Cache struct {
 	views map[string]*pysrc.View
 	modes map[string]modes.Result
 	libs  map[string]fileResult // library roots' files (libcache.go)
+	memo  map[string]*modeMemo  // inferences with what they read (modememo.go)
+	// second holds second-pass results with what they read (secondpass.go).
+	second map[string]*secondMemo
 	// projects memoises projectKey.
 	projects map[*pyproj.Project]string
 	// Persist, when set, keeps the scanned roots' first-pass results
@@ -1356,6 +1375,13 @@ type Cache struct {
 	// roots.
 	Hits, Misses, Stored int
 	LibHits, LibMisses   int
+	// ModeHits and ModeMisses count the entry points whose mode was
+	// inferred again, or reused because nothing it read changed.
+	ModeHits, ModeMisses int
+	// SecondHits and SecondMisses count the second-pass analyses reused
+	// (nothing the file's analysis read of the model changed)
+	// and run.
+	SecondHits, SecondMisses int
 }
 
 // NewCache returns an empty cache.
@@ -1365,15 +1391,25 @@ func NewCache() *Cache {
 
 func (c *Cache) scanFile(blobs map[string]string, proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string, model *pysem.Model, tops *topNames) fileResult {
 	id, ok := blobs[f.Path]
+	if c != nil && ok && canonical != nil {
+		return c.secondPass(id, proj, f, enabled, canonical, model, tops)
+	}
 	if c == nil || !ok || canonical != nil {
 		return scanFile(proj, f, enabled, canonical, model, tops)
 	}
-	// The names a first pass keeps depend on the roots' top-level names,
-	// its findings on the project's settings the rules read (persist.go).
+	// The names a first pass keeps depend on the roots' top-level names;
+	// the findings of a file whose rules read the project's settings on
+	// them too (persist.go's projectKey). A result that read none is kept
+	// under the first key, for every project; one that did under the
+	// second.
+	base := f.Path + "\x00" + id + "\x00" + tops.key
 	project := c.projectKey(proj)
-	key := f.Path + "\x00" + id + "\x00" + tops.key + "\x00" + project
+	key := base + "\x00" + project
 	c.mu.Lock()
-	r, hit := c.files[key]
+	r, hit := c.files[base]
+	if !hit {
+		r, hit = c.files[key]
+	}
 	if hit {
 		c.Hits++
 	} else {
@@ -1384,6 +1420,9 @@ func (c *Cache) scanFile(blobs map[string]string, proj *pyproj.Project, f *pypro
 		return r
 	}
 	r = c.persisted(id, project, f, enabled, tops, func() fileResult { return scanFile(proj, f, enabled, nil, nil, tops) })
+	if !r.project {
+		key = base
+	}
 	c.mu.Lock()
 	c.files[key] = r
 	c.mu.Unlock()
