@@ -130,6 +130,26 @@ func ClassifyKind(src Source, module, fn string) KindResult {
 	if main == nil {
 		return KindResult{Kind: KindUnknown, Reason: fmt.Sprintf("function %s is not defined in %s", fn, module)}
 	}
+	return k.classify(module, v, main)
+}
+
+// ClassifyScript is ClassifyKind for a script file: its module-level
+// code (with the body of "if __name__ == '__main__':") is its main.
+func ClassifyScript(src Source, module string) KindResult {
+	v := src.View(module)
+	if v == nil {
+		return KindResult{Kind: KindUnknown, Reason: "module " + module + " is not in the project"}
+	}
+	k := &kindWalk{src: src, in: newInterp(src), seen: map[string]bool{}, classes: map[string]map[string]*pysrc.ClassInfo{}, loadedMods: map[string]bool{}}
+	node := &pysrc.FunctionDef{Name: "<script>", Body: v.File.Body}
+	if len(v.File.Body) > 0 {
+		node.Span = pysrc.Span{Start: v.File.Body[0].Pos()}
+	}
+	return k.classify(module, v, &pysrc.FuncDef{Node: node, Name: "the script", QualName: "<script>"})
+}
+
+func (k *kindWalk) classify(module string, v *pysrc.View, main *pysrc.FuncDef) KindResult {
+	src := k.src
 	k.push(module, main, 0)
 	for len(k.queue) > 0 && k.service == nil {
 		it := k.queue[0]
@@ -142,6 +162,9 @@ func ClassifyKind(src Source, module, fn string) KindResult {
 		k.read(it)
 	}
 	mainEv := Evidence{Path: src.Path(module), Line: v.Line(main.Node.Pos()), Text: "def " + main.Name}
+	if main.QualName == "<script>" {
+		mainEv.Text = "module-level code of the script"
+	}
 	if k.service == nil && k.started != nil && !k.joined {
 		// The process lives on in a thread main does not wait for.
 		ev := *k.started

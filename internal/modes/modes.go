@@ -108,7 +108,13 @@ const (
 // Infer infers the mode of an entry point whose code starts in module and,
 // when fn is not empty, continues with a call of fn() from that module.
 func Infer(src Source, module, fn string) Result {
+	return inferAs(src, module, fn, "")
+}
+
+// inferAs is Infer with the module that runs as __main__ ("" for none).
+func inferAs(src Source, module, fn, main string) Result {
 	in := newInterp(src)
+	in.main = main
 	if src.View(module) == nil {
 		if why := src.Unreadable(module); why != "" {
 			return Result{Mode: Unknown, Reason: fmt.Sprintf("module %s (%s) could not be analysed: %s", module, src.Path(module), why), Evidence: []Evidence{}}
@@ -130,6 +136,13 @@ func Infer(src Source, module, fn string) Result {
 		worlds = next
 	}
 	return in.verdict(worlds)
+}
+
+// InferScript infers the mode of a script file (setup.cfg [files]
+// scripts, setup.py scripts=[...]): its module-level code runs as
+// __main__, so the body of its "if __name__ == '__main__':" runs.
+func InferScript(src Source, module string) Result {
+	return inferAs(src, module, "", module)
 }
 
 func newInterp(src Source) *interp {
@@ -246,6 +259,7 @@ type interp struct {
 	optDefaults map[string]string // config option name → default literal
 	switchDflt  map[string]string
 	mods        map[string]*modIndex
+	main        string // the module run as __main__ (a script), "" for none
 	// atModule and atStmt are the statement being executed, for reasons.
 	atModule string
 	atStmt   pysrc.Stmt

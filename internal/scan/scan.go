@@ -565,7 +565,7 @@ func finishRoot(ctx context.Context, rs *rootScan, model *pysem.Model, enabled [
 	addFindings(res, root, filterRules(projFindings, enabled), func(int) string { return "" })
 	for _, ep := range proj.EntryPoints {
 		switch ep.Group {
-		case "console_scripts", "wsgi_scripts", "gui_scripts", "wsgi_module":
+		case "console_scripts", "wsgi_scripts", "gui_scripts", "wsgi_module", pyproj.ScriptGroup:
 			res.EntryPoints = append(res.EntryPoints, EntryPoint{Root: root, Name: ep.Name, Group: ep.Group,
 				Target: ep.Target, Path: ep.Path, Source: ep.Source, Line: ep.Line, Module: ep.Module})
 		}
@@ -1276,11 +1276,16 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, 
 			}
 		}
 		fn := ""
-		if ep.Group != "wsgi_module" {
+		if ep.Group != "wsgi_module" && ep.Group != pyproj.ScriptGroup {
 			_, fn, _ = strings.Cut(ep.Target, ":")
 			fn, _, _ = strings.Cut(strings.TrimSpace(fn), " ")
 		}
-		r := modes.Infer(src, ep.Module, fn)
+		var r modes.Result
+		if ep.Group == pyproj.ScriptGroup {
+			r = modes.InferScript(src, ep.Module)
+		} else {
+			r = modes.Infer(src, ep.Module, fn)
+		}
 		if wsgi := ep.Group == "wsgi_module" || ep.Group == "wsgi_scripts"; wsgi && r.Mode == modes.NoRuntime {
 			// A WSGI application is served by its container's threads
 			// (mod_wsgi, uWSGI, gunicorn): with nothing on its import path
@@ -1293,7 +1298,12 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, 
 		if wsgi := ep.Group == "wsgi_module" || ep.Group == "wsgi_scripts"; wsgi {
 			r.Kind = modes.KindWSGI
 		} else {
-			k := modes.ClassifyKind(src, ep.Module, fn)
+			var k modes.KindResult
+			if ep.Group == pyproj.ScriptGroup {
+				k = modes.ClassifyScript(src, ep.Module)
+			} else {
+				k = modes.ClassifyKind(src, ep.Module, fn)
+			}
 			r = modes.ForTool(r, k)
 			r.Kind, r.KindEvidence, r.KindReason = k.Kind, k.Evidence, k.Reason
 		}
@@ -1523,7 +1533,10 @@ func (t *topNames) hash() string {
 func pythonFingerprint(blobs map[string]string) string {
 	var keys []string
 	for p := range blobs {
-		if strings.HasSuffix(p, ".py") || p == "setup.cfg" || p == "pyproject.toml" {
+		// Script files (setup.cfg [files] scripts, setup.py scripts=[...])
+		// need not end in .py: files without a suffix count too
+		// (bin/swift-proxy-server).
+		if strings.HasSuffix(p, ".py") || p == "setup.cfg" || p == "pyproject.toml" || !strings.Contains(path.Base(p), ".") {
 			keys = append(keys, p)
 		}
 	}
