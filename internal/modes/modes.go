@@ -562,9 +562,11 @@ func (in *interp) execStmt(module string, s pysrc.Stmt, w *world, depth int) []*
 		return res
 	case *pysrc.Global, *pysrc.Pass, *pysrc.FunctionDef, *pysrc.ClassDef:
 		return []*world{w}
-	case *pysrc.For, *pysrc.While:
-		// Loop bodies are not followed: they rarely decide the mode.
-		return []*world{w}
+	case *pysrc.For:
+		in.assign(module, s.Target, nil, unknownV, w)
+		return in.loopBody(module, s.Body, w, depth)
+	case *pysrc.While:
+		return in.loopBody(module, s.Body, w, depth)
 	}
 	return []*world{w}
 }
@@ -725,6 +727,41 @@ func (in *interp) joinBranches(module string, s *pysrc.If, w *world, depth int) 
 	// other branch goes on, and so does the code after the if.
 	e.noteUnknown(note)
 	return []*world{e}
+}
+
+// loopBody runs a loop's body once, in a copy of w, and joins what it
+// did into w: a service's loop is where it starts its threads and
+// servers (while not stop: ThreadingHTTPServer(...)), and the code after
+// the loop goes on whether the body ran, broke out or returned. A body
+// that forks on a switch keeps its worlds; one that raises is dropped.
+func (in *interp) loopBody(module string, body []pysrc.Stmt, w *world, depth int) []*world {
+	outs := in.execBlock(module, body, in.clone(w), depth)
+	if len(outs) != 1 {
+		return outs
+	}
+	b := outs[0]
+	if b.dead {
+		return []*world{w}
+	}
+	in.steps -= len(w.events) + len(b.events) + len(b.vars)
+	seen := map[Evidence]bool{}
+	for _, ev := range w.events {
+		seen[ev.ev] = true
+	}
+	for _, ev := range b.events {
+		if !seen[ev.ev] {
+			w.record(ev)
+		}
+	}
+	for k, v := range b.vars {
+		if _, ok := w.vars[k]; !ok {
+			w.vars[k] = v
+		}
+	}
+	for k := range b.executed {
+		w.executed[k] = true
+	}
+	return []*world{w}
 }
 
 // decide resolves switch values used as conditions into their truth in
