@@ -92,3 +92,32 @@ func TestEventletFreeThroughLibraries(t *testing.T) {
 		t.Errorf("with an eventlet-free library: stage = %+v, want eventlet_free true", st)
 	}
 }
+
+// TestEventletFreeDefaultEventlet: a service whose default mode is
+// eventlet (a dual mode whose switch is unset) imports eventlet when it
+// starts as shipped, however guarded the import: the project is not
+// eventlet-free. Near miss: the same gate defaulting to threading is.
+func TestEventletFreeDefaultEventlet(t *testing.T) {
+	gate := func(dflt string) string {
+		return "import os\n\nif os.environ.get('SVC_EVENTLET', '" + dflt + "') == '1':\n    import eventlet\n    eventlet.monkey_patch()\n"
+	}
+	for _, c := range []struct {
+		dflt string
+		free bool
+	}{{"1", false}, {"0", true}} {
+		dir := t.TempDir()
+		write(t, dir, "setup.cfg", "[metadata]\nname = svc\n[entry_points]\nconsole_scripts =\n    svc-api = svc.api:main\n")
+		write(t, dir, "svc/__init__.py", gate(c.dflt))
+		write(t, dir, "svc/api.py", "import time\n\n\ndef main():\n    while True:\n        time.sleep(1)\n")
+		lib := t.TempDir()
+		write(t, lib, "setup.cfg", "[metadata]\nname = lib\n")
+		write(t, lib, "lib/__init__.py", "")
+		res, _, _ := scanJSON(t, "--with", lib, dir)
+		if len(res.EntryPoints) != 1 || res.EntryPoints[0].Eventlet == "unconditional" {
+			t.Fatalf("default %s: entry points %+v, want one whose eventlet import is guarded", c.dflt, res.EntryPoints)
+		}
+		if st := res.Stage; st == nil || st.EventletFree == nil || *st.EventletFree != c.free {
+			t.Errorf("default %s (mode %s): stage = %+v, want eventlet_free %v", c.dflt, res.EntryPoints[0].Mode, st, c.free)
+		}
+	}
+}

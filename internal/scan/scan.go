@@ -781,7 +781,7 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 		fr.imported = uniqueCopies(imported)
 	}
 	for _, b := range view.Exports {
-		if b.Name == "application" {
+		if b.Name == "application" && !foreignImport(view, b) {
 			fr.wsgiLine = view.Line(b.Pos)
 		}
 	}
@@ -792,6 +792,23 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 		fr.atImport = importTimeFacts(view)
 	}
 	return fr
+}
+
+// foreignImport reports a module-level binding made by importing the name
+// from another distribution's package (from newrelic.api import
+// application): that object is the library's, not a WSGI application the
+// module defines. A re-export of the project's own application (from
+// pkg.api.app import application) is one.
+func foreignImport(v *pysrc.View, b pysrc.Binding) bool {
+	own, _, _ := strings.Cut(v.Module, ".")
+	for _, imp := range v.Imports {
+		if imp.Dynamic != "" || imp.Func != "" || imp.Node == nil || imp.Node.Pos() > b.Pos || imp.Node.End() <= b.Pos {
+			continue
+		}
+		top, _, _ := strings.Cut(imp.Module, ".")
+		return imp.Level == 0 && top != own
+	}
+	return false
 }
 
 // suppressionFindings reports suppressions that are wrong: a letgo
@@ -1332,11 +1349,17 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, 
 func stageOf(res *Result, info *rootInfo, now time.Time, libraries bool) modes.Stage {
 	st := placeStage(res, info, now)
 	names := map[string]bool{}
-	loads := false
+	loads, own := false, false
 	for _, ep := range res.EntryPoints {
 		if ep.Root == info.root {
 			names[ep.Name] = true
 			loads = loads || ep.Eventlet == string(graph.Unconditional)
+			// A service whose default mode is eventlet imports it when
+			// started as shipped, however guarded the import is: its
+			// own code keeps the project from being eventlet-free.
+			if ep.Switch.Default == "eventlet" && ep.Service() {
+				loads, own = true, true
+			}
 		}
 	}
 	if len(names) > 0 && (loads || libraries) {
@@ -1349,7 +1372,7 @@ func stageOf(res *Result, info *rootInfo, now time.Time, libraries bool) modes.S
 		}
 	}
 	sort.Strings(st.BlockedBy)
-	if st.Stage != nil && *st.Stage == 3 && loads {
+	if st.Stage != nil && *st.Stage == 3 && loads && !own {
 		// The project's own code and requirements are rid of eventlet;
 		// what it imports is not.
 		st.Summary += "; but its entry points still load eventlet at import through libraries"
