@@ -243,13 +243,47 @@ func (k *kindWalk) read(it kindItem) {
 		locals[p] = c
 	}
 	tried := map[*pysrc.While]bool{} // loops inside a try: an exception may be their way out
-	pysrc.InspectAll(it.def.Node.Body, func(n pysrc.Node) bool {
+	// main is called without arguments: a branch on one of its
+	// parameters takes the parameter's default (main(run_daemon=False)
+	// does not run the daemon branch).
+	dflt := map[string]bool{}
+	if it.depth == 0 {
+		for _, p := range it.def.Params {
+			if p.HasDefault {
+				switch p.Default.Kind {
+				case pysrc.ValBool:
+					dflt[p.Name] = p.Default.Bool
+				case pysrc.ValNone:
+					dflt[p.Name] = false
+				}
+			}
+		}
+	}
+	var visit func(n pysrc.Node) bool
+	visit = func(n pysrc.Node) bool {
 		if k.service != nil {
 			return false
 		}
 		switch x := n.(type) {
 		case *pysrc.FunctionDef, *pysrc.ClassDef, *pysrc.Lambda:
 			return false
+		case *pysrc.If:
+			test, neg := x.Test, false
+			if u, ok := test.(*pysrc.UnaryOp); ok && u.Op == pysrc.KwNot {
+				test, neg = u.X, true
+			}
+			if nm, ok := test.(*pysrc.NameExpr); ok {
+				if d, ok := dflt[nm.ID]; ok {
+					if _, reassigned := locals[nm.ID]; !reassigned && !writes(v, it.def.Node.Body, nm.ID) {
+						if d != neg {
+							pysrc.InspectAll(x.Body, visit)
+						} else {
+							pysrc.InspectAll(x.Orelse, visit)
+						}
+						return false
+					}
+				}
+			}
 		case *pysrc.Try:
 			if catchesErrors(v, x) {
 				pysrc.InspectAll(x.Body, func(m pysrc.Node) bool {
@@ -302,7 +336,8 @@ func (k *kindWalk) read(it kindItem) {
 			k.call(it, v, x, locals)
 		}
 		return true
-	})
+	}
+	pysrc.InspectAll(it.def.Node.Body, visit)
 }
 
 func firstLine(s string) string {

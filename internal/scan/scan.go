@@ -298,7 +298,7 @@ func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 	}
 	for _, info := range infos {
 		if !info.library {
-			if err := inferModes(ctx, res, info, opts, model); err != nil {
+			if err := inferModes(ctx, res, info, infos, opts, model); err != nil {
 				return nil, err
 			}
 		}
@@ -1255,16 +1255,33 @@ func (s *viewSource) Path(module string) string {
 }
 
 // inferModes infers each entry point's concurrency mode.
-func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, model *pysem.Model) error {
-	src := &viewSource{model: model, files: map[string]*pyproj.File{}, views: map[string]*pysrc.View{}, unreadable: map[string]string{},
-		cache: opts.Cache, blobs: opts.Blobs, libraryFixes: newLibraryFixes(res)}
-	for _, f := range info.proj.Files {
-		if f.Python && f.Module != "" && f.Kind == pyproj.KindRuntime {
-			if _, dup := src.files[f.Module]; !dup {
-				src.files[f.Module] = f
+func inferModes(ctx context.Context, res *Result, info *rootInfo, infos []*rootInfo, opts Options, model *pysem.Model) error {
+	fixes := newLibraryFixes(res)
+	newSource := func(roots ...*rootInfo) *viewSource {
+		s := &viewSource{model: model, files: map[string]*pyproj.File{}, views: map[string]*pysrc.View{}, unreadable: map[string]string{},
+			cache: opts.Cache, blobs: opts.Blobs, libraryFixes: fixes}
+		for _, r := range roots {
+			for _, f := range r.proj.Files {
+				if f.Python && f.Module != "" && f.Kind == pyproj.KindRuntime {
+					if _, dup := s.files[f.Module]; !dup {
+						s.files[f.Module] = f
+					}
+				}
 			}
 		}
+		return s
 	}
+	src := newSource(info)
+	// An entry point whose code is a library's (nova-rootwrap =
+	// oslo_rootwrap.cmd:main) runs the library's code: it is followed in
+	// the library roots given, which its own imports stay within.
+	var libs []*rootInfo
+	for _, r := range infos {
+		if r.library {
+			libs = append(libs, r)
+		}
+	}
+	var libSrc *viewSource
 	// Modes depend only on Python files and the entry-point declarations:
 	// with content ids, identical inputs reuse earlier results.
 	fp := ""
@@ -1290,6 +1307,15 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, 
 				ep.Selection = r.Selection
 				fixLoadsEventlet(res, ep, r.LibraryFix)
 				continue
+			}
+		}
+		src := src
+		if src.files[ep.Module] == nil && len(libs) > 0 {
+			if libSrc == nil {
+				libSrc = newSource(libs...)
+			}
+			if libSrc.files[ep.Module] != nil {
+				src = libSrc
 			}
 		}
 		fn := ""
@@ -1329,6 +1355,14 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, 
 			opts.Cache.modes[key] = r
 			opts.Cache.mu.Unlock()
 		}
+		if src.files[ep.Module] == nil && src.View(ep.Module) == nil && src.Unreadable(ep.Module) == "" {
+			why := "; its code is another distribution's: give that distribution's source with --with or --site-packages"
+			if d := distributionOf(info.proj, ep.Module); d != "" {
+				why = "; its code is in " + d + ": give that distribution's source with --with or --site-packages"
+			}
+			r.Reason += why
+			r.KindReason = strings.TrimPrefix(r.KindReason+why, "; ")
+		}
 		ep.Mode, ep.ModeEvidence, ep.Switch, ep.ModeReason = r.Mode, r.Evidence, r.Switch, r.Reason
 		ep.Kind, ep.KindEvidence, ep.KindReason = r.Kind, r.KindEvidence, r.KindReason
 		ep.Selection = r.Selection
@@ -1339,6 +1373,24 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, 
 		}
 	}
 	return nil
+}
+
+// distributionOf names the requirement whose distribution provides a
+// module's top-level package (oslo_rootwrap.cmd: oslo.rootwrap), by the
+// normalised names; "" when none matches.
+func distributionOf(proj *pyproj.Project, module string) string {
+	top, _, _ := strings.Cut(module, ".")
+	want := pyproj.NormalizeName(top)
+	for _, r := range proj.Requirements {
+		if !r.Test && r.Name == want {
+			name, _, _ := strings.Cut(strings.TrimSpace(r.Spec), " ")
+			if i := strings.IndexAny(name, "<>=!~;[("); i > 0 {
+				name = name[:i]
+			}
+			return name
+		}
+	}
+	return ""
 }
 
 // stageOf places a project root in the three-release pattern, and says
@@ -1424,8 +1476,8 @@ func placeStage(res *Result, info *rootInfo, now time.Time) modes.Stage {
 		if ep.Mode == modes.ThreadingOnly || ep.Mode == modes.DualDefaultThreading {
 			threading++
 		}
-		if ep.Mode == modes.NoRuntime || ep.Mode == "" || ep.Mode == modes.Unknown && !own[ep.Module] {
-			continue
+		if ep.Mode == modes.NoRuntime || ep.Mode == "" || !own[ep.Module] {
+			continue // another distribution's code (followed with --with or not) is not the project's stage
 		}
 		services = append(services, modes.ServiceMode{Name: ep.Name, Mode: ep.Mode})
 	}
