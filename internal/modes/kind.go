@@ -659,6 +659,7 @@ func ForTool(r Result, k KindResult) Result {
 	why += " from import-time code, which does not make it run concurrently"
 	r.Reason = strings.TrimPrefix(r.Reason+"; "+why, "; ")
 	r.Mode = NoRuntime
+	r.InheritedDefault = r.Switch.Default
 	r.Switch = Switch{Default: "none"}
 	return r
 }

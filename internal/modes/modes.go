@@ -65,6 +65,10 @@ type Result struct {
 	// module fixed the backend before anything selected one (see
 	// FixSource); Backend is what it was fixed to.
 	LibraryFix *LibraryFix `json:"-"`
+	// InheritedDefault is, for a tool ForTool made none, the default
+	// backend (eventlet, threading) its import-time code selects: started
+	// as shipped it still loads that runtime's modules.
+	InheritedDefault string `json:"-"`
 }
 
 // Source gives the interpreter the project's modules.

@@ -155,6 +155,15 @@ type EntryPoint struct {
 	Chain    []graph.Hop `json:"chain"`
 	Guards   []string    `json:"guards,omitempty"`
 	Reason   string      `json:"reason,omitempty"`
+	// LoadsEventlet says whether starting the entry point as shipped (its
+	// default mode) imports eventlet: yes when an unconditional import
+	// chain reaches it or the default path patches or selects eventlet
+	// (a guarded import its default takes), no when neither and the
+	// library roots were given, unknown without them (their imports are
+	// not seen). LoadsEventletVia is the chain or the default path's
+	// selection that does it.
+	LoadsEventlet    string           `json:"loads_eventlet"`
+	LoadsEventletVia []modes.Evidence `json:"loads_eventlet_via,omitempty"`
 	// Mode is the concurrency mode (eventlet-only, dual-default-eventlet,
 	// dual-default-threading, threading-only, none, unknown), with the facts
 	// behind it and the switch that flips it.
@@ -1282,6 +1291,7 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, infos []*rootI
 		}
 	}
 	var libSrc *viewSource
+	libraries := len(opts.With)+len(opts.SitePackages) > 0
 	// Modes depend only on Python files and the entry-point declarations:
 	// with content ids, identical inputs reuse earlier results.
 	fp := ""
@@ -1306,6 +1316,7 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, infos []*rootI
 				ep.Kind, ep.KindEvidence, ep.KindReason = r.Kind, r.KindEvidence, r.KindReason
 				ep.Selection = r.Selection
 				fixLoadsEventlet(res, ep, r.LibraryFix)
+				loadsEventlet(ep, r, libraries)
 				continue
 			}
 		}
@@ -1367,12 +1378,47 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, infos []*rootI
 		ep.Kind, ep.KindEvidence, ep.KindReason = r.Kind, r.KindEvidence, r.KindReason
 		ep.Selection = r.Selection
 		fixLoadsEventlet(res, ep, r.LibraryFix)
+		loadsEventlet(ep, r, libraries)
 		if r.Mode == modes.NoRuntime && ep.Eventlet == string(graph.Unconditional) {
 			ep.ModeReason = strings.TrimPrefix(ep.ModeReason+"; ", "; ") +
 				"no runtime selected on the paths followed, but eventlet is loaded at import (see chain); calls letgo cannot resolve (callbacks, values built at run time) are not followed"
 		}
 	}
 	return nil
+}
+
+// loadsEventlet answers whether starting ep as shipped imports eventlet,
+// from its import chain and its default mode r.
+func loadsEventlet(ep *EntryPoint, r modes.Result, libraries bool) {
+	ep.LoadsEventletVia = nil
+	switch {
+	case ep.Eventlet == string(graph.Unconditional):
+		ep.LoadsEventlet = "yes"
+		for _, h := range ep.Chain {
+			if h.Text != "" { // the first hop is the entry module itself
+				ep.LoadsEventletVia = append(ep.LoadsEventletVia, modes.Evidence{Path: h.Path, Line: h.Line, Text: h.Module + ": " + h.Text})
+			}
+		}
+	case r.Switch.Default == "eventlet" || r.InheritedDefault == "eventlet":
+		// A guarded import the default path takes: the gate's default
+		// patches eventlet (or selects its backend).
+		ep.LoadsEventlet = "yes"
+		for _, e := range r.Evidence {
+			if strings.Contains(e.Text, "eventlet") {
+				ep.LoadsEventletVia = []modes.Evidence{e}
+				break
+			}
+		}
+		if ep.LoadsEventletVia == nil && len(r.Evidence) > 0 {
+			ep.LoadsEventletVia = r.Evidence[:1]
+		}
+	case r.Mode == modes.Unknown && r.Switch.Default == "":
+		ep.LoadsEventlet = "unknown"
+	case libraries:
+		ep.LoadsEventlet = "no"
+	default:
+		ep.LoadsEventlet = "unknown"
+	}
 }
 
 // distributionOf names the requirement whose distribution provides a
@@ -1405,12 +1451,12 @@ func stageOf(res *Result, info *rootInfo, now time.Time, libraries bool) modes.S
 	for _, ep := range res.EntryPoints {
 		if ep.Root == info.root {
 			names[ep.Name] = true
-			loads = loads || ep.Eventlet == string(graph.Unconditional)
-			// A service whose default mode is eventlet imports it when
-			// started as shipped, however guarded the import is: its
-			// own code keeps the project from being eventlet-free.
-			if ep.Switch.Default == "eventlet" && ep.Service() {
-				loads, own = true, true
+			loads = loads || ep.LoadsEventlet == "yes"
+			// An entry point whose default mode is eventlet imports it
+			// when started as shipped, however guarded the import is:
+			// its own code keeps the project from being eventlet-free.
+			if ep.LoadsEventlet == "yes" && ep.Eventlet != string(graph.Unconditional) {
+				own = true
 			}
 		}
 	}
