@@ -738,7 +738,13 @@ func (in *interp) joinBranches(module string, s *pysrc.If, w *world, depth int) 
 // servers (while not stop: ThreadingHTTPServer(...)), and the code after
 // the loop goes on whether the body ran, broke out or returned. A body
 // that forks on a switch keeps its worlds; one that raises is dropped.
+// A world whose mode is decided skips the body, as it skips calls: the
+// body cannot change the mode, and running it costs most of what loops
+// add to an inference.
 func (in *interp) loopBody(module string, body []pysrc.Stmt, w *world, depth int) []*world {
+	if w.decided() {
+		return []*world{w}
+	}
 	outs := in.execBlock(module, body, in.clone(w), depth)
 	if len(outs) != 1 {
 		return outs
