@@ -410,20 +410,25 @@ func (k *kindWalk) call(it kindItem, v *pysrc.View, c *pysrc.Call, locals map[st
 	// class, Cls(...).m(); the objects passed are bound to the callee's
 	// parameters.
 	// (Computed only for a call into the project: most calls are not.)
-	var binds map[string]string
-	bound := false
-	bindings := func() map[string]string {
-		if !bound && (len(c.Args) > 0 || len(c.Keywords) > 0) {
-			binds, bound = k.bindings(v, c, locals), true
-		}
-		return binds
-	}
+	hasArgs := len(c.Args) > 0 || len(c.Keywords) > 0
 	if at, ok := c.Func.(*pysrc.Attribute); ok {
-		if cls := k.receiverClass(it, v, c, locals); cls != "" && k.method(cls, at.Attr, it.depth+1, 0, cls, bindings()) {
-			return
+		if cls := k.receiverClass(it, v, c, locals); cls != "" {
+			var binds map[string]string
+			if hasArgs {
+				binds = k.bindings(v, c, locals)
+			}
+			if k.method(cls, at.Attr, it.depth+1, 0, cls, binds) {
+				return
+			}
 		}
 	}
-	if k.followBound(name, it.depth+1, bindings) {
+	var binds map[string]string
+	if hasArgs {
+		if mod, _ := k.split(name); mod != "" {
+			binds = k.bindings(v, c, locals)
+		}
+	}
+	if k.followBound(name, it.depth+1, binds) {
 		return
 	}
 	for _, p := range serviceCalls {
@@ -555,30 +560,23 @@ func (k *kindWalk) split(name string) (string, string) {
 // project class, whose constructor is queued).
 func (k *kindWalk) follow(name string, depth int) bool { return k.followBound(name, depth, nil) }
 
-// followBound is follow with the project objects the call passes (binds
-// is called only when name is the project's).
-func (k *kindWalk) followBound(name string, depth int, binds func() map[string]string) bool {
+// followBound is follow with the project objects the call passes.
+func (k *kindWalk) followBound(name string, depth int, binds map[string]string) bool {
 	mod, rest := k.split(name)
 	if mod == "" {
 		return false
 	}
-	b := func() map[string]string {
-		if binds == nil {
-			return nil
-		}
-		return binds()
-	}
 	v := k.src.View(mod)
 	if d := k.in.index(mod, v).defs[rest]; d != nil && d.Class == "" {
-		k.push(mod, d, depth, "", paramBinds(d, b()))
+		k.push(mod, d, depth, "", paramBinds(d, binds))
 		return true
 	}
 	if cls := k.class(name); cls != "" {
-		k.method(cls, "__init__", depth, 0, cls, b())
+		k.method(cls, "__init__", depth, 0, cls, binds)
 		return true
 	}
 	if cls, meth, ok := strings.Cut(rest, "."); ok && k.class(mod+"."+cls) != "" {
-		return k.method(mod+"."+cls, meth, depth, 0, mod+"."+cls, b())
+		return k.method(mod+"."+cls, meth, depth, 0, mod+"."+cls, binds)
 	}
 	return false
 }
