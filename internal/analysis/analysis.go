@@ -167,6 +167,9 @@ type Pass struct {
 	// asks for a second pass with the project's facts.
 	Export func(*Facts)
 	Want   func()
+	// Index is shared by the passes of one file (see FileIndex); nil
+	// builds one for this pass.
+	Index  *FileIndex
 	report func(Finding)
 }
 

@@ -733,9 +733,13 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 	// Suppressions are applied and the cap counted as findings arrive.
 	sups := analysis.ParseSuppressions(file)
 	col := analysis.NewCollector(sups)
+	// One index for all rules of the file: each name resolved once, sites
+	// grouped by package, keywords found in one pass over the source.
+	index := analysis.NewFileIndex()
 	for _, r := range enabled {
 		if r.Python != nil {
 			pass := analysis.NewPass(r, f.Path, f.Kind, view, proj, canonical, col.Report)
+			pass.Index = index
 			pass.Facts = facts
 			if first {
 				pass.Export = func(fs *analysis.Facts) {
