@@ -1179,28 +1179,47 @@ type RootStage struct {
 	modes.Stage
 }
 
-// viewSource parses a project's modules on demand for mode inference.
+// viewSource parses a project's modules on demand for mode inference. It
+// is used by the entry points' inferences at once: each module is parsed
+// once, by the first inference that asks for it.
 type viewSource struct {
 	files         map[string]*pyproj.File
-	views         map[string]*pysrc.View
-	unreadable    map[string]string // module → why its file could not be read
+	mu            sync.Mutex
+	views         map[string]*viewEntry
 	cache         *Cache
 	blobs         map[string]string
 	model         *pysem.Model
 	*libraryFixes // modes.FixSource: library import-time code
 }
 
+// viewEntry is one module's view, or why its file could not be read.
+type viewEntry struct {
+	once       sync.Once
+	view       *pysrc.View
+	unreadable string
+}
+
 // Canonical names through the scan's semantic model.
 func (s *viewSource) Canonical(name string) string { return s.model.Canonical(name) }
 
-func (s *viewSource) View(module string) *pysrc.View {
-	if v, ok := s.views[module]; ok {
-		return v
+func (s *viewSource) View(module string) *pysrc.View { return s.entry(module).view }
+
+func (s *viewSource) entry(module string) *viewEntry {
+	s.mu.Lock()
+	e, ok := s.views[module]
+	if !ok {
+		e = &viewEntry{}
+		s.views[module] = e
 	}
+	s.mu.Unlock()
+	e.once.Do(func() { e.view, e.unreadable = s.load(module) })
+	return e
+}
+
+func (s *viewSource) load(module string) (*pysrc.View, string) {
 	f := s.files[module]
 	if f == nil {
-		s.views[module] = nil
-		return nil
+		return nil, ""
 	}
 	key := ""
 	if id, ok := s.blobs[f.Path]; ok && s.cache != nil {
@@ -1209,30 +1228,23 @@ func (s *viewSource) View(module string) *pysrc.View {
 		v, hit := s.cache.views[key]
 		s.cache.mu.Unlock()
 		if hit {
-			s.views[module] = v
-			return v
+			return v, ""
 		}
 	}
 	src, msg := readSource(f.Abs)
 	if msg != "" {
-		s.views[module] = nil
-		s.unreadable[module] = msg
-		return nil
+		return nil, msg
 	}
 	v := pysrc.Analyze(pysrc.Parse(f.Path, src), f.Module, f.IsPackage)
-	s.views[module] = v
 	if key != "" {
 		s.cache.mu.Lock()
 		s.cache.views[key] = v
 		s.cache.mu.Unlock()
 	}
-	return v
+	return v, ""
 }
 
-func (s *viewSource) Unreadable(module string) string {
-	s.View(module)
-	return s.unreadable[module]
-}
+func (s *viewSource) Unreadable(module string) string { return s.entry(module).unreadable }
 
 func (s *viewSource) Path(module string) string {
 	if f := s.files[module]; f != nil {
@@ -1241,9 +1253,11 @@ func (s *viewSource) Path(module string) string {
 	return ""
 }
 
-// inferModes infers each entry point's concurrency mode.
+// inferModes infers each entry point's concurrency mode. The inferences
+// run in parallel (each reads the shared views and the model); their
+// results are applied in the entry points' order.
 func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, model *pysem.Model) error {
-	src := &viewSource{model: model, files: map[string]*pyproj.File{}, views: map[string]*pysrc.View{}, unreadable: map[string]string{},
+	src := &viewSource{model: model, files: map[string]*pyproj.File{}, views: map[string]*viewEntry{},
 		cache: opts.Cache, blobs: opts.Blobs, libraryFixes: newLibraryFixes(res)}
 	for _, f := range info.proj.Files {
 		if f.Python && f.Module != "" && f.Kind == pyproj.KindRuntime {
@@ -1258,10 +1272,10 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, 
 	if opts.Cache != nil && opts.Blobs != nil {
 		fp = pythonFingerprint(opts.Blobs) + librarySignature(res) + "\x00" + opts.librariesKey
 	}
+	var todo []int
+	results := make([]modes.Result, len(res.EntryPoints))
+	fresh := make([]bool, len(res.EntryPoints))
 	for i := range res.EntryPoints {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
 		ep := &res.EntryPoints[i]
 		if ep.Root != info.root {
 			continue
@@ -1272,50 +1286,87 @@ func inferModes(ctx context.Context, res *Result, info *rootInfo, opts Options, 
 			r, hit := opts.Cache.modes[key]
 			opts.Cache.mu.Unlock()
 			if hit {
-				ep.Mode, ep.ModeEvidence, ep.Switch, ep.ModeReason = r.Mode, r.Evidence, r.Switch, r.Reason
-				ep.Kind, ep.KindEvidence, ep.KindReason = r.Kind, r.KindEvidence, r.KindReason
-				ep.Selection = r.Selection
-				fixLoadsEventlet(res, ep, r.LibraryFix)
+				results[i] = r
 				continue
 			}
 		}
-		fn := ""
-		if ep.Group != "wsgi_module" {
-			_, fn, _ = strings.Cut(ep.Target, ":")
-			fn, _, _ = strings.Cut(strings.TrimSpace(fn), " ")
+		todo = append(todo, i)
+		fresh[i] = true
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for _, i := range todo {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			r := inferMode(src, &res.EntryPoints[i])
+			if fp != "" {
+				ep := &res.EntryPoints[i]
+				key := fp + "\x00" + ep.Name + "\x00" + ep.Target
+				opts.Cache.mu.Lock()
+				opts.Cache.modes[key] = r
+				opts.Cache.mu.Unlock()
+			}
+			results[i] = r
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for i := range res.EntryPoints {
+		ep := &res.EntryPoints[i]
+		if ep.Root != info.root {
+			continue
 		}
-		r := modes.Infer(src, ep.Module, fn)
-		if wsgi := ep.Group == "wsgi_module" || ep.Group == "wsgi_scripts"; wsgi && r.Mode == modes.NoRuntime {
-			// A WSGI application is served by its container's threads
-			// (mod_wsgi, uWSGI, gunicorn): with nothing on its import path
-			// patching eventlet or selecting a runtime, it runs on threads.
-			r.Mode = modes.ThreadingOnly
-			r.Switch.Default = "threading"
-			r.Evidence = append([]modes.Evidence{{Path: ep.Source, Line: ep.Line,
-				Text: "WSGI application (" + ep.Group + "): served by the WSGI container's threads, and nothing on its import path patches eventlet or selects a runtime"}}, r.Evidence...)
-		}
-		if wsgi := ep.Group == "wsgi_module" || ep.Group == "wsgi_scripts"; wsgi {
-			r.Kind = modes.KindWSGI
-		} else {
-			k := modes.ClassifyKind(src, ep.Module, fn)
-			r = modes.ForTool(r, k)
-			r.Kind, r.KindEvidence, r.KindReason = k.Kind, k.Evidence, k.Reason
-		}
-		if fp != "" {
-			opts.Cache.mu.Lock()
-			opts.Cache.modes[key] = r
-			opts.Cache.mu.Unlock()
-		}
+		r := results[i]
 		ep.Mode, ep.ModeEvidence, ep.Switch, ep.ModeReason = r.Mode, r.Evidence, r.Switch, r.Reason
 		ep.Kind, ep.KindEvidence, ep.KindReason = r.Kind, r.KindEvidence, r.KindReason
 		ep.Selection = r.Selection
 		fixLoadsEventlet(res, ep, r.LibraryFix)
-		if r.Mode == modes.NoRuntime && ep.Eventlet == string(graph.Unconditional) {
+		// (A result from the cache is applied as it was stored.)
+		if fresh[i] && r.Mode == modes.NoRuntime && ep.Eventlet == string(graph.Unconditional) {
 			ep.ModeReason = strings.TrimPrefix(ep.ModeReason+"; ", "; ") +
 				"no runtime selected on the paths followed, but eventlet is loaded at import (see chain); calls letgo cannot resolve (callbacks, values built at run time) are not followed"
 		}
 	}
 	return nil
+}
+
+// inferMode infers one entry point's mode and kind (safe to run beside
+// the other entry points' inferences on the same source).
+func inferMode(src *viewSource, ep *EntryPoint) modes.Result {
+	fn := ""
+	if ep.Group != "wsgi_module" {
+		_, fn, _ = strings.Cut(ep.Target, ":")
+		fn, _, _ = strings.Cut(strings.TrimSpace(fn), " ")
+	}
+	r := modes.Infer(src, ep.Module, fn)
+	if wsgi := ep.Group == "wsgi_module" || ep.Group == "wsgi_scripts"; wsgi && r.Mode == modes.NoRuntime {
+		// A WSGI application is served by its container's threads
+		// (mod_wsgi, uWSGI, gunicorn): with nothing on its import path
+		// patching eventlet or selecting a runtime, it runs on threads.
+		r.Mode = modes.ThreadingOnly
+		r.Switch.Default = "threading"
+		r.Evidence = append([]modes.Evidence{{Path: ep.Source, Line: ep.Line,
+			Text: "WSGI application (" + ep.Group + "): served by the WSGI container's threads, and nothing on its import path patches eventlet or selects a runtime"}}, r.Evidence...)
+	}
+	if wsgi := ep.Group == "wsgi_module" || ep.Group == "wsgi_scripts"; wsgi {
+		r.Kind = modes.KindWSGI
+	} else {
+		k := modes.ClassifyKind(src, ep.Module, fn)
+		r = modes.ForTool(r, k)
+		r.Kind, r.KindEvidence, r.KindReason = k.Kind, k.Evidence, k.Reason
+	}
+	return r
 }
 
 // stageOf places a project root in the three-release pattern, and says
