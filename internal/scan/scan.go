@@ -398,19 +398,29 @@ func firstPass(ctx context.Context, proj *pyproj.Project, root string, enabled [
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	// A fixed pool of workers takes the files in the given order: a
+	// goroutine per file would start on a small stack and grow it again
+	// for every file (the parser recurses deeply; copying stacks was 2% of
+	// the scan's CPU).
 	run := func(indexes []int, canonical func(string) string, facts *analysis.Facts) error {
 		g, gctx := errgroup.WithContext(ctx)
-		g.SetLimit(workers)
-		for _, i := range indexes {
+		var next atomic.Int64
+		for range min(workers, len(indexes)) {
 			g.Go(func() error {
-				if err := gctx.Err(); err != nil {
-					return err
+				for {
+					k := int(next.Add(1)) - 1
+					if k >= len(indexes) {
+						return nil
+					}
+					if err := gctx.Err(); err != nil {
+						return err
+					}
+					i := indexes[k]
+					results[i] = opts.Cache.rootFile(library, opts.Blobs, proj, pyFiles[i], enabled, canonical, facts, tops)
+					if opts.Progress != nil && canonical == nil && facts == nil {
+						opts.Progress(int(done.Add(1)), total)
+					}
 				}
-				results[i] = opts.Cache.rootFile(library, opts.Blobs, proj, pyFiles[i], enabled, canonical, facts, tops)
-				if opts.Progress != nil && canonical == nil && facts == nil {
-					opts.Progress(int(done.Add(1)), total)
-				}
-				return nil
 			})
 		}
 		return g.Wait()
