@@ -137,3 +137,23 @@ func TestFileIndex(t *testing.T) {
 		t.Errorf("refs under eventlet: %q", refs)
 	}
 }
+
+// TestHasNoqa checks hasNoqa against lower-casing, on every case mix of
+// "noqa", neighbours of its letters under |0x20 and non-ASCII text.
+func TestHasNoqa(t *testing.T) {
+	texts := []string{"", "noq", "# NoQa: EV110", "# n o q a", "# nOqA", "\u212a noqa", "İnoqa", "# NOQ@", "N\x0eOQA", "nOq\x01", "ноqa"}
+	for m := range 16 {
+		b := []byte("xnoqa")
+		for i := range 4 {
+			if m&(1<<i) != 0 {
+				b[i+1] -= 'a' - 'A'
+			}
+		}
+		texts = append(texts, string(b), string(b[:4]))
+	}
+	for _, s := range texts {
+		if got, want := hasNoqa(s), strings.Contains(strings.ToLower(s), "noqa"); got != want {
+			t.Errorf("hasNoqa(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
