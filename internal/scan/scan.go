@@ -718,7 +718,8 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 		}
 		return fr
 	}
-	file := pysrc.Parse(f.Path, src)
+	// The source buffer is not used again: the parsed file keeps it.
+	file := pysrc.ParseOwned(f.Path, src)
 	view := pysrc.Analyze(file, f.Module, f.IsPackage)
 	if canonical != nil {
 		// The second pass: names are resolved through the project's
@@ -1245,7 +1246,7 @@ func (s *viewSource) load(module string) (*pysrc.View, string) {
 	if msg != "" {
 		return nil, msg
 	}
-	v := pysrc.Analyze(pysrc.Parse(f.Path, src), f.Module, f.IsPackage)
+	v := pysrc.Analyze(pysrc.ParseOwned(f.Path, src), f.Module, f.IsPackage)
 	if key != "" {
 		s.cache.mu.Lock()
 		s.cache.views[key] = v
