@@ -234,14 +234,29 @@ func Run(ctx context.Context, roots []string, opts Options) (*Result, error) {
 	for _, root := range opts.SitePackages {
 		ins = append(ins, rootIn{root, true, true})
 	}
+	// The roots are walked and loaded in parallel (each on its own); the
+	// first root that fails, in the given order, is the error.
 	projs := make([]*pyproj.Project, len(ins))
-	tops := &topNames{set: map[string]bool{}}
+	errs := make([]error, len(ins))
+	var lg errgroup.Group
+	if opts.Workers > 0 {
+		lg.SetLimit(opts.Workers)
+	} else {
+		lg.SetLimit(runtime.GOMAXPROCS(0))
+	}
 	for i, in := range ins {
-		proj, err := pyproj.Load(ctx, in.root)
-		if err != nil {
-			return nil, err
+		lg.Go(func() error {
+			projs[i], errs[i] = pyproj.Load(ctx, in.root)
+			return nil
+		})
+	}
+	lg.Wait()
+	tops := &topNames{set: map[string]bool{}}
+	for i := range ins {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		projs[i] = proj
+		proj := projs[i]
 		for _, f := range proj.Files {
 			if f.Python && f.Module != "" {
 				top, _, _ := strings.Cut(f.Module, ".")
