@@ -761,21 +761,23 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 	col := analysis.NewCollector(sups)
 	// One index for all rules of the file: each name resolved once, sites
 	// grouped by package, keywords found in one pass over the source.
-	index := analysis.NewFileIndex()
+	// One pass, given to each rule in turn (a rule uses it only while it
+	// runs), instead of a pass and two closures per rule and file.
+	pass := analysis.NewPass(nil, f.Path, f.Kind, view, proj, canonical, col.Report)
+	pass.Index = analysis.NewFileIndex()
+	pass.Facts = facts
+	if first {
+		pass.Export = func(fs *analysis.Facts) {
+			if fr.facts == nil {
+				fr.facts = analysis.NewFacts()
+			}
+			fr.facts.Merge(fs.Clone())
+		}
+		pass.Want = func() { fr.wants = true }
+	}
 	for _, r := range enabled {
 		if r.Python != nil {
-			pass := analysis.NewPass(r, f.Path, f.Kind, view, proj, canonical, col.Report)
-			pass.Index = index
-			pass.Facts = facts
-			if first {
-				pass.Export = func(fs *analysis.Facts) {
-					if fr.facts == nil {
-						fr.facts = analysis.NewFacts()
-					}
-					fr.facts.Merge(fs.Clone())
-				}
-				pass.Want = func() { fr.wants = true }
-			}
+			pass.Rule = r
 			r.Python(pass)
 		}
 	}
