@@ -759,10 +759,10 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 	// Suppressions are applied and the cap counted as findings arrive.
 	sups := analysis.ParseSuppressions(file)
 	col := analysis.NewCollector(sups)
-	// One index for all rules of the file: each name resolved once, sites
-	// grouped by package, keywords found in one pass over the source.
 	// One pass, given to each rule in turn (a rule uses it only while it
-	// runs), instead of a pass and two closures per rule and file.
+	// runs), instead of a pass and two closures per rule and file; its
+	// index is shared by all rules of the file: each name resolved once,
+	// sites grouped by package, keywords found in one pass over the source.
 	pass := analysis.NewPass(nil, f.Path, f.Kind, view, proj, canonical, col.Report)
 	pass.Index = analysis.NewFileIndex()
 	pass.Facts = facts
