@@ -11,6 +11,7 @@ import (
 )
 
 func main() {
+	cli.TuneGC(os.Args[1:])
 	ctx, stop := interruptible()
 	code := cli.Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

@@ -213,7 +213,10 @@ type Pass struct {
 	// reads (Fact) and the value it got: a cache of second-pass results
 	// keeps a file's result while those reads give the same values.
 	ReadFact func(kind FactKind, name string, value any)
-	report   func(Finding)
+	// Index is shared by the passes of one file (see FileIndex); nil
+	// builds one for this pass.
+	Index  *FileIndex
+	report func(Finding)
 }
 
 // UseModel gives the pass the semantic model of the scanned roots.
@@ -444,7 +447,7 @@ func ParseSuppressions(f *pysrc.File) []*Suppression {
 	var out []*Suppression
 	for _, c := range f.Comments {
 		text := f.Src[c.Start:c.End]
-		if lower := strings.ToLower(text); !strings.Contains(lower, "noqa") && !strings.Contains(text, "letgo") {
+		if !hasNoqa(text) && !strings.Contains(text, "letgo") {
 			continue
 		}
 		pos := f.Position(c.Start)
@@ -470,7 +473,7 @@ func ParseLineSuppressions(text string) []*Suppression {
 		} else {
 			text = ""
 		}
-		if !strings.Contains(l, "#") || !strings.Contains(strings.ToLower(l), "noqa") && !strings.Contains(l, "letgo") {
+		if !strings.Contains(l, "#") || !hasNoqa(l) && !strings.Contains(l, "letgo") {
 			continue
 		}
 		start := -1
@@ -488,6 +491,18 @@ func ParseLineSuppressions(text string) []*Suppression {
 		}
 	}
 	return out
+}
+
+// hasNoqa reports whether s contains "noqa" in any case, as
+// strings.Contains(strings.ToLower(s), "noqa") does (no other rune
+// lower-cases to n, o, q or a) without lower-casing every comment.
+func hasNoqa(s string) bool {
+	for i := 0; i+4 <= len(s); i++ {
+		if s[i]|0x20 == 'n' && s[i+1]|0x20 == 'o' && s[i+2]|0x20 == 'q' && s[i+3]|0x20 == 'a' {
+			return true
+		}
+	}
+	return false
 }
 
 // parseSuppression reads one comment; nil when it suppresses nothing.

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // File is one parsed Python source file: its tree, its comments, and the
@@ -29,9 +30,17 @@ type Position struct {
 var codingRE = regexp.MustCompile(`^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)`)
 
 // Parse parses src. It never fails: problems are in File.Errors.
-func Parse(name string, src []byte) *File {
+func Parse(name string, src []byte) *File { return parse(name, src, false) }
+
+// ParseOwned is Parse for a caller that hands src over: the file's text
+// is src itself when it needs no decoding, not a copy (the scan reads
+// 44 MB per corpus and would copy all of it). src must not be modified
+// afterwards.
+func ParseOwned(name string, src []byte) *File { return parse(name, src, true) }
+
+func parse(name string, src []byte, owned bool) *File {
 	f := &File{Name: name}
-	text, encErr := decodeSource(src)
+	text, encErr := decodeSource(src, owned)
 	f.Src = text
 	if encErr != "" {
 		f.Errors = append(f.Errors, Error{0, encErr})
@@ -64,14 +73,20 @@ func Parse(name string, src []byte) *File {
 
 // decodeSource strips a UTF-8 BOM and decodes Latin-1 family sources
 // declared by a PEP 263 coding cookie.
-func decodeSource(src []byte) (string, string) {
+func decodeSource(src []byte, owned bool) (string, string) {
+	str := func(b []byte) string {
+		if owned && len(b) > 0 {
+			return unsafe.String(&b[0], len(b))
+		}
+		return string(b)
+	}
 	if len(src) >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF {
-		return string(src[3:]), ""
+		return str(src[3:]), ""
 	}
 	enc := cookie(src)
 	switch enc {
 	case "", "utf-8", "utf8", "utf_8", "ascii", "us-ascii":
-		return string(src), ""
+		return str(src), ""
 	case "latin-1", "latin1", "iso-8859-1", "iso8859-1", "iso_8859_1", "l1", "iso-latin-1", "latin_1":
 		var b strings.Builder
 		b.Grow(len(src) + len(src)/8)
@@ -81,7 +96,7 @@ func decodeSource(src []byte) (string, string) {
 		return b.String(), ""
 	}
 	if utf8.Valid(src) {
-		return string(src), ""
+		return str(src), ""
 	}
 	return string(src), "unsupported source encoding '" + enc + "'"
 }

@@ -288,24 +288,36 @@ func isIdentRune(r rune) bool {
 
 // scanNameOrString scans an identifier, a keyword, or a string whose prefix
 // looks like an identifier (rb'..', f"..").
+// identByte marks the ASCII bytes that continue an identifier.
+var identByte = func() (t [128]bool) {
+	for c := range 128 {
+		t[c] = isIdentASCII(byte(c))
+	}
+	return t
+}()
+
 func (s *scanner) scanNameOrString() {
 	src := s.src
 	start := s.pos
-	for s.pos < len(src) {
-		c := src[s.pos]
+	// The position in a local, and a table for ASCII: names are most of
+	// the tokens.
+	pos := s.pos
+	for pos < len(src) {
+		c := src[pos]
 		if c < 0x80 {
-			if !isIdentASCII(c) {
+			if !identByte[c] {
 				break
 			}
-			s.pos++
+			pos++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(src[s.pos:])
+		r, size := utf8.DecodeRuneInString(src[pos:])
 		if !isIdentRune(r) {
 			break
 		}
-		s.pos += size
+		pos += size
 	}
+	s.pos = pos
 	if n := s.pos - start; n <= 2 && s.pos < len(src) && (src[s.pos] == '"' || src[s.pos] == '\'') {
 		if isStringPrefix(src[start:s.pos]) {
 			s.scanString(start, s.pos)

@@ -1,6 +1,9 @@
 package pysrc
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // GuardKind says under what condition an import statement runs.
 type GuardKind uint8
@@ -171,6 +174,7 @@ type View struct {
 	Exports []Binding
 
 	callIndex map[*Call]*CallSite
+	callOnce  sync.Once
 }
 
 // ResolveChains sets the resolved name of the calls and references whose
@@ -195,14 +199,15 @@ func (v *View) ResolveChains(f func(string) string) {
 }
 
 // CallSiteOf returns the call site of a call node of this file, or nil.
-// The index is built on first use (a view is used by one goroutine).
+// The index is built on first use, once even when goroutines share the
+// view (the entry points' mode inferences do).
 func (v *View) CallSiteOf(c *Call) *CallSite {
-	if v.callIndex == nil {
+	v.callOnce.Do(func() {
 		v.callIndex = make(map[*Call]*CallSite, len(v.Calls))
 		for _, cs := range v.Calls {
 			v.callIndex[cs.Node] = cs
 		}
-	}
+	})
 	return v.callIndex[c]
 }
 

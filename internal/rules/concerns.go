@@ -75,10 +75,10 @@ func shortDelay(v pysrc.Value) (float64, bool) {
 
 func heartbeatCheck(p *analysis.Pass) {
 	// Heartbeat paths are runtime code; a test polling for a beat is not one.
-	if p.Kind == pyproj.KindTest || !strings.Contains(p.File.Src, "sleep") && !strings.Contains(p.File.Src, ".wait(") {
+	if p.Kind == pyproj.KindTest || !p.Has(kwSleep) && !p.Has(kwWait) {
 		return
 	}
-	keepalive := strings.Contains(p.File.Src, "SO_KEEPALIVE") || strings.Contains(p.File.Src, "TCP_KEEPIDLE")
+	keepalive := p.Has(kwSoKeepalive) || p.Has(kwTCPKeepidle)
 	type scope struct {
 		body  []pysrc.Stmt
 		name  string // how findings name the scope
@@ -429,7 +429,7 @@ func builtIn(p *analysis.Pass, body []pysrc.Stmt) map[string]string {
 var waitWords = []string{".join", ".wait", ".result", "waitall", ".sleep", "wait_for", "wait_until", ".get(", "as_completed", ".shutdown"}
 
 func assertAfterSpawnCheck(p *analysis.Pass) {
-	if p.Kind != pyproj.KindTest || !strings.Contains(p.File.Src, "assert") {
+	if p.Kind != pyproj.KindTest || !p.Has(kwAssert) {
 		return
 	}
 	for _, d := range p.View.Defs {
@@ -582,8 +582,7 @@ func privilegedOpCheck(p *analysis.Pass) {
 	if p.Kind == pyproj.KindTest {
 		return // mocks asserting run_as_root=True are not privileged operations
 	}
-	src := p.File.Src
-	if !strings.Contains(src, "run_as_root") && !strings.Contains(src, "root_helper") && !strings.Contains(src, "priv") {
+	if !p.Has(kwRunAsRoot) && !p.Has(kwRootHelper) && !p.Has(kwPriv) {
 		return
 	}
 	for _, c := range p.View.Calls {
@@ -633,7 +632,7 @@ func privilegedConfigCheck(p *analysis.ProjectPass) {
 var zeroSleeps = tables.ZeroSleeps
 
 func yieldInTestCheck(p *analysis.Pass) {
-	if p.Kind != pyproj.KindTest || !strings.Contains(p.File.Src, "sleep(") {
+	if p.Kind != pyproj.KindTest || !p.Has(kwSleepCall) {
 		return
 	}
 	for _, c := range p.View.Calls {

@@ -59,7 +59,7 @@ func privateBackendCheck(p *analysis.Pass) {
 
 // heartbeatOptionCheck finds the removed heartbeat_in_pthread option in code.
 func heartbeatOptionCheck(p *analysis.Pass) {
-	if !strings.Contains(p.File.Src, "heartbeat_in_pthread") {
+	if !p.Has(kwHeartbeatInPthread) {
 		return
 	}
 	for _, c := range p.View.Calls {

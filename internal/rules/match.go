@@ -4,6 +4,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -129,7 +130,21 @@ type apiOpts struct {
 	fix func(p *analysis.Pass, c *pysrc.CallSite) *analysis.Fix
 }
 
-// apiCheck builds a check that reports uses of the given names.
+// roots lists the first components of a table's names, once each: a name
+// can only match an entry with the same first component.
+func (ns names) roots() []string {
+	var out []string
+	for _, n := range ns {
+		if r := root(n); !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// apiCheck builds a check that reports uses of the given names. It visits
+// only the calls and references whose canonical name starts with a root
+// of the targets (the file's index groups them by root), in source order.
 func apiCheck(targets names, what string, o apiOpts) func(*analysis.Pass) {
 	matches := func(name string) bool {
 		if _, ok := targets.match(name); !ok {
@@ -138,13 +153,15 @@ func apiCheck(targets names, what string, o apiOpts) func(*analysis.Pass) {
 		_, excluded := o.exclude.match(name)
 		return !excluded
 	}
+	roots := targets.roots()
 	return func(p *analysis.Pass) {
 		if o.skip != nil && o.skip(p.Kind) {
 			return
 		}
 		if o.calls {
-			for _, c := range p.View.Calls {
-				name := p.Resolve(c.Resolved)
+			names := p.CallNames()
+			for _, i := range p.CallsUnder(roots) {
+				c, name := p.View.Calls[i], names[i]
 				if !matches(name) {
 					continue
 				}
@@ -165,8 +182,9 @@ func apiCheck(targets names, what string, o apiOpts) func(*analysis.Pass) {
 			}
 		}
 		if o.refs {
-			for _, r := range p.View.Refs {
-				name := p.Resolve(r.Resolved)
+			names := p.RefNames()
+			for _, i := range p.RefsUnder(roots) {
+				r, name := p.View.Refs[i], names[i]
 				if !matches(name) {
 					continue
 				}
@@ -273,3 +291,20 @@ var byID = sync.OnceValue(func() map[string]*analysis.Rule {
 	}
 	return m
 })
+
+// Keywords the rules' source pre-checks look for: each file's source is
+// searched for all of them in one pass (analysis.Pass.Has).
+var (
+	kwSleep              = analysis.RegisterKeyword("sleep")
+	kwWait               = analysis.RegisterKeyword(".wait(")
+	kwSoKeepalive        = analysis.RegisterKeyword("SO_KEEPALIVE")
+	kwTCPKeepidle        = analysis.RegisterKeyword("TCP_KEEPIDLE")
+	kwAssert             = analysis.RegisterKeyword("assert")
+	kwRunAsRoot          = analysis.RegisterKeyword("run_as_root")
+	kwRootHelper         = analysis.RegisterKeyword("root_helper")
+	kwPriv               = analysis.RegisterKeyword("priv")
+	kwSleepCall          = analysis.RegisterKeyword("sleep(")
+	kwHeartbeatInPthread = analysis.RegisterKeyword("heartbeat_in_pthread")
+	kwEVENTLET           = analysis.RegisterKeyword("EVENTLET")
+	kwEventlet           = analysis.RegisterKeyword("eventlet")
+)

@@ -74,7 +74,7 @@ func isEventletToggle(s string) bool {
 // envToggleCheck reports environment variables that steer eventlet, read or
 // set in code (os.environ[...], os.environ.get/setdefault/pop, os.getenv).
 func envToggleCheck(p *analysis.Pass) {
-	if !strings.Contains(p.File.Src, "EVENTLET") {
+	if !p.Has(kwEVENTLET) {
 		return // every toggle name contains it: nothing to resolve
 	}
 	for _, c := range p.View.Calls {
@@ -117,7 +117,7 @@ func dottedEnd(e pysrc.Expr, attr string) bool {
 // poisoningCheck reports code that makes eventlet unusable on purpose: a
 // positive signal of a threading-only service.
 func poisoningCheck(p *analysis.Pass) {
-	if !strings.Contains(p.File.Src, "eventlet") {
+	if !p.Has(kwEventlet) {
 		return // every shape names eventlet in the source
 	}
 	pysrc.InspectAll(p.File.Body, func(n pysrc.Node) bool {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/graph"
@@ -21,6 +22,7 @@ import (
 // (a DEFAULT…BACKEND… beside the registry, see modes.DefaultBackend).
 // Without the default nothing is modelled: letgo does not guess it.
 type libraryFixes struct {
+	mu   sync.Mutex // the entry points' inferences ask at once
 	res  *state
 	memo map[string]*modes.LibraryFix
 }
@@ -30,6 +32,8 @@ func newLibraryFixes(res *state) *libraryFixes {
 }
 
 func (l *libraryFixes) ImportFixes(module string) *modes.LibraryFix {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if fix, ok := l.memo[module]; ok {
 		return fix
 	}

@@ -145,14 +145,29 @@ func Run(ctx context.Context, roots []string, opts Options) (*contract.Result, e
 	for _, root := range opts.SitePackages {
 		ins = append(ins, rootIn{root, true, true})
 	}
+	// The roots are walked and loaded in parallel (each on its own); the
+	// first root that fails, in the given order, is the error.
 	projs := make([]*pyproj.Project, len(ins))
-	tops := &topNames{set: map[string]bool{}}
+	errs := make([]error, len(ins))
+	var lg errgroup.Group
+	if opts.Workers > 0 {
+		lg.SetLimit(opts.Workers)
+	} else {
+		lg.SetLimit(runtime.GOMAXPROCS(0))
+	}
 	for i, in := range ins {
-		proj, err := pyproj.Load(ctx, in.root)
-		if err != nil {
-			return nil, err
+		lg.Go(func() error {
+			projs[i], errs[i] = pyproj.Load(ctx, in.root)
+			return nil
+		})
+	}
+	lg.Wait()
+	tops := &topNames{set: map[string]bool{}}
+	for i := range ins {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		projs[i] = proj
+		proj := projs[i]
 		for _, f := range proj.Files {
 			if f.Python && f.Module != "" {
 				top, _, _ := strings.Cut(f.Module, ".")
@@ -310,19 +325,29 @@ func firstPass(ctx context.Context, proj *pyproj.Project, root string, enabled [
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	// A fixed pool of workers takes the files in the given order: a
+	// goroutine per file would start on a small stack and grow it again
+	// for every file (the parser recurses deeply; copying stacks was 2% of
+	// the scan's CPU).
 	run := func(indexes []int, canonical func(string) string, model *pysem.Model) error {
 		g, gctx := errgroup.WithContext(ctx)
-		g.SetLimit(workers)
-		for _, i := range indexes {
+		var next atomic.Int64
+		for range min(workers, len(indexes)) {
 			g.Go(func() error {
-				if err := gctx.Err(); err != nil {
-					return err
+				for {
+					k := int(next.Add(1)) - 1
+					if k >= len(indexes) {
+						return nil
+					}
+					if err := gctx.Err(); err != nil {
+						return err
+					}
+					i := indexes[k]
+					results[i] = opts.Cache.rootFile(library, opts.Blobs, proj, pyFiles[i], enabled, canonical, model, tops)
+					if opts.Progress != nil && canonical == nil {
+						opts.Progress(int(done.Add(1)), total)
+					}
 				}
-				results[i] = opts.Cache.rootFile(library, opts.Blobs, proj, pyFiles[i], enabled, canonical, model, tops)
-				if opts.Progress != nil && canonical == nil {
-					opts.Progress(int(done.Add(1)), total)
-				}
-				return nil
 			})
 		}
 		return g.Wait()
@@ -648,7 +673,8 @@ func scanFileRecording(proj *pyproj.Project, f *pyproj.File, enabled []*analysis
 		}
 		return fr
 	}
-	file := pysrc.Parse(f.Path, src)
+	// The source buffer is not used again: the parsed file keeps it.
+	file := pysrc.ParseOwned(f.Path, src)
 	view := pysrc.Analyze(file, f.Module, f.IsPackage)
 	if canonical != nil {
 		// The second pass: names are resolved through the project's
@@ -676,14 +702,20 @@ func scanFileRecording(proj *pyproj.Project, f *pyproj.File, enabled []*analysis
 	// Suppressions are applied and the cap counted as findings arrive.
 	sups := analysis.ParseSuppressions(file)
 	col := analysis.NewCollector(sups)
+	// One pass, given to each rule in turn (a rule uses it only while it
+	// runs), instead of a pass and two closures per rule and file; its
+	// index is shared by all rules of the file: each name resolved once,
+	// sites grouped by package, keywords found in one pass over the source.
+	pass := analysis.NewPass(nil, f.Path, f.Kind, view, proj, canonical, col.Report)
+	pass.Index = analysis.NewFileIndex()
+	pass.UseModel(model)
+	if rec != nil {
+		pass.ReadFact = rec.readFact
+	}
+	pass.ReadProject = func() { fr.project = true }
 	for _, r := range enabled {
 		if r.Python != nil {
-			pass := analysis.NewPass(r, f.Path, f.Kind, view, proj, canonical, col.Report)
-			pass.UseModel(model)
-			if rec != nil {
-				pass.ReadFact = rec.readFact
-			}
-			pass.ReadProject = func() { fr.project = true }
+			pass.Rule = r
 			r.Python(pass)
 		}
 	}
@@ -1098,28 +1130,47 @@ func recount(res *contract.Result) {
 	}
 }
 
-// viewSource parses a project's modules on demand for mode inference.
+// viewSource parses a project's modules on demand for mode inference. It
+// is used by the entry points' inferences at once: each module is parsed
+// once, by the first inference that asks for it.
 type viewSource struct {
 	files         map[string]*pyproj.File
-	views         map[string]*pysrc.View
-	unreadable    map[string]string // module → why its file could not be read
+	mu            sync.Mutex
+	views         map[string]*viewEntry
 	cache         *Cache
 	blobs         map[string]string
 	model         *pysem.Model
 	*libraryFixes // modes.FixSource: library import-time code
 }
 
+// viewEntry is one module's view, or why its file could not be read.
+type viewEntry struct {
+	once       sync.Once
+	view       *pysrc.View
+	unreadable string
+}
+
 // Canonical names through the scan's semantic model.
 func (s *viewSource) Canonical(name string) string { return s.model.Canonical(name) }
 
-func (s *viewSource) View(module string) *pysrc.View {
-	if v, ok := s.views[module]; ok {
-		return v
+func (s *viewSource) View(module string) *pysrc.View { return s.entry(module).view }
+
+func (s *viewSource) entry(module string) *viewEntry {
+	s.mu.Lock()
+	e, ok := s.views[module]
+	if !ok {
+		e = &viewEntry{}
+		s.views[module] = e
 	}
+	s.mu.Unlock()
+	e.once.Do(func() { e.view, e.unreadable = s.load(module) })
+	return e
+}
+
+func (s *viewSource) load(module string) (*pysrc.View, string) {
 	f := s.files[module]
 	if f == nil {
-		s.views[module] = nil
-		return nil
+		return nil, ""
 	}
 	key := ""
 	if id, ok := s.blobs[f.Path]; ok && s.cache != nil {
@@ -1128,30 +1179,23 @@ func (s *viewSource) View(module string) *pysrc.View {
 		v, hit := s.cache.views[key]
 		s.cache.mu.Unlock()
 		if hit {
-			s.views[module] = v
-			return v
+			return v, ""
 		}
 	}
 	src, msg := readSource(f.Abs)
 	if msg != "" {
-		s.views[module] = nil
-		s.unreadable[module] = msg
-		return nil
+		return nil, msg
 	}
-	v := pysrc.Analyze(pysrc.Parse(f.Path, src), f.Module, f.IsPackage)
-	s.views[module] = v
+	v := pysrc.Analyze(pysrc.ParseOwned(f.Path, src), f.Module, f.IsPackage)
 	if key != "" {
 		s.cache.mu.Lock()
 		s.cache.views[key] = v
 		s.cache.mu.Unlock()
 	}
-	return v
+	return v, ""
 }
 
-func (s *viewSource) Unreadable(module string) string {
-	s.View(module)
-	return s.unreadable[module]
-}
+func (s *viewSource) Unreadable(module string) string { return s.entry(module).unreadable }
 
 func (s *viewSource) Path(module string) string {
 	if f := s.files[module]; f != nil {
@@ -1160,11 +1204,13 @@ func (s *viewSource) Path(module string) string {
 	return ""
 }
 
-// inferModes infers each entry point's concurrency mode.
+// inferModes infers each entry point's concurrency mode. The inferences
+// run in parallel (each reads the shared views and the model); their
+// results are applied in the entry points' order.
 func inferModes(ctx context.Context, res *state, info *rootInfo, infos []*rootInfo, opts Options, model *pysem.Model) error {
 	fixes := newLibraryFixes(res)
 	newSource := func(roots ...*rootInfo) *viewSource {
-		s := &viewSource{model: model, files: map[string]*pyproj.File{}, views: map[string]*pysrc.View{}, unreadable: map[string]string{},
+		s := &viewSource{model: model, files: map[string]*pyproj.File{}, views: map[string]*viewEntry{},
 			cache: opts.Cache, blobs: opts.Blobs, libraryFixes: fixes}
 		for _, r := range roots {
 			for _, f := range r.proj.Files {
@@ -1195,75 +1241,73 @@ func inferModes(ctx context.Context, res *state, info *rootInfo, infos []*rootIn
 	if opts.Cache != nil && opts.Blobs != nil {
 		fp = pythonFingerprint(opts.Blobs) + librarySignature(res) + "\x00" + opts.librariesKey
 	}
+	var todo []int
+	results := make([]modes.Result, len(res.EntryPoints))
+	srcs := make([]*viewSource, len(res.EntryPoints))
 	for i := range res.EntryPoints {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
 		ep := &res.EntryPoints[i]
 		if ep.Root != info.root {
 			continue
 		}
-		key := fp + "\x00" + ep.Name + "\x00" + ep.Target
-		if fp != "" {
-			opts.Cache.mu.Lock()
-			r, hit := opts.Cache.modes[key]
-			opts.Cache.mu.Unlock()
-			if hit {
-				ep.Mode, ep.ModeEvidence, ep.Switch, ep.ModeReason = r.Mode, r.Evidence, r.Switch, r.Reason
-				ep.Kind, ep.KindEvidence, ep.KindReason = r.Kind, r.KindEvidence, r.KindReason
-				ep.Selection = r.Selection
-				fixLoadsEventlet(res, ep, r.LibraryFix)
-				loadsEventlet(ep, r, libraries)
-				continue
-			}
-		}
-		src := src
+		srcs[i] = src
 		if src.files[ep.Module] == nil && len(libs) > 0 {
 			if libSrc == nil {
 				libSrc = newSource(libs...)
 			}
 			if libSrc.files[ep.Module] != nil {
-				src = libSrc
+				srcs[i] = libSrc
 			}
-		}
-		fn := ""
-		if ep.Group != "wsgi_module" && ep.Group != pyproj.ScriptGroup {
-			_, fn, _ = strings.Cut(ep.Target, ":")
-			fn, _, _ = strings.Cut(strings.TrimSpace(fn), " ")
-		}
-		var r modes.Result
-		if ep.Group == pyproj.ScriptGroup {
-			r = modes.InferScript(src, ep.Module)
-		} else {
-			r = opts.Cache.memoInfer(src, ep.Module, fn)
-		}
-		if wsgi := ep.Group == "wsgi_module" || ep.Group == "wsgi_scripts"; wsgi && r.Mode == modes.NoRuntime {
-			// A WSGI application is served by its container's threads
-			// (mod_wsgi, uWSGI, gunicorn): with nothing on its import path
-			// patching eventlet or selecting a runtime, it runs on threads.
-			r.Mode = modes.ThreadingOnly
-			r.Switch.Default = "threading"
-			r.Evidence = append([]modes.Evidence{{Path: ep.Source, Line: ep.Line,
-				Text: "WSGI application (" + ep.Group + "): served by the WSGI container's threads, and nothing on its import path patches eventlet or selects a runtime"}}, r.Evidence...)
-		}
-		if wsgi := ep.Group == "wsgi_module" || ep.Group == "wsgi_scripts"; wsgi {
-			r.Kind = modes.KindWSGI
-		} else {
-			var k modes.KindResult
-			if ep.Group == pyproj.ScriptGroup {
-				k = modes.ClassifyScript(src, ep.Module)
-			} else {
-				k = opts.Cache.memoKind(src, ep.Module, fn)
-			}
-			r = modes.ForTool(r, k)
-			r.Kind, r.KindEvidence, r.KindReason = k.Kind, k.Evidence, k.Reason
 		}
 		if fp != "" {
+			key := fp + "\x00" + ep.Name + "\x00" + ep.Target
 			opts.Cache.mu.Lock()
-			opts.Cache.modes[key] = r
+			r, hit := opts.Cache.modes[key]
 			opts.Cache.mu.Unlock()
+			if hit {
+				results[i] = r
+				continue
+			}
 		}
-		if src.files[ep.Module] == nil && src.View(ep.Module) == nil && src.Unreadable(ep.Module) == "" {
+		todo = append(todo, i)
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for _, i := range todo {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			ep := &res.EntryPoints[i]
+			r := inferMode(srcs[i], ep, opts.Cache)
+			if fp != "" {
+				key := fp + "\x00" + ep.Name + "\x00" + ep.Target
+				opts.Cache.mu.Lock()
+				opts.Cache.modes[key] = r
+				opts.Cache.mu.Unlock()
+			}
+			results[i] = r
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for i := range res.EntryPoints {
+		ep := &res.EntryPoints[i]
+		if ep.Root != info.root {
+			continue
+		}
+		r := results[i]
+		// What follows is not kept in the cache: it is applied to a kept
+		// result as to a fresh one.
+		if s := srcs[i]; s.files[ep.Module] == nil && s.View(ep.Module) == nil && s.Unreadable(ep.Module) == "" {
 			why := "; its code is another distribution's: give that distribution's source with --with or --site-packages"
 			if d := distributionOf(info.proj, ep.Module); d != "" {
 				why = "; its code is in " + d + ": give that distribution's source with --with or --site-packages"
@@ -1282,6 +1326,44 @@ func inferModes(ctx context.Context, res *state, info *rootInfo, infos []*rootIn
 		}
 	}
 	return nil
+}
+
+// inferMode infers one entry point's mode and kind (safe to run beside
+// the other entry points' inferences on the same source).
+func inferMode(src *viewSource, ep *contract.EntryPoint, cache *Cache) modes.Result {
+	fn := ""
+	if ep.Group != "wsgi_module" && ep.Group != pyproj.ScriptGroup {
+		_, fn, _ = strings.Cut(ep.Target, ":")
+		fn, _, _ = strings.Cut(strings.TrimSpace(fn), " ")
+	}
+	var r modes.Result
+	if ep.Group == pyproj.ScriptGroup {
+		r = modes.InferScript(src, ep.Module)
+	} else {
+		r = cache.memoInfer(src, ep.Module, fn)
+	}
+	if wsgi := ep.Group == "wsgi_module" || ep.Group == "wsgi_scripts"; wsgi && r.Mode == modes.NoRuntime {
+		// A WSGI application is served by its container's threads
+		// (mod_wsgi, uWSGI, gunicorn): with nothing on its import path
+		// patching eventlet or selecting a runtime, it runs on threads.
+		r.Mode = modes.ThreadingOnly
+		r.Switch.Default = "threading"
+		r.Evidence = append([]modes.Evidence{{Path: ep.Source, Line: ep.Line,
+			Text: "WSGI application (" + ep.Group + "): served by the WSGI container's threads, and nothing on its import path patches eventlet or selects a runtime"}}, r.Evidence...)
+	}
+	if wsgi := ep.Group == "wsgi_module" || ep.Group == "wsgi_scripts"; wsgi {
+		r.Kind = modes.KindWSGI
+	} else {
+		var k modes.KindResult
+		if ep.Group == pyproj.ScriptGroup {
+			k = modes.ClassifyScript(src, ep.Module)
+		} else {
+			k = cache.memoKind(src, ep.Module, fn)
+		}
+		r = modes.ForTool(r, k)
+		r.Kind, r.KindEvidence, r.KindReason = k.Kind, k.Evidence, k.Reason
+	}
+	return r
 }
 
 // loadsEventlet answers whether starting ep as shipped imports eventlet,
