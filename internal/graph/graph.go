@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/letgo-dev/letgo/internal/enums"
 	"github.com/letgo-dev/letgo/internal/pysrc"
 	"github.com/letgo-dev/letgo/internal/tables"
 )
@@ -175,19 +176,19 @@ func (g *Graph) Lookup(name string) (int, bool) {
 }
 
 // Verdict says how an entry point reaches eventlet.
-type Verdict string
+type Verdict = enums.Verdict
 
 // Verdicts.
 const (
-	Unconditional Verdict = "unconditional"
-	Guarded       Verdict = "guarded"
-	None          Verdict = "none"
+	Unconditional = enums.VerdictUnconditional
+	Guarded       = enums.VerdictGuarded
+	None          = enums.VerdictNone
 	// Unknown: the module is in no root given, so nothing can be said.
-	Unknown Verdict = "unknown"
+	Unknown = enums.VerdictUnknown
 )
 
 // Verdicts is the closed set of verdicts.
-var Verdicts = []Verdict{Unconditional, Guarded, None, Unknown}
+var Verdicts = enums.Verdicts
 
 // Hop is one step of a chain: the module reached, and the import that
 // reached it (in the previous module's file).
