@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/letgo-dev/letgo/internal/enums"
 	"github.com/letgo-dev/letgo/internal/pyproj"
 	"github.com/letgo-dev/letgo/internal/pysem"
 	"github.com/letgo-dev/letgo/internal/pysrc"
@@ -574,7 +575,7 @@ type EntryReach struct {
 	Group   string
 	Source  string // file declaring it
 	Line    int
-	Verdict string // unconditional, guarded, none
+	Verdict enums.Verdict // unconditional, guarded, none
 	// Via is the module that imports eventlet on the chain, with the
 	// import's place and the distribution that ships the module.
 	Via, ViaPath, ViaRoot string
@@ -582,11 +583,13 @@ type EntryReach struct {
 	ViaDist               string
 	// Mode is the entry point's concurrency mode; Privileged names the
 	// rootwrap/privsep/os-brick module it reaches (with the import's place).
-	Mode, Privileged, PrivilegedVia string
-	ViaDistRequires                 bool // that distribution declares eventlet as a hard dependency
+	Mode                      enums.Mode
+	Privileged, PrivilegedVia string
+	ViaDistRequires           bool // that distribution declares eventlet as a hard dependency
 	// Kind is service, tool, wsgi or unknown; Chain renders the chain of
 	// imports that loads eventlet ("a (a.py:3) > b (b.py:1) > eventlet").
-	Kind, Chain string
+	Kind  enums.Kind
+	Chain string
 	// Late is set when the runtime selection on the default path comes
 	// after an import that created what the selection must precede.
 	Late *LateSelection
