@@ -159,7 +159,7 @@ type Finding struct {
 	Positive    bool            `json:"positive,omitempty"`
 	Fingerprint string          `json:"fingerprint"`
 	Module      string          `json:"module,omitempty"`
-	Guard       string          `json:"guard,omitempty"`
+	Guard       enums.Guard     `json:"guard,omitempty"`
 	EntryPoint  string          `json:"entrypoint,omitempty"`
 	Replacement string          `json:"replacement,omitempty"`
 	// Fix, when set, is an exact rewrite of the finding's code that
@@ -260,7 +260,7 @@ func (p *Pass) ReportImport(imp *pysrc.Import, module, msg string) {
 	p.report(Finding{Rule: p.Rule.ID, Slug: p.Rule.Slug, Family: p.Rule.Family(), Kind: p.Kind, Path: p.Path,
 		Line: start.Line, Col: start.Col + 1, EndLine: end.Line, EndCol: end.Col + 1, Message: msg,
 		Severity: DefaultSeverity(p.Rule, p.Kind), Positive: p.Rule.Positive, Replacement: p.Rule.Doc.Replacement,
-		Module: strings.Clone(module), Guard: imp.Guard.Kind.String()})
+		Module: strings.Clone(module), Guard: enums.Guard(imp.Guard.Kind.String())})
 }
 
 // DefaultSeverity derives a finding's severity from the rule's risk and

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/enums"
 	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/pyproj"
@@ -47,6 +48,7 @@ func closedSets() []closedSet {
 		{"pyproj", "FileKind", strs(pyproj.FileKinds), "findings[].kind"},
 		{"analysis", "Severity", strs(analysis.Severities), "findings[].severity"},
 		{"pysrc", "GuardKind", guards, "guard"},
+		{"enums", "Guard", strs(enums.Guards), "guard"},
 		{"enums", "Verdict", strs(graph.Verdicts), "entrypoints[].eventlet"},
 		{"enums", "Mode", strs(modes.Modes), "entrypoints[].mode"},
 		{"enums", "Kind", strs(modes.Kinds), "entrypoints[].kind"},

@@ -56,3 +56,21 @@ const (
 
 // Verdicts is the closed set of verdicts.
 var Verdicts = []Verdict{VerdictUnconditional, VerdictGuarded, VerdictNone, VerdictUnknown}
+
+// Guard says under what condition an import runs, as the JSON names it
+// (a finding's guard, a hop of an entry point's chain): one of Guards.
+// They are the names of pysrc.GuardKind, which the contract test checks.
+type Guard string
+
+// Guards of an import.
+const (
+	GuardUnconditional Guard = "unconditional"
+	GuardTry           Guard = "try"
+	GuardIf            Guard = "if"
+	GuardFunction      Guard = "function"
+	GuardTypeChecking  Guard = "type-checking"
+	GuardDynamic       Guard = "dynamic"
+)
+
+// Guards is the closed set of guards.
+var Guards = []Guard{GuardUnconditional, GuardTry, GuardIf, GuardFunction, GuardTypeChecking, GuardDynamic}
