@@ -544,7 +544,9 @@ func privilegedCheck(p *analysis.GraphPass) {
 	for _, e := range p.Entries {
 		switch e.Mode {
 		case enums.ModeDualDefaultThreading, enums.ModeThreadingOnly, enums.ModeDualDefaultEventlet:
-		default:
+		case enums.ModeEventletOnly, enums.ModeNone, enums.ModeUnknown:
+			continue
+		default: // a mode letgo does not know: never reported as threading
 			continue
 		}
 		if e.Privileged == "" {
