@@ -194,17 +194,121 @@ type Pass struct {
 	Kind    pyproj.FileKind
 	File    *pysrc.File
 	View    *pysrc.View
-	Project *pyproj.Project
+	project *pyproj.Project
 	// Canonical maps a resolved dotted name through the project's semantic
 	// model to what it finally names when that is outside the project
 	// (identity in the first pass and for names that stay in the project).
 	Canonical func(string) string
-	// Model is the semantic model of the scanned roots, read-only: what
+	// model is the semantic model of the scanned roots, read-only: what
 	// names finally name, what functions return, what classes hold and
 	// what functions send to other processes (nil in the first pass,
-	// which gathers it; its methods answer nothing on nil).
-	Model  *pysem.Model
-	report func(Finding)
+	// which gathers it; its methods answer nothing on nil). Rules read it
+	// through Fact and its typed forms, which tell the driver what was
+	// read (ReadFact).
+	model *pysem.Model
+	// ReadProject, when set, is called when the rule reads the project's
+	// settings (Project): the file's findings then depend on them, and a
+	// cache of per-file results keys this file by them.
+	ReadProject func()
+	// ReadFact, when set, is called with each fact of the model a rule
+	// reads (Fact) and the value it got: a cache of second-pass results
+	// keeps a file's result while those reads give the same values.
+	ReadFact func(kind FactKind, name string, value any)
+	report   func(Finding)
+}
+
+// UseModel gives the pass the semantic model of the scanned roots.
+func (p *Pass) UseModel(m *pysem.Model) { p.model = m }
+
+// HasModel reports whether the pass has the model (the second pass).
+func (p *Pass) HasModel() bool { return p.model != nil }
+
+// FactKind names what of the semantic model a rule reads.
+type FactKind int
+
+// What Fact reads.
+const (
+	FactClass     FactKind = iota // Model.Class(name): ClassFact
+	FactCtor                      // Model.Ctor(name): string
+	FactCanonical                 // Model.Canonical(name): string
+	FactSends                     // Model.SendsOf(name): SendsFact
+	FactAnySends                  // Model.AnySends(): bool (name "")
+)
+
+// ClassFact is a class of the roots and the path of its module's file.
+type ClassFact struct {
+	Class *pysem.Class
+	Path  string
+}
+
+// SendsFact is what a function sends to another process, and the path of
+// its module's file.
+type SendsFact struct {
+	Sends []pysem.Send
+	Path  string
+}
+
+// FactValue reads one fact of a model (a nil model holds none).
+func FactValue(m *pysem.Model, kind FactKind, name string) any {
+	switch kind {
+	case FactClass:
+		c, path := m.Class(name)
+		return ClassFact{c, path}
+	case FactCtor:
+		return m.Ctor(name)
+	case FactCanonical:
+		if m == nil {
+			return name
+		}
+		return m.Canonical(name)
+	case FactSends:
+		ss, path := m.SendsOf(name)
+		return SendsFact{ss, path}
+	case FactAnySends:
+		return m.AnySends()
+	}
+	panic(fmt.Sprintf("analysis: unknown fact kind %d", kind))
+}
+
+// Fact reads one fact of the model, telling the driver (ReadFact).
+func (p *Pass) Fact(kind FactKind, name string) any {
+	v := FactValue(p.model, kind, name)
+	if p.ReadFact != nil {
+		p.ReadFact(kind, name, v)
+	}
+	return v
+}
+
+// ModelClass is Fact(FactClass): a class of the roots, nil when unknown.
+func (p *Pass) ModelClass(name string) (*pysem.Class, string) {
+	cf := p.Fact(FactClass, name).(ClassFact)
+	return cf.Class, cf.Path
+}
+
+// ModelCtor is Fact(FactCtor): what a function returns, "" when unknown.
+func (p *Pass) ModelCtor(name string) string { return p.Fact(FactCtor, name).(string) }
+
+// ModelCanonical is Fact(FactCanonical): what a name finally names.
+func (p *Pass) ModelCanonical(name string) string { return p.Fact(FactCanonical, name).(string) }
+
+// ModelSendsOf is Fact(FactSends).
+func (p *Pass) ModelSendsOf(name string) ([]pysem.Send, string) {
+	sf := p.Fact(FactSends, name).(SendsFact)
+	return sf.Sends, sf.Path
+}
+
+// ModelAnySends is Fact(FactAnySends): whether some function of the
+// roots sends a parameter to another process.
+func (p *Pass) ModelAnySends() bool { return p.Fact(FactAnySends, "").(bool) }
+
+// Project is the project the file belongs to (its requirements and
+// classifiers). Rules read it only through this method, which tells the
+// driver that the file's result depends on the project (ReadProject).
+func (p *Pass) Project() *pyproj.Project {
+	if p.ReadProject != nil {
+		p.ReadProject()
+	}
+	return p.project
 }
 
 // NewPass prepares a pass; report receives the rule's findings.
@@ -212,7 +316,7 @@ func NewPass(r *Rule, path string, kind pyproj.FileKind, v *pysrc.View, proj *py
 	if canonical == nil {
 		canonical = func(s string) string { return s }
 	}
-	return &Pass{Rule: r, Path: path, Kind: kind, File: v.File, View: v, Project: proj, Canonical: canonical, report: report}
+	return &Pass{Rule: r, Path: path, Kind: kind, File: v.File, View: v, project: proj, Canonical: canonical, report: report}
 }
 
 // Resolve returns the canonical name of a resolved dotted name.

@@ -41,6 +41,7 @@ type fleetFlags struct {
 	workers                                int
 	releases, since                        string // fleet backfill
 	fileCache                              bool
+	fileCacheMax                           byteSize
 }
 
 func (f *fleetFlags) register(fs *flag.FlagSet, sub string) {
@@ -56,6 +57,8 @@ func (f *fleetFlags) register(fs *flag.FlagSet, sub string) {
 		fs.Var(&f.with, "with", "a library root every repository's imports resolve against (not reported); repeatable")
 		fs.IntVar(&f.workers, "workers", 0, "parallel workers for the whole fleet (default: number of CPUs)")
 		fs.BoolVar(&f.fileCache, "file-cache", sub == "backfill", "keep each file's analysis in the store (by blob id or content hash), so a later run parses only files no earlier run saw")
+		f.fileCacheMax = 1 << 30
+		fs.Var(&f.fileCacheMax, "file-cache-max", "with --file-cache: the most the store's file cache keeps (bytes, or with K, M, G; 0 no bound); a run drops the entries of other letgo builds, then the least recently used beyond it")
 	}
 	def := "text"
 	if sub == "status" || sub == "diff" {
@@ -122,13 +125,6 @@ func (f *fleetFlags) teamMap(stderr io.Writer) (*fleet.Map, error) {
 	return m, nil
 }
 
-// fleetFailure is a repository the team map names that was not scanned.
-type fleetFailure struct {
-	Repo   string `json:"repo"`
-	Dir    string `json:"dir,omitempty"`
-	Reason string `json:"reason"`
-}
-
 // reasonBare marks, inside locate, a repository found only as a bare
 // repository: it is found (located.bare), scanned at HEAD through the
 // history machinery.
@@ -148,7 +144,7 @@ type located struct {
 // is missing (unless it is retired); one whose name is shared by two
 // repositories of the map (one checkout cannot be both) fails. A bare
 // repository is found when no --src holds a checkout of it.
-func locate(m *fleet.Map, srcs []string) (found []located, missing []string, failures []fleetFailure) {
+func locate(m *fleet.Map, srcs []string) (found []located, missing []string, failures []fleet.Failure) {
 	byBase := map[string][]string{}
 	for _, r := range m.Repos {
 		b := path.Base(r.Name)
@@ -183,9 +179,9 @@ func locate(m *fleet.Map, srcs []string) (found []located, missing []string, fai
 		case dir == "":
 			missing = append(missing, r.Name)
 		case reason != "" && reason != reasonBare:
-			failures = append(failures, fleetFailure{Repo: r.Name, Dir: dir, Reason: reason})
+			failures = append(failures, fleet.Failure{Repo: r.Name, Dir: dir, Reason: reason})
 		case len(byBase[base]) > 1:
-			failures = append(failures, fleetFailure{Repo: r.Name, Dir: dir,
+			failures = append(failures, fleet.Failure{Repo: r.Name, Dir: dir,
 				Reason: fmt.Sprintf("ambiguous checkout: the team map names %s, all checked out as %q", strings.Join(byBase[base], ", "), base)})
 		default:
 			found = append(found, located{repo: r, dir: dir, bare: reason == reasonBare})
@@ -393,12 +389,15 @@ type scannedRepo struct {
 
 // fleetScanOutput is what fleet scan prints.
 type fleetScanOutput struct {
-	Schema    int            `json:"schema"`
-	Store     string         `json:"store"`
-	Scanned   []scannedRepo  `json:"scanned"`
-	Missing   []string       `json:"missing"`
-	Failed    []fleetFailure `json:"failed"`
-	ElapsedMS float64        `json:"elapsed_ms"`
+	Schema  int             `json:"schema"`
+	Store   string          `json:"store"`
+	Scanned []scannedRepo   `json:"scanned"`
+	Missing []string        `json:"missing"`
+	Failed  []fleet.Failure `json:"failed"`
+	// FileCache is what the store's file cache holds after the run's
+	// prune (null without --file-cache).
+	FileCache *store.CachePruned `json:"file_cache"`
+	ElapsedMS float64            `json:"elapsed_ms"`
 }
 
 // checkSources checks what fleet scan and fleet backfill both need: no
@@ -510,9 +509,12 @@ func runFleetScan(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return failed(ctx, stderr, "fleet scan", err)
 	}
 	out := fleetScanOutput{Schema: 1, Store: f.db, Missing: missing, Failed: failures, Scanned: []scannedRepo{}}
+	if out.FileCache, err = f.pruneFileCache(ctx, st); err != nil {
+		return failed(ctx, stderr, "fleet scan", err)
+	}
 	for i, r := range results {
 		if errs[i] != "" {
-			out.Failed = append(out.Failed, fleetFailure{Repo: found[i].repo.Name, Dir: found[i].dir, Reason: errs[i]})
+			out.Failed = append(out.Failed, fleet.Failure{Repo: found[i].repo.Name, Dir: found[i].dir, Reason: errs[i]})
 			continue
 		}
 		out.Scanned = append(out.Scanned, *r)

@@ -52,14 +52,17 @@ type backfillRepo struct {
 
 // fleetBackfillOutput is what fleet backfill prints.
 type fleetBackfillOutput struct {
-	Schema    int            `json:"schema"`
-	Store     string         `json:"store"`
-	Since     string         `json:"since,omitempty"`
-	Series    string         `json:"series_source"`
-	Repos     []backfillRepo `json:"repos"`
-	Missing   []string       `json:"missing"`
-	Failed    []fleetFailure `json:"failed"`
-	ElapsedMS float64        `json:"elapsed_ms"`
+	Schema  int             `json:"schema"`
+	Store   string          `json:"store"`
+	Since   string          `json:"since,omitempty"`
+	Series  string          `json:"series_source"`
+	Repos   []backfillRepo  `json:"repos"`
+	Missing []string        `json:"missing"`
+	Failed  []fleet.Failure `json:"failed"`
+	// FileCache is what the store's file cache holds after the run's
+	// prune (null without --file-cache).
+	FileCache *store.CachePruned `json:"file_cache"`
+	ElapsedMS float64            `json:"elapsed_ms"`
 }
 
 func runFleetBackfill(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -183,9 +186,12 @@ func runFleetBackfill(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 	out := fleetBackfillOutput{Schema: 1, Store: f.db, Since: f.since, Series: seriesSource, Repos: []backfillRepo{},
 		Missing: missing, Failed: failures}
+	if out.FileCache, err = f.pruneFileCache(ctx, st); err != nil {
+		return failed(ctx, stderr, "fleet backfill", err)
+	}
 	for i, br := range plans {
 		if br == nil {
-			out.Failed = append(out.Failed, fleetFailure{Repo: found[i].repo.Name, Dir: found[i].dir, Reason: why[i]})
+			out.Failed = append(out.Failed, fleet.Failure{Repo: found[i].repo.Name, Dir: found[i].dir, Reason: why[i]})
 			continue
 		}
 		out.Repos = append(out.Repos, *br)
@@ -194,7 +200,7 @@ func runFleetBackfill(ctx context.Context, args []string, stdout, stderr io.Writ
 		out.Missing = []string{}
 	}
 	if out.Failed == nil {
-		out.Failed = []fleetFailure{}
+		out.Failed = []fleet.Failure{}
 	}
 	sort.Slice(out.Failed, func(i, j int) bool { return out.Failed[i].Repo < out.Failed[j].Repo })
 	out.ElapsedMS = float64(time.Since(start).Microseconds()) / 1000

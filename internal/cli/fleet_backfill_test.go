@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/letgo-dev/letgo/internal/fleet"
 	"github.com/letgo-dev/letgo/internal/store"
 )
 
@@ -329,7 +330,7 @@ func TestFleetReportAndPace(t *testing.T) {
 	if code != ExitClean {
 		t.Fatalf("fleet status: exit %d: %s", code, errOut)
 	}
-	var doc fleetStatus
+	var doc fleet.Status
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatal(err)
 	}
@@ -423,5 +424,53 @@ func TestFleetScanBare(t *testing.T) {
 		if r.Stored {
 			t.Errorf("second fleet scan stored %s again", r.Repo)
 		}
+	}
+}
+
+// TestFleetFileCacheBound: a run with the file cache prunes it: the
+// entries of another letgo build are dropped (never served to this one),
+// then the least recently used beyond --file-cache-max; the output says
+// what the cache holds, and without the cache there is no prune.
+func TestFleetFileCacheBound(t *testing.T) {
+	backfillFleet(t)
+	args := []string{"--manifest", "fleet.toml", "--src", "src", "--releases", "releases", "--db", "fleet.db", "--workers", "2"}
+	first := backfillJSON(t, args...)
+	if c := first.FileCache; c == nil || c.Kept == 0 || c.Bytes == 0 || c.Dropped != 0 {
+		t.Fatalf("first backfill's file cache = %+v, want entries kept, none dropped", c)
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, "fleet.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := store.CacheKey{Content: "0123456789abcdef0123456789abcdef01234567", RuleSet: "file-stale"}
+	if err := st.CacheUse(ctx, nil, []store.CacheEntry{{Key: stale, Value: []byte("from another build"), Build: "exe:another"}}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	second := backfillJSON(t, args...)
+	if c := second.FileCache; c == nil || c.Dropped != 1 || c.Kept != first.FileCache.Kept || c.Bytes != first.FileCache.Bytes {
+		t.Errorf("second backfill's file cache = %+v, want the other build's entry dropped and %+v kept", c, first.FileCache)
+	}
+	st, err = store.Open(ctx, "fleet.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := st.CacheGet(ctx, stale); err != nil || ok {
+		t.Errorf("the other build's entry after the prune: held %v (%v), want dropped", ok, err)
+	}
+	st.Close()
+
+	bound := first.FileCache.Bytes / 2
+	third := backfillJSON(t, append(args, "--file-cache-max", strconv.FormatInt(bound, 10))...)
+	if c := third.FileCache; c == nil || c.Dropped == 0 || c.Bytes > bound || c.Kept >= first.FileCache.Kept {
+		t.Errorf("backfill with --file-cache-max %d: file cache %+v, want entries dropped and at most %d bytes kept", bound, c, bound)
+	}
+	if off := backfillJSON(t, append(args, "--file-cache=false")...); off.FileCache != nil {
+		t.Errorf("backfill --file-cache=false pruned the cache: %+v", off.FileCache)
+	}
+	if _, errOut, code := run(t, append([]string{"fleet", "backfill"}, append(args, "--file-cache-max", "12X")...)...); code != ExitUsage || !strings.Contains(errOut, "not a size") {
+		t.Errorf("--file-cache-max 12X: exit %d, %s; want a usage error", code, errOut)
 	}
 }

@@ -96,8 +96,8 @@ func paceDeadlines(p *fleet.Pace) string {
 
 // writePace is the pace section of fleet status: the repositories with a
 // stored history of two series or more.
-func writePace(w io.Writer, repos []repoStatus, markdown bool) {
-	var with []repoStatus
+func writePace(w io.Writer, repos []fleet.RepoStatus, markdown bool) {
+	var with []fleet.RepoStatus
 	for _, r := range repos {
 		if r.Pace != nil {
 			with = append(with, r)

@@ -29,7 +29,7 @@ type teamReport struct {
 }
 
 type repoReport struct {
-	Status repoStatus `json:"status"`
+	Status fleet.RepoStatus `json:"status"`
 	// CanTurnOff is yes when every service can run with eventlet turned
 	// off (a switch, threading only, or no eventlet runtime), no when none
 	// can, partly in between, unknown when no service's mode could be
@@ -145,7 +145,7 @@ func combine(repos []repoReport) string {
 	return "partly"
 }
 
-func buildRepoReport(ctx context.Context, st store.Store, rs repoStatus) (repoReport, error) {
+func buildRepoReport(ctx context.Context, st store.Store, rs fleet.RepoStatus) (repoReport, error) {
 	res, err := st.Result(ctx, rs.ScanID)
 	if err != nil {
 		return repoReport{}, err

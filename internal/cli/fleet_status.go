@@ -25,97 +25,6 @@ import (
 	"github.com/letgo-dev/letgo/internal/textsafe"
 )
 
-// fleetStatus is the JSON of fleet status (schema 1); README documents it.
-type fleetStatus struct {
-	Schema      int          `json:"schema"`
-	GeneratedAt string       `json:"generated_at"`
-	Team        string       `json:"team,omitempty"`
-	Repos       []repoStatus `json:"repos"`
-	// Missing and Failed are null when they cannot be told: the store keeps
-	// scans, not the inventory of a scan run (see Notes).
-	Missing  []string       `json:"missing"`
-	Failed   []fleetFailure `json:"failed"`
-	Blockers []fleetBlocker `json:"blockers"`
-	Summary  fleetSummary   `json:"summary"`
-	Notes    []string       `json:"notes,omitempty"`
-}
-
-type repoStatus struct {
-	Repo        string `json:"repo"`
-	Team        string `json:"team"`
-	Deliverable string `json:"deliverable"`
-	// Commit is "" for a tree that was not a git checkout, which is stored
-	// under ContentID, the hash of its files.
-	Commit      string     `json:"commit"`
-	ContentID   string     `json:"content_id,omitempty"`
-	Ref         string     `json:"ref"`
-	ScannedAt   time.Time  `json:"scanned_at"`
-	CommittedAt *time.Time `json:"committed_at"`
-	ScanID      int64      `json:"scan_id"`
-	Stage       *int       `json:"stage"`
-	StageName   string     `json:"stage_name"`
-	Reason      string     `json:"reason,omitempty"`
-	// Library is a library's own scale (a repository with no services):
-	// eventlet required, optional or gone, its default backend, and the
-	// 2027.2 deadline; null for a repository with services.
-	Library *modes.Library `json:"library"`
-	// EventletFree is true when no entry point loads eventlet
-	// unconditionally by the import graph; null for a repository without
-	// entry points (a library), which the graph has nothing to answer for.
-	EventletFree modes.Answer     `json:"eventlet_free"`
-	BlockedBy    []string         `json:"blocked_by"`
-	Services     serviceCounts    `json:"services"`
-	Debt         debtCounts       `json:"debt"`
-	Concerns     map[string]int   `json:"concerns"`
-	Deadlines    []deadlineStatus `json:"deadlines"`
-	// Pace is the projection from the stored history by series (null
-	// with fewer than two series scanned): fleet_pace.go.
-	Pace    *fleet.Pace `json:"pace"`
-	Version string      `json:"letgo_version"`
-	RuleSet string      `json:"rule_set"`
-}
-
-type serviceCounts struct {
-	// Total counts the services (tools are counted apart: the stage
-	// leaves them out).
-	Total            int            `json:"total"`
-	Tools            int            `json:"tools"`
-	ThreadingDefault int            `json:"threading_default"`
-	ByMode           map[string]int `json:"by_mode"`
-}
-
-type debtCounts struct {
-	Runtime  int            `json:"runtime"`
-	ByFamily map[string]int `json:"by_family"`
-}
-
-type deadlineStatus struct {
-	Series   string `json:"series"`
-	Requires string `json:"requires"`
-	Verdict  string `json:"verdict"` // meets, misses, unknown
-}
-
-type fleetBlocker struct {
-	Module   string `json:"module"`
-	Root     string `json:"root"`
-	Services int    `json:"services"`
-	// Repos are the repositories whose services load eventlet through it.
-	Repos []string `json:"repos"`
-}
-
-type fleetSummary struct {
-	Repos     int              `json:"repos"`
-	ByStage   map[string]int   `json:"by_stage"`
-	Deadlines []deadlineCounts `json:"deadlines"`
-}
-
-type deadlineCounts struct {
-	modes.Deadline
-	Meets   int `json:"meets"`
-	Misses  int `json:"misses"`
-	Unknown int `json:"unknown"`
-}
-
 var statusFormats = []string{"text", "json", "markdown", "csv"}
 
 func runFleetStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -178,13 +87,13 @@ func runFleetStatus(ctx context.Context, args []string, stdout, stderr io.Writer
 // a team map, ownership is the map's (as of now) and, with --src too, the
 // repositories are those the map names and --src holds; without one, the
 // team recorded at scan time.
-func buildStatus(ctx context.Context, st store.Store, m *fleet.Map, f *fleetFlags) (*fleetStatus, error) {
+func buildStatus(ctx context.Context, st store.Store, m *fleet.Map, f *fleetFlags) (*fleet.Status, error) {
 	infos, err := st.Scans(ctx, store.ScanFilter{Latest: true})
 	if err != nil {
 		return nil, err
 	}
-	doc := &fleetStatus{Schema: 1, GeneratedAt: fleetNow().UTC().Format(time.RFC3339), Team: f.team, Repos: []repoStatus{},
-		Blockers: []fleetBlocker{}, Summary: fleetSummary{ByStage: map[string]int{"0": 0, "1": 0, "2": 0, "3": 0, "undetermined": 0}}}
+	doc := &fleet.Status{Schema: 1, GeneratedAt: fleetNow().UTC().Format(time.RFC3339), Team: f.team, Repos: []fleet.RepoStatus{},
+		Blockers: []fleet.Blocker{}, Summary: fleet.Summary{ByStage: map[string]int{"0": 0, "1": 0, "2": 0, "3": 0, "undetermined": 0}}}
 	owner := func(repo, stored string) (team, deliverable string) {
 		if m != nil {
 			if r := m.Lookup(repo); r.Kind != fleet.KindUnowned {
@@ -210,7 +119,7 @@ func buildStatus(ctx context.Context, st store.Store, m *fleet.Map, f *fleetFlag
 			for _, l := range found {
 				held[l.repo.Name] = true
 			}
-			doc.Missing, doc.Failed = []string{}, []fleetFailure{}
+			doc.Missing, doc.Failed = []string{}, []fleet.Failure{}
 			for _, name := range missing {
 				if t, _ := owner(name, ""); inTeam(t) {
 					doc.Missing = append(doc.Missing, name)
@@ -227,7 +136,7 @@ func buildStatus(ctx context.Context, st store.Store, m *fleet.Map, f *fleetFlag
 			}
 			for _, l := range found {
 				if !scanned[l.repo.Name] && inTeam(l.repo.Owner) {
-					doc.Failed = append(doc.Failed, fleetFailure{Repo: l.repo.Name, Dir: l.dir,
+					doc.Failed = append(doc.Failed, fleet.Failure{Repo: l.repo.Name, Dir: l.dir,
 						Reason: "no scan in the store: its fleet scan failed or has not run (fleet scan prints why)"})
 				}
 			}
@@ -239,7 +148,7 @@ func buildStatus(ctx context.Context, st store.Store, m *fleet.Map, f *fleetFlag
 	}
 	doc.Notes = append(doc.Notes, "eventlet_free and blocked_by come from the import graph of the entry points and from libraries' import-time backend selection (a component fetched at import fixes the default backend); other import-time code of the libraries is not modelled yet")
 
-	blockers := map[[2]string]*fleetBlocker{}
+	var hits []fleet.BlockerHit
 	for _, in := range infos {
 		if held != nil && !held[in.Repo] {
 			continue
@@ -262,14 +171,7 @@ func buildStatus(ctx context.Context, st store.Store, m *fleet.Map, f *fleetFlag
 			if len(b.EntryPoints) == 0 {
 				continue
 			}
-			key := [2]string{b.Module, rootName(b.Root, names)}
-			fb := blockers[key]
-			if fb == nil {
-				fb = &fleetBlocker{Module: key[0], Root: key[1]}
-				blockers[key] = fb
-			}
-			fb.Services += len(b.EntryPoints)
-			fb.Repos = append(fb.Repos, in.Repo)
+			hits = append(hits, fleet.BlockerHit{Repo: in.Repo, Module: b.Module, Root: rootName(b.Root, names), EntryPoints: b.EntryPoints})
 		}
 	}
 	sort.SliceStable(doc.Repos, func(i, j int) bool {
@@ -278,22 +180,11 @@ func buildStatus(ctx context.Context, st store.Store, m *fleet.Map, f *fleetFlag
 		}
 		return doc.Repos[i].Repo < doc.Repos[j].Repo
 	})
-	for _, b := range blockers {
-		doc.Blockers = append(doc.Blockers, *b)
-	}
-	sort.Slice(doc.Blockers, func(i, j int) bool {
-		a, b := doc.Blockers[i], doc.Blockers[j]
-		if a.Services != b.Services {
-			return a.Services > b.Services
-		}
-		if a.Module != b.Module {
-			return a.Module < b.Module
-		}
-		return a.Root < b.Root
-	})
+	// One row per cause: the modules of one library package together.
+	doc.Blockers = append(doc.Blockers, fleet.RankBlockers(hits)...)
 	doc.Summary.Repos = len(doc.Repos)
 	for _, d := range modes.Deadlines {
-		doc.Summary.Deadlines = append(doc.Summary.Deadlines, deadlineCounts{Deadline: d})
+		doc.Summary.Deadlines = append(doc.Summary.Deadlines, fleet.DeadlineCounts{Deadline: d})
 	}
 	for _, r := range doc.Repos {
 		if r.Stage == nil {
@@ -316,11 +207,11 @@ func buildStatus(ctx context.Context, st store.Store, m *fleet.Map, f *fleetFlag
 }
 
 // judgeRepo turns one stored scan into its status line.
-func judgeRepo(in store.ScanInfo, res *contract.Result) repoStatus {
-	rs := repoStatus{Repo: in.Repo, Commit: in.Commit, Ref: in.Ref, ScannedAt: in.ScannedAt.UTC(), ScanID: in.ID,
+func judgeRepo(in store.ScanInfo, res *contract.Result) fleet.RepoStatus {
+	rs := fleet.RepoStatus{Repo: in.Repo, Commit: in.Commit, Ref: in.Ref, ScannedAt: in.ScannedAt.UTC(), ScanID: in.ID,
 		Version: in.Version, RuleSet: in.RuleSet, BlockedBy: []string{}, Concerns: map[string]int{},
-		Services: serviceCounts{ByMode: map[string]int{}},
-		Debt:     debtCounts{Runtime: res.Stats.RuntimeDebt, ByFamily: map[string]int{}}}
+		Services: fleet.ServiceCounts{ByMode: map[string]int{}},
+		Debt:     fleet.DebtCounts{Runtime: res.Stats.RuntimeDebt, ByFamily: map[string]int{}}}
 	if c, ok := strings.CutPrefix(in.Commit, contentPrefix); ok {
 		rs.Commit, rs.ContentID = "", c
 	}
@@ -367,17 +258,21 @@ func judgeRepo(in store.ScanInfo, res *contract.Result) repoStatus {
 		rs.EventletFree = res.Stage.EventletFree
 		rs.BlockedBy = append(rs.BlockedBy, res.Stage.BlockedBy...)
 	}
+	// A service's stage, or a library's own verdict (eventlet required,
+	// optional or gone) on the same scale: modes.LibraryStep.
 	for _, d := range modes.Deadlines {
-		v := "unknown"
-		if rs.Stage != nil {
-			v = "misses"
-			if *rs.Stage >= d.MinStage {
-				v = "meets"
-			}
-		}
-		rs.Deadlines = append(rs.Deadlines, deadlineStatus{Series: d.Series, Requires: d.Requires, Verdict: v})
+		rs.Deadlines = append(rs.Deadlines, fleet.DeadlineStatus{Series: d.Series, Requires: d.Requires, Verdict: modes.MeetsDeadline(rs.Stage, rs.Library, d)})
 	}
 	return rs
+}
+
+// blockerModule is a blocker row's module, with the modules inside when
+// the row is a package of several.
+func blockerModule(b fleet.Blocker) string {
+	if len(b.Modules) < 2 {
+		return b.Module
+	}
+	return fmt.Sprintf("%s (%d modules: %s)", b.Module, len(b.Modules), strings.Join(b.Modules, ", "))
 }
 
 // rootName names a library root as the fleet knows it: the repository
@@ -400,7 +295,7 @@ func rootName(root string, repos []string) string {
 	return base
 }
 
-func servicesText(s serviceCounts) string {
+func servicesText(s fleet.ServiceCounts) string {
 	if s.Total == 0 {
 		return "none"
 	}
@@ -419,7 +314,7 @@ func freeText(a modes.Answer) string {
 	panic("fleet status: answer " + a.String())
 }
 
-func stageCell(r repoStatus) string {
+func stageCell(r fleet.RepoStatus) string {
 	if r.Stage == nil {
 		if r.Library != nil && r.Library.Eventlet != "" {
 			cell := "library: eventlet " + string(r.Library.Eventlet)
@@ -433,7 +328,7 @@ func stageCell(r repoStatus) string {
 	return strconv.Itoa(*r.Stage)
 }
 
-func commitCell(r repoStatus) string {
+func commitCell(r fleet.RepoStatus) string {
 	if r.Commit == "" {
 		return "(no git) " + shortCommit(r.ContentID)
 	}
@@ -468,8 +363,8 @@ func listOr(list []string, none string) string {
 }
 
 // teams groups the repositories by team, in the document's order.
-func teams(doc *fleetStatus) (names []string, by map[string][]repoStatus) {
-	by = map[string][]repoStatus{}
+func teams(doc *fleet.Status) (names []string, by map[string][]fleet.RepoStatus) {
+	by = map[string][]fleet.RepoStatus{}
 	for _, r := range doc.Repos {
 		if _, ok := by[r.Team]; !ok {
 			names = append(names, r.Team)
@@ -486,7 +381,7 @@ func teamLabel(t string) string {
 	return t
 }
 
-func writeStatusText(w io.Writer, doc *fleetStatus, db string) {
+func writeStatusText(w io.Writer, doc *fleet.Status, db string) {
 	names, by := teams(doc)
 	fmt.Fprintf(w, "letgo fleet status: %d repositories, %d teams, store %s, generated %s\n", len(doc.Repos), len(names), textsafe.Line(db), doc.GeneratedAt)
 	for _, t := range names {
@@ -505,7 +400,7 @@ func writeStatusText(w io.Writer, doc *fleetStatus, db string) {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "  SERVICES\tMODULE\tROOT\tREPOSITORIES")
 		for _, b := range doc.Blockers {
-			fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\n", b.Services, textsafe.Line(b.Module), textsafe.Line(b.Root), textsafe.Line(strings.Join(b.Repos, ", ")))
+			fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\n", b.Services, textsafe.Line(blockerModule(b)), textsafe.Line(b.Root), textsafe.Line(strings.Join(b.Repos, ", ")))
 		}
 		tw.Flush()
 	}
@@ -546,7 +441,7 @@ func mdCell(s string) string {
 	return s
 }
 
-func writeStatusMarkdown(w io.Writer, doc *fleetStatus) {
+func writeStatusMarkdown(w io.Writer, doc *fleet.Status) {
 	names, by := teams(doc)
 	fmt.Fprintf(w, "## Eventlet removal: fleet status\n\n%d repositories of %d teams, scanned by letgo; generated %s.\n", len(doc.Repos), len(names), doc.GeneratedAt)
 	s := doc.Summary
@@ -567,7 +462,7 @@ func writeStatusMarkdown(w io.Writer, doc *fleetStatus) {
 	if len(doc.Blockers) > 0 {
 		fmt.Fprintf(w, "\n### Fleet blockers\n\nLibrary modules through which services load eventlet unconditionally.\n\n| services | module | root | repositories |\n|---|---|---|---|\n")
 		for _, b := range doc.Blockers {
-			fmt.Fprintf(w, "| %d | %s | %s | %s |\n", b.Services, mdCell(b.Module), mdCell(b.Root), mdCell(strings.Join(b.Repos, ", ")))
+			fmt.Fprintf(w, "| %d | %s | %s | %s |\n", b.Services, mdCell(blockerModule(b)), mdCell(b.Root), mdCell(strings.Join(b.Repos, ", ")))
 		}
 	}
 	if len(doc.Failed) > 0 {
@@ -591,7 +486,7 @@ func csvCell(s string) string {
 
 var csvModes = modes.ModeNames()
 
-func writeStatusCSV(w io.Writer, doc *fleetStatus) error {
+func writeStatusCSV(w io.Writer, doc *fleet.Status) error {
 	cw := csv.NewWriter(w)
 	head := []string{"repo", "team", "deliverable", "commit", "content_id", "ref", "scanned_at", "stage", "reason", "eventlet_free", "blocked_by", "services", "threading_default"}
 	head = append(head, csvModes...)

@@ -136,9 +136,31 @@ func TestFleetScanAndStatus(t *testing.T) {
 	if code != ExitClean {
 		t.Fatalf("fleet status: exit %d: %s", code, errOut)
 	}
-	var doc fleetStatus
+	var doc fleet.Status
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("fleet status output is not JSON: %v\n%s", err, out)
+	}
+	// One status model (fleet.Status), which letgo serve reads too: it
+	// holds every field the command prints, and prints them back the same.
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.DisallowUnknownFields()
+	var strict fleet.Status
+	if err := dec.Decode(&strict); err != nil {
+		t.Errorf("fleet status JSON has a field fleet.Status does not: %v", err)
+	}
+	again, err := json.Marshal(strict)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var printed, model any
+	if err := json.Unmarshal([]byte(out), &printed); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(again, &model); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(printed, model); diff != "" {
+		t.Errorf("fleet status JSON through fleet.Status (-printed +model):\n%s", diff)
 	}
 	if doc.Schema != 1 || doc.GeneratedAt != "2026-05-04T12:00:00Z" || len(doc.Repos) != 2 {
 		t.Fatalf("fleet status header: schema %d generated %q repos %d", doc.Schema, doc.GeneratedAt, len(doc.Repos))
@@ -159,8 +181,8 @@ func TestFleetScanAndStatus(t *testing.T) {
 		{"stage", s.Stage, &one},
 		{"eventlet_free", s.EventletFree, modes.AnswerNo},
 		{"blocked_by", s.BlockedBy, []string{"commonlib.hub"}},
-		{"services", s.Services, serviceCounts{Total: 2, Tools: 1, ByMode: map[string]int{"dual-default-eventlet": 1, "none": 1}}},
-		{"deadline 2026.2", s.Deadlines[0], deadlineStatus{"2026.2", "every deliverable that relies on eventlet can run without it", "meets"}},
+		{"services", s.Services, fleet.ServiceCounts{Total: 2, Tools: 1, ByMode: map[string]int{"dual-default-eventlet": 1, "none": 1}}},
+		{"deadline 2026.2", s.Deadlines[0], fleet.DeadlineStatus{Series: "2026.2", Requires: "every deliverable that relies on eventlet can run without it", Verdict: "meets"}},
 		{"deadline 2027.2", s.Deadlines[3].Verdict, "misses"},
 		{"rule_set", s.RuleSet != "" && s.Version == Version, true},
 	}
@@ -174,12 +196,27 @@ func TestFleetScanAndStatus(t *testing.T) {
 	}
 	l := doc.Repos[1]
 	if l.Repo != "acme/commonlib" || l.Team != "libs" || l.Commit != "" || l.ContentID == "" || l.Stage != nil || l.Reason == "" ||
-		l.EventletFree != modes.AnswerUnknown || l.Deadlines[0].Verdict != "unknown" {
-		t.Errorf("fleet status commonlib = %+v, want no commit, a content id, no stage with a reason, eventlet_free null, deadlines unknown", l)
+		l.EventletFree != modes.AnswerUnknown {
+		t.Errorf("fleet status commonlib = %+v, want no commit, a content id, no stage with a reason, eventlet_free null", l)
 	}
-	wantBlockers := []fleetBlocker{{Module: "commonlib.hub", Root: "acme/commonlib", Services: 1, Repos: []string{"acme/svc"}}}
+	wantBlockers := []fleet.Blocker{{Module: "commonlib.hub", Root: "acme/commonlib", Modules: []string{"commonlib.hub"}, Services: 1, Repos: []string{"acme/svc"}}}
 	if diff := cmp.Diff(wantBlockers, doc.Blockers); diff != "" {
 		t.Errorf("fleet status blockers (-want +got):\n%s", diff)
+	}
+	// The library has no stage: it is judged against the deadlines by its
+	// own verdict (eventlet required: it meets none), not counted unknown.
+	for _, r := range doc.Repos {
+		if r.Repo != "acme/commonlib" {
+			continue
+		}
+		if r.Stage != nil || r.Library == nil || r.Library.Eventlet != "required" {
+			t.Fatalf("commonlib: stage %v library %+v, want no stage and eventlet required", r.Stage, r.Library)
+		}
+		for _, d := range r.Deadlines {
+			if d.Verdict != "misses" {
+				t.Errorf("commonlib (eventlet required) against %s %q: %s, want misses", d.Series, d.Requires, d.Verdict)
+			}
+		}
 	}
 	if diff := cmp.Diff([]string{"acme/gone"}, doc.Missing); diff != "" {
 		t.Errorf("fleet status missing (-want +got):\n%s", diff)
@@ -282,7 +319,7 @@ func TestFleetGovernance(t *testing.T) {
 		t.Error("fleet scan --governance: no repository missing, want the live ones --src lacks")
 	}
 	status, errOut, code := run(t, "fleet", "status", "--db", "fleet.db", "--governance", ".", "--format", "json")
-	var doc fleetStatus
+	var doc fleet.Status
 	if code != ExitClean || json.Unmarshal([]byte(status), &doc) != nil || len(doc.Repos) != 1 {
 		t.Fatalf("fleet status: exit %d %s\n%s", code, errOut, status)
 	}
@@ -436,5 +473,38 @@ func TestFleetScanSymlinks(t *testing.T) {
 	if again.Scanned[0].ContentID == out.Scanned[0].ContentID || !again.Scanned[0].Stored {
 		t.Errorf("after a change behind the link: content %s → %s, stored %v; want a new scan",
 			out.Scanned[0].ContentID, again.Scanned[0].ContentID, again.Scanned[0].Stored)
+	}
+}
+
+// TestFleetBlockersGrouped: the modules of one library package that
+// import eventlet are one blocker (one cause), with the modules inside,
+// and a service that reaches several of them counts once; goldens of the
+// text and Markdown status.
+func TestFleetBlockersGrouped(t *testing.T) {
+	fleetFixture(t, filepath.Join("testdata", "fleet", "blockers.txtar"))
+	fleetScanJSON(t, "--manifest", "fleet.toml", "--src", "src", "--db", "fleet.db", "--workers", "2")
+	statusArgs := []string{"fleet", "status", "--db", "fleet.db", "--manifest", "fleet.toml", "--src", "src"}
+	out, errOut, code := run(t, append(statusArgs, "--format", "json")...)
+	if code != ExitClean {
+		t.Fatalf("fleet status: exit %d: %s", code, errOut)
+	}
+	var doc fleet.Status
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := []fleet.Blocker{
+		{Module: "lib.backend._eventlet", Root: "acme/lib", Services: 3, Repos: []string{"acme/other", "acme/svc"},
+			Modules: []string{"lib.backend._eventlet", "lib.backend._eventlet.loop", "lib.backend._eventlet.threads"}},
+		{Module: "lib.hub", Root: "acme/lib", Services: 1, Repos: []string{"acme/svc"}, Modules: []string{"lib.hub"}},
+	}
+	if diff := cmp.Diff(want, doc.Blockers); diff != "" {
+		t.Errorf("fleet status blockers (-want +got):\n%s", diff)
+	}
+	for _, format := range []string{"text", "markdown"} {
+		out, errOut, code := run(t, append(statusArgs, "--format", format)...)
+		if code != ExitClean {
+			t.Fatalf("fleet status --format %s: exit %d: %s", format, code, errOut)
+		}
+		checkGolden(t, filepath.Join(pkgDir, "testdata", "fleet", "blockers_status."+map[string]string{"text": "txt", "markdown": "md"}[format]), out)
 	}
 }

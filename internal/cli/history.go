@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,8 +23,10 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	refsFlag := fs.String("refs", "", "tags to scan: a glob ('2*.0.0') or a comma-separated list of refs")
 	format := fs.String("format", "text", "output format: text or json")
 	workers := fs.Int("workers", 0, "parallel workers (default: number of CPUs)")
+	var with listFlag
+	fs.Var(&with, "with", "a library root every ref's imports resolve against (not reported), so that loading eventlet through a library counts; repeatable")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: letgo history PATH --refs PATTERN|REF,REF... [--format text|json]")
+		fmt.Fprintln(stderr, "usage: letgo history PATH --refs PATTERN|REF,REF... [--with ROOT]... [--format text|json]")
 		fs.PrintDefaults()
 	}
 	if ok, code := parseFlags(fs, args, stderr); !ok {
@@ -69,7 +72,13 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	done := 0
 	tty := isTerminal(stderr)
-	opts := history.Options{Workers: *workers, Version: Version, Progress: func(n, total int, ref string) {
+	for _, w := range with {
+		if fi, err := os.Stat(w); err != nil || !fi.IsDir() {
+			fmt.Fprintf(stderr, "letgo history: --with %s: not a directory\n", w)
+			return ExitUsage
+		}
+	}
+	opts := history.Options{Workers: *workers, Version: Version, With: with, Progress: func(n, total int, ref string) {
 		done = n
 		if tty {
 			fmt.Fprintf(stderr, "\rletgo: %d/%d %s\x1b[K", n, total, ref)

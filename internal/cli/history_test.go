@@ -248,3 +248,69 @@ func TestHistoryRegressions(t *testing.T) {
 		t.Errorf("history of forward moves:\n%s", stdout)
 	}
 }
+
+// TestHistoryWith: with --with, every ref's imports resolve against the
+// library root, so a service that loads eventlet only through the library
+// is seen loading it (eventlet unconditional, the project not
+// eventlet-free, blocked by the library module); without it the same
+// history cannot tell (eventlet-free unknown). A --with that is not a
+// directory is a usage error.
+func TestHistoryWith(t *testing.T) {
+	lib := t.TempDir()
+	for p, content := range map[string]string{
+		"setup.cfg":            "[metadata]\nname = greenlib\n",
+		"greenlib/__init__.py": "import eventlet\n\n\ndef run():\n    return 1\n",
+	} {
+		fp := filepath.Join(lib, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(fp), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(fp, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := newGitRepo(t)
+	r.release("1.0", map[string]string{"setup.cfg": historySetup, "svc/__init__.py": "\n",
+		"svc/api.py": "import time\n\nimport greenlib\n\n\ndef main():\n    while True:\n        time.sleep(greenlib.run())\n"})
+	type rep struct {
+		Refs []struct {
+			Stage struct {
+				EventletFree *bool    `json:"eventlet_free"`
+				BlockedBy    []string `json:"blocked_by"`
+			} `json:"stage"`
+			Services []struct{ Name, Mode, Kind, Eventlet string } `json:"services"`
+		} `json:"refs"`
+	}
+	read := func(args ...string) rep {
+		t.Helper()
+		stdout, stderr, code := run(t, append([]string{"history", r.dir, "--refs", "1.0", "--format", "json"}, args...)...)
+		if code != ExitClean {
+			t.Fatalf("history %v: exit %d: %s", args, code, stderr)
+		}
+		var got rep
+		if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Refs) != 1 || len(got.Refs[0].Services) != 1 {
+			t.Fatalf("history %v: %s", args, stdout)
+		}
+		return got
+	}
+	with := read("--with", lib).Refs[0]
+	if s := with.Services[0]; s.Name != "svc-api" || s.Kind != "service" || s.Eventlet != "unconditional" {
+		t.Errorf("with the library: service = %+v, want svc-api, a service loading eventlet unconditionally", s)
+	}
+	if f := with.Stage.EventletFree; f == nil || *f || strings.Join(with.Stage.BlockedBy, ",") != "greenlib" {
+		t.Errorf("with the library: eventlet_free = %v, blocked_by = %v, want false and greenlib", f, with.Stage.BlockedBy)
+	}
+	without := read().Refs[0]
+	if s := without.Services[0]; s.Eventlet == "unconditional" {
+		t.Errorf("without the library: service = %+v, loads eventlet through a library letgo was not given", s)
+	}
+	if f := without.Stage.EventletFree; f != nil {
+		t.Errorf("without the library: eventlet_free = %v, want unknown (omitted)", *f)
+	}
+	if _, stderr, code := run(t, "history", r.dir, "--refs", "1.0", "--with", filepath.Join(lib, "missing")); code != ExitUsage || !strings.Contains(stderr, "--with") {
+		t.Errorf("history --with a missing directory: exit %d, %s; want a usage error", code, stderr)
+	}
+}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -92,5 +93,48 @@ func TestEventletFreeThroughLibraries(t *testing.T) {
 	res, _, _ = scanJSON(t, "--with", lib, app)
 	if st := res.Stage; st == nil || st.EventletFree != modes.AnswerYes {
 		t.Errorf("with an eventlet-free library: stage = %+v, want eventlet_free true", st)
+	}
+}
+
+// TestEventletFreeDefaultEventlet: a service whose default mode is
+// eventlet (a dual mode whose switch is unset) imports eventlet when it
+// starts as shipped, however guarded the import: its loads_eventlet is
+// yes (via the patch) and the project is not eventlet-free. Near miss:
+// the same gate defaulting to threading loads nothing and is free.
+func TestEventletFreeDefaultEventlet(t *testing.T) {
+	gate := func(dflt string) string {
+		return "import os\n\nif os.environ.get('SVC_EVENTLET', '" + dflt + "') == '1':\n    import eventlet\n    eventlet.monkey_patch()\n"
+	}
+	for _, c := range []struct {
+		dflt string
+		free bool
+	}{{"1", false}, {"0", true}} {
+		dir := t.TempDir()
+		write(t, dir, "setup.cfg", "[metadata]\nname = svc\n[entry_points]\nconsole_scripts =\n    svc-api = svc.api:main\n    svc-manage = svc.manage:main\n")
+		write(t, dir, "svc/manage.py", "def main():\n    print(\"synced\")\n")
+		write(t, dir, "svc/__init__.py", gate(c.dflt))
+		write(t, dir, "svc/api.py", "import time\n\n\ndef main():\n    while True:\n        time.sleep(1)\n")
+		lib := t.TempDir()
+		write(t, lib, "setup.cfg", "[metadata]\nname = lib\n")
+		write(t, lib, "lib/__init__.py", "")
+		res, _, _ := scanJSON(t, "--with", lib, dir)
+		if len(res.EntryPoints) != 2 || res.EntryPoints[0].Name != "svc-api" || res.EntryPoints[0].Eventlet == "unconditional" {
+			t.Fatalf("default %s: entry points %+v, want one whose eventlet import is guarded", c.dflt, res.EntryPoints)
+		}
+		if st := res.Stage; st == nil || st.EventletFree != modes.AnswerOf(c.free) {
+			t.Errorf("default %s (mode %s): stage = %+v, want eventlet_free %v", c.dflt, res.EntryPoints[0].Mode, st, c.free)
+		}
+		ep := res.EntryPoints[0]
+		if want := map[bool]contract.Loads{true: contract.LoadsNo, false: contract.LoadsYes}[c.free]; ep.LoadsEventlet != want {
+			t.Errorf("default %s: loads_eventlet = %q, want %q", c.dflt, ep.LoadsEventlet, want)
+		}
+		// A tool inheriting the default (none: it starts no concurrent
+		// work) still imports eventlet when it starts.
+		if tool := res.EntryPoints[1]; tool.Kind != "tool" || tool.Mode != "none" || tool.LoadsEventlet != ep.LoadsEventlet {
+			t.Errorf("default %s: tool %s %s loads_eventlet %q, want a tool of mode none loading as the service does (%q)", c.dflt, tool.Kind, tool.Mode, tool.LoadsEventlet, ep.LoadsEventlet)
+		}
+		if !c.free && (len(ep.LoadsEventletVia) != 1 || ep.LoadsEventletVia[0].Path != "svc/__init__.py" || ep.LoadsEventletVia[0].Line != 5) {
+			t.Errorf("default %s: loads_eventlet_via = %+v, want the monkey_patch at svc/__init__.py:5", c.dflt, ep.LoadsEventletVia)
+		}
 	}
 }

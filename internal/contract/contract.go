@@ -88,6 +88,15 @@ type EntryPoint struct {
 	Chain    []graph.Hop   `json:"chain"`
 	Guards   []string      `json:"guards,omitempty"`
 	Reason   string        `json:"reason,omitempty"`
+	// LoadsEventlet says whether starting the entry point as shipped (its
+	// default mode) imports eventlet: yes when an unconditional import
+	// chain reaches it or the default path patches or selects eventlet
+	// (a guarded import its default takes), no when neither and the
+	// library roots were given, unknown without them (their imports are
+	// not seen). LoadsEventletVia is the chain or the default path's
+	// selection that does it.
+	LoadsEventlet    Loads            `json:"loads_eventlet"`
+	LoadsEventletVia []modes.Evidence `json:"loads_eventlet_via,omitempty"`
 	// Mode is the concurrency mode (eventlet-only, dual-default-eventlet,
 	// dual-default-threading, threading-only, none, unknown), with the facts
 	// behind it and the switch that flips it.
@@ -106,6 +115,19 @@ type EntryPoint struct {
 	// backend-order rule; not part of the JSON contract).
 	Selection *modes.Selection `json:"-"`
 }
+
+// Loads says whether starting an entry point as shipped imports eventlet.
+type Loads string
+
+// The values of Loads.
+const (
+	LoadsYes     Loads = "yes"
+	LoadsNo      Loads = "no"
+	LoadsUnknown Loads = "unknown"
+)
+
+// LoadsValues is the closed set of Loads.
+var LoadsValues = []Loads{LoadsYes, LoadsNo, LoadsUnknown}
 
 // Service reports whether the entry point runs as a service: a
 // long-running process or a WSGI application (an unknown kind counts, so

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/enums"
 	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/modes"
@@ -52,6 +53,7 @@ func closedSets() []closedSet {
 		{"enums", "Verdict", strs(graph.Verdicts), "entrypoints[].eventlet"},
 		{"enums", "Mode", strs(modes.Modes), "entrypoints[].mode"},
 		{"enums", "Kind", strs(modes.Kinds), "entrypoints[].kind"},
+		{"contract", "Loads", strs(contract.LoadsValues), "entrypoints[].loads_eventlet"},
 		{"modes", "LibraryVerdict", strs(modes.LibraryVerdicts), "stage.library.eventlet"},
 		{"analysis", "Concern", strs(analysis.Concerns), "concerns[].type"},
 		{"analysis", "RuleKind", strs(analysis.RuleKinds), ""},

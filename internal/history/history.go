@@ -34,6 +34,9 @@ type Service struct {
 	// Kind is service, tool, wsgi or unknown (modes.ClassifyKind): a
 	// tool's mode is no regression, as the stage leaves tools out.
 	Kind modes.Kind `json:"kind,omitempty"`
+	// Eventlet is whether starting it loads eventlet (unconditional,
+	// guarded or none), given the library roots of Options.With.
+	Eventlet string `json:"eventlet,omitempty"`
 }
 
 // Entry is the state of the project at one ref.
@@ -160,7 +163,7 @@ func Run(ctx context.Context, repo string, refs []Ref, opts Options) (*Report, e
 			e.Stage = *res.Stage
 		}
 		for _, ep := range res.EntryPoints {
-			e.Services = append(e.Services, Service{Name: ep.Name, Mode: ep.Mode, Kind: ep.Kind})
+			e.Services = append(e.Services, Service{Name: ep.Name, Mode: ep.Mode, Kind: ep.Kind, Eventlet: string(ep.Eventlet)})
 		}
 		if opts.Result != nil {
 			if err := opts.Result(ref, res); err != nil {

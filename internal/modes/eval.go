@@ -2,6 +2,7 @@ package modes
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -123,6 +124,9 @@ func (in *interp) lookup(module, name string, w *world) *value {
 		return v
 	}
 	if name == "__name__" {
+		if module == in.main {
+			return strV("__main__") // a script runs as __main__
+		}
 		return strV(module) // entry points import their module: never "__main__"
 	}
 	view := in.src.View(module)
@@ -409,16 +413,71 @@ func (in *interp) call(module string, c *pysrc.Call, w *world, depth int) []out 
 		}
 	}
 	fv := in.eval(module, c.Func, w, depth)[0].v
-	// Arguments first: their calls happen before this one.
-	args := make([]*value, len(c.Args))
+	// Arguments first: their calls happen before this one, in the world
+	// they leave (sys.exit(main()) runs main's patching, and each world
+	// main ends in calls sys.exit); an argument that raised ends the
+	// world before the call.
+	states := []argState{{w: w}}
 	for i, a := range c.Args {
-		args[i] = in.eval(module, a, w, depth)[0].v
+		states = in.evalArgs(module, a, states, depth, func(st *argState, v *value) {
+			st.args = append(st.args[:i:i], v)
+		})
 	}
-	kwargs := map[string]*value{}
 	for _, k := range c.Keywords {
 		if k.Arg != "" {
-			kwargs[k.Arg] = in.eval(module, k.Value, w, depth)[0].v
+			states = in.evalArgs(module, k.Value, states, depth, func(st *argState, v *value) {
+				kw := make(map[string]*value, len(st.kwargs)+1)
+				maps.Copy(kw, st.kwargs)
+				kw[k.Arg] = v
+				st.kwargs = kw
+			})
 		}
+	}
+	if len(states) == 1 {
+		return in.callWith(module, c, fv, states[0], depth)
+	}
+	var res []out
+	for _, st := range states {
+		res = append(res, in.callWith(module, c, fv, st, depth)...)
+	}
+	return res
+}
+
+// argState is one world of a call's argument evaluation with the values
+// evaluated in it so far.
+type argState struct {
+	w      *world
+	args   []*value
+	kwargs map[string]*value
+}
+
+// evalArgs evaluates e in each live state, forking a state when e's
+// evaluation forks its world; set records the value in the state.
+func (in *interp) evalArgs(module string, e pysrc.Expr, states []argState, depth int, set func(*argState, *value)) []argState {
+	next := make([]argState, 0, len(states))
+	for _, st := range states {
+		if st.w.dead {
+			next = append(next, st)
+			continue
+		}
+		for _, o := range in.eval(module, e, st.w, depth) {
+			ns := argState{w: o.w, args: st.args, kwargs: st.kwargs}
+			set(&ns, o.v)
+			next = append(next, ns)
+		}
+	}
+	return next
+}
+
+// callWith makes a call whose callee is fv and whose arguments were
+// evaluated in st.
+func (in *interp) callWith(module string, c *pysrc.Call, fv *value, st argState, depth int) []out {
+	w, args, kwargs := st.w, st.args, st.kwargs
+	if w.dead {
+		return one(unknownV, w)
+	}
+	if kwargs == nil {
+		kwargs = map[string]*value{}
 	}
 	if fv.kind != vRef {
 		return one(unknownV, w)

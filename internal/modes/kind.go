@@ -54,14 +54,17 @@ var serviceMethods = map[string]bool{
 }
 
 // receiverMethods are method names that run or wait for a service only
-// when their receiver is named like one (launcher.wait(), server.start()):
-// on anything else (a subprocess, a thread of a tool) they return.
+// when their receiver is a service object: the result of a launcher,
+// server or process manager call, or of a project function that returns
+// one (launcher = service.process_launcher(); launcher.wait()). On
+// anything else (a subprocess, a thread of a tool) they return.
 var receiverMethods = map[string]bool{"wait": true, "start": true, "run": true}
 
-func serviceReceiver(recv string) bool {
-	r := strings.ToLower(recv)
-	for _, s := range []string{"launcher", "server", "service", "daemon", "proxy", "agent"} {
-		if strings.HasSuffix(r, s) {
+// isServiceCall reports a callee that builds a launcher, server or
+// process manager.
+func isServiceCall(name string) bool {
+	for _, p := range serviceCalls {
+		if suffixMatch(name, p) {
 			return true
 		}
 	}
@@ -100,13 +103,33 @@ type kindWalk struct {
 	calls      int       // calls read
 	started    *Evidence // a thread started ...
 	joined     bool      // ... and something joined or waited
+	// attrs are instance attributes assigned a project object in a
+	// method followed (self.daemon = daemon): class.attr → its class.
+	attrs map[string]string
+	// handled are calls already read ahead of the call they are the
+	// receiver of.
+	handled map[*pysrc.Call]bool
 }
 
 type kindItem struct {
 	module string
 	def    *pysrc.FuncDef
 	depth  int
+	// self is the class of self in a method: the class the method was
+	// looked up on, which may be a subclass of the one defining it (a
+	// base's self.run_forever() runs the subclass's).
+	self string
+	// binds are the parameters bound at the call to a project object:
+	// name → class for an instance, classRef+class for a class.
+	binds map[string]string
 }
+
+// classRef prefixes a bound name that holds a class (not an instance);
+// serviceObj marks a local holding a service object.
+const (
+	classRef   = "\x00class "
+	serviceObj = "\x00service object"
+)
 
 // ClassifyKind tells whether the console script whose code starts with a
 // call of fn() in module is a service or a tool, by what main does:
@@ -120,12 +143,32 @@ func ClassifyKind(src Source, module, fn string) KindResult {
 	if v == nil {
 		return KindResult{Kind: KindUnknown, Reason: "module " + module + " is not in the project"}
 	}
-	k := &kindWalk{src: src, in: newInterp(src), seen: map[string]bool{}, classes: map[string]map[string]*pysrc.ClassInfo{}, loadedMods: map[string]bool{}}
+	k := &kindWalk{src: src, in: newInterp(src), seen: map[string]bool{}, classes: map[string]map[string]*pysrc.ClassInfo{}, loadedMods: map[string]bool{}, attrs: map[string]string{}}
 	main := k.in.index(module, v).defs[fn]
 	if main == nil {
 		return KindResult{Kind: KindUnknown, Reason: fmt.Sprintf("function %s is not defined in %s", fn, module)}
 	}
-	k.push(module, main, 0)
+	return k.classify(module, v, main)
+}
+
+// ClassifyScript is ClassifyKind for a script file: its module-level
+// code (with the body of "if __name__ == '__main__':") is its main.
+func ClassifyScript(src Source, module string) KindResult {
+	v := src.View(module)
+	if v == nil {
+		return KindResult{Kind: KindUnknown, Reason: "module " + module + " is not in the project"}
+	}
+	k := &kindWalk{src: src, in: newInterp(src), seen: map[string]bool{}, classes: map[string]map[string]*pysrc.ClassInfo{}, loadedMods: map[string]bool{}, attrs: map[string]string{}}
+	node := &pysrc.FunctionDef{Name: "<script>", Body: v.File.Body}
+	if len(v.File.Body) > 0 {
+		node.Span = pysrc.Span{Start: v.File.Body[0].Pos()}
+	}
+	return k.classify(module, v, &pysrc.FuncDef{Node: node, Name: "the script", QualName: "<script>"})
+}
+
+func (k *kindWalk) classify(module string, v *pysrc.View, main *pysrc.FuncDef) KindResult {
+	src := k.src
+	k.push(module, main, 0, "", nil)
 	for len(k.queue) > 0 && k.service == nil {
 		it := k.queue[0]
 		k.queue = k.queue[1:]
@@ -137,6 +180,9 @@ func ClassifyKind(src Source, module, fn string) KindResult {
 		k.read(it)
 	}
 	mainEv := Evidence{Path: src.Path(module), Line: v.Line(main.Node.Pos()), Text: "def " + main.Name}
+	if main.QualName == "<script>" {
+		mainEv.Text = "module-level code of the script"
+	}
 	if k.service == nil && k.started != nil && !k.joined {
 		// The process lives on in a thread main does not wait for.
 		ev := *k.started
@@ -158,8 +204,8 @@ func ClassifyKind(src Source, module, fn string) KindResult {
 	return res
 }
 
-func (k *kindWalk) push(module string, d *pysrc.FuncDef, depth int) {
-	key := module + ":" + d.QualName
+func (k *kindWalk) push(module string, d *pysrc.FuncDef, depth int, self string, binds map[string]string) {
+	key := module + ":" + d.QualName + ":" + self
 	if k.seen[key] {
 		return
 	}
@@ -168,7 +214,7 @@ func (k *kindWalk) push(module string, d *pysrc.FuncDef, depth int) {
 		return
 	}
 	k.seen[key] = true
-	k.queue = append(k.queue, kindItem{module, d, depth})
+	k.queue = append(k.queue, kindItem{module, d, depth, self, binds})
 }
 
 func (k *kindWalk) ev(module string, n pysrc.Node, text string) *Evidence {
@@ -187,15 +233,52 @@ func (k *kindWalk) ev(module string, n pysrc.Node, text string) *Evidence {
 // follow.
 func (k *kindWalk) read(it kindItem) {
 	v := k.src.View(it.module)
-	locals := map[string]string{}    // local name → project class it holds, or mpContext
+	locals := map[string]string{} // local name → project class it holds, or mpContext
+	for p, c := range it.binds {
+		locals[p] = c
+	}
 	tried := map[*pysrc.While]bool{} // loops inside a try: an exception may be their way out
-	pysrc.InspectAll(it.def.Node.Body, func(n pysrc.Node) bool {
+	// main is called without arguments: a branch on one of its
+	// parameters takes the parameter's default (main(run_daemon=False)
+	// does not run the daemon branch).
+	dflt := map[string]bool{}
+	if it.depth == 0 {
+		for _, p := range it.def.Params {
+			if p.HasDefault {
+				switch p.Default.Kind {
+				case pysrc.ValBool:
+					dflt[p.Name] = p.Default.Bool
+				case pysrc.ValNone:
+					dflt[p.Name] = false
+				}
+			}
+		}
+	}
+	var visit func(n pysrc.Node) bool
+	visit = func(n pysrc.Node) bool {
 		if k.service != nil {
 			return false
 		}
 		switch x := n.(type) {
 		case *pysrc.FunctionDef, *pysrc.ClassDef, *pysrc.Lambda:
 			return false
+		case *pysrc.If:
+			test, neg := x.Test, false
+			if u, ok := test.(*pysrc.UnaryOp); ok && u.Op == pysrc.KwNot {
+				test, neg = u.X, true
+			}
+			if nm, ok := test.(*pysrc.NameExpr); ok {
+				if d, ok := dflt[nm.ID]; ok {
+					if _, reassigned := locals[nm.ID]; !reassigned && !writes(v, it.def.Node.Body, nm.ID) {
+						if d != neg {
+							pysrc.InspectAll(x.Body, visit)
+						} else {
+							pysrc.InspectAll(x.Orelse, visit)
+						}
+						return false
+					}
+				}
+			}
 		case *pysrc.Try:
 			if catchesErrors(v, x) {
 				pysrc.InspectAll(x.Body, func(m pysrc.Node) bool {
@@ -209,29 +292,47 @@ func (k *kindWalk) read(it kindItem) {
 				})
 			}
 		case *pysrc.While:
-			if endlessTest(v, x.Test) && !leaves(x.Body) && !tried[x] {
+			if k.endlessTest(it, v, x, locals) && !leaves(x.Body) && !tried[x] {
 				k.service = k.ev(it.module, x, "endless loop: "+strings.TrimSpace(firstLine(v.File.Text(x))))
 				return false
 			}
 		case *pysrc.Assign:
-			if call, ok := x.Value.(*pysrc.Call); ok && len(x.Targets) == 1 {
-				if key := localKey(x.Targets[0]); key != "" {
-					if cs := v.CallSiteOf(call); cs != nil {
-						if cls := k.class(k.in.canonical(cs.Resolved)); cls != "" {
-							locals[key] = cls
-						} else if cs.Resolved == "multiprocessing.get_context" {
-							locals[key] = mpContext
-						} else if cs.Resolved == "threading.Thread" || cs.Resolved == "threading.Timer" {
-							locals[key] = threadLocal
-						}
+			if len(x.Targets) != 1 {
+				break
+			}
+			key := localKey(x.Targets[0])
+			if key == "" {
+				break
+			}
+			if call, ok := x.Value.(*pysrc.Call); ok {
+				if cs := v.CallSiteOf(call); cs != nil {
+					name := k.in.canonical(cs.Resolved)
+					if cls := k.class(name); cls != "" {
+						locals[key] = cls
+					} else if n, ok := call.Func.(*pysrc.NameExpr); ok && strings.HasPrefix(locals[n.ID], classRef) {
+						// d = klass(conf), klass a class handed to this function.
+						cls := strings.TrimPrefix(locals[n.ID], classRef)
+						locals[key] = cls
+						k.method(cls, "__init__", it.depth+1, 0, cls, nil)
+					} else if cs.Resolved == "multiprocessing.get_context" {
+						locals[key] = mpContext
+					} else if cs.Resolved == "threading.Thread" || cs.Resolved == "threading.Timer" {
+						locals[key] = threadLocal
+					} else if k.returnsService(name) {
+						locals[key] = serviceObj
 					}
 				}
+			} else if n, ok := x.Value.(*pysrc.NameExpr); ok && locals[n.ID] != "" && strings.HasPrefix(key, "self.") && it.self != "" {
+				// self.daemon = daemon: the instance's attribute holds
+				// what the parameter was bound to.
+				k.attrs[it.self+"."+strings.TrimPrefix(key, "self.")] = locals[n.ID]
 			}
 		case *pysrc.Call:
 			k.call(it, v, x, locals)
 		}
 		return true
-	})
+	}
+	pysrc.InspectAll(it.def.Node.Body, visit)
 }
 
 func firstLine(s string) string {
@@ -242,6 +343,20 @@ func firstLine(s string) string {
 }
 
 func (k *kindWalk) call(it kindItem, v *pysrc.View, c *pysrc.Call, locals map[string]string) {
+	if k.handled[c] {
+		return
+	}
+	// Cls(...).m(): the constructor runs first, so what it stores on the
+	// instance is known when m is read.
+	if at, ok := c.Func.(*pysrc.Attribute); ok {
+		if inner, ok := at.X.(*pysrc.Call); ok {
+			k.call(it, v, inner, locals)
+			if k.handled == nil {
+				k.handled = map[*pysrc.Call]bool{}
+			}
+			k.handled[inner] = true
+		}
+	}
 	cs := v.CallSiteOf(c)
 	if cs == nil {
 		return
@@ -286,20 +401,29 @@ func (k *kindWalk) call(it kindItem, v *pysrc.View, c *pysrc.Call, locals map[st
 			k.follow(kw.Value.Ref, it.depth+1)
 		}
 	}
-	// A function or method named for a loop is the service's loop,
-	// project code or not: its own name says it does not return.
-	if last := name[strings.LastIndexByte(name, '.')+1:]; strings.HasSuffix(last, "_forever") || strings.HasSuffix(last, "_loop") {
-		k.service = k.ev(it.module, c, "")
-		return
-	}
 	// Methods: self.m() in a method, x.m() on a local holding a project
-	// class, Cls(...).m().
+	// class, Cls(...).m(); the objects passed are bound to the callee's
+	// parameters.
+	// (Computed only for a call into the project: most calls are not.)
+	hasArgs := len(c.Args) > 0 || len(c.Keywords) > 0
 	if at, ok := c.Func.(*pysrc.Attribute); ok {
-		if cls := k.receiverClass(it, v, c, locals); cls != "" && k.method(cls, at.Attr, it.depth+1, 0) {
-			return
+		if cls := k.receiverClass(it, v, c, locals); cls != "" {
+			var binds map[string]string
+			if hasArgs {
+				binds = k.bindings(v, c, locals)
+			}
+			if k.method(cls, at.Attr, it.depth+1, 0, cls, binds) {
+				return
+			}
 		}
 	}
-	if k.follow(name, it.depth+1) {
+	var binds map[string]string
+	if hasArgs {
+		if mod, _ := k.split(name); mod != "" {
+			binds = k.bindings(v, c, locals)
+		}
+	}
+	if k.followBound(name, it.depth+1, binds) {
 		return
 	}
 	for _, p := range serviceCalls {
@@ -317,18 +441,104 @@ func (k *kindWalk) call(it kindItem, v *pysrc.View, c *pysrc.Call, locals map[st
 		k.service = k.ev(it.module, c, "")
 		return
 	}
-	if receiverMethods[last] {
-		recv := strings.TrimSuffix(cs.Callee, "."+last)
-		if i := strings.LastIndexByte(recv, '.'); i >= 0 {
-			recv = recv[i+1:]
-		}
-		if cls := k.receiverClass(it, v, c, locals); cls != "" {
-			recv = cls[strings.LastIndexByte(cls, '.')+1:]
-		}
-		if recv != cs.Callee && serviceReceiver(recv) {
+	if at, ok := c.Func.(*pysrc.Attribute); ok && receiverMethods[last] {
+		if key := localKey(at.X); key != "" && locals[key] == serviceObj {
 			k.service = k.ev(it.module, c, "")
 		}
 	}
+}
+
+// returnsService reports a project function every one of whose returns
+// is a launcher, server or process manager it builds.
+func (k *kindWalk) returnsService(name string) bool {
+	mod, rest := k.split(name)
+	if mod == "" {
+		return false
+	}
+	d := k.in.index(mod, k.src.View(mod)).defs[rest]
+	if d == nil || len(d.Returns) == 0 {
+		return false
+	}
+	for _, r := range d.Returns {
+		if !strings.HasSuffix(r, "()") || !isServiceCall(k.in.canonical(strings.TrimSuffix(r, "()"))) {
+			return false
+		}
+	}
+	return true
+}
+
+// bindings are the project objects a call passes: a class (by name) or
+// an instance (a local holding one), by position ("#0", "#1") and by
+// keyword.
+func (k *kindWalk) bindings(v *pysrc.View, c *pysrc.Call, locals map[string]string) map[string]string {
+	cs := v.CallSiteOf(c)
+	var b map[string]string
+	bind := func(key string, e pysrc.Expr, ref string) {
+		val := ""
+		if n, ok := e.(*pysrc.NameExpr); ok {
+			val = instance(locals[n.ID])
+		}
+		if val == "" && ref != "" {
+			if cls := k.class(k.in.canonical(ref)); cls != "" {
+				val = classRef + cls
+			}
+		}
+		if val != "" {
+			if b == nil {
+				b = map[string]string{}
+			}
+			b[key] = val
+		}
+	}
+	for i, a := range c.Args {
+		ref := ""
+		if cs != nil && i < len(cs.Args) {
+			ref = cs.Args[i].Ref
+		}
+		bind(fmt.Sprintf("#%d", i), a, ref)
+	}
+	for _, kw := range c.Keywords {
+		if kw.Arg == "" {
+			continue
+		}
+		ref := ""
+		if cs != nil {
+			for _, ck := range cs.Keywords {
+				if ck.Name == kw.Arg {
+					ref = ck.Value.Ref
+				}
+			}
+		}
+		bind(kw.Arg, kw.Value, ref)
+	}
+	return b
+}
+
+// paramBinds maps a call's bindings onto the parameters of d (self
+// excluded for a method).
+func paramBinds(d *pysrc.FuncDef, b map[string]string) map[string]string {
+	if len(b) == 0 {
+		return nil
+	}
+	params := d.Params
+	if d.Class != "" && len(params) > 0 {
+		params = params[1:]
+	}
+	out := map[string]string{}
+	for i, p := range params {
+		if p.Kind != pysrc.ParamNormal && p.Kind != pysrc.ParamPosOnly {
+			continue
+		}
+		if val, ok := b[fmt.Sprintf("#%d", i)]; ok {
+			out[p.Name] = val
+		}
+	}
+	for _, p := range params {
+		if val, ok := b[p.Name]; ok {
+			out[p.Name] = val
+		}
+	}
+	return out
 }
 
 // split finds the project module a dotted name starts with, and the rest.
@@ -343,22 +553,25 @@ func (k *kindWalk) split(name string) (string, string) {
 
 // follow queues a project function; it reports whether name is one (or a
 // project class, whose constructor is queued).
-func (k *kindWalk) follow(name string, depth int) bool {
+func (k *kindWalk) follow(name string, depth int) bool { return k.followBound(name, depth, nil) }
+
+// followBound is follow with the project objects the call passes.
+func (k *kindWalk) followBound(name string, depth int, binds map[string]string) bool {
 	mod, rest := k.split(name)
 	if mod == "" {
 		return false
 	}
 	v := k.src.View(mod)
 	if d := k.in.index(mod, v).defs[rest]; d != nil && d.Class == "" {
-		k.push(mod, d, depth)
+		k.push(mod, d, depth, "", paramBinds(d, binds))
 		return true
 	}
 	if cls := k.class(name); cls != "" {
-		k.method(cls, "__init__", depth, 0)
+		k.method(cls, "__init__", depth, 0, cls, binds)
 		return true
 	}
 	if cls, meth, ok := strings.Cut(rest, "."); ok && k.class(mod+"."+cls) != "" {
-		return k.method(mod+"."+cls, meth, depth, 0)
+		return k.method(mod+"."+cls, meth, depth, 0, mod+"."+cls, binds)
 	}
 	return false
 }
@@ -392,31 +605,44 @@ func (k *kindWalk) classesOf(mod string) map[string]*pysrc.ClassInfo {
 	return m
 }
 
-// method queues cls.meth, looking through the project bases of cls.
-func (k *kindWalk) method(cls, meth string, depth, hops int) bool {
-	if hops > 8 {
+// method queues cls.meth, looking through the project bases of cls; self
+// is the class of the instance (the one first looked up on).
+func (k *kindWalk) method(cls, meth string, depth, hops int, self string, binds map[string]string) bool {
+	mod, d := k.findMethod(cls, meth, hops)
+	if d == nil {
 		return false
+	}
+	k.push(mod, d, depth, self, paramBinds(d, binds))
+	return true
+}
+
+// findMethod finds the definition of cls.meth, in cls or its project
+// bases.
+func (k *kindWalk) findMethod(cls, meth string, hops int) (string, *pysrc.FuncDef) {
+	if hops > 8 {
+		return "", nil
 	}
 	mod, rest := k.split(cls)
 	if mod == "" {
-		return false
+		return "", nil
 	}
 	v := k.src.View(mod)
 	if d := k.in.index(mod, v).defs[rest+"."+meth]; d != nil && d.Class == rest {
-		k.push(mod, d, depth)
-		return true
+		return mod, d
 	}
 	if c := k.classesOf(mod)[rest]; c != nil {
 		for _, b := range c.Bases {
 			if !strings.Contains(b, ".") {
 				b = mod + "." + b
 			}
-			if k.class(b) != "" && k.method(b, meth, depth, hops+1) {
-				return true
+			if k.class(b) != "" {
+				if m, d := k.findMethod(b, meth, hops+1); d != nil {
+					return m, d
+				}
 			}
 		}
 	}
-	return false
+	return "", nil
 }
 
 // ForTool is the mode of an entry point of kind k: a tool that starts no
@@ -441,6 +667,7 @@ func ForTool(r Result, k KindResult) Result {
 	why += " from import-time code, which does not make it run concurrently"
 	r.Reason = strings.TrimPrefix(r.Reason+"; "+why, "; ")
 	r.Mode = NoRuntime
+	r.InheritedDefault = r.Switch.Default
 	r.Switch = Switch{Default: "none"}
 	return r
 }
@@ -454,12 +681,21 @@ func (k *kindWalk) receiverClass(it kindItem, v *pysrc.View, c *pysrc.Call, loca
 	}
 	switch r := at.X.(type) {
 	case *pysrc.NameExpr:
+		if r.ID == "self" && it.self != "" {
+			return it.self
+		}
 		if r.ID == "self" && it.def.Class != "" {
 			return it.module + "." + it.def.Class
 		}
-		return locals[r.ID]
+		return instance(locals[r.ID])
 	case *pysrc.Attribute:
-		return locals[localKey(r)]
+		key := localKey(r)
+		if l := instance(locals[key]); l != "" {
+			return l
+		}
+		if strings.HasPrefix(key, "self.") && it.self != "" {
+			return instance(k.attrs[it.self+"."+strings.TrimPrefix(key, "self.")])
+		}
 	case *pysrc.Call:
 		if rc := v.CallSiteOf(r); rc != nil {
 			return k.class(rc.Resolved)
@@ -483,37 +719,178 @@ func localKey(e pysrc.Expr) string {
 }
 
 // endlessTest reports a loop condition that holds until the process is
-// stopped: a true constant, not <event>.is_set(), or a flag named for
-// running or stopping.
-func endlessTest(v *pysrc.View, e pysrc.Expr) bool {
-	switch x := e.(type) {
-	case *pysrc.Constant:
+// stopped, by its shape: a true constant; not <event>.is_set(); or a
+// flag — a name or attribute, negated or not, or a call without
+// arguments of a project function that returns one — that the loop's own
+// body never writes (assigns, deletes, calls a method of or passes on),
+// so only a signal handler or another thread can end the loop.
+func (k *kindWalk) endlessTest(it kindItem, v *pysrc.View, loop *pysrc.While, locals map[string]string) bool {
+	e := loop.Test
+	if x, ok := e.(*pysrc.Constant); ok {
 		return x.Kind == pysrc.ConstTrue || x.Kind == pysrc.ConstInt && v.File.Text(x) == "1"
-	case *pysrc.UnaryOp:
-		if x.Op != pysrc.KwNot {
+	}
+	neg := false
+	if x, ok := e.(*pysrc.UnaryOp); ok && x.Op == pysrc.KwNot {
+		e, neg = x.X, true
+	}
+	switch x := e.(type) {
+	case *pysrc.NameExpr, *pysrc.Attribute:
+		f := v.File.Text(x)
+		return !writes(v, loop.Body, f)
+	case *pysrc.Call:
+		at, isAttr := x.Func.(*pysrc.Attribute)
+		if neg && isAttr && at.Attr == "is_set" && len(x.Args) == 0 {
+			return true
+		}
+		if len(x.Args) > 0 || len(x.Keywords) > 0 {
 			return false
 		}
-		if c, ok := x.X.(*pysrc.Call); ok {
-			if at, ok := c.Func.(*pysrc.Attribute); ok && at.Attr == "is_set" {
-				return true
+		// while self._check_and_handle_signal(): the method returns a
+		// flag of self the loop does not write.
+		var d *pysrc.FuncDef
+		if isAttr {
+			if cls := k.receiverClass(it, v, x, locals); cls != "" {
+				_, d = k.findMethod(cls, at.Attr, 0)
+			}
+		} else if cs := v.CallSiteOf(x); cs != nil {
+			if mod, rest := k.split(k.in.canonical(cs.Resolved)); mod != "" {
+				d = k.in.index(mod, k.src.View(mod)).defs[rest]
 			}
 		}
-		return flagName(x.X, "stop")
+		if d == nil {
+			return false
+		}
+		flags := returnedFlags(d)
+		if len(flags) == 0 {
+			return false
+		}
+		for _, f := range flags {
+			if strings.HasPrefix(f, "self.") && (!isAttr || v.File.Text(at.X) != "self") {
+				return false // another object's flag: not this loop's to read
+			}
+			if writes(v, loop.Body, f) {
+				return false
+			}
+		}
+		return true
 	}
-	return flagName(e, "running")
+	return false
 }
 
-func flagName(e pysrc.Expr, word string) bool {
-	var id string
+// returnedFlags are the values a function returns when each of its
+// returns (not those of nested definitions) is a name or attribute, as
+// written; nil otherwise.
+func returnedFlags(d *pysrc.FuncDef) []string {
+	var flags []string
+	ok := true
+	pysrc.InspectAll(d.Node.Body, func(n pysrc.Node) bool {
+		switch x := n.(type) {
+		case *pysrc.FunctionDef, *pysrc.ClassDef, *pysrc.Lambda:
+			return false
+		case *pysrc.Return:
+			f := flagText(x.X)
+			if f == "" {
+				ok = false
+			}
+			flags = append(flags, f)
+		}
+		return ok
+	})
+	if !ok {
+		return nil
+	}
+	return flags
+}
+
+// flagText is a name or dotted attribute as written ("self.ready"), ""
+// for anything else.
+func flagText(e pysrc.Expr) string {
 	switch x := e.(type) {
 	case *pysrc.NameExpr:
-		id = x.ID
+		return x.ID
 	case *pysrc.Attribute:
-		id = x.Attr
-	case *pysrc.Subscript:
-		return flagName(x.X, word)
+		if h := flagText(x.X); h != "" {
+			return h + "." + x.Attr
+		}
 	}
-	return id != "" && strings.Contains(strings.ToLower(id), word)
+	return ""
+}
+
+// writes reports whether body (not its nested definitions) may change
+// the value named f: assigns or deletes it, calls one of its methods, or
+// passes it to a call.
+func writes(v *pysrc.View, body []pysrc.Stmt, f string) bool {
+	found := false
+	is := func(e pysrc.Expr) bool {
+		switch e.(type) {
+		case *pysrc.NameExpr, *pysrc.Attribute, *pysrc.Subscript:
+			t := v.File.Text(e)
+			return t == f || strings.HasPrefix(t, f+"[") || strings.HasPrefix(t, f+".")
+		}
+		return false
+	}
+	pysrc.InspectAll(body, func(n pysrc.Node) bool {
+		switch x := n.(type) {
+		case *pysrc.FunctionDef, *pysrc.ClassDef, *pysrc.Lambda:
+			return false
+		case *pysrc.Assign:
+			for _, t := range x.Targets {
+				found = found || is(t) || targets(v, t, f)
+			}
+		case *pysrc.AugAssign:
+			found = found || is(x.Target)
+		case *pysrc.AnnAssign:
+			found = found || is(x.Target)
+		case *pysrc.For:
+			found = found || is(x.Target) || targets(v, x.Target, f)
+		case *pysrc.Delete:
+			for _, t := range x.Targets {
+				found = found || is(t)
+			}
+		case *pysrc.NamedExpr:
+			found = found || is(x.Target)
+		case *pysrc.Call:
+			if at, ok := x.Func.(*pysrc.Attribute); ok && is(at.X) {
+				found = true
+			}
+			for _, a := range x.Args {
+				found = found || is(a)
+			}
+			for _, kw := range x.Keywords {
+				found = found || is(kw.Value)
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// targets reports whether a tuple or list target unpacks into f.
+func targets(v *pysrc.View, t pysrc.Expr, f string) bool {
+	var elts []pysrc.Expr
+	switch x := t.(type) {
+	case *pysrc.Tuple:
+		elts = x.Elts
+	case *pysrc.List:
+		elts = x.Elts
+	default:
+		return false
+	}
+	for _, e := range elts {
+		if v.File.Text(e) == f || targets(v, e, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// instance is the class a local's value is an instance of ("" for a
+// class itself or a marker).
+func instance(l string) string {
+	if l == "" || strings.HasPrefix(l, "\x00") {
+		return ""
+	}
+	return l
 }
 
 // leaves reports whether a loop body can leave the loop by break, return
@@ -620,7 +997,7 @@ func (k *kindWalk) loaded(v *pysrc.View, e pysrc.Expr, depth int) {
 		}
 		for _, d := range mv.Defs {
 			if d.Name == "main" || d.Name == "run" || d.Name == "start" {
-				k.push(name, d, depth)
+				k.push(name, d, depth, "", nil)
 			}
 		}
 	}

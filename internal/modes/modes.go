@@ -81,6 +81,10 @@ type Result struct {
 	// module fixed the backend before anything selected one (see
 	// FixSource); Backend is what it was fixed to.
 	LibraryFix *LibraryFix `json:"-"`
+	// InheritedDefault is, for a tool ForTool made none, the default
+	// backend (eventlet, threading) its import-time code selects: started
+	// as shipped it still loads that runtime's modules.
+	InheritedDefault string `json:"-"`
 }
 
 // Source gives the interpreter the project's modules.
@@ -124,7 +128,13 @@ const (
 // Infer infers the mode of an entry point whose code starts in module and,
 // when fn is not empty, continues with a call of fn() from that module.
 func Infer(src Source, module, fn string) Result {
+	return inferAs(src, module, fn, "")
+}
+
+// inferAs is Infer with the module that runs as __main__ ("" for none).
+func inferAs(src Source, module, fn, main string) Result {
 	in := newInterp(src)
+	in.main = main
 	if src.View(module) == nil {
 		if why := src.Unreadable(module); why != "" {
 			return Result{Mode: Unknown, Reason: fmt.Sprintf("module %s (%s) could not be analysed: %s", module, src.Path(module), why), Evidence: []Evidence{}}
@@ -146,6 +156,13 @@ func Infer(src Source, module, fn string) Result {
 		worlds = next
 	}
 	return in.verdict(worlds)
+}
+
+// InferScript infers the mode of a script file (setup.cfg [files]
+// scripts, setup.py scripts=[...]): its module-level code runs as
+// __main__, so the body of its "if __name__ == '__main__':" runs.
+func InferScript(src Source, module string) Result {
+	return inferAs(src, module, "", module)
 }
 
 func newInterp(src Source) *interp {
@@ -278,6 +295,7 @@ type interp struct {
 	optDefaults map[string]string // config option name → default literal
 	switchDflt  map[string]string
 	mods        map[string]*modIndex
+	main        string // the module run as __main__ (a script), "" for none
 	// atModule and atStmt are the statement being executed, for reasons.
 	atModule string
 	atStmt   pysrc.Stmt
@@ -580,9 +598,11 @@ func (in *interp) execStmt(module string, s pysrc.Stmt, w *world, depth int) []*
 		return res
 	case *pysrc.Global, *pysrc.Pass, *pysrc.FunctionDef, *pysrc.ClassDef:
 		return []*world{w}
-	case *pysrc.For, *pysrc.While:
-		// Loop bodies are not followed: they rarely decide the mode.
-		return []*world{w}
+	case *pysrc.For:
+		in.assign(module, s.Target, nil, unknownV, w)
+		return in.loopBody(module, s.Body, w, depth)
+	case *pysrc.While:
+		return in.loopBody(module, s.Body, w, depth)
 	}
 	return []*world{w}
 }
@@ -743,6 +763,47 @@ func (in *interp) joinBranches(module string, s *pysrc.If, w *world, depth int) 
 	// other branch goes on, and so does the code after the if.
 	e.noteUnknown(note)
 	return []*world{e}
+}
+
+// loopBody runs a loop's body once, in a copy of w, and joins what it
+// did into w: a service's loop is where it starts its threads and
+// servers (while not stop: ThreadingHTTPServer(...)), and the code after
+// the loop goes on whether the body ran, broke out or returned. A body
+// that forks on a switch keeps its worlds; one that raises is dropped.
+// A world whose mode is decided skips the body, as it skips calls: the
+// body cannot change the mode, and running it costs most of what loops
+// add to an inference.
+func (in *interp) loopBody(module string, body []pysrc.Stmt, w *world, depth int) []*world {
+	if w.decided() {
+		return []*world{w}
+	}
+	outs := in.execBlock(module, body, in.clone(w), depth)
+	if len(outs) != 1 {
+		return outs
+	}
+	b := outs[0]
+	if b.dead {
+		return []*world{w}
+	}
+	in.steps -= len(w.events) + len(b.events) + len(b.vars)
+	seen := map[Evidence]bool{}
+	for _, ev := range w.events {
+		seen[ev.ev] = true
+	}
+	for _, ev := range b.events {
+		if !seen[ev.ev] {
+			w.record(ev)
+		}
+	}
+	for k, v := range b.vars {
+		if _, ok := w.vars[k]; !ok {
+			w.vars[k] = v
+		}
+	}
+	for k := range b.executed {
+		w.executed[k] = true
+	}
+	return []*world{w}
 }
 
 // decide resolves switch values used as conditions into their truth in

@@ -47,6 +47,13 @@ func (p *Project) readMetadata() {
 	if text, ok := p.read("pyproject.toml"); ok {
 		p.readPyproject("pyproject.toml", text)
 	}
+	if p.Lookup("setup.py") != nil {
+		if text, ok := p.read("setup.py"); ok {
+			p.scripts = append(p.scripts, scriptsFromSetupPy("setup.py", text)...)
+		}
+	}
+	p.addScripts(p.scripts)
+	p.scripts = nil
 	for _, f := range p.Files {
 		base := path.Base(f.Path)
 		if f.Kind == KindDependency && strings.HasSuffix(base, ".txt") && base != "bindep.txt" && path.Dir(f.Path) == "." {
@@ -188,6 +195,12 @@ func (p *Project) readSetupCfg(rel, text string) {
 				}
 				p.addEntryPoint(strings.TrimSpace(name), k.Name(), strings.TrimSpace(target), rel, cur.line(strings.TrimSpace(name)))
 			}
+		}
+	}
+	if sec, err := cfg.GetSection("files"); err == nil && sec.HasKey("scripts") {
+		cur := ix.value("files", "scripts")
+		for _, s := range splitLines(sec.Key("scripts").Value()) {
+			p.scripts = append(p.scripts, scriptDecl{s, rel, cur.line(s)})
 		}
 	}
 	p.coverageSection(rel, cfg, ix, "coverage:run")

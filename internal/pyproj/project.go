@@ -121,6 +121,7 @@ type Project struct {
 	Classifiers    []Setting
 	RequiresPython *Setting
 	Problems       []Problem
+	scripts        []scriptDecl // script files the metadata names, until they are entry points
 }
 
 // ErrRoot is returned when the root cannot be read at all.

@@ -73,7 +73,7 @@ func (pp *picklePass) class(name string) (*pysem.Class, string) {
 			return c, pp.p.Path
 		}
 	}
-	return pp.p.Model.Class(name)
+	return pp.p.ModelClass(name)
 }
 
 // ctor is what a function returns, from this file or the model.
@@ -83,16 +83,16 @@ func (pp *picklePass) ctor(name string) string {
 			return t
 		}
 	}
-	return pp.p.Model.Ctor(name)
+	return pp.p.ModelCtor(name)
 }
 
 // canon follows re-exports (a package's "from .api import API") to the
 // name's definition, through the model.
 func (pp *picklePass) canon(name string) string {
-	if pp.p.Model == nil || name == "" {
+	if !pp.p.HasModel() || name == "" {
 		return name
 	}
-	return pp.p.Model.Canonical(name)
+	return pp.p.ModelCanonical(name)
 }
 
 // resolveType follows what a called function returns (two hops at most)
@@ -114,7 +114,7 @@ func (pp *picklePass) resolveType(t string) string {
 func (pp *picklePass) modelType(t string) string {
 	t = pp.canon(t)
 	for range 2 {
-		r := pp.p.Model.Ctor(t)
+		r := pp.p.ModelCtor(t)
 		if r == "" || r == t {
 			break
 		}
@@ -154,8 +154,8 @@ func configOptsPickles(min string) bool {
 // configOpts qualifies an oslo.config ConfigOpts finding by the project's
 // oslo.config requirement: none when its minimum already pickles.
 func (pp *picklePass) configOpts(what string) (string, bool) {
-	if pp.p.Project != nil {
-		for _, r := range pp.p.Project.Requirements {
+	if pp.p.Project() != nil {
+		for _, r := range pp.p.Project().Requirements {
 			if r.Name != "oslo-config" || r.Test || r.Extra != "" {
 				continue
 			}
@@ -348,7 +348,7 @@ func (pp *picklePass) instanceOf(class, what string) (string, bool) {
 
 func pickleCheck(p *analysis.Pass) {
 	launch := pysem.MayLaunchWith(p.View, p.Resolve)
-	if !launch && !p.Model.AnySends() {
+	if !launch && !p.ModelAnySends() {
 		// Nothing here is sent to another process: neither through a
 		// launch site nor through a project function that sends its
 		// parameters (the first pass has no model; a file that calls such
@@ -419,7 +419,7 @@ func (pp *picklePass) isParam(fn string, v pysrc.Expr) bool {
 // to another process (their parameter reaches a launch site unchanged).
 func (pp *picklePass) checkCallers() {
 	p := pp.p
-	if len(pp.decls().Sends) == 0 && !p.Model.AnySends() {
+	if len(pp.decls().Sends) == 0 && !p.ModelAnySends() {
 		return
 	}
 	for _, cs := range p.View.Calls {
@@ -433,7 +433,7 @@ func (pp *picklePass) checkCallers() {
 			sends = pp.decls().SendsOf(k)
 		}
 		if sends == nil {
-			sends, path = p.Model.SendsOf(name)
+			sends, path = p.ModelSendsOf(name)
 		}
 		for _, s := range sends {
 			arg := argumentFor(cs.Node, s)
@@ -495,8 +495,8 @@ func (pp *picklePass) methodInForce(cs *pysrc.CallSite) string {
 	}
 	var before, after []string
 	var from string
-	if pp.p.Project != nil {
-		for _, c := range pp.p.Project.Classifiers {
+	if pp.p.Project() != nil {
+		for _, c := range pp.p.Project().Classifiers {
 			v, ok := strings.CutPrefix(strings.TrimSpace(c.Value), "Programming Language :: Python :: 3.")
 			if !ok {
 				continue

@@ -21,6 +21,11 @@ func (c *Cache) Retain(blobs map[string]string) {
 			delete(c.files, k)
 		}
 	}
+	for k := range c.second {
+		if !current(blobs, k) {
+			delete(c.second, k)
+		}
+	}
 	for k := range c.views {
 		if !current(blobs, k) {
 			delete(c.views, k)

@@ -3,6 +3,7 @@ package scan
 import (
 	"context"
 	"fmt"
+	"github.com/letgo-dev/letgo/internal/contract"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -134,7 +135,7 @@ func TestKindFixtures(t *testing.T) {
 	}
 	for _, p := range paths {
 		t.Run(filepath.Base(p), func(t *testing.T) {
-			dir, secs := txtarTree(t, p, "want")
+			dir, secs := txtarTree(t, p, "want", "stage")
 			res, err := Run(context.Background(), []string{dir}, Options{Select: []string{"EV9"}})
 			if err != nil {
 				t.Fatal(err)
@@ -153,10 +154,78 @@ func TestKindFixtures(t *testing.T) {
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
-			// The stage counts services only: the tools are left out.
-			if st := res.Stage; st == nil || st.Services != 9 || st.Tools != 7 {
-				t.Errorf("stage = %+v, want 9 services (one of unknown kind) and 7 tools", st)
+			// The stage counts services only: the tools are left out
+			// (an entry point of unknown kind counts as a service).
+			var services, tools int
+			if len(secs["stage"]) != 1 {
+				t.Fatal("no stage section")
+			}
+			if _, err := fmt.Sscanf(secs["stage"][0], "services %d tools %d", &services, &tools); err != nil {
+				t.Fatalf("stage section %q: %v", secs["stage"][0], err)
+			}
+			if st := res.Stage; st == nil || st.Services != services || st.Tools != tools {
+				t.Errorf("stage = %+v, want %d services and %d tools", st, services, tools)
 			}
 		})
+	}
+}
+
+// TestLibraryEntryPoint: a console script whose code is a library's
+// (svc-wrap = wrap_lib.cmd:main) is followed into the library root given
+// with With: main(run_daemon=False) called without arguments takes its
+// parameter's default, so the plain command is a tool and the daemon
+// entry a service. Without the library its mode is unknown, and the
+// reason names the distribution to add. Either way the stage places only
+// the project's own services.
+func TestLibraryEntryPoint(t *testing.T) {
+	app := writeTree(t, map[string]string{
+		"setup.cfg": `[metadata]
+name = svc
+[options]
+install_requires =
+    wrap.lib>=1.0
+[entry_points]
+console_scripts =
+    svc-wrap = wrap_lib.cmd:main
+    svc-wrap-daemon = wrap_lib.cmd:daemon
+    svc-api = svc.api:main
+`,
+		"svc/__init__.py": "",
+		"svc/api.py":      "import threading\n\n\ndef main():\n    threading.Thread(target=print).start()\n",
+	})
+	lib := writeTree(t, map[string]string{
+		"setup.cfg":            "[metadata]\nname = wrap.lib\n",
+		"wrap_lib/__init__.py": "",
+		"wrap_lib/cmd.py":      "import subprocess\n\n\ndef daemon():\n    main(run_daemon=True)\n\n\ndef main(run_daemon=False):\n    if run_daemon:\n        from wrap_lib import server\n        server.serve()\n    else:\n        subprocess.call(['true'])\n",
+		"wrap_lib/server.py":   "import socketserver\n\n\ndef serve():\n    socketserver.TCPServer(('', 0), None).serve_forever()\n",
+	})
+	kinds := func(res *contract.Result) map[string]string {
+		out := map[string]string{}
+		for _, ep := range res.EntryPoints {
+			out[ep.Name] = string(ep.Kind) + " " + string(ep.Mode)
+			if ep.Name == "svc-wrap" && ep.Mode == "unknown" && !strings.Contains(ep.ModeReason, "its code is in wrap.lib") {
+				t.Errorf("svc-wrap without the library: reason %q does not name the distribution", ep.ModeReason)
+			}
+		}
+		return out
+	}
+	res, err := Run(context.Background(), []string{app}, Options{Select: []string{"EV9"}, With: []string{lib}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"svc-wrap": "tool none", "svc-wrap-daemon": "service none", "svc-api": "service threading-only"}
+	if diff := cmp.Diff(want, kinds(res)); diff != "" {
+		t.Errorf("with the library (-want +got):\n%s", diff)
+	}
+	if st := res.Stage; st == nil || st.Stage == nil || *st.Stage != 3 {
+		t.Errorf("stage with the library = %+v, want 3 (only svc-api is the project's)", st)
+	}
+	res, err = Run(context.Background(), []string{app}, Options{Select: []string{"EV9"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = map[string]string{"svc-wrap": "unknown unknown", "svc-wrap-daemon": "unknown unknown", "svc-api": "service threading-only"}
+	if diff := cmp.Diff(want, kinds(res)); diff != "" {
+		t.Errorf("without the library (-want +got):\n%s", diff)
 	}
 }

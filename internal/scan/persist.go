@@ -17,6 +17,7 @@ import (
 	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/pyproj"
 	"github.com/letgo-dev/letgo/internal/pysem"
+	"github.com/letgo-dev/letgo/internal/rules"
 )
 
 // FileStore keeps the first pass's file results across processes (the
@@ -31,7 +32,7 @@ type FileStore interface {
 
 // persistFormat names the encoding of a stored result: a change of
 // fileResult or of what it holds changes it.
-const persistFormat = "letgo-file/3"
+const persistFormat = "letgo-file/4"
 
 // buildID identifies the letgo binary running: its VCS revision when it
 // was built from a clean checkout, else the hash of the executable (a
@@ -131,12 +132,13 @@ type storedResult struct {
 	Bytes      int64
 	Syntax     bool
 	Skipped    bool
+	Project    bool
 }
 
 func encodeResult(r fileResult) ([]byte, error) {
 	s := storedResult{Findings: r.findings, Lines: r.lines, Imports: r.imports, Imported: r.imported,
 		Names: r.names, WSGILine: r.wsgiLine, AtImport: r.atImport,
-		Bytes: r.bytes, Syntax: r.syntax, Skipped: r.skipped}
+		Bytes: r.bytes, Syntax: r.syntax, Skipped: r.skipped, Project: r.project}
 	if r.summary != nil {
 		s.HasSummary, s.Summary = true, *r.summary
 	}
@@ -172,7 +174,7 @@ func decodeResult(v []byte) (fileResult, error) {
 	}
 	r := fileResult{findings: s.Findings, lines: s.Lines, imports: s.Imports, imported: s.Imported,
 		names: s.Names, wsgiLine: s.WSGILine, atImport: s.AtImport,
-		bytes: s.Bytes, syntax: s.Syntax, skipped: s.Skipped}
+		bytes: s.Bytes, syntax: s.Syntax, skipped: s.Skipped, project: s.Project}
 	if s.HasSummary {
 		sum := s.Summary
 		r.summary = &sum
@@ -184,9 +186,8 @@ func decodeResult(v []byte) (fileResult, error) {
 }
 
 // projectKey identifies what of a root's project the rules of the first
-// pass read (pickling: the oslo.config requirement's minimum, the Python
-// classifiers and where they are declared): a change of either is a
-// change of every file's result.
+// pass read (rules.WriteProjectInputs): a change of it is a change of
+// every file's result.
 func (c *Cache) projectKey(proj *pyproj.Project) string {
 	c.mu.Lock()
 	k, ok := c.projects[proj]
@@ -195,7 +196,7 @@ func (c *Cache) projectKey(proj *pyproj.Project) string {
 		return k
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%v\x00%v", proj.Requirements, proj.Classifiers)
+	rules.WriteProjectInputs(h, proj)
 	k = hex.EncodeToString(h.Sum(nil)[:12])
 	c.mu.Lock()
 	if c.projects == nil {

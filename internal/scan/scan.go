@@ -209,7 +209,7 @@ func Run(ctx context.Context, roots []string, opts Options) (*contract.Result, e
 	}
 	for _, info := range infos {
 		if !info.library {
-			if err := inferModes(ctx, res, info, opts, model); err != nil {
+			if err := inferModes(ctx, res, info, infos, opts, model); err != nil {
 				return nil, err
 			}
 		}
@@ -258,6 +258,9 @@ type fileResult struct {
 	bytes    int64
 	syntax   bool
 	skipped  bool
+	// project: a rule read the project's settings (analysis.Pass.Project),
+	// so the result holds for this project's settings only (Cache.scanFile).
+	project bool
 }
 
 // rootScan is one root between the first pass and the end of its scan.
@@ -496,7 +499,7 @@ func finishRoot(ctx context.Context, rs *rootScan, model *pysem.Model, enabled [
 	addFindings(res, root, filterRules(projFindings, enabled), func(int) string { return "" })
 	for _, ep := range proj.EntryPoints {
 		switch ep.Group {
-		case "console_scripts", "wsgi_scripts", "gui_scripts", "wsgi_module":
+		case "console_scripts", "wsgi_scripts", "gui_scripts", "wsgi_module", pyproj.ScriptGroup:
 			res.EntryPoints = append(res.EntryPoints, contract.EntryPoint{Root: root, Name: ep.Name, Group: ep.Group,
 				Target: ep.Target, Path: ep.Path, Source: ep.Source, Line: ep.Line, Module: ep.Module})
 		}
@@ -631,6 +634,12 @@ func suppressible(f *pyproj.File) bool {
 // through a call's result resolved once for the file), and the model for
 // the rules that read what other modules declare.
 func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string, model *pysem.Model, tops *topNames) fileResult {
+	return scanFileRecording(proj, f, enabled, canonical, model, tops, nil)
+}
+
+// scanFileRecording is scanFile; a second pass given rec records in it
+// what the file's analysis read of the project's model (secondpass.go).
+func scanFileRecording(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string, model *pysem.Model, tops *topNames, rec *secondDeps) fileResult {
 	src, msg := readSource(f.Abs)
 	if msg != "" {
 		fr := fileResult{skipped: true}
@@ -645,6 +654,9 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 		// The second pass: names are resolved through the project's
 		// model, each once for the file (the rules ask for each many times).
 		memo := map[string]string{}
+		if rec != nil {
+			rec.canon = memo
+		}
 		inner := canonical
 		canonical = func(name string) string {
 			c, ok := memo[name]
@@ -667,7 +679,11 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 	for _, r := range enabled {
 		if r.Python != nil {
 			pass := analysis.NewPass(r, f.Path, f.Kind, view, proj, canonical, col.Report)
-			pass.Model = model
+			pass.UseModel(model)
+			if rec != nil {
+				pass.ReadFact = rec.readFact
+			}
+			pass.ReadProject = func() { fr.project = true }
 			r.Python(pass)
 		}
 	}
@@ -709,7 +725,7 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 		fr.imported = uniqueCopies(imported)
 	}
 	for _, b := range view.Exports {
-		if b.Name == "application" {
+		if b.Name == "application" && !foreignImport(view, b) {
 			fr.wsgiLine = view.Line(b.Pos)
 		}
 	}
@@ -720,6 +736,23 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 		fr.atImport = importTimeFacts(view)
 	}
 	return fr
+}
+
+// foreignImport reports a module-level binding made by importing the name
+// from another distribution's package (from newrelic.api import
+// application): that object is the library's, not a WSGI application the
+// module defines. A re-export of the project's own application (from
+// pkg.api.app import application) is one.
+func foreignImport(v *pysrc.View, b pysrc.Binding) bool {
+	own, _, _ := strings.Cut(v.Module, ".")
+	for _, imp := range v.Imports {
+		if imp.Dynamic != "" || imp.Func != "" || imp.Node == nil || imp.Node.Pos() > b.Pos || imp.Node.End() <= b.Pos {
+			continue
+		}
+		top, _, _ := strings.Cut(imp.Module, ".")
+		return imp.Level == 0 && top != own
+	}
+	return false
 }
 
 // suppressionFindings reports suppressions that are wrong: a letgo
@@ -1128,16 +1161,34 @@ func (s *viewSource) Path(module string) string {
 }
 
 // inferModes infers each entry point's concurrency mode.
-func inferModes(ctx context.Context, res *state, info *rootInfo, opts Options, model *pysem.Model) error {
-	src := &viewSource{model: model, files: map[string]*pyproj.File{}, views: map[string]*pysrc.View{}, unreadable: map[string]string{},
-		cache: opts.Cache, blobs: opts.Blobs, libraryFixes: newLibraryFixes(res)}
-	for _, f := range info.proj.Files {
-		if f.Python && f.Module != "" && f.Kind == pyproj.KindRuntime {
-			if _, dup := src.files[f.Module]; !dup {
-				src.files[f.Module] = f
+func inferModes(ctx context.Context, res *state, info *rootInfo, infos []*rootInfo, opts Options, model *pysem.Model) error {
+	fixes := newLibraryFixes(res)
+	newSource := func(roots ...*rootInfo) *viewSource {
+		s := &viewSource{model: model, files: map[string]*pyproj.File{}, views: map[string]*pysrc.View{}, unreadable: map[string]string{},
+			cache: opts.Cache, blobs: opts.Blobs, libraryFixes: fixes}
+		for _, r := range roots {
+			for _, f := range r.proj.Files {
+				if f.Python && f.Module != "" && f.Kind == pyproj.KindRuntime {
+					if _, dup := s.files[f.Module]; !dup {
+						s.files[f.Module] = f
+					}
+				}
 			}
 		}
+		return s
 	}
+	src := newSource(info)
+	// An entry point whose code is a library's (nova-rootwrap =
+	// oslo_rootwrap.cmd:main) runs the library's code: it is followed in
+	// the library roots given, which its own imports stay within.
+	var libs []*rootInfo
+	for _, r := range infos {
+		if r.library {
+			libs = append(libs, r)
+		}
+	}
+	var libSrc *viewSource
+	libraries := len(opts.With)+len(opts.SitePackages) > 0
 	// Modes depend only on Python files and the entry-point declarations:
 	// with content ids, identical inputs reuse earlier results.
 	fp := ""
@@ -1162,15 +1213,30 @@ func inferModes(ctx context.Context, res *state, info *rootInfo, opts Options, m
 				ep.Kind, ep.KindEvidence, ep.KindReason = r.Kind, r.KindEvidence, r.KindReason
 				ep.Selection = r.Selection
 				fixLoadsEventlet(res, ep, r.LibraryFix)
+				loadsEventlet(ep, r, libraries)
 				continue
 			}
 		}
+		src := src
+		if src.files[ep.Module] == nil && len(libs) > 0 {
+			if libSrc == nil {
+				libSrc = newSource(libs...)
+			}
+			if libSrc.files[ep.Module] != nil {
+				src = libSrc
+			}
+		}
 		fn := ""
-		if ep.Group != "wsgi_module" {
+		if ep.Group != "wsgi_module" && ep.Group != pyproj.ScriptGroup {
 			_, fn, _ = strings.Cut(ep.Target, ":")
 			fn, _, _ = strings.Cut(strings.TrimSpace(fn), " ")
 		}
-		r := modes.Infer(src, ep.Module, fn)
+		var r modes.Result
+		if ep.Group == pyproj.ScriptGroup {
+			r = modes.InferScript(src, ep.Module)
+		} else {
+			r = opts.Cache.memoInfer(src, ep.Module, fn)
+		}
 		if wsgi := ep.Group == "wsgi_module" || ep.Group == "wsgi_scripts"; wsgi && r.Mode == modes.NoRuntime {
 			// A WSGI application is served by its container's threads
 			// (mod_wsgi, uWSGI, gunicorn): with nothing on its import path
@@ -1183,7 +1249,12 @@ func inferModes(ctx context.Context, res *state, info *rootInfo, opts Options, m
 		if wsgi := ep.Group == "wsgi_module" || ep.Group == "wsgi_scripts"; wsgi {
 			r.Kind = modes.KindWSGI
 		} else {
-			k := modes.ClassifyKind(src, ep.Module, fn)
+			var k modes.KindResult
+			if ep.Group == pyproj.ScriptGroup {
+				k = modes.ClassifyScript(src, ep.Module)
+			} else {
+				k = opts.Cache.memoKind(src, ep.Module, fn)
+			}
 			r = modes.ForTool(r, k)
 			r.Kind, r.KindEvidence, r.KindReason = k.Kind, k.Evidence, k.Reason
 		}
@@ -1192,16 +1263,77 @@ func inferModes(ctx context.Context, res *state, info *rootInfo, opts Options, m
 			opts.Cache.modes[key] = r
 			opts.Cache.mu.Unlock()
 		}
+		if src.files[ep.Module] == nil && src.View(ep.Module) == nil && src.Unreadable(ep.Module) == "" {
+			why := "; its code is another distribution's: give that distribution's source with --with or --site-packages"
+			if d := distributionOf(info.proj, ep.Module); d != "" {
+				why = "; its code is in " + d + ": give that distribution's source with --with or --site-packages"
+			}
+			r.Reason += why
+			r.KindReason = strings.TrimPrefix(r.KindReason+why, "; ")
+		}
 		ep.Mode, ep.ModeEvidence, ep.Switch, ep.ModeReason = r.Mode, r.Evidence, r.Switch, r.Reason
 		ep.Kind, ep.KindEvidence, ep.KindReason = r.Kind, r.KindEvidence, r.KindReason
 		ep.Selection = r.Selection
 		fixLoadsEventlet(res, ep, r.LibraryFix)
+		loadsEventlet(ep, r, libraries)
 		if r.Mode == modes.NoRuntime && ep.Eventlet == graph.Unconditional {
 			ep.ModeReason = strings.TrimPrefix(ep.ModeReason+"; ", "; ") +
 				"no runtime selected on the paths followed, but eventlet is loaded at import (see chain); calls letgo cannot resolve (callbacks, values built at run time) are not followed"
 		}
 	}
 	return nil
+}
+
+// loadsEventlet answers whether starting ep as shipped imports eventlet,
+// from its import chain and its default mode r.
+func loadsEventlet(ep *contract.EntryPoint, r modes.Result, libraries bool) {
+	ep.LoadsEventletVia = nil
+	switch {
+	case ep.Eventlet == graph.Unconditional:
+		ep.LoadsEventlet = contract.LoadsYes
+		for _, h := range ep.Chain {
+			if h.Text != "" { // the first hop is the entry module itself
+				ep.LoadsEventletVia = append(ep.LoadsEventletVia, modes.Evidence{Path: h.Path, Line: h.Line, Text: h.Module + ": " + h.Text})
+			}
+		}
+	case r.Switch.Default == "eventlet" || r.InheritedDefault == "eventlet":
+		// A guarded import the default path takes: the gate's default
+		// patches eventlet (or selects its backend).
+		ep.LoadsEventlet = contract.LoadsYes
+		for _, e := range r.Evidence {
+			if strings.Contains(e.Text, "eventlet") {
+				ep.LoadsEventletVia = []modes.Evidence{e}
+				break
+			}
+		}
+		if ep.LoadsEventletVia == nil && len(r.Evidence) > 0 {
+			ep.LoadsEventletVia = r.Evidence[:1]
+		}
+	case r.Mode == modes.Unknown && r.Switch.Default == "":
+		ep.LoadsEventlet = contract.LoadsUnknown
+	case libraries:
+		ep.LoadsEventlet = contract.LoadsNo
+	default:
+		ep.LoadsEventlet = contract.LoadsUnknown
+	}
+}
+
+// distributionOf names the requirement whose distribution provides a
+// module's top-level package (oslo_rootwrap.cmd: oslo.rootwrap), by the
+// normalised names; "" when none matches.
+func distributionOf(proj *pyproj.Project, module string) string {
+	top, _, _ := strings.Cut(module, ".")
+	want := pyproj.NormalizeName(top)
+	for _, r := range proj.Requirements {
+		if !r.Test && r.Name == want {
+			name, _, _ := strings.Cut(strings.TrimSpace(r.Spec), " ")
+			if i := strings.IndexAny(name, "<>=!~;[("); i > 0 {
+				name = name[:i]
+			}
+			return name
+		}
+	}
+	return ""
 }
 
 // stageOf places a project root in the three-release pattern, and says
@@ -1212,11 +1344,17 @@ func inferModes(ctx context.Context, res *state, info *rootInfo, opts Options, m
 func stageOf(res *state, info *rootInfo, now time.Time, libraries bool) modes.Stage {
 	st := placeStage(res, info, now)
 	names := map[string]bool{}
-	loads := false
+	loads, own := false, false
 	for _, ep := range res.EntryPoints {
 		if ep.Root == info.root {
 			names[ep.Name] = true
-			loads = loads || ep.Eventlet == graph.Unconditional
+			loads = loads || ep.LoadsEventlet == contract.LoadsYes
+			// An entry point whose default mode is eventlet imports it
+			// when started as shipped, however guarded the import is:
+			// its own code keeps the project from being eventlet-free.
+			if ep.LoadsEventlet == contract.LoadsYes && ep.Eventlet != graph.Unconditional {
+				own = true
+			}
 		}
 	}
 	if len(names) > 0 && (loads || libraries) {
@@ -1228,7 +1366,7 @@ func stageOf(res *state, info *rootInfo, now time.Time, libraries bool) modes.St
 		}
 	}
 	sort.Strings(st.BlockedBy)
-	if st.Stage != nil && *st.Stage == 3 && loads {
+	if st.Stage != nil && *st.Stage == 3 && loads && !own {
 		// The project's own code and requirements are rid of eventlet;
 		// what it imports is not.
 		st.Summary += "; but its entry points still load eventlet at import through libraries"
@@ -1280,8 +1418,8 @@ func placeStage(res *state, info *rootInfo, now time.Time) modes.Stage {
 		if ep.Mode == modes.ThreadingOnly || ep.Mode == modes.DualDefaultThreading {
 			threading++
 		}
-		if ep.Mode == modes.NoRuntime || ep.Mode == "" || ep.Mode == modes.Unknown && !own[ep.Module] {
-			continue
+		if ep.Mode == modes.NoRuntime || ep.Mode == "" || !own[ep.Module] {
+			continue // another distribution's code (followed with --with or not) is not the project's stage
 		}
 		services = append(services, modes.ServiceMode{Name: ep.Name, Mode: ep.Mode})
 	}
@@ -1346,6 +1484,9 @@ type Cache struct {
 	views map[string]*pysrc.View
 	modes map[string]modes.Result
 	libs  map[string]fileResult // library roots' files (libcache.go)
+	memo  map[string]*modeMemo  // inferences with what they read (modememo.go)
+	// second holds second-pass results with what they read (secondpass.go).
+	second map[string]*secondMemo
 	// projects memoises projectKey.
 	projects map[*pyproj.Project]string
 	// Persist, when set, keeps the scanned roots' first-pass results
@@ -1356,6 +1497,13 @@ type Cache struct {
 	// roots.
 	Hits, Misses, Stored int
 	LibHits, LibMisses   int
+	// ModeHits and ModeMisses count the entry points whose mode was
+	// inferred again, or reused because nothing it read changed.
+	ModeHits, ModeMisses int
+	// SecondHits and SecondMisses count the second-pass analyses reused
+	// (nothing the file's analysis read of the model changed)
+	// and run.
+	SecondHits, SecondMisses int
 }
 
 // NewCache returns an empty cache.
@@ -1365,15 +1513,25 @@ func NewCache() *Cache {
 
 func (c *Cache) scanFile(blobs map[string]string, proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string, model *pysem.Model, tops *topNames) fileResult {
 	id, ok := blobs[f.Path]
+	if c != nil && ok && canonical != nil {
+		return c.secondPass(id, proj, f, enabled, canonical, model, tops)
+	}
 	if c == nil || !ok || canonical != nil {
 		return scanFile(proj, f, enabled, canonical, model, tops)
 	}
-	// The names a first pass keeps depend on the roots' top-level names,
-	// its findings on the project's settings the rules read (persist.go).
+	// The names a first pass keeps depend on the roots' top-level names;
+	// the findings of a file whose rules read the project's settings on
+	// them too (persist.go's projectKey). A result that read none is kept
+	// under the first key, for every project; one that did under the
+	// second.
+	base := f.Path + "\x00" + id + "\x00" + tops.key
 	project := c.projectKey(proj)
-	key := f.Path + "\x00" + id + "\x00" + tops.key + "\x00" + project
+	key := base + "\x00" + project
 	c.mu.Lock()
-	r, hit := c.files[key]
+	r, hit := c.files[base]
+	if !hit {
+		r, hit = c.files[key]
+	}
 	if hit {
 		c.Hits++
 	} else {
@@ -1384,6 +1542,9 @@ func (c *Cache) scanFile(blobs map[string]string, proj *pyproj.Project, f *pypro
 		return r
 	}
 	r = c.persisted(id, project, f, enabled, tops, func() fileResult { return scanFile(proj, f, enabled, nil, nil, tops) })
+	if !r.project {
+		key = base
+	}
 	c.mu.Lock()
 	c.files[key] = r
 	c.mu.Unlock()
@@ -1412,7 +1573,10 @@ func (t *topNames) hash() string {
 func pythonFingerprint(blobs map[string]string) string {
 	var keys []string
 	for p := range blobs {
-		if strings.HasSuffix(p, ".py") || p == "setup.cfg" || p == "pyproject.toml" {
+		// Script files (setup.cfg [files] scripts, setup.py scripts=[...])
+		// need not end in .py: files without a suffix count too
+		// (bin/swift-proxy-server).
+		if strings.HasSuffix(p, ".py") || p == "setup.cfg" || p == "pyproject.toml" || !strings.Contains(path.Base(p), ".") {
 			keys = append(keys, p)
 		}
 	}

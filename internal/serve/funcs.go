@@ -51,14 +51,16 @@ var funcs = template.FuncMap{
 		return s
 	},
 	"f1": func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) },
-	"bool": func(b *bool) string {
-		if b == nil {
+	"bool": func(a modes.Answer) string {
+		switch a {
+		case modes.AnswerUnknown:
 			return "-"
-		}
-		if *b {
+		case modes.AnswerYes:
 			return "yes"
+		case modes.AnswerNo:
+			return "no"
 		}
-		return "no"
+		panic("serve: answer " + a.String())
 	},
 	"join":   strings.Join,
 	"modes":  func() []string { return tableModes },

@@ -19,6 +19,7 @@ import (
 
 	"github.com/letgo-dev/letgo/internal/analysis"
 	"github.com/letgo-dev/letgo/internal/contract"
+	"github.com/letgo-dev/letgo/internal/fleet"
 	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/rules"
 	"github.com/letgo-dev/letgo/internal/store"
@@ -267,15 +268,15 @@ type stageMove struct {
 }
 
 type overviewData struct {
-	Schema      string         `json:"schema"`
-	GeneratedAt string         `json:"generated_at"`
-	Today       string         `json:"today"`
-	Current     string         `json:"current_series"`
-	Deadlines   any            `json:"deadlines"`
-	ByStage     map[string]int `json:"by_stage"`
-	Series      []seriesCol    `json:"series"`
-	Teams       []teamRow      `json:"teams"`
-	Blockers    []fleetBlocker `json:"blockers"`
+	Schema      string          `json:"schema"`
+	GeneratedAt string          `json:"generated_at"`
+	Today       string          `json:"today"`
+	Current     string          `json:"current_series"`
+	Deadlines   any             `json:"deadlines"`
+	ByStage     map[string]int  `json:"by_stage"`
+	Series      []seriesCol     `json:"series"`
+	Teams       []teamRow       `json:"teams"`
+	Blockers    []fleet.Blocker `json:"blockers"`
 	// Changes are the stage moves between the two newest series.
 	ChangesFrom string      `json:"changes_from,omitempty"`
 	ChangesTo   string      `json:"changes_to,omitempty"`
@@ -390,11 +391,11 @@ func teamRows(doc *statusDoc) []teamRow {
 }
 
 type teamData struct {
-	Schema    string       `json:"schema"`
-	Team      string       `json:"team"`
-	Repos     []repoStatus `json:"repos"`
-	Series    []seriesCol  `json:"series"`
-	DebtChart chart        `json:"-"`
+	Schema    string             `json:"schema"`
+	Team      string             `json:"team"`
+	Repos     []fleet.RepoStatus `json:"repos"`
+	Series    []seriesCol        `json:"series"`
+	DebtChart chart              `json:"-"`
 }
 
 func (s *Server) team(r *http.Request) (*view, error) {
@@ -404,7 +405,7 @@ func (s *Server) team(r *http.Request) (*view, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &teamData{Schema: "letgo.serve.team/1", Team: name, Repos: []repoStatus{}}
+	d := &teamData{Schema: "letgo.serve.team/1", Team: name, Repos: []fleet.RepoStatus{}}
 	mine := map[string]bool{}
 	for _, rs := range doc.Repos {
 		if rs.Team == name {
@@ -426,14 +427,20 @@ func (s *Server) team(r *http.Request) (*view, error) {
 
 var tableModes = modes.ModeNames()
 
-func repoTable(rs []repoStatus) [][]string {
+func repoTable(rs []fleet.RepoStatus) [][]string {
 	head := []string{"repo", "team", "commit", "ref", "scanned_at", "stage", "eventlet_free", "blocked_by", "services", "threading_default"}
 	head = append(head, tableModes...)
 	rows := [][]string{append(head, "runtime_debt", "concerns")}
 	for _, r := range rs {
 		free := ""
-		if r.EventletFree != nil {
-			free = strconv.FormatBool(*r.EventletFree)
+		switch r.EventletFree {
+		case modes.AnswerYes:
+			free = "true"
+		case modes.AnswerNo:
+			free = "false"
+		case modes.AnswerUnknown:
+		default:
+			panic("serve: answer " + r.EventletFree.String())
 		}
 		n := 0
 		for _, c := range r.Concerns {
@@ -453,10 +460,10 @@ type reposData struct {
 	Schema string `json:"schema"`
 	// Repos are the repositories with every field of `fleet status
 	// --format json`.
-	Repos  []json.RawMessage `json:"repos"`
-	Team   string            `json:"team,omitempty"`
-	Stage  string            `json:"stage,omitempty"`
-	Status []repoStatus      `json:"-"`
+	Repos  []json.RawMessage  `json:"repos"`
+	Team   string             `json:"team,omitempty"`
+	Stage  string             `json:"stage,omitempty"`
+	Status []fleet.RepoStatus `json:"-"`
 }
 
 func (s *Server) repos(r *http.Request) (*view, error) {
@@ -545,7 +552,7 @@ type ruleRow struct {
 type repoData struct {
 	Schema   string                `json:"schema"`
 	Repo     string                `json:"repo"`
-	Status   *repoStatus           `json:"status"`
+	Status   *fleet.RepoStatus     `json:"status"`
 	Scan     store.ScanInfo        `json:"scan"`
 	Latest   bool                  `json:"latest"`
 	History  []seriesStage         `json:"stage_history"`

@@ -663,44 +663,10 @@ func (db *DB) CachePut(ctx context.Context, key CacheKey, value []byte) error {
 	if key.Content == "" || key.RuleSet == "" {
 		return fmt.Errorf("write cache %s/%s: empty key", key.Content, key.RuleSet)
 	}
-	if value == nil {
-		value = []byte{}
-	}
-	_, err := db.write.ExecContext(ctx, `INSERT INTO file_cache (content_hash, ruleset, value) VALUES ($1, $2, $3)
-ON CONFLICT (content_hash, ruleset) DO UPDATE SET value = excluded.value`, key.Content, key.RuleSet, value)
-	if err != nil {
-		return fmt.Errorf("write cache %s/%s: %w", key.Content, key.RuleSet, err)
-	}
-	return nil
+	return db.CacheUse(ctx, nil, []CacheEntry{{Key: key, Value: value}})
 }
 
 // CachePutMany stores several analyses in one transaction; see Store.
 func (db *DB) CachePutMany(ctx context.Context, entries []CacheEntry) error {
-	if len(entries) == 0 {
-		return nil
-	}
-	for _, e := range entries {
-		if e.Key.Content == "" || e.Key.RuleSet == "" {
-			return fmt.Errorf("write cache %s/%s: empty key", e.Key.Content, e.Key.RuleSet)
-		}
-	}
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("write cache: %w", err)
-	}
-	defer tx.Rollback()
-	for _, e := range entries {
-		v := e.Value
-		if v == nil {
-			v = []byte{}
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO file_cache (content_hash, ruleset, value) VALUES ($1, $2, $3)
-ON CONFLICT (content_hash, ruleset) DO UPDATE SET value = excluded.value`, e.Key.Content, e.Key.RuleSet, v); err != nil {
-			return fmt.Errorf("write cache %s/%s: %w", e.Key.Content, e.Key.RuleSet, err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("write cache: %w", err)
-	}
-	return nil
+	return db.CacheUse(ctx, nil, entries)
 }

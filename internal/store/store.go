@@ -56,6 +56,12 @@ type Store interface {
 	CachePut(ctx context.Context, key CacheKey, value []byte) error
 	// CachePutMany stores several analyses in one transaction.
 	CachePutMany(ctx context.Context, entries []CacheEntry) error
+	// CacheUse stores the put analyses and marks the used ones (served to
+	// a scan) as recently used, in one transaction.
+	CacheUse(ctx context.Context, used []CacheKey, put []CacheEntry) error
+	// CachePrune drops what the policy does not keep: entries of other
+	// builds, then the least recently used beyond a size bound.
+	CachePrune(ctx context.Context, p CachePolicy) (CachePruned, error)
 	// Close releases the store's connections.
 	Close() error
 }
@@ -146,6 +152,8 @@ type CacheKey struct {
 type CacheEntry struct {
 	Key   CacheKey
 	Value []byte
+	// Build is the letgo build that computed it (CachePolicy.Build).
+	Build string
 }
 
 // Change is how a finding differs between two scans.

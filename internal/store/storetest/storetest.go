@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math/rand"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -124,6 +125,7 @@ func Run(t *testing.T, open Open) {
 		{"Scans", testScans},
 		{"Diff", testDiff},
 		{"Cache", testCache},
+		{"CacheEviction", testCacheEviction},
 		{"Concurrent", testConcurrent},
 		{"ReplayRace", testReplayRace},
 	}
@@ -551,6 +553,75 @@ func testCache(t *testing.T, s store.Store) {
 	}
 	if err := s.CachePut(ctx, store.CacheKey{}, val); err == nil {
 		t.Errorf("CachePut(empty key) = nil error, want an error")
+	}
+}
+
+// testCacheEviction: a prune drops the entries of other builds, then the
+// least recently used (put or served) beyond the size bound, and keeps
+// what was used since; the counts it reports are what the cache holds.
+func testCacheEviction(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	key := func(n string) store.CacheKey { return store.CacheKey{Content: n, RuleSet: "ctx"} }
+	put := func(build string, names ...string) {
+		t.Helper()
+		var es []store.CacheEntry
+		for _, n := range names {
+			es = append(es, store.CacheEntry{Key: key(n), Value: []byte(strings.Repeat("x", 100)), Build: build})
+		}
+		if err := s.CacheUse(ctx, nil, es); err != nil {
+			t.Fatalf("CacheUse(put %v) = %v", names, err)
+		}
+	}
+	held := func() []string {
+		t.Helper()
+		var out []string
+		for _, n := range []string{"old1", "old2", "a", "b", "c", "d", "e"} {
+			if _, ok, err := s.CacheGet(ctx, key(n)); err != nil {
+				t.Fatal(err)
+			} else if ok {
+				out = append(out, n)
+			}
+		}
+		return out
+	}
+	put("build-0", "old1", "old2")
+	put("build-1", "a", "b") // step 2
+	put("build-1", "c")      // step 3
+	put("build-1", "d", "e") // step 4
+	// a is served to a scan: used at step 5, the most recent.
+	if err := s.CacheUse(ctx, []store.CacheKey{key("a")}, nil); err != nil {
+		t.Fatalf("CacheUse(used a) = %v", err)
+	}
+	if err := s.CachePut(ctx, key("old1"), []byte("no build")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.CachePrune(ctx, store.CachePolicy{Build: "build-1"})
+	if err != nil {
+		t.Fatalf("CachePrune(build) = %v", err)
+	}
+	if want := (store.CachePruned{Dropped: 2, Kept: 5, Bytes: 500}); got != want {
+		t.Errorf("CachePrune(build-1) = %+v, want %+v", got, want)
+	}
+	if diff := cmp.Diff([]string{"a", "b", "c", "d", "e"}, held()); diff != "" {
+		t.Errorf("after pruning other builds (-want +got):\n%s", diff)
+	}
+	// 300 bytes: a (step 5) and d, e (step 4) stay; c (3) and b (2) go.
+	got, err = s.CachePrune(ctx, store.CachePolicy{Build: "build-1", MaxBytes: 300})
+	if err != nil {
+		t.Fatalf("CachePrune(300 bytes) = %v", err)
+	}
+	if want := (store.CachePruned{Dropped: 2, Kept: 3, Bytes: 300}); got != want {
+		t.Errorf("CachePrune(300 bytes) = %+v, want %+v", got, want)
+	}
+	if diff := cmp.Diff([]string{"a", "d", "e"}, held()); diff != "" {
+		t.Errorf("after the size bound (-want +got):\n%s", diff)
+	}
+	// A bound below the newest step drops all; nothing left to drop after.
+	if got, err = s.CachePrune(ctx, store.CachePolicy{MaxBytes: 50}); err != nil || got != (store.CachePruned{Dropped: 3}) {
+		t.Errorf("CachePrune(50 bytes) = %+v, %v; want 3 dropped, none kept", got, err)
+	}
+	if got, err = s.CachePrune(ctx, store.CachePolicy{Build: "build-1", MaxBytes: 1}); err != nil || got != (store.CachePruned{}) {
+		t.Errorf("CachePrune of an empty cache = %+v, %v; want nothing", got, err)
 	}
 }
 

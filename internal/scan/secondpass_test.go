@@ -1,0 +1,75 @@
+package scan
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestSecondPassMemo: a file's second pass (names through the model, the
+// project's facts) is reused while its content and everything it read of
+// the model and the facts are the same: a change elsewhere reuses it, a
+// change of a re-export it goes through or of a fact it reads (what a
+// function it sends returns) runs it again; the result is always what an
+// uncached scan gives.
+func TestSecondPassMemo(t *testing.T) {
+	ctx := context.Background()
+	dir := writeTree(t, map[string]string{
+		"setup.cfg":       "[metadata]\nname = svc\n",
+		"svc/__init__.py": "",
+		"svc/compat.py":   "import eventlet\n",
+		"svc/use.py":      "from svc import compat\n\n\ndef go(f):\n    compat.eventlet.spawn(f)\n",
+		"svc/conf.py":     "from oslo_config import cfg\n\n\ndef make():\n    return cfg.ConfigOpts()\n",
+		"svc/run.py": "import multiprocessing\n\nfrom svc import conf\n\n\ndef work(x):\n    pass\n\n\n" +
+			"def main():\n    multiprocessing.Process(target=work, args=(conf.make(),)).start()\n",
+		"svc/other.py": "X = 1\n",
+	})
+	c := NewCache()
+	scan := func(c *Cache) string {
+		t.Helper()
+		o := Options{Now: time.Unix(1.7e9, 0)}
+		if c != nil {
+			c.Retain(contentIDs(t, dir))
+			o.Cache, o.Blobs = c, contentIDs(t, dir)
+		}
+		res, err := Run(ctx, []string{dir}, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resultJSON(t, res)
+	}
+	edit := func(rel, text string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, rel), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	step := func(what string, wantHits, wantMisses int) {
+		t.Helper()
+		hits, misses := c.SecondHits, c.SecondMisses
+		got := scan(c)
+		if want := scan(nil); got != want {
+			t.Errorf("%s: through the cache\n got %s\nwant %s", what, got, want)
+		}
+		if h, m := c.SecondHits-hits, c.SecondMisses-misses; h != wantHits || m != wantMisses {
+			t.Errorf("%s: %d second passes reused, %d run; want %d, %d", what, h, m, wantHits, wantMisses)
+		}
+	}
+	first := scan(nil)
+	step("first scan", 0, 2)
+	edit("svc/other.py", "X = 2\n")
+	step("an unrelated file changed", 2, 0)
+	edit("svc/compat.py", "from eventlet import greenthread as eventlet\n")
+	if scan(nil) == first {
+		t.Fatal("changing the re-export changed nothing: the test proves nothing")
+	}
+	step("the re-export use.py goes through changed", 1, 1)
+	withConf := scan(nil)
+	edit("svc/conf.py", "import threading\n\n\ndef make():\n    return threading.Lock()\n")
+	if scan(nil) == withConf {
+		t.Fatal("changing what make() returns changed nothing: the test proves nothing")
+	}
+	step("the fact run.py reads changed", 1, 1)
+}
