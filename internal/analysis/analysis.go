@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/letgo-dev/letgo/internal/enums"
 	"github.com/letgo-dev/letgo/internal/pyproj"
 	"github.com/letgo-dev/letgo/internal/pysem"
 	"github.com/letgo-dev/letgo/internal/pysrc"
@@ -158,7 +159,7 @@ type Finding struct {
 	Positive    bool            `json:"positive,omitempty"`
 	Fingerprint string          `json:"fingerprint"`
 	Module      string          `json:"module,omitempty"`
-	Guard       string          `json:"guard,omitempty"`
+	Guard       enums.Guard     `json:"guard,omitempty"`
 	EntryPoint  string          `json:"entrypoint,omitempty"`
 	Replacement string          `json:"replacement,omitempty"`
 	// Fix, when set, is an exact rewrite of the finding's code that
@@ -366,7 +367,7 @@ func (p *Pass) ReportImport(imp *pysrc.Import, module, msg string) {
 	p.report(Finding{Rule: p.Rule.ID, Slug: p.Rule.Slug, Family: p.Rule.Family(), Kind: p.Kind, Path: p.Path,
 		Line: start.Line, Col: start.Col + 1, EndLine: end.Line, EndCol: end.Col + 1, Message: msg,
 		Severity: DefaultSeverity(p.Rule, p.Kind), Positive: p.Rule.Positive, Replacement: p.Rule.Doc.Replacement,
-		Module: strings.Clone(module), Guard: imp.Guard.Kind.String()})
+		Module: strings.Clone(module), Guard: enums.Guard(imp.Guard.Kind.String())})
 }
 
 // DefaultSeverity derives a finding's severity from the rule's risk and
@@ -693,7 +694,7 @@ type EntryReach struct {
 	Group   string
 	Source  string // file declaring it
 	Line    int
-	Verdict string // unconditional, guarded, none
+	Verdict enums.Verdict // unconditional, guarded, none
 	// Via is the module that imports eventlet on the chain, with the
 	// import's place and the distribution that ships the module.
 	Via, ViaPath, ViaRoot string
@@ -701,11 +702,13 @@ type EntryReach struct {
 	ViaDist               string
 	// Mode is the entry point's concurrency mode; Privileged names the
 	// rootwrap/privsep/os-brick module it reaches (with the import's place).
-	Mode, Privileged, PrivilegedVia string
-	ViaDistRequires                 bool // that distribution declares eventlet as a hard dependency
+	Mode                      enums.Mode
+	Privileged, PrivilegedVia string
+	ViaDistRequires           bool // that distribution declares eventlet as a hard dependency
 	// Kind is service, tool, wsgi or unknown; Chain renders the chain of
 	// imports that loads eventlet ("a (a.py:3) > b (b.py:1) > eventlet").
-	Kind, Chain string
+	Kind  enums.Kind
+	Chain string
 	// Late is set when the runtime selection on the default path comes
 	// after an import that created what the selection must precede.
 	Late *LateSelection

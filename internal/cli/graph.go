@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/letgo-dev/letgo/internal/contract"
+	"github.com/letgo-dev/letgo/internal/enums"
 	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/pyproj"
-	"github.com/letgo-dev/letgo/internal/pysrc"
 	"github.com/letgo-dev/letgo/internal/scan"
 	"github.com/letgo-dev/letgo/internal/textsafe"
 )
@@ -144,7 +144,7 @@ func writeChain(w io.Writer, chain []graph.Hop, project string) {
 			fmt.Fprintf(w, "%s%s  (%s)\n", indent, q(h.Module), where(h))
 			continue
 		}
-		guard := h.Guard
+		guard := string(h.Guard)
 		if h.Cond != "" {
 			guard += ": " + h.Cond
 		}
@@ -229,7 +229,7 @@ func writeDot(w io.Writer, res *contract.Result) {
 		}
 		for i := 1; i < len(ep.Chain); i++ {
 			style := "solid"
-			if ep.Chain[i].Guard != pysrc.GuardUnconditional.String() {
+			if ep.Chain[i].Guard != enums.GuardUnconditional {
 				style = "dashed"
 			}
 			e := fmt.Sprintf("  %q -> %q [style=%s, label=%q];", ep.Chain[i-1].Module, ep.Chain[i].Module, style, fmt.Sprintf("%s:%d", ep.Chain[i].Path, ep.Chain[i].Line))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/letgo-dev/letgo/internal/analysis"
 	"github.com/letgo-dev/letgo/internal/contract"
+	"github.com/letgo-dev/letgo/internal/enums"
 	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/pyproj"
@@ -48,9 +49,10 @@ func closedSets() []closedSet {
 		{"pyproj", "FileKind", strs(pyproj.FileKinds), "findings[].kind"},
 		{"analysis", "Severity", strs(analysis.Severities), "findings[].severity"},
 		{"pysrc", "GuardKind", guards, "guard"},
-		{"graph", "Verdict", strs(graph.Verdicts), "entrypoints[].eventlet"},
-		{"modes", "Mode", strs(modes.Modes), "entrypoints[].mode"},
-		{"modes", "Kind", strs(modes.Kinds), "entrypoints[].kind"},
+		{"enums", "Guard", strs(enums.Guards), "guard"},
+		{"enums", "Verdict", strs(graph.Verdicts), "entrypoints[].eventlet"},
+		{"enums", "Mode", strs(modes.Modes), "entrypoints[].mode"},
+		{"enums", "Kind", strs(modes.Kinds), "entrypoints[].kind"},
 		{"contract", "Loads", strs(contract.LoadsValues), "entrypoints[].loads_eventlet"},
 		{"modes", "LibraryVerdict", strs(modes.LibraryVerdicts), "stage.library.eventlet"},
 		{"analysis", "Concern", strs(analysis.Concerns), "concerns[].type"},

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/enums"
 	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/pyproj"
@@ -13,7 +14,8 @@ import (
 // CheckValues checks every enumerated field of a result read from outside
 // (an upload) against its closed set: a value this version of letgo does
 // not know is an error, never carried on as if it meant something. An
-// entry point's mode and kind may be empty (not determined).
+// entry point's mode and kind may be empty (not determined), and so may a
+// guard (a finding not about an import, the start of a chain).
 func CheckValues(res *Result) error {
 	for i, f := range res.Findings {
 		if !slices.Contains(pyproj.FileKinds, f.Kind) {
@@ -21,6 +23,9 @@ func CheckValues(res *Result) error {
 		}
 		if !slices.Contains(analysis.Severities, f.Severity) {
 			return fmt.Errorf("finding %d: severity %q is not one of %v", i, f.Severity, analysis.Severities)
+		}
+		if f.Guard != "" && !slices.Contains(enums.Guards, f.Guard) {
+			return fmt.Errorf("finding %d: guard %q is not one of %v", i, f.Guard, enums.Guards)
 		}
 	}
 	for i, e := range res.EntryPoints {
@@ -32,6 +37,11 @@ func CheckValues(res *Result) error {
 		}
 		if e.Kind != "" && !slices.Contains(modes.Kinds, e.Kind) {
 			return fmt.Errorf("entry point %d: kind %q is not one of %v", i, e.Kind, modes.Kinds)
+		}
+		for j, h := range e.Chain {
+			if h.Guard != "" && !slices.Contains(enums.Guards, h.Guard) {
+				return fmt.Errorf("entry point %d: hop %d of the chain: guard %q is not one of %v", i, j, h.Guard, enums.Guards)
+			}
 		}
 	}
 	for i, c := range res.Concerns {

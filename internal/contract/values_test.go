@@ -6,6 +6,7 @@ import (
 
 	"github.com/letgo-dev/letgo/internal/analysis"
 	"github.com/letgo-dev/letgo/internal/contract"
+	"github.com/letgo-dev/letgo/internal/enums"
 	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/pyproj"
@@ -16,10 +17,12 @@ import (
 func TestCheckValues(t *testing.T) {
 	good := func() *contract.Result {
 		return &contract.Result{
-			Findings:    []analysis.Finding{{Rule: "EV101", Kind: pyproj.KindRuntime, Severity: analysis.SevHigh}},
-			EntryPoints: []contract.EntryPoint{{Name: "svc", Eventlet: graph.Guarded, Mode: modes.DualDefaultEventlet, Kind: modes.KindService}, {Name: "old", Eventlet: graph.None}},
-			Concerns:    []contract.Concern{{Type: analysis.ConcernPickling, Severity: analysis.SevMedium}},
-			Stage:       &modes.Stage{Library: &modes.Library{Eventlet: modes.LibraryOptional}},
+			Findings: []analysis.Finding{{Rule: "EV101", Kind: pyproj.KindRuntime, Severity: analysis.SevHigh, Guard: enums.GuardTry},
+				{Rule: "EV708", Kind: pyproj.KindDocs, Severity: analysis.SevInfo}},
+			EntryPoints: []contract.EntryPoint{{Name: "svc", Eventlet: graph.Guarded, Mode: modes.DualDefaultEventlet, Kind: modes.KindService,
+				Chain: []graph.Hop{{Module: "svc"}, {Module: "eventlet", Guard: enums.GuardIf}}}, {Name: "old", Eventlet: graph.None}},
+			Concerns: []contract.Concern{{Type: analysis.ConcernPickling, Severity: analysis.SevMedium}},
+			Stage:    &modes.Stage{Library: &modes.Library{Eventlet: modes.LibraryOptional}},
 		}
 	}
 	if err := contract.CheckValues(good()); err != nil {
@@ -32,6 +35,8 @@ func TestCheckValues(t *testing.T) {
 	}{
 		{"file kind", func(r *contract.Result) { r.Findings[0].Kind = "vendored" }, `kind "vendored"`},
 		{"severity", func(r *contract.Result) { r.Findings[0].Severity = "critical" }, `severity "critical"`},
+		{"finding guard", func(r *contract.Result) { r.Findings[0].Guard = "try-import" }, `guard "try-import"`},
+		{"hop guard", func(r *contract.Result) { r.EntryPoints[0].Chain[1].Guard = "if-env" }, `hop 1 of the chain: guard "if-env"`},
 		{"verdict", func(r *contract.Result) { r.EntryPoints[1].Eventlet = "" }, `eventlet ""`},
 		{"mode", func(r *contract.Result) { r.EntryPoints[0].Mode = "green-only" }, `mode "green-only"`},
 		{"kind", func(r *contract.Result) { r.EntryPoints[0].Kind = "daemon" }, `kind "daemon"`},

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/letgo-dev/letgo/internal/enums"
 	"github.com/letgo-dev/letgo/internal/pysrc"
 	"github.com/letgo-dev/letgo/internal/tables"
 )
@@ -175,30 +176,30 @@ func (g *Graph) Lookup(name string) (int, bool) {
 }
 
 // Verdict says how an entry point reaches eventlet.
-type Verdict string
+type Verdict = enums.Verdict
 
 // Verdicts.
 const (
-	Unconditional Verdict = "unconditional"
-	Guarded       Verdict = "guarded"
-	None          Verdict = "none"
+	Unconditional = enums.VerdictUnconditional
+	Guarded       = enums.VerdictGuarded
+	None          = enums.VerdictNone
 	// Unknown: the module is in no root given, so nothing can be said.
-	Unknown Verdict = "unknown"
+	Unknown = enums.VerdictUnknown
 )
 
 // Verdicts is the closed set of verdicts.
-var Verdicts = []Verdict{Unconditional, Guarded, None, Unknown}
+var Verdicts = enums.Verdicts
 
 // Hop is one step of a chain: the module reached, and the import that
 // reached it (in the previous module's file).
 type Hop struct {
-	Module string `json:"module"`
-	Root   string `json:"root,omitempty"`
-	Path   string `json:"path,omitempty"` // the importing file ("" for the start)
-	Line   int    `json:"line,omitempty"`
-	Text   string `json:"text,omitempty"`
-	Guard  string `json:"guard,omitempty"`
-	Cond   string `json:"cond,omitempty"`
+	Module string      `json:"module"`
+	Root   string      `json:"root,omitempty"`
+	Path   string      `json:"path,omitempty"` // the importing file ("" for the start)
+	Line   int         `json:"line,omitempty"`
+	Text   string      `json:"text,omitempty"`
+	Guard  enums.Guard `json:"guard,omitempty"`
+	Cond   string      `json:"cond,omitempty"`
 }
 
 // Answer is the reachability of eventlet from a start module.
@@ -342,7 +343,7 @@ func (g *Graph) hop(n int, via *Edge) Hop {
 	h := Hop{Module: g.Nodes[n].Name}
 	if via != nil {
 		from := g.Nodes[via.From].Module
-		h.Root, h.Path, h.Line, h.Text, h.Guard, h.Cond = from.Root, from.Path, via.Line, via.Text, via.Guard.String(), via.Cond
+		h.Root, h.Path, h.Line, h.Text, h.Guard, h.Cond = from.Root, from.Path, via.Line, via.Text, enums.Guard(via.Guard.String()), via.Cond
 	} else if m := g.Nodes[n].Module; m != nil {
 		h.Root, h.Path = m.Root, m.Path
 	}

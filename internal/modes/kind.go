@@ -4,28 +4,24 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/letgo-dev/letgo/internal/enums"
 	"github.com/letgo-dev/letgo/internal/pysrc"
 	"github.com/letgo-dev/letgo/internal/tables"
 )
 
 // Kind is what an entry point is for: one of Kinds.
-type Kind string
+type Kind = enums.Kind
 
 // Kinds of entry point.
 const (
-	// KindService is a long-running process: its main launches a service,
-	// serves, runs a process manager or loops forever.
-	KindService Kind = "service"
-	// KindTool runs a command and returns (db sync, status, manage).
-	KindTool Kind = "tool"
-	// KindWSGI is an application served by a WSGI container.
-	KindWSGI Kind = "wsgi"
-	// KindUnknown is an entry point whose code is not in the project.
-	KindUnknown Kind = "unknown"
+	KindService = enums.KindService
+	KindTool    = enums.KindTool
+	KindWSGI    = enums.KindWSGI
+	KindUnknown = enums.KindUnknown
 )
 
 // Kinds is the closed set of entry-point kinds.
-var Kinds = []Kind{KindService, KindTool, KindWSGI, KindUnknown}
+var Kinds = enums.Kinds
 
 // Limits of the walk that tells services from tools.
 const (

@@ -16,24 +16,25 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/letgo-dev/letgo/internal/enums"
 	"github.com/letgo-dev/letgo/internal/pysrc"
 )
 
 // Mode is the concurrency mode of an entry point: one of Modes.
-type Mode string
+type Mode = enums.Mode
 
 // Mode names.
 const (
-	EventletOnly         Mode = "eventlet-only"
-	DualDefaultEventlet  Mode = "dual-default-eventlet"
-	DualDefaultThreading Mode = "dual-default-threading"
-	ThreadingOnly        Mode = "threading-only"
-	NoRuntime            Mode = "none"
-	Unknown              Mode = "unknown"
+	EventletOnly         = enums.ModeEventletOnly
+	DualDefaultEventlet  = enums.ModeDualDefaultEventlet
+	DualDefaultThreading = enums.ModeDualDefaultThreading
+	ThreadingOnly        = enums.ModeThreadingOnly
+	NoRuntime            = enums.ModeNone
+	Unknown              = enums.ModeUnknown
 )
 
 // Modes is the closed set of modes, in the order of the migration.
-var Modes = []Mode{EventletOnly, DualDefaultEventlet, DualDefaultThreading, ThreadingOnly, NoRuntime, Unknown}
+var Modes = enums.Modes
 
 // ModeNames are the Modes as strings, in the same order (table columns).
 func ModeNames() []string {

@@ -39,7 +39,7 @@ var (
 )
 
 func apiRule(id, slug string, risk analysis.Risk, targets names, o apiOpts, doc analysis.Doc) *analysis.Rule {
-	return &analysis.Rule{ID: id, Slug: slug, Risk: risk, Kind: "runtime", Doc: doc,
+	return &analysis.Rule{ID: id, Slug: slug, Risk: risk, Kind: analysis.RuleRuntime, Doc: doc,
 		Python: apiCheck(targets, doc.Summary, o)}
 }
 
@@ -182,7 +182,7 @@ var apiRules = []*analysis.Rule{
 		Replacement: "A websocket server that runs on threads (e.g. the websockets package's threading server) behind the WSGI container.",
 		Example:     "# before\n@eventlet.websocket.WebSocketWSGI\ndef handle(ws): ...",
 	}),
-	{ID: "EV127", Slug: "eventlet-green-module", Risk: analysis.RiskLow, Kind: "runtime", Python: greenModuleCheck, Doc: analysis.Doc{
+	{ID: "EV127", Slug: "eventlet-green-module", Risk: analysis.RiskLow, Kind: analysis.RuleRuntime, Python: greenModuleCheck, Doc: analysis.Doc{
 		Summary:     "eventlet green stdlib module used",
 		What:        "eventlet.green.<module> (socket, threading, subprocess, ssl, ...), imported or used. Reported once per binding, not once per attribute: each import of a green module is one finding, and its message counts the uses in the file it covers (`socket.AF_UNIX, socket.SOCK_DGRAM` is two uses of one import); uses that no import covers (reached through `import eventlet` or a facade) are one finding per green module, at the first use, with the count.",
 		Why:         "Green modules are cooperative copies of the stdlib that only make sense under the hub. The fix is the import, so the import is what is counted.",

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/enums"
 )
 
 // ---- EV208: runtime selected after imports that depend on it ----
@@ -52,10 +53,10 @@ func lateSelectionCheck(p *analysis.GraphPass) {
 
 func eventletUnderThreadingCheck(p *analysis.GraphPass) {
 	for _, e := range p.Entries {
-		if e.Verdict != "unconditional" || e.Kind == "tool" {
+		if e.Verdict != enums.VerdictUnconditional || e.Kind == enums.KindTool {
 			continue
 		}
-		if e.Mode != "threading-only" && e.Mode != "dual-default-threading" {
+		if e.Mode != enums.ModeThreadingOnly && e.Mode != enums.ModeDualDefaultThreading {
 			continue
 		}
 		p.ReportEntry(e, "%s defaults to threading (%s) but still loads eventlet unconditionally at import: %s", e.Name, e.Mode, e.Chain)
@@ -64,7 +65,7 @@ func eventletUnderThreadingCheck(p *analysis.GraphPass) {
 
 var backendOrderRules = []*analysis.Rule{
 	{
-		ID: "EV208", Slug: "backend-selected-too-late", Risk: analysis.RiskHigh, Kind: "runtime", Graph: lateSelectionCheck,
+		ID: "EV208", Slug: "backend-selected-too-late", Risk: analysis.RiskHigh, Kind: analysis.RuleRuntime, Graph: lateSelectionCheck,
 		Doc: analysis.Doc{
 			Summary:     "runtime selected after imports that already depend on it",
 			What:        "An entry point whose default path selects its runtime — eventlet.monkey_patch(), init_backend(THREADING), a default hook returning THREADING — after an import whose module, or a module it imports unconditionally, created at import time what the selection must precede: a component fetched from oslo.service's backend (get_component, which fixes the backend to its default), an eventlet primitive (before threading is selected), or a native lock, queue or thread (before monkey patching). The finding is at the selection and names the import, the chain and the creating line.",
@@ -74,7 +75,7 @@ var backendOrderRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV508", Slug: "eventlet-loaded-under-threading", Risk: analysis.RiskMedium, Kind: "runtime", Graph: eventletUnderThreadingCheck, Concern: "eventlet-under-threading",
+		ID: "EV508", Slug: "eventlet-loaded-under-threading", Risk: analysis.RiskMedium, Kind: analysis.RuleRuntime, Graph: eventletUnderThreadingCheck, Concern: analysis.ConcernEventletUnderThreading,
 		Doc: analysis.Doc{
 			Summary:     "service that defaults to threading still loads eventlet",
 			What:        "A service or WSGI application whose default mode is threading (threading-only, dual-default-threading) and whose imports load eventlet unconditionally, through its own code or a library's; the finding gives the chain of imports.",

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/enums"
 	"github.com/letgo-dev/letgo/internal/pyproj"
 	"github.com/letgo-dev/letgo/internal/pysem"
 	"github.com/letgo-dev/letgo/internal/pysrc"
@@ -506,7 +507,7 @@ func orderedCallsAfterSpawns(p *analysis.Pass, body []pysrc.Stmt, built map[stri
 
 var concernRules = []*analysis.Rule{
 	{
-		ID: "EV503", Slug: "process-start-method", Risk: analysis.RiskMedium, Kind: "runtime", Python: startMethodCheck, Concern: "pickling",
+		ID: "EV503", Slug: "process-start-method", Risk: analysis.RiskMedium, Kind: analysis.RuleRuntime, Python: startMethodCheck, Concern: analysis.ConcernPickling,
 		Doc: analysis.Doc{
 			Summary:     "process start method chosen, or fork used",
 			What:        "multiprocessing.set_start_method, get_context('fork'|'spawn'|'forkserver'), mp_context= arguments, and raw os.fork() (flagged harder when a thread was started before it in the same function).",
@@ -516,7 +517,7 @@ var concernRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV504", Slug: "heartbeat-short-sleep", Risk: analysis.RiskHigh, Kind: "runtime", Python: heartbeatCheck, Concern: "heartbeat-sleep",
+		ID: "EV504", Slug: "heartbeat-short-sleep", Risk: analysis.RiskHigh, Kind: analysis.RuleRuntime, Python: heartbeatCheck, Concern: analysis.ConcernHeartbeatSleep,
 		Doc: analysis.Doc{
 			Summary:     "fixed short sleep in a heartbeat-like loop",
 			What:        "In runtime code, a constant sleep or wait of at most one second — in the loop's body or its condition (while not stop.wait(0.5)) — inside a heartbeat loop: a loop of a function named like a heartbeat, keepalive, report-state or health check, of any method of a class named so (a heartbeater thread's run()), or a loop that calls such a function (self._send_heartbeat(), agent.report_state()). The finding says whether TCP keepalive options are set in the module and whether the loop is on a threading-only branch.",
@@ -526,7 +527,7 @@ var concernRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV604", Slug: "assert-after-spawn", Risk: analysis.RiskMedium, Kind: "test", Python: assertAfterSpawnCheck, Concern: "order-dependent-test",
+		ID: "EV604", Slug: "assert-after-spawn", Risk: analysis.RiskMedium, Kind: analysis.RuleTest, Python: assertAfterSpawnCheck, Concern: analysis.ConcernOrderDependentTest,
 		Doc: analysis.Doc{
 			Summary:     "test asserts right after spawning work",
 			What:        "In a test function, a statement that starts concurrent work — eventlet.spawn*, or spawn/submit/start on a pool, executor or thread the test built — immediately followed by an assertion, with no join, wait or result in between; and an ordered assert_has_calls (no any_order=True) anywhere after several spawns or a spawn in a loop, joined or not. The finding says whether it looks like a test artefact or an ordering requirement.",
@@ -542,8 +543,10 @@ var concernRules = []*analysis.Rule{
 func privilegedCheck(p *analysis.GraphPass) {
 	for _, e := range p.Entries {
 		switch e.Mode {
-		case "dual-default-threading", "threading-only", "dual-default-eventlet":
-		default:
+		case enums.ModeDualDefaultThreading, enums.ModeThreadingOnly, enums.ModeDualDefaultEventlet:
+		case enums.ModeEventletOnly, enums.ModeNone, enums.ModeUnknown:
+			continue
+		default: // a mode letgo does not know: never reported as threading
 			continue
 		}
 		if e.Privileged == "" {
@@ -556,7 +559,7 @@ func privilegedCheck(p *analysis.GraphPass) {
 
 var privilegedRules = []*analysis.Rule{
 	{
-		ID: "EV505", Slug: "privileged-helper-threading", Risk: analysis.RiskHigh, Kind: "runtime", Graph: privilegedCheck, Concern: "rootwrap-privsep",
+		ID: "EV505", Slug: "privileged-helper-threading", Risk: analysis.RiskHigh, Kind: analysis.RuleRuntime, Graph: privilegedCheck, Concern: analysis.ConcernRootwrapPrivsep,
 		Doc: analysis.Doc{
 			Summary:     "service that can run on threads reaches rootwrap, privsep or os-brick",
 			What:        "An entry point whose mode allows threading (dual-default-eventlet, dual-default-threading, threading-only) and whose imports reach oslo.rootwrap, oslo.privsep or os-brick; the finding gives the import that reaches them.",
@@ -647,7 +650,7 @@ func yieldInTestCheck(p *analysis.Pass) {
 
 var moreConcernRules = []*analysis.Rule{
 	{
-		ID: "EV506", Slug: "privileged-operation", Risk: analysis.RiskLow, Kind: "runtime", Python: privilegedOpCheck, Project: privilegedConfigCheck, Concern: "rootwrap-privsep",
+		ID: "EV506", Slug: "privileged-operation", Risk: analysis.RiskLow, Kind: analysis.RuleRuntime, Python: privilegedOpCheck, Project: privilegedConfigCheck, Concern: analysis.ConcernRootwrapPrivsep,
 		Doc: analysis.Doc{
 			Summary:     "rootwrap or privsep used",
 			What:        "Commands run with run_as_root=True or a root_helper, privsep contexts (PrivContext), privsep initialisation, privsep entrypoints, rootwrap filters and rootwrap.conf, and *-rootwrap/*-privsep scripts: the inventory behind EV505.",
@@ -657,7 +660,7 @@ var moreConcernRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV605", Slug: "yield-in-test", Risk: analysis.RiskLow, Kind: "test", Python: yieldInTestCheck, Concern: "order-dependent-test",
+		ID: "EV605", Slug: "yield-in-test", Risk: analysis.RiskLow, Kind: analysis.RuleTest, Python: yieldInTestCheck, Concern: analysis.ConcernOrderDependentTest,
 		Doc: analysis.Doc{
 			Summary:     "explicit yield with sleep(0) in a test",
 			What:        "time.sleep(0) or eventlet.sleep(0) in test code.",

@@ -4,13 +4,14 @@ import (
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/analysis"
+	"github.com/letgo-dev/letgo/internal/enums"
 )
 
 // latentImportErrorCheck flags entry points that load eventlet
 // unconditionally through a distribution that does not declare it.
 func latentImportErrorCheck(p *analysis.GraphPass) {
 	for _, e := range p.Entries {
-		if e.Verdict != "unconditional" || e.ViaDistRequires || e.ViaDist == "" {
+		if e.Verdict != enums.VerdictUnconditional || e.ViaDistRequires || e.ViaDist == "" {
 			continue
 		}
 		p.Reportf(e.Source, e.Line, "%s loads eventlet unconditionally through %s (%s:%d), but %s does not require eventlet: an ImportError where eventlet is not installed",
@@ -25,7 +26,7 @@ func removableDependencyCheck(p *analysis.GraphPass) {
 		return
 	}
 	for _, e := range p.Entries {
-		if e.Verdict != "none" {
+		if e.Verdict != enums.VerdictNone {
 			return
 		}
 	}
@@ -42,7 +43,7 @@ func removableDependencyCheck(p *analysis.GraphPass) {
 
 var graphRules = []*analysis.Rule{
 	{
-		ID: "EV710", Slug: "eventlet-loaded-not-required", Risk: analysis.RiskHigh, Kind: "dependency", Graph: latentImportErrorCheck,
+		ID: "EV710", Slug: "eventlet-loaded-not-required", Risk: analysis.RiskHigh, Kind: analysis.RuleDependency, Graph: latentImportErrorCheck,
 		Doc: analysis.Doc{
 			Summary:     "entry point loads eventlet through a distribution that does not require it",
 			What:        "An entry point whose imports reach eventlet unconditionally, where the module that imports eventlet ships in a distribution (this project or a library given with --with/--site-packages) that does not declare eventlet.",
@@ -52,7 +53,7 @@ var graphRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV711", Slug: "eventlet-required-unused", Risk: analysis.RiskLow, Kind: "dependency", Graph: removableDependencyCheck,
+		ID: "EV711", Slug: "eventlet-required-unused", Risk: analysis.RiskLow, Kind: analysis.RuleDependency, Graph: removableDependencyCheck,
 		Doc: analysis.Doc{
 			Summary:     "eventlet required but nothing loads it",
 			What:        "A hard eventlet requirement in a project where no entry point reaches eventlet and no runtime module imports it.",

@@ -110,7 +110,7 @@ func greenletImportCheck(p *analysis.Pass) {
 
 var importRules = []*analysis.Rule{
 	{
-		ID: "EV101", Slug: "eventlet-import-unconditional", Risk: analysis.RiskMedium, Kind: "runtime",
+		ID: "EV101", Slug: "eventlet-import-unconditional", Risk: analysis.RiskMedium, Kind: analysis.RuleRuntime,
 		Python: importCheck(pysrc.GuardUnconditional),
 		Doc: analysis.Doc{
 			Summary: "eventlet imported unconditionally at module level",
@@ -122,7 +122,7 @@ var importRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV102", Slug: "eventlet-import-guarded", Risk: analysis.RiskLow, Kind: "runtime",
+		ID: "EV102", Slug: "eventlet-import-guarded", Risk: analysis.RiskLow, Kind: analysis.RuleRuntime,
 		Python: importCheck(pysrc.GuardTry),
 		Doc: analysis.Doc{
 			Summary:     "eventlet imported inside try/except ImportError",
@@ -133,7 +133,7 @@ var importRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV103", Slug: "eventlet-import-conditional", Risk: analysis.RiskLow, Kind: "runtime",
+		ID: "EV103", Slug: "eventlet-import-conditional", Risk: analysis.RiskLow, Kind: analysis.RuleRuntime,
 		Python: importCheck(pysrc.GuardIf),
 		Doc: analysis.Doc{
 			Summary:     "eventlet imported under a condition",
@@ -144,7 +144,7 @@ var importRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV104", Slug: "eventlet-import-function-local", Risk: analysis.RiskLow, Kind: "runtime",
+		ID: "EV104", Slug: "eventlet-import-function-local", Risk: analysis.RiskLow, Kind: analysis.RuleRuntime,
 		Python: importCheck(pysrc.GuardFunction),
 		Doc: analysis.Doc{
 			Summary:     "eventlet imported inside a function",
@@ -155,7 +155,7 @@ var importRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV105", Slug: "eventlet-import-type-checking", Risk: analysis.RiskLow, Kind: "runtime",
+		ID: "EV105", Slug: "eventlet-import-type-checking", Risk: analysis.RiskLow, Kind: analysis.RuleRuntime,
 		Python: importCheck(pysrc.GuardTypeChecking),
 		Doc: analysis.Doc{
 			Summary:     "eventlet imported under TYPE_CHECKING",
@@ -166,7 +166,7 @@ var importRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV106", Slug: "eventlet-import-dynamic", Risk: analysis.RiskMedium, Kind: "runtime",
+		ID: "EV106", Slug: "eventlet-import-dynamic", Risk: analysis.RiskMedium, Kind: analysis.RuleRuntime,
 		Python: dynamicImportCheck,
 		Doc: analysis.Doc{
 			Summary:     "eventlet imported dynamically",
@@ -177,7 +177,7 @@ var importRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV107", Slug: "greenlet-import", Risk: analysis.RiskMedium, Kind: "runtime",
+		ID: "EV107", Slug: "greenlet-import", Risk: analysis.RiskMedium, Kind: analysis.RuleRuntime,
 		Python: greenletImportCheck,
 		Doc: analysis.Doc{
 			Summary:     "greenlet imported",

@@ -82,7 +82,7 @@ func heartbeatOptionCheck(p *analysis.Pass) {
 
 var indirectRules = []*analysis.Rule{
 	{
-		ID: "EV401", Slug: "messaging-eventlet-executor", Risk: analysis.RiskHigh, Kind: "runtime", Python: executorCheck,
+		ID: "EV401", Slug: "messaging-eventlet-executor", Risk: analysis.RiskHigh, Kind: analysis.RuleRuntime, Python: executorCheck,
 		Doc: analysis.Doc{
 			Summary:     "oslo.messaging server on the eventlet executor",
 			What:        "get_rpc_server / get_notification_listener with executor='eventlet', or with an executor chosen at run time (reported with the expression).",
@@ -92,7 +92,7 @@ var indirectRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV402", Slug: "oslo-service-eventlet-only", Risk: analysis.RiskHigh, Kind: "runtime",
+		ID: "EV402", Slug: "oslo-service-eventlet-only", Risk: analysis.RiskHigh, Kind: analysis.RuleRuntime,
 		Python: apiCheck(serviceEventletOnlyNames, "eventlet-only oslo.service component used", apiOpts{calls: true, refs: true, imports: true}),
 		Doc: analysis.Doc{
 			Summary:     "eventlet-only oslo.service component used",
@@ -103,7 +103,7 @@ var indirectRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV403", Slug: "oslo-service-private-backend", Risk: analysis.RiskMedium, Kind: "runtime", Python: privateBackendCheck,
+		ID: "EV403", Slug: "oslo-service-private-backend", Risk: analysis.RiskMedium, Kind: analysis.RuleRuntime, Python: privateBackendCheck,
 		Doc: analysis.Doc{
 			Summary:     "private oslo.service backend module imported",
 			What:        "Imports of oslo_service.backend.eventlet, .threading or .common.",
@@ -113,7 +113,7 @@ var indirectRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV404", Slug: "oslo-service-component", Risk: analysis.RiskLow, Kind: "runtime",
+		ID: "EV404", Slug: "oslo-service-component", Risk: analysis.RiskLow, Kind: analysis.RuleRuntime,
 		Python: apiCheck(serviceComponentNames, "oslo.service component used", apiOpts{calls: true, refs: true, exclude: serviceExceptionNames,
 			message: func(c *pysrc.CallSite, name string) string {
 				return fmt.Sprintf("%s() runs on the selected oslo.service backend (eventlet unless one is selected)", name)
@@ -127,7 +127,7 @@ var indirectRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV405", Slug: "futurist-green-executor", Risk: analysis.RiskMedium, Kind: "runtime",
+		ID: "EV405", Slug: "futurist-green-executor", Risk: analysis.RiskMedium, Kind: analysis.RuleRuntime,
 		Python: apiCheck(futuristGreenNames, "futurist green executor used", callsAndRefs),
 		Doc: analysis.Doc{
 			Summary:     "futurist green executor used",
@@ -138,7 +138,7 @@ var indirectRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV406", Slug: "oslo-eventletutils", Risk: analysis.RiskLow, Kind: "runtime",
+		ID: "EV406", Slug: "oslo-eventletutils", Risk: analysis.RiskLow, Kind: analysis.RuleRuntime,
 		Python: apiCheck(eventletutilsNames, "oslo_utils.eventletutils used", apiOpts{calls: true, refs: true, imports: true}),
 		Doc: analysis.Doc{
 			Summary:     "oslo_utils.eventletutils used",
@@ -149,7 +149,7 @@ var indirectRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV407", Slug: "heartbeat-in-pthread", Risk: analysis.RiskMedium, Kind: "config", Python: heartbeatOptionCheck,
+		ID: "EV407", Slug: "heartbeat-in-pthread", Risk: analysis.RiskMedium, Kind: analysis.RuleConfig, Python: heartbeatOptionCheck,
 		Project: heartbeatConfigCheck,
 		Doc: analysis.Doc{
 			Summary:     "removed heartbeat_in_pthread option used",

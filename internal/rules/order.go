@@ -153,7 +153,7 @@ func pileOrderCheck(p *analysis.Pass) {
 
 var orderRules = []*analysis.Rule{
 	{
-		ID: "EV507", Slug: "spawn-order-relied-on", Risk: analysis.RiskMedium, Kind: "runtime", Python: pileOrderCheck, Concern: "order-dependent-runtime",
+		ID: "EV507", Slug: "spawn-order-relied-on", Risk: analysis.RiskMedium, Kind: analysis.RuleRuntime, Python: pileOrderCheck, Concern: analysis.ConcernOrderDependentRuntime,
 		Doc: analysis.Doc{
 			Summary:     "results read in spawn order",
 			What:        "In runtime code: the results of an eventlet GreenPile read in spawn order — a for-loop, a list or generator comprehension, list()/tuple(), zip() or enumerate() over the pile — and zip() over concurrent.futures.as_completed(). Each finding says whether the order is a real requirement (results matched to inputs by zip or enumerate, or a comment within three lines that says the order matters) or incidental (a comment that says it does not) or may be incidental. sum(), any(), all(), set comprehensions and sorted() do not depend on order and are not reported.",

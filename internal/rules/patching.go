@@ -166,7 +166,7 @@ func headIsEventlet(p *analysis.Pass, n *pysrc.NameExpr) bool {
 
 var patchRules = []*analysis.Rule{
 	{
-		ID: "EV201", Slug: "monkey-patch-call", Risk: analysis.RiskHigh, Kind: "runtime", Python: monkeyPatchCheck(patchModule),
+		ID: "EV201", Slug: "monkey-patch-call", Risk: analysis.RiskHigh, Kind: analysis.RuleRuntime, Python: monkeyPatchCheck(patchModule),
 		Doc: analysis.Doc{
 			Summary:     "eventlet.monkey_patch() called at module level",
 			What:        "eventlet.monkey_patch() or patcher.monkey_patch() at module level of a module (not a package __init__, not tests). The finding lists the keyword arguments.",
@@ -176,7 +176,7 @@ var patchRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV202", Slug: "monkey-patch-in-package-init", Risk: analysis.RiskHigh, Kind: "runtime", Python: monkeyPatchCheck(patchInit),
+		ID: "EV202", Slug: "monkey-patch-in-package-init", Risk: analysis.RiskHigh, Kind: analysis.RuleRuntime, Python: monkeyPatchCheck(patchInit),
 		Doc: analysis.Doc{
 			Summary:     "eventlet.monkey_patch() called in a package __init__",
 			What:        "eventlet.monkey_patch() at module level of a package's __init__.py.",
@@ -186,7 +186,7 @@ var patchRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV203", Slug: "monkey-patch-in-function", Risk: analysis.RiskHigh, Kind: "runtime", Python: monkeyPatchCheck(patchFunction),
+		ID: "EV203", Slug: "monkey-patch-in-function", Risk: analysis.RiskHigh, Kind: analysis.RuleRuntime, Python: monkeyPatchCheck(patchFunction),
 		Doc: analysis.Doc{
 			Summary:     "eventlet.monkey_patch() called inside a function",
 			What:        "eventlet.monkey_patch() inside a function: a mode gate, a server start function or a main().",
@@ -196,7 +196,7 @@ var patchRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV204", Slug: "monkey-patch-in-tests", Risk: analysis.RiskMedium, Kind: "test", Python: monkeyPatchCheck(patchTests),
+		ID: "EV204", Slug: "monkey-patch-in-tests", Risk: analysis.RiskMedium, Kind: analysis.RuleTest, Python: monkeyPatchCheck(patchTests),
 		Doc: analysis.Doc{
 			Summary:     "eventlet.monkey_patch() called in test code",
 			What:        "eventlet.monkey_patch() in test code, typically tests/__init__.py.",
@@ -206,7 +206,7 @@ var patchRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV205", Slug: "eventlet-env-toggle", Risk: analysis.RiskMedium, Kind: "runtime", Python: envToggleCheck,
+		ID: "EV205", Slug: "eventlet-env-toggle", Risk: analysis.RiskMedium, Kind: analysis.RuleRuntime, Python: envToggleCheck,
 		Doc: analysis.Doc{
 			Summary:     "environment variable that steers eventlet read or set",
 			What:        "EVENTLET_MONKEYPATCH, EVENTLET_HUB, EVENTLET_NO_GREENDNS, EVENTLET_THREADPOOL_SIZE and project gates such as OS_<PROJECT>_DISABLE_EVENTLET_PATCHING, read or set through os.environ or os.getenv.",
@@ -216,7 +216,7 @@ var patchRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV206", Slug: "monkey-patch-probe", Risk: analysis.RiskLow, Kind: "runtime",
+		ID: "EV206", Slug: "monkey-patch-probe", Risk: analysis.RiskLow, Kind: analysis.RuleRuntime,
 		Python: apiCheck(probeNames, "monkey patching probed", apiOpts{calls: true, refs: true}),
 		Doc: analysis.Doc{
 			Summary:     "monkey patching probed",
@@ -227,7 +227,7 @@ var patchRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV207", Slug: "eventlet-poisoned", Risk: analysis.RiskLow, Kind: "runtime", Positive: true, Python: poisoningCheck,
+		ID: "EV207", Slug: "eventlet-poisoned", Risk: analysis.RiskLow, Kind: analysis.RuleRuntime, Positive: true, Python: poisoningCheck,
 		Doc: analysis.Doc{
 			Summary:     "eventlet made unusable on purpose (positive signal)",
 			What:        "`sys.modules['eventlet'] = None`, replacing eventlet.monkey_patch with a function that raises, or an import finder that refuses eventlet.",

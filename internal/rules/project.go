@@ -186,7 +186,7 @@ func python314Check(p *analysis.ProjectPass) {
 
 var projectRules = []*analysis.Rule{
 	{
-		ID: "EV701", Slug: "eventlet-requirement", Risk: analysis.RiskMedium, Kind: "dependency", Project: requirementCheck("eventlet", false),
+		ID: "EV701", Slug: "eventlet-requirement", Risk: analysis.RiskMedium, Kind: analysis.RuleDependency, Project: requirementCheck("eventlet", false),
 		Doc: analysis.Doc{
 			Summary:     "eventlet required",
 			What:        "eventlet in requirements.txt, test-requirements.txt, install_requires or [project] dependencies.",
@@ -196,7 +196,7 @@ var projectRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV702", Slug: "eventlet-optional-extra", Risk: analysis.RiskLow, Kind: "dependency", Project: requirementCheck("eventlet", true),
+		ID: "EV702", Slug: "eventlet-optional-extra", Risk: analysis.RiskLow, Kind: analysis.RuleDependency, Project: requirementCheck("eventlet", true),
 		Doc: analysis.Doc{
 			Summary:     "eventlet required by an optional extra",
 			What:        "eventlet in an optional extra ([extras], [options.extras_require], [project.optional-dependencies]).",
@@ -206,7 +206,7 @@ var projectRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV703", Slug: "greenlet-requirement", Risk: analysis.RiskLow, Kind: "dependency", Project: requirementCheck("greenlet", false),
+		ID: "EV703", Slug: "greenlet-requirement", Risk: analysis.RiskLow, Kind: analysis.RuleDependency, Project: requirementCheck("greenlet", false),
 		Doc: analysis.Doc{
 			Summary:     "greenlet required",
 			What:        "greenlet declared as a hard dependency.",
@@ -216,7 +216,7 @@ var projectRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV704", Slug: "coverage-eventlet-concurrency", Risk: analysis.RiskLow, Kind: "config", Project: coverageCheck,
+		ID: "EV704", Slug: "coverage-eventlet-concurrency", Risk: analysis.RiskLow, Kind: analysis.RuleConfig, Project: coverageCheck,
 		Doc: analysis.Doc{
 			Summary:     "coverage measured with concurrency = eventlet",
 			What:        "concurrency = eventlet in .coveragerc, [coverage:run] or [tool.coverage.run].",
@@ -226,7 +226,7 @@ var projectRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV705", Slug: "tox-eventlet-setenv", Risk: analysis.RiskLow, Kind: "config", Project: toxSetenvCheck,
+		ID: "EV705", Slug: "tox-eventlet-setenv", Risk: analysis.RiskLow, Kind: analysis.RuleConfig, Project: toxSetenvCheck,
 		Doc: analysis.Doc{
 			Summary:     "tox sets an eventlet toggle",
 			What:        "setenv of EVENTLET_* or a project gate (..._DISABLE_EVENTLET_PATCHING) in tox.ini.",
@@ -236,7 +236,7 @@ var projectRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV706", Slug: "mode-suffixed-job", Risk: analysis.RiskLow, Kind: "config", Project: modeSuffixCheck,
+		ID: "EV706", Slug: "mode-suffixed-job", Risk: analysis.RiskLow, Kind: analysis.RuleConfig, Project: modeSuffixCheck,
 		Doc: analysis.Doc{
 			Summary:     "tox env or zuul job named for a concurrency mode",
 			What:        "tox envs and zuul jobs whose name ends in -eventlet or -threading.",
@@ -246,7 +246,7 @@ var projectRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV707", Slug: "eventlet-ban-check", Risk: analysis.RiskLow, Kind: "config", Positive: true, Project: eventletBanCheck,
+		ID: "EV707", Slug: "eventlet-ban-check", Risk: analysis.RiskLow, Kind: analysis.RuleConfig, Positive: true, Project: eventletBanCheck,
 		Doc: analysis.Doc{
 			Summary:     "style check bans eventlet (positive signal)",
 			What:        "A hacking/flake8 local check whose pattern matches eventlet imports.",
@@ -256,7 +256,7 @@ var projectRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV708", Slug: "docs-mention", Risk: analysis.RiskLow, Kind: "doc", Project: mentionCheck(pyproj.KindDocs, "documentation"),
+		ID: "EV708", Slug: "docs-mention", Risk: analysis.RiskLow, Kind: analysis.RuleDoc, Project: mentionCheck(pyproj.KindDocs, "documentation"),
 		Doc: analysis.Doc{
 			Summary:     "documentation mentions eventlet",
 			What:        "Lines of documentation (doc/, docs/, README) that mention eventlet. Reported separately, never as runtime debt; shown with --include-docs.",
@@ -266,7 +266,7 @@ var projectRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV709", Slug: "releasenote-mention", Risk: analysis.RiskLow, Kind: "doc", Project: mentionCheck(pyproj.KindReleaseNote, "release note"),
+		ID: "EV709", Slug: "releasenote-mention", Risk: analysis.RiskLow, Kind: analysis.RuleDoc, Project: mentionCheck(pyproj.KindReleaseNote, "release note"),
 		Doc: analysis.Doc{
 			Summary:     "release note mentions eventlet",
 			What:        "Release notes that mention eventlet. History, not debt: shown with --include-docs.",
@@ -276,7 +276,7 @@ var projectRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV501", Slug: "python-314-missing", Risk: analysis.RiskMedium, Kind: "config", Project: python314Check, Concern: "python-3.14",
+		ID: "EV501", Slug: "python-314-missing", Risk: analysis.RiskMedium, Kind: analysis.RuleConfig, Project: python314Check, Concern: analysis.ConcernPython314,
 		Doc: analysis.Doc{
 			Summary:     "Python 3.14 not covered",
 			What:        "A packaged project without a Programming Language :: Python :: 3.14 classifier or a zuul job naming py314.",

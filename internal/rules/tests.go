@@ -187,7 +187,7 @@ func runsInline(vs *pysem.Values, fn, name string) string {
 
 var testRules = []*analysis.Rule{
 	{
-		ID: "EV601", Slug: "mock-eventlet-target", Risk: analysis.RiskLow, Kind: "test", Python: mockEventletCheck,
+		ID: "EV601", Slug: "mock-eventlet-target", Risk: analysis.RiskLow, Kind: analysis.RuleTest, Python: mockEventletCheck,
 		Doc: analysis.Doc{
 			Summary:     "test mocks an eventlet target",
 			What:        "mock.patch('eventlet...'), mock.patch.object(eventlet..., 'name') and fixtures.MonkeyPatch of eventlet or greenlet names. The target is a string: this rule reads string literals on purpose.",
@@ -197,7 +197,7 @@ var testRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV602", Slug: "sync-spawn-side-effect", Risk: analysis.RiskMedium, Kind: "test", Python: syncSpawnCheck, Concern: "order-dependent-test",
+		ID: "EV602", Slug: "sync-spawn-side-effect", Risk: analysis.RiskMedium, Kind: analysis.RuleTest, Python: syncSpawnCheck, Concern: analysis.ConcernOrderDependentTest,
 		Doc: analysis.Doc{
 			Summary:     "spawn mocked to run inline",
 			What:        "A mock of a spawn or submit function whose side_effect is a lambda that calls its first argument: the spawned work runs synchronously.",
@@ -207,7 +207,7 @@ var testRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV603", Slug: "eventlet-timeout-in-tests", Risk: analysis.RiskLow, Kind: "test",
+		ID: "EV603", Slug: "eventlet-timeout-in-tests", Risk: analysis.RiskLow, Kind: analysis.RuleTest,
 		Python: apiCheck(timeoutNames, "eventlet.Timeout used in tests", apiOpts{calls: true, refs: true, skip: onlyTests}),
 		Doc: analysis.Doc{
 			Summary:     "eventlet.Timeout used in tests",

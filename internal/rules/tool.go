@@ -32,7 +32,7 @@ func (n errNode) End() pysrc.Pos { return n.pos }
 // their ids and docs.
 var toolRules = []*analysis.Rule{
 	{
-		ID: "EV901", Slug: "syntax-error", Risk: analysis.RiskMedium, Kind: "runtime", Python: syntaxErrorCheck,
+		ID: "EV901", Slug: "syntax-error", Risk: analysis.RiskMedium, Kind: analysis.RuleRuntime, Python: syntaxErrorCheck,
 		Doc: analysis.Doc{
 			Summary:     "file does not parse",
 			What:        "A Python file with a syntax error (up to five per file). The rest of the file is still analysed.",
@@ -42,7 +42,7 @@ var toolRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV902", Slug: "suppression-without-reason", Risk: analysis.RiskLow, Kind: "runtime",
+		ID: "EV902", Slug: "suppression-without-reason", Risk: analysis.RiskLow, Kind: analysis.RuleRuntime,
 		Doc: analysis.Doc{
 			Summary:     "letgo suppression without a reason",
 			What:        "A `# letgo: ignore[EVnnn]` comment with no reason after it; it suppresses nothing.",
@@ -52,7 +52,7 @@ var toolRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV903", Slug: "unused-suppression", Risk: analysis.RiskLow, Kind: "runtime",
+		ID: "EV903", Slug: "unused-suppression", Risk: analysis.RiskLow, Kind: analysis.RuleRuntime,
 		Doc: analysis.Doc{
 			Summary:     "suppression that matches nothing",
 			What:        "A `# noqa: EVnnn` or `# letgo: ignore[EVnnn]` comment on a line where that rule reports nothing.",
@@ -62,7 +62,7 @@ var toolRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV904", Slug: "unreadable-file", Risk: analysis.RiskLow, Kind: "runtime",
+		ID: "EV904", Slug: "unreadable-file", Risk: analysis.RiskLow, Kind: analysis.RuleRuntime,
 		Doc: analysis.Doc{
 			Summary:     "file skipped",
 			What:        "A file letgo could not read or parse: Python source that is binary, too large, unreadable, a broken symlink or deleted during the scan; a configuration or metadata file (setup.cfg, pyproject.toml, requirements, tox.ini, zuul, .coveragerc) that does not parse or is larger than 4 MiB; a FIFO, device or directory where a file was expected; a symlink that points outside the project, which letgo does not follow.",
@@ -72,7 +72,7 @@ var toolRules = []*analysis.Rule{
 		},
 	},
 	{
-		ID: "EV905", Slug: "too-many-findings", Risk: analysis.RiskLow, Kind: "runtime",
+		ID: "EV905", Slug: "too-many-findings", Risk: analysis.RiskLow, Kind: analysis.RuleRuntime,
 		Doc: analysis.Doc{
 			Summary: "more findings of one rule in one file than letgo reports",
 			What: "A file in which one rule found more than 1,000 findings. The first 1,000 are reported; this finding, " +

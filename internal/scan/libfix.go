@@ -10,9 +10,9 @@ import (
 	"sync"
 
 	"github.com/letgo-dev/letgo/internal/contract"
+	"github.com/letgo-dev/letgo/internal/enums"
 	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/modes"
-	"github.com/letgo-dev/letgo/internal/pysrc"
 )
 
 // libraryFixes answers modes.FixSource for the library roots of a scan:
@@ -141,7 +141,7 @@ func fixLoadsEventlet(res *state, ep *contract.EntryPoint, fix *modes.LibraryFix
 	}
 	fetchAt := fix.Fetch
 	chain = append(chain, graph.Hop{Module: backendMod, Path: fetchAt.Path, Line: fetchAt.Line,
-		Text: fmt.Sprintf("%s — at import, selects the default backend and loads %s", fetchAt.Text, backendMod), Guard: pysrc.GuardUnconditional.String(), Root: res.Graph.Nodes[i].Module.Root})
+		Text: fmt.Sprintf("%s — at import, selects the default backend and loads %s", fetchAt.Text, backendMod), Guard: enums.GuardUnconditional, Root: res.Graph.Nodes[i].Module.Root})
 	chain = append(chain, load.Chain[1:]...)
 	ep.Eventlet, ep.Chain, ep.Guards = graph.Unconditional, chain, nil
 	// The library modules importing eventlet that the backend module

@@ -1747,8 +1747,8 @@ func graphRules(ctx context.Context, res *state, infos []*rootInfo, enabled []*a
 			if late != nil {
 				res.EntryPoints[i].ModeReason = strings.TrimPrefix(ep.ModeReason+"; "+lateReason(late), "; ")
 			}
-			er := analysis.EntryReach{Name: ep.Name, Group: ep.Group, Source: ep.Source, Line: ep.Line, Verdict: string(ep.Eventlet), Mode: string(ep.Mode),
-				Kind: string(ep.Kind), Chain: chainText(ep.Chain), Late: late}
+			er := analysis.EntryReach{Name: ep.Name, Group: ep.Group, Source: ep.Source, Line: ep.Line, Verdict: ep.Eventlet, Mode: ep.Mode,
+				Kind: ep.Kind, Chain: chainText(ep.Chain), Late: late}
 			if priv := res.Graph.ReachTarget(ep.Module, isPrivileged); priv.Verdict != graph.None && priv.Verdict != graph.Unknown && len(priv.Chain) >= 2 {
 				last := priv.Chain[len(priv.Chain)-1]
 				er.Privileged = last.Module

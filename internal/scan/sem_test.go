@@ -109,7 +109,7 @@ func TestSemanticFixtures(t *testing.T) {
 				}
 				found := false
 				for _, h := range ans.Chain {
-					found = found || h.Guard == guard && strings.Contains(h.Cond, why)
+					found = found || string(h.Guard) == guard && strings.Contains(h.Cond, why)
 				}
 				if !found {
 					t.Errorf("%s -> %s: no %s hop saying %q in %+v", from, to, guard, why, ans.Chain)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/letgo-dev/letgo/internal/analysis"
 	"github.com/letgo-dev/letgo/internal/contract"
+	"github.com/letgo-dev/letgo/internal/enums"
 	"github.com/letgo-dev/letgo/internal/graph"
 	"github.com/letgo-dev/letgo/internal/modes"
 	"github.com/letgo-dev/letgo/internal/store"
@@ -53,7 +54,7 @@ func fixtureResult(stage *int, epModes []modes.Mode, n int, hostile bool) *contr
 	for i, m := range epModes {
 		name := fmt.Sprintf("%s-%d", ep, i)
 		res.EntryPoints = append(res.EntryPoints, contract.EntryPoint{Name: name, Group: "console_scripts", Target: "pkg.cmd:main", Path: "pkg/cmd.py", Source: "setup.cfg", Line: 3,
-			Module: "pkg.cmd", Eventlet: "unconditional", Mode: m, Chain: []graph.Hop{{Module: "pkg.cmd"}, {Module: "eventlet", Path: path, Line: 2, Text: "import eventlet", Guard: "module"}},
+			Module: "pkg.cmd", Eventlet: "unconditional", Mode: m, Chain: []graph.Hop{{Module: "pkg.cmd"}, {Module: "eventlet", Path: path, Line: 2, Text: "import eventlet", Guard: enums.GuardUnconditional}},
 			ModeEvidence: []modes.Evidence{{Path: path, Line: 5, Text: "eventlet.monkey_patch()"}}, Switch: modes.Switch{Env: "SVC_EVENTLET", Default: "eventlet", Values: map[string][]string{"threading": {"0"}}}})
 	}
 	res.Concerns = append(res.Concerns, contract.Concern{Type: analysis.ConcernHeartbeatSleep, Path: path, Line: 7, Detail: msg, Severity: "high", Rule: "EV301"})

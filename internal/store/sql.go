@@ -127,7 +127,7 @@ func insertParts(ctx context.Context, tx execer, b Backend, id int64, res *contr
 	for i, f := range res.Findings {
 		rows = append(rows, []any{id, i, f.Rule, f.Slug, f.Family, string(f.Kind), f.Root, f.Path,
 			f.Line, f.Col, f.EndLine, f.EndCol, f.Message, string(f.Severity), boolInt(f.Positive),
-			f.Fingerprint, f.Module, f.Guard, f.EntryPoint, f.Replacement})
+			f.Fingerprint, f.Module, string(f.Guard), f.EntryPoint, f.Replacement})
 	}
 	if err := insertRows(ctx, tx, b, "findings", findingCols, rows); err != nil {
 		return fmt.Errorf("insert findings: %w", err)
