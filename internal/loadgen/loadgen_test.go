@@ -121,6 +121,35 @@ func TestSenderPool(t *testing.T) {
 	}
 }
 
+// When sends are closer than sendBatch, one pacer wake-up releases several
+// of them (each wake-up is at sendBatch after the first send due, so at
+// least every send due by then leaves with it), and every send's lag is
+// still recorded against its own intended time. The bounds are counts,
+// not timings: a busy machine only makes the pacer wake later, and so
+// release more sends per wake-up.
+func TestPacerBatchesSends(t *testing.T) {
+	fast := newServer(t, 0, 0, 4)
+	for _, tc := range []struct {
+		rate    float64
+		perWake int64 // sends a wake-up releases at least: 1 + sendBatch/interval
+	}{{5000, 3}, {2000, 2}, {100, 1}} {
+		res, err := Run(context.Background(), Workload{Requests: []Request{{Path: "/"}}, Rate: tc.rate, Duration: 400 * time.Millisecond}, fast.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scheduled := res.Sent + res.Dropped
+		if want := int64(tc.rate * 0.4); scheduled != want {
+			t.Errorf("%v/s: %d sends scheduled, want %d", tc.rate, scheduled, want)
+		}
+		if w := int64(res.wakeups); w < 1 || w > (scheduled+tc.perWake-1)/tc.perWake {
+			t.Errorf("%v/s: %d pacer wake-ups for %d sends, want at most one per %d", tc.rate, w, scheduled, tc.perWake)
+		}
+		if res.lagged != res.Sent {
+			t.Errorf("%v/s: lag recorded for %d of %d sends", tc.rate, res.lagged, res.Sent)
+		}
+	}
+}
+
 // A server stall with a small window: sends are late, so latency from the
 // intended time shows the stall while service time does not.
 func TestStallShowsInIntendedLatency(t *testing.T) {
