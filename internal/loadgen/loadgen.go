@@ -401,6 +401,8 @@ func (r *runner) open(ctx context.Context, start, end time.Time) error {
 	defer timer.Stop()
 	slot := time.NewTimer(time.Hour)
 	defer slot.Stop()
+	fine := newFineTimer()
+	defer fine.close()
 	var unblocked time.Time // when the loop last stopped waiting for a full window
 	for i := 0; ; i++ {
 		if r.w.Poisson {
@@ -415,7 +417,7 @@ func (r *runner) open(ctx context.Context, start, end time.Time) error {
 			// Nothing due yet: sleep until this send's time or, when
 			// sends are closer than sendBatch, until sendBatch after it,
 			// so one wake-up releases every send due by then.
-			if err := waitUntil(ctx, intended.Add(batch), timer); err != nil {
+			if err := waitUntil(ctx, intended.Add(batch), timer, fine); err != nil {
 				return err
 			}
 			woke = time.Now()

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -313,18 +314,25 @@ func TestAVersusAAndShift(t *testing.T) {
 func TestWaitUntil(t *testing.T) {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
-	for _, d := range []time.Duration{-time.Millisecond, 0, 300 * time.Microsecond, 3 * time.Millisecond} {
-		at := time.Now().Add(d)
-		if err := waitUntil(context.Background(), at, timer); err != nil {
-			t.Fatalf("waitUntil(%v): %v", d, err)
-		}
-		if now := time.Now(); now.Before(at) {
-			t.Errorf("waitUntil(%v) returned %v early", d, at.Sub(now))
+	fine := newFineTimer()
+	defer fine.close()
+	if fine == nil && runtime.GOOS == "linux" {
+		t.Log("no timerfd here: the pacer falls back to nanosleep")
+	}
+	for _, f := range []*fineTimer{nil, fine} {
+		for _, d := range []time.Duration{-time.Millisecond, 0, 300 * time.Microsecond, 3 * time.Millisecond} {
+			at := time.Now().Add(d)
+			if err := waitUntil(context.Background(), at, timer, f); err != nil {
+				t.Fatalf("waitUntil(%v): %v", d, err)
+			}
+			if now := time.Now(); now.Before(at) {
+				t.Errorf("waitUntil(%v, fine timer %v) returned %v early", d, f != nil, at.Sub(now))
+			}
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := waitUntil(ctx, time.Now().Add(time.Hour), timer); err != context.Canceled {
+	if err := waitUntil(ctx, time.Now().Add(time.Hour), timer, fine); err != context.Canceled {
 		t.Errorf("cancelled wait: %v", err)
 	}
 }
