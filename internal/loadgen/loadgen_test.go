@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -118,6 +119,35 @@ func TestSenderPool(t *testing.T) {
 	}
 	if res.senders != 8 || res.Late+res.Dropped == 0 || res.Completed > 8*(1000+200)/50+8 {
 		t.Errorf("%d senders (want 8), late %d, dropped %d, completed %d (at most %d with 8 in flight for the window and the timeout)", res.senders, res.Late, res.Dropped, res.Completed, 8*(1000+200)/50+8)
+	}
+}
+
+// When sends are closer than sendBatch, one pacer wake-up releases several
+// of them (each wake-up is at sendBatch after the first send due, so at
+// least every send due by then leaves with it), and every send's lag is
+// still recorded against its own intended time. The bounds are counts,
+// not timings: a busy machine only makes the pacer wake later, and so
+// release more sends per wake-up.
+func TestPacerBatchesSends(t *testing.T) {
+	fast := newServer(t, 0, 0, 4)
+	for _, tc := range []struct {
+		rate    float64
+		perWake int64 // sends a wake-up releases at least: 1 + sendBatch/interval
+	}{{5000, 3}, {2000, 2}, {100, 1}} {
+		res, err := Run(context.Background(), Workload{Requests: []Request{{Path: "/"}}, Rate: tc.rate, Duration: 400 * time.Millisecond}, fast.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scheduled := res.Sent + res.Dropped
+		if want := int64(tc.rate * 0.4); scheduled != want {
+			t.Errorf("%v/s: %d sends scheduled, want %d", tc.rate, scheduled, want)
+		}
+		if w := int64(res.wakeups); w < 1 || w > (scheduled+tc.perWake-1)/tc.perWake {
+			t.Errorf("%v/s: %d pacer wake-ups for %d sends, want at most one per %d", tc.rate, w, scheduled, tc.perWake)
+		}
+		if res.lagged != res.Sent {
+			t.Errorf("%v/s: lag recorded for %d of %d sends", tc.rate, res.lagged, res.Sent)
+		}
 	}
 }
 
@@ -284,18 +314,25 @@ func TestAVersusAAndShift(t *testing.T) {
 func TestWaitUntil(t *testing.T) {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
-	for _, d := range []time.Duration{-time.Millisecond, 0, 300 * time.Microsecond, 3 * time.Millisecond} {
-		at := time.Now().Add(d)
-		if err := waitUntil(context.Background(), at, timer); err != nil {
-			t.Fatalf("waitUntil(%v): %v", d, err)
-		}
-		if now := time.Now(); now.Before(at) {
-			t.Errorf("waitUntil(%v) returned %v early", d, at.Sub(now))
+	fine := newFineTimer()
+	defer fine.close()
+	if fine == nil && runtime.GOOS == "linux" {
+		t.Log("no timerfd here: the pacer falls back to nanosleep")
+	}
+	for _, f := range []*fineTimer{nil, fine} {
+		for _, d := range []time.Duration{-time.Millisecond, 0, 300 * time.Microsecond, 3 * time.Millisecond} {
+			at := time.Now().Add(d)
+			if err := waitUntil(context.Background(), at, timer, f); err != nil {
+				t.Fatalf("waitUntil(%v): %v", d, err)
+			}
+			if now := time.Now(); now.Before(at) {
+				t.Errorf("waitUntil(%v, fine timer %v) returned %v early", d, f != nil, at.Sub(now))
+			}
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := waitUntil(ctx, time.Now().Add(time.Hour), timer); err != context.Canceled {
+	if err := waitUntil(ctx, time.Now().Add(time.Hour), timer, fine); err != context.Canceled {
 		t.Errorf("cancelled wait: %v", err)
 	}
 }

@@ -11,9 +11,9 @@ import (
 const timerSlack = time.Millisecond
 
 // waitUntil returns at t: it sleeps on timer until timerSlack before t,
-// then closes the last stretch with preciseSleep, so sends leave within
-// tens of microseconds of their intended time.
-func waitUntil(ctx context.Context, t time.Time, timer *time.Timer) error {
+// then closes the last stretch with fine (a nil one: preciseSleep), so
+// sends leave within tens of microseconds of their intended time.
+func waitUntil(ctx context.Context, t time.Time, timer *time.Timer, fine *fineTimer) error {
 	if d := time.Until(t) - timerSlack; d > 0 {
 		timer.Reset(d)
 		select {
@@ -27,6 +27,6 @@ func waitUntil(ctx context.Context, t time.Time, timer *time.Timer) error {
 		if d <= 0 {
 			return ctx.Err()
 		}
-		preciseSleep(d)
+		fine.sleep(d)
 	}
 }

@@ -14,3 +14,12 @@ func preciseSleep(d time.Duration) {
 		runtime.Gosched()
 	}
 }
+
+// fineTimer is a timerfd on Linux; elsewhere the pacer uses preciseSleep.
+type fineTimer struct{}
+
+func newFineTimer() *fineTimer { return nil }
+
+func (*fineTimer) sleep(d time.Duration) { preciseSleep(d) }
+
+func (*fineTimer) close() {}
