@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -18,7 +19,10 @@ type File struct {
 	Comments []Comment
 	Errors   []Error
 
-	lines []Pos // offsets of line starts, computed on first use
+	// lines are the offsets of line starts, computed on first use (once:
+	// a file's view is read by several mode inferences at once).
+	lines     []Pos
+	linesOnce sync.Once
 }
 
 // Position is a 1-based line and 0-based UTF-8 byte column, as CPython's
@@ -125,9 +129,7 @@ func cookie(src []byte) string {
 
 // Position converts a byte offset to a line and column.
 func (f *File) Position(p Pos) Position {
-	if f.lines == nil {
-		f.lines = lineStarts(f.Src)
-	}
+	f.linesOnce.Do(func() { f.lines = lineStarts(f.Src) })
 	i := sort.Search(len(f.lines), func(i int) bool { return f.lines[i] > p }) - 1
 	if i < 0 {
 		i = 0
