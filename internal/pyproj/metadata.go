@@ -54,6 +54,7 @@ func (p *Project) readMetadata() {
 	}
 	p.addScripts(p.scripts)
 	p.scripts = nil
+	p.addWSGIFiles()
 	for _, f := range p.Files {
 		base := path.Base(f.Path)
 		if f.Kind == KindDependency && strings.HasSuffix(base, ".txt") && base != "bindep.txt" && path.Dir(f.Path) == "." {
@@ -510,10 +511,11 @@ func (p *Project) resolveEntryPoints() {
 }
 
 // AddWSGIModule records a module that defines a module-level WSGI
-// application, deployable by module path.
+// application, deployable by module path (a .wsgi file, loaded by path,
+// is an entry point of its own group already).
 func (p *Project) AddWSGIModule(f *File, line int) {
 	for _, ep := range p.EntryPoints {
-		if ep.Group == "wsgi_module" && ep.Module == f.Module {
+		if (ep.Group == "wsgi_module" || ep.Group == WSGIFileGroup) && ep.Module == f.Module {
 			return
 		}
 	}

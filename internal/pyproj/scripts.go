@@ -11,6 +11,11 @@ import (
 // installed as is and runs as __main__.
 const ScriptGroup = "scripts"
 
+// WSGIFileGroup is the group of a .wsgi file: a Python file a WSGI
+// container (mod_wsgi, uWSGI) loads by path, running its module-level
+// code to find its application.
+const WSGIFileGroup = "wsgi_file"
+
 // scriptDecl is one script file named by the metadata.
 type scriptDecl struct {
 	path   string
@@ -120,6 +125,28 @@ func (p *Project) addScripts(decls []scriptDecl) {
 		}
 		p.EntryPoints = append(p.EntryPoints, EntryPoint{Name: name, Group: ScriptGroup, Target: rel,
 			Module: f.Module, Path: f.Path, Source: d.source, Line: d.line})
+	}
+}
+
+// addWSGIFiles makes each runtime .wsgi file of the tree an entry point
+// (WSGIFileGroup): it is Python, loaded by path, so its module-level code
+// runs as __main__ does for a script.
+func (p *Project) addWSGIFiles() {
+	for _, f := range p.Files {
+		if !strings.HasSuffix(f.Path, ".wsgi") || f.Kind != KindRuntime {
+			continue
+		}
+		if !f.Python {
+			f.Python = true
+			if fi, err := os.Stat(f.Abs); err == nil {
+				f.Size = fi.Size()
+			}
+		}
+		if f.Module == "" {
+			f.Module = scriptModule(f.Path)
+		}
+		p.EntryPoints = append(p.EntryPoints, EntryPoint{Name: f.Path, Group: WSGIFileGroup, Target: f.Path,
+			Module: f.Module, Path: f.Path, Source: f.Path, Line: 1})
 	}
 }
 

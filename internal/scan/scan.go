@@ -524,7 +524,7 @@ func finishRoot(ctx context.Context, rs *rootScan, model *pysem.Model, enabled [
 	addFindings(res, root, filterRules(projFindings, enabled), func(int) string { return "" })
 	for _, ep := range proj.EntryPoints {
 		switch ep.Group {
-		case "console_scripts", "wsgi_scripts", "gui_scripts", "wsgi_module", pyproj.ScriptGroup:
+		case "console_scripts", "wsgi_scripts", "gui_scripts", "wsgi_module", pyproj.ScriptGroup, pyproj.WSGIFileGroup:
 			res.EntryPoints = append(res.EntryPoints, contract.EntryPoint{Root: root, Name: ep.Name, Group: ep.Group,
 				Target: ep.Target, Path: ep.Path, Source: ep.Source, Line: ep.Line, Module: ep.Module})
 		}
@@ -1332,17 +1332,19 @@ func inferModes(ctx context.Context, res *state, info *rootInfo, infos []*rootIn
 // the other entry points' inferences on the same source).
 func inferMode(src *viewSource, ep *contract.EntryPoint, cache *Cache) modes.Result {
 	fn := ""
-	if ep.Group != "wsgi_module" && ep.Group != pyproj.ScriptGroup {
+	script := ep.Group == pyproj.ScriptGroup || ep.Group == pyproj.WSGIFileGroup // module-level code runs
+	if ep.Group != "wsgi_module" && !script {
 		_, fn, _ = strings.Cut(ep.Target, ":")
 		fn, _, _ = strings.Cut(strings.TrimSpace(fn), " ")
 	}
 	var r modes.Result
-	if ep.Group == pyproj.ScriptGroup {
+	if script {
 		r = modes.InferScript(src, ep.Module)
 	} else {
 		r = cache.memoInfer(src, ep.Module, fn)
 	}
-	if wsgi := ep.Group == "wsgi_module" || ep.Group == "wsgi_scripts"; wsgi && r.Mode == modes.NoRuntime {
+	wsgi := ep.Group == "wsgi_module" || ep.Group == "wsgi_scripts" || ep.Group == pyproj.WSGIFileGroup
+	if wsgi && r.Mode == modes.NoRuntime {
 		// A WSGI application is served by its container's threads
 		// (mod_wsgi, uWSGI, gunicorn): with nothing on its import path
 		// patching eventlet or selecting a runtime, it runs on threads.
@@ -1351,7 +1353,7 @@ func inferMode(src *viewSource, ep *contract.EntryPoint, cache *Cache) modes.Res
 		r.Evidence = append([]modes.Evidence{{Path: ep.Source, Line: ep.Line,
 			Text: "WSGI application (" + ep.Group + "): served by the WSGI container's threads, and nothing on its import path patches eventlet or selects a runtime"}}, r.Evidence...)
 	}
-	if wsgi := ep.Group == "wsgi_module" || ep.Group == "wsgi_scripts"; wsgi {
+	if wsgi {
 		r.Kind = modes.KindWSGI
 	} else {
 		var k modes.KindResult
