@@ -191,8 +191,8 @@ func selectScans(ctx context.Context, st store.Store, sel string) (map[string]st
 
 // toward says which way a mode change went on the three-release path.
 func toward(from, to string) string {
-	a, ok1 := modeStep(from)
-	b, ok2 := modeStep(to)
+	a, ok1 := modes.Step(modes.Mode(from))
+	b, ok2 := modes.Step(modes.Mode(to))
 	switch {
 	case !ok1 || !ok2:
 		return ""
@@ -332,23 +332,6 @@ func buildDiff(ctx context.Context, st store.Store, m *fleet.Map, a, b, team str
 	}
 	doc.Notes = append(doc.Notes, "new and fixed findings are matched by fingerprint (rule, path, normalised line, occurrence): a moved finding is neither")
 	return doc, nil
-}
-
-// modeStep places a mode on the three-release path.
-func modeStep(mode string) (int, bool) {
-	switch modes.Mode(mode) {
-	case modes.EventletOnly:
-		return 0, true
-	case modes.DualDefaultEventlet:
-		return 1, true
-	case modes.DualDefaultThreading:
-		return 2, true
-	case modes.ThreadingOnly:
-		return 3, true
-	case modes.NoRuntime, modes.Unknown:
-		return 0, false
-	}
-	return 0, false // a mode stored by another version of letgo: no step
 }
 
 func serviceModes(ctx context.Context, st store.Store, id int64) (map[string]string, error) {

@@ -218,25 +218,6 @@ func version(name string) ([]int, bool) {
 	return out, len(out) > 0
 }
 
-// step places a mode on the three-release path: 0 eventlet only, 1 both
-// with eventlet default, 2 both with threading default, 3 threading only.
-func step(mode modes.Mode) (int, bool) {
-	switch mode {
-	case modes.EventletOnly:
-		return 0, true
-	case modes.DualDefaultEventlet:
-		return 1, true
-	case modes.DualDefaultThreading:
-		return 2, true
-	case modes.ThreadingOnly:
-		return 3, true
-	case modes.NoRuntime, modes.Unknown:
-		return 0, false
-	}
-	// A mode read back from an older file that letgo no longer knows.
-	return 0, false
-}
-
 var skipped = map[[2]int]string{
 	{0, 2}: "default flipped to threading without a release where both modes existed with eventlet as the default",
 	{0, 3}: "went from eventlet only to threading only in one release: no release supported both modes",
@@ -251,12 +232,12 @@ func departures(entries []Entry) []Departure {
 	}{}
 	for i, e := range entries {
 		for _, s := range e.Services {
-			to, ok := step(s.Mode)
+			to, ok := modes.Step(s.Mode)
 			if !ok {
 				continue
 			}
 			if prev, seen := last[s.Name]; seen {
-				from, _ := step(prev.mode)
+				from, _ := modes.Step(prev.mode)
 				if msg, bad := skipped[[2]int{from, to}]; bad {
 					out = append(out, Departure{Service: s.Name, From: string(prev.mode), To: string(s.Mode), FromRef: prev.ref, ToRef: e.Name, Message: msg})
 				}
@@ -291,12 +272,12 @@ func regressions(entries []Entry) []Departure {
 	var stageRef string
 	for _, e := range entries {
 		for _, s := range e.Services {
-			to, ok := step(s.Mode)
+			to, ok := modes.Step(s.Mode)
 			if !ok || s.Kind == modes.KindTool {
 				continue
 			}
 			if prev, ok := last[s.Name]; ok {
-				if from, _ := step(prev.mode); to < from {
+				if from, _ := modes.Step(prev.mode); to < from {
 					out = append(out, Departure{Service: s.Name, From: string(prev.mode), To: string(s.Mode), FromRef: prev.ref, ToRef: e.Name,
 						Message: fmt.Sprintf("the mode moved back toward eventlet (step %d of the three-release pattern to step %d)", from, to)})
 				}

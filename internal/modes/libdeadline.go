@@ -1,5 +1,24 @@
 package modes
 
+// Step places a mode on the three-release path: 0 eventlet only, 1 both
+// with eventlet default, 2 both with threading default, 3 threading only;
+// false for none, unknown, and a mode stored by another version of letgo.
+func Step(mode Mode) (int, bool) {
+	switch mode {
+	case EventletOnly:
+		return 0, true
+	case DualDefaultEventlet:
+		return 1, true
+	case DualDefaultThreading:
+		return 2, true
+	case ThreadingOnly:
+		return 3, true
+	case NoRuntime, Unknown:
+		return 0, false
+	}
+	return 0, false
+}
+
 // LibraryStep places a library's verdict on the scale the deadlines
 // measure services by (Deadline.MinStage), so that the timeline says met
 // or missed for libraries too: eventlet gone is 3 (removed, the library

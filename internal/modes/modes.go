@@ -741,24 +741,7 @@ func (in *interp) joinBranches(module string, s *pysrc.If, w *world, depth int) 
 		b.noteUnknown(note)
 		return []*world{b}
 	}
-	in.steps -= len(e.events) + len(b.events) + len(b.vars)
-	seen := map[Evidence]bool{}
-	for _, ev := range e.events {
-		seen[ev.ev] = true
-	}
-	for _, ev := range b.events {
-		if !seen[ev.ev] {
-			e.record(ev)
-		}
-	}
-	for k, v := range b.vars {
-		if _, ok := e.vars[k]; !ok {
-			e.vars[k] = v
-		}
-	}
-	for k := range b.executed {
-		e.executed[k] = true
-	}
+	in.absorb(e, b)
 	// A return in only one branch does not end the joined world: the
 	// other branch goes on, and so does the code after the if.
 	e.noteUnknown(note)
@@ -785,6 +768,13 @@ func (in *interp) loopBody(module string, body []pysrc.Stmt, w *world, depth int
 	if b.dead {
 		return []*world{w}
 	}
+	in.absorb(w, b)
+	return []*world{w}
+}
+
+// absorb joins what world b did into w: its events w has not recorded,
+// the variables w does not bind, the modules it executed.
+func (in *interp) absorb(w, b *world) {
 	in.steps -= len(w.events) + len(b.events) + len(b.vars)
 	seen := map[Evidence]bool{}
 	for _, ev := range w.events {
@@ -803,7 +793,6 @@ func (in *interp) loopBody(module string, body []pysrc.Stmt, w *world, depth int
 	for k := range b.executed {
 		w.executed[k] = true
 	}
-	return []*world{w}
 }
 
 // decide resolves switch values used as conditions into their truth in
