@@ -33,5 +33,13 @@ func TestMainLeavesGC(t *testing.T) {
 	if got := debug.SetGCPercent(before); got != 400 {
 		t.Errorf("TuneGC(scan) set GOGC to %d, want 400", got)
 	}
+	if got := debug.SetMemoryLimit(-1); got != 1<<30 {
+		t.Errorf("TuneGC(scan) set the memory limit to %d, want 1 GiB", got)
+	}
+	TuneGC([]string{"history", "--refs", "a,b", "."})
+	if got := debug.SetMemoryLimit(-1); got != 400<<20 {
+		t.Errorf("TuneGC(history) set the memory limit to %d, want 400 MiB", got)
+	}
+	debug.SetGCPercent(before)
 	debug.SetMemoryLimit(limit)
 }
