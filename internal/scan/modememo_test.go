@@ -23,25 +23,8 @@ func TestModeMemo(t *testing.T) {
 		"svc/other.py":    "X = 1\n",
 	})
 	c := NewCache()
-	scan := func(c *Cache) string {
-		t.Helper()
-		o := Options{Now: time.Unix(1.7e9, 0)}
-		if c != nil {
-			c.Retain(contentIDs(t, dir))
-			o.Cache, o.Blobs = c, contentIDs(t, dir)
-		}
-		res, err := Run(ctx, []string{dir}, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resultJSON(t, res)
-	}
-	edit := func(rel, text string) {
-		t.Helper()
-		if err := os.WriteFile(filepath.Join(dir, rel), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	scan := func(c *Cache) string { t.Helper(); return scanThrough(t, ctx, dir, c) }
+	edit := func(rel, text string) { t.Helper(); editFile(t, dir, rel, text) }
 	step := func(what string, wantHits, wantMisses int) {
 		t.Helper()
 		hits, misses := c.ModeHits, c.ModeMisses
@@ -63,4 +46,29 @@ func TestModeMemo(t *testing.T) {
 	step("a module on svc-api's path changed", 1, 1)
 	edit("svc/tool.py", "import sys\nimport svc.hub\n\n\ndef main():\n    print(sys.argv)\n")
 	step("svc-tool now imports hub", 1, 1)
+}
+
+// scanThrough scans dir as history does (the cache first keeps only what
+// the tree can use, then the scan reads through it with the tree's
+// content ids), or with no cache when c is nil: the result's JSON.
+func scanThrough(t *testing.T, ctx context.Context, dir string, c *Cache) string {
+	t.Helper()
+	o := Options{Now: time.Unix(1.7e9, 0)}
+	if c != nil {
+		c.Retain(contentIDs(t, dir))
+		o.Cache, o.Blobs = c, contentIDs(t, dir)
+	}
+	res, err := Run(ctx, []string{dir}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resultJSON(t, res)
+}
+
+// editFile writes a file of the tree at dir.
+func editFile(t *testing.T, dir, rel, text string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, rel), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -2,10 +2,7 @@ package scan
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
-	"time"
 )
 
 // TestSecondPassMemo: a file's second pass (names through the model, the
@@ -27,25 +24,8 @@ func TestSecondPassMemo(t *testing.T) {
 		"svc/other.py": "X = 1\n",
 	})
 	c := NewCache()
-	scan := func(c *Cache) string {
-		t.Helper()
-		o := Options{Now: time.Unix(1.7e9, 0)}
-		if c != nil {
-			c.Retain(contentIDs(t, dir))
-			o.Cache, o.Blobs = c, contentIDs(t, dir)
-		}
-		res, err := Run(ctx, []string{dir}, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resultJSON(t, res)
-	}
-	edit := func(rel, text string) {
-		t.Helper()
-		if err := os.WriteFile(filepath.Join(dir, rel), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	scan := func(c *Cache) string { t.Helper(); return scanThrough(t, ctx, dir, c) }
+	edit := func(rel, text string) { t.Helper(); editFile(t, dir, rel, text) }
 	step := func(what string, wantHits, wantMisses int) {
 		t.Helper()
 		hits, misses := c.SecondHits, c.SecondMisses
