@@ -155,8 +155,15 @@ func summarize(v *pysrc.View, path string, decls bool) *Summary {
 			s.Returns[d.QualName] = r
 		}
 	}
+	var flows *flowIndex // built by the first load whose name needs tracing
+	index := func() *flowIndex {
+		if flows == nil {
+			flows = newFlowIndex(v)
+		}
+		return flows
+	}
 	for _, cs := range v.Calls {
-		summarizeCall(s, v, cs)
+		summarizeCall(s, v, cs, index)
 	}
 	s.copyStrings()
 	return s
@@ -294,7 +301,7 @@ func dunderAll(f *pysrc.File) (all []string, ok bool) {
 	return all, ok
 }
 
-func summarizeCall(s *Summary, v *pysrc.View, cs *pysrc.CallSite) {
+func summarizeCall(s *Summary, v *pysrc.View, cs *pysrc.CallSite, flows func() *flowIndex) {
 	name := cs.Resolved
 	switch {
 	case strings.HasPrefix(name, "oslo_config.cfg.") && strings.HasSuffix(name, "Opt") && len(cs.Args) > 0 && cs.Args[0].Kind == pysrc.ValStr:
@@ -316,7 +323,7 @@ func summarizeCall(s *Summary, v *pysrc.View, cs *pysrc.CallSite) {
 			ld.Target = a.Str
 		} else if opt := optionOf(a); opt != "" {
 			ld.Option = opt
-		} else if ld.Flows = traceLoad(v, cs); len(ld.Flows) == 0 {
+		} else if ld.Flows = traceLoad(flows, cs); len(ld.Flows) == 0 {
 			return
 		}
 		addLoad(s, v, cs, ld)

@@ -41,8 +41,9 @@ const (
 // value), conditional and boolean expressions (both sides), and
 // CONF.get("name") or CONF.get("%s_x" % y) (the option, or the options
 // matching the pattern). Only names inside the module are followed; a
-// value from anywhere else is not guessed.
-func traceLoad(v *pysrc.View, cs *pysrc.CallSite) []Flow {
+// value from anywhere else is not guessed. The module's index is built by
+// the first load that needs it and shared by the module's other loads.
+func traceLoad(index func() *flowIndex, cs *pysrc.CallSite) []Flow {
 	if cs.Node == nil || len(cs.Node.Args) == 0 {
 		return nil
 	}
@@ -50,23 +51,30 @@ func traceLoad(v *pysrc.View, cs *pysrc.CallSite) []Flow {
 	if _, star := arg.(*pysrc.Starred); star {
 		return nil
 	}
-	t := &tracer{v: v, seen: map[string]bool{}}
-	t.index()
+	t := &tracer{flowIndex: index(), seen: map[string]bool{}}
 	t.eval(arg, cs.Func, "", 0)
 	return t.out
 }
 
-type tracer struct {
+// flowIndex is what the tracer looks names up in: one module's
+// assignments, dict literals and functions.
+type flowIndex struct {
 	v       *pysrc.View
 	assigns map[string][]pysrc.Expr // scope "\x00" name; "self\x00" attr for self/cls attributes
 	dicts   map[string]*pysrc.Dict  // module-level dict literals by name
 	defs    map[string]*pysrc.FuncDef
-	seen    map[string]bool
-	out     []Flow
 }
 
-func (t *tracer) index() {
-	t.assigns, t.dicts, t.defs = map[string][]pysrc.Expr{}, map[string]*pysrc.Dict{}, map[string]*pysrc.FuncDef{}
+// tracer follows one load's argument over its module's index.
+type tracer struct {
+	*flowIndex
+	seen map[string]bool
+	out  []Flow
+}
+
+// newFlowIndex indexes a module for tracing.
+func newFlowIndex(v *pysrc.View) *flowIndex {
+	t := &flowIndex{v: v, assigns: map[string][]pysrc.Expr{}, dicts: map[string]*pysrc.Dict{}, defs: map[string]*pysrc.FuncDef{}}
 	bind := func(scope string, target, value pysrc.Expr) {
 		switch x := target.(type) {
 		case *pysrc.NameExpr:
@@ -104,6 +112,7 @@ func (t *tracer) index() {
 			walk(d.QualName, d.Node.Body)
 		}
 	}
+	return t
 }
 
 func (t *tracer) add(kind FlowKind, value, via string) {
