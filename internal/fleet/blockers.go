@@ -3,7 +3,8 @@ package fleet
 import (
 	"slices"
 	"sort"
-	"strings"
+
+	"github.com/letgo-dev/letgo/internal/modes"
 )
 
 // BlockerHit is one library module of one repository's scan through which
@@ -17,11 +18,7 @@ type BlockerHit struct {
 
 // RankBlockers groups the hits of the fleet into one row per cause and
 // ranks the rows by the services they block. Several modules of one
-// library package are one cause (oslo_service.backend._eventlet and the
-// modules under it, which an entry point loads together): a module joins
-// the row of its nearest ancestor package that is itself a blocker, and
-// the modules left whose parent package is the same form one row named by
-// that package; a module alone is a row named by itself. A row's Services
+// library package are one cause (modes.BlockerCauses). A row's Services
 // counts each entry point of each repository once, however many of its
 // modules that entry point reaches.
 func RankBlockers(hits []BlockerHit) []Blocker {
@@ -29,44 +26,16 @@ func RankBlockers(hits []BlockerHit) []Blocker {
 		b   *Blocker
 		eps map[[2]string]bool
 	}
-	byRoot := map[string]map[string]bool{}
+	byRoot := map[string][]string{}
 	for _, h := range hits {
-		if byRoot[h.Root] == nil {
-			byRoot[h.Root] = map[string]bool{}
+		if !slices.Contains(byRoot[h.Root], h.Module) {
+			byRoot[h.Root] = append(byRoot[h.Root], h.Module)
 		}
-		byRoot[h.Root][h.Module] = true
 	}
 	// cause[root][module] is the name of the row the module belongs to.
 	cause := map[string]map[string]string{}
 	for root, mods := range byRoot {
-		head := func(m string) string {
-			top := m
-			for p := parent(m); p != ""; p = parent(p) {
-				if mods[p] {
-					top = p
-				}
-			}
-			return top
-		}
-		heads := map[string][]string{} // parent package → heads under it
-		for m := range mods {
-			if h := head(m); h == m {
-				heads[parent(m)] = append(heads[parent(m)], m)
-			}
-		}
-		name := map[string]string{} // head → row name
-		for p, hs := range heads {
-			for _, h := range hs {
-				name[h] = h
-				if p != "" && len(hs) > 1 {
-					name[h] = p
-				}
-			}
-		}
-		cause[root] = map[string]string{}
-		for m := range mods {
-			cause[root][m] = name[head(m)]
-		}
+		cause[root] = modes.BlockerCauses(mods)
 	}
 	rows := map[[2]string]*row{}
 	for _, h := range hits {
@@ -104,12 +73,4 @@ func RankBlockers(hits []BlockerHit) []Blocker {
 		return a.Root < b.Root
 	})
 	return out
-}
-
-func parent(module string) string {
-	i := strings.LastIndexByte(module, '.')
-	if i < 0 {
-		return ""
-	}
-	return module[:i]
 }

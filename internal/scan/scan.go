@@ -1444,9 +1444,19 @@ func stageOf(res *state, info *rootInfo, now time.Time, libraries bool) modes.St
 	if len(names) > 0 && (loads || libraries) {
 		st.EventletFree = modes.AnswerOf(!loads)
 	}
+	// The blocking modules of one library package are named once, by the
+	// package (modes.BlockerCauses), as the fleet's blockers are.
+	byRoot := map[string][]string{}
 	for _, b := range res.Blockers {
-		if slices.ContainsFunc(b.EntryPoints, func(n string) bool { return names[n] }) && !slices.Contains(st.BlockedBy, b.Module) {
-			st.BlockedBy = append(st.BlockedBy, b.Module)
+		if slices.ContainsFunc(b.EntryPoints, func(n string) bool { return names[n] }) && !slices.Contains(byRoot[b.Root], b.Module) {
+			byRoot[b.Root] = append(byRoot[b.Root], b.Module)
+		}
+	}
+	for _, mods := range byRoot {
+		for _, c := range modes.BlockerCauses(mods) {
+			if !slices.Contains(st.BlockedBy, c) {
+				st.BlockedBy = append(st.BlockedBy, c)
+			}
 		}
 	}
 	sort.Strings(st.BlockedBy)
