@@ -9,7 +9,7 @@ import (
 
 // TestMainLeavesGC checks that running a command through Main does not
 // change the process's collector settings (TuneGC is the binary's
-// choice), and that TuneGC leaves letgo serve on the defaults.
+// choice), and that TuneGC leaves letgo serve and compare on the defaults.
 func TestMainLeavesGC(t *testing.T) {
 	before := debug.SetGCPercent(-1)
 	debug.SetGCPercent(before)
@@ -28,6 +28,10 @@ func TestMainLeavesGC(t *testing.T) {
 	TuneGC([]string{"serve", "--db", "x.db"})
 	if got := debug.SetGCPercent(before); got != before {
 		t.Errorf("TuneGC(serve) set GOGC to %d", got)
+	}
+	TuneGC([]string{"compare", "a.json", "b.json"})
+	if got := debug.SetGCPercent(before); got != before {
+		t.Errorf("TuneGC(compare) set GOGC to %d", got)
 	}
 	TuneGC([]string{"scan", "."})
 	if got := debug.SetGCPercent(before); got != 400 {
