@@ -204,8 +204,8 @@ func usage(w io.Writer) {
 // under 400 MiB, for the same CPU, 42.1 against 41.2 s), so it gets the
 // lower limit. letgo compare spends its CPU in the tail bootstrap, not in
 // allocation: on two Rally files of 10,000 iterations x 20 workloads it
-// used the same CPU under Go's defaults as under GOGC=400 (17.0-17.5 s
-// against 17.6-17.7 s) for 181-215 MB of peak RSS instead of 296-306 MB,
+// used the same CPU under Go's defaults as under GOGC=400 (17.5-18.0 s
+// against 17.5-18.2 s) for 173-181 MB of peak RSS instead of 275-300 MB,
 // so it keeps the defaults too. GOGC and GOMEMLIMIT set by the user win.
 func TuneGC(args []string) {
 	if len(args) > 0 && (args[0] == "serve" || args[0] == "compare") {
