@@ -274,6 +274,10 @@ type runner struct {
 	base    string
 	client  *http.Client
 	token   string
+	// templates[i] is request i built once, headers and token set, when
+	// its path has no {n}: each send is a shallow copy with its own
+	// context and body, so the URL is parsed once per run, not per send.
+	templates []*http.Request
 	mu      sync.Mutex
 	res     *Result
 	lag     *hdr.Histogram
@@ -315,13 +319,24 @@ func Run(ctx context.Context, w Workload, base string) (*Result, error) {
 	// Redirects are not followed: a 3xx is the server's answer, checked
 	// like any status, and the workload's credentials never go to a host
 	// the user did not name.
-	client := &http.Client{Transport: tr, Timeout: w.Timeout,
+	// No Client.Timeout: each request's context carries its deadline
+	// (do), which bounds the body's read too, and Client.Timeout would
+	// add a second deadline context, timer and goroutine per request.
+	client := &http.Client{Transport: tr,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	r := &runner{w: w, base: base, client: client,
 		res: &Result{Latency: newHist(), Service: newHist(), Errors: map[string]int64{}}, lag: newHist()}
 	r.token = w.Token
 	if r.token == "" && w.TokenEnv != "" {
 		r.token = os.Getenv(w.TokenEnv)
+	}
+	r.templates = make([]*http.Request, len(w.Requests))
+	for i, q := range w.Requests {
+		if !strings.Contains(q.Path, "{n}") {
+			if req, err := r.build(context.Background(), q, q.Path); err == nil {
+				r.templates[i] = req
+			}
+		}
 	}
 	start := time.Now()
 	r.measure = start.Add(w.Warmup)
@@ -610,12 +625,8 @@ func (p *progress) class(err error) string {
 // neither succeeded nor failed: the run was interrupted).
 func (r *runner) do(ctx context.Context, intended, sent time.Time, counted bool) {
 	seq := r.next.Add(1) - 1
-	q := r.w.Requests[int(seq%int64(len(r.w.Requests)))]
-	path := q.Path
-	if strings.Contains(path, "{n}") {
-		path = strings.ReplaceAll(path, "{n}", strconv.FormatInt(seq, 10))
-	}
-	method := cmp.Or(q.Method, http.MethodGet)
+	i := int(seq % int64(len(r.w.Requests)))
+	q := r.w.Requests[i]
 	deadline := sent.Add(r.w.Timeout)
 	if deadline.After(r.stop) {
 		deadline = r.stop
@@ -623,16 +634,20 @@ func (r *runner) do(ctx context.Context, intended, sent time.Time, counted bool)
 	rctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	var p progress
-	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(rctx, p.trace()), method, r.base+path, bytes.NewReader(q.Body))
-	if err != nil { // Run checked every request; a path with {n} may still break
-		r.fail(intended, counted, ErrProtocol)
-		return
-	}
-	for k, v := range q.Header {
-		req.Header[k] = v
-	}
-	if r.token != "" {
-		req.Header.Set("X-Auth-Token", r.token)
+	tctx := httptrace.WithClientTrace(rctx, p.trace())
+	var req *http.Request
+	if t := r.templates[i]; t != nil {
+		req = t.WithContext(tctx)
+		if t.GetBody != nil {
+			req.Body, _ = t.GetBody()
+		}
+	} else {
+		var err error
+		req, err = r.build(tctx, q, strings.ReplaceAll(q.Path, "{n}", strconv.FormatInt(seq, 10)))
+		if err != nil { // Run checked every request; a path with {n} may still break
+			r.fail(intended, counted, ErrProtocol)
+			return
+		}
 	}
 	if counted {
 		atomic.AddInt64(&r.res.Sent, 1)
@@ -675,6 +690,21 @@ func (r *runner) do(ctx context.Context, intended, sent time.Time, counted bool)
 	r.second(intended).hist.RecordValue(lat)
 	r.res.Service.RecordValue(max(1, done.Sub(sent).Microseconds()))
 	r.mu.Unlock()
+}
+
+// build makes request q for path with its headers and the token.
+func (r *runner) build(ctx context.Context, q Request, path string) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, cmp.Or(q.Method, http.MethodGet), r.base+path, bytes.NewReader(q.Body))
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range q.Header {
+		req.Header[k] = v
+	}
+	if r.token != "" {
+		req.Header.Set("X-Auth-Token", r.token)
+	}
+	return req, nil
 }
 
 func (r *runner) fail(intended time.Time, counted bool, class string) {
