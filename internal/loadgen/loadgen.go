@@ -270,21 +270,21 @@ func isToken(s string) bool {
 }
 
 type runner struct {
-	w       Workload
-	base    string
-	client  *http.Client
-	token   string
+	w      Workload
+	base   string
+	client *http.Client
+	token  string
 	// templates[i] is request i built once, headers and token set, when
 	// its path has no {n}: each send is a shallow copy with its own
 	// context and body, so the URL is parsed once per run, not per send.
 	templates []*http.Request
-	mu      sync.Mutex
-	res     *Result
-	lag     *hdr.Histogram
-	measure time.Time // statistics start here (after warm-up)
-	stop    time.Time // the last requests are abandoned here
-	next    atomic.Int64
-	capped  atomic.Bool
+	mu        sync.Mutex
+	res       *Result
+	lag       *hdr.Histogram
+	measure   time.Time // statistics start here (after warm-up)
+	stop      time.Time // the last requests are abandoned here
+	next      atomic.Int64
+	capped    atomic.Bool
 }
 
 // Run runs the workload against base (e.g. http://127.0.0.1:8080). It
