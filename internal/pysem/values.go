@@ -488,21 +488,58 @@ func MayLaunchWith(v *pysrc.View, resolve func(string) string) bool {
 	return mayLaunch(v, resolve)
 }
 
+// MayLaunchNames is MayLaunchWith given the names resolve gives the
+// view's calls, by index (the rules' analysis.Pass.CallNames).
+func MayLaunchNames(v *pysrc.View, names []string) bool {
+	for i, cs := range v.Calls {
+		if launchName(names[i]) || workersKeyword(cs) {
+			return true
+		}
+	}
+	return false
+}
+
 func mayLaunch(v *pysrc.View, resolve func(string) string) bool {
 	for _, cs := range v.Calls {
 		name := cs.Resolved
 		if name != "" {
 			name = resolve(name)
 		}
-		switch {
-		case strings.HasPrefix(name, "multiprocessing."), strings.HasPrefix(name, "cotyledon."), strings.HasPrefix(name, "oslo_service."),
-			strings.HasSuffix(name, "ProcessPoolExecutor"):
+		if launchName(name) || workersKeyword(cs) {
 			return true
 		}
-		for _, k := range cs.Keywords {
-			if k.Name == "workers" {
-				return true
-			}
+	}
+	return false
+}
+
+// launchName says whether a resolved name is a call into
+// multiprocessing, cotyledon, oslo.service or a ProcessPoolExecutor (the
+// first byte is tested before the prefixes: most calls are none of them).
+func launchName(name string) bool {
+	if name == "" {
+		return false
+	}
+	switch name[0] {
+	case 'm':
+		if strings.HasPrefix(name, "multiprocessing.") {
+			return true
+		}
+	case 'c':
+		if strings.HasPrefix(name, "cotyledon.") {
+			return true
+		}
+	case 'o':
+		if strings.HasPrefix(name, "oslo_service.") {
+			return true
+		}
+	}
+	return name[len(name)-1] == 'r' && strings.HasSuffix(name, "ProcessPoolExecutor")
+}
+
+func workersKeyword(cs *pysrc.CallSite) bool {
+	for _, k := range cs.Keywords {
+		if k.Name == "workers" {
+			return true
 		}
 	}
 	return false

@@ -33,8 +33,9 @@ type greenBinding struct {
 // module, at the first use.
 func greenModuleCheck(p *analysis.Pass) {
 	var uses []greenUse
-	for _, c := range p.View.Calls {
-		if name := p.Resolve(c.Resolved); isGreenName(name) {
+	callNames := p.CallNames()
+	for i, c := range p.View.Calls {
+		if name := callNames[i]; isGreenName(name) {
 			uses = append(uses, greenUse{c.Node, name, name + "() called"})
 		}
 	}

@@ -26,8 +26,9 @@ var (
 // executorCheck reports oslo.messaging servers and listeners that run on the
 // eventlet executor, or whose executor is chosen at run time.
 func executorCheck(p *analysis.Pass) {
-	for _, c := range p.View.Calls {
-		name := p.Resolve(c.Resolved)
+	callNames := p.CallNames()
+	for i, c := range p.View.Calls {
+		name := callNames[i]
 		if _, ok := messagingServerNames.match(name); !ok {
 			continue
 		}

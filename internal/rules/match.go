@@ -30,8 +30,29 @@ func root(name string) string {
 // few packages (eventlet, greenlet, oslo_*, futurist, mock), and most calls
 // in a file resolve to something else.
 func mayMatch(name string) bool {
-	return tableRoots[root(name)]
+	r := root(name)
+	if len(r) >= len(rootsByLen) {
+		return false
+	}
+	for _, t := range rootsByLen[len(r)] {
+		if t == r {
+			return true
+		}
+	}
+	return false
 }
+
+// rootsByLen are tableRoots by length: mayMatch runs for every call of
+// every file, and a few string comparisons cost less than a map lookup.
+var rootsByLen = func() (by [16][]string) {
+	for r := range tableRoots {
+		if len(r) >= len(by) {
+			panic("rules: table root longer than rootsByLen allows: " + r)
+		}
+		by[len(r)] = append(by[len(r)], r)
+	}
+	return by
+}()
 
 // tableRoots are the first components of every name in the rule tables
 // (TestTableRoots keeps it complete).

@@ -40,8 +40,9 @@ func wherePatched(p *analysis.Pass, c *pysrc.CallSite) patchWhere {
 
 func monkeyPatchCheck(where patchWhere) func(*analysis.Pass) {
 	return func(p *analysis.Pass) {
-		for _, c := range p.View.Calls {
-			name := p.Resolve(c.Resolved)
+		callNames := p.CallNames()
+		for i, c := range p.View.Calls {
+			name := callNames[i]
 			if _, ok := monkeyPatchNames.match(name); !ok || wherePatched(p, c) != where {
 				continue
 			}
@@ -77,8 +78,9 @@ func envToggleCheck(p *analysis.Pass) {
 	if !p.Has(kwEVENTLET) {
 		return // every toggle name contains it: nothing to resolve
 	}
-	for _, c := range p.View.Calls {
-		name := p.Resolve(c.Resolved)
+	callNames := p.CallNames()
+	for i, c := range p.View.Calls {
+		name := callNames[i]
 		switch name {
 		case "os.environ.get", "os.getenv", "os.environ.setdefault", "os.environ.pop", "os.putenv", "os.unsetenv":
 		default:
