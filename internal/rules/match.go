@@ -31,8 +31,8 @@ func root(name string) string {
 // in a file resolve to something else.
 func mayMatch(name string) bool {
 	r := root(name)
-	if len(r) >= len(rootsByLen) {
-		return false
+	if r == "" || len(r) >= len(rootsByLen) || rootLens[r[0]]&(1<<len(r)) == 0 {
+		return false // no root starts with this byte and has this length
 	}
 	for _, t := range rootsByLen[len(r)] {
 		if t == r {
@@ -42,16 +42,19 @@ func mayMatch(name string) bool {
 	return false
 }
 
-// rootsByLen are tableRoots by length: mayMatch runs for every call of
-// every file, and a few string comparisons cost less than a map lookup.
-var rootsByLen = func() (by [16][]string) {
+// rootsByLen are tableRoots by length, and rootLens the lengths of the
+// roots that start with each byte (bit n for length n): mayMatch runs for
+// every call of every file, and most names are rejected by one table
+// lookup instead of a map lookup.
+var rootsByLen, rootLens = func() (by [16][]string, lens [256]uint16) {
 	for r := range tableRoots {
 		if len(r) >= len(by) {
 			panic("rules: table root longer than rootsByLen allows: " + r)
 		}
 		by[len(r)] = append(by[len(r)], r)
+		lens[r[0]] |= 1 << len(r)
 	}
-	return by
+	return by, lens
 }()
 
 // tableRoots are the first components of every name in the rule tables
