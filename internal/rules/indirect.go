@@ -11,6 +11,7 @@ import (
 
 var (
 	messagingServerNames     = names(tables.MessagingServers)
+	messagingServerRoots     = messagingServerNames.roots()
 	serviceEventletOnlyNames = names(tables.ServiceEventletOnly)
 	serviceBackendPrivate    = names(tables.ServiceBackendPrivate)
 	serviceComponentNames    = names(tables.ServiceComponents)
@@ -27,8 +28,8 @@ var (
 // eventlet executor, or whose executor is chosen at run time.
 func executorCheck(p *analysis.Pass) {
 	callNames := p.CallNames()
-	for i, c := range p.View.Calls {
-		name := callNames[i]
+	for _, i := range p.CallsUnder(messagingServerRoots) {
+		c, name := p.View.Calls[i], callNames[i]
 		if _, ok := messagingServerNames.match(name); !ok {
 			continue
 		}

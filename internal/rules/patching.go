@@ -13,6 +13,7 @@ import (
 
 var (
 	monkeyPatchNames = names(tables.MonkeyPatch)
+	monkeyPatchRoots = monkeyPatchNames.roots()
 	probeNames       = names(tables.Probes)
 )
 
@@ -41,8 +42,8 @@ func wherePatched(p *analysis.Pass, c *pysrc.CallSite) patchWhere {
 func monkeyPatchCheck(where patchWhere) func(*analysis.Pass) {
 	return func(p *analysis.Pass) {
 		callNames := p.CallNames()
-		for i, c := range p.View.Calls {
-			name := callNames[i]
+		for _, i := range p.CallsUnder(monkeyPatchRoots) {
+			c, name := p.View.Calls[i], callNames[i]
 			if _, ok := monkeyPatchNames.match(name); !ok || wherePatched(p, c) != where {
 				continue
 			}
