@@ -369,6 +369,9 @@ func pickleCheck(p *analysis.Pass) {
 		return
 	}
 	pp := newPicklePassLaunch(p, false, launch)
+	// Without the model, names are the view's own and model types follow
+	// nothing: this is the tracking the file's summary makes again.
+	p.KeepValues(pp.Values)
 	if pp.Launch {
 		pp.checkLaunchSites()
 	}
