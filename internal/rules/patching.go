@@ -126,7 +126,10 @@ func poisoningCheck(p *analysis.Pass) {
 	pysrc.InspectAll(p.File.Body, func(n pysrc.Node) bool {
 		as, ok := n.(*pysrc.Assign)
 		if !ok {
-			return true
+			// Assignments are statements, and statements nest only in
+			// statements: expressions need not be walked.
+			_, stmt := n.(pysrc.Stmt)
+			return stmt
 		}
 		for _, t := range as.Targets {
 			switch x := t.(type) {

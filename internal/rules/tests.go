@@ -18,8 +18,10 @@ var mockPatchNames = names(tables.MockPatch)
 func mockTarget(p *analysis.Pass, c *pysrc.CallSite, name string) (string, bool) {
 	if _, ok := mockPatchNames.match(name); !ok {
 		// "@mock.patch" used through an unresolved local alias still counts
-		// when the callee reads like one.
-		if !strings.HasSuffix(c.Callee, "mock.patch") && !strings.HasSuffix(c.Callee, "mock.patch.object") {
+		// when the callee reads like one (its last byte first: most calls
+		// end otherwise).
+		if n := len(c.Callee); n == 0 || c.Callee[n-1] != 'h' && c.Callee[n-1] != 't' ||
+			!strings.HasSuffix(c.Callee, "mock.patch") && !strings.HasSuffix(c.Callee, "mock.patch.object") {
 			return "", false
 		}
 		name = c.Callee
