@@ -156,7 +156,7 @@ type Values struct {
 	returns map[string][]pysrc.Expr // func → its return values
 	refs    map[pysrc.Expr]string   // resolved references, by node
 	// selfCalls are the methods each method calls on self.
-	selfCalls map[string][]string
+	selfCalls *selfCalls
 	// Launch is set when the file may launch processes (MayLaunch).
 	Launch bool
 }
@@ -545,27 +545,51 @@ func workersKeyword(cs *pysrc.CallSite) bool {
 	return false
 }
 
-// selfCallsOf lists, per method, the methods it calls on self (computed
-// once for the file: the walk and Decls both need it).
-func (vs *Values) selfCallsOf() map[string][]string {
+// selfCalls are the methods each method of a file calls on self, as runs
+// of consecutive calls of one method (the calls of a method mostly follow
+// each other): no map and no slice per method. A file with many runs is
+// indexed by method, so that a lookup stays cheap on any input.
+type selfCalls struct {
+	runs  []selfRun
+	names []string
+	byFn  map[string][]string // when len(runs) > maxSelfRuns
+}
+
+type selfRun struct {
+	fn         string
+	start, end int32
+}
+
+const maxSelfRuns = 64
+
+// each calls f with every method fn calls on self, in source order.
+func (sc *selfCalls) each(fn string, f func(m string)) {
+	if sc.byFn != nil {
+		for _, m := range sc.byFn[fn] {
+			f(m)
+		}
+		return
+	}
+	for _, r := range sc.runs {
+		if r.fn == fn {
+			for _, m := range sc.names[r.start:r.end] {
+				f(m)
+			}
+		}
+	}
+}
+
+// selfCallsOf lists the methods each method calls on self (computed once
+// for the file: the walk and Decls both need it).
+func (vs *Values) selfCallsOf() *selfCalls {
 	if vs.selfCalls == nil {
 		vs.selfCalls = selfCallsOf(vs.View)
 	}
 	return vs.selfCalls
 }
 
-func selfCallsOf(v *pysrc.View) map[string][]string {
-	calls := map[string][]string{}
-	// The calls of one function mostly follow each other: a run of them
-	// is added at once, not one map update per call.
-	var run []string
-	fn := ""
-	flush := func() {
-		if len(run) > 0 {
-			calls[fn] = append(calls[fn], run...)
-			run = run[:0]
-		}
-	}
+func selfCallsOf(v *pysrc.View) *selfCalls {
+	sc := &selfCalls{}
 	for _, cs := range v.Calls {
 		if cs.Class == "" || len(cs.Callee) < len("self.") || cs.Callee[:len("self.")] != "self." {
 			continue
@@ -574,19 +598,24 @@ func selfCallsOf(v *pysrc.View) map[string][]string {
 		if strings.IndexByte(m, '.') >= 0 {
 			continue
 		}
-		if cs.Func != fn {
-			flush()
-			fn = cs.Func
+		if n := len(sc.runs); n == 0 || sc.runs[n-1].fn != cs.Func {
+			sc.runs = append(sc.runs, selfRun{fn: cs.Func, start: int32(len(sc.names))})
 		}
-		run = append(run, m)
+		sc.names = append(sc.names, m)
+		sc.runs[len(sc.runs)-1].end = int32(len(sc.names))
 	}
-	flush()
-	return calls
+	if len(sc.runs) > maxSelfRuns {
+		sc.byFn = map[string][]string{}
+		for _, r := range sc.runs {
+			sc.byFn[r.fn] = append(sc.byFn[r.fn], sc.names[r.start:r.end]...)
+		}
+	}
+	return sc
 }
 
 // initChains are the qualified names of every class's __init__ and the
 // methods it calls on self, transitively.
-func initChains(v *pysrc.View, calls map[string][]string) map[string]bool {
+func initChains(v *pysrc.View, calls *selfCalls) map[string]bool {
 	chain := map[string]bool{}
 	var visit func(class, m string)
 	visit = func(class, m string) {
@@ -595,9 +624,7 @@ func initChains(v *pysrc.View, calls map[string][]string) map[string]bool {
 			return
 		}
 		chain[q] = true
-		for _, n := range calls[q] {
-			visit(class, n)
-		}
+		calls.each(q, func(n string) { visit(class, n) })
 	}
 	for _, c := range v.Classes {
 		visit(c.QualName, "__init__")
@@ -758,27 +785,45 @@ func (vs *Values) Decls() Decls {
 			d.Ctors = append(d.Ctors, Ctor{Func: def.QualName, Type: t})
 		}
 	}
-	// The methods of each class by name (the last def of a name), and the
-	// classes that customise pickling.
+	// Each class's __init__ (its last def), and the classes that
+	// customise pickling; the other methods by class and name (the last
+	// def of a name) only once a chain needs them.
 	type method struct{ class, name string }
-	var methods map[method]*pysrc.FuncDef
+	var inits map[string]*pysrc.FuncDef
 	var custom map[string]bool
 	for _, def := range v.Defs {
-		if def.Class != "" {
-			if methods == nil {
-				methods = map[method]*pysrc.FuncDef{}
+		if def.Class == "" {
+			continue
+		}
+		switch def.Name {
+		case "__init__":
+			if inits == nil {
+				inits = map[string]*pysrc.FuncDef{}
 			}
-			methods[method{def.Class, def.Name}] = def
-			switch def.Name {
-			case "__getstate__", "__reduce__", "__reduce_ex__", "__getnewargs_ex__":
-				if custom == nil {
-					custom = map[string]bool{}
-				}
-				custom[def.Class] = true
+			inits[def.Class] = def
+		case "__getstate__", "__reduce__", "__reduce_ex__", "__getnewargs_ex__":
+			if custom == nil {
+				custom = map[string]bool{}
 			}
+			custom[def.Class] = true
 		}
 	}
-	var selfCalls map[string][]string
+	var methods map[method]*pysrc.FuncDef
+	methodOf := func(class, name string) *pysrc.FuncDef {
+		if name == "__init__" {
+			return inits[class]
+		}
+		if methods == nil {
+			methods = map[method]*pysrc.FuncDef{}
+			for _, def := range v.Defs {
+				if def.Class != "" {
+					methods[method{def.Class, def.Name}] = def
+				}
+			}
+		}
+		return methods[method{class, name}]
+	}
+	var selfCalls *selfCalls
 	var queue []string
 	seen, have := map[string]bool{}, map[string]bool{}
 	for _, c := range v.Classes {
@@ -788,7 +833,7 @@ func (vs *Values) Decls() Decls {
 		cl := Class{Name: c.QualName, Line: v.Line(c.Node.Pos()), Bases: c.Bases, Custom: custom[c.QualName]}
 		// What __init__ stores, and the methods it calls on self: the
 		// first assignment of each attribute along the chain.
-		if methods[method{c.QualName, "__init__"}] != nil {
+		if inits[c.QualName] != nil {
 			if selfCalls == nil {
 				selfCalls = vs.selfCallsOf()
 			}
@@ -799,7 +844,7 @@ func (vs *Values) Decls() Decls {
 		for len(queue) > 0 {
 			m := queue[0]
 			queue = queue[1:]
-			def := methods[method{c.QualName, m}]
+			def := methodOf(c.QualName, m)
 			if def == nil || seen[m] {
 				continue
 			}
@@ -810,7 +855,7 @@ func (vs *Values) Decls() Decls {
 					cl.Attrs = append(cl.Attrs, Attr{Name: name, Ctor: ctor, Line: v.Line(vs.Lines[def.QualName][name])})
 				}
 			}
-			queue = append(queue, selfCalls[def.QualName]...)
+			selfCalls.each(def.QualName, func(m string) { queue = append(queue, m) })
 		}
 		slices.SortFunc(cl.Attrs, func(a, b Attr) int { return strings.Compare(a.Name, b.Name) })
 		d.Classes = append(d.Classes, cl)
