@@ -548,7 +548,8 @@ func workersKeyword(cs *pysrc.CallSite) bool {
 // selfCalls are the methods each method of a file calls on self, as runs
 // of consecutive calls of one method (the calls of a method mostly follow
 // each other): no map and no slice per method. A file with many runs is
-// indexed by method, so that a lookup stays cheap on any input.
+// indexed by method (past maxSelfRuns), so that a lookup stays cheap on
+// any input.
 type selfCalls struct {
 	runs  []selfRun
 	names []string
@@ -560,7 +561,7 @@ type selfRun struct {
 	start, end int32
 }
 
-const maxSelfRuns = 64
+const maxSelfRuns = 256
 
 // each calls f with every method fn calls on self, in source order.
 func (sc *selfCalls) each(fn string, f func(m string)) {
