@@ -99,7 +99,7 @@ func summarize(v *pysrc.View, path string, decls bool, vs *Values) *Summary {
 	s := &Summary{Module: v.Module, Package: v.IsPackage, Path: path}
 	if decls {
 		if vs == nil || vs.View != v {
-			vs = trackDecls(v)
+			vs = TrackValues(v, nil, nil, false)
 		}
 		s.Decls = vs.Decls()
 	}

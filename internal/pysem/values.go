@@ -157,8 +157,6 @@ type Values struct {
 	refs    map[pysrc.Expr]string   // resolved references, by node
 	// selfCalls are the methods each method calls on self.
 	selfCalls *selfCalls
-	// noAssign makes walk gather returns only (trackDecls).
-	noAssign bool
 	// Launch is set when the file may launch processes (MayLaunch).
 	Launch bool
 }
@@ -173,7 +171,7 @@ func TrackValues(v *pysrc.View, resolve, resolveType func(string) string, full b
 	if resolve == nil {
 		resolve = identity
 	}
-	return trackValues(v, resolve, resolveType, full, mayLaunch(v, resolve), false)
+	return trackValues(v, resolve, resolveType, full, mayLaunch(v, resolve))
 }
 
 // TrackValuesLaunch is TrackValues for a caller that has already asked
@@ -182,20 +180,12 @@ func TrackValuesLaunch(v *pysrc.View, resolve, resolveType func(string) string, 
 	if resolve == nil {
 		resolve = identity
 	}
-	return trackValues(v, resolve, resolveType, full, launch, false)
-}
-
-// trackDecls is TrackValues(v, nil, nil, false) for a caller that reads
-// only its Decls: a module-level function of a file that launches no
-// process is walked for its returns only (what it assigns is read by
-// Decls only through a returned name, and then it is walked in full).
-func trackDecls(v *pysrc.View) *Values {
-	return trackValues(v, identity, nil, false, mayLaunch(v, identity), true)
+	return trackValues(v, resolve, resolveType, full, launch)
 }
 
 func identity(s string) string { return s }
 
-func trackValues(v *pysrc.View, resolve, resolveType func(string) string, full, launch, declsOnly bool) *Values {
+func trackValues(v *pysrc.View, resolve, resolveType func(string) string, full, launch bool) *Values {
 	if resolveType == nil {
 		resolveType = identity
 	}
@@ -215,26 +205,9 @@ func trackValues(v *pysrc.View, resolve, resolveType func(string) string, full, 
 	if !vs.Launch && !full {
 		init = initChains(v, vs.selfCallsOf())
 	}
-	// Decls read what a module-level function assigns only for a name it
-	// returns: the others are walked for their returns (every def of a
-	// name in full when one of them returns a name).
-	returnsOnly := declsOnly && !vs.Launch && !full
-	var named map[string]bool
-	if returnsOnly {
-		for _, d := range v.Defs {
-			if d.Class == "" && !vs.Nested[d.QualName] && hasNameReturn(d.Node.Body) {
-				if named == nil {
-					named = map[string]bool{}
-				}
-				named[d.QualName] = true
-			}
-		}
-	}
 	for _, d := range v.Defs {
 		if vs.Launch || full || init[d.QualName] || d.Class == "" && !vs.Nested[d.QualName] || isFactory(d) {
-			vs.noAssign = returnsOnly && d.Class == "" && !init[d.QualName] && !named[d.QualName]
 			vs.walk(d.Node.Body, d.QualName)
-			vs.noAssign = false
 		}
 	}
 	if vs.Launch {
@@ -259,14 +232,9 @@ func (vs *Values) walk(body []pysrc.Stmt, fn string) {
 				vs.returns[fn] = append(vs.returns[fn], x.X)
 			}
 		case *pysrc.Assign:
-			if !vs.noAssign {
-				vs.assign(x, fn)
-			}
+			vs.assign(x, fn)
 		case *pysrc.With:
 			for _, it := range x.Items {
-				if vs.noAssign {
-					break
-				}
 				if c, ok := it.Context.(*pysrc.Call); ok && it.Vars != nil {
 					if cs := vs.View.CallSiteOf(c); cs != nil {
 						vs.note(fn, vs.targetName(it.Vars), cs, x.Pos())
@@ -296,51 +264,6 @@ func (vs *Values) walk(body []pysrc.Stmt, fn string) {
 			}
 		}
 	}
-}
-
-// hasNameReturn reports whether a body returns a name (return x), among
-// the statements walk visits.
-func hasNameReturn(body []pysrc.Stmt) bool {
-	for _, s := range body {
-		switch x := s.(type) {
-		case *pysrc.Return:
-			if _, ok := x.X.(*pysrc.NameExpr); ok {
-				return true
-			}
-		case *pysrc.With:
-			if hasNameReturn(x.Body) {
-				return true
-			}
-		case *pysrc.If:
-			if hasNameReturn(x.Body) || hasNameReturn(x.Orelse) {
-				return true
-			}
-		case *pysrc.While:
-			if hasNameReturn(x.Body) || hasNameReturn(x.Orelse) {
-				return true
-			}
-		case *pysrc.For:
-			if hasNameReturn(x.Body) || hasNameReturn(x.Orelse) {
-				return true
-			}
-		case *pysrc.Try:
-			if hasNameReturn(x.Body) || hasNameReturn(x.Orelse) || hasNameReturn(x.Finalbody) {
-				return true
-			}
-			for _, h := range x.Handlers {
-				if hasNameReturn(h.Body) {
-					return true
-				}
-			}
-		case *pysrc.Match:
-			for _, c := range x.Cases {
-				if hasNameReturn(c.Body) {
-					return true
-				}
-			}
-		}
-	}
-	return false
 }
 
 // assign records an assignment from a call, or of the CONF object.
