@@ -498,9 +498,19 @@ func ParseLineSuppressions(text string) []*Suppression {
 // strings.Contains(strings.ToLower(s), "noqa") does (no other rune
 // lower-cases to n, o, q or a) without lower-casing every comment.
 func hasNoqa(s string) bool {
-	for i := 0; i+4 <= len(s); i++ {
-		if s[i]|0x20 == 'n' && s[i+1]|0x20 == 'o' && s[i+2]|0x20 == 'q' && s[i+3]|0x20 == 'a' {
-			return true
+	// q is rare: find each q or Q (IndexByte is vectorised) and look
+	// around it, instead of testing every byte of every comment.
+	for _, q := range [2]byte{'q', 'Q'} {
+		for off := 2; off < len(s)-1; {
+			i := strings.IndexByte(s[off:len(s)-1], q)
+			if i < 0 {
+				break
+			}
+			i += off
+			if s[i-2]|0x20 == 'n' && s[i-1]|0x20 == 'o' && s[i+1]|0x20 == 'a' {
+				return true
+			}
+			off = i + 1
 		}
 	}
 	return false

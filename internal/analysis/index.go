@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/letgo-dev/letgo/internal/pysem"
 )
 
 // FileIndex is what every rule of one file would otherwise compute again:
@@ -21,7 +23,24 @@ type FileIndex struct {
 	refsByRoot    map[string][]int32
 	keywords      []bool
 	built, kwDone bool
+	// values are the file's value tracking as a pass without the model
+	// made it (KeepValues), for the driver's summary of the file.
+	values *pysem.Values
 }
+
+// KeepValues keeps the file's value tracking for the driver when the pass
+// has no model (the first pass): its names are then the view's own, and
+// a tracking made without full is what pysem.SummarizeDecls would make
+// again (pysem.SummarizeDeclsFrom reuses it).
+func (p *Pass) KeepValues(vs *pysem.Values) {
+	if p.model != nil || p.Index == nil {
+		return
+	}
+	p.Index.values = vs
+}
+
+// Values is what KeepValues kept, nil when no rule kept any.
+func (x *FileIndex) Values() *pysem.Values { return x.values }
 
 // NewFileIndex returns an empty index for one file's passes.
 func NewFileIndex() *FileIndex { return &FileIndex{} }

@@ -78,20 +78,30 @@ type Load struct {
 
 // Summarize summarises a module's view.
 func Summarize(v *pysrc.View) *Summary {
-	return summarize(v, "", false)
+	return summarize(v, "", false, nil)
 }
 
 // SummarizeDecls summarises a module's view with its Decls (for the
 // modules of a scanned root; the file's path is kept for the findings
 // that cite its declarations).
 func SummarizeDecls(v *pysrc.View, path string) *Summary {
-	return summarize(v, path, true)
+	return summarize(v, path, true, nil)
 }
 
-func summarize(v *pysrc.View, path string, decls bool) *Summary {
+// SummarizeDeclsFrom is SummarizeDecls with the view's value tracking
+// already made (TrackValues(v, nil, nil, false), or one whose resolve and
+// resolveType answer as those do); nil tracks the values here.
+func SummarizeDeclsFrom(v *pysrc.View, path string, vs *Values) *Summary {
+	return summarize(v, path, true, vs)
+}
+
+func summarize(v *pysrc.View, path string, decls bool, vs *Values) *Summary {
 	s := &Summary{Module: v.Module, Package: v.IsPackage, Path: path}
 	if decls {
-		s.Decls = TrackValues(v, nil, nil, false).Decls()
+		if vs == nil || vs.View != v {
+			vs = TrackValues(v, nil, nil, false)
+		}
+		s.Decls = vs.Decls()
 	}
 	// The bindings of each name in source order (Exports are by position;
 	// a stable sort by name keeps that order within a name).

@@ -155,6 +155,8 @@ type Values struct {
 	Nested  map[string]bool
 	returns map[string][]pysrc.Expr // func → its return values
 	refs    map[pysrc.Expr]string   // resolved references, by node
+	// selfCalls are the methods each method calls on self.
+	selfCalls *selfCalls
 	// Launch is set when the file may launch processes (MayLaunch).
 	Launch bool
 }
@@ -167,15 +169,30 @@ type Values struct {
 // static methods, and __init__ with the methods it calls on self.
 func TrackValues(v *pysrc.View, resolve, resolveType func(string) string, full bool) *Values {
 	if resolve == nil {
-		resolve = func(s string) string { return s }
+		resolve = identity
 	}
+	return trackValues(v, resolve, resolveType, full, mayLaunch(v, resolve))
+}
+
+// TrackValuesLaunch is TrackValues for a caller that has already asked
+// MayLaunchWith(v, resolve): launch is its answer.
+func TrackValuesLaunch(v *pysrc.View, resolve, resolveType func(string) string, full, launch bool) *Values {
+	if resolve == nil {
+		resolve = identity
+	}
+	return trackValues(v, resolve, resolveType, full, launch)
+}
+
+func identity(s string) string { return s }
+
+func trackValues(v *pysrc.View, resolve, resolveType func(string) string, full, launch bool) *Values {
 	if resolveType == nil {
-		resolveType = func(s string) string { return s }
+		resolveType = identity
 	}
 	vs := &Values{View: v, resolve: resolve, resolveType: resolveType, Assigned: map[string]map[string]string{},
 		Lines: map[string]map[string]pysrc.Pos{}, Pools: map[string]map[string]string{},
 		Methods: map[string]map[string]string{}, Nested: map[string]bool{}, returns: map[string][]pysrc.Expr{}}
-	vs.Launch = mayLaunch(v, resolve)
+	vs.Launch = launch
 	for _, d := range v.Defs {
 		if strings.Contains(d.QualName, ".<locals>.") {
 			vs.Nested[d.QualName] = true
@@ -183,71 +200,90 @@ func TrackValues(v *pysrc.View, resolve, resolveType func(string) string, full b
 	}
 	// Names assigned from constructor calls and returned values, by
 	// enclosing function; nested definitions are walked as their own.
-	walk := func(body []pysrc.Stmt, fn string) {
-		for _, s := range body {
-			pysrc.Inspect(s, func(n pysrc.Node) bool {
-				switch x := n.(type) {
-				case *pysrc.FunctionDef, *pysrc.ClassDef, *pysrc.Lambda:
-					return false
-				case *pysrc.Return:
-					if fn != "" {
-						vs.returns[fn] = append(vs.returns[fn], x.X)
-					}
-				case *pysrc.Assign:
-					if c, ok := x.Value.(*pysrc.Call); ok {
-						if cs := v.CallSiteOf(c); cs != nil {
-							for _, t := range x.Targets {
-								vs.note(fn, TargetName(t), cs, x.Pos())
-							}
-						}
-					} else if isConfName(x.Value) {
-						// self.conf = CONF: the object itself is kept.
-						if r := vs.ResolveName(x.Value); r != "" {
-							if _, ok := tables.UnpicklableValues[r]; ok {
-								for _, t := range x.Targets {
-									vs.set(fn, TargetName(t), r, x.Pos())
-								}
-							}
-						}
-					}
-				case *pysrc.With:
-					for _, it := range x.Items {
-						if c, ok := it.Context.(*pysrc.Call); ok && it.Vars != nil {
-							if cs := v.CallSiteOf(c); cs != nil {
-								vs.note(fn, TargetName(it.Vars), cs, x.Pos())
-							}
-						}
-					}
-				}
-				// Only statements hold what is tracked: do not descend into
-				// expressions.
-				switch n.(type) {
-				case pysrc.Stmt, *pysrc.ExceptHandler:
-					return true
-				}
-				return false
-			})
-		}
-	}
-	walk(v.File.Body, "")
+	vs.walk(v.File.Body, "")
 	var init map[string]bool
 	if !vs.Launch && !full {
-		init = initChains(v)
+		init = initChains(v, vs.selfCallsOf())
 	}
 	for _, d := range v.Defs {
 		if vs.Launch || full || init[d.QualName] || d.Class == "" && !vs.Nested[d.QualName] || isFactory(d) {
-			walk(d.Node.Body, d.QualName)
+			vs.walk(d.Node.Body, d.QualName)
 		}
 	}
-	for _, cs := range v.Calls {
-		if !vs.Launch {
-			break
-		}
-		if name := resolve(cs.Resolved); name == "multiprocessing.set_start_method" && len(cs.Args) > 0 && cs.Args[0].Kind == pysrc.ValStr {
-			vs.FileMethod = cs.Args[0].Str
+	if vs.Launch {
+		for _, cs := range v.Calls {
+			if name := resolve(cs.Resolved); name == "multiprocessing.set_start_method" && len(cs.Args) > 0 && cs.Args[0].Kind == pysrc.ValStr {
+				vs.FileMethod = cs.Args[0].Str
+			}
 		}
 	}
 	return vs
+}
+
+// walk gathers what the statements of one function's body (fn, "" for
+// module level) assign and return, in source order: the bodies of
+// compound statements are walked, nested definitions and expressions are
+// not (only statements hold what is tracked).
+func (vs *Values) walk(body []pysrc.Stmt, fn string) {
+	for _, s := range body {
+		switch x := s.(type) {
+		case *pysrc.Return:
+			if fn != "" {
+				vs.returns[fn] = append(vs.returns[fn], x.X)
+			}
+		case *pysrc.Assign:
+			vs.assign(x, fn)
+		case *pysrc.With:
+			for _, it := range x.Items {
+				if c, ok := it.Context.(*pysrc.Call); ok && it.Vars != nil {
+					if cs := vs.View.CallSiteOf(c); cs != nil {
+						vs.note(fn, vs.targetName(it.Vars), cs, x.Pos())
+					}
+				}
+			}
+			vs.walk(x.Body, fn)
+		case *pysrc.If:
+			vs.walk(x.Body, fn)
+			vs.walk(x.Orelse, fn)
+		case *pysrc.While:
+			vs.walk(x.Body, fn)
+			vs.walk(x.Orelse, fn)
+		case *pysrc.For:
+			vs.walk(x.Body, fn)
+			vs.walk(x.Orelse, fn)
+		case *pysrc.Try:
+			vs.walk(x.Body, fn)
+			for _, h := range x.Handlers {
+				vs.walk(h.Body, fn)
+			}
+			vs.walk(x.Orelse, fn)
+			vs.walk(x.Finalbody, fn)
+		case *pysrc.Match:
+			for _, c := range x.Cases {
+				vs.walk(c.Body, fn)
+			}
+		}
+	}
+}
+
+// assign records an assignment from a call, or of the CONF object.
+func (vs *Values) assign(x *pysrc.Assign, fn string) {
+	if c, ok := x.Value.(*pysrc.Call); ok {
+		if cs := vs.View.CallSiteOf(c); cs != nil {
+			for _, t := range x.Targets {
+				vs.note(fn, vs.targetName(t), cs, x.Pos())
+			}
+		}
+	} else if isConfName(x.Value) {
+		// self.conf = CONF: the object itself is kept.
+		if r := vs.ResolveName(x.Value); r != "" {
+			if _, ok := tables.UnpicklableValues[r]; ok {
+				for _, t := range x.Targets {
+					vs.set(fn, vs.targetName(t), r, x.Pos())
+				}
+			}
+		}
+	}
 }
 
 // ResolveName is the resolved name of a reference expression, "".
@@ -288,6 +324,19 @@ func TargetName(t pysrc.Expr) string {
 		}
 	}
 	return ""
+}
+
+// targetName is TargetName without building "self.x" when the source
+// spells it so (the usual case): the string is then the source's.
+func (vs *Values) targetName(t pysrc.Expr) string {
+	if x, ok := t.(*pysrc.Attribute); ok {
+		if n, ok := x.X.(*pysrc.NameExpr); ok && n.ID == "self" {
+			if src := vs.View.File.Text(x); len(src) == len("self.")+len(x.Attr) && src[:len("self.")] == "self." && src[len("self."):] == x.Attr {
+				return src
+			}
+		}
+	}
+	return TargetName(t)
 }
 
 func (vs *Values) note(fn, name string, cs *pysrc.CallSite, at pysrc.Pos) {
@@ -439,41 +488,135 @@ func MayLaunchWith(v *pysrc.View, resolve func(string) string) bool {
 	return mayLaunch(v, resolve)
 }
 
+// MayLaunchNames is MayLaunchWith given the names resolve gives the
+// view's calls, by index (the rules' analysis.Pass.CallNames).
+func MayLaunchNames(v *pysrc.View, names []string) bool {
+	for i, cs := range v.Calls {
+		if launchName(names[i]) || workersKeyword(cs) {
+			return true
+		}
+	}
+	return false
+}
+
 func mayLaunch(v *pysrc.View, resolve func(string) string) bool {
 	for _, cs := range v.Calls {
 		name := cs.Resolved
 		if name != "" {
 			name = resolve(name)
 		}
-		switch {
-		case strings.HasPrefix(name, "multiprocessing."), strings.HasPrefix(name, "cotyledon."), strings.HasPrefix(name, "oslo_service."),
-			strings.HasSuffix(name, "ProcessPoolExecutor"):
+		if launchName(name) || workersKeyword(cs) {
 			return true
-		}
-		for _, k := range cs.Keywords {
-			if k.Name == "workers" {
-				return true
-			}
 		}
 	}
 	return false
 }
 
-// selfCallsOf lists, per method, the methods it calls on self.
-func selfCallsOf(v *pysrc.View) map[string][]string {
-	calls := map[string][]string{}
-	for _, cs := range v.Calls {
-		if m, ok := strings.CutPrefix(cs.Callee, "self."); ok && cs.Class != "" && !strings.Contains(m, ".") {
-			calls[cs.Func] = append(calls[cs.Func], m)
+// launchName says whether a resolved name is a call into
+// multiprocessing, cotyledon, oslo.service or a ProcessPoolExecutor (the
+// first byte is tested before the prefixes: most calls are none of them).
+func launchName(name string) bool {
+	if name == "" {
+		return false
+	}
+	switch name[0] {
+	case 'm':
+		if strings.HasPrefix(name, "multiprocessing.") {
+			return true
+		}
+	case 'c':
+		if strings.HasPrefix(name, "cotyledon.") {
+			return true
+		}
+	case 'o':
+		if strings.HasPrefix(name, "oslo_service.") {
+			return true
 		}
 	}
-	return calls
+	return name[len(name)-1] == 'r' && strings.HasSuffix(name, "ProcessPoolExecutor")
+}
+
+func workersKeyword(cs *pysrc.CallSite) bool {
+	for _, k := range cs.Keywords {
+		if k.Name == "workers" {
+			return true
+		}
+	}
+	return false
+}
+
+// selfCalls are the methods each method of a file calls on self, as runs
+// of consecutive calls of one method (the calls of a method mostly follow
+// each other): no map and no slice per method. A file with many runs is
+// indexed by method (past maxSelfRuns), so that a lookup stays cheap on
+// any input.
+type selfCalls struct {
+	runs  []selfRun
+	names []string
+	byFn  map[string][]string // when len(runs) > maxSelfRuns
+}
+
+type selfRun struct {
+	fn         string
+	start, end int32
+}
+
+const maxSelfRuns = 256
+
+// each calls f with every method fn calls on self, in source order.
+func (sc *selfCalls) each(fn string, f func(m string)) {
+	if sc.byFn != nil {
+		for _, m := range sc.byFn[fn] {
+			f(m)
+		}
+		return
+	}
+	for _, r := range sc.runs {
+		if r.fn == fn {
+			for _, m := range sc.names[r.start:r.end] {
+				f(m)
+			}
+		}
+	}
+}
+
+// selfCallsOf lists the methods each method calls on self (computed once
+// for the file: the walk and Decls both need it).
+func (vs *Values) selfCallsOf() *selfCalls {
+	if vs.selfCalls == nil {
+		vs.selfCalls = selfCallsOf(vs.View)
+	}
+	return vs.selfCalls
+}
+
+func selfCallsOf(v *pysrc.View) *selfCalls {
+	sc := &selfCalls{}
+	for _, cs := range v.Calls {
+		if cs.Class == "" || len(cs.Callee) < len("self.") || cs.Callee[:len("self.")] != "self." {
+			continue
+		}
+		m := cs.Callee[len("self."):]
+		if strings.IndexByte(m, '.') >= 0 {
+			continue
+		}
+		if n := len(sc.runs); n == 0 || sc.runs[n-1].fn != cs.Func {
+			sc.runs = append(sc.runs, selfRun{fn: cs.Func, start: int32(len(sc.names))})
+		}
+		sc.names = append(sc.names, m)
+		sc.runs[len(sc.runs)-1].end = int32(len(sc.names))
+	}
+	if len(sc.runs) > maxSelfRuns {
+		sc.byFn = map[string][]string{}
+		for _, r := range sc.runs {
+			sc.byFn[r.fn] = append(sc.byFn[r.fn], sc.names[r.start:r.end]...)
+		}
+	}
+	return sc
 }
 
 // initChains are the qualified names of every class's __init__ and the
 // methods it calls on self, transitively.
-func initChains(v *pysrc.View) map[string]bool {
-	calls := selfCallsOf(v)
+func initChains(v *pysrc.View, calls *selfCalls) map[string]bool {
 	chain := map[string]bool{}
 	var visit func(class, m string)
 	visit = func(class, m string) {
@@ -482,9 +625,7 @@ func initChains(v *pysrc.View) map[string]bool {
 			return
 		}
 		chain[q] = true
-		for _, n := range calls[q] {
-			visit(class, n)
-		}
+		calls.each(q, func(n string) { visit(class, n) })
 	}
 	for _, c := range v.Classes {
 		visit(c.QualName, "__init__")
@@ -645,34 +786,66 @@ func (vs *Values) Decls() Decls {
 			d.Ctors = append(d.Ctors, Ctor{Func: def.QualName, Type: t})
 		}
 	}
-	methods := map[string]map[string]*pysrc.FuncDef{}
+	// Each class's __init__ (its last def), and the classes that
+	// customise pickling; the other methods by class and name (the last
+	// def of a name) only once a chain needs them.
+	type method struct{ class, name string }
+	var inits map[string]*pysrc.FuncDef
+	var custom map[string]bool
 	for _, def := range v.Defs {
-		if def.Class != "" {
-			if methods[def.Class] == nil {
-				methods[def.Class] = map[string]*pysrc.FuncDef{}
+		if def.Class == "" {
+			continue
+		}
+		switch def.Name {
+		case "__init__":
+			if inits == nil {
+				inits = map[string]*pysrc.FuncDef{}
 			}
-			methods[def.Class][def.Name] = def
+			inits[def.Class] = def
+		case "__getstate__", "__reduce__", "__reduce_ex__", "__getnewargs_ex__":
+			if custom == nil {
+				custom = map[string]bool{}
+			}
+			custom[def.Class] = true
 		}
 	}
-	selfCalls := selfCallsOf(v)
+	var methods map[method]*pysrc.FuncDef
+	methodOf := func(class, name string) *pysrc.FuncDef {
+		if name == "__init__" {
+			return inits[class]
+		}
+		if methods == nil {
+			methods = map[method]*pysrc.FuncDef{}
+			for _, def := range v.Defs {
+				if def.Class != "" {
+					methods[method{def.Class, def.Name}] = def
+				}
+			}
+		}
+		return methods[method{class, name}]
+	}
+	var selfCalls *selfCalls
+	var queue []string
+	seen, have := map[string]bool{}, map[string]bool{}
 	for _, c := range v.Classes {
 		if strings.Contains(c.QualName, "<locals>") {
 			continue
 		}
-		cl := Class{Name: c.QualName, Line: v.Line(c.Node.Pos()), Bases: c.Bases}
-		for name := range methods[c.QualName] {
-			switch name {
-			case "__getstate__", "__reduce__", "__reduce_ex__", "__getnewargs_ex__":
-				cl.Custom = true
-			}
-		}
+		cl := Class{Name: c.QualName, Line: v.Line(c.Node.Pos()), Bases: c.Bases, Custom: custom[c.QualName]}
 		// What __init__ stores, and the methods it calls on self: the
 		// first assignment of each attribute along the chain.
-		queue, seen, have := []string{"__init__"}, map[string]bool{}, map[string]bool{}
+		if inits[c.QualName] != nil {
+			if selfCalls == nil {
+				selfCalls = vs.selfCallsOf()
+			}
+			queue = append(queue[:0], "__init__")
+			clear(seen)
+			clear(have)
+		}
 		for len(queue) > 0 {
 			m := queue[0]
 			queue = queue[1:]
-			def := methods[c.QualName][m]
+			def := methodOf(c.QualName, m)
 			if def == nil || seen[m] {
 				continue
 			}
@@ -683,9 +856,9 @@ func (vs *Values) Decls() Decls {
 					cl.Attrs = append(cl.Attrs, Attr{Name: name, Ctor: ctor, Line: v.Line(vs.Lines[def.QualName][name])})
 				}
 			}
-			queue = append(queue, selfCalls[def.QualName]...)
+			selfCalls.each(def.QualName, func(m string) { queue = append(queue, m) })
 		}
-		sort.Slice(cl.Attrs, func(i, j int) bool { return cl.Attrs[i].Name < cl.Attrs[j].Name })
+		slices.SortFunc(cl.Attrs, func(a, b Attr) int { return strings.Compare(a.Name, b.Name) })
 		d.Classes = append(d.Classes, cl)
 	}
 	d.MayLaunch = vs.Launch

@@ -296,8 +296,9 @@ var threadStart = names(tables.ThreadCtors)
 
 func startMethodCheck(p *analysis.Pass) {
 	forks := false
-	for _, c := range p.View.Calls {
-		if p.Resolve(c.Resolved) == "os.fork" {
+	callNames := p.CallNames()
+	for i := range p.View.Calls {
+		if callNames[i] == "os.fork" {
 			forks = true
 			break
 		}
@@ -305,11 +306,11 @@ func startMethodCheck(p *analysis.Pass) {
 	// Threads started per function, by position, to spot a fork after them
 	// (only needed when the file forks).
 	threadsBefore := map[string]pysrc.Pos{}
-	for _, c := range p.View.Calls {
+	for i, c := range p.View.Calls {
 		if !forks {
 			break
 		}
-		name := p.Resolve(c.Resolved)
+		name := callNames[i]
 		if _, ok := threadStart.match(name); ok {
 			if _, seen := threadsBefore[c.Func]; !seen {
 				threadsBefore[c.Func] = c.Node.Start
@@ -321,8 +322,8 @@ func startMethodCheck(p *analysis.Pass) {
 			}
 		}
 	}
-	for _, c := range p.View.Calls {
-		name := p.Resolve(c.Resolved)
+	for i, c := range p.View.Calls {
+		name := callNames[i]
 		switch {
 		case name == "os.fork":
 			msg := "os.fork() called: forking a multi-threaded process is deprecated (Python 3.12+ warns)"
@@ -588,8 +589,9 @@ func privilegedOpCheck(p *analysis.Pass) {
 	if !p.Has(kwRunAsRoot) && !p.Has(kwRootHelper) && !p.Has(kwPriv) {
 		return
 	}
-	for _, c := range p.View.Calls {
-		name := p.Resolve(c.Resolved)
+	callNames := p.CallNames()
+	for i, c := range p.View.Calls {
+		name := callNames[i]
 		switch {
 		case strings.HasSuffix(name, "priv_context.PrivContext"):
 			p.Report(c.Node, "privsep context defined: its entrypoints run in a privsep daemon")
@@ -638,8 +640,9 @@ func yieldInTestCheck(p *analysis.Pass) {
 	if p.Kind != pyproj.KindTest || !p.Has(kwSleepCall) {
 		return
 	}
-	for _, c := range p.View.Calls {
-		if !zeroSleeps[p.Resolve(c.Resolved)] {
+	callNames := p.CallNames()
+	for i, c := range p.View.Calls {
+		if !zeroSleeps[callNames[i]] {
 			continue
 		}
 		if len(c.Args) == 1 && (c.Args[0].Kind == pysrc.ValInt && c.Args[0].Str == "0" || c.Args[0].Kind == pysrc.ValFloat && c.Args[0].Float == 0) {

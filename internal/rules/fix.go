@@ -84,8 +84,8 @@ func sleepFix(p *analysis.Pass, c *pysrc.CallSite) *analysis.Fix {
 // monkey patching, an eventlet.Timeout fires while eventlet.sleep runs
 // the hub, never during time.sleep, so the rewrite would not be exact.
 func usesTimeout(p *analysis.Pass) bool {
-	for _, c := range p.View.Calls {
-		if _, ok := timeoutNames.match(p.Resolve(c.Resolved)); ok {
+	for _, name := range p.CallNames() {
+		if _, ok := timeoutNames.match(name); ok {
 			return true
 		}
 	}

@@ -33,13 +33,17 @@ type greenBinding struct {
 // module, at the first use.
 func greenModuleCheck(p *analysis.Pass) {
 	var uses []greenUse
-	for _, c := range p.View.Calls {
-		if name := p.Resolve(c.Resolved); isGreenName(name) {
-			uses = append(uses, greenUse{c.Node, name, name + "() called"})
+	// Only the sites under the table's roots can match (the file's index
+	// groups them), in source order.
+	callNames := p.CallNames()
+	for _, i := range p.CallsUnder(greenRoots) {
+		if name := callNames[i]; isGreenName(name) {
+			uses = append(uses, greenUse{p.View.Calls[i].Node, name, name + "() called"})
 		}
 	}
-	for _, r := range p.View.Refs {
-		name := p.Resolve(r.Resolved)
+	refNames := p.RefNames()
+	for _, i := range p.RefsUnder(greenRoots) {
+		r, name := p.View.Refs[i], refNames[i]
 		if !isGreenName(name) {
 			continue
 		}
@@ -111,6 +115,9 @@ func greenModuleCheck(p *analysis.Pass) {
 }
 
 // isGreenName reports whether a canonical name is eventlet.green or below it.
+// greenRoots are the first components of greenNames.
+var greenRoots = greenNames.roots()
+
 func isGreenName(name string) bool {
 	_, ok := greenNames.match(name)
 	return ok

@@ -11,6 +11,7 @@ import (
 
 var (
 	messagingServerNames     = names(tables.MessagingServers)
+	messagingServerRoots     = messagingServerNames.roots()
 	serviceEventletOnlyNames = names(tables.ServiceEventletOnly)
 	serviceBackendPrivate    = names(tables.ServiceBackendPrivate)
 	serviceComponentNames    = names(tables.ServiceComponents)
@@ -26,8 +27,9 @@ var (
 // executorCheck reports oslo.messaging servers and listeners that run on the
 // eventlet executor, or whose executor is chosen at run time.
 func executorCheck(p *analysis.Pass) {
-	for _, c := range p.View.Calls {
-		name := p.Resolve(c.Resolved)
+	callNames := p.CallNames()
+	for _, i := range p.CallsUnder(messagingServerRoots) {
+		c, name := p.View.Calls[i], callNames[i]
 		if _, ok := messagingServerNames.match(name); !ok {
 			continue
 		}

@@ -30,8 +30,32 @@ func root(name string) string {
 // few packages (eventlet, greenlet, oslo_*, futurist, mock), and most calls
 // in a file resolve to something else.
 func mayMatch(name string) bool {
-	return tableRoots[root(name)]
+	r := root(name)
+	if r == "" || len(r) >= len(rootsByLen) || rootLens[r[0]]&(1<<len(r)) == 0 {
+		return false // no root starts with this byte and has this length
+	}
+	for _, t := range rootsByLen[len(r)] {
+		if t == r {
+			return true
+		}
+	}
+	return false
 }
+
+// rootsByLen are tableRoots by length, and rootLens the lengths of the
+// roots that start with each byte (bit n for length n): mayMatch runs for
+// every call of every file, and most names are rejected by one table
+// lookup instead of a map lookup.
+var rootsByLen, rootLens = func() (by [16][]string, lens [256]uint16) {
+	for r := range tableRoots {
+		if len(r) >= len(by) {
+			panic("rules: table root longer than rootsByLen allows: " + r)
+		}
+		by[len(r)] = append(by[len(r)], r)
+		lens[r[0]] |= 1 << len(r)
+	}
+	return by, lens
+}()
 
 // tableRoots are the first components of every name in the rule tables
 // (TestTableRoots keeps it complete).

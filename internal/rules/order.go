@@ -35,8 +35,7 @@ func pileOrderCheck(p *analysis.Pass) {
 		return
 	}
 	hasPile, hasAC := false, false
-	for _, cs := range p.View.Calls {
-		name := p.Resolve(cs.Resolved)
+	for _, name := range p.CallNames() {
 		if _, ok := pileNames.match(name); ok {
 			hasPile = true
 		}

@@ -13,6 +13,7 @@ import (
 
 var (
 	monkeyPatchNames = names(tables.MonkeyPatch)
+	monkeyPatchRoots = monkeyPatchNames.roots()
 	probeNames       = names(tables.Probes)
 )
 
@@ -40,8 +41,9 @@ func wherePatched(p *analysis.Pass, c *pysrc.CallSite) patchWhere {
 
 func monkeyPatchCheck(where patchWhere) func(*analysis.Pass) {
 	return func(p *analysis.Pass) {
-		for _, c := range p.View.Calls {
-			name := p.Resolve(c.Resolved)
+		callNames := p.CallNames()
+		for _, i := range p.CallsUnder(monkeyPatchRoots) {
+			c, name := p.View.Calls[i], callNames[i]
 			if _, ok := monkeyPatchNames.match(name); !ok || wherePatched(p, c) != where {
 				continue
 			}
@@ -77,8 +79,9 @@ func envToggleCheck(p *analysis.Pass) {
 	if !p.Has(kwEVENTLET) {
 		return // every toggle name contains it: nothing to resolve
 	}
-	for _, c := range p.View.Calls {
-		name := p.Resolve(c.Resolved)
+	callNames := p.CallNames()
+	for i, c := range p.View.Calls {
+		name := callNames[i]
 		switch name {
 		case "os.environ.get", "os.getenv", "os.environ.setdefault", "os.environ.pop", "os.putenv", "os.unsetenv":
 		default:
@@ -123,7 +126,10 @@ func poisoningCheck(p *analysis.Pass) {
 	pysrc.InspectAll(p.File.Body, func(n pysrc.Node) bool {
 		as, ok := n.(*pysrc.Assign)
 		if !ok {
-			return true
+			// Assignments are statements, and statements nest only in
+			// statements: expressions need not be walked.
+			_, stmt := n.(pysrc.Stmt)
+			return stmt
 		}
 		for _, t := range as.Targets {
 			switch x := t.(type) {

@@ -40,8 +40,14 @@ type picklePass struct {
 // even when the file launches no process. Constructors of pools are
 // followed through what the model says functions return.
 func newPicklePass(p *analysis.Pass, full bool) *picklePass {
+	return newPicklePassLaunch(p, full, pysem.MayLaunchWith(p.View, p.Resolve))
+}
+
+// newPicklePassLaunch is newPicklePass for a file whose MayLaunchWith is
+// known (launch).
+func newPicklePassLaunch(p *analysis.Pass, full, launch bool) *picklePass {
 	pp := &picklePass{p: p}
-	pp.Values = pysem.TrackValues(p.View, p.Resolve, func(t string) string { return pp.modelType(t) }, full)
+	pp.Values = pysem.TrackValuesLaunch(p.View, p.Resolve, func(t string) string { return pp.modelType(t) }, full, launch)
 	return pp
 }
 
@@ -347,7 +353,7 @@ func (pp *picklePass) instanceOf(class, what string) (string, bool) {
 }
 
 func pickleCheck(p *analysis.Pass) {
-	launch := pysem.MayLaunchWith(p.View, p.Resolve)
+	launch := pysem.MayLaunchNames(p.View, p.CallNames())
 	if !launch && !p.ModelAnySends() {
 		// Nothing here is sent to another process: neither through a
 		// launch site nor through a project function that sends its
@@ -355,7 +361,17 @@ func pickleCheck(p *analysis.Pass) {
 		// a function is analysed again with it).
 		return
 	}
-	pp := newPicklePass(p, false)
+	if !launch && !callsSender(p) {
+		// A file without launch sites declares no sends of its own, and
+		// calls none of the model's functions that send a parameter it
+		// passes: checkCallers would find nothing, and the file's values
+		// need not be tracked.
+		return
+	}
+	pp := newPicklePassLaunch(p, false, launch)
+	// Without the model, names are the view's own and model types follow
+	// nothing: this is the tracking the file's summary makes again.
+	p.KeepValues(pp.Values)
 	if pp.Launch {
 		pp.checkLaunchSites()
 	}
@@ -422,11 +438,12 @@ func (pp *picklePass) checkCallers() {
 	if len(pp.decls().Sends) == 0 && !p.ModelAnySends() {
 		return
 	}
-	for _, cs := range p.View.Calls {
+	callNames := p.CallNames()
+	for i, cs := range p.View.Calls {
 		if cs.Resolved == "" {
 			continue
 		}
-		name := pp.canon(p.Resolve(cs.Resolved))
+		name := pp.canon(callNames[i])
 		var sends []pysem.Send
 		path := p.Path
 		if k := pp.key(name); k != "" {
@@ -448,6 +465,29 @@ func (pp *picklePass) checkCallers() {
 			pp.reportCrossing(cs, arg, what, custom, "")
 		}
 	}
+}
+
+// callsSender says whether a call of the file passes an argument for a
+// parameter that a function of the model sends to another process: the
+// reads of checkCallers for a file that has no sends of its own.
+func callsSender(p *analysis.Pass) bool {
+	callNames := p.CallNames()
+	for i, cs := range p.View.Calls {
+		if cs.Resolved == "" {
+			continue
+		}
+		name := callNames[i]
+		if p.HasModel() && name != "" {
+			name = p.ModelCanonical(name)
+		}
+		sends, _ := p.ModelSendsOf(name)
+		for _, s := range sends {
+			if argumentFor(cs.Node, s) != nil {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // argumentFor is the argument a call passes for a parameter: by position

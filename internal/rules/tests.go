@@ -14,12 +14,14 @@ var mockPatchNames = names(tables.MockPatch)
 
 // mockTarget returns what a mock.patch-like call replaces: the target string
 // of patch('eventlet.spawn'), or obj.attr for patch.object(obj, 'attr').
-func mockTarget(p *analysis.Pass, c *pysrc.CallSite) (string, bool) {
-	name := p.Resolve(c.Resolved)
+// name is the call's canonical name (Pass.CallNames).
+func mockTarget(p *analysis.Pass, c *pysrc.CallSite, name string) (string, bool) {
 	if _, ok := mockPatchNames.match(name); !ok {
 		// "@mock.patch" used through an unresolved local alias still counts
-		// when the callee reads like one.
-		if !strings.HasSuffix(c.Callee, "mock.patch") && !strings.HasSuffix(c.Callee, "mock.patch.object") {
+		// when the callee reads like one (its last byte first: most calls
+		// end otherwise).
+		if n := len(c.Callee); n == 0 || c.Callee[n-1] != 'h' && c.Callee[n-1] != 't' ||
+			!strings.HasSuffix(c.Callee, "mock.patch") && !strings.HasSuffix(c.Callee, "mock.patch.object") {
 			return "", false
 		}
 		name = c.Callee
@@ -40,8 +42,9 @@ func mockTarget(p *analysis.Pass, c *pysrc.CallSite) (string, bool) {
 }
 
 func mockEventletCheck(p *analysis.Pass) {
-	for _, c := range p.View.Calls {
-		target, ok := mockTarget(p, c)
+	callNames := p.CallNames()
+	for i, c := range p.View.Calls {
+		target, ok := mockTarget(p, c, callNames[i])
 		if !ok || !(isEventlet(target) || isGreenlet(target)) {
 			continue
 		}
@@ -89,8 +92,9 @@ func isSpawnTarget(t string) bool {
 // to a futurist.SynchronousExecutor. The test no longer runs concurrently.
 func syncSpawnCheck(p *analysis.Pass) {
 	var vs *pysem.Values // assignments of the file, gathered on first need
-	for _, c := range p.View.Calls {
-		target, ok := mockTarget(p, c)
+	callNames := p.CallNames()
+	for i, c := range p.View.Calls {
+		target, ok := mockTarget(p, c, callNames[i])
 		if !ok || !isSpawnTarget(target) {
 			continue
 		}

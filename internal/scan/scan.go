@@ -741,7 +741,7 @@ func scanFileRecording(proj *pyproj.Project, f *pyproj.File, enabled []*analysis
 		// What the file declares for the pickling rule's reading of
 		// other files is kept only when that rule runs.
 		if enabledID(enabled, "EV502") {
-			fr.summary = pysem.SummarizeDecls(view, f.Path)
+			fr.summary = pysem.SummarizeDeclsFrom(view, f.Path, pass.Index.Values())
 		} else {
 			fr.summary = pysem.Summarize(view)
 		}
