@@ -32,7 +32,7 @@ func (p *Project) read(rel string) (string, bool) {
 	if f == nil {
 		return "", false
 	}
-	b, err := safeio.ReadFile(f.Abs, MaxConfigSize)
+	b, err := f.Read(MaxConfigSize)
 	if err != nil {
 		p.Problems = append(p.Problems, Problem{rel, "cannot read: " + safeio.Reason(err)})
 		return "", false
