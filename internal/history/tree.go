@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -107,10 +106,12 @@ func tree(ctx context.Context, repo, commit string) (map[string]blob, []Refusal,
 	}
 	// A file whose parent is also a file ("a" and an entry named "a/b"):
 	// keep the shallower one.
+	// The paths are checked (no "", "." or ".." component), so a parent
+	// is a prefix up to a slash: no path.Dir, which cleans each time.
 	for p := range files {
-		for d := path.Dir(p); d != "."; d = path.Dir(d) {
-			if _, ok := files[d]; ok {
-				reasons[p] = fmt.Sprintf("its parent %q is a file in the same tree", d)
+		for i := strings.LastIndexByte(p, '/'); i > 0; i = strings.LastIndexByte(p[:i], '/') {
+			if _, ok := files[p[:i]]; ok {
+				reasons[p] = fmt.Sprintf("its parent %q is a file in the same tree", p[:i])
 				break
 			}
 		}

@@ -80,6 +80,9 @@ func (p *Project) readMetadata() {
 }
 
 func isZuulFile(rel string) bool {
+	if !strings.Contains(rel, "zuul") {
+		return false // most files; path.Dir cleans the path each time
+	}
 	base := path.Base(rel)
 	dir := path.Dir(rel)
 	return rel == ".zuul.yaml" || rel == "zuul.yaml" ||

@@ -26,6 +26,9 @@ func LoadTree(ctx context.Context, root string, t safeio.Tree) (*Project, error)
 	// is a virtualenv, as Load's isVirtualenv sees it on disk.
 	venvs := map[string]bool{}
 	for _, f := range listed {
+		if !strings.Contains(f.Path, "pyvenv.cfg") {
+			continue
+		}
 		for d := f.Path; d != "."; {
 			parent, base := path.Dir(d), path.Base(d)
 			if base == "pyvenv.cfg" && parent != "." {
