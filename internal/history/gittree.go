@@ -88,8 +88,30 @@ type catFile struct {
 	in     *bufio.Writer
 	stdin  io.Closer
 	out    *bufio.Reader
-	stderr bytes.Buffer
+	stderr lockedBuffer
 	err    error
+}
+
+// lockedBuffer is git's standard error, written by exec's copying
+// goroutine while the process runs and read when a request fails.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.b.Len() > 4<<10 {
+		return len(p), nil // enough to say why
+	}
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // startCatFile starts git cat-file --batch in repo; it ends with ctx or
@@ -176,8 +198,11 @@ func (c *catFile) request(id string, limit int64) ([]byte, error) {
 func (c *catFile) failure() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.err != nil && c.stderr.Len() > 0 {
-		return fmt.Errorf("%w: %s", c.err, strings.TrimSpace(c.stderr.String()))
+	if c.err == nil {
+		return nil
+	}
+	if msg := strings.TrimSpace(c.stderr.String()); msg != "" {
+		return fmt.Errorf("%w: %s", c.err, msg)
 	}
 	return c.err
 }
