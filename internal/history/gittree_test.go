@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"sort"
@@ -339,5 +340,33 @@ func TestCacheHoldsCurrentTree(t *testing.T) {
 	}
 	if diff := cmp.Diff([]int{3, 1, 0, 1}, got); diff != "" {
 		t.Errorf("files parsed per ref (-want +got):\n%s", diff)
+	}
+}
+
+// TestGitFailureEndsRun: git cat-file dying in the middle of a ref ends
+// the run with its error, instead of the ref's files being reported as
+// unreadable one by one. git on PATH is a wrapper that lets Run's
+// cat-file answer one request.
+func TestGitFailureEndsRun(t *testing.T) {
+	o := newObjects(t)
+	o.tag("1.0", o.files(map[string]string{"setup.cfg": svcSetup, "svc/__init__.py": "\n", "svc/api.py": svcPatched}),
+		time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
+	refs, err := ResolveRefs(context.Background(), o.dir, "1.*", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	realGit, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git not installed")
+	}
+	bin := t.TempDir()
+	script := "#!/bin/sh\ncase \" $* \" in *\" cat-file \"*) head -n 1 | " + realGit + " \"$@\"; exit ;; esac\nexec " + realGit + " \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(bin, "git"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	rep, err := Run(context.Background(), o.dir, refs, Options{})
+	if err == nil || !strings.Contains(err.Error(), "git cat-file") || rep != nil {
+		t.Errorf("Run with a dying git cat-file = %v, %v; want no report and an error naming git cat-file", rep, err)
 	}
 }
