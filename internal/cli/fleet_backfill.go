@@ -342,7 +342,6 @@ func backfillRepoRefs(ctx context.Context, st store.Store, loc located, br *back
 				}
 			}
 			res.Graph = nil
-			relocate(res, loc.dir)
 			row := rowOf(ref.Name)
 			s := &store.Scan{Meta: store.Meta{Repo: loc.repo.Name, Team: loc.repo.Owner, Commit: ref.Commit, Ref: ref.Name,
 				Series: row.Series, ScannedAt: fleetNow(), CommittedAt: ref.Date, Version: Version, RuleSet: ruleSetHash(Version, res.Rules)}, Result: res}
@@ -374,31 +373,6 @@ func backfillRepoRefs(ctx context.Context, st store.Store, loc located, br *back
 		row.Parsed, row.Reused, row.ElapsedMS = e.Parsed, e.Reused, e.ElapsedMS
 	}
 	return nil
-}
-
-// relocate names the repository where a history scan named its scratch
-// copy, which is removed when the history ends.
-func relocate(res *contract.Result, dir string) {
-	if len(res.Roots) == 0 {
-		return
-	}
-	scratch := res.Roots[0]
-	res.Roots[0] = dir
-	for i := range res.EntryPoints {
-		if res.EntryPoints[i].Root == scratch {
-			res.EntryPoints[i].Root = dir
-		}
-	}
-	for i := range res.Concerns {
-		if res.Concerns[i].Root == scratch {
-			res.Concerns[i].Root = dir
-		}
-	}
-	for i := range res.Stages {
-		if res.Stages[i].Root == scratch {
-			res.Stages[i].Root = dir
-		}
-	}
 }
 
 func writeBackfillText(w io.Writer, out *fleetBackfillOutput) {

@@ -11,7 +11,7 @@ import (
 )
 
 // scanBare scans a bare repository at HEAD through the history machinery
-// (its tree is materialised from git's objects into scratch space), as
+// (its tree is read from git's objects; the result names the repository), as
 // fleet scan scans a checkout: the same rules, the same libraries, stored
 // under HEAD's commit and branch, and skipped when the store holds them.
 func scanBare(ctx context.Context, st store.Store, loc located, with []string, workers int, fileCache bool) (*store.Scan, *scannedRepo, string) {
@@ -52,7 +52,6 @@ func scanBare(ctx context.Context, st store.Store, loc located, with []string, w
 			}
 		}
 		r.Graph = nil
-		relocate(r, loc.dir)
 		res = r
 		return nil
 	}

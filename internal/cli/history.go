@@ -96,7 +96,7 @@ func runHistory(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	for _, e := range rep.Entries {
 		for _, r := range e.Refused {
-			fmt.Fprintf(stderr, "letgo: %s: path %q not written, so not scanned: %s\n", textsafe.Line(e.Name), r.Path, textsafe.Line(r.Reason))
+			fmt.Fprintf(stderr, "letgo: %s: path %q not scanned: %s\n", textsafe.Line(e.Name), r.Path, textsafe.Line(r.Reason))
 		}
 	}
 	if *format == "json" {

@@ -119,8 +119,8 @@ func TestHistoryRefusesOptionRefs(t *testing.T) {
 }
 
 // TestHistoryInterrupted: cancelling the context mid-run (as SIGINT and
-// SIGTERM do) exits 1 saying so, prints no report and leaves no scratch
-// copy in the temporary directory.
+// SIGTERM do) exits 1 saying so, prints no report and leaves nothing in
+// the temporary directory.
 func TestHistoryInterrupted(t *testing.T) {
 	r := newGitRepo(t)
 	var refs []string
@@ -131,15 +131,26 @@ func TestHistoryInterrupted(t *testing.T) {
 	}
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
+	// Cancel as soon as history lists its first tree: git on PATH is a
+	// wrapper that leaves a mark when it runs ls-tree.
+	realGit, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git not installed")
+	}
+	bin, marks := t.TempDir(), t.TempDir()
+	script := "#!/bin/sh\ncase \" $* \" in *\" ls-tree \"*) : > \"" + filepath.Join(marks, "ls-tree") + "\" ;; esac\nexec " + realGit + " \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(bin, "git"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	// Cancel as soon as history has made its scratch directory.
 	watching := make(chan struct{})
 	go func() {
 		defer close(watching)
 		deadline := time.Now().Add(30 * time.Second)
 		for time.Now().Before(deadline) && ctx.Err() == nil {
-			if ents, _ := os.ReadDir(tmp); len(ents) > 0 {
+			if ents, _ := os.ReadDir(marks); len(ents) > 0 {
 				cancel()
 				return
 			}
@@ -159,8 +170,7 @@ func TestHistoryInterrupted(t *testing.T) {
 }
 
 // TestHistoryRefusedPaths: a crafted tree entry that climbs out of the
-// scratch directory is named on stderr and in the JSON report, and the
-// run completes.
+// tree is named on stderr and in the JSON report, and the run completes.
 func TestHistoryRefusedPaths(t *testing.T) {
 	r := newGitRepo(t)
 	r.release("1.0", historyRelease(0))
@@ -175,7 +185,7 @@ func TestHistoryRefusedPaths(t *testing.T) {
 	for _, format := range []string{"text", "json"} {
 		t.Run(format, func(t *testing.T) {
 			stdout, stderr, code := run(t, "history", r.dir, "--refs", "1.0,1.1", "--format", format)
-			want := `1.1: path "../escaped" not written`
+			want := `1.1: path "../escaped" not scanned`
 			if code != ExitClean || !strings.Contains(stderr, want) {
 				t.Errorf("Main(history) = %d, stderr %q; want %d and %q", code, stderr, ExitClean, want)
 			}

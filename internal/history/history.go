@@ -1,15 +1,14 @@
 // Package history scans the refs of a git repository (release tags) without
 // touching its work tree, and reports per ref the migration stage and the
 // mode of each service, with departures from the three-release pattern.
-// Trees are materialised incrementally into one scratch directory from git's
-// object store, and files whose blob did not change are neither rewritten,
+// Trees are read from git's object store (one git cat-file for the run),
+// never written to disk, and files whose blob did not change are neither
 // read nor parsed again.
 package history
 
 import (
 	"context"
 	"fmt"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/letgo-dev/letgo/internal/contract"
 	"github.com/letgo-dev/letgo/internal/modes"
+	"github.com/letgo-dev/letgo/internal/safeio"
 	"github.com/letgo-dev/letgo/internal/scan"
 )
 
@@ -48,10 +48,12 @@ type Entry struct {
 	ElapsedMS   float64     `json:"elapsed_ms"`
 	Parsed      int         `json:"parsed"` // Python files parsed for this ref
 	Reused      int         `json:"reused"` // Python files whose results were reused
-	Written     int         `json:"written"`
-	// Refused lists the paths of this ref's tree that were not written to
-	// the scratch copy (unsafe names, conflicting entries, oversized
-	// blobs), so they were not scanned.
+	// Written counts the files whose blob is not the previous ref's at
+	// that path: what a checkout of this ref would write over the last
+	// one (the name is from when history wrote a scratch copy).
+	Written int `json:"written"`
+	// Refused lists the paths of this ref's tree that were not scanned
+	// (unsafe names, conflicting entries, oversized blobs).
 	Refused []Refusal `json:"refused,omitempty"`
 }
 
@@ -91,38 +93,40 @@ type Options struct {
 	With []string
 	// Result, when set, receives each ref's full scan result as soon as
 	// the ref is scanned (the fleet backfill stores it); an error it
-	// returns ends the run with that error. The result's roots name the
-	// scratch copy, which is gone when Run returns.
+	// returns ends the run with that error. The result's roots (and the
+	// roots of its findings, entry points, chains) name the repository.
 	Result func(ref Ref, res *contract.Result) error
 	// Files, when set, keeps the refs' file results across runs (a later
 	// run parses only the files no earlier run saw); Result is a good
 	// place to write what was put.
 	Files scan.FileStore
+
+	maxBlob int64 // MaxBlobSize; tests lower it
 }
 
 // Run scans each ref in order. When ctx is cancelled it stops at the next
 // file or ref and returns an error wrapping ctx.Err(), never a partial
-// report; its scratch copy of the tree is removed however it returns.
+// report. Nothing is written to disk.
 func Run(ctx context.Context, repo string, refs []Ref, opts Options) (*Report, error) {
 	if err := checkRepo(ctx, repo); err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "letgo-history-")
+	objects, err := startCatFile(ctx, repo)
 	if err != nil {
-		return nil, fmt.Errorf("scratch directory: %w", err)
+		return nil, fmt.Errorf("read objects: %w", err)
 	}
-	defer os.RemoveAll(dir)
-	s, err := newScratch(dir)
-	if err != nil {
-		return nil, fmt.Errorf("scratch directory: %w", err)
-	}
-	defer s.root.Close()
+	defer objects.close()
 	interrupted := func(i int) error {
 		return fmt.Errorf("history interrupted at %s (%d of %d refs scanned): %w", refs[i].Name, i, len(refs), ctx.Err())
 	}
 	cache := scan.NewCache()
 	cache.Persist = opts.Files
 	rep := &Report{Repo: repo, Entries: []Entry{}, Departures: []Departure{}}
+	maxBlob := opts.maxBlob
+	if maxBlob == 0 {
+		maxBlob = MaxBlobSize
+	}
+	var last map[string]string // the last ref's tree: path → blob id
 	for i, ref := range refs {
 		if ctx.Err() != nil {
 			return nil, interrupted(i)
@@ -135,22 +139,34 @@ func Run(ctx context.Context, repo string, refs []Ref, opts Options) (*Report, e
 		if err != nil {
 			return nil, fmt.Errorf("list tree of %s: %w", ref.Name, err)
 		}
-		written, err := s.materialise(ctx, repo, want)
-		if ctx.Err() != nil {
-			return nil, interrupted(i)
+		// What a checkout would write: the files whose blob is not the
+		// last ref's at that path (a blob too large to serve is not
+		// written either).
+		t, large := newGitTree(want, objects, maxBlob)
+		written := 0
+		for p, b := range t.files {
+			if last[p] != b.id {
+				written++
+			}
 		}
-		if err != nil {
-			return nil, fmt.Errorf("materialise %s: %w", ref.Name, err)
+		last = make(map[string]string, len(want))
+		for p, b := range want {
+			last[p] = b.id
 		}
-		refused = append(refused, s.refusedLarge()...)
+		refused = append(refused, large...)
 		sort.Slice(refused, func(i, j int) bool { return refused[i].Path < refused[j].Path })
 		hits, misses := cache.Hits, cache.Misses
-		blobs := s.written()
+		blobs := t.blobs()
 		// The cache keeps what this tree can reuse; the rest of the last
 		// tree would only grow the heap with every ref.
 		cache.Retain(blobs)
-		res, err := scan.Run(ctx, []string{dir}, scan.Options{Workers: opts.Workers, Version: opts.Version,
-			Cache: cache, Blobs: blobs, Now: ref.Date, With: opts.With})
+		// The tree is scanned as the repository itself: the result's
+		// roots, paths and chains name repo.
+		res, err := scan.Run(ctx, []string{repo}, scan.Options{Workers: opts.Workers, Version: opts.Version,
+			Cache: cache, Blobs: blobs, Trees: map[string]safeio.Tree{repo: t}, Now: ref.Date, With: opts.With})
+		if ferr := objects.failure(); ferr != nil && ctx.Err() == nil {
+			return nil, fmt.Errorf("scan %s: %w", ref.Name, ferr)
+		}
 		if ctx.Err() != nil {
 			return nil, interrupted(i)
 		}

@@ -250,75 +250,6 @@ func TestCheckPath(t *testing.T) {
 	}
 }
 
-// TestMaterialiseNeverFollowsSymlinks: a symlink in the scratch copy (a
-// directory on the way, or the file itself) is replaced, never written
-// through.
-func TestMaterialiseNeverFollowsSymlinks(t *testing.T) {
-	o := newObjects(t)
-	outside := t.TempDir()
-	target := filepath.Join(outside, "target")
-	if err := os.WriteFile(target, []byte("original\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := os.Symlink(outside, filepath.Join(dir, "svc")); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(target, filepath.Join(dir, "setup.cfg")); err != nil {
-		t.Fatal(err)
-	}
-	s, err := newScratch(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.root.Close()
-	want := map[string]string{"svc/target": o.blob("svc\n"), "setup.cfg": o.blob("cfg\n")}
-	if _, err := s.materialise(context.Background(), o.dir, want); err != nil {
-		t.Fatalf("materialise = %v", err)
-	}
-	if got, _ := os.ReadFile(target); string(got) != "original\n" {
-		t.Errorf("%s = %q, want it untouched", target, got)
-	}
-	if ents, _ := os.ReadDir(outside); len(ents) != 1 {
-		t.Errorf("%s holds %d entries, want only target", outside, len(ents))
-	}
-	for p, content := range map[string]string{"svc/target": "svc\n", "setup.cfg": "cfg\n"} {
-		fi, err := os.Lstat(filepath.Join(dir, p))
-		got, _ := os.ReadFile(filepath.Join(dir, p))
-		if err != nil || !fi.Mode().IsRegular() || string(got) != content {
-			t.Errorf("%s: %v, %q; want a regular file holding %q", p, err, got, content)
-		}
-	}
-
-	// A file history wrote, swapped for a link behind its back, is not
-	// rewritten in place through the link when it changes; a directory
-	// swapped for a link to outside stops the run rather than being
-	// written through.
-	os.Remove(filepath.Join(dir, "setup.cfg"))
-	if err := os.Symlink(target, filepath.Join(dir, "setup.cfg")); err != nil {
-		t.Fatal(err)
-	}
-	want = map[string]string{"svc/target": o.blob("svc\n"), "setup.cfg": o.blob("cfg 2\n")}
-	if _, err := s.materialise(context.Background(), o.dir, want); err != nil {
-		t.Fatalf("materialise = %v", err)
-	}
-	if got, _ := os.ReadFile(target); string(got) != "original\n" {
-		t.Errorf("%s = %q after a rewrite, want it untouched", target, got)
-	}
-	if fi, err := os.Lstat(filepath.Join(dir, "setup.cfg")); err != nil || !fi.Mode().IsRegular() {
-		t.Errorf("setup.cfg: %v, want a regular file", err)
-	}
-	os.RemoveAll(filepath.Join(dir, "svc"))
-	if err := os.Symlink(outside, filepath.Join(dir, "svc")); err != nil {
-		t.Fatal(err)
-	}
-	want = map[string]string{"svc/target": o.blob("svc 2\n"), "setup.cfg": o.blob("cfg 2\n")}
-	s.materialise(context.Background(), o.dir, want)
-	if got, _ := os.ReadFile(target); string(got) != "original\n" {
-		t.Errorf("%s = %q after a rewrite through a linked directory, want it untouched", target, got)
-	}
-}
-
 // TestDirectoryBecomesFile: a path that is a directory in one ref and a
 // file in the next, and the reverse.
 func TestDirectoryBecomesFile(t *testing.T) {
@@ -328,7 +259,7 @@ func TestDirectoryBecomesFile(t *testing.T) {
 		{"setup.cfg": svcSetup, "svc/__init__.py": "\n", "svc/api.py": svcPatched, "conf": "now a file\n"},
 		{"setup.cfg": svcSetup, "svc/__init__.py": "\n", "svc/api.py": svcPatched, "conf/a.ini": "a again\n"},
 	}
-	var trees []map[string]string
+	var trees []map[string]blob
 	for i, files := range releases {
 		id := o.files(files)
 		o.tag("1."+string(rune('0'+i)), id, time.Date(2024, 1, 1+i, 0, 0, 0, 0, time.UTC))
@@ -339,28 +270,16 @@ func TestDirectoryBecomesFile(t *testing.T) {
 		trees = append(trees, want)
 	}
 
-	// On disk, step by step.
-	dir := t.TempDir()
-	s, err := newScratch(dir)
+	// As served, step by step.
+	objects, err := startCatFile(context.Background(), o.dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.root.Close()
+	defer objects.close()
 	for i, want := range trees {
-		if _, err := s.materialise(context.Background(), o.dir, want); err != nil {
-			t.Fatalf("materialise release %d = %v", i, err)
-		}
-		got := map[string]string{}
-		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				rel, _ := filepath.Rel(dir, p)
-				b, _ := os.ReadFile(p)
-				got[filepath.ToSlash(rel)] = string(b)
-			}
-			return nil
-		})
-		if diff := cmp.Diff(releases[i], got); diff != "" {
-			t.Errorf("scratch copy at release %d (-want +got):\n%s", i, diff)
+		gt, _ := newGitTree(want, objects, MaxBlobSize)
+		if diff := cmp.Diff(releases[i], served(t, gt)); diff != "" {
+			t.Errorf("tree of release %d (-want +got):\n%s", i, diff)
 		}
 	}
 
@@ -492,60 +411,4 @@ func TestResolveRefsRefusesOptions(t *testing.T) {
 	if _, err := ResolveRefs(context.Background(), o.dir, "", []string{"nope"}); err == nil || !strings.Contains(err.Error(), `"nope"`) {
 		t.Errorf("ResolveRefs(nope) = %v, want an error naming the ref", err)
 	}
-}
-
-// TestMaterialiseLargeBlob: a blob over the limit is not written (a blob
-// of zeros is tiny in git's store and huge on disk), is reported, and is
-// not read again while it does not change.
-func TestMaterialiseLargeBlob(t *testing.T) {
-	o := newObjects(t)
-	s, err := newScratch(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.root.Close()
-	s.maxBlob = 10
-	big, small := o.blob(strings.Repeat("x", 11)), o.blob("small\n")
-	steps := []struct {
-		want    map[string]string
-		written int
-		refused []Refusal
-		onDisk  []string
-	}{
-		{map[string]string{"big": big, "small": small}, 1, []Refusal{{"big", "blob larger than 10 bytes"}}, []string{"small"}},
-		{map[string]string{"big": big, "small": small}, 0, []Refusal{{"big", "blob larger than 10 bytes"}}, []string{"small"}},
-		{map[string]string{"big": small, "small": small}, 1, nil, []string{"big", "small"}},
-		{map[string]string{"small": big}, 0, []Refusal{{"small", "blob larger than 10 bytes"}}, nil},
-	}
-	for i, st := range steps {
-		n, err := s.materialise(context.Background(), o.dir, st.want)
-		if err != nil {
-			t.Fatalf("step %d: materialise = %v", i, err)
-		}
-		if n != st.written {
-			t.Errorf("step %d: materialise wrote %d files, want %d", i, n, st.written)
-		}
-		if diff := cmp.Diff(st.refused, s.refusedLarge()); diff != "" {
-			t.Errorf("step %d: refused (-want +got):\n%s", i, diff)
-		}
-		if got := dirEntries(t, s.root.Name()); !cmp.Equal(st.onDisk, got) {
-			t.Errorf("step %d: on disk %q, want %q", i, got, st.onDisk)
-		}
-		if got := len(s.written()); got != len(st.onDisk) {
-			t.Errorf("step %d: written() has %d paths, want %d", i, got, len(st.onDisk))
-		}
-	}
-}
-
-func dirEntries(t *testing.T, dir string) []string {
-	t.Helper()
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range ents {
-		names = append(names, e.Name())
-	}
-	return names
 }

@@ -47,6 +47,9 @@ type File struct {
 	Module    string // dotted module name of a .py file
 	IsPackage bool   // the file is a package's __init__.py
 	Size      int64  // as listed (the file may change before it is read)
+
+	tree     safeio.Tree // the Tree the file is read from (LoadTree), nil on disk
+	treeSize int64       // its size as the tree lists it
 }
 
 // EntryPoint is a console script, wsgi script, other entry point, or a WSGI

@@ -1,7 +1,6 @@
 package pyproj
 
 import (
-	"os"
 	"path"
 	"strings"
 )
@@ -116,8 +115,8 @@ func (p *Project) addScripts(decls []scriptDecl) {
 				continue
 			}
 			f.Python = true
-			if fi, err := os.Stat(f.Abs); err == nil {
-				f.Size = fi.Size()
+			if n, ok := f.size(); ok {
+				f.Size = n
 			}
 		}
 		if f.Module == "" {
@@ -138,8 +137,8 @@ func (p *Project) addWSGIFiles() {
 		}
 		if !f.Python {
 			f.Python = true
-			if fi, err := os.Stat(f.Abs); err == nil {
-				f.Size = fi.Size()
+			if n, ok := f.size(); ok {
+				f.Size = n
 			}
 		}
 		if f.Module == "" {

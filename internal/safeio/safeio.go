@@ -211,3 +211,24 @@ func (r *Root) ReadFile(name string, limit int64) ([]byte, error) {
 	}
 	return ReadFile(path, limit)
 }
+
+// Tree is a source tree that is not a directory of the file system: a git
+// commit's tree served from the object store. It keeps the promises of
+// this package per file: nothing is read from outside the tree (entries
+// with unsafe names, symlinks and submodules are not listed), and a read
+// is bounded by its limit whatever the tree claims.
+type Tree interface {
+	// Files lists the tree's regular files. Entries the tree refused are
+	// not listed; the tree's owner reports them.
+	Files() []TreeFile
+	// ReadFile reads a listed file, at most limit bytes, and fails as
+	// ReadFile does: an *Error wrapping ErrTooLarge, fs.ErrNotExist or the
+	// reason the tree could not serve the file.
+	ReadFile(name string, limit int64) ([]byte, error)
+}
+
+// TreeFile is one regular file of a Tree.
+type TreeFile struct {
+	Path string // relative to the tree's root, forward slashes, local
+	Size int64
+}

@@ -53,8 +53,12 @@ type Options struct {
 	Now time.Time
 	// Cache, with Blobs (path → content id, e.g. git blob ids), lets a
 	// series of scans of one tree skip files whose content did not change.
-	Cache   *Cache
-	Blobs   map[string]string
+	Cache *Cache
+	Blobs map[string]string
+	// Trees are scanned roots read from a tree instead of the directory
+	// of that name (history's git trees): the root names the project in
+	// the result, and nothing of it is read from the file system.
+	Trees   map[string]safeio.Tree
 	Version string
 	// Progress, when set, is called as files complete.
 	Progress func(done, total int)
@@ -157,7 +161,11 @@ func Run(ctx context.Context, roots []string, opts Options) (*contract.Result, e
 	}
 	for i, in := range ins {
 		lg.Go(func() error {
-			projs[i], errs[i] = pyproj.Load(ctx, in.root)
+			if t, ok := opts.Trees[in.root]; ok && !in.library {
+				projs[i], errs[i] = pyproj.LoadTree(ctx, in.root, t)
+			} else {
+				projs[i], errs[i] = pyproj.Load(ctx, in.root)
+			}
 			return nil
 		})
 	}
@@ -665,7 +673,7 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 // scanFileRecording is scanFile; a second pass given rec records in it
 // what the file's analysis read of the project's model (secondpass.go).
 func scanFileRecording(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string, model *pysem.Model, tops *topNames, rec *secondDeps) fileResult {
-	src, msg := readSource(f.Abs)
+	src, msg := readSource(f)
 	if msg != "" {
 		fr := fileResult{skipped: true}
 		if enabledID(enabled, "EV904") {
@@ -955,10 +963,10 @@ func uniqueCopies(names []string) []string {
 }
 
 // readSource reads a Python file, or says why it cannot be scanned. The
-// read goes through safeio: a FIFO, a device or a file that grows past
-// the limit is refused, whatever stat says.
-func readSource(path string) ([]byte, string) {
-	src, err := safeio.ReadFile(path, MaxFileSize)
+// read goes through safeio or the file's tree: a FIFO, a device or a file
+// that grows past the limit is refused, whatever stat says.
+func readSource(f *pyproj.File) ([]byte, string) {
+	src, err := f.Read(MaxFileSize)
 	if err != nil {
 		if errors.Is(err, safeio.ErrTooLarge) {
 			return nil, "too large to scan: " + safeio.Reason(err)
@@ -991,7 +999,7 @@ func (c *textCache) read(rel string) (string, bool) {
 	if f == nil {
 		return "", false
 	}
-	b, msg := readSource(f.Abs)
+	b, msg := readSource(f)
 	if msg != "" {
 		return "", false
 	}
@@ -1182,7 +1190,7 @@ func (s *viewSource) load(module string) (*pysrc.View, string) {
 			return v, ""
 		}
 	}
-	src, msg := readSource(f.Abs)
+	src, msg := readSource(f)
 	if msg != "" {
 		return nil, msg
 	}
