@@ -544,7 +544,7 @@ func paramBinds(d *pysrc.FuncDef, b map[string]string) map[string]string {
 // split finds the project module a dotted name starts with, and the rest.
 func (k *kindWalk) split(name string) (string, string) {
 	for i := strings.LastIndexByte(name, '.'); i > 0; i = strings.LastIndexByte(name[:i], '.') {
-		if k.src.View(name[:i]) != nil {
+		if k.src.Has(name[:i]) {
 			return name[:i], name[i+1:]
 		}
 	}
@@ -558,7 +558,7 @@ func (k *kindWalk) follow(name string, depth int) bool { return k.followBound(na
 // followBound is follow with the project objects the call passes.
 func (k *kindWalk) followBound(name string, depth int, binds map[string]string) bool {
 	mod, rest := k.split(name)
-	if mod == "" {
+	if mod == "" || !k.mayBind(mod, rest) {
 		return false
 	}
 	v := k.src.View(mod)
@@ -576,10 +576,21 @@ func (k *kindWalk) followBound(name string, depth int, binds map[string]string) 
 	return false
 }
 
+// mayBind reports whether a function or class with the qualified name
+// rest may be defined in mod: its first name must be bound at mod's
+// module level. False only when the scan's first pass says it is not,
+// so that looking up a name the module cannot define does not analyse
+// the module.
+func (k *kindWalk) mayBind(mod, rest string) bool {
+	head, _, _ := strings.Cut(rest, ".")
+	binds, known := k.src.Binds(mod, head)
+	return binds || !known
+}
+
 // class returns name when it is a class of the project.
 func (k *kindWalk) class(name string) string {
 	mod, rest := k.split(name)
-	if mod == "" {
+	if mod == "" || !k.mayBind(mod, rest) {
 		return ""
 	}
 	if k.classesOf(mod)[rest] != nil {
@@ -623,7 +634,7 @@ func (k *kindWalk) findMethod(cls, meth string, hops int) (string, *pysrc.FuncDe
 		return "", nil
 	}
 	mod, rest := k.split(cls)
-	if mod == "" {
+	if mod == "" || !k.mayBind(mod, rest) {
 		return "", nil
 	}
 	v := k.src.View(mod)
@@ -969,6 +980,21 @@ func catchesErrors(v *pysrc.View, t *pysrc.Try) bool {
 	return false
 }
 
+// EntryFunc reports whether a function or method of a module named to a
+// loader is one the loader's run is followed into.
+func EntryFunc(name string) bool { return name == "main" || name == "run" || name == "start" }
+
+// DefinesEntry reports whether a module defines an EntryFunc (the scan's
+// first pass keeps it, for modes.Source.DefinesEntry).
+func DefinesEntry(v *pysrc.View) bool {
+	for _, d := range v.Defs {
+		if EntryFunc(d.Name) {
+			return true
+		}
+	}
+	return false
+}
+
 // loaded follows the entry functions of project modules named by string
 // literals in e (a string, or a list or tuple of them).
 func (k *kindWalk) loaded(v *pysrc.View, e pysrc.Expr, depth int) {
@@ -991,12 +1017,15 @@ func (k *kindWalk) loaded(v *pysrc.View, e pysrc.Expr, depth int) {
 			continue
 		}
 		k.loadedMods[name] = true
+		if defines, known := k.src.DefinesEntry(name); known && !defines {
+			continue // the module need not be analysed: nothing in it is followed
+		}
 		mv := k.src.View(name)
 		if mv == nil || !strings.Contains(name, ".") {
 			continue
 		}
 		for _, d := range mv.Defs {
-			if d.Name == "main" || d.Name == "run" || d.Name == "start" {
+			if EntryFunc(d.Name) {
 				k.push(name, d, depth, "", nil)
 			}
 		}

@@ -52,6 +52,21 @@ func (r *recordingSource) View(module string) *pysrc.View {
 	return r.src.View(module)
 }
 
+func (r *recordingSource) Has(module string) bool {
+	r.file(module)
+	return r.src.Has(module)
+}
+
+func (r *recordingSource) Binds(module, name string) (bool, bool) {
+	r.file(module)
+	return r.src.Binds(module, name)
+}
+
+func (r *recordingSource) DefinesEntry(module string) (bool, bool) {
+	r.file(module)
+	return r.src.DefinesEntry(module)
+}
+
 func (r *recordingSource) Path(module string) string {
 	r.file(module)
 	return r.src.Path(module)
