@@ -33,12 +33,11 @@ func newFakeSource(mods map[string]string, unreadable map[string]string) *fakeSo
 
 func (s *fakeSource) Canonical(name string) string { return s.model.Canonical(name) }
 
-func (s *fakeSource) View(m string) *pysrc.View         { return s.views[m] }
-func (s *fakeSource) Has(m string) bool                 { return s.views[m] != nil }
-func (s *fakeSource) Binds(string, string) (bool, bool) { return false, false }
-func (s *fakeSource) DefinesEntry(string) (bool, bool)  { return false, false }
-func (s *fakeSource) Path(m string) string              { return strings.ReplaceAll(m, ".", "/") + ".py" }
-func (s *fakeSource) Unreadable(m string) string        { return s.unreadable[m] }
+func (s *fakeSource) View(m string) *pysrc.View  { return s.views[m] }
+func (s *fakeSource) Has(m string) bool          { return s.views[m] != nil }
+func (s *fakeSource) Outline(string) *Outline    { return nil }
+func (s *fakeSource) Path(m string) string       { return strings.ReplaceAll(m, ".", "/") + ".py" }
+func (s *fakeSource) Unreadable(m string) string { return s.unreadable[m] }
 
 // chain builds n modules m0 … m(n-1), each importing the next; the last
 // one runs last.

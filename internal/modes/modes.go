@@ -97,15 +97,11 @@ type Source interface {
 	// know are the project's (an import of a module whose code a decided
 	// world does not run, a dotted name split at its module).
 	Has(module string) bool
-	// Binds reports whether the module level of a module binds name (a
-	// def, a class, an import, an assignment), and whether that is known
-	// without analysing the module (from the scan's first pass): a
-	// lookup of a name the module does not bind needs no view.
-	Binds(module, name string) (binds, known bool)
-	// DefinesEntry reports whether a module defines a function or method
-	// a loader's run follows (EntryFunc), and whether that is known
-	// without analysing the module.
-	DefinesEntry(module string) (defines, known bool)
+	// Outline returns what is known of a module's definitions without
+	// analysing it (the scan keeps it from its first pass), nil when
+	// nothing is: a lookup of a function or class the module does not
+	// define needs no view.
+	Outline(module string) *Outline
 	// Path returns the project-relative path of a module's file.
 	Path(module string) string
 	// Unreadable says why a module of the project could not be analysed

@@ -7,9 +7,9 @@ import (
 	"github.com/letgo-dev/letgo/internal/pysrc"
 )
 
-// outlineSource is a fakeSource that, with outline set, answers Binds and
-// DefinesEntry as the scan does from its first pass (the module's summary,
-// DefinesEntry of its view), and counts the views the inference asks for.
+// outlineSource is a fakeSource that, with outline set, gives the
+// modules' outlines as the scan does from its first pass, and counts the
+// views the inference asks for.
 type outlineSource struct {
 	*fakeSource
 	outline bool
@@ -21,39 +21,26 @@ func (s *outlineSource) View(m string) *pysrc.View {
 	return s.fakeSource.View(m)
 }
 
-func (s *outlineSource) Binds(m, name string) (bool, bool) {
-	sum := s.model.Summary(m)
-	if !s.outline || sum == nil {
-		return false, false
-	}
-	for _, n := range sum.Names {
-		if n.Name == name {
-			return true, true
-		}
-	}
-	return false, true
-}
-
-func (s *outlineSource) DefinesEntry(m string) (bool, bool) {
+func (s *outlineSource) Outline(m string) *Outline {
 	v := s.fakeSource.View(m)
 	if !s.outline || v == nil {
-		return false, false
+		return nil
 	}
-	return DefinesEntry(v), true
+	return OutlineOf(v)
 }
 
 // TestLookupsWithoutViews: the inference asks for the view of a module
 // only when it runs or reads its code. A module imported by a world whose
-// mode is decided, a module named by a dotted name whose module level
-// does not bind the rest, and a module named to a loader that defines no
-// entry function are looked up without one; the verdicts are those the
-// views give.
+// mode is decided, a module named by a dotted name for a function or
+// class it does not define (a constant, an imported name), and a module
+// named to a loader that defines no entry function are looked up without
+// one; the verdicts are those the views give.
 func TestLookupsWithoutViews(t *testing.T) {
 	mods := map[string]string{
 		"app": "import eventlet\neventlet.monkey_patch()\nimport heavy\nimport helpers\n\n\n" +
-			"def main():\n    helpers.not_here()\n    helpers.Missing()\n    register(['plugins.a', 'plugins.b'])\n",
+			"def main():\n    helpers.not_here()\n    helpers.x.Missing()\n    register(['plugins.a', 'plugins.b'])\n",
 		"heavy":     "import threading\nthreading.Thread(target=print).start()\n",
-		"helpers":   "x = 1\n",
+		"helpers":   "from os import path as not_here\nx = 1\n\n\nclass Present:\n    pass\n",
 		"plugins.a": "def helper():\n    pass\n",
 		"plugins.b": "def main():\n    while True:\n        pass\n",
 	}

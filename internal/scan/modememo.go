@@ -57,14 +57,9 @@ func (r *recordingSource) Has(module string) bool {
 	return r.src.Has(module)
 }
 
-func (r *recordingSource) Binds(module, name string) (bool, bool) {
+func (r *recordingSource) Outline(module string) *modes.Outline {
 	r.file(module)
-	return r.src.Binds(module, name)
-}
-
-func (r *recordingSource) DefinesEntry(module string) (bool, bool) {
-	r.file(module)
-	return r.src.DefinesEntry(module)
+	return r.src.Outline(module)
 }
 
 func (r *recordingSource) Path(module string) string {

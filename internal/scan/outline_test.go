@@ -2,14 +2,12 @@ package scan
 
 import (
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"golang.org/x/tools/txtar"
 
 	"github.com/letgo-dev/letgo/internal/modes"
-	"github.com/letgo-dev/letgo/internal/pysem"
 	"github.com/letgo-dev/letgo/internal/pysrc"
 )
 
@@ -35,13 +33,12 @@ var outlineSources = map[string]string{
 }
 
 // TestOutlineCoversDefinitions: the interpreter skips analysing a module
-// when its outline says the module level does not bind the first name of
-// what it looks up (modes.Source.Binds), or that it defines no entry
-// function (DefinesEntry). That holds only if the first name of every
-// function and class the module's view defines is a name its summary
-// binds, and DefinesEntry is true whenever a definition is an entry
-// function: checked on shaped sources and on every module of the scan's
-// fixtures.
+// when its outline says the module defines no function or class with the
+// name it looks up, or no entry function for a loader to run. So the
+// outline must cover every definition of the module's view: checked on
+// shaped sources and on every module of the scan's fixtures, with the
+// outline as the first pass stores it and as a persisted result restores
+// it.
 func TestOutlineCoversDefinitions(t *testing.T) {
 	srcs := map[string]string{}
 	for name, src := range outlineSources {
@@ -67,33 +64,46 @@ func TestOutlineCoversDefinitions(t *testing.T) {
 	}
 	for name, src := range srcs {
 		v := pysrc.Analyze(pysrc.Parse(name, []byte(src)), "pkg.mod", false)
-		sum := pysem.Summarize(v)
-		if !sort.SliceIsSorted(sum.Names, func(i, j int) bool { return sum.Names[i].Name < sum.Names[j].Name }) {
-			t.Errorf("%s: summary names not sorted: the outline's search needs them sorted", name)
+		first := modes.OutlineOf(v)
+		stored, err := encodeResult(fileResult{outline: first})
+		if err != nil {
+			t.Fatal(err)
 		}
-		o := outline{names: sum.Names, entry: modes.DefinesEntry(v)}
-		s := &viewSource{outlines: map[string]outline{"pkg.mod": o}}
-		var quals []string
-		for _, d := range v.Defs {
-			quals = append(quals, d.QualName)
-			if modes.EntryFunc(d.Name) && !o.entry {
-				t.Errorf("%s: DefinesEntry = false, but %s is an entry function", name, d.QualName)
+		restored, err := decodeResult(stored)
+		if err != nil || restored.outline == nil {
+			t.Fatalf("%s: decodeResult = %v, %v: the outline is not restored", name, restored.outline, err)
+		}
+		for _, o := range []*modes.Outline{first, restored.outline} {
+			s := &viewSource{outlines: map[string]*modes.Outline{"pkg.mod": o}}
+			entry := false
+			for _, d := range v.Defs {
+				entry = entry || modes.EntryFunc(d.Name)
+				if !s.Outline("pkg.mod").Defines(d.QualName) {
+					t.Errorf("%s: Defines(%q) = false; the view defines it", name, d.QualName)
+				}
+			}
+			for _, c := range v.Classes {
+				if !o.Defines(c.QualName) {
+					t.Errorf("%s: Defines(%q) = false; the view defines the class", name, c.QualName)
+				}
+			}
+			if o.Entry != entry {
+				t.Errorf("%s: Entry = %v, want %v", name, o.Entry, entry)
+			}
+			if o.Defines("\x00nothing") {
+				t.Errorf("%s: Defines of a name never defined = true", name)
+			}
+			if s.Outline("pkg.other") != nil {
+				t.Errorf("%s: Outline of a module without one is not nil", name)
 			}
 		}
-		for _, c := range v.Classes {
-			quals = append(quals, c.QualName)
-		}
-		for _, q := range quals {
-			head, _, _ := strings.Cut(q, ".")
-			if binds, known := s.Binds("pkg.mod", head); !binds || !known {
-				t.Errorf("%s: Binds(%q) = %v, %v; the view defines %s", name, head, binds, known, q)
-			}
-		}
-		if binds, known := s.Binds("pkg.mod", "\x00nothing"); binds || !known {
-			t.Errorf("%s: Binds of a name never bound = %v, %v, want false, true", name, binds, known)
-		}
-		if binds, known := s.Binds("pkg.other", "f"); binds || known {
-			t.Errorf("%s: Binds in a module without outline = %v, %v, want false, false", name, binds, known)
+	}
+	// What is bound but not defined is not: an import, an assignment.
+	v := pysrc.Analyze(pysrc.Parse("m.py", []byte(outlineSources["try"]+"CONF = 1\nimport os\n")), "m", false)
+	o := modes.OutlineOf(v)
+	for q, want := range map[string]bool{"main": true, "CONF": false, "CONF.web": false, "os": false, "os.path": false} {
+		if got := o.Defines(q); got != want {
+			t.Errorf("Defines(%q) = %v, want %v", q, got, want)
 		}
 	}
 }

@@ -132,14 +132,18 @@ type storedResult struct {
 	Bytes      int64
 	Syntax     bool
 	Skipped    bool
-	Entry      bool
+	HasOutline bool
+	Outline    modes.Outline
 	Project    bool
 }
 
 func encodeResult(r fileResult) ([]byte, error) {
 	s := storedResult{Findings: r.findings, Lines: r.lines, Imports: r.imports, Imported: r.imported,
 		Names: r.names, WSGILine: r.wsgiLine, AtImport: r.atImport,
-		Bytes: r.bytes, Syntax: r.syntax, Skipped: r.skipped, Entry: r.entry, Project: r.project}
+		Bytes: r.bytes, Syntax: r.syntax, Skipped: r.skipped, Project: r.project}
+	if r.outline != nil {
+		s.HasOutline, s.Outline = true, *r.outline
+	}
 	if r.summary != nil {
 		s.HasSummary, s.Summary = true, *r.summary
 	}
@@ -175,7 +179,11 @@ func decodeResult(v []byte) (fileResult, error) {
 	}
 	r := fileResult{findings: s.Findings, lines: s.Lines, imports: s.Imports, imported: s.Imported,
 		names: s.Names, wsgiLine: s.WSGILine, atImport: s.AtImport,
-		bytes: s.Bytes, syntax: s.Syntax, skipped: s.Skipped, entry: s.Entry, project: s.Project}
+		bytes: s.Bytes, syntax: s.Syntax, skipped: s.Skipped, project: s.Project}
+	if s.HasOutline {
+		o := s.Outline
+		r.outline = &o
+	}
 	if s.HasSummary {
 		sum := s.Summary
 		r.summary = &sum

@@ -273,9 +273,9 @@ type fileResult struct {
 	bytes    int64
 	syntax   bool
 	skipped  bool
-	// entry: the module defines a modes.EntryFunc (for the mode
-	// interpreter's lookups without its view, see outline).
-	entry bool
+	// outline is a runtime module's, for the mode interpreter's lookups
+	// that need no view of it (modes.Outline).
+	outline *modes.Outline
 	// project: a rule read the project's settings (analysis.Pass.Project),
 	// so the result holds for this project's settings only (Cache.scanFile).
 	project bool
@@ -293,23 +293,14 @@ type rootScan struct {
 	run     func(indexes []int, canonical func(string) string, model *pysem.Model) error
 }
 
-// outline is what the first pass keeps of a module for the mode
-// interpreter's lookups that need no view of it: the names its module
-// level binds (its summary's, which the model holds anyway) and whether
-// it defines a modes.EntryFunc. The interpreter parses again only the
-// modules whose code it runs or reads.
-type outline struct {
-	names []pysem.Name // sorted by name
-	entry bool
-}
-
-// outlines are the outlines of the root's runtime modules.
-func (rs *rootScan) outlines() map[*pyproj.File]outline {
-	out := map[*pyproj.File]outline{}
+// outlines are the first pass's outlines of the root's runtime modules:
+// with them the mode interpreter parses again only the modules whose
+// code it runs or reads.
+func (rs *rootScan) outlines() map[*pyproj.File]*modes.Outline {
+	out := map[*pyproj.File]*modes.Outline{}
 	for i := range rs.results {
-		f, r := rs.pyFiles[i], &rs.results[i]
-		if r.summary != nil && f.Module != "" && f.Kind == pyproj.KindRuntime {
-			out[f] = outline{names: r.summary.Names, entry: r.entry}
+		if f, o := rs.pyFiles[i], rs.results[i].outline; o != nil && f.Module != "" {
+			out[f] = o
 		}
 	}
 	return out
@@ -780,7 +771,6 @@ func scanFileRecording(proj *pyproj.Project, f *pyproj.File, enabled []*analysis
 			}
 		}
 		fr.imported = uniqueCopies(imported)
-		fr.entry = modes.DefinesEntry(view)
 	}
 	for _, b := range view.Exports {
 		if b.Name == "application" && !foreignImport(view, b) {
@@ -792,6 +782,9 @@ func scanFileRecording(proj *pyproj.Project, f *pyproj.File, enabled []*analysis
 			fr.backend = &backendFact{backend: b, ev: ev, module: f.Module}
 		}
 		fr.atImport = importTimeFacts(view)
+		if first {
+			fr.outline = modes.OutlineOf(view)
+		}
 	}
 	return fr
 }
@@ -1163,7 +1156,7 @@ func recount(res *contract.Result) {
 // asks whether they are the project's (Has): those are read, not parsed.
 type viewSource struct {
 	files         map[string]*pyproj.File
-	outlines      map[string]outline
+	outlines      map[string]*modes.Outline
 	mu            sync.Mutex
 	views         map[string]*viewEntry
 	cache         *Cache
@@ -1247,21 +1240,8 @@ func (s *viewSource) load(f *pyproj.File, e *viewEntry) {
 	e.src, e.unreadable = readSource(f.Abs)
 }
 
-// Binds answers from the module's outline.
-func (s *viewSource) Binds(module, name string) (bool, bool) {
-	o, ok := s.outlines[module]
-	if !ok {
-		return false, false
-	}
-	i := sort.Search(len(o.names), func(i int) bool { return o.names[i].Name >= name })
-	return i < len(o.names) && o.names[i].Name == name, true
-}
-
-// DefinesEntry answers from the module's outline.
-func (s *viewSource) DefinesEntry(module string) (bool, bool) {
-	o, ok := s.outlines[module]
-	return o.entry, ok
-}
+// Outline is the module's outline from the first pass, nil if none.
+func (s *viewSource) Outline(module string) *modes.Outline { return s.outlines[module] }
 
 func (s *viewSource) Unreadable(module string) string {
 	if e := s.entry(module); e != nil {
@@ -1283,14 +1263,14 @@ func (s *viewSource) Path(module string) string {
 func inferModes(ctx context.Context, res *state, info *rootInfo, infos []*rootInfo, opts Options, model *pysem.Model) error {
 	fixes := newLibraryFixes(res)
 	newSource := func(roots ...*rootInfo) *viewSource {
-		s := &viewSource{model: model, files: map[string]*pyproj.File{}, outlines: map[string]outline{}, views: map[string]*viewEntry{},
+		s := &viewSource{model: model, files: map[string]*pyproj.File{}, outlines: map[string]*modes.Outline{}, views: map[string]*viewEntry{},
 			cache: opts.Cache, blobs: opts.Blobs, libraryFixes: fixes}
 		for _, r := range roots {
 			for _, f := range r.proj.Files {
 				if f.Python && f.Module != "" && f.Kind == pyproj.KindRuntime {
 					if _, dup := s.files[f.Module]; !dup {
 						s.files[f.Module] = f
-						if o, ok := r.outlines[f]; ok {
+						if o := r.outlines[f]; o != nil {
 							s.outlines[f.Module] = o
 						}
 					}
@@ -1777,7 +1757,7 @@ type rootInfo struct {
 	proj     *pyproj.Project
 	library  bool
 	dists    []pyproj.Distribution // for site-packages roots
-	outlines map[*pyproj.File]outline
+	outlines map[*pyproj.File]*modes.Outline
 }
 
 // distOf names the distribution shipping module in info's root and says
