@@ -2,6 +2,8 @@ package modes
 
 import (
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/letgo-dev/letgo/internal/enums"
@@ -544,7 +546,7 @@ func paramBinds(d *pysrc.FuncDef, b map[string]string) map[string]string {
 // split finds the project module a dotted name starts with, and the rest.
 func (k *kindWalk) split(name string) (string, string) {
 	for i := strings.LastIndexByte(name, '.'); i > 0; i = strings.LastIndexByte(name[:i], '.') {
-		if k.src.View(name[:i]) != nil {
+		if k.src.Has(name[:i]) {
 			return name[:i], name[i+1:]
 		}
 	}
@@ -558,7 +560,7 @@ func (k *kindWalk) follow(name string, depth int) bool { return k.followBound(na
 // followBound is follow with the project objects the call passes.
 func (k *kindWalk) followBound(name string, depth int, binds map[string]string) bool {
 	mod, rest := k.split(name)
-	if mod == "" {
+	if mod == "" || !k.mayDefine(mod, rest) {
 		return false
 	}
 	v := k.src.View(mod)
@@ -576,10 +578,18 @@ func (k *kindWalk) followBound(name string, depth int, binds map[string]string) 
 	return false
 }
 
+// mayDefine reports whether mod may define a function or class with the
+// qualified name rest: false only when its outline says it does not, so
+// that looking up a name the module cannot define does not analyse it.
+func (k *kindWalk) mayDefine(mod, rest string) bool {
+	o := k.src.Outline(mod)
+	return o == nil || o.Defines(rest)
+}
+
 // class returns name when it is a class of the project.
 func (k *kindWalk) class(name string) string {
 	mod, rest := k.split(name)
-	if mod == "" {
+	if mod == "" || !k.mayDefine(mod, rest) {
 		return ""
 	}
 	if k.classesOf(mod)[rest] != nil {
@@ -623,7 +633,7 @@ func (k *kindWalk) findMethod(cls, meth string, hops int) (string, *pysrc.FuncDe
 		return "", nil
 	}
 	mod, rest := k.split(cls)
-	if mod == "" {
+	if mod == "" || !k.mayDefine(mod, rest) {
 		return "", nil
 	}
 	v := k.src.View(mod)
@@ -969,6 +979,64 @@ func catchesErrors(v *pysrc.View, t *pysrc.Try) bool {
 	return false
 }
 
+// EntryFunc reports whether a function or method of a module named to a
+// loader is one the loader's run is followed into.
+func EntryFunc(name string) bool { return name == "main" || name == "run" || name == "start" }
+
+// Outline is what the interpreter's lookups in a module need to know of
+// its definitions when they do not find what they look for: kept by the
+// scan's first pass for every runtime module, it lets an inference
+// analyse only the modules whose code it runs or reads.
+type Outline struct {
+	// Heads are the names that start the qualified names of the module's
+	// functions and classes (its module-level def and class statements),
+	// sorted, distinct.
+	Heads []string
+	// Entry: the module defines an EntryFunc.
+	Entry bool
+}
+
+// OutlineOf outlines a module's view.
+func OutlineOf(v *pysrc.View) *Outline {
+	o := &Outline{}
+	var heads []string
+	add := func(q string) {
+		head, _, _ := strings.Cut(q, ".")
+		heads = append(heads, head)
+	}
+	for _, d := range v.Defs {
+		add(d.QualName)
+		o.Entry = o.Entry || EntryFunc(d.Name)
+	}
+	for _, c := range v.Classes {
+		add(c.QualName)
+	}
+	sort.Strings(heads)
+	heads = slices.Compact(heads)
+	// One copy for all names: a substring of the source would keep the
+	// whole file alive with the outline.
+	var b strings.Builder
+	for _, h := range heads {
+		b.WriteString(h)
+	}
+	all := b.String()
+	o.Heads = make([]string, len(heads))
+	at := 0
+	for i, h := range heads {
+		o.Heads[i] = all[at : at+len(h)]
+		at += len(h)
+	}
+	return o
+}
+
+// Defines reports whether the module may define a function or class
+// with the qualified name q (it defines one whose name starts like q's).
+func (o *Outline) Defines(q string) bool {
+	head, _, _ := strings.Cut(q, ".")
+	_, found := slices.BinarySearch(o.Heads, head)
+	return found
+}
+
 // loaded follows the entry functions of project modules named by string
 // literals in e (a string, or a list or tuple of them).
 func (k *kindWalk) loaded(v *pysrc.View, e pysrc.Expr, depth int) {
@@ -991,12 +1059,15 @@ func (k *kindWalk) loaded(v *pysrc.View, e pysrc.Expr, depth int) {
 			continue
 		}
 		k.loadedMods[name] = true
+		if o := k.src.Outline(name); o != nil && !o.Entry {
+			continue // the module need not be analysed: nothing in it is followed
+		}
 		mv := k.src.View(name)
 		if mv == nil || !strings.Contains(name, ".") {
 			continue
 		}
 		for _, d := range mv.Defs {
-			if d.Name == "main" || d.Name == "run" || d.Name == "start" {
+			if EntryFunc(d.Name) {
 				k.push(name, d, depth, "", nil)
 			}
 		}

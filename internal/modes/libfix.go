@@ -48,7 +48,7 @@ func (in *interp) libraryFix(name string, worlds []*world) {
 	parts := strings.Split(name, ".")
 	for i := 1; i <= len(parts); i++ {
 		mod := strings.Join(parts[:i], ".")
-		if in.src.View(mod) != nil || in.src.Unreadable(mod) != "" {
+		if in.src.Has(mod) || in.src.Unreadable(mod) != "" {
 			continue // a project module: its own code is run
 		}
 		var fix *LibraryFix

@@ -34,6 +34,8 @@ func newFakeSource(mods map[string]string, unreadable map[string]string) *fakeSo
 func (s *fakeSource) Canonical(name string) string { return s.model.Canonical(name) }
 
 func (s *fakeSource) View(m string) *pysrc.View  { return s.views[m] }
+func (s *fakeSource) Has(m string) bool          { return s.views[m] != nil }
+func (s *fakeSource) Outline(string) *Outline    { return nil }
 func (s *fakeSource) Path(m string) string       { return strings.ReplaceAll(m, ".", "/") + ".py" }
 func (s *fakeSource) Unreadable(m string) string { return s.unreadable[m] }
 

@@ -92,6 +92,16 @@ type Source interface {
 	// View returns the analysed module, or nil when it is not in the project
 	// or could not be read.
 	View(module string) *pysrc.View
+	// Has reports whether View(module) is not nil, without analysing the
+	// module: most of the modules an inference names it only needs to
+	// know are the project's (an import of a module whose code a decided
+	// world does not run, a dotted name split at its module).
+	Has(module string) bool
+	// Outline returns what is known of a module's definitions without
+	// analysing it (the scan keeps it from its first pass), nil when
+	// nothing is: a lookup of a function or class the module does not
+	// define needs no view.
+	Outline(module string) *Outline
 	// Path returns the project-relative path of a module's file.
 	Path(module string) string
 	// Unreadable says why a module of the project could not be analysed
@@ -539,7 +549,7 @@ func (in *interp) execStmt(module string, s pysrc.Stmt, w *world, depth int) []*
 		if imp := in.index(module, v).froms[s]; imp != nil {
 			worlds := in.importModules(imp.Module, []*world{w})
 			for _, n := range imp.Names {
-				if sub := imp.Module + "." + n.Name; in.src.View(sub) != nil || in.src.Unreadable(sub) != "" {
+				if sub := imp.Module + "." + n.Name; in.src.Has(sub) || in.src.Unreadable(sub) != "" {
 					worlds = in.importModules(sub, worlds)
 				} else if n.Name != "*" {
 					in.noteImports(sub, worlds) // perhaps a library's submodule
@@ -614,7 +624,7 @@ func (in *interp) importModules(name string, worlds []*world) []*world {
 	parts := strings.Split(name, ".")
 	for i := 1; i <= len(parts); i++ {
 		mod := strings.Join(parts[:i], ".")
-		if in.src.View(mod) == nil {
+		if !in.src.Has(mod) {
 			if why := in.src.Unreadable(mod); why != "" {
 				for _, w := range worlds {
 					in.cut(w, fmt.Sprintf("module %s (%s) could not be analysed (%s)", mod, in.src.Path(mod), why))
@@ -658,7 +668,7 @@ func (in *interp) noteImports(name string, worlds []*world) {
 				break
 			}
 			w.executed[importedKey+mod] = true
-			w.ran = append(w.ran, Imported{Module: mod, At: at, Ran: in.src.View(mod) != nil})
+			w.ran = append(w.ran, Imported{Module: mod, At: at, Ran: in.src.Has(mod)})
 		}
 	}
 	in.libraryFix(name, worlds)

@@ -52,6 +52,16 @@ func (r *recordingSource) View(module string) *pysrc.View {
 	return r.src.View(module)
 }
 
+func (r *recordingSource) Has(module string) bool {
+	r.file(module)
+	return r.src.Has(module)
+}
+
+func (r *recordingSource) Outline(module string) *modes.Outline {
+	r.file(module)
+	return r.src.Outline(module)
+}
+
 func (r *recordingSource) Path(module string) string {
 	r.file(module)
 	return r.src.Path(module)

@@ -32,7 +32,7 @@ type FileStore interface {
 
 // persistFormat names the encoding of a stored result: a change of
 // fileResult or of what it holds changes it.
-const persistFormat = "letgo-file/4"
+const persistFormat = "letgo-file/5"
 
 // buildID identifies the letgo binary running: its VCS revision when it
 // was built from a clean checkout, else the hash of the executable (a
@@ -132,6 +132,8 @@ type storedResult struct {
 	Bytes      int64
 	Syntax     bool
 	Skipped    bool
+	HasOutline bool
+	Outline    modes.Outline
 	Project    bool
 }
 
@@ -139,6 +141,9 @@ func encodeResult(r fileResult) ([]byte, error) {
 	s := storedResult{Findings: r.findings, Lines: r.lines, Imports: r.imports, Imported: r.imported,
 		Names: r.names, WSGILine: r.wsgiLine, AtImport: r.atImport,
 		Bytes: r.bytes, Syntax: r.syntax, Skipped: r.skipped, Project: r.project}
+	if r.outline != nil {
+		s.HasOutline, s.Outline = true, *r.outline
+	}
 	if r.summary != nil {
 		s.HasSummary, s.Summary = true, *r.summary
 	}
@@ -175,6 +180,10 @@ func decodeResult(v []byte) (fileResult, error) {
 	r := fileResult{findings: s.Findings, lines: s.Lines, imports: s.Imports, imported: s.Imported,
 		names: s.Names, wsgiLine: s.WSGILine, atImport: s.AtImport,
 		bytes: s.Bytes, syntax: s.Syntax, skipped: s.Skipped, project: s.Project}
+	if s.HasOutline {
+		o := s.Outline
+		r.outline = &o
+	}
 	if s.HasSummary {
 		sum := s.Summary
 		r.summary = &sum

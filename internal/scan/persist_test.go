@@ -68,7 +68,7 @@ func TestStoredResultFields(t *testing.T) {
 	for i := 0; i < ft.NumField(); i++ {
 		names = append(names, ft.Field(i).Name)
 	}
-	want := "findings lines imports imported summary names wsgiLine backend atImport bytes syntax skipped project"
+	want := "findings lines imports imported summary names wsgiLine backend atImport bytes syntax skipped outline project"
 	if got := strings.Join(names, " "); got != want {
 		t.Errorf("fileResult's fields are %q; encodeResult and decodeResult store %q: update them", got, want)
 	}

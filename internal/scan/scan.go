@@ -201,7 +201,7 @@ func Run(ctx context.Context, roots []string, opts Options) (*contract.Result, e
 		scans[i] = rs
 		modules = append(modules, rs.modules...)
 		semRoots[i] = rs.semRoot()
-		info := &rootInfo{root: in.root, proj: projs[i], library: in.library}
+		info := &rootInfo{root: in.root, proj: projs[i], library: in.library, outlines: rs.outlines()}
 		if in.site {
 			info.dists = pyproj.ReadDistributions(in.root)
 		}
@@ -281,6 +281,9 @@ type fileResult struct {
 	bytes    int64
 	syntax   bool
 	skipped  bool
+	// outline is a runtime module's, for the mode interpreter's lookups
+	// that need no view of it (modes.Outline).
+	outline *modes.Outline
 	// project: a rule read the project's settings (analysis.Pass.Project),
 	// so the result holds for this project's settings only (Cache.scanFile).
 	project bool
@@ -296,6 +299,19 @@ type rootScan struct {
 	results []fileResult
 	modules []*graph.Module
 	run     func(indexes []int, canonical func(string) string, model *pysem.Model) error
+}
+
+// outlines are the first pass's outlines of the root's runtime modules:
+// with them the mode interpreter parses again only the modules whose
+// code it runs or reads.
+func (rs *rootScan) outlines() map[*pyproj.File]*modes.Outline {
+	out := map[*pyproj.File]*modes.Outline{}
+	for i := range rs.results {
+		if f, o := rs.pyFiles[i], rs.results[i].outline; o != nil && f.Module != "" {
+			out[f] = o
+		}
+	}
+	return out
 }
 
 // semRoot is the root's part of the semantic model.
@@ -774,6 +790,9 @@ func scanFileRecording(proj *pyproj.Project, f *pyproj.File, enabled []*analysis
 			fr.backend = &backendFact{backend: b, ev: ev, module: f.Module}
 		}
 		fr.atImport = importTimeFacts(view)
+		if first {
+			fr.outline = modes.OutlineOf(view)
+		}
 	}
 	return fr
 }
@@ -1139,10 +1158,13 @@ func recount(res *contract.Result) {
 }
 
 // viewSource parses a project's modules on demand for mode inference. It
-// is used by the entry points' inferences at once: each module is parsed
-// once, by the first inference that asks for it.
+// is used by the entry points' inferences at once: each module is read
+// once, by the first inference that asks about it, and parsed once, by the
+// first that asks for its view. Most modules an inference names it only
+// asks whether they are the project's (Has): those are read, not parsed.
 type viewSource struct {
 	files         map[string]*pyproj.File
+	outlines      map[string]*modes.Outline
 	mu            sync.Mutex
 	views         map[string]*viewEntry
 	cache         *Cache
@@ -1151,19 +1173,55 @@ type viewSource struct {
 	*libraryFixes // modes.FixSource: library import-time code
 }
 
-// viewEntry is one module's view, or why its file could not be read.
+// viewEntry is one module's view, or its source until it is parsed, or
+// why its file could not be read.
 type viewEntry struct {
-	once       sync.Once
-	view       *pysrc.View
-	unreadable string
+	read, parse sync.Once
+	src         []byte
+	key         string // the views cache's key, "" without content ids
+	view        *pysrc.View
+	unreadable  string
 }
 
 // Canonical names through the scan's semantic model.
 func (s *viewSource) Canonical(name string) string { return s.model.Canonical(name) }
 
-func (s *viewSource) View(module string) *pysrc.View { return s.entry(module).view }
+func (s *viewSource) View(module string) *pysrc.View {
+	e := s.entry(module)
+	if e == nil {
+		return nil
+	}
+	e.parse.Do(func() {
+		if e.view != nil || e.unreadable != "" {
+			return // from the cache, or not readable
+		}
+		f := s.files[module]
+		// The source buffer is handed over: the parsed file keeps it.
+		e.view = pysrc.Analyze(pysrc.ParseOwned(f.Path, e.src), f.Module, f.IsPackage)
+		e.src = nil
+		if e.key != "" {
+			s.cache.mu.Lock()
+			s.cache.views[e.key] = e.view
+			s.cache.mu.Unlock()
+		}
+	})
+	return e.view
+}
 
+// Has reports whether the module is the project's and its file can be
+// analysed, without parsing it.
+func (s *viewSource) Has(module string) bool {
+	e := s.entry(module)
+	return e != nil && e.unreadable == ""
+}
+
+// entry is the module's entry, its file read; nil when the module is not
+// in the project.
 func (s *viewSource) entry(module string) *viewEntry {
+	f := s.files[module]
+	if f == nil {
+		return nil
+	}
 	s.mu.Lock()
 	e, ok := s.views[module]
 	if !ok {
@@ -1171,39 +1229,34 @@ func (s *viewSource) entry(module string) *viewEntry {
 		s.views[module] = e
 	}
 	s.mu.Unlock()
-	e.once.Do(func() { e.view, e.unreadable = s.load(module) })
+	e.read.Do(func() { s.load(f, e) })
 	return e
 }
 
-func (s *viewSource) load(module string) (*pysrc.View, string) {
-	f := s.files[module]
-	if f == nil {
-		return nil, ""
-	}
-	key := ""
+// load reads a module's file, or takes its view from the cache.
+func (s *viewSource) load(f *pyproj.File, e *viewEntry) {
 	if id, ok := s.blobs[f.Path]; ok && s.cache != nil {
-		key = f.Path + "\x00" + id
+		e.key = f.Path + "\x00" + id
 		s.cache.mu.Lock()
-		v, hit := s.cache.views[key]
+		v, hit := s.cache.views[e.key]
 		s.cache.mu.Unlock()
 		if hit {
-			return v, ""
+			e.view = v
+			return
 		}
 	}
-	src, msg := readSource(f)
-	if msg != "" {
-		return nil, msg
-	}
-	v := pysrc.Analyze(pysrc.ParseOwned(f.Path, src), f.Module, f.IsPackage)
-	if key != "" {
-		s.cache.mu.Lock()
-		s.cache.views[key] = v
-		s.cache.mu.Unlock()
-	}
-	return v, ""
+	e.src, e.unreadable = readSource(f)
 }
 
-func (s *viewSource) Unreadable(module string) string { return s.entry(module).unreadable }
+// Outline is the module's outline from the first pass, nil if none.
+func (s *viewSource) Outline(module string) *modes.Outline { return s.outlines[module] }
+
+func (s *viewSource) Unreadable(module string) string {
+	if e := s.entry(module); e != nil {
+		return e.unreadable
+	}
+	return ""
+}
 
 func (s *viewSource) Path(module string) string {
 	if f := s.files[module]; f != nil {
@@ -1218,13 +1271,16 @@ func (s *viewSource) Path(module string) string {
 func inferModes(ctx context.Context, res *state, info *rootInfo, infos []*rootInfo, opts Options, model *pysem.Model) error {
 	fixes := newLibraryFixes(res)
 	newSource := func(roots ...*rootInfo) *viewSource {
-		s := &viewSource{model: model, files: map[string]*pyproj.File{}, views: map[string]*viewEntry{},
+		s := &viewSource{model: model, files: map[string]*pyproj.File{}, outlines: map[string]*modes.Outline{}, views: map[string]*viewEntry{},
 			cache: opts.Cache, blobs: opts.Blobs, libraryFixes: fixes}
 		for _, r := range roots {
 			for _, f := range r.proj.Files {
 				if f.Python && f.Module != "" && f.Kind == pyproj.KindRuntime {
 					if _, dup := s.files[f.Module]; !dup {
 						s.files[f.Module] = f
+						if o := r.outlines[f]; o != nil {
+							s.outlines[f.Module] = o
+						}
 					}
 				}
 			}
@@ -1715,10 +1771,11 @@ func concerns(res *contract.Result) {
 
 // rootInfo is what the graph rules need to know about a root.
 type rootInfo struct {
-	root    string
-	proj    *pyproj.Project
-	library bool
-	dists   []pyproj.Distribution // for site-packages roots
+	root     string
+	proj     *pyproj.Project
+	library  bool
+	dists    []pyproj.Distribution // for site-packages roots
+	outlines map[*pyproj.File]*modes.Outline
 }
 
 // distOf names the distribution shipping module in info's root and says
