@@ -923,6 +923,7 @@ func (p *parser) parseWith(start Pos, async bool) Stmt {
 // stays an expression.
 func (p *parser) tryParenWithItems() (items []*WithItem, ok bool) {
 	errs := len(p.errs)
+	depth := p.depth
 	exprBase, kwBase, argBase := p.exprs.mark(), p.kws.mark(), p.args.mark()
 	defer func() {
 		if r := recover(); r != nil {
@@ -930,6 +931,7 @@ func (p *parser) tryParenWithItems() (items []*WithItem, ok bool) {
 				panic(r)
 			}
 			p.errs = p.errs[:errs]
+			p.depth = depth
 			p.exprs.reset(exprBase)
 			p.kws.reset(kwBase)
 			p.args.reset(argBase)

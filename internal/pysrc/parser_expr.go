@@ -97,22 +97,61 @@ func (p *parser) parseNamedExpression() Expr {
 	return x
 }
 
+// The expression chain: parseExpression → parseDisjunction → parseConjunction
+// → parseInversion → parseComparison → parseBinary → parseFactor →
+// parsePower → parsePrimary, one level per precedence. Most expressions are a
+// primary alone (a name, a call, an attribute, a literal), so
+// parseExpression parses the primary first when the expression starts with
+// an atom and goes through the levels above it (the *Rest functions) only
+// when the next token is an operator: the tree, the positions and the
+// nesting depth are those of the full chain.
+//
+// The depth is restored by the callers that recover from a bailout
+// (parseStmtRecover, tryParenWithItems), not by deferred calls here.
+
+// startsAtom marks the tokens that begin an atom.
+var startsAtom = [numKinds]bool{
+	Name: true, Number: true, String: true, FStringStart: true, KwTrue: true, KwFalse: true,
+	KwNone: true, Ellipsis: true, LPar: true, LSqb: true, LBrace: true,
+}
+
+// continuesPrimary marks the tokens after a primary that one of the levels
+// above it consumes: '**', the binary and comparison operators, and, or.
+var continuesPrimary = func() (t [numKinds]bool) {
+	for k := range numKinds {
+		t[k] = binPrec(k) > 0
+	}
+	for _, k := range []Kind{DoubleStar, EqEqual, NotEqual, Less, LessEqual, Greater, GreaterEqual,
+		KwIn, KwIs, KwNot, KwAnd, KwOr} {
+		t[k] = true
+	}
+	return t
+}()
+
 // parseExpression parses a conditional expression or a lambda.
 func (p *parser) parseExpression() Expr {
 	if p.tok.Kind == KwLambda {
 		return p.parseLambda()
 	}
 	p.enter()
-	defer p.leave()
 	start := p.tok.Start
-	x := p.parseDisjunction()
+	var x Expr
+	if startsAtom[p.tok.Kind] {
+		x = p.parsePrimary()
+		if continuesPrimary[p.tok.Kind] {
+			x = p.disjunctionRest(start, p.conjunctionRest(start, p.comparisonRest(start, p.binaryRest(start, p.powerRest(start, x), 1))))
+		}
+	} else {
+		x = p.parseDisjunction()
+	}
 	if p.tok.Kind == KwIf {
 		p.next()
 		test := p.parseDisjunction()
 		p.expect(KwElse)
 		orelse := p.parseExpression()
-		return &IfExp{Span{start, p.prevEnd()}, test, x, orelse}
+		x = &IfExp{Span{start, p.prevEnd()}, test, x, orelse}
 	}
+	p.leave()
 	return x
 }
 
@@ -129,7 +168,12 @@ func (p *parser) parseLambda() Expr {
 
 func (p *parser) parseDisjunction() Expr {
 	start := p.tok.Start
-	x := p.parseConjunction()
+	return p.disjunctionRest(start, p.parseConjunction())
+}
+
+// disjunctionRest parses the rest of a disjunction whose first operand,
+// starting at start, is x.
+func (p *parser) disjunctionRest(start Pos, x Expr) Expr {
 	if p.tok.Kind != KwOr {
 		return x
 	}
@@ -144,7 +188,10 @@ func (p *parser) parseDisjunction() Expr {
 
 func (p *parser) parseConjunction() Expr {
 	start := p.tok.Start
-	x := p.parseInversion()
+	return p.conjunctionRest(start, p.parseInversion())
+}
+
+func (p *parser) conjunctionRest(start Pos, x Expr) Expr {
 	if p.tok.Kind != KwAnd {
 		return x
 	}
@@ -160,10 +207,10 @@ func (p *parser) parseConjunction() Expr {
 func (p *parser) parseInversion() Expr {
 	if p.tok.Kind == KwNot {
 		p.enter()
-		defer p.leave()
 		start := p.tok.Start
 		p.next()
 		x := p.parseInversion()
+		p.leave()
 		return p.newUnary(start, KwNot, x)
 	}
 	return p.parseComparison()
@@ -183,7 +230,10 @@ func (p *parser) newBinOp(start Pos, x Expr, op Kind, y Expr) *BinOp {
 
 func (p *parser) parseComparison() Expr {
 	start := p.tok.Start
-	x := p.parseBitOr()
+	return p.comparisonRest(start, p.parseBitOr())
+}
+
+func (p *parser) comparisonRest(start Pos, x Expr) Expr {
 	var cmp *Compare
 	for {
 		var op CmpOp
@@ -266,12 +316,15 @@ func (p *parser) parseSum() Expr { return p.parseBinary(5) }
 // least minPrec (precedence climbing).
 func (p *parser) parseBinary(minPrec int) Expr {
 	start := p.tok.Start
-	x := p.parseFactor()
+	return p.binaryRest(start, p.parseFactor(), minPrec)
+}
+
+func (p *parser) binaryRest(start Pos, x Expr, minPrec int) Expr {
 	depth := p.depth
-	defer func() { p.depth = depth }()
 	for {
 		prec := binPrec(p.tok.Kind)
 		if prec < minPrec || prec == 0 {
+			p.depth = depth
 			return x
 		}
 		op := p.tok.Kind
@@ -294,11 +347,11 @@ func (p *parser) parseFactor() Expr {
 	switch p.tok.Kind {
 	case Plus, Minus, Tilde:
 		p.enter()
-		defer p.leave()
 		start := p.tok.Start
 		op := p.tok.Kind
 		p.next()
 		x := p.parseFactor()
+		p.leave()
 		return p.newUnary(start, op, x)
 	}
 	return p.parsePower()
@@ -314,11 +367,15 @@ func (p *parser) parsePower() Expr {
 	} else {
 		x = p.parsePrimary()
 	}
+	return p.powerRest(start, x)
+}
+
+func (p *parser) powerRest(start Pos, x Expr) Expr {
 	if p.tok.Kind == DoubleStar {
 		p.enter()
-		defer p.leave()
 		p.next()
 		y := p.parseFactor()
+		p.leave()
 		return p.newBinOp(start, x, DoubleStar, y)
 	}
 	return x
@@ -328,20 +385,17 @@ func (p *parser) parsePrimary() Expr {
 	start := p.tok.Start
 	x := p.parseAtom()
 	depth := p.depth
-	defer func() { p.depth = depth }()
 	for {
 		switch p.tok.Kind {
-		case Dot, LPar, LSqb:
-			p.enter() // each link deepens the tree
-		}
-		switch p.tok.Kind {
 		case Dot:
+			p.enter() // each link deepens the tree
 			p.next()
 			at := p.expectName()
 			a := p.attrs.alloc()
 			a.Start, a.Stop, a.X, a.Attr, a.AttrPos = start, at.End, x, p.text(at), at.Start
 			x = a
 		case LPar:
+			p.enter()
 			lpar := p.tok.Start
 			p.next()
 			args, kws := p.parseCallArgs(lpar)
@@ -350,6 +404,7 @@ func (p *parser) parsePrimary() Expr {
 			c.Start, c.Stop, c.Func, c.Args, c.Keywords = start, p.prevEnd(), x, args, kws
 			x = c
 		case LSqb:
+			p.enter()
 			p.next()
 			idx := p.parseSlices()
 			p.expect(RSqb)
@@ -357,6 +412,7 @@ func (p *parser) parsePrimary() Expr {
 			sub.Span, sub.X, sub.Index = Span{start, p.prevEnd()}, x, idx
 			x = sub
 		default:
+			p.depth = depth
 			return x
 		}
 	}
