@@ -185,6 +185,11 @@ func (s *scanner) indentation() bool {
 	for {
 		begin := s.pos // the start of a physical line
 		col, alt := 0, 0
+		for s.pos+8 <= len(src) && src[s.pos:s.pos+8] == "        " {
+			col += 8
+			alt += 8
+			s.pos += 8
+		}
 		for s.pos < len(src) {
 			switch src[s.pos] {
 			case ' ':
@@ -295,8 +300,9 @@ func isIdentRune(r rune) bool {
 
 // scanNameOrString scans an identifier, a keyword, or a string whose prefix
 // looks like an identifier (rb'..', f"..").
-// identByte marks the ASCII bytes that continue an identifier.
-var identByte = func() (t [128]bool) {
+// identByte marks the ASCII bytes that continue an identifier (a table
+// of all 256 bytes: indexing it needs no bounds check).
+var identByte = func() (t [256]bool) {
 	for c := range 128 {
 		t[c] = isIdentASCII(byte(c))
 	}
@@ -309,20 +315,18 @@ func (s *scanner) scanNameOrString() {
 	// The position in a local, and a table for ASCII: names are most of
 	// the tokens.
 	pos := s.pos
-	for pos < len(src) {
-		c := src[pos]
-		if c < 0x80 {
-			if !identByte[c] {
-				break
-			}
-			pos++
-			continue
-		}
+	for pos < len(src) && identByte[src[pos]] {
+		pos++
+	}
+	for pos < len(src) && src[pos] >= 0x80 {
 		r, size := utf8.DecodeRuneInString(src[pos:])
 		if !isIdentRune(r) {
 			break
 		}
 		pos += size
+		for pos < len(src) && identByte[src[pos]] {
+			pos++
+		}
 	}
 	s.pos = pos
 	if n := s.pos - start; n <= 2 && s.pos < len(src) && (src[s.pos] == '"' || src[s.pos] == '\'') {
@@ -828,6 +832,9 @@ func (s *scanner) scanOperator() {
 // means nothing.
 func (s *scanner) continuationLine() bool {
 	i := s.pos
+	for i+8 <= len(s.src) && s.src[i:i+8] == "        " {
+		i += 8
+	}
 	for i < len(s.src) && (s.src[i] == ' ' || s.src[i] == '\t' || s.src[i] == '\f') {
 		i++
 	}
