@@ -124,16 +124,20 @@ func (s *scanner) run() {
 			continue
 		}
 		start := s.pos
-		switch {
-		case isIdentStartASCII(c):
+		switch byteClass[c] {
+		case classIdent:
 			s.scanNameOrString()
-		case c >= '0' && c <= '9':
+		case classDigit:
 			s.scanNumber()
-		case c == '.' && s.pos+1 < len(src) && src[s.pos+1] >= '0' && src[s.pos+1] <= '9':
-			s.scanNumber()
-		case c == '"' || c == '\'':
+		case classDot:
+			if s.pos+1 < len(src) && src[s.pos+1] >= '0' && src[s.pos+1] <= '9' {
+				s.scanNumber()
+			} else {
+				s.scanOperator()
+			}
+		case classQuote:
 			s.scanString(start, s.pos)
-		case c >= 0x80:
+		case classHigh:
 			r, size := utf8.DecodeRuneInString(src[s.pos:])
 			if isIdentStartRune(r) {
 				s.scanNameOrString()
@@ -298,6 +302,34 @@ func isIdentRune(r rune) bool {
 		unicode.Is(unicode.Other_ID_Continue, r)
 }
 
+// Classes of the first byte of a token.
+const (
+	classOther = iota // an operator or an illegal character
+	classIdent
+	classDigit
+	classDot
+	classQuote
+	classHigh // not ASCII
+)
+
+var byteClass = func() (t [256]uint8) {
+	for c := range 256 {
+		switch b := byte(c); {
+		case b >= 0x80:
+			t[c] = classHigh
+		case isIdentStartASCII(b):
+			t[c] = classIdent
+		case b >= '0' && b <= '9':
+			t[c] = classDigit
+		case b == '.':
+			t[c] = classDot
+		case b == '"' || b == '\'':
+			t[c] = classQuote
+		}
+	}
+	return t
+}()
+
 // scanNameOrString scans an identifier, a keyword, or a string whose prefix
 // looks like an identifier (rb'..', f"..").
 // identByte marks the ASCII bytes that continue an identifier (a table
@@ -314,19 +346,14 @@ func (s *scanner) scanNameOrString() {
 	start := s.pos
 	// The position in a local, and a table for ASCII: names are most of
 	// the tokens.
-	pos := s.pos
-	for pos < len(src) && identByte[src[pos]] {
-		pos++
-	}
+	pos := s.pos + identRun(src[s.pos:])
 	for pos < len(src) && src[pos] >= 0x80 {
 		r, size := utf8.DecodeRuneInString(src[pos:])
 		if !isIdentRune(r) {
 			break
 		}
 		pos += size
-		for pos < len(src) && identByte[src[pos]] {
-			pos++
-		}
+		pos += identRun(src[pos:])
 	}
 	s.pos = pos
 	if n := s.pos - start; n <= 2 && s.pos < len(src) && (src[s.pos] == '"' || src[s.pos] == '\'') {
@@ -336,6 +363,16 @@ func (s *scanner) scanNameOrString() {
 		}
 	}
 	s.emit(keywordKind(src[start:s.pos]), start, s.pos)
+}
+
+// identRun returns the length of the run of ASCII identifier bytes that
+// b starts with.
+func identRun(b string) int {
+	n := 0
+	for n < len(b) && identByte[b[n]] {
+		n++
+	}
+	return n
 }
 
 func isStringPrefix(p string) bool {
