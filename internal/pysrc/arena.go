@@ -1,5 +1,7 @@
 package pysrc
 
+import "sync"
+
 // Per-file allocation of the syntax tree. A file's nodes and lists live and
 // die together (the tree is dropped with its File), so they are carved out
 // of chunks: one allocation per chunk instead of one per node or list,
@@ -77,6 +79,32 @@ func (l *lists[T]) pop(base int) []T {
 	clear(l.stack[base:])
 	l.stack = l.stack[:base]
 	return out
+}
+
+// stacks are the lists' stacks, kept from file to file (they are empty
+// between files): a parse starts with stacks grown by the ones before.
+type stacks struct {
+	exprs []Expr
+	stmts []Stmt
+	kws   []*Keyword
+	args  []*Arg
+	ops   []CmpOp
+}
+
+var stackPool = sync.Pool{New: func() any { return new(stacks) }}
+
+// takeStacks gives p the stacks of a pool.
+func (p *parser) takeStacks() {
+	st := stackPool.Get().(*stacks)
+	p.exprs.stack, p.stmts.stack, p.kws.stack, p.args.stack, p.ops.stack = st.exprs, st.stmts, st.kws, st.args, st.ops
+}
+
+// giveStacks returns p's stacks to the pool; every list has been popped,
+// so they hold no node.
+func (p *parser) giveStacks() {
+	st := &stacks{p.exprs.stack[:0], p.stmts.stack[:0], p.kws.stack[:0], p.args.stack[:0], p.ops.stack[:0]}
+	p.exprs.stack, p.stmts.stack, p.kws.stack, p.args.stack, p.ops.stack = nil, nil, nil, nil, nil
+	stackPool.Put(st)
 }
 
 // reset drops what abandoned lists left above base (after a syntax error

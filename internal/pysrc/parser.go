@@ -48,6 +48,7 @@ type parser struct {
 	stmts lists[Stmt]
 	kws   lists[*Keyword]
 	args  lists[*Arg]
+	ops   lists[CmpOp]
 }
 
 func (p *parser) newName(t Token) *NameExpr {
@@ -166,6 +167,7 @@ func (p *parser) leave() { p.depth-- }
 // ---- statements ----
 
 func (p *parser) parseModule() []Stmt {
+	p.takeStacks()
 	base := p.stmts.mark()
 	for p.tok.Kind != EOF {
 		if p.tok.Kind == Dedent || p.tok.Kind == Newline {
@@ -174,7 +176,9 @@ func (p *parser) parseModule() []Stmt {
 		}
 		p.parseStmtRecover()
 	}
-	return p.stmts.pop(base)
+	body := p.stmts.pop(base)
+	p.giveStacks()
+	return body
 }
 
 // parseStmtRecover parses one statement (a line of simple statements counts
@@ -184,7 +188,7 @@ func (p *parser) parseStmtRecover() {
 	startIdx := p.i
 	start := p.tok.Start
 	depth := p.depth
-	stmtBase, exprBase, kwBase, argBase := p.stmts.mark(), p.exprs.mark(), p.kws.mark(), p.args.mark()
+	stmtBase, exprBase, kwBase, argBase, opBase := p.stmts.mark(), p.exprs.mark(), p.kws.mark(), p.args.mark(), p.ops.mark()
 	defer func() {
 		if r := recover(); r != nil {
 			if _, ok := r.(bailout); !ok {
@@ -196,6 +200,7 @@ func (p *parser) parseStmtRecover() {
 			p.exprs.reset(exprBase)
 			p.kws.reset(kwBase)
 			p.args.reset(argBase)
+			p.ops.reset(opBase)
 			if p.i == startIdx && p.tok.Kind != EOF {
 				p.next()
 			}
@@ -924,7 +929,7 @@ func (p *parser) parseWith(start Pos, async bool) Stmt {
 func (p *parser) tryParenWithItems() (items []*WithItem, ok bool) {
 	errs := len(p.errs)
 	depth := p.depth
-	exprBase, kwBase, argBase := p.exprs.mark(), p.kws.mark(), p.args.mark()
+	exprBase, kwBase, argBase, opBase := p.exprs.mark(), p.kws.mark(), p.args.mark(), p.ops.mark()
 	defer func() {
 		if r := recover(); r != nil {
 			if _, isBail := r.(bailout); !isBail {
@@ -935,6 +940,7 @@ func (p *parser) tryParenWithItems() (items []*WithItem, ok bool) {
 			p.exprs.reset(exprBase)
 			p.kws.reset(kwBase)
 			p.args.reset(argBase)
+			p.ops.reset(opBase)
 			items, ok = nil, false
 		}
 	}()

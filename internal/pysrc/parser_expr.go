@@ -235,6 +235,7 @@ func (p *parser) parseComparison() Expr {
 
 func (p *parser) comparisonRest(start Pos, x Expr) Expr {
 	var cmp *Compare
+	opBase, ysBase := p.ops.mark(), p.exprs.mark()
 	for {
 		var op CmpOp
 		switch p.tok.Kind {
@@ -272,6 +273,7 @@ func (p *parser) comparisonRest(start Pos, x Expr) Expr {
 			op = CmpNotIn
 		default:
 			if cmp != nil {
+				cmp.Ops, cmp.Comparators = p.ops.pop(opBase), p.exprs.pop(ysBase)
 				cmp.Stop = p.prevEnd()
 				return cmp
 			}
@@ -284,8 +286,8 @@ func (p *parser) comparisonRest(start Pos, x Expr) Expr {
 			cmp.X = x
 			cmp.Start = start
 		}
-		cmp.Ops = append(cmp.Ops, op)
-		cmp.Comparators = append(cmp.Comparators, y)
+		p.ops.push(op)
+		p.exprs.push(y)
 	}
 }
 

@@ -44,12 +44,16 @@ type scanner struct {
 	lineStart  bool  // at the start of a logical line
 	lineHasTok bool  // the current logical line produced a token
 	modes      []scanMode
+
+	// The first levels of the indentation stacks, in the scanner itself.
+	indentBuf, altBuf [16]int
 }
 
 // tokenize splits src into tokens. It never fails: problems are recorded as
 // errors and scanning continues.
 func tokenize(src string) *scanner {
-	s := &scanner{src: src, indents: []int{0}, altIndents: []int{0}, lineStart: true}
+	s := &scanner{src: src, lineStart: true}
+	s.indents, s.altIndents = s.indentBuf[:1:len(s.indentBuf)], s.altBuf[:1:len(s.altBuf)]
 	s.toks = make([]Token, 0, len(src)/4+16)
 	s.run()
 	return s
