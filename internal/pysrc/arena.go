@@ -76,8 +76,7 @@ func (l *lists[T]) pop(base int) []T {
 		l.chunk = append(l.chunk, l.stack[base:]...)
 		out = l.chunk[k : k+n : k+n]
 	}
-	clear(l.stack[base:])
-	l.stack = l.stack[:base]
+	l.stack = l.stack[:base] // cleared once per file, by giveStacks
 	return out
 }
 
@@ -99,19 +98,24 @@ func (p *parser) takeStacks() {
 	p.exprs.stack, p.stmts.stack, p.kws.stack, p.args.stack, p.ops.stack = st.exprs, st.stmts, st.kws, st.args, st.ops
 }
 
-// giveStacks returns p's stacks to the pool; every list has been popped,
-// so they hold no node.
+// giveStacks returns p's stacks to the pool, cleared.
 func (p *parser) giveStacks() {
-	st := &stacks{p.exprs.stack[:0], p.stmts.stack[:0], p.kws.stack[:0], p.args.stack[:0], p.ops.stack[:0]}
-	p.exprs.stack, p.stmts.stack, p.kws.stack, p.args.stack, p.ops.stack = nil, nil, nil, nil, nil
-	stackPool.Put(st)
+	stackPool.Put(&stacks{p.exprs.clean(), p.stmts.clean(), p.kws.clean(), p.args.clean(), p.ops.clean()})
 }
 
 // reset drops what abandoned lists left above base (after a syntax error
 // unwound their builders).
 func (l *lists[T]) reset(base int) {
 	if len(l.stack) > base {
-		clear(l.stack[base:])
 		l.stack = l.stack[:base]
 	}
+}
+
+// clean clears the stack's whole capacity, so that nothing there keeps a
+// node of this file alive, and empties it.
+func (l *lists[T]) clean() []T {
+	s := l.stack[:cap(l.stack)]
+	clear(s)
+	l.stack = nil
+	return s[:0]
 }
