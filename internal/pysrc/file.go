@@ -1,6 +1,7 @@
 package pysrc
 
 import (
+	"bytes"
 	"regexp"
 	"sort"
 	"strings"
@@ -112,8 +113,12 @@ func cookie(src []byte) string {
 			end++
 		}
 		l := src[:end]
-		if m := codingRE.FindSubmatch(l); m != nil {
-			return strings.ToLower(string(m[1]))
+		// The expression needs "coding" in the line: most lines are told
+		// without running it.
+		if bytes.Contains(l, []byte("coding")) {
+			if m := codingRE.FindSubmatch(l); m != nil {
+				return strings.ToLower(string(m[1]))
+			}
 		}
 		trimmed := strings.TrimLeft(string(l), " \t\f")
 		if trimmed != "" && trimmed[0] != '#' {

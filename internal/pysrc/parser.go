@@ -20,23 +20,35 @@ type parser struct {
 	errs  []Error
 	depth int
 
-	// Slabs for the most frequent nodes: one allocation per chunk instead
-	// of one per node.
-	names  slab[NameExpr]
-	attrs  slab[Attribute]
-	calls  slab[Call]
-	consts slab[Constant]
-}
+	// Slabs for the frequent nodes and lists: one allocation per chunk
+	// instead of one per node or per list (arena.go).
+	names   slab[NameExpr]
+	attrs   slab[Attribute]
+	calls   slab[Call]
+	consts  slab[Constant]
+	kwNodes slab[Keyword]
+	assigns slab[Assign]
+	exprSts slab[ExprStmt]
+	returns slab[Return]
+	binops  slab[BinOp]
+	subs    slab[Subscript]
+	tuples  slab[Tuple]
+	argNds  slab[Arg]
+	argsNds slab[Arguments]
+	ifs     slab[If]
+	funcs   slab[FunctionDef]
+	aliases slab[Alias]
+	compars slab[Compare]
+	unops   slab[UnaryOp]
+	starred slab[Starred]
+	listNds slab[List]
+	dicts   slab[Dict]
 
-// slab hands out pointers into chunks of T.
-type slab[T any] struct{ buf []T }
-
-func (s *slab[T]) alloc() *T {
-	if len(s.buf) == cap(s.buf) {
-		s.buf = make([]T, 0, 64)
-	}
-	s.buf = s.buf[:len(s.buf)+1]
-	return &s.buf[len(s.buf)-1]
+	exprs lists[Expr]
+	stmts lists[Stmt]
+	kws   lists[*Keyword]
+	args  lists[*Arg]
+	ops   lists[CmpOp]
 }
 
 func (p *parser) newName(t Token) *NameExpr {
@@ -155,30 +167,40 @@ func (p *parser) leave() { p.depth-- }
 // ---- statements ----
 
 func (p *parser) parseModule() []Stmt {
-	var body []Stmt
+	p.takeStacks()
+	base := p.stmts.mark()
 	for p.tok.Kind != EOF {
 		if p.tok.Kind == Dedent || p.tok.Kind == Newline {
 			p.next()
 			continue
 		}
-		body = p.parseStmtRecover(body)
+		p.parseStmtRecover()
 	}
+	body := p.stmts.pop(base)
+	p.giveStacks()
 	return body
 }
 
 // parseStmtRecover parses one statement (a line of simple statements counts
-// as one) and appends it to out. On a syntax error it skips to the end of the
-// logical line and appends a BadStmt, so parsing goes on.
-func (p *parser) parseStmtRecover(out []Stmt) (res []Stmt) {
+// as one) and pushes it on p.stmts. On a syntax error it skips to the end of
+// the logical line and pushes a BadStmt, so parsing goes on.
+func (p *parser) parseStmtRecover() {
 	startIdx := p.i
 	start := p.tok.Start
 	depth := p.depth
+	stmtBase, exprBase, kwBase, argBase, opBase := p.stmts.mark(), p.exprs.mark(), p.kws.mark(), p.args.mark(), p.ops.mark()
 	defer func() {
 		if r := recover(); r != nil {
 			if _, ok := r.(bailout); !ok {
 				panic(r)
 			}
 			p.depth = depth
+			// The abandoned statement's lists, finished or not.
+			p.stmts.reset(stmtBase)
+			p.exprs.reset(exprBase)
+			p.kws.reset(kwBase)
+			p.args.reset(argBase)
+			p.ops.reset(opBase)
 			if p.i == startIdx && p.tok.Kind != EOF {
 				p.next()
 			}
@@ -189,43 +211,48 @@ func (p *parser) parseStmtRecover(out []Stmt) (res []Stmt) {
 				p.next()
 			}
 			p.got(Newline)
-			res = append(out, &BadStmt{Span{start, p.prevEnd()}})
+			p.stmts.push(&BadStmt{Span{start, p.prevEnd()}})
 			// The indented body of a broken compound statement header is
 			// still parsed (its facts count), without a knock-on
 			// "unexpected indent".
 			if p.tok.Kind == Indent {
 				p.next()
 				for p.tok.Kind != Dedent && p.tok.Kind != EOF {
-					res = p.parseStmtRecover(res)
+					p.parseStmtRecover()
 				}
 				p.got(Dedent)
 			}
 		}
 	}()
-	return p.parseStatement(out)
+	p.parseStatement()
 }
 
-func (p *parser) parseStatement(out []Stmt) []Stmt {
+// parseStatement pushes the statement (or the line of simple statements)
+// on p.stmts.
+func (p *parser) parseStatement() {
 	switch p.tok.Kind {
 	case KwDef, KwClass, KwIf, KwWhile, KwFor, KwTry, KwWith, At:
-		return append(out, p.parseCompound())
+		p.stmts.push(p.parseCompound())
+		return
 	case KwAsync:
-		return append(out, p.parseCompound())
+		p.stmts.push(p.parseCompound())
+		return
 	case Indent:
 		// Unexpected indent: report it and keep the block's statements.
 		p.errs = append(p.errs, Error{p.tok.Start, "unexpected indent"})
 		p.next()
 		for p.tok.Kind != Dedent && p.tok.Kind != EOF {
-			out = p.parseStmtRecover(out)
+			p.parseStmtRecover()
 		}
 		p.got(Dedent)
-		return out
+		return
 	case Name:
 		if p.isSoft("match") && p.looksLikeMatch() {
-			return append(out, p.parseMatch())
+			p.stmts.push(p.parseMatch())
+			return
 		}
 	}
-	return p.parseSimpleStmts(out)
+	p.parseSimpleStmts()
 }
 
 func (p *parser) parseCompound() Stmt {
@@ -266,7 +293,9 @@ func (p *parser) parseCompound() Stmt {
 // parseBlock parses the body after a ':'.
 func (p *parser) parseBlock() []Stmt {
 	if p.tok.Kind != Newline {
-		return p.parseSimpleStmts(nil)
+		base := p.stmts.mark()
+		p.parseSimpleStmts()
+		return p.stmts.pop(base)
 	}
 	p.next()
 	if p.tok.Kind != Indent {
@@ -275,30 +304,31 @@ func (p *parser) parseBlock() []Stmt {
 	}
 	p.enter()
 	p.next()
-	var body []Stmt
+	base := p.stmts.mark()
 	for p.tok.Kind != Dedent && p.tok.Kind != EOF {
-		body = p.parseStmtRecover(body)
+		p.parseStmtRecover()
 	}
+	body := p.stmts.pop(base)
 	p.got(Dedent)
 	p.leave()
 	return body
 }
 
-func (p *parser) parseSimpleStmts(out []Stmt) []Stmt {
+// parseSimpleStmts pushes a line of simple statements on p.stmts.
+func (p *parser) parseSimpleStmts() {
 	for {
-		out = append(out, p.parseSimpleStmt())
+		p.stmts.push(p.parseSimpleStmt())
 		if !p.got(Semi) || p.tok.Kind == Newline || p.tok.Kind == EOF {
 			break
 		}
 	}
 	if p.tok.Kind == EOF {
-		return out
+		return
 	}
 	if p.tok.Kind != Newline {
 		p.unexpected()
 	}
 	p.next()
-	return out
 }
 
 func (p *parser) parseSimpleStmt() Stmt {
@@ -319,7 +349,9 @@ func (p *parser) parseSimpleStmt() Stmt {
 		if p.startsExpr() {
 			x = p.parseStarExpressions()
 		}
-		return &Return{Span{start, p.prevEnd()}, x}
+		r := p.returns.alloc()
+		r.Span, r.X = Span{start, p.prevEnd()}, x
+		return r
 	case KwRaise:
 		p.next()
 		s := &Raise{}
@@ -394,27 +426,33 @@ func (p *parser) parseExprOrAssign() Stmt {
 		s.Span = Span{start, p.prevEnd()}
 		return s
 	case k == Equal:
-		targets := []Expr{first}
+		base := p.exprs.mark()
+		p.exprs.push(first)
 		var value Expr
 		for p.got(Equal) {
 			v := p.parseYieldOrStarExprs()
 			if p.tok.Kind == Equal {
-				targets = append(targets, v)
+				p.exprs.push(v)
 				continue
 			}
 			value = v
 		}
+		targets := p.exprs.pop(base)
 		for _, t := range targets {
 			p.checkTarget(t, false)
 		}
-		return &Assign{Span{start, p.prevEnd()}, targets, value}
+		a := p.assigns.alloc()
+		a.Span, a.Targets, a.Value = Span{start, p.prevEnd()}, targets, value
+		return a
 	case k >= PlusEqual && k <= DoubleSlashEqual && k != DoubleSlash || k == AtEqual:
 		p.next()
 		p.checkTarget(first, true)
 		v := p.parseYieldOrStarExprs()
 		return &AugAssign{Span{start, p.prevEnd()}, first, k, v}
 	}
-	return &ExprStmt{Span{start, p.prevEnd()}, first}
+	e := p.exprSts.alloc()
+	e.Span, e.X = Span{start, p.prevEnd()}, first
+	return e
 }
 
 // checkTarget rejects what CPython rejects as an assignment target.
@@ -464,7 +502,7 @@ func (p *parser) parseImport() Stmt {
 	p.next()
 	var names []*Alias
 	for {
-		a := &Alias{}
+		a := p.aliases.alloc()
 		a.Start = p.tok.Start
 		a.Name = p.parseDottedName()
 		if p.got(KwAs) {
@@ -503,7 +541,7 @@ func (p *parser) parseFromImport() Stmt {
 	} else {
 		paren := p.got(LPar)
 		for {
-			a := &Alias{}
+			a := p.aliases.alloc()
 			a.Start = p.tok.Start
 			a.Name = p.text(p.expectName())
 			if p.got(KwAs) {
@@ -583,12 +621,13 @@ func (p *parser) parseTypeParams() []*TypeParam {
 }
 
 func (p *parser) parseDecorated() Stmt {
-	var decos []Expr
+	base := p.exprs.mark()
 	for p.tok.Kind == At {
 		p.next()
-		decos = append(decos, p.parseNamedExpression())
+		p.exprs.push(p.parseNamedExpression())
 		p.expect(Newline)
 	}
+	decos := p.exprs.pop(base)
 	switch p.tok.Kind {
 	case KwDef:
 		return p.parseFuncDef(p.tok.Start, false, decos)
@@ -609,7 +648,8 @@ func (p *parser) parseDecorated() Stmt {
 func (p *parser) parseFuncDef(start Pos, async bool, decos []Expr) Stmt {
 	p.expect(KwDef)
 	nt := p.expectName()
-	s := &FunctionDef{Async: async, Decorators: decos, Name: p.text(nt), NamePos: nt.Start}
+	s := p.funcs.alloc()
+	s.Async, s.Decorators, s.Name, s.NamePos = async, decos, p.text(nt), nt.Start
 	if p.tok.Kind == LSqb {
 		s.TypeParams = p.parseTypeParams()
 	}
@@ -627,11 +667,12 @@ func (p *parser) parseFuncDef(start Pos, async bool, decos []Expr) Stmt {
 
 // parseParams parses a parameter list up to (not including) closer.
 func (p *parser) parseParams(closer Kind, annotations bool) *Arguments {
-	a := &Arguments{}
+	a := p.argsNds.alloc()
 	seenStar, seenDefault := false, false
 	param := func(starred bool) *Arg {
 		nt := p.expectName()
-		arg := &Arg{Span: Span{nt.Start, nt.End}, Name: p.text(nt)}
+		arg := p.argNds.alloc()
+		arg.Span, arg.Name = Span{nt.Start, nt.End}, p.text(nt)
 		if annotations && p.got(Colon) {
 			if starred && p.tok.Kind == Star {
 				st := p.tok.Start
@@ -645,19 +686,22 @@ func (p *parser) parseParams(closer Kind, annotations bool) *Arguments {
 		arg.Stop = p.prevEnd()
 		return arg
 	}
+	// Args, then KwOnly once a star is seen, are built on p.args.
+	base := p.args.mark()
 	for p.tok.Kind != closer {
 		switch p.tok.Kind {
 		case Slash:
-			if seenStar || len(a.Args) == 0 || len(a.PosOnly) > 0 {
+			if seenStar || p.args.mark() == base || len(a.PosOnly) > 0 {
 				p.fail(p.tok.Start, "invalid '/' in parameter list")
 			}
 			p.next()
-			a.PosOnly, a.Args = a.Args, nil
+			a.PosOnly = p.args.pop(base)
 		case Star:
 			if seenStar {
 				p.fail(p.tok.Start, "* argument may appear only once")
 			}
 			seenStar = true
+			a.Args = p.args.pop(base)
 			p.next()
 			if p.tok.Kind != Comma && p.tok.Kind != closer {
 				a.Vararg = param(true)
@@ -669,6 +713,7 @@ func (p *parser) parseParams(closer Kind, annotations bool) *Arguments {
 			if p.tok.Kind != closer {
 				p.fail(p.tok.Start, "arguments cannot follow var-keyword argument")
 			}
+			p.endParams(a, seenStar, base)
 			return a
 		default:
 			arg := param(false)
@@ -680,20 +725,27 @@ func (p *parser) parseParams(closer Kind, annotations bool) *Arguments {
 			} else if seenDefault && !seenStar {
 				p.fail(arg.Start, "parameter without a default follows parameter with a default")
 			}
-			if seenStar {
-				a.KwOnly = append(a.KwOnly, arg)
-			} else {
-				a.Args = append(a.Args, arg)
-			}
+			p.args.push(arg)
 		}
 		if !p.got(Comma) {
 			break
 		}
 	}
+	p.endParams(a, seenStar, base)
 	if seenStar && a.Vararg == nil && len(a.KwOnly) == 0 {
 		p.fail(p.tok.Start, "named arguments must follow bare *")
 	}
 	return a
+}
+
+// endParams stores the parameters pushed since base: the keyword-only ones
+// after a star, else the normal ones.
+func (p *parser) endParams(a *Arguments, seenStar bool, base int) {
+	if seenStar {
+		a.KwOnly = p.args.pop(base)
+	} else {
+		a.Args = p.args.pop(base)
+	}
 }
 
 func (p *parser) parseClassDef(decos []Expr) Stmt {
@@ -717,7 +769,8 @@ func (p *parser) parseClassDef(decos []Expr) Stmt {
 func (p *parser) parseIf() Stmt {
 	start := p.tok.Start
 	p.next() // if or elif
-	s := &If{Test: p.parseNamedExpression()}
+	s := p.ifs.alloc()
+	s.Test = p.parseNamedExpression()
 	p.expect(Colon)
 	s.Body = p.parseBlock()
 	switch p.tok.Kind {
@@ -875,12 +928,19 @@ func (p *parser) parseWith(start Pos, async bool) Stmt {
 // stays an expression.
 func (p *parser) tryParenWithItems() (items []*WithItem, ok bool) {
 	errs := len(p.errs)
+	depth := p.depth
+	exprBase, kwBase, argBase, opBase := p.exprs.mark(), p.kws.mark(), p.args.mark(), p.ops.mark()
 	defer func() {
 		if r := recover(); r != nil {
 			if _, isBail := r.(bailout); !isBail {
 				panic(r)
 			}
 			p.errs = p.errs[:errs]
+			p.depth = depth
+			p.exprs.reset(exprBase)
+			p.kws.reset(kwBase)
+			p.args.reset(argBase)
+			p.ops.reset(opBase)
 			items, ok = nil, false
 		}
 	}()

@@ -39,14 +39,15 @@ func (p *parser) parseStarExpressions() Expr {
 	if p.tok.Kind != Comma {
 		return first
 	}
-	elts := []Expr{first}
+	base := p.exprs.mark()
+	p.exprs.push(first)
 	for p.got(Comma) {
 		if !p.startsExpr() || p.tok.Kind == KwYield {
 			break
 		}
-		elts = append(elts, p.parseStarExpression())
+		p.exprs.push(p.parseStarExpression())
 	}
-	return &Tuple{Span{start, p.prevEnd()}, elts}
+	return p.newTuple(start, p.exprs.pop(base))
 }
 
 func (p *parser) parseStarExpression() Expr {
@@ -54,7 +55,7 @@ func (p *parser) parseStarExpression() Expr {
 		start := p.tok.Start
 		p.next()
 		x := p.parseBitOr()
-		return &Starred{Span{start, p.prevEnd()}, x}
+		return p.newStarred(start, x)
 	}
 	return p.parseExpression()
 }
@@ -64,9 +65,21 @@ func (p *parser) parseStarNamedExpression() Expr {
 		start := p.tok.Start
 		p.next()
 		x := p.parseBitOr()
-		return &Starred{Span{start, p.prevEnd()}, x}
+		return p.newStarred(start, x)
 	}
 	return p.parseNamedExpression()
+}
+
+func (p *parser) newStarred(start Pos, x Expr) *Starred {
+	s := p.starred.alloc()
+	s.Span, s.X = Span{start, p.prevEnd()}, x
+	return s
+}
+
+func (p *parser) newTuple(start Pos, elts []Expr) *Tuple {
+	t := p.tuples.alloc()
+	t.Span, t.Elts = Span{start, p.prevEnd()}, elts
+	return t
 }
 
 func (p *parser) parseNamedExpression() Expr {
@@ -84,22 +97,61 @@ func (p *parser) parseNamedExpression() Expr {
 	return x
 }
 
+// The expression chain: parseExpression → parseDisjunction → parseConjunction
+// → parseInversion → parseComparison → parseBinary → parseFactor →
+// parsePower → parsePrimary, one level per precedence. Most expressions are a
+// primary alone (a name, a call, an attribute, a literal), so
+// parseExpression parses the primary first when the expression starts with
+// an atom and goes through the levels above it (the *Rest functions) only
+// when the next token is an operator: the tree, the positions and the
+// nesting depth are those of the full chain.
+//
+// The depth is restored by the callers that recover from a bailout
+// (parseStmtRecover, tryParenWithItems), not by deferred calls here.
+
+// startsAtom marks the tokens that begin an atom.
+var startsAtom = [numKinds]bool{
+	Name: true, Number: true, String: true, FStringStart: true, KwTrue: true, KwFalse: true,
+	KwNone: true, Ellipsis: true, LPar: true, LSqb: true, LBrace: true,
+}
+
+// continuesPrimary marks the tokens after a primary that one of the levels
+// above it consumes: '**', the binary and comparison operators, and, or.
+var continuesPrimary = func() (t [numKinds]bool) {
+	for k := range numKinds {
+		t[k] = binPrec(k) > 0
+	}
+	for _, k := range []Kind{DoubleStar, EqEqual, NotEqual, Less, LessEqual, Greater, GreaterEqual,
+		KwIn, KwIs, KwNot, KwAnd, KwOr} {
+		t[k] = true
+	}
+	return t
+}()
+
 // parseExpression parses a conditional expression or a lambda.
 func (p *parser) parseExpression() Expr {
 	if p.tok.Kind == KwLambda {
 		return p.parseLambda()
 	}
 	p.enter()
-	defer p.leave()
 	start := p.tok.Start
-	x := p.parseDisjunction()
+	var x Expr
+	if startsAtom[p.tok.Kind] {
+		x = p.parsePrimary()
+		if continuesPrimary[p.tok.Kind] {
+			x = p.disjunctionRest(start, p.conjunctionRest(start, p.comparisonRest(start, p.binaryRest(start, p.powerRest(start, x), 1))))
+		}
+	} else {
+		x = p.parseDisjunction()
+	}
 	if p.tok.Kind == KwIf {
 		p.next()
 		test := p.parseDisjunction()
 		p.expect(KwElse)
 		orelse := p.parseExpression()
-		return &IfExp{Span{start, p.prevEnd()}, test, x, orelse}
+		x = &IfExp{Span{start, p.prevEnd()}, test, x, orelse}
 	}
+	p.leave()
 	return x
 }
 
@@ -116,46 +168,74 @@ func (p *parser) parseLambda() Expr {
 
 func (p *parser) parseDisjunction() Expr {
 	start := p.tok.Start
-	x := p.parseConjunction()
+	return p.disjunctionRest(start, p.parseConjunction())
+}
+
+// disjunctionRest parses the rest of a disjunction whose first operand,
+// starting at start, is x.
+func (p *parser) disjunctionRest(start Pos, x Expr) Expr {
 	if p.tok.Kind != KwOr {
 		return x
 	}
-	vals := []Expr{x}
+	base := p.exprs.mark()
+	p.exprs.push(x)
 	for p.got(KwOr) {
-		vals = append(vals, p.parseConjunction())
+		p.exprs.push(p.parseConjunction())
 	}
+	vals := p.exprs.pop(base)
 	return &BoolOp{Span{start, p.prevEnd()}, KwOr, vals}
 }
 
 func (p *parser) parseConjunction() Expr {
 	start := p.tok.Start
-	x := p.parseInversion()
+	return p.conjunctionRest(start, p.parseInversion())
+}
+
+func (p *parser) conjunctionRest(start Pos, x Expr) Expr {
 	if p.tok.Kind != KwAnd {
 		return x
 	}
-	vals := []Expr{x}
+	base := p.exprs.mark()
+	p.exprs.push(x)
 	for p.got(KwAnd) {
-		vals = append(vals, p.parseInversion())
+		p.exprs.push(p.parseInversion())
 	}
+	vals := p.exprs.pop(base)
 	return &BoolOp{Span{start, p.prevEnd()}, KwAnd, vals}
 }
 
 func (p *parser) parseInversion() Expr {
 	if p.tok.Kind == KwNot {
 		p.enter()
-		defer p.leave()
 		start := p.tok.Start
 		p.next()
 		x := p.parseInversion()
-		return &UnaryOp{Span{start, p.prevEnd()}, KwNot, x}
+		p.leave()
+		return p.newUnary(start, KwNot, x)
 	}
 	return p.parseComparison()
 }
 
+func (p *parser) newUnary(start Pos, op Kind, x Expr) *UnaryOp {
+	u := p.unops.alloc()
+	u.Span, u.Op, u.X = Span{start, p.prevEnd()}, op, x
+	return u
+}
+
+func (p *parser) newBinOp(start Pos, x Expr, op Kind, y Expr) *BinOp {
+	b := p.binops.alloc()
+	b.Span, b.X, b.Op, b.Y = Span{start, p.prevEnd()}, x, op, y
+	return b
+}
+
 func (p *parser) parseComparison() Expr {
 	start := p.tok.Start
-	x := p.parseBitOr()
+	return p.comparisonRest(start, p.parseBitOr())
+}
+
+func (p *parser) comparisonRest(start Pos, x Expr) Expr {
 	var cmp *Compare
+	opBase, ysBase := p.ops.mark(), p.exprs.mark()
 	for {
 		var op CmpOp
 		switch p.tok.Kind {
@@ -193,6 +273,7 @@ func (p *parser) parseComparison() Expr {
 			op = CmpNotIn
 		default:
 			if cmp != nil {
+				cmp.Ops, cmp.Comparators = p.ops.pop(opBase), p.exprs.pop(ysBase)
 				cmp.Stop = p.prevEnd()
 				return cmp
 			}
@@ -201,11 +282,12 @@ func (p *parser) parseComparison() Expr {
 		p.next()
 		y := p.parseBitOr()
 		if cmp == nil {
-			cmp = &Compare{X: x}
+			cmp = p.compars.alloc()
+			cmp.X = x
 			cmp.Start = start
 		}
-		cmp.Ops = append(cmp.Ops, op)
-		cmp.Comparators = append(cmp.Comparators, y)
+		p.ops.push(op)
+		p.exprs.push(y)
 	}
 }
 
@@ -236,19 +318,22 @@ func (p *parser) parseSum() Expr { return p.parseBinary(5) }
 // least minPrec (precedence climbing).
 func (p *parser) parseBinary(minPrec int) Expr {
 	start := p.tok.Start
-	x := p.parseFactor()
+	return p.binaryRest(start, p.parseFactor(), minPrec)
+}
+
+func (p *parser) binaryRest(start Pos, x Expr, minPrec int) Expr {
 	depth := p.depth
-	defer func() { p.depth = depth }()
 	for {
 		prec := binPrec(p.tok.Kind)
 		if prec < minPrec || prec == 0 {
+			p.depth = depth
 			return x
 		}
 		op := p.tok.Kind
 		p.enter() // each link deepens the tree
 		p.next()
 		y := p.parseBinaryAbove(prec)
-		x = &BinOp{Span{start, p.prevEnd()}, x, op, y}
+		x = p.newBinOp(start, x, op, y)
 	}
 }
 
@@ -264,12 +349,12 @@ func (p *parser) parseFactor() Expr {
 	switch p.tok.Kind {
 	case Plus, Minus, Tilde:
 		p.enter()
-		defer p.leave()
 		start := p.tok.Start
 		op := p.tok.Kind
 		p.next()
 		x := p.parseFactor()
-		return &UnaryOp{Span{start, p.prevEnd()}, op, x}
+		p.leave()
+		return p.newUnary(start, op, x)
 	}
 	return p.parsePower()
 }
@@ -284,12 +369,16 @@ func (p *parser) parsePower() Expr {
 	} else {
 		x = p.parsePrimary()
 	}
+	return p.powerRest(start, x)
+}
+
+func (p *parser) powerRest(start Pos, x Expr) Expr {
 	if p.tok.Kind == DoubleStar {
 		p.enter()
-		defer p.leave()
 		p.next()
 		y := p.parseFactor()
-		return &BinOp{Span{start, p.prevEnd()}, x, DoubleStar, y}
+		p.leave()
+		return p.newBinOp(start, x, DoubleStar, y)
 	}
 	return x
 }
@@ -298,20 +387,17 @@ func (p *parser) parsePrimary() Expr {
 	start := p.tok.Start
 	x := p.parseAtom()
 	depth := p.depth
-	defer func() { p.depth = depth }()
 	for {
 		switch p.tok.Kind {
-		case Dot, LPar, LSqb:
-			p.enter() // each link deepens the tree
-		}
-		switch p.tok.Kind {
 		case Dot:
+			p.enter() // each link deepens the tree
 			p.next()
 			at := p.expectName()
 			a := p.attrs.alloc()
 			a.Start, a.Stop, a.X, a.Attr, a.AttrPos = start, at.End, x, p.text(at), at.Start
 			x = a
 		case LPar:
+			p.enter()
 			lpar := p.tok.Start
 			p.next()
 			args, kws := p.parseCallArgs(lpar)
@@ -320,11 +406,15 @@ func (p *parser) parsePrimary() Expr {
 			c.Start, c.Stop, c.Func, c.Args, c.Keywords = start, p.prevEnd(), x, args, kws
 			x = c
 		case LSqb:
+			p.enter()
 			p.next()
 			idx := p.parseSlices()
 			p.expect(RSqb)
-			x = &Subscript{Span{start, p.prevEnd()}, x, idx}
+			sub := p.subs.alloc()
+			sub.Span, sub.X, sub.Index = Span{start, p.prevEnd()}, x, idx
+			x = sub
 		default:
+			p.depth = depth
 			return x
 		}
 	}
@@ -334,25 +424,24 @@ func (p *parser) parsePrimary() Expr {
 // position of '(' (a lone generator argument starts there), NoPos for class
 // bases.
 func (p *parser) parseCallArgs(lpar Pos) ([]Expr, []*Keyword) {
-	var args []Expr
-	var kws []*Keyword
+	argBase, kwBase := p.exprs.mark(), p.kws.mark()
 	for p.tok.Kind != RPar {
 		start := p.tok.Start
 		switch {
 		case p.tok.Kind == Star:
 			p.next()
 			x := p.parseExpression()
-			args = append(args, &Starred{Span{start, p.prevEnd()}, x})
+			p.exprs.push(p.newStarred(start, x))
 		case p.tok.Kind == DoubleStar:
 			p.next()
 			x := p.parseExpression()
-			kws = append(kws, &Keyword{Span{start, p.prevEnd()}, "", x})
+			p.kws.push(p.newKeyword(start, "", x))
 		case p.tok.Kind == Name && p.peek(1).Kind == Equal:
 			name := p.text(p.tok)
 			p.next()
 			p.next()
 			x := p.parseExpression()
-			kws = append(kws, &Keyword{Span{start, p.prevEnd()}, name, x})
+			p.kws.push(p.newKeyword(start, name, x))
 		default:
 			x := p.parseNamedExpression()
 			if p.tok.Kind == KwFor || p.tok.Kind == KwAsync {
@@ -361,26 +450,32 @@ func (p *parser) parseCallArgs(lpar Pos) ([]Expr, []*Keyword) {
 					gs = lpar
 				}
 				gens := p.parseComprehensions()
-				if lpar == NoPos || len(args) != 0 || len(kws) != 0 || p.tok.Kind != RPar {
+				if lpar == NoPos || p.exprs.mark() != argBase || p.kws.mark() != kwBase || p.tok.Kind != RPar {
 					p.fail(start, "generator expression must be parenthesized") // panics
 				}
 				end := p.tok.End
 				x = &Comp{Span{gs, end}, GeneratorExp, x, nil, gens}
-			} else if len(kws) > 0 && !isStarredArg(x) {
-				for _, k := range kws {
+			} else if p.kws.mark() != kwBase && !isStarredArg(x) {
+				for _, k := range p.kws.stack[kwBase:] {
 					if k.Arg == "" {
 						p.fail(start, "positional argument follows keyword argument unpacking")
 					}
 				}
 				p.fail(start, "positional argument follows keyword argument")
 			}
-			args = append(args, x)
+			p.exprs.push(x)
 		}
 		if !p.got(Comma) {
 			break
 		}
 	}
-	return args, kws
+	return p.exprs.pop(argBase), p.kws.pop(kwBase)
+}
+
+func (p *parser) newKeyword(start Pos, name string, x Expr) *Keyword {
+	k := p.kwNodes.alloc()
+	k.Span, k.Arg, k.Value = Span{start, p.prevEnd()}, name, x
+	return k
 }
 
 func isStarredArg(x Expr) bool {
@@ -395,14 +490,15 @@ func (p *parser) parseSlices() Expr {
 	if p.tok.Kind != Comma {
 		return first
 	}
-	elts := []Expr{first}
+	base := p.exprs.mark()
+	p.exprs.push(first)
 	for p.got(Comma) {
 		if p.tok.Kind == RSqb {
 			break
 		}
-		elts = append(elts, p.parseSlice())
+		p.exprs.push(p.parseSlice())
 	}
-	return &Tuple{Span{start, p.prevEnd()}, elts}
+	return p.newTuple(start, p.exprs.pop(base))
 }
 
 func (p *parser) parseSlice() Expr {
@@ -410,7 +506,7 @@ func (p *parser) parseSlice() Expr {
 	if p.tok.Kind == Star {
 		p.next()
 		x := p.parseBitOr()
-		return &Starred{Span{start, p.prevEnd()}, x}
+		return p.newStarred(start, x)
 	}
 	var lower Expr
 	if p.tok.Kind != Colon {
@@ -511,7 +607,7 @@ func (p *parser) parseParen() Expr {
 	start := p.tok.Start
 	p.next()
 	if p.got(RPar) {
-		return &Tuple{Span{start, p.prevEnd()}, nil}
+		return p.newTuple(start, nil)
 	}
 	if p.tok.Kind == KwYield {
 		y := p.parseYield()
@@ -530,15 +626,17 @@ func (p *parser) parseParen() Expr {
 		}
 		return first
 	}
-	elts := []Expr{first}
+	base := p.exprs.mark()
+	p.exprs.push(first)
 	for p.got(Comma) {
 		if p.tok.Kind == RPar {
 			break
 		}
-		elts = append(elts, p.parseStarNamedExpression())
+		p.exprs.push(p.parseStarNamedExpression())
 	}
+	elts := p.exprs.pop(base)
 	p.expect(RPar)
-	return &Tuple{Span{start, p.prevEnd()}, elts}
+	return p.newTuple(start, elts)
 }
 
 func (p *parser) parseListDisplay() Expr {
@@ -547,7 +645,7 @@ func (p *parser) parseListDisplay() Expr {
 	start := p.tok.Start
 	p.next()
 	if p.got(RSqb) {
-		return &List{Span{start, p.prevEnd()}, nil}
+		return p.newList(start, nil)
 	}
 	first := p.parseStarNamedExpression()
 	if p.tok.Kind == KwFor || p.tok.Kind == KwAsync {
@@ -555,15 +653,23 @@ func (p *parser) parseListDisplay() Expr {
 		p.expect(RSqb)
 		return &Comp{Span{start, p.prevEnd()}, ListComp, first, nil, gens}
 	}
-	elts := []Expr{first}
+	base := p.exprs.mark()
+	p.exprs.push(first)
 	for p.got(Comma) {
 		if p.tok.Kind == RSqb {
 			break
 		}
-		elts = append(elts, p.parseStarNamedExpression())
+		p.exprs.push(p.parseStarNamedExpression())
 	}
+	elts := p.exprs.pop(base)
 	p.expect(RSqb)
-	return &List{Span{start, p.prevEnd()}, elts}
+	return p.newList(start, elts)
+}
+
+func (p *parser) newList(start Pos, elts []Expr) *List {
+	l := p.listNds.alloc()
+	l.Span, l.Elts = Span{start, p.prevEnd()}, elts
+	return l
 }
 
 func (p *parser) parseBraceDisplay() Expr {
@@ -572,10 +678,10 @@ func (p *parser) parseBraceDisplay() Expr {
 	start := p.tok.Start
 	p.next()
 	if p.got(RBrace) {
-		return &Dict{Span: Span{start, p.prevEnd()}}
+		return p.newDict(start, nil, nil)
 	}
 	if p.tok.Kind == DoubleStar {
-		return p.parseDictRest(start, nil, nil)
+		return p.parseDictRest(start, p.exprs.mark())
 	}
 	first := p.parseStarNamedExpression()
 	if p.got(Colon) {
@@ -585,46 +691,82 @@ func (p *parser) parseBraceDisplay() Expr {
 			p.expect(RBrace)
 			return &Comp{Span{start, p.prevEnd()}, DictComp, first, val, gens}
 		}
-		return p.parseDictRest(start, []Expr{first}, []Expr{val})
+		base := p.exprs.mark()
+		p.exprs.push(first)
+		p.exprs.push(val)
+		return p.parseDictRest(start, base)
 	}
 	if p.tok.Kind == KwFor || p.tok.Kind == KwAsync {
 		gens := p.parseComprehensions()
 		p.expect(RBrace)
 		return &Comp{Span{start, p.prevEnd()}, SetComp, first, nil, gens}
 	}
-	elts := []Expr{first}
+	base := p.exprs.mark()
+	p.exprs.push(first)
 	for p.got(Comma) {
 		if p.tok.Kind == RBrace {
 			break
 		}
-		elts = append(elts, p.parseStarNamedExpression())
+		p.exprs.push(p.parseStarNamedExpression())
 	}
+	elts := p.exprs.pop(base)
 	p.expect(RBrace)
 	return &Set{Span{start, p.prevEnd()}, elts}
 }
 
-// parseDictRest parses dict entries after the first, which are in keys/vals
-// already; the current token is ',' or '}' (or '**' when keys is empty).
-func (p *parser) parseDictRest(start Pos, keys, vals []Expr) Expr {
-	if len(keys) > 0 && !p.got(Comma) {
+// parseDictRest parses dict entries after the first, which is on p.exprs
+// above base already (key, value) if there is one; the current token is ','
+// or '}' (or '**' when there is no first entry). Keys and values are
+// pushed in pairs, a nil key for a '**' entry.
+func (p *parser) parseDictRest(start Pos, base int) Expr {
+	if p.exprs.mark() > base && !p.got(Comma) {
+		keys, vals := p.dictLists(base)
 		p.expect(RBrace)
-		return &Dict{Span{start, p.prevEnd()}, keys, vals}
+		return p.newDict(start, keys, vals)
 	}
 	for p.tok.Kind != RBrace {
 		if p.got(DoubleStar) {
-			keys = append(keys, nil)
-			vals = append(vals, p.parseBitOr())
+			p.exprs.push(nil)
+			p.exprs.push(p.parseBitOr())
 		} else {
-			keys = append(keys, p.parseExpression())
+			p.exprs.push(p.parseExpression())
 			p.expect(Colon)
-			vals = append(vals, p.parseExpression())
+			p.exprs.push(p.parseExpression())
 		}
 		if !p.got(Comma) {
 			break
 		}
 	}
+	keys, vals := p.dictLists(base)
 	p.expect(RBrace)
-	return &Dict{Span{start, p.prevEnd()}, keys, vals}
+	return p.newDict(start, keys, vals)
+}
+
+// dictLists pops the (key, value) pairs pushed since base as two lists.
+func (p *parser) dictLists(base int) (keys, vals []Expr) {
+	st := &p.exprs
+	n := (len(st.stack) - base) / 2
+	if n == 0 {
+		st.reset(base)
+		return nil, nil
+	}
+	// Values go above the pairs, then keys are compacted in place.
+	for i := 0; i < n; i++ {
+		st.push(st.stack[base+2*i+1])
+	}
+	vals = st.pop(base + 2*n)
+	for i := 0; i < n; i++ {
+		st.stack[base+i] = st.stack[base+2*i]
+	}
+	st.reset(base + n)
+	keys = st.pop(base)
+	return keys, vals
+}
+
+func (p *parser) newDict(start Pos, keys, vals []Expr) *Dict {
+	d := p.dicts.alloc()
+	d.Span, d.Keys, d.Values = Span{start, p.prevEnd()}, keys, vals
+	return d
 }
 
 // parseStrings parses adjacent string literals, f-strings and t-strings.
@@ -643,8 +785,17 @@ func (p *parser) parseStrings() Expr {
 			}
 			t := p.tok
 			p.next()
-			parts = append(parts, p.newConst(t.Start, t.End, ConstStr, p.toks[p.i-1:p.i]))
+			if fmtd {
+				parts = append(parts, p.newConst(t.Start, t.End, ConstStr, p.toks[p.i-1:p.i]))
+			}
 			continue
+		}
+		if !fmtd {
+			// The plain strings before the first f-string are parts of
+			// the joined string; without an f-string there are no parts.
+			for j := first; j < p.i; j++ {
+				parts = append(parts, p.newConst(p.toks[j].Start, p.toks[j].End, ConstStr, p.toks[j:j+1]))
+			}
 		}
 		strN++
 		fmtd = true

@@ -1,6 +1,7 @@
 package pysrc
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -43,12 +44,16 @@ type scanner struct {
 	lineStart  bool  // at the start of a logical line
 	lineHasTok bool  // the current logical line produced a token
 	modes      []scanMode
+
+	// The first levels of the indentation stacks, in the scanner itself.
+	indentBuf, altBuf [16]int
 }
 
 // tokenize splits src into tokens. It never fails: problems are recorded as
 // errors and scanning continues.
 func tokenize(src string) *scanner {
-	s := &scanner{src: src, indents: []int{0}, altIndents: []int{0}, lineStart: true}
+	s := &scanner{src: src, lineStart: true}
+	s.indents, s.altIndents = s.indentBuf[:1:len(s.indentBuf)], s.altBuf[:1:len(s.altBuf)]
 	s.toks = make([]Token, 0, len(src)/4+16)
 	s.run()
 	return s
@@ -82,18 +87,19 @@ func (s *scanner) run() {
 		switch c {
 		case ' ', '\t', '\f':
 			s.pos++
+			for s.pos < len(src) && src[s.pos] == ' ' {
+				s.pos++
+			}
 			continue
 		case '#':
 			start := s.pos
-			for s.pos < len(src) && src[s.pos] != '\n' && src[s.pos] != '\r' {
-				s.pos++
-			}
+			s.pos = lineEnd(src, s.pos)
 			s.comments = append(s.comments, Comment{Pos(start), Pos(s.pos)})
 			continue
 		case '\n', '\r':
 			start := s.pos
 			s.newlineAt()
-			if s.depth > 0 && len(s.modes) == 0 && s.startsStatement() {
+			if s.depth > 0 && len(s.modes) == 0 && s.continuationLine() {
 				// Recovery: a line inside brackets that starts with a
 				// statement keyword means a bracket was never closed.
 				// Close them all here so the rest of the file parses.
@@ -122,16 +128,20 @@ func (s *scanner) run() {
 			continue
 		}
 		start := s.pos
-		switch {
-		case isIdentStartASCII(c):
+		switch byteClass[c] {
+		case classIdent:
 			s.scanNameOrString()
-		case c >= '0' && c <= '9':
+		case classDigit:
 			s.scanNumber()
-		case c == '.' && s.pos+1 < len(src) && src[s.pos+1] >= '0' && src[s.pos+1] <= '9':
-			s.scanNumber()
-		case c == '"' || c == '\'':
+		case classDot:
+			if s.pos+1 < len(src) && src[s.pos+1] >= '0' && src[s.pos+1] <= '9' {
+				s.scanNumber()
+			} else {
+				s.scanOperator()
+			}
+		case classQuote:
 			s.scanString(start, s.pos)
-		case c >= 0x80:
+		case classHigh:
 			r, size := utf8.DecodeRuneInString(src[s.pos:])
 			if isIdentStartRune(r) {
 				s.scanNameOrString()
@@ -181,7 +191,13 @@ func (s *scanner) newlineAt() {
 func (s *scanner) indentation() bool {
 	src := s.src
 	for {
+		begin := s.pos // the start of a physical line
 		col, alt := 0, 0
+		for s.pos+8 <= len(src) && src[s.pos:s.pos+8] == "        " {
+			col += 8
+			alt += 8
+			s.pos += 8
+		}
 		for s.pos < len(src) {
 			switch src[s.pos] {
 			case ' ':
@@ -204,9 +220,7 @@ func (s *scanner) indentation() bool {
 		switch src[s.pos] {
 		case '#':
 			start := s.pos
-			for s.pos < len(src) && src[s.pos] != '\n' && src[s.pos] != '\r' {
-				s.pos++
-			}
+			s.pos = lineEnd(src, s.pos)
 			s.comments = append(s.comments, Comment{Pos(start), Pos(s.pos)})
 			if s.pos >= len(src) {
 				return false
@@ -243,7 +257,7 @@ func (s *scanner) indentation() bool {
 			}
 			s.indents = append(s.indents, col)
 			s.altIndents = append(s.altIndents, alt)
-			s.toks = append(s.toks, Token{Kind: Indent, Start: Pos(s.lineBegin()), End: Pos(s.pos)})
+			s.toks = append(s.toks, Token{Kind: Indent, Start: Pos(begin), End: Pos(s.pos)})
 		default:
 			for len(s.indents) > 1 && col < s.indents[len(s.indents)-1] {
 				s.indents = s.indents[:len(s.indents)-1]
@@ -260,12 +274,18 @@ func (s *scanner) indentation() bool {
 	}
 }
 
-func (s *scanner) lineBegin() int {
-	i := s.pos
-	for i > 0 && s.src[i-1] != '\n' && s.src[i-1] != '\r' {
-		i--
+// lineEnd returns the offset of the first '\n' or '\r' at or after i, or
+// len(src).
+func lineEnd(src string, i int) int {
+	rest := src[i:]
+	n := strings.IndexByte(rest, '\n')
+	if n < 0 {
+		n = len(rest)
 	}
-	return i
+	if r := strings.IndexByte(rest[:n], '\r'); r >= 0 {
+		n = r
+	}
+	return i + n
 }
 
 func isIdentStartASCII(c byte) bool {
@@ -286,10 +306,39 @@ func isIdentRune(r rune) bool {
 		unicode.Is(unicode.Other_ID_Continue, r)
 }
 
+// Classes of the first byte of a token.
+const (
+	classOther = iota // an operator or an illegal character
+	classIdent
+	classDigit
+	classDot
+	classQuote
+	classHigh // not ASCII
+)
+
+var byteClass = func() (t [256]uint8) {
+	for c := range 256 {
+		switch b := byte(c); {
+		case b >= 0x80:
+			t[c] = classHigh
+		case isIdentStartASCII(b):
+			t[c] = classIdent
+		case b >= '0' && b <= '9':
+			t[c] = classDigit
+		case b == '.':
+			t[c] = classDot
+		case b == '"' || b == '\'':
+			t[c] = classQuote
+		}
+	}
+	return t
+}()
+
 // scanNameOrString scans an identifier, a keyword, or a string whose prefix
 // looks like an identifier (rb'..', f"..").
-// identByte marks the ASCII bytes that continue an identifier.
-var identByte = func() (t [128]bool) {
+// identByte marks the ASCII bytes that continue an identifier (a table
+// of all 256 bytes: indexing it needs no bounds check).
+var identByte = func() (t [256]bool) {
 	for c := range 128 {
 		t[c] = isIdentASCII(byte(c))
 	}
@@ -301,21 +350,14 @@ func (s *scanner) scanNameOrString() {
 	start := s.pos
 	// The position in a local, and a table for ASCII: names are most of
 	// the tokens.
-	pos := s.pos
-	for pos < len(src) {
-		c := src[pos]
-		if c < 0x80 {
-			if !identByte[c] {
-				break
-			}
-			pos++
-			continue
-		}
+	pos := s.pos + identRun(src[s.pos:])
+	for pos < len(src) && src[pos] >= 0x80 {
 		r, size := utf8.DecodeRuneInString(src[pos:])
 		if !isIdentRune(r) {
 			break
 		}
 		pos += size
+		pos += identRun(src[pos:])
 	}
 	s.pos = pos
 	if n := s.pos - start; n <= 2 && s.pos < len(src) && (src[s.pos] == '"' || src[s.pos] == '\'') {
@@ -325,6 +367,16 @@ func (s *scanner) scanNameOrString() {
 		}
 	}
 	s.emit(keywordKind(src[start:s.pos]), start, s.pos)
+}
+
+// identRun returns the length of the run of ASCII identifier bytes that
+// b starts with.
+func identRun(b string) int {
+	n := 0
+	for n < len(b) && identByte[b[n]] {
+		n++
+	}
+	return n
 }
 
 func isStringPrefix(p string) bool {
@@ -377,35 +429,33 @@ func (s *scanner) scanString(start, q int) {
 		s.modes = append(s.modes, scanMode{literal: true, quote: quote, triple: triple, raw: raw})
 		return
 	}
-	for s.pos < len(src) {
-		c := src[s.pos]
-		switch {
-		case c == '\\':
-			s.pos++
-			if s.pos < len(src) {
-				if src[s.pos] == '\r' && s.pos+1 < len(src) && src[s.pos+1] == '\n' {
-					s.pos++
-				}
+	if triple {
+		if s.scanTripleBody(quote) {
+			s.emit(String, start, s.pos)
+			return
+		}
+	} else {
+		stop := &strStop[quote&1]
+		for s.pos < len(src) {
+			c := src[s.pos]
+			if !stop[c] {
 				s.pos++
+				continue
 			}
-			continue
-		case c == quote:
-			if !triple {
+			switch c {
+			case '\\':
+				s.skipEscape()
+				continue
+			case quote:
 				s.pos++
 				s.emit(String, start, s.pos)
 				return
 			}
-			if s.pos+2 < len(src) && src[s.pos+1] == quote && src[s.pos+2] == quote {
-				s.pos += 3
-				s.emit(String, start, s.pos)
-				return
-			}
-		case (c == '\n' || c == '\r') && !triple:
+			// A line ending.
 			s.errorf(start, "unterminated string literal")
 			s.emit(String, start, s.pos)
 			return
 		}
-		s.pos++
 	}
 	if triple {
 		s.errorf(start, "unterminated triple-quoted string literal")
@@ -413,6 +463,62 @@ func (s *scanner) scanString(start, q int) {
 		s.errorf(start, "unterminated string literal")
 	}
 	s.emit(String, start, s.pos)
+}
+
+// strStop marks, for a string quoted with ' (index 1) or " (index 0),
+// the bytes that end the plain run of a one-line string: its quote, a
+// backslash and the line endings.
+var strStop = func() (t [2][256]bool) {
+	for _, q := range []byte{'\'', '"'} {
+		for _, c := range []byte{q, '\\', '\n', '\r'} {
+			t[q&1][c] = true
+		}
+	}
+	return t
+}()
+
+// skipEscape skips the backslash at s.pos and the character it escapes (a
+// \r\n line ending counts as one).
+func (s *scanner) skipEscape() {
+	src := s.src
+	s.pos++
+	if s.pos < len(src) {
+		if src[s.pos] == '\r' && s.pos+1 < len(src) && src[s.pos+1] == '\n' {
+			s.pos++
+		}
+		s.pos++
+	}
+}
+
+// scanTripleBody scans the body of a triple-quoted string from s.pos and
+// reports whether it found the closing quotes (s.pos is then after them,
+// else at the end of input). It jumps from quote to quote, looking for
+// backslashes only before the next quote, so each byte is looked at once.
+func (s *scanner) scanTripleBody(quote byte) bool {
+	src := s.src
+	q := -1 // the next quote at or after s.pos
+	for s.pos < len(src) {
+		if q < s.pos {
+			i := strings.IndexByte(src[s.pos:], quote)
+			if i < 0 {
+				s.pos = len(src)
+				return false
+			}
+			q = s.pos + i
+		}
+		if b := strings.IndexByte(src[s.pos:q], '\\'); b >= 0 {
+			s.pos += b
+			s.skipEscape()
+			continue
+		}
+		s.pos = q
+		if s.pos+2 < len(src) && src[s.pos+1] == quote && src[s.pos+2] == quote {
+			s.pos += 3
+			return true
+		}
+		s.pos++
+	}
+	return false
 }
 
 // scanFStringText scans literal text of an f-string (body or format spec) up
@@ -760,12 +866,31 @@ func (s *scanner) scanOperator() {
 	s.emit(k, start, s.pos)
 }
 
-// startsStatement reports whether the line at s.pos begins with a keyword
-// that can only start a statement, never continue an expression.
-func (s *scanner) startsStatement() bool {
+// continuationLine is called at the start of a line inside brackets. It
+// reports whether the line begins with a keyword that can only start a
+// statement, never continue an expression (a bracket was never closed);
+// otherwise it skips the line's leading white space, which inside brackets
+// means nothing.
+func (s *scanner) continuationLine() bool {
 	i := s.pos
+	for i+8 <= len(s.src) && s.src[i:i+8] == "        " {
+		i += 8
+	}
 	for i < len(s.src) && (s.src[i] == ' ' || s.src[i] == '\t' || s.src[i] == '\f') {
 		i++
+	}
+	if s.startsStatement(i) {
+		return true
+	}
+	s.pos = i
+	return false
+}
+
+// startsStatement reports whether the text at i begins with a keyword
+// that can only start a statement, never continue an expression.
+func (s *scanner) startsStatement(i int) bool {
+	if i >= len(s.src) || s.src[i] < 'a' || s.src[i] > 'w' {
+		return false
 	}
 	j := i
 	for j < len(s.src) && isIdentASCII(s.src[j]) {
