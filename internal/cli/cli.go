@@ -9,12 +9,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/letgo-dev/letgo/internal/textsafe"
 )
@@ -194,37 +198,102 @@ func usage(w io.Writer) {
 // TuneGC trades memory for speed in a process that runs one command and
 // exits (cmd/letgo calls it before Main; Main itself never touches the
 // collector, so tests and programs that call Main keep their settings). A
-// scan's live heap is 7-40 MB while it allocates over a GB of short-lived
-// trees, so the default GOGC=100 collects constantly: GOGC=400 with a
-// soft 1 GiB limit cost 25% fewer instructions than the default on the
-// 44 MB corpus (docs/performance.md, "The whole scan again"). letgo serve
-// is long-running and keeps Go's defaults. letgo history scans tree after
-// tree with its cache of the current tree held: its live heap stays small
-// (nova, 22 release tags: peak RSS 725 MB under the 1 GiB limit, 412 MB
-// under 400 MiB, for the same CPU, 42.1 against 41.2 s), so it gets the
-// lower limit. letgo compare spends its CPU in the tail bootstrap, not in
-// allocation: on two Rally files of 10,000 iterations x 20 workloads it
-// used the same CPU under Go's defaults as under GOGC=400 (17.5-18.0 s
-// against 17.5-18.2 s) for 173-181 MB of peak RSS instead of 275-300 MB,
-// so it keeps the defaults too. GOGC and GOMEMLIMIT set by the user win.
+// scan allocates over a GB of short-lived trees while its live heap stays
+// small, so the default GOGC=100 collects constantly: GOGC=400 cost 25%
+// fewer instructions than the default on the 44 MB corpus
+// (docs/performance.md, "The whole scan again"). That speed is bought with
+// memory only within a budget: a soft limit of gcFloor, raised after each
+// collection to twice the live heap once that is more than half the floor
+// (the default GOGC=100's heap goal, but counted with the runtime's own
+// memory, so a little tighter). A scan of one service and its
+// libraries never reaches the floor and runs as before; a whole fleet in
+// one scan is held near the floor instead of at five times a live heap
+// that grows with every root (22 OpenStack repositories: 272-294 MB
+// instead of 627-780 MB, docs/performance.md, "The fleet in one scan
+// under 400 MB"), and a heap larger than the floor gets twice its size,
+// never a limit the collector would have to chase. The price is CPU
+// against an unbounded GOGC=400 once the floor binds (+17-24% for those
+// 22 repositories, no more than Go's defaults). letgo serve is
+// long-running and keeps Go's defaults. letgo compare spends its CPU in
+// the tail bootstrap, not in allocation: on two Rally files of 10,000
+// iterations x 20 workloads it used the same CPU under Go's defaults as
+// under GOGC=400 (17.5-18.0 s against 17.5-18.2 s) for 173-181 MB of peak
+// RSS instead of 275-300 MB, so it keeps the defaults too. GOGC and
+// GOMEMLIMIT set by the user win.
 func TuneGC(args []string) {
+	tuneGC(args)
+}
+
+// tuneGC is TuneGC; it returns a function that stops raising the limit
+// (for tests: the process's collector settings are theirs to restore).
+func tuneGC(args []string) (stop func()) {
 	if len(args) > 0 && (args[0] == "serve" || args[0] == "compare") {
-		return
+		return func() {}
 	}
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(gcLimit(args))
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
 	}
+	floor := gcFloor(args)
+	debug.SetMemoryLimit(floor)
+	return followLiveHeap(floor)
 }
 
-// gcLimit is TuneGC's soft memory limit for a command.
-func gcLimit(args []string) int64 {
+// gcFloor is TuneGC's smallest soft memory limit for a command. letgo
+// history scans tree after tree with its cache of the current tree held
+// (nova, 22 release tags: peak RSS 725 MB under a 1 GiB limit, 412 MB
+// under 400 MiB, for the same CPU, 42.1 against 41.2 s), so it keeps its
+// 400 MiB. A scan's floor is under the 250 MB a scan of nova, neutron and
+// oslo.service may take, whose heap peaks at 170 MB with GOGC=400.
+func gcFloor(args []string) int64 {
 	if len(args) > 0 && args[0] == "history" {
 		return 400 << 20
 	}
-	return 1 << 30
+	return 256 << 20
+}
+
+// followLiveHeap raises the soft memory limit after each collection to
+// twice the live heap when that exceeds floor, and lowers it back (never
+// under floor) when the heap shrinks. It runs in a cleanup attached to an
+// object that each run replaces: the runtime calls it once per completed
+// collection, with no goroutine of its own.
+func followLiveHeap(floor int64) (stop func()) {
+	var mu sync.Mutex // held while the limit is set: after stop, never again
+	stopped := false
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	var arm func()
+	arm = func() {
+		sentinel := new([16]byte) // not a tiny allocation: its cleanup runs
+		runtime.AddCleanup(sentinel, func(struct{}) {
+			mu.Lock()
+			defer mu.Unlock()
+			if stopped {
+				return
+			}
+			metrics.Read(sample)
+			if sample[0].Value.Kind() == metrics.KindUint64 {
+				debug.SetMemoryLimit(gcLimit(floor, sample[0].Value.Uint64()))
+			}
+			arm()
+		}, struct{}{})
+	}
+	arm()
+	return func() {
+		mu.Lock()
+		stopped = true
+		mu.Unlock()
+	}
+}
+
+// gcLimit is the soft memory limit for a live heap: twice the heap, at
+// least floor.
+func gcLimit(floor int64, live uint64) int64 {
+	if live > math.MaxInt64/4 {
+		return math.MaxInt64
+	}
+	return max(floor, 2*int64(live))
 }
 
 func runVersion(_ context.Context, _ []string, stdout, _ io.Writer) int {

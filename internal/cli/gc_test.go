@@ -3,8 +3,11 @@ package cli
 import (
 	"bytes"
 	"context"
+	"math"
+	"runtime"
 	"runtime/debug"
 	"testing"
+	"time"
 )
 
 // TestMainLeavesGC checks that running a command through Main does not
@@ -25,25 +28,70 @@ func TestMainLeavesGC(t *testing.T) {
 	}
 	t.Setenv("GOGC", "") // unset for TuneGC: the user's choice wins
 	t.Setenv("GOMEMLIMIT", "")
-	TuneGC([]string{"serve", "--db", "x.db"})
+	tuneGC([]string{"serve", "--db", "x.db"})()
 	if got := debug.SetGCPercent(before); got != before {
 		t.Errorf("TuneGC(serve) set GOGC to %d", got)
 	}
-	TuneGC([]string{"compare", "a.json", "b.json"})
+	tuneGC([]string{"compare", "a.json", "b.json"})()
 	if got := debug.SetGCPercent(before); got != before {
 		t.Errorf("TuneGC(compare) set GOGC to %d", got)
 	}
-	TuneGC([]string{"scan", "."})
+	stop := tuneGC([]string{"scan", "."})
 	if got := debug.SetGCPercent(before); got != 400 {
 		t.Errorf("TuneGC(scan) set GOGC to %d, want 400", got)
 	}
-	if got := debug.SetMemoryLimit(-1); got != 1<<30 {
-		t.Errorf("TuneGC(scan) set the memory limit to %d, want 1 GiB", got)
+	if got := debug.SetMemoryLimit(-1); got != 256<<20 {
+		t.Errorf("TuneGC(scan) set the memory limit to %d, want 256 MiB", got)
 	}
-	TuneGC([]string{"history", "--refs", "a,b", "."})
+	// After a collection with a live heap over half the floor, the limit
+	// is twice the live heap.
+	big := make([][]byte, 160)
+	for i := range big {
+		big[i] = make([]byte, 1<<20)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for debug.SetMemoryLimit(-1) < 2*150<<20 && time.Now().Before(deadline) {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := debug.SetMemoryLimit(-1); got < 2*150<<20 {
+		t.Errorf("with a live heap of 160 MiB the limit is %d, want about twice that", got)
+	}
+	runtime.KeepAlive(big)
+	stop()
+	debug.SetMemoryLimit(limit)
+	stop = tuneGC([]string{"history", "--refs", "a,b", "."})
+	stop()
 	if got := debug.SetMemoryLimit(-1); got != 400<<20 {
 		t.Errorf("TuneGC(history) set the memory limit to %d, want 400 MiB", got)
 	}
+	t.Setenv("GOMEMLIMIT", "300MiB")
+	debug.SetMemoryLimit(limit)
+	tuneGC([]string{"scan", "."})()
+	if got := debug.SetMemoryLimit(-1); got != limit {
+		t.Errorf("TuneGC(scan) with GOMEMLIMIT set changed the limit to %d", got)
+	}
 	debug.SetGCPercent(before)
 	debug.SetMemoryLimit(limit)
+}
+
+// TestGCLimit checks the soft limit for a live heap: the floor until the
+// heap is half of it, then twice the heap.
+func TestGCLimit(t *testing.T) {
+	const floor = 256 << 20
+	for _, tc := range []struct {
+		live uint64
+		want int64
+	}{
+		{0, floor},
+		{100 << 20, floor},
+		{128 << 20, floor},
+		{200 << 20, 400 << 20},
+		{1 << 40, 2 << 40},
+		{math.MaxUint64, math.MaxInt64},
+	} {
+		if got := gcLimit(floor, tc.live); got != tc.want {
+			t.Errorf("gcLimit(%d, %d) = %d, want %d", floor, tc.live, got, tc.want)
+		}
+	}
 }

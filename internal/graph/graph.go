@@ -42,7 +42,9 @@ type Module struct {
 	IsPackage bool
 	Library   bool // from a --with or site-packages root
 	Runtime   bool // runtime code (not tests, docs or tooling)
-	Imports   []Import
+	// Imports are read by Build only: the graph keeps them as edges, and
+	// a caller may drop them once it is built.
+	Imports []Import
 }
 
 // Edge is a resolved import: from one module to another (or to an

@@ -202,6 +202,11 @@ func Run(ctx context.Context, roots []string, opts Options) (*contract.Result, e
 		modules = append(modules, rs.modules...)
 		semRoots[i] = rs.semRoot()
 		info := &rootInfo{root: in.root, proj: projs[i], library: in.library, outlines: rs.outlines()}
+		if rs.library {
+			// Nothing reads a library root's files' results again: the
+			// model has their summaries, the graph their imports.
+			rs.release()
+		}
 		if in.site {
 			info.dists = pyproj.ReadDistributions(in.root)
 		}
@@ -213,6 +218,7 @@ func Run(ctx context.Context, roots []string, opts Options) (*contract.Result, e
 			if err := finishRoot(ctx, rs, model, enabled, opts, res); err != nil {
 				return nil, err
 			}
+			rs.release()
 		}
 	}
 	addDynamicEdges(modules, model)
@@ -223,6 +229,11 @@ func Run(ctx context.Context, roots []string, opts Options) (*contract.Result, e
 	}
 	gstart := time.Now()
 	res.Graph = graph.Build(modules)
+	// The graph has the imports as edges; the modules' lists of them are
+	// not read again (the later stages ask the graph).
+	for _, m := range modules {
+		m.Imports = nil
+	}
 	if err := reachability(ctx, res); err != nil {
 		return nil, err
 	}
@@ -312,6 +323,13 @@ func (rs *rootScan) outlines() map[*pyproj.File]*modes.Outline {
 		}
 	}
 	return out
+}
+
+// release drops the root's per-file results (and the closure that holds
+// them) once they have been read: the roots finished after it, and the
+// stages after the last, run without them.
+func (rs *rootScan) release() {
+	rs.results, rs.run = nil, nil
 }
 
 // semRoot is the root's part of the semantic model.
@@ -771,8 +789,13 @@ func scanFileRecording(proj *pyproj.Project, f *pyproj.File, enabled []*analysis
 		}
 		fr.names = rootNames(view, tops)
 		// Each name once: a file may repeat one import a million times.
+		// Only a module of the roots can be rewritten by the model
+		// (Model.InRoots): the others are not kept for the second pass.
 		var imported []string
 		for _, imp := range view.Imports {
+			if tops != nil && !tops.has(imp.Module) {
+				continue
+			}
 			imported = append(imported, imp.Module)
 			for _, n := range imp.Names {
 				imported = append(imported, imp.Module+"."+n.Name)
@@ -939,14 +962,7 @@ func toolFinding(id string, f *pyproj.File, line, col int, msg string) analysis.
 func rootNames(v *pysrc.View, tops *topNames) []string {
 	var out []string
 	add := func(name string) {
-		if name == "" || tops == nil {
-			return
-		}
-		end := 0
-		for end < len(name) && name[end] != '.' && name[end] != '(' {
-			end++
-		}
-		if tops.set[name[:end]] {
+		if name != "" && tops != nil && tops.has(name) {
 			out = append(out, name)
 		}
 	}
@@ -1388,6 +1404,7 @@ func inferModes(ctx context.Context, res *state, info *rootInfo, infos []*rootIn
 			ep.ModeReason = strings.TrimPrefix(ep.ModeReason+"; ", "; ") +
 				"no runtime selected on the paths followed, but eventlet is loaded at import (see chain); calls letgo cannot resolve (callbacks, values built at run time) are not followed"
 		}
+		detachModes(ep)
 	}
 	return nil
 }
@@ -1714,6 +1731,16 @@ func (c *Cache) scanFile(blobs map[string]string, proj *pyproj.Project, f *pypro
 type topNames struct {
 	set map[string]bool
 	key string // identifies the set, for the cache
+}
+
+// has reports whether a dotted name (before any call) starts with one of
+// the top-level names.
+func (t *topNames) has(name string) bool {
+	end := 0
+	for end < len(name) && name[end] != '.' && name[end] != '(' {
+		end++
+	}
+	return t.set[name[:end]]
 }
 
 func (t *topNames) hash() string {
