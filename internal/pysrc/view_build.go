@@ -45,6 +45,50 @@ type builder struct {
 	// executed; they are walked after it, in order, so that every scope they
 	// read from is complete and names resolve as soon as they are seen.
 	queue []deferred
+
+	// Call sites and argument values are cut from chunks (one allocation
+	// for many instead of one each): the view holds them all, and nothing
+	// keeps a single one past the view.
+	sites []CallSite
+	vals  []Value
+}
+
+// newSite returns a zeroed call site from the current chunk.
+func (b *builder) newSite() *CallSite {
+	if len(b.sites) == cap(b.sites) {
+		n := 2 * cap(b.sites)
+		if n < 16 {
+			n = 16
+		} else if n > 512 {
+			n = 512
+		}
+		b.sites = make([]CallSite, 0, n)
+	}
+	b.sites = b.sites[:len(b.sites)+1]
+	return &b.sites[len(b.sites)-1]
+}
+
+// newValues returns n zeroed values from the current chunk, capped so that
+// an append by a reader cannot reach its neighbours.
+func (b *builder) newValues(n int) []Value {
+	if n == 0 {
+		return []Value{}
+	}
+	if cap(b.vals)-len(b.vals) < n {
+		c := 2 * cap(b.vals)
+		if c < 32 {
+			c = 32
+		} else if c > 1024 {
+			c = 1024
+		}
+		if c < n {
+			c = n
+		}
+		b.vals = make([]Value, 0, c)
+	}
+	i := len(b.vals)
+	b.vals = b.vals[:i+n]
+	return b.vals[i : i+n : i+n]
 }
 
 type deferred struct {
@@ -598,7 +642,13 @@ func (b *builder) refExpr(e Expr, ctx RefContext) {
 
 // addRef records a reference when it resolves through an import.
 func (b *builder) addRef(e Expr, ctx RefContext) {
-	if t, viaImport := b.resolveExpr(b.scope, e, e.Pos()); viaImport && t != "" {
+	t, viaImport := b.resolveExpr(b.scope, e, e.Pos())
+	b.addResolvedRef(e, ctx, t, viaImport)
+}
+
+// addResolvedRef is addRef for e already resolved to t.
+func (b *builder) addResolvedRef(e Expr, ctx RefContext, t string, viaImport bool) {
+	if viaImport && t != "" {
 		r := &Ref{Node: e, Resolved: t, Ctx: ctx, Func: b.fn}
 		if strings.IndexByte(t, '(') >= 0 {
 			r.Resolved, r.Chain = "", t
@@ -682,6 +732,48 @@ func dottedText(e Expr) string {
 	return "?"
 }
 
+// dottedText is dottedText(e), as a slice of the source when the source
+// spells it exactly (no spaces, comments or parentheses): most callees,
+// with no allocation. The view's strings are slices of the source already
+// (names, texts); whatever outlives the file copies them.
+func (b *builder) dottedText(e Expr) string {
+	switch x := e.(type) {
+	case *NameExpr:
+		return x.ID
+	case *Attribute:
+		if isDotted(x) {
+			if t := b.f.Text(x); isPlainDotted(t) {
+				return t
+			}
+		}
+		return dottedText(x)
+	}
+	return "?"
+}
+
+// isPlainDotted reports whether s is ASCII names joined by single dots,
+// so that the source text of a dotted expression is its dotted form.
+func isPlainDotted(s string) bool {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' {
+		return false
+	}
+	prev := byte(0)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '.':
+			if prev == '.' {
+				return false
+			}
+		case c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9':
+		default:
+			return false
+		}
+		prev = c
+	}
+	return true
+}
+
 // value evaluates an argument: a literal, or the dotted name it refers to.
 func (b *builder) value(e Expr) Value {
 	v := b.f.literalValue(e)
@@ -748,16 +840,84 @@ func (b *builder) expr(e Expr) {
 		b.bind(x.Target.ID, &binding{pos: x.Start})
 		return
 	}
-	walkChildren(e, func(n Node) bool {
-		if c, ok := n.(Expr); ok {
-			b.expr(c)
+	b.children(e)
+}
+
+// children walks the subexpressions of e in the order of walkChildren,
+// directly rather than through Inspect's callback.
+func (b *builder) children(e Expr) {
+	switch n := e.(type) {
+	case *NameExpr, *Constant, *BadExpr:
+	case *JoinedStr:
+		b.exprs(n.Values)
+	case *FormattedValue:
+		b.expr(n.Value)
+		if n.FormatSpec != nil {
+			b.expr(n.FormatSpec)
 		}
-		return false
-	})
+	case *Attribute:
+		b.expr(n.X)
+	case *Subscript:
+		b.expr(n.X)
+		b.expr(n.Index)
+	case *Slice:
+		b.expr(n.Lower)
+		b.expr(n.Upper)
+		b.expr(n.Step)
+	case *Starred:
+		b.expr(n.X)
+	case *BinOp:
+		b.expr(n.X)
+		b.expr(n.Y)
+	case *UnaryOp:
+		b.expr(n.X)
+	case *BoolOp:
+		b.exprs(n.Values)
+	case *Compare:
+		b.expr(n.X)
+		b.exprs(n.Comparators)
+	case *IfExp:
+		b.expr(n.Test)
+		b.expr(n.Body)
+		b.expr(n.Orelse)
+	case *Tuple:
+		b.exprs(n.Elts)
+	case *List:
+		b.exprs(n.Elts)
+	case *Set:
+		b.exprs(n.Elts)
+	case *Dict:
+		for i := range n.Values {
+			b.expr(n.Keys[i])
+			b.expr(n.Values[i])
+		}
+	case *Await:
+		b.expr(n.X)
+	case *Yield:
+		b.expr(n.X)
+	case *YieldFrom:
+		b.expr(n.X)
+	default:
+		// Call, Lambda, Comp and NamedExpr are walked by expr itself;
+		// anything else falls back to the generic walk.
+		walkChildren(e, func(n Node) bool {
+			if c, ok := n.(Expr); ok {
+				b.expr(c)
+			}
+			return false
+		})
+	}
+}
+
+func (b *builder) exprs(es []Expr) {
+	for _, e := range es {
+		b.expr(e)
+	}
 }
 
 func (b *builder) call(c *Call) {
-	cs := &CallSite{Node: c, Callee: dottedText(c.Func), Func: b.fn, Class: b.class, Guard: b.guard}
+	cs := b.newSite()
+	cs.Node, cs.Callee, cs.Func, cs.Class, cs.Guard = c, b.dottedText(c.Func), b.fn, b.class, b.guard
 	b.v.Calls = append(b.v.Calls, cs)
 	if isDotted(c.Func) {
 		cs.Resolved, _ = b.resolveExpr(b.scope, c.Func, c.Start)
@@ -772,25 +932,32 @@ func (b *builder) call(c *Call) {
 	if strings.IndexByte(cs.Resolved, '(') >= 0 {
 		cs.Resolved, cs.Chain = "", cs.Resolved
 	}
-	cs.Args = make([]Value, len(c.Args))
+	cs.Args = b.newValues(len(c.Args))
 	for i, a := range c.Args {
-		b.expr(a)
-		cs.Args[i] = b.value(a)
-		if !cs.Args[i].IsLiteral() && isDotted(a) {
-			cs.Args[i].Ref = plainRef(b.resolveExpr(b.scope, a, a.Pos()))
-		}
+		b.arg(a, &cs.Args[i])
 	}
 	if len(c.Keywords) > 0 {
 		cs.Keywords = make([]KeywordValue, len(c.Keywords))
 		for i, k := range c.Keywords {
-			b.expr(k.Value)
-			cs.Keywords[i] = KeywordValue{Name: k.Arg, Value: b.value(k.Value)}
-			if !cs.Keywords[i].Value.IsLiteral() && isDotted(k.Value) {
-				cs.Keywords[i].Value.Ref = plainRef(b.resolveExpr(b.scope, k.Value, k.Value.Pos()))
-			}
+			cs.Keywords[i].Name = k.Arg
+			b.arg(k.Value, &cs.Keywords[i].Value)
 		}
 	}
 	b.dynamicImport(cs)
+}
+
+// arg walks an argument of a call and sets its value: a literal, or the
+// dotted name it refers to. A dotted name is resolved once, for both the
+// reference it may be and the value.
+func (b *builder) arg(a Expr, out *Value) {
+	if isDotted(a) {
+		t, viaImport := b.resolveExpr(b.scope, a, a.Pos())
+		b.addResolvedRef(a, RefLoad, t, viaImport)
+		*out = Value{Text: b.f.Text(a), Ref: plainRef(t, viaImport)}
+		return
+	}
+	b.expr(a)
+	*out = b.value(a)
 }
 
 // dynamicImport records calls that import a module named by a literal.
@@ -818,23 +985,56 @@ func (b *builder) dynamicImport(cs *CallSite) {
 // in the chain resolves to its callee with "()": get_eventlet().tpool is
 // "pkg.utils.get_eventlet().tpool".
 func (b *builder) resolveExpr(sc *scope, e Expr, pos Pos) (string, bool) {
-	switch x := e.(type) {
-	case *NameExpr:
-		return b.resolveName(sc, x.ID, pos)
-	case *Call:
-		base, via := b.resolveExpr(sc, x.Func, pos)
-		if base == "" {
+	// The head name decides; the rest is spelled after its target, built
+	// in one allocation (or none, when the target is the head itself and
+	// the source spells the rest plainly).
+	head, n, calls := e, 0, false
+	for {
+		switch x := head.(type) {
+		case *NameExpr:
+			base, via := b.resolveName(sc, x.ID, pos)
+			if base == "" || head == e {
+				return base, via
+			}
+			if !calls {
+				if t := b.f.Text(e); isPlainDotted(t) && len(t) > len(x.ID) && t[:len(x.ID)] == x.ID {
+					if base == x.ID {
+						return t, via
+					}
+					return base + t[len(x.ID):], via
+				}
+			}
+			return spellChain(base, e, n), via
+		case *Call:
+			head, n, calls = x.Func, n+2, true
+		case *Attribute:
+			head, n = x.X, n+1+len(x.Attr)
+		default:
 			return "", false
 		}
-		return base + "()", via
-	case *Attribute:
-		base, via := b.resolveExpr(sc, x.X, pos)
-		if base == "" {
-			return "", false
-		}
-		return base + "." + x.Attr, via
 	}
-	return "", false
+}
+
+// spellChain writes base followed by the attributes and calls of e above
+// its head name ("()" for a call); n is their length.
+func spellChain(base string, e Expr, n int) string {
+	var sb strings.Builder
+	sb.Grow(len(base) + n)
+	sb.WriteString(base)
+	writeChain(&sb, e)
+	return sb.String()
+}
+
+func writeChain(sb *strings.Builder, e Expr) {
+	switch x := e.(type) {
+	case *Call:
+		writeChain(sb, x.Func)
+		sb.WriteString("()")
+	case *Attribute:
+		writeChain(sb, x.X)
+		sb.WriteByte('.')
+		sb.WriteString(x.Attr)
+	}
 }
 
 func (b *builder) resolveName(sc *scope, name string, pos Pos) (string, bool) {
