@@ -27,9 +27,21 @@ type scope struct {
 	kind     scopeKind
 	parent   *scope
 	qualname string
-	bindings map[string][]*binding
+	// A scope's bindings, in the order they were made: in few, scanned,
+	// while the scope is small (most functions and comprehensions), in
+	// bindings by name once it is not.
+	few      []namedBinding
+	bindings map[string][]binding
 	globals  map[string]bool
 }
+
+type namedBinding struct {
+	name string
+	binding
+}
+
+// fewBindings is the size from which a scope's bindings are kept by name.
+const fewBindings = 16
 
 type builder struct {
 	f     *File
@@ -57,10 +69,10 @@ type builder struct {
 func (b *builder) newSite() *CallSite {
 	if len(b.sites) == cap(b.sites) {
 		n := 2 * cap(b.sites)
-		if n < 16 {
-			n = 16
-		} else if n > 512 {
-			n = 512
+		if n < 8 {
+			n = 8
+		} else if n > 128 {
+			n = 128
 		}
 		b.sites = make([]CallSite, 0, n)
 	}
@@ -76,10 +88,10 @@ func (b *builder) newValues(n int) []Value {
 	}
 	if cap(b.vals)-len(b.vals) < n {
 		c := 2 * cap(b.vals)
-		if c < 32 {
-			c = 32
-		} else if c > 1024 {
-			c = 1024
+		if c < 8 {
+			c = 8
+		} else if c > 256 {
+			c = 256
 		}
 		if c < n {
 			c = n
@@ -115,18 +127,20 @@ func Analyze(f *File, module string, isPackage bool) *View {
 		d := b.queue[i]
 		b.scope, b.fn, b.def, b.class, b.guard, b.cond = d.sc, d.fn, d.def, d.class, d.guard, false
 		for _, a := range d.args.All() {
-			b.bind(a.Name, &binding{pos: a.Start})
+			b.bind(a.Name, binding{pos: a.Start})
 		}
 		b.stmts(d.body)
 		b.expr(d.expr)
 	}
 	sortFacts(v)
-	names := make([]string, 0, len(root.bindings))
-	for name := range root.bindings {
-		names = append(names, name)
+	if len(root.few) > 0 {
+		v.Exports = make([]Binding, 0, len(root.few))
+		for _, nb := range root.few {
+			v.Exports = append(v.Exports, Binding{Name: nb.name, Target: nb.target, Pos: nb.pos, Cond: nb.cond})
+		}
 	}
-	for _, name := range names {
-		for _, bd := range root.bindings[name] {
+	for name, bds := range root.bindings {
+		for _, bd := range bds {
 			v.Exports = append(v.Exports, Binding{Name: name, Target: bd.target, Pos: bd.pos, Cond: bd.cond})
 		}
 	}
@@ -163,7 +177,7 @@ func (b *builder) target(qualname string) string {
 	return b.v.Module + "." + qualname
 }
 
-func (b *builder) bind(name string, bd *binding) {
+func (b *builder) bind(name string, bd binding) {
 	s := b.scope
 	if s.globals[name] {
 		for s.parent != nil {
@@ -172,7 +186,15 @@ func (b *builder) bind(name string, bd *binding) {
 	}
 	bd.cond = bd.cond || b.cond
 	if s.bindings == nil {
-		s.bindings = make(map[string][]*binding, 8)
+		if len(s.few) < fewBindings {
+			s.few = append(s.few, namedBinding{name, bd})
+			return
+		}
+		s.bindings = make(map[string][]binding, 2*fewBindings)
+		for _, nb := range s.few {
+			s.bindings[nb.name] = append(s.bindings[nb.name], nb.binding)
+		}
+		s.few = nil
 	}
 	s.bindings[name] = append(s.bindings[name], bd)
 }
@@ -230,13 +252,13 @@ func (b *builder) stmt(s Stmt) {
 				Names: []ImportedName{{a.Name, a.AsName}}, Guard: b.guard, Func: b.fn}
 			b.v.Imports = append(b.v.Imports, imp)
 			if a.AsName != "" {
-				b.bind(a.AsName, &binding{target: a.Name, pos: s.Start, isImport: true})
+				b.bind(a.AsName, binding{target: a.Name, pos: s.Start, isImport: true})
 			} else {
 				head := a.Name
 				if i := strings.IndexByte(head, '.'); i >= 0 {
 					head = head[:i]
 				}
-				b.bind(head, &binding{target: head, pos: s.Start, isImport: true})
+				b.bind(head, binding{target: head, pos: s.Start, isImport: true})
 			}
 		}
 	case *ImportFromStmt:
@@ -256,7 +278,7 @@ func (b *builder) stmt(s Stmt) {
 			if mod != "" {
 				t = mod + "." + a.Name
 			}
-			b.bind(local, &binding{target: t, pos: s.Start, isImport: true})
+			b.bind(local, binding{target: t, pos: s.Start, isImport: true})
 		}
 		b.v.Imports = append(b.v.Imports, imp)
 	case *Return:
@@ -346,7 +368,7 @@ func (b *builder) stmt(s Stmt) {
 			b.block(c.Body, Guard{GuardIf, "case " + b.f.Text(c.Pattern)}, true)
 		}
 	case *TypeAlias:
-		b.bind(s.Name.ID, &binding{pos: s.Start})
+		b.bind(s.Name.ID, binding{pos: s.Start})
 		b.typeParams(s.TypeParams)
 		b.expr(s.Value)
 	}
@@ -364,7 +386,7 @@ func (b *builder) handler(h *ExceptHandler, g Guard) {
 		b.refExpr(h.Type, RefExcept)
 	}
 	if h.Name != "" {
-		b.bind(h.Name, &binding{pos: h.Start, cond: true})
+		b.bind(h.Name, binding{pos: h.Start, cond: true})
 	}
 	b.block(h.Body, g, true)
 }
@@ -449,7 +471,7 @@ func (b *builder) funcDef(s *FunctionDef) {
 	b.params(s.Args, fd)
 	b.expr(s.Returns)
 	b.v.Defs = append(b.v.Defs, fd)
-	b.bind(s.Name, &binding{target: b.target(qn), pos: s.Start})
+	b.bind(s.Name, binding{target: b.target(qn), pos: s.Start})
 	b.queue = append(b.queue, deferred{
 		sc:    &scope{kind: scopeFunction, parent: b.scope, qualname: qn + ".<locals>"},
 		fn:    qn,
@@ -536,7 +558,7 @@ func (b *builder) classDef(s *ClassDef) {
 		ci.Decorators[i] = b.resolveOr(d)
 	}
 	b.v.Classes = append(b.v.Classes, ci)
-	b.bind(s.Name, &binding{target: b.target(qn), pos: s.Start})
+	b.bind(s.Name, binding{target: b.target(qn), pos: s.Start})
 
 	inner := &scope{kind: scopeClass, parent: b.scope, qualname: qn}
 	saveS, saveC, saveCond := b.scope, b.class, b.cond
@@ -562,7 +584,7 @@ func (b *builder) pattern(pt *Pattern) {
 		b.expr(k)
 	}
 	if pt.Name != "" && (pt.Kind == MatchAs || pt.Kind == MatchStar || pt.Kind == MatchMapping) {
-		b.bind(pt.Name, &binding{pos: pt.Start, cond: true})
+		b.bind(pt.Name, binding{pos: pt.Start, cond: true})
 	}
 	for _, sub := range pt.Patterns {
 		b.pattern(sub)
@@ -576,7 +598,7 @@ func (b *builder) pattern(pt *Pattern) {
 // assigned a dotted name becomes an alias of it.
 func (b *builder) assignTarget(t, value Expr, pos Pos) {
 	if n, ok := t.(*NameExpr); ok {
-		bd := &binding{pos: pos}
+		bd := binding{pos: pos}
 		switch v := value.(type) {
 		case *NameExpr, *Attribute:
 			bd.target, bd.isImport = b.resolveExpr(b.scope, value, pos)
@@ -599,7 +621,7 @@ func (b *builder) assignTarget(t, value Expr, pos Pos) {
 func (b *builder) storeExpr(t Expr) {
 	switch t := t.(type) {
 	case *NameExpr:
-		b.bind(t.ID, &binding{pos: t.Start})
+		b.bind(t.ID, binding{pos: t.Start})
 	case *Tuple:
 		for _, e := range t.Elts {
 			b.storeExpr(e)
@@ -837,7 +859,7 @@ func (b *builder) expr(e Expr) {
 		return
 	case *NamedExpr:
 		b.expr(x.Value)
-		b.bind(x.Target.ID, &binding{pos: x.Start})
+		b.bind(x.Target.ID, binding{pos: x.Start})
 		return
 	}
 	b.children(e)
@@ -1057,9 +1079,25 @@ func (b *builder) resolveName(sc *scope, name string, pos Pos) (string, bool) {
 // bindings replace earlier ones, conditional ones add alternatives, and the
 // latest alternative that names something wins.
 func (s *scope) lookup(name string, pos Pos, whole bool) *binding {
-	bs := s.bindings[name]
 	var best *binding
-	for _, bd := range bs {
+	if s.bindings == nil {
+		for i := range s.few {
+			bd := &s.few[i]
+			if bd.name != name {
+				continue
+			}
+			if !whole && bd.pos >= pos {
+				break
+			}
+			if !bd.cond || best == nil || bd.target != "" {
+				best = &bd.binding
+			}
+		}
+		return best
+	}
+	bs := s.bindings[name]
+	for i := range bs {
+		bd := &bs[i]
 		if !whole && bd.pos >= pos {
 			break
 		}
