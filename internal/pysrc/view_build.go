@@ -1,6 +1,8 @@
 package pysrc
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -27,6 +29,7 @@ type scope struct {
 	kind     scopeKind
 	parent   *scope
 	qualname string
+	locals   bool // a function's scope: its names are qualname.<locals>.name
 	// A scope's bindings, in the order they were made: in few, scanned,
 	// while the scope is small (most functions and comprehensions), in
 	// bindings by name once it is not.
@@ -58,49 +61,41 @@ type builder struct {
 	// read from is complete and names resolve as soon as they are seen.
 	queue []deferred
 
-	// Call sites and argument values are cut from chunks (one allocation
-	// for many instead of one each): the view holds them all, and nothing
-	// keeps a single one past the view.
+	// Call sites, references, definitions and argument values are cut
+	// from chunks (one allocation for many instead of one each): the view
+	// holds them all, and nothing keeps one of them past the view.
 	sites []CallSite
+	refs  []Ref
+	defs  []FuncDef
 	vals  []Value
+	kws   []KeywordValue
+	// paramBuf holds the definitions' parameters.
+	paramBuf []Param
 }
 
-// newSite returns a zeroed call site from the current chunk.
-func (b *builder) newSite() *CallSite {
-	if len(b.sites) == cap(b.sites) {
-		n := 2 * cap(b.sites)
-		if n < 8 {
-			n = 8
-		} else if n > 128 {
-			n = 128
-		}
-		b.sites = make([]CallSite, 0, n)
+// grab returns a zeroed T from the chunk *buf, starting a new chunk (twice
+// the last, from first up to 128) when it is full.
+func grab[T any](buf *[]T, first int) *T {
+	if len(*buf) == cap(*buf) {
+		*buf = make([]T, 0, min(max(2*cap(*buf), first), 128))
 	}
-	b.sites = b.sites[:len(b.sites)+1]
-	return &b.sites[len(b.sites)-1]
+	*buf = (*buf)[:len(*buf)+1]
+	return &(*buf)[len(*buf)-1]
 }
 
-// newValues returns n zeroed values from the current chunk, capped so that
-// an append by a reader cannot reach its neighbours.
-func (b *builder) newValues(n int) []Value {
+// take returns n zeroed Ts from the chunk *buf (a new one, twice the last,
+// from 8 up to 256, when they do not fit), capped so that an append by a
+// reader cannot reach its neighbours.
+func take[T any](buf *[]T, n int) []T {
 	if n == 0 {
-		return []Value{}
+		return []T{} // as make([]T, 0): empty, not nil
 	}
-	if cap(b.vals)-len(b.vals) < n {
-		c := 2 * cap(b.vals)
-		if c < 8 {
-			c = 8
-		} else if c > 256 {
-			c = 256
-		}
-		if c < n {
-			c = n
-		}
-		b.vals = make([]Value, 0, c)
+	if cap(*buf)-len(*buf) < n {
+		*buf = make([]T, 0, max(min(max(2*cap(*buf), 8), 256), n))
 	}
-	i := len(b.vals)
-	b.vals = b.vals[:i+n]
-	return b.vals[i : i+n : i+n]
+	i := len(*buf)
+	*buf = (*buf)[:i+n]
+	return (*buf)[i : i+n : i+n]
 }
 
 type deferred struct {
@@ -126,9 +121,9 @@ func Analyze(f *File, module string, isPackage bool) *View {
 	for i := 0; i < len(b.queue); i++ {
 		d := b.queue[i]
 		b.scope, b.fn, b.def, b.class, b.guard, b.cond = d.sc, d.fn, d.def, d.class, d.guard, false
-		for _, a := range d.args.All() {
+		forArgs(d.args, func(a *Arg, _ ParamKind) {
 			b.bind(a.Name, binding{pos: a.Start})
-		}
+		})
 		b.stmts(d.body)
 		b.expr(d.expr)
 	}
@@ -156,25 +151,53 @@ func Analyze(f *File, module string, isPackage bool) *View {
 // sortFacts puts facts in source order: function bodies were walked after
 // the module level.
 func sortFacts(v *View) {
-	sort.SliceStable(v.Imports, func(i, j int) bool { return v.Imports[i].Node.Pos() < v.Imports[j].Node.Pos() })
-	sort.SliceStable(v.Calls, func(i, j int) bool { return v.Calls[i].Node.Start < v.Calls[j].Node.Start })
-	sort.SliceStable(v.Defs, func(i, j int) bool { return v.Defs[i].Node.Start < v.Defs[j].Node.Start })
-	sort.SliceStable(v.Classes, func(i, j int) bool { return v.Classes[i].Node.Start < v.Classes[j].Node.Start })
-	sort.SliceStable(v.Refs, func(i, j int) bool { return v.Refs[i].Node.Pos() < v.Refs[j].Node.Pos() })
+	slices.SortStableFunc(v.Imports, func(a, b *Import) int { return cmp.Compare(a.Node.Pos(), b.Node.Pos()) })
+	slices.SortStableFunc(v.Calls, func(a, b *CallSite) int { return cmp.Compare(a.Node.Start, b.Node.Start) })
+	slices.SortStableFunc(v.Defs, func(a, b *FuncDef) int { return cmp.Compare(a.Node.Start, b.Node.Start) })
+	slices.SortStableFunc(v.Classes, func(a, b *ClassInfo) int { return cmp.Compare(a.Node.Start, b.Node.Start) })
+	slices.SortStableFunc(v.Refs, func(a, b *Ref) int { return cmp.Compare(a.Node.Pos(), b.Node.Pos()) })
 }
 
 func (b *builder) qual(name string) string {
-	if b.scope.qualname == "" {
+	sc := b.scope
+	if sc.locals {
+		return sc.qualname + ".<locals>." + name
+	}
+	if sc.qualname == "" {
 		return name
 	}
-	return b.scope.qualname + "." + name
+	return sc.qualname + "." + name
 }
 
-func (b *builder) target(qualname string) string {
-	if b.v.Module == "" {
-		return qualname
+// qualTarget is qual(name) and target of it, in one allocation: the
+// qualified name is the tail of the target.
+func (b *builder) qualTarget(name string) (qualname, target string) {
+	sc, mod := b.scope, b.v.Module
+	if mod == "" {
+		qn := b.qual(name)
+		return qn, qn
 	}
-	return b.v.Module + "." + qualname
+	n := len(mod) + 1 + len(name)
+	if sc.qualname != "" {
+		n += len(sc.qualname) + 1
+		if sc.locals {
+			n += len(".<locals>")
+		}
+	}
+	var sb strings.Builder
+	sb.Grow(n)
+	sb.WriteString(mod)
+	sb.WriteByte('.')
+	if sc.qualname != "" {
+		sb.WriteString(sc.qualname)
+		if sc.locals {
+			sb.WriteString(".<locals>")
+		}
+		sb.WriteByte('.')
+	}
+	sb.WriteString(name)
+	t := sb.String()
+	return t[len(mod)+1:], t
 }
 
 func (b *builder) bind(name string, bd binding) {
@@ -187,6 +210,9 @@ func (b *builder) bind(name string, bd binding) {
 	bd.cond = bd.cond || b.cond
 	if s.bindings == nil {
 		if len(s.few) < fewBindings {
+			if s.few == nil {
+				s.few = make([]namedBinding, 0, 4)
+			}
 			s.few = append(s.few, namedBinding{name, bd})
 			return
 		}
@@ -322,7 +348,9 @@ func (b *builder) stmt(s Stmt) {
 		} else {
 			b.block(s.Body, Guard{GuardIf, cond}, true)
 		}
-		b.block(s.Orelse, Guard{GuardIf, "not (" + cond + ")"}, true)
+		if len(s.Orelse) > 0 {
+			b.block(s.Orelse, Guard{GuardIf, "not (" + cond + ")"}, true)
+		}
 	case *While:
 		b.expr(s.Test)
 		g := Guard{GuardIf, "while " + b.f.Text(s.Test)}
@@ -463,17 +491,18 @@ func (b *builder) funcDef(s *FunctionDef) {
 		b.refExpr(d, RefDecorator)
 	}
 	b.typeParams(s.TypeParams)
-	qn := b.qual(s.Name)
-	fd := &FuncDef{Node: s, Name: s.Name, QualName: qn, Class: b.class, Guard: b.guard}
+	qn, target := b.qualTarget(s.Name)
+	fd := grab(&b.defs, 4)
+	fd.Node, fd.Name, fd.QualName, fd.Class, fd.Guard = s, s.Name, qn, b.class, b.guard
 	for _, d := range s.Decorators {
 		fd.Decorators = append(fd.Decorators, b.resolveOr(d))
 	}
 	b.params(s.Args, fd)
 	b.expr(s.Returns)
 	b.v.Defs = append(b.v.Defs, fd)
-	b.bind(s.Name, binding{target: b.target(qn), pos: s.Start})
+	b.bind(s.Name, binding{target: target, pos: s.Start})
 	b.queue = append(b.queue, deferred{
-		sc:    &scope{kind: scopeFunction, parent: b.scope, qualname: qn + ".<locals>"},
+		sc:    &scope{kind: scopeFunction, parent: b.scope, qualname: qn, locals: true},
 		fn:    qn,
 		def:   fd,
 		class: b.class,
@@ -503,36 +532,71 @@ func (b *builder) params(a *Arguments, fd *FuncDef) {
 	if a == nil {
 		return
 	}
-	all := a.All()
+	var ps []Param
 	if fd != nil {
-		fd.Params = make([]Param, 0, len(all))
+		ps = take(&b.paramBuf, numArgs(a))
+		fd.Params = ps
 	}
-	add := func(args []*Arg, kind ParamKind) {
-		for _, arg := range args {
-			b.expr(arg.Annotation)
-			p := Param{Name: arg.Name, Kind: kind}
-			if arg.Default != nil {
-				b.expr(arg.Default)
-				p.HasDefault = true
-				p.Default = b.value(arg.Default)
-			}
-			if fd == nil {
-				continue
-			}
-			fd.Params = append(fd.Params, p)
-			if p.HasDefault && !p.Default.IsLiteral() && isDotted(arg.Default) {
-				fd.Params[len(fd.Params)-1].Default.Ref, _ = b.resolveExpr(b.scope, arg.Default, arg.Default.Pos())
-			}
+	i := 0
+	forArgs(a, func(arg *Arg, kind ParamKind) {
+		b.expr(arg.Annotation)
+		var p *Param
+		if fd != nil {
+			p = &ps[i]
+			i++
+			p.Name, p.Kind = arg.Name, kind
 		}
-	}
-	add(a.PosOnly, ParamPosOnly)
-	add(a.Args, ParamNormal)
+		if arg.Default == nil {
+			return
+		}
+		var v Value
+		if isDotted(arg.Default) {
+			// Resolved once, for the reference and the value.
+			t, viaImport := b.resolveExpr(b.scope, arg.Default, arg.Default.Pos())
+			b.addResolvedRef(arg.Default, RefLoad, t, viaImport)
+			v = Value{Ref: t, Text: b.f.Text(arg.Default)}
+		} else {
+			b.expr(arg.Default)
+			v = b.value(arg.Default)
+		}
+		if p != nil {
+			p.HasDefault, p.Default = true, v
+		}
+	})
+}
+
+// numArgs is len(a.All()).
+func numArgs(a *Arguments) int {
+	n := len(a.PosOnly) + len(a.Args) + len(a.KwOnly)
 	if a.Vararg != nil {
-		add([]*Arg{a.Vararg}, ParamVarArgs)
+		n++
 	}
-	add(a.KwOnly, ParamKwOnly)
 	if a.Kwarg != nil {
-		add([]*Arg{a.Kwarg}, ParamVarKw)
+		n++
+	}
+	return n
+}
+
+// forArgs calls f for each parameter of a in the order of a.All(), without
+// building that slice.
+func forArgs(a *Arguments, f func(*Arg, ParamKind)) {
+	if a == nil {
+		return
+	}
+	for _, arg := range a.PosOnly {
+		f(arg, ParamPosOnly)
+	}
+	for _, arg := range a.Args {
+		f(arg, ParamNormal)
+	}
+	if a.Vararg != nil {
+		f(a.Vararg, ParamVarArgs)
+	}
+	for _, arg := range a.KwOnly {
+		f(arg, ParamKwOnly)
+	}
+	if a.Kwarg != nil {
+		f(a.Kwarg, ParamVarKw)
 	}
 }
 
@@ -541,7 +605,7 @@ func (b *builder) classDef(s *ClassDef) {
 		b.refExpr(d, RefDecorator)
 	}
 	b.typeParams(s.TypeParams)
-	qn := b.qual(s.Name)
+	qn, target := b.qualTarget(s.Name)
 	ci := &ClassInfo{Node: s, Name: s.Name, QualName: qn}
 	for _, base := range s.Bases {
 		b.refExpr(base, RefBase)
@@ -558,7 +622,7 @@ func (b *builder) classDef(s *ClassDef) {
 		ci.Decorators[i] = b.resolveOr(d)
 	}
 	b.v.Classes = append(b.v.Classes, ci)
-	b.bind(s.Name, binding{target: b.target(qn), pos: s.Start})
+	b.bind(s.Name, binding{target: target, pos: s.Start})
 
 	inner := &scope{kind: scopeClass, parent: b.scope, qualname: qn}
 	saveS, saveC, saveCond := b.scope, b.class, b.cond
@@ -671,7 +735,8 @@ func (b *builder) addRef(e Expr, ctx RefContext) {
 // addResolvedRef is addRef for e already resolved to t.
 func (b *builder) addResolvedRef(e Expr, ctx RefContext, t string, viaImport bool) {
 	if viaImport && t != "" {
-		r := &Ref{Node: e, Resolved: t, Ctx: ctx, Func: b.fn}
+		r := grab(&b.refs, 4)
+		r.Node, r.Resolved, r.Ctx, r.Func = e, t, ctx, b.fn
 		if strings.IndexByte(t, '(') >= 0 {
 			r.Resolved, r.Chain = "", t
 		}
@@ -828,7 +893,7 @@ func (b *builder) expr(e Expr) {
 	case *Lambda:
 		b.params(x.Args, nil)
 		b.queue = append(b.queue, deferred{
-			sc:    &scope{kind: scopeFunction, parent: b.scope, qualname: b.scope.qualname},
+			sc:    &scope{kind: scopeFunction, parent: b.scope, qualname: b.scope.qualname, locals: b.scope.locals},
 			fn:    b.fn,
 			class: b.class,
 			guard: b.bodyGuard(),
@@ -839,7 +904,7 @@ func (b *builder) expr(e Expr) {
 	case *Comp:
 		// The first iterable is evaluated in the enclosing scope; the rest in
 		// the comprehension's own scope.
-		inner := &scope{kind: scopeFunction, parent: b.scope, qualname: b.scope.qualname}
+		inner := &scope{kind: scopeFunction, parent: b.scope, qualname: b.scope.qualname, locals: b.scope.locals}
 		saveS, saveCond := b.scope, b.cond
 		for i, g := range x.Generators {
 			if i == 0 {
@@ -938,7 +1003,7 @@ func (b *builder) exprs(es []Expr) {
 }
 
 func (b *builder) call(c *Call) {
-	cs := b.newSite()
+	cs := grab(&b.sites, 8)
 	cs.Node, cs.Callee, cs.Func, cs.Class, cs.Guard = c, b.dottedText(c.Func), b.fn, b.class, b.guard
 	b.v.Calls = append(b.v.Calls, cs)
 	if isDotted(c.Func) {
@@ -954,12 +1019,12 @@ func (b *builder) call(c *Call) {
 	if strings.IndexByte(cs.Resolved, '(') >= 0 {
 		cs.Resolved, cs.Chain = "", cs.Resolved
 	}
-	cs.Args = b.newValues(len(c.Args))
+	cs.Args = take(&b.vals, len(c.Args))
 	for i, a := range c.Args {
 		b.arg(a, &cs.Args[i])
 	}
 	if len(c.Keywords) > 0 {
-		cs.Keywords = make([]KeywordValue, len(c.Keywords))
+		cs.Keywords = take(&b.kws, len(c.Keywords))
 		for i, k := range c.Keywords {
 			cs.Keywords[i].Name = k.Arg
 			b.arg(k.Value, &cs.Keywords[i].Value)
