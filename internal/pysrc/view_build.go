@@ -34,6 +34,7 @@ type scope struct {
 	// while the scope is small (most functions and comprehensions), in
 	// bindings by name once it is not.
 	few      []namedBinding
+	mask     uint64 // nameBit of each name in few
 	bindings map[string][]binding
 	globals  map[string]bool
 }
@@ -41,6 +42,15 @@ type scope struct {
 type namedBinding struct {
 	name string
 	binding
+}
+
+// nameBit is a bit of a scope's mask for name: a lookup of a name whose
+// bit is not set misses without scanning.
+func nameBit(name string) uint64 {
+	if name == "" {
+		return 1
+	}
+	return 1 << ((uint(len(name))*7 + uint(name[0]) + uint(name[len(name)-1])*3) & 63)
 }
 
 // fewBindings is the size from which a scope's bindings are kept by name.
@@ -214,6 +224,7 @@ func (b *builder) bind(name string, bd binding) {
 				s.few = make([]namedBinding, 0, 4)
 			}
 			s.few = append(s.few, namedBinding{name, bd})
+			s.mask |= nameBit(name)
 			return
 		}
 		s.bindings = make(map[string][]binding, 2*fewBindings)
@@ -828,8 +839,13 @@ func (b *builder) dottedText(e Expr) string {
 	case *NameExpr:
 		return x.ID
 	case *Attribute:
-		if isDotted(x) {
-			if t := b.f.Text(x); isPlainDotted(t) {
+		n, h := 0, Expr(x)
+		for a, ok := h.(*Attribute); ok; a, ok = h.(*Attribute) {
+			n += 1 + len(a.Attr)
+			h = a.X
+		}
+		if head, ok := h.(*NameExpr); ok {
+			if t, ok := b.plainSpan(x, head, n); ok {
 				return t
 			}
 		}
@@ -838,27 +854,16 @@ func (b *builder) dottedText(e Expr) string {
 	return "?"
 }
 
-// isPlainDotted reports whether s is ASCII names joined by single dots,
-// so that the source text of a dotted expression is its dotted form.
-func isPlainDotted(s string) bool {
-	if s == "" || s[0] == '.' || s[len(s)-1] == '.' {
-		return false
+// plainSpan returns the source of the dotted chain e over head when it is
+// exactly the chain's names and dots (n is the length of the part after
+// head): a span of that length holds the name tokens and the dots and
+// nothing else.
+func (b *builder) plainSpan(e Expr, head *NameExpr, n int) (string, bool) {
+	start, end := e.Pos(), e.End()
+	if int(end-start) != len(head.ID)+n || head.Start != start || start < 0 || int(end) > len(b.f.Src) {
+		return "", false
 	}
-	prev := byte(0)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '.':
-			if prev == '.' {
-				return false
-			}
-		case c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9':
-		default:
-			return false
-		}
-		prev = c
-	}
-	return true
+	return b.f.Src[start:end], true
 }
 
 // value evaluates an argument: a literal, or the dotted name it refers to.
@@ -1084,7 +1089,7 @@ func (b *builder) resolveExpr(sc *scope, e Expr, pos Pos) (string, bool) {
 				return base, via
 			}
 			if !calls {
-				if t := b.f.Text(e); isPlainDotted(t) && len(t) > len(x.ID) && t[:len(x.ID)] == x.ID {
+				if t, ok := b.plainSpan(e, x, n); ok {
 					if base == x.ID {
 						return t, via
 					}
@@ -1146,6 +1151,9 @@ func (b *builder) resolveName(sc *scope, name string, pos Pos) (string, bool) {
 func (s *scope) lookup(name string, pos Pos, whole bool) *binding {
 	var best *binding
 	if s.bindings == nil {
+		if s.mask&nameBit(name) == 0 {
+			return nil
+		}
 		for i := range s.few {
 			bd := &s.few[i]
 			if bd.name != name {
