@@ -74,23 +74,52 @@ type builder struct {
 	// Call sites, references, definitions and argument values are cut
 	// from chunks (one allocation for many instead of one each): the view
 	// holds them all, and nothing keeps one of them past the view.
-	sites []CallSite
-	refs  []Ref
-	defs  []FuncDef
+	sites chunks[CallSite]
+	refs  chunks[Ref]
+	defs  chunks[FuncDef]
 	vals  []Value
 	kws   []KeywordValue
 	// paramBuf holds the definitions' parameters.
 	paramBuf []Param
 }
 
-// grab returns a zeroed T from the chunk *buf, starting a new chunk (twice
-// the last, from first up to 128) when it is full.
-func grab[T any](buf *[]T, first int) *T {
-	if len(*buf) == cap(*buf) {
-		*buf = make([]T, 0, min(max(2*cap(*buf), first), 128))
+// chunks hands out pointers into chunks of T (twice the last, from first
+// up to 128 Ts) and lists them all, in the order they were handed out, at
+// the end: one allocation for many Ts, and a list of exactly the right
+// size instead of one grown by appends.
+type chunks[T any] struct {
+	cur  []T
+	full [][]T
+	n    int
+}
+
+func (c *chunks[T]) grab(first int) *T {
+	if len(c.cur) == cap(c.cur) {
+		if c.cur != nil {
+			c.full = append(c.full, c.cur)
+		}
+		c.cur = make([]T, 0, min(max(2*cap(c.cur), first), 128))
 	}
-	*buf = (*buf)[:len(*buf)+1]
-	return &(*buf)[len(*buf)-1]
+	c.n++
+	c.cur = c.cur[:len(c.cur)+1]
+	return &c.cur[len(c.cur)-1]
+}
+
+// list returns pointers to every T handed out, nil for none.
+func (c *chunks[T]) list() []*T {
+	if c.n == 0 {
+		return nil
+	}
+	out := make([]*T, 0, c.n)
+	for _, ch := range c.full {
+		for i := range ch {
+			out = append(out, &ch[i])
+		}
+	}
+	for i := range c.cur {
+		out = append(out, &c.cur[i])
+	}
+	return out
 }
 
 // take returns n zeroed Ts from the chunk *buf (a new one, twice the last,
@@ -137,6 +166,7 @@ func Analyze(f *File, module string, isPackage bool) *View {
 		b.stmts(d.body)
 		b.expr(d.expr)
 	}
+	v.Calls, v.Refs, v.Defs = b.sites.list(), b.refs.list(), b.defs.list()
 	sortFacts(v)
 	if len(root.few) > 0 {
 		v.Exports = make([]Binding, 0, len(root.few))
@@ -503,14 +533,13 @@ func (b *builder) funcDef(s *FunctionDef) {
 	}
 	b.typeParams(s.TypeParams)
 	qn, target := b.qualTarget(s.Name)
-	fd := grab(&b.defs, 4)
+	fd := b.defs.grab(4)
 	fd.Node, fd.Name, fd.QualName, fd.Class, fd.Guard = s, s.Name, qn, b.class, b.guard
 	for _, d := range s.Decorators {
 		fd.Decorators = append(fd.Decorators, b.resolveOr(d))
 	}
 	b.params(s.Args, fd)
 	b.expr(s.Returns)
-	b.v.Defs = append(b.v.Defs, fd)
 	b.bind(s.Name, binding{target: target, pos: s.Start})
 	b.queue = append(b.queue, deferred{
 		sc:    &scope{kind: scopeFunction, parent: b.scope, qualname: qn, locals: true},
@@ -746,12 +775,11 @@ func (b *builder) addRef(e Expr, ctx RefContext) {
 // addResolvedRef is addRef for e already resolved to t.
 func (b *builder) addResolvedRef(e Expr, ctx RefContext, t string, viaImport bool) {
 	if viaImport && t != "" {
-		r := grab(&b.refs, 4)
+		r := b.refs.grab(4)
 		r.Node, r.Resolved, r.Ctx, r.Func = e, t, ctx, b.fn
 		if strings.IndexByte(t, '(') >= 0 {
 			r.Resolved, r.Chain = "", t
 		}
-		b.v.Refs = append(b.v.Refs, r)
 	}
 }
 
@@ -1008,9 +1036,8 @@ func (b *builder) exprs(es []Expr) {
 }
 
 func (b *builder) call(c *Call) {
-	cs := grab(&b.sites, 8)
+	cs := b.sites.grab(8)
 	cs.Node, cs.Callee, cs.Func, cs.Class, cs.Guard = c, b.dottedText(c.Func), b.fn, b.class, b.guard
-	b.v.Calls = append(b.v.Calls, cs)
 	if isDotted(c.Func) {
 		cs.Resolved, _ = b.resolveExpr(b.scope, c.Func, c.Start)
 	} else if isChain(c.Func) {
