@@ -2,6 +2,7 @@ package pysrc
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -192,10 +193,74 @@ func Analyze(f *File, module string, isPackage bool) *View {
 // the module level.
 func sortFacts(v *View) {
 	slices.SortStableFunc(v.Imports, func(a, b *Import) int { return cmp.Compare(a.Node.Pos(), b.Node.Pos()) })
-	slices.SortStableFunc(v.Calls, func(a, b *CallSite) int { return cmp.Compare(a.Node.Start, b.Node.Start) })
-	slices.SortStableFunc(v.Defs, func(a, b *FuncDef) int { return cmp.Compare(a.Node.Start, b.Node.Start) })
+	sortByPos(v.Calls, func(c *CallSite) Pos { return c.Node.Start })
+	sortByPos(v.Defs, func(d *FuncDef) Pos { return d.Node.Start })
 	slices.SortStableFunc(v.Classes, func(a, b *ClassInfo) int { return cmp.Compare(a.Node.Start, b.Node.Start) })
-	slices.SortStableFunc(v.Refs, func(a, b *Ref) int { return cmp.Compare(a.Node.Pos(), b.Node.Pos()) })
+	sortByPos(v.Refs, func(r *Ref) Pos { return r.Node.Pos() })
+}
+
+// sortByPos sorts s stably by pos, as slices.SortStableFunc would, for
+// lists whose disorder is a few sorted runs (function bodies are walked
+// after the module): each position is read once and packed with the
+// element's index in one integer, and the ascending runs of those are
+// merged.
+func sortByPos[T any](s []*T, pos func(*T) Pos) {
+	n := len(s)
+	if n < 2 {
+		return
+	}
+	buf := make([]uint64, 2*n)
+	keys, tmp := buf[:n], buf[n:]
+	var bounds []int
+	for i, x := range s {
+		keys[i] = uint64(int64(pos(x))-math.MinInt32)<<32 | uint64(i)
+		if i > 0 && keys[i] < keys[i-1] {
+			if bounds == nil {
+				bounds = append(make([]int, 0, 16), 0)
+			}
+			bounds = append(bounds, i)
+		}
+	}
+	if bounds == nil {
+		return // sorted
+	}
+	bounds = append(bounds, n)
+	for len(bounds) > 2 {
+		next := bounds[:1]
+		j := 0
+		for ; j+2 < len(bounds); j += 2 {
+			lo, mid, hi := bounds[j], bounds[j+1], bounds[j+2]
+			mergeKeys(tmp[lo:hi], keys[lo:mid], keys[mid:hi])
+			next = append(next, hi)
+		}
+		if j+1 < len(bounds) {
+			lo, hi := bounds[j], bounds[j+1]
+			copy(tmp[lo:hi], keys[lo:hi])
+			next = append(next, hi)
+		}
+		keys, tmp, bounds = tmp, keys, next
+	}
+	was := slices.Clone(s)
+	for i, k := range keys {
+		s[i] = was[uint32(k)]
+	}
+}
+
+// mergeKeys merges the ascending a and b into out.
+func mergeKeys(out, a, b []uint64) {
+	i, j, k := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		if a[i] < b[j] {
+			out[k] = a[i]
+			i++
+		} else {
+			out[k] = b[j]
+			j++
+		}
+		k++
+	}
+	k += copy(out[k:], a[i:])
+	copy(out[k:], b[j:])
 }
 
 func (b *builder) qual(name string) string {
