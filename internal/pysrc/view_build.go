@@ -459,13 +459,13 @@ func (b *builder) stmt(s Stmt) {
 		}
 	case *While:
 		b.expr(s.Test)
-		g := Guard{GuardIf, "while " + b.f.Text(s.Test)}
+		g := Guard{GuardIf, b.spelled(s.Start, "while ", s.Test, "", nil)}
 		b.block(s.Body, g, true)
 		b.block(s.Orelse, g, true)
 	case *For:
 		b.expr(s.Iter)
 		b.storeExpr(s.Target)
-		g := Guard{GuardIf, "for " + b.f.Text(s.Target) + " in " + b.f.Text(s.Iter)}
+		g := Guard{GuardIf, b.spelled(s.Start, "for ", s.Target, " in ", s.Iter)}
 		b.block(s.Body, g, true)
 		b.block(s.Orelse, g, true)
 	case *With:
@@ -485,7 +485,11 @@ func (b *builder) stmt(s Stmt) {
 		} else {
 			b.stmts(s.Body)
 			for _, h := range s.Handlers {
-				b.handler(h, Guard{GuardIf, "except " + b.handlerTypes(h)})
+				g := Guard{GuardIf, "except "}
+				if h.Type != nil {
+					g.Cond = b.spelled(h.Start, "except ", h.Type, "", nil)
+				}
+				b.handler(h, g)
 			}
 		}
 		b.block(s.Orelse, b.guard, true)
@@ -513,6 +517,27 @@ func (b *builder) handlerTypes(h *ExceptHandler) string {
 		return ""
 	}
 	return b.f.Text(h.Type)
+}
+
+// spelled is kw1 + Text(x) + kw2 + Text(y) (y may be nil), as a slice of
+// the source when it reads exactly so from start (one space around each
+// keyword, as most code is written), with no allocation.
+func (b *builder) spelled(start Pos, kw1 string, x Expr, kw2 string, y Expr) string {
+	src := b.f.Src
+	end := x.End()
+	ok := start >= 0 && x.Pos() == start+Pos(len(kw1)) && end >= x.Pos() && int(end) <= len(src) &&
+		src[start:x.Pos()] == kw1
+	if ok && y != nil {
+		ok = y.Pos() == end+Pos(len(kw2)) && y.End() >= y.Pos() && int(y.End()) <= len(src) && src[end:y.Pos()] == kw2
+		end = y.End()
+	}
+	if ok {
+		return src[start:end]
+	}
+	if y == nil {
+		return kw1 + b.f.Text(x)
+	}
+	return kw1 + b.f.Text(x) + kw2 + b.f.Text(y)
 }
 
 func (b *builder) handler(h *ExceptHandler, g Guard) {
