@@ -45,6 +45,19 @@ type namedBinding struct {
 	binding
 }
 
+// newScope returns sc with room for about n bindings (a guess from the
+// number of parameters and statements), cut from a chunk shared by the
+// file's scopes: one allocation for many small scopes instead of a few
+// for each as its list grows.
+func (b *builder) newScope(sc scope, n int) *scope {
+	p := b.scopes.grab(8)
+	*p = sc
+	if n = min(n+2, fewBindings); n > 0 {
+		p.few = take(&b.fewBuf, n)[:0]
+	}
+	return p
+}
+
 // nameBit is a bit of a scope's mask for name: a lookup of a name whose
 // bit is not set misses without scanning.
 func nameBit(name string) uint64 {
@@ -82,12 +95,15 @@ type builder struct {
 	kws   []KeywordValue
 	// paramBuf holds the definitions' parameters.
 	paramBuf []Param
+	scopes   chunks[scope]
+	fewBuf   []namedBinding
 }
 
 // chunks hands out pointers into chunks of T (twice the last, from first
-// up to 128 Ts) and lists them all, in the order they were handed out, at
-// the end: one allocation for many Ts, and a list of exactly the right
-// size instead of one grown by appends.
+// up to 64 Ts: larger ones waste more at the end of a file) and lists them
+// all, in the order they were handed out, at the end: one allocation for
+// many Ts, and a list of exactly the right size instead of one grown by
+// appends.
 type chunks[T any] struct {
 	cur  []T
 	full [][]T
@@ -99,7 +115,7 @@ func (c *chunks[T]) grab(first int) *T {
 		if c.cur != nil {
 			c.full = append(c.full, c.cur)
 		}
-		c.cur = make([]T, 0, min(max(2*cap(c.cur), first), 128))
+		c.cur = make([]T, 0, min(max(2*cap(c.cur), first), 64))
 	}
 	c.n++
 	c.cur = c.cur[:len(c.cur)+1]
@@ -124,14 +140,14 @@ func (c *chunks[T]) list() []*T {
 }
 
 // take returns n zeroed Ts from the chunk *buf (a new one, twice the last,
-// from 8 up to 256, when they do not fit), capped so that an append by a
+// from 8 up to 64, when they do not fit), capped so that an append by a
 // reader cannot reach its neighbours.
 func take[T any](buf *[]T, n int) []T {
 	if n == 0 {
 		return []T{} // as make([]T, 0): empty, not nil
 	}
 	if cap(*buf)-len(*buf) < n {
-		*buf = make([]T, 0, max(min(max(2*cap(*buf), 8), 256), n))
+		*buf = make([]T, 0, max(min(max(2*cap(*buf), 8), 64), n))
 	}
 	i := len(*buf)
 	*buf = (*buf)[:i+n]
@@ -632,7 +648,7 @@ func (b *builder) funcDef(s *FunctionDef) {
 	b.expr(s.Returns)
 	b.bind(s.Name, binding{target: target, pos: s.Start})
 	b.queue = append(b.queue, deferred{
-		sc:    &scope{kind: scopeFunction, parent: b.scope, qualname: qn, locals: true},
+		sc:    b.newScope(scope{kind: scopeFunction, parent: b.scope, qualname: qn, locals: true}, numArgs(s.Args)+len(s.Body)),
 		fn:    qn,
 		def:   fd,
 		class: b.class,
@@ -754,7 +770,7 @@ func (b *builder) classDef(s *ClassDef) {
 	b.v.Classes = append(b.v.Classes, ci)
 	b.bind(s.Name, binding{target: target, pos: s.Start})
 
-	inner := &scope{kind: scopeClass, parent: b.scope, qualname: qn}
+	inner := b.newScope(scope{kind: scopeClass, parent: b.scope, qualname: qn}, len(s.Body))
 	saveS, saveC, saveCond := b.scope, b.class, b.cond
 	b.scope, b.class, b.cond = inner, qn, false
 	b.stmts(s.Body)
@@ -1016,7 +1032,7 @@ func (b *builder) expr(e Expr) {
 	case *Lambda:
 		b.params(x.Args, nil)
 		b.queue = append(b.queue, deferred{
-			sc:    &scope{kind: scopeFunction, parent: b.scope, qualname: b.scope.qualname, locals: b.scope.locals},
+			sc:    b.newScope(scope{kind: scopeFunction, parent: b.scope, qualname: b.scope.qualname, locals: b.scope.locals}, numArgs(x.Args)),
 			fn:    b.fn,
 			class: b.class,
 			guard: b.bodyGuard(),
@@ -1027,7 +1043,7 @@ func (b *builder) expr(e Expr) {
 	case *Comp:
 		// The first iterable is evaluated in the enclosing scope; the rest in
 		// the comprehension's own scope.
-		inner := &scope{kind: scopeFunction, parent: b.scope, qualname: b.scope.qualname, locals: b.scope.locals}
+		inner := b.newScope(scope{kind: scopeFunction, parent: b.scope, qualname: b.scope.qualname, locals: b.scope.locals}, len(x.Generators))
 		saveS, saveCond := b.scope, b.cond
 		for i, g := range x.Generators {
 			if i == 0 {
