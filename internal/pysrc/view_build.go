@@ -528,13 +528,6 @@ func (b *builder) stmt(s Stmt) {
 	}
 }
 
-func (b *builder) handlerTypes(h *ExceptHandler) string {
-	if h.Type == nil {
-		return ""
-	}
-	return b.f.Text(h.Type)
-}
-
 // spelled is kw1 + Text(x) + kw2 + Text(y) (y may be nil), as a slice of
 // the source when it reads exactly so from start (one space around each
 // keyword, as most code is written), with no allocation.
