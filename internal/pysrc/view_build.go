@@ -34,14 +34,18 @@ type scope struct {
 	// A scope's bindings, in the order they were made: in few, scanned,
 	// while the scope is small (most functions and comprehensions), in
 	// bindings by name once it is not.
-	few      []namedBinding
-	mask     uint64 // nameBit of each name in few
+	few []namedBinding
+	// slots index few by name (an open-addressed table of 1 + the index
+	// of each name's first binding); the bindings of one name are chained
+	// by next.
+	slots    [2 * fewBindings]int8
 	bindings map[string][]binding
 	globals  map[string]bool
 }
 
 type namedBinding struct {
 	name string
+	next int8 // index of the name's next binding in few, -1 for none
 	binding
 }
 
@@ -58,13 +62,22 @@ func (b *builder) newScope(sc scope, n int) *scope {
 	return p
 }
 
-// nameBit is a bit of a scope's mask for name: a lookup of a name whose
-// bit is not set misses without scanning.
-func nameBit(name string) uint64 {
-	if name == "" {
-		return 1
+// slotOf is where name's chain starts in s.slots, or the empty slot
+// where it would: linear probing from a hash of its length and two bytes.
+func (s *scope) slotOf(name string) int {
+	h := uint(len(name)) * 0x9e3779b1
+	if len(name) > 0 {
+		h ^= uint(name[0])*31 + uint(name[len(name)-1])*131
 	}
-	return 1 << ((uint(len(name))*7 + uint(name[0]) + uint(name[len(name)-1])*3) & 63)
+	const mask = 2*fewBindings - 1
+	i := int(h^h>>7) & mask
+	for {
+		e := s.slots[i]
+		if e == 0 || s.few[e-1].name == name {
+			return i
+		}
+		i = (i + 1) & mask
+	}
 }
 
 // fewBindings is the size from which a scope's bindings are kept by name.
@@ -334,8 +347,18 @@ func (b *builder) bind(name string, bd binding) {
 			if s.few == nil {
 				s.few = make([]namedBinding, 0, 4)
 			}
-			s.few = append(s.few, namedBinding{name, bd})
-			s.mask |= nameBit(name)
+			idx := int8(len(s.few))
+			s.few = append(s.few, namedBinding{name, -1, bd})
+			i := s.slotOf(name)
+			if e := s.slots[i]; e == 0 {
+				s.slots[i] = idx + 1
+			} else {
+				j := e - 1
+				for s.few[j].next >= 0 {
+					j = s.few[j].next
+				}
+				s.few[j].next = idx
+			}
 			return
 		}
 		s.bindings = make(map[string][]binding, 2*fewBindings)
@@ -1277,14 +1300,12 @@ func (b *builder) resolveName(sc *scope, name string, pos Pos) (string, bool) {
 func (s *scope) lookup(name string, pos Pos, whole bool) *binding {
 	var best *binding
 	if s.bindings == nil {
-		if s.mask&nameBit(name) == 0 {
+		e := s.slots[s.slotOf(name)]
+		if e == 0 {
 			return nil
 		}
-		for i := range s.few {
+		for i := e - 1; i >= 0; i = s.few[i].next {
 			bd := &s.few[i]
-			if bd.name != name {
-				continue
-			}
 			if !whole && bd.pos >= pos {
 				break
 			}
