@@ -72,3 +72,19 @@ func BenchmarkFrontEnd(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAnalyze is the typed view alone, on files parsed once.
+func BenchmarkAnalyze(b *testing.B) {
+	files := benchCorpus(b)
+	parsed := make([]*File, len(files))
+	for i, src := range files {
+		parsed[i] = Parse("bench.py", src)
+	}
+	b.SetBytes(corpusBytes(files))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, f := range parsed {
+			Analyze(f, "pkg.mod", false)
+		}
+	}
+}

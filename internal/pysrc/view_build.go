@@ -1,6 +1,9 @@
 package pysrc
 
 import (
+	"cmp"
+	"math"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -27,9 +30,58 @@ type scope struct {
 	kind     scopeKind
 	parent   *scope
 	qualname string
-	bindings map[string][]*binding
+	locals   bool // a function's scope: its names are qualname.<locals>.name
+	// A scope's bindings, in the order they were made: in few, scanned,
+	// while the scope is small (most functions and comprehensions), in
+	// bindings by name once it is not.
+	few []namedBinding
+	// slots index few by name (an open-addressed table of 1 + the index
+	// of each name's first binding); the bindings of one name are chained
+	// by next.
+	slots    [2 * fewBindings]int8
+	bindings map[string][]binding
 	globals  map[string]bool
 }
+
+type namedBinding struct {
+	name string
+	next int8 // index of the name's next binding in few, -1 for none
+	binding
+}
+
+// newScope returns sc with room for about n bindings (a guess from the
+// number of parameters and statements), cut from a chunk shared by the
+// file's scopes: one allocation for many small scopes instead of a few
+// for each as its list grows.
+func (b *builder) newScope(sc scope, n int) *scope {
+	p := b.scopes.grab(8)
+	*p = sc
+	if n = min(n+2, fewBindings); n > 0 {
+		p.few = take(&b.fewBuf, n)[:0]
+	}
+	return p
+}
+
+// slotOf is where name's chain starts in s.slots, or the empty slot
+// where it would: linear probing from a hash of its length and two bytes.
+func (s *scope) slotOf(name string) int {
+	h := uint(len(name)) * 0x9e3779b1
+	if len(name) > 0 {
+		h ^= uint(name[0])*31 + uint(name[len(name)-1])*131
+	}
+	const mask = 2*fewBindings - 1
+	i := int(h^h>>7) & mask
+	for {
+		e := s.slots[i]
+		if e == 0 || s.few[e-1].name == name {
+			return i
+		}
+		i = (i + 1) & mask
+	}
+}
+
+// fewBindings is the size from which a scope's bindings are kept by name.
+const fewBindings = 16
 
 type builder struct {
 	f     *File
@@ -45,6 +97,74 @@ type builder struct {
 	// executed; they are walked after it, in order, so that every scope they
 	// read from is complete and names resolve as soon as they are seen.
 	queue []deferred
+
+	// Call sites, references, definitions and argument values are cut
+	// from chunks (one allocation for many instead of one each): the view
+	// holds them all, and nothing keeps one of them past the view.
+	sites chunks[CallSite]
+	refs  chunks[Ref]
+	defs  chunks[FuncDef]
+	vals  []Value
+	kws   []KeywordValue
+	// paramBuf holds the definitions' parameters.
+	paramBuf []Param
+	scopes   chunks[scope]
+	fewBuf   []namedBinding
+}
+
+// chunks hands out pointers into chunks of T (twice the last, from first
+// up to 64 Ts: larger ones waste more at the end of a file) and lists them
+// all, in the order they were handed out, at the end: one allocation for
+// many Ts, and a list of exactly the right size instead of one grown by
+// appends.
+type chunks[T any] struct {
+	cur  []T
+	full [][]T
+	n    int
+}
+
+func (c *chunks[T]) grab(first int) *T {
+	if len(c.cur) == cap(c.cur) {
+		if c.cur != nil {
+			c.full = append(c.full, c.cur)
+		}
+		c.cur = make([]T, 0, min(max(2*cap(c.cur), first), 64))
+	}
+	c.n++
+	c.cur = c.cur[:len(c.cur)+1]
+	return &c.cur[len(c.cur)-1]
+}
+
+// list returns pointers to every T handed out, nil for none.
+func (c *chunks[T]) list() []*T {
+	if c.n == 0 {
+		return nil
+	}
+	out := make([]*T, 0, c.n)
+	for _, ch := range c.full {
+		for i := range ch {
+			out = append(out, &ch[i])
+		}
+	}
+	for i := range c.cur {
+		out = append(out, &c.cur[i])
+	}
+	return out
+}
+
+// take returns n zeroed Ts from the chunk *buf (a new one, twice the last,
+// from 8 up to 64, when they do not fit), capped so that an append by a
+// reader cannot reach its neighbours.
+func take[T any](buf *[]T, n int) []T {
+	if n == 0 {
+		return []T{} // as make([]T, 0): empty, not nil
+	}
+	if cap(*buf)-len(*buf) < n {
+		*buf = make([]T, 0, max(min(max(2*cap(*buf), 8), 64), n))
+	}
+	i := len(*buf)
+	*buf = (*buf)[:i+n]
+	return (*buf)[i : i+n : i+n]
 }
 
 type deferred struct {
@@ -70,19 +190,22 @@ func Analyze(f *File, module string, isPackage bool) *View {
 	for i := 0; i < len(b.queue); i++ {
 		d := b.queue[i]
 		b.scope, b.fn, b.def, b.class, b.guard, b.cond = d.sc, d.fn, d.def, d.class, d.guard, false
-		for _, a := range d.args.All() {
-			b.bind(a.Name, &binding{pos: a.Start})
-		}
+		forArgs(d.args, func(a *Arg, _ ParamKind) {
+			b.bind(a.Name, binding{pos: a.Start})
+		})
 		b.stmts(d.body)
 		b.expr(d.expr)
 	}
+	v.Calls, v.Refs, v.Defs = b.sites.list(), b.refs.list(), b.defs.list()
 	sortFacts(v)
-	names := make([]string, 0, len(root.bindings))
-	for name := range root.bindings {
-		names = append(names, name)
+	if len(root.few) > 0 {
+		v.Exports = make([]Binding, 0, len(root.few))
+		for _, nb := range root.few {
+			v.Exports = append(v.Exports, Binding{Name: nb.name, Target: nb.target, Pos: nb.pos, Cond: nb.cond})
+		}
 	}
-	for _, name := range names {
-		for _, bd := range root.bindings[name] {
+	for name, bds := range root.bindings {
+		for _, bd := range bds {
 			v.Exports = append(v.Exports, Binding{Name: name, Target: bd.target, Pos: bd.pos, Cond: bd.cond})
 		}
 	}
@@ -98,28 +221,120 @@ func Analyze(f *File, module string, isPackage bool) *View {
 // sortFacts puts facts in source order: function bodies were walked after
 // the module level.
 func sortFacts(v *View) {
-	sort.SliceStable(v.Imports, func(i, j int) bool { return v.Imports[i].Node.Pos() < v.Imports[j].Node.Pos() })
-	sort.SliceStable(v.Calls, func(i, j int) bool { return v.Calls[i].Node.Start < v.Calls[j].Node.Start })
-	sort.SliceStable(v.Defs, func(i, j int) bool { return v.Defs[i].Node.Start < v.Defs[j].Node.Start })
-	sort.SliceStable(v.Classes, func(i, j int) bool { return v.Classes[i].Node.Start < v.Classes[j].Node.Start })
-	sort.SliceStable(v.Refs, func(i, j int) bool { return v.Refs[i].Node.Pos() < v.Refs[j].Node.Pos() })
+	slices.SortStableFunc(v.Imports, func(a, b *Import) int { return cmp.Compare(a.Node.Pos(), b.Node.Pos()) })
+	sortByPos(v.Calls, func(c *CallSite) Pos { return c.Node.Start })
+	sortByPos(v.Defs, func(d *FuncDef) Pos { return d.Node.Start })
+	slices.SortStableFunc(v.Classes, func(a, b *ClassInfo) int { return cmp.Compare(a.Node.Start, b.Node.Start) })
+	sortByPos(v.Refs, func(r *Ref) Pos { return r.Node.Pos() })
+}
+
+// sortByPos sorts s stably by pos, as slices.SortStableFunc would, for
+// lists whose disorder is a few sorted runs (function bodies are walked
+// after the module): each position is read once and packed with the
+// element's index in one integer, and the ascending runs of those are
+// merged.
+func sortByPos[T any](s []*T, pos func(*T) Pos) {
+	n := len(s)
+	if n < 2 {
+		return
+	}
+	buf := make([]uint64, 2*n)
+	keys, tmp := buf[:n], buf[n:]
+	var bounds []int
+	for i, x := range s {
+		keys[i] = uint64(int64(pos(x))-math.MinInt32)<<32 | uint64(i)
+		if i > 0 && keys[i] < keys[i-1] {
+			if bounds == nil {
+				bounds = append(make([]int, 0, 16), 0)
+			}
+			bounds = append(bounds, i)
+		}
+	}
+	if bounds == nil {
+		return // sorted
+	}
+	bounds = append(bounds, n)
+	for len(bounds) > 2 {
+		next := bounds[:1]
+		j := 0
+		for ; j+2 < len(bounds); j += 2 {
+			lo, mid, hi := bounds[j], bounds[j+1], bounds[j+2]
+			mergeKeys(tmp[lo:hi], keys[lo:mid], keys[mid:hi])
+			next = append(next, hi)
+		}
+		if j+1 < len(bounds) {
+			lo, hi := bounds[j], bounds[j+1]
+			copy(tmp[lo:hi], keys[lo:hi])
+			next = append(next, hi)
+		}
+		keys, tmp, bounds = tmp, keys, next
+	}
+	was := slices.Clone(s)
+	for i, k := range keys {
+		s[i] = was[uint32(k)]
+	}
+}
+
+// mergeKeys merges the ascending a and b into out.
+func mergeKeys(out, a, b []uint64) {
+	i, j, k := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		if a[i] < b[j] {
+			out[k] = a[i]
+			i++
+		} else {
+			out[k] = b[j]
+			j++
+		}
+		k++
+	}
+	k += copy(out[k:], a[i:])
+	copy(out[k:], b[j:])
 }
 
 func (b *builder) qual(name string) string {
-	if b.scope.qualname == "" {
+	sc := b.scope
+	if sc.locals {
+		return sc.qualname + ".<locals>." + name
+	}
+	if sc.qualname == "" {
 		return name
 	}
-	return b.scope.qualname + "." + name
+	return sc.qualname + "." + name
 }
 
-func (b *builder) target(qualname string) string {
-	if b.v.Module == "" {
-		return qualname
+// qualTarget is qual(name) and target of it, in one allocation: the
+// qualified name is the tail of the target.
+func (b *builder) qualTarget(name string) (qualname, target string) {
+	sc, mod := b.scope, b.v.Module
+	if mod == "" {
+		qn := b.qual(name)
+		return qn, qn
 	}
-	return b.v.Module + "." + qualname
+	n := len(mod) + 1 + len(name)
+	if sc.qualname != "" {
+		n += len(sc.qualname) + 1
+		if sc.locals {
+			n += len(".<locals>")
+		}
+	}
+	var sb strings.Builder
+	sb.Grow(n)
+	sb.WriteString(mod)
+	sb.WriteByte('.')
+	if sc.qualname != "" {
+		sb.WriteString(sc.qualname)
+		if sc.locals {
+			sb.WriteString(".<locals>")
+		}
+		sb.WriteByte('.')
+	}
+	sb.WriteString(name)
+	t := sb.String()
+	return t[len(mod)+1:], t
 }
 
-func (b *builder) bind(name string, bd *binding) {
+func (b *builder) bind(name string, bd binding) {
 	s := b.scope
 	if s.globals[name] {
 		for s.parent != nil {
@@ -128,7 +343,29 @@ func (b *builder) bind(name string, bd *binding) {
 	}
 	bd.cond = bd.cond || b.cond
 	if s.bindings == nil {
-		s.bindings = make(map[string][]*binding, 8)
+		if len(s.few) < fewBindings {
+			if s.few == nil {
+				s.few = make([]namedBinding, 0, 4)
+			}
+			idx := int8(len(s.few))
+			s.few = append(s.few, namedBinding{name, -1, bd})
+			i := s.slotOf(name)
+			if e := s.slots[i]; e == 0 {
+				s.slots[i] = idx + 1
+			} else {
+				j := e - 1
+				for s.few[j].next >= 0 {
+					j = s.few[j].next
+				}
+				s.few[j].next = idx
+			}
+			return
+		}
+		s.bindings = make(map[string][]binding, 2*fewBindings)
+		for _, nb := range s.few {
+			s.bindings[nb.name] = append(s.bindings[nb.name], nb.binding)
+		}
+		s.few = nil
 	}
 	s.bindings[name] = append(s.bindings[name], bd)
 }
@@ -186,13 +423,13 @@ func (b *builder) stmt(s Stmt) {
 				Names: []ImportedName{{a.Name, a.AsName}}, Guard: b.guard, Func: b.fn}
 			b.v.Imports = append(b.v.Imports, imp)
 			if a.AsName != "" {
-				b.bind(a.AsName, &binding{target: a.Name, pos: s.Start, isImport: true})
+				b.bind(a.AsName, binding{target: a.Name, pos: s.Start, isImport: true})
 			} else {
 				head := a.Name
 				if i := strings.IndexByte(head, '.'); i >= 0 {
 					head = head[:i]
 				}
-				b.bind(head, &binding{target: head, pos: s.Start, isImport: true})
+				b.bind(head, binding{target: head, pos: s.Start, isImport: true})
 			}
 		}
 	case *ImportFromStmt:
@@ -212,7 +449,7 @@ func (b *builder) stmt(s Stmt) {
 			if mod != "" {
 				t = mod + "." + a.Name
 			}
-			b.bind(local, &binding{target: t, pos: s.Start, isImport: true})
+			b.bind(local, binding{target: t, pos: s.Start, isImport: true})
 		}
 		b.v.Imports = append(b.v.Imports, imp)
 	case *Return:
@@ -256,16 +493,18 @@ func (b *builder) stmt(s Stmt) {
 		} else {
 			b.block(s.Body, Guard{GuardIf, cond}, true)
 		}
-		b.block(s.Orelse, Guard{GuardIf, "not (" + cond + ")"}, true)
+		if len(s.Orelse) > 0 {
+			b.block(s.Orelse, Guard{GuardIf, "not (" + cond + ")"}, true)
+		}
 	case *While:
 		b.expr(s.Test)
-		g := Guard{GuardIf, "while " + b.f.Text(s.Test)}
+		g := Guard{GuardIf, b.spelled(s.Start, "while ", s.Test, "", nil)}
 		b.block(s.Body, g, true)
 		b.block(s.Orelse, g, true)
 	case *For:
 		b.expr(s.Iter)
 		b.storeExpr(s.Target)
-		g := Guard{GuardIf, "for " + b.f.Text(s.Target) + " in " + b.f.Text(s.Iter)}
+		g := Guard{GuardIf, b.spelled(s.Start, "for ", s.Target, " in ", s.Iter)}
 		b.block(s.Body, g, true)
 		b.block(s.Orelse, g, true)
 	case *With:
@@ -285,7 +524,11 @@ func (b *builder) stmt(s Stmt) {
 		} else {
 			b.stmts(s.Body)
 			for _, h := range s.Handlers {
-				b.handler(h, Guard{GuardIf, "except " + b.handlerTypes(h)})
+				g := Guard{GuardIf, "except "}
+				if h.Type != nil {
+					g.Cond = b.spelled(h.Start, "except ", h.Type, "", nil)
+				}
+				b.handler(h, g)
 			}
 		}
 		b.block(s.Orelse, b.guard, true)
@@ -302,17 +545,31 @@ func (b *builder) stmt(s Stmt) {
 			b.block(c.Body, Guard{GuardIf, "case " + b.f.Text(c.Pattern)}, true)
 		}
 	case *TypeAlias:
-		b.bind(s.Name.ID, &binding{pos: s.Start})
+		b.bind(s.Name.ID, binding{pos: s.Start})
 		b.typeParams(s.TypeParams)
 		b.expr(s.Value)
 	}
 }
 
-func (b *builder) handlerTypes(h *ExceptHandler) string {
-	if h.Type == nil {
-		return ""
+// spelled is kw1 + Text(x) + kw2 + Text(y) (y may be nil), as a slice of
+// the source when it reads exactly so from start (one space around each
+// keyword, as most code is written), with no allocation.
+func (b *builder) spelled(start Pos, kw1 string, x Expr, kw2 string, y Expr) string {
+	src := b.f.Src
+	end := x.End()
+	ok := start >= 0 && x.Pos() == start+Pos(len(kw1)) && end >= x.Pos() && int(end) <= len(src) &&
+		src[start:x.Pos()] == kw1
+	if ok && y != nil {
+		ok = y.Pos() == end+Pos(len(kw2)) && y.End() >= y.Pos() && int(y.End()) <= len(src) && src[end:y.Pos()] == kw2
+		end = y.End()
 	}
-	return b.f.Text(h.Type)
+	if ok {
+		return src[start:end]
+	}
+	if y == nil {
+		return kw1 + b.f.Text(x)
+	}
+	return kw1 + b.f.Text(x) + kw2 + b.f.Text(y)
 }
 
 func (b *builder) handler(h *ExceptHandler, g Guard) {
@@ -320,7 +577,7 @@ func (b *builder) handler(h *ExceptHandler, g Guard) {
 		b.refExpr(h.Type, RefExcept)
 	}
 	if h.Name != "" {
-		b.bind(h.Name, &binding{pos: h.Start, cond: true})
+		b.bind(h.Name, binding{pos: h.Start, cond: true})
 	}
 	b.block(h.Body, g, true)
 }
@@ -397,17 +654,17 @@ func (b *builder) funcDef(s *FunctionDef) {
 		b.refExpr(d, RefDecorator)
 	}
 	b.typeParams(s.TypeParams)
-	qn := b.qual(s.Name)
-	fd := &FuncDef{Node: s, Name: s.Name, QualName: qn, Class: b.class, Guard: b.guard}
+	qn, target := b.qualTarget(s.Name)
+	fd := b.defs.grab(4)
+	fd.Node, fd.Name, fd.QualName, fd.Class, fd.Guard = s, s.Name, qn, b.class, b.guard
 	for _, d := range s.Decorators {
 		fd.Decorators = append(fd.Decorators, b.resolveOr(d))
 	}
 	b.params(s.Args, fd)
 	b.expr(s.Returns)
-	b.v.Defs = append(b.v.Defs, fd)
-	b.bind(s.Name, &binding{target: b.target(qn), pos: s.Start})
+	b.bind(s.Name, binding{target: target, pos: s.Start})
 	b.queue = append(b.queue, deferred{
-		sc:    &scope{kind: scopeFunction, parent: b.scope, qualname: qn + ".<locals>"},
+		sc:    b.newScope(scope{kind: scopeFunction, parent: b.scope, qualname: qn, locals: true}, numArgs(s.Args)+len(s.Body)),
 		fn:    qn,
 		def:   fd,
 		class: b.class,
@@ -437,36 +694,71 @@ func (b *builder) params(a *Arguments, fd *FuncDef) {
 	if a == nil {
 		return
 	}
-	all := a.All()
+	var ps []Param
 	if fd != nil {
-		fd.Params = make([]Param, 0, len(all))
+		ps = take(&b.paramBuf, numArgs(a))
+		fd.Params = ps
 	}
-	add := func(args []*Arg, kind ParamKind) {
-		for _, arg := range args {
-			b.expr(arg.Annotation)
-			p := Param{Name: arg.Name, Kind: kind}
-			if arg.Default != nil {
-				b.expr(arg.Default)
-				p.HasDefault = true
-				p.Default = b.value(arg.Default)
-			}
-			if fd == nil {
-				continue
-			}
-			fd.Params = append(fd.Params, p)
-			if p.HasDefault && !p.Default.IsLiteral() && isDotted(arg.Default) {
-				fd.Params[len(fd.Params)-1].Default.Ref, _ = b.resolveExpr(b.scope, arg.Default, arg.Default.Pos())
-			}
+	i := 0
+	forArgs(a, func(arg *Arg, kind ParamKind) {
+		b.expr(arg.Annotation)
+		var p *Param
+		if fd != nil {
+			p = &ps[i]
+			i++
+			p.Name, p.Kind = arg.Name, kind
 		}
-	}
-	add(a.PosOnly, ParamPosOnly)
-	add(a.Args, ParamNormal)
+		if arg.Default == nil {
+			return
+		}
+		var v Value
+		if isDotted(arg.Default) {
+			// Resolved once, for the reference and the value.
+			t, viaImport := b.resolveExpr(b.scope, arg.Default, arg.Default.Pos())
+			b.addResolvedRef(arg.Default, RefLoad, t, viaImport)
+			v = Value{Ref: t, Text: b.f.Text(arg.Default)}
+		} else {
+			b.expr(arg.Default)
+			v = b.value(arg.Default)
+		}
+		if p != nil {
+			p.HasDefault, p.Default = true, v
+		}
+	})
+}
+
+// numArgs is len(a.All()).
+func numArgs(a *Arguments) int {
+	n := len(a.PosOnly) + len(a.Args) + len(a.KwOnly)
 	if a.Vararg != nil {
-		add([]*Arg{a.Vararg}, ParamVarArgs)
+		n++
 	}
-	add(a.KwOnly, ParamKwOnly)
 	if a.Kwarg != nil {
-		add([]*Arg{a.Kwarg}, ParamVarKw)
+		n++
+	}
+	return n
+}
+
+// forArgs calls f for each parameter of a in the order of a.All(), without
+// building that slice.
+func forArgs(a *Arguments, f func(*Arg, ParamKind)) {
+	if a == nil {
+		return
+	}
+	for _, arg := range a.PosOnly {
+		f(arg, ParamPosOnly)
+	}
+	for _, arg := range a.Args {
+		f(arg, ParamNormal)
+	}
+	if a.Vararg != nil {
+		f(a.Vararg, ParamVarArgs)
+	}
+	for _, arg := range a.KwOnly {
+		f(arg, ParamKwOnly)
+	}
+	if a.Kwarg != nil {
+		f(a.Kwarg, ParamVarKw)
 	}
 }
 
@@ -475,7 +767,7 @@ func (b *builder) classDef(s *ClassDef) {
 		b.refExpr(d, RefDecorator)
 	}
 	b.typeParams(s.TypeParams)
-	qn := b.qual(s.Name)
+	qn, target := b.qualTarget(s.Name)
 	ci := &ClassInfo{Node: s, Name: s.Name, QualName: qn}
 	for _, base := range s.Bases {
 		b.refExpr(base, RefBase)
@@ -492,9 +784,9 @@ func (b *builder) classDef(s *ClassDef) {
 		ci.Decorators[i] = b.resolveOr(d)
 	}
 	b.v.Classes = append(b.v.Classes, ci)
-	b.bind(s.Name, &binding{target: b.target(qn), pos: s.Start})
+	b.bind(s.Name, binding{target: target, pos: s.Start})
 
-	inner := &scope{kind: scopeClass, parent: b.scope, qualname: qn}
+	inner := b.newScope(scope{kind: scopeClass, parent: b.scope, qualname: qn}, len(s.Body))
 	saveS, saveC, saveCond := b.scope, b.class, b.cond
 	b.scope, b.class, b.cond = inner, qn, false
 	b.stmts(s.Body)
@@ -518,7 +810,7 @@ func (b *builder) pattern(pt *Pattern) {
 		b.expr(k)
 	}
 	if pt.Name != "" && (pt.Kind == MatchAs || pt.Kind == MatchStar || pt.Kind == MatchMapping) {
-		b.bind(pt.Name, &binding{pos: pt.Start, cond: true})
+		b.bind(pt.Name, binding{pos: pt.Start, cond: true})
 	}
 	for _, sub := range pt.Patterns {
 		b.pattern(sub)
@@ -532,7 +824,7 @@ func (b *builder) pattern(pt *Pattern) {
 // assigned a dotted name becomes an alias of it.
 func (b *builder) assignTarget(t, value Expr, pos Pos) {
 	if n, ok := t.(*NameExpr); ok {
-		bd := &binding{pos: pos}
+		bd := binding{pos: pos}
 		switch v := value.(type) {
 		case *NameExpr, *Attribute:
 			bd.target, bd.isImport = b.resolveExpr(b.scope, value, pos)
@@ -555,7 +847,7 @@ func (b *builder) assignTarget(t, value Expr, pos Pos) {
 func (b *builder) storeExpr(t Expr) {
 	switch t := t.(type) {
 	case *NameExpr:
-		b.bind(t.ID, &binding{pos: t.Start})
+		b.bind(t.ID, binding{pos: t.Start})
 	case *Tuple:
 		for _, e := range t.Elts {
 			b.storeExpr(e)
@@ -598,12 +890,18 @@ func (b *builder) refExpr(e Expr, ctx RefContext) {
 
 // addRef records a reference when it resolves through an import.
 func (b *builder) addRef(e Expr, ctx RefContext) {
-	if t, viaImport := b.resolveExpr(b.scope, e, e.Pos()); viaImport && t != "" {
-		r := &Ref{Node: e, Resolved: t, Ctx: ctx, Func: b.fn}
+	t, viaImport := b.resolveExpr(b.scope, e, e.Pos())
+	b.addResolvedRef(e, ctx, t, viaImport)
+}
+
+// addResolvedRef is addRef for e already resolved to t.
+func (b *builder) addResolvedRef(e Expr, ctx RefContext, t string, viaImport bool) {
+	if viaImport && t != "" {
+		r := b.refs.grab(4)
+		r.Node, r.Resolved, r.Ctx, r.Func = e, t, ctx, b.fn
 		if strings.IndexByte(t, '(') >= 0 {
 			r.Resolved, r.Chain = "", t
 		}
-		b.v.Refs = append(b.v.Refs, r)
 	}
 }
 
@@ -682,6 +980,42 @@ func dottedText(e Expr) string {
 	return "?"
 }
 
+// dottedText is dottedText(e), as a slice of the source when the source
+// spells it exactly (no spaces, comments or parentheses): most callees,
+// with no allocation. The view's strings are slices of the source already
+// (names, texts); whatever outlives the file copies them.
+func (b *builder) dottedText(e Expr) string {
+	switch x := e.(type) {
+	case *NameExpr:
+		return x.ID
+	case *Attribute:
+		n, h := 0, Expr(x)
+		for a, ok := h.(*Attribute); ok; a, ok = h.(*Attribute) {
+			n += 1 + len(a.Attr)
+			h = a.X
+		}
+		if head, ok := h.(*NameExpr); ok {
+			if t, ok := b.plainSpan(x, head, n); ok {
+				return t
+			}
+		}
+		return dottedText(x)
+	}
+	return "?"
+}
+
+// plainSpan returns the source of the dotted chain e over head when it is
+// exactly the chain's names and dots (n is the length of the part after
+// head): a span of that length holds the name tokens and the dots and
+// nothing else.
+func (b *builder) plainSpan(e Expr, head *NameExpr, n int) (string, bool) {
+	start, end := e.Pos(), e.End()
+	if int(end-start) != len(head.ID)+n || head.Start != start || start < 0 || int(end) > len(b.f.Src) {
+		return "", false
+	}
+	return b.f.Src[start:end], true
+}
+
 // value evaluates an argument: a literal, or the dotted name it refers to.
 func (b *builder) value(e Expr) Value {
 	v := b.f.literalValue(e)
@@ -714,7 +1048,7 @@ func (b *builder) expr(e Expr) {
 	case *Lambda:
 		b.params(x.Args, nil)
 		b.queue = append(b.queue, deferred{
-			sc:    &scope{kind: scopeFunction, parent: b.scope, qualname: b.scope.qualname},
+			sc:    b.newScope(scope{kind: scopeFunction, parent: b.scope, qualname: b.scope.qualname, locals: b.scope.locals}, numArgs(x.Args)),
 			fn:    b.fn,
 			class: b.class,
 			guard: b.bodyGuard(),
@@ -725,7 +1059,7 @@ func (b *builder) expr(e Expr) {
 	case *Comp:
 		// The first iterable is evaluated in the enclosing scope; the rest in
 		// the comprehension's own scope.
-		inner := &scope{kind: scopeFunction, parent: b.scope, qualname: b.scope.qualname}
+		inner := b.newScope(scope{kind: scopeFunction, parent: b.scope, qualname: b.scope.qualname, locals: b.scope.locals}, len(x.Generators))
 		saveS, saveCond := b.scope, b.cond
 		for i, g := range x.Generators {
 			if i == 0 {
@@ -745,20 +1079,87 @@ func (b *builder) expr(e Expr) {
 		return
 	case *NamedExpr:
 		b.expr(x.Value)
-		b.bind(x.Target.ID, &binding{pos: x.Start})
+		b.bind(x.Target.ID, binding{pos: x.Start})
 		return
 	}
-	walkChildren(e, func(n Node) bool {
-		if c, ok := n.(Expr); ok {
-			b.expr(c)
+	b.children(e)
+}
+
+// children walks the subexpressions of e in the order of walkChildren,
+// directly rather than through Inspect's callback.
+func (b *builder) children(e Expr) {
+	switch n := e.(type) {
+	case *NameExpr, *Constant, *BadExpr:
+	case *JoinedStr:
+		b.exprs(n.Values)
+	case *FormattedValue:
+		b.expr(n.Value)
+		if n.FormatSpec != nil {
+			b.expr(n.FormatSpec)
 		}
-		return false
-	})
+	case *Attribute:
+		b.expr(n.X)
+	case *Subscript:
+		b.expr(n.X)
+		b.expr(n.Index)
+	case *Slice:
+		b.expr(n.Lower)
+		b.expr(n.Upper)
+		b.expr(n.Step)
+	case *Starred:
+		b.expr(n.X)
+	case *BinOp:
+		b.expr(n.X)
+		b.expr(n.Y)
+	case *UnaryOp:
+		b.expr(n.X)
+	case *BoolOp:
+		b.exprs(n.Values)
+	case *Compare:
+		b.expr(n.X)
+		b.exprs(n.Comparators)
+	case *IfExp:
+		b.expr(n.Test)
+		b.expr(n.Body)
+		b.expr(n.Orelse)
+	case *Tuple:
+		b.exprs(n.Elts)
+	case *List:
+		b.exprs(n.Elts)
+	case *Set:
+		b.exprs(n.Elts)
+	case *Dict:
+		for i := range n.Values {
+			b.expr(n.Keys[i])
+			b.expr(n.Values[i])
+		}
+	case *Await:
+		b.expr(n.X)
+	case *Yield:
+		b.expr(n.X)
+	case *YieldFrom:
+		b.expr(n.X)
+	default:
+		// Call, Lambda, Comp and NamedExpr are walked by expr itself;
+		// anything else falls back to the generic walk.
+		walkChildren(e, func(n Node) bool {
+			if c, ok := n.(Expr); ok {
+				b.expr(c)
+			}
+			return false
+		})
+	}
+}
+
+func (b *builder) exprs(es []Expr) {
+	for _, e := range es {
+		b.expr(e)
+	}
 }
 
 func (b *builder) call(c *Call) {
-	cs := &CallSite{Node: c, Callee: dottedText(c.Func), Func: b.fn, Class: b.class, Guard: b.guard}
-	b.v.Calls = append(b.v.Calls, cs)
+	cs := b.sites.grab(8)
+	cs.Node, cs.Callee, cs.Func, cs.Class, cs.Guard = c, b.dottedText(c.Func), b.fn, b.class, b.guard
 	if isDotted(c.Func) {
 		cs.Resolved, _ = b.resolveExpr(b.scope, c.Func, c.Start)
 	} else if isChain(c.Func) {
@@ -772,25 +1173,32 @@ func (b *builder) call(c *Call) {
 	if strings.IndexByte(cs.Resolved, '(') >= 0 {
 		cs.Resolved, cs.Chain = "", cs.Resolved
 	}
-	cs.Args = make([]Value, len(c.Args))
+	cs.Args = take(&b.vals, len(c.Args))
 	for i, a := range c.Args {
-		b.expr(a)
-		cs.Args[i] = b.value(a)
-		if !cs.Args[i].IsLiteral() && isDotted(a) {
-			cs.Args[i].Ref = plainRef(b.resolveExpr(b.scope, a, a.Pos()))
-		}
+		b.arg(a, &cs.Args[i])
 	}
 	if len(c.Keywords) > 0 {
-		cs.Keywords = make([]KeywordValue, len(c.Keywords))
+		cs.Keywords = take(&b.kws, len(c.Keywords))
 		for i, k := range c.Keywords {
-			b.expr(k.Value)
-			cs.Keywords[i] = KeywordValue{Name: k.Arg, Value: b.value(k.Value)}
-			if !cs.Keywords[i].Value.IsLiteral() && isDotted(k.Value) {
-				cs.Keywords[i].Value.Ref = plainRef(b.resolveExpr(b.scope, k.Value, k.Value.Pos()))
-			}
+			cs.Keywords[i].Name = k.Arg
+			b.arg(k.Value, &cs.Keywords[i].Value)
 		}
 	}
 	b.dynamicImport(cs)
+}
+
+// arg walks an argument of a call and sets its value: a literal, or the
+// dotted name it refers to. A dotted name is resolved once, for both the
+// reference it may be and the value.
+func (b *builder) arg(a Expr, out *Value) {
+	if isDotted(a) {
+		t, viaImport := b.resolveExpr(b.scope, a, a.Pos())
+		b.addResolvedRef(a, RefLoad, t, viaImport)
+		*out = Value{Text: b.f.Text(a), Ref: plainRef(t, viaImport)}
+		return
+	}
+	b.expr(a)
+	*out = b.value(a)
 }
 
 // dynamicImport records calls that import a module named by a literal.
@@ -818,23 +1226,56 @@ func (b *builder) dynamicImport(cs *CallSite) {
 // in the chain resolves to its callee with "()": get_eventlet().tpool is
 // "pkg.utils.get_eventlet().tpool".
 func (b *builder) resolveExpr(sc *scope, e Expr, pos Pos) (string, bool) {
-	switch x := e.(type) {
-	case *NameExpr:
-		return b.resolveName(sc, x.ID, pos)
-	case *Call:
-		base, via := b.resolveExpr(sc, x.Func, pos)
-		if base == "" {
+	// The head name decides; the rest is spelled after its target, built
+	// in one allocation (or none, when the target is the head itself and
+	// the source spells the rest plainly).
+	head, n, calls := e, 0, false
+	for {
+		switch x := head.(type) {
+		case *NameExpr:
+			base, via := b.resolveName(sc, x.ID, pos)
+			if base == "" || head == e {
+				return base, via
+			}
+			if !calls {
+				if t, ok := b.plainSpan(e, x, n); ok {
+					if base == x.ID {
+						return t, via
+					}
+					return base + t[len(x.ID):], via
+				}
+			}
+			return spellChain(base, e, n), via
+		case *Call:
+			head, n, calls = x.Func, n+2, true
+		case *Attribute:
+			head, n = x.X, n+1+len(x.Attr)
+		default:
 			return "", false
 		}
-		return base + "()", via
-	case *Attribute:
-		base, via := b.resolveExpr(sc, x.X, pos)
-		if base == "" {
-			return "", false
-		}
-		return base + "." + x.Attr, via
 	}
-	return "", false
+}
+
+// spellChain writes base followed by the attributes and calls of e above
+// its head name ("()" for a call); n is their length.
+func spellChain(base string, e Expr, n int) string {
+	var sb strings.Builder
+	sb.Grow(len(base) + n)
+	sb.WriteString(base)
+	writeChain(&sb, e)
+	return sb.String()
+}
+
+func writeChain(sb *strings.Builder, e Expr) {
+	switch x := e.(type) {
+	case *Call:
+		writeChain(sb, x.Func)
+		sb.WriteString("()")
+	case *Attribute:
+		writeChain(sb, x.X)
+		sb.WriteByte('.')
+		sb.WriteString(x.Attr)
+	}
 }
 
 func (b *builder) resolveName(sc *scope, name string, pos Pos) (string, bool) {
@@ -857,9 +1298,26 @@ func (b *builder) resolveName(sc *scope, name string, pos Pos) (string, bool) {
 // bindings replace earlier ones, conditional ones add alternatives, and the
 // latest alternative that names something wins.
 func (s *scope) lookup(name string, pos Pos, whole bool) *binding {
-	bs := s.bindings[name]
 	var best *binding
-	for _, bd := range bs {
+	if s.bindings == nil {
+		e := s.slots[s.slotOf(name)]
+		if e == 0 {
+			return nil
+		}
+		for i := e - 1; i >= 0; i = s.few[i].next {
+			bd := &s.few[i]
+			if !whole && bd.pos >= pos {
+				break
+			}
+			if !bd.cond || best == nil || bd.target != "" {
+				best = &bd.binding
+			}
+		}
+		return best
+	}
+	bs := s.bindings[name]
+	for i := range bs {
+		bd := &bs[i]
 		if !whole && bd.pos >= pos {
 			break
 		}
