@@ -2,6 +2,7 @@ package history
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -217,5 +218,58 @@ func TestRegressions(t *testing.T) {
 	want := []string{"api dual-default-threading (1) -> dual-default-eventlet (3)", " stage 2 (1) -> stage 1 (3)"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("regressions (-want +got):\n%s", diff)
+	}
+}
+
+// TestUnchangedTreeReused: a ref whose tree and date are the last ref's (a
+// ref given twice, a second tag on the same commit) reuses the last scan,
+// and its entry and result are those of scanning it again; a ref whose
+// tree differs, if only outside Python, is scanned.
+func TestUnchangedTreeReused(t *testing.T) {
+	patched := "import eventlet\neventlet.monkey_patch()\n\n\ndef main():\n    pass\n"
+	dir := repo(t, []release{
+		{"1.0", map[string]string{"setup.cfg": setupCfg, "svc/__init__.py": "", "svc/api.py": patched, "svc/worker.py": patched}},
+		{"2.0", map[string]string{"README.rst": "docs\n", "svc/worker.py": "def main():\n    pass\n"}},
+	})
+	if out, err := exec.Command("git", "-C", dir, "tag", "2.1", "2.0").CombinedOutput(); err != nil {
+		t.Fatalf("git tag: %v %s", err, out)
+	}
+	refs, err := ResolveRefs(context.Background(), dir, "", []string{"1.0", "2.0", "2.0", "2.1", "1.0", "1.0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(noReuse bool) (*Report, []string, []string) {
+		var scanned, results []string
+		rep, err := Run(context.Background(), dir, refs, Options{noReuse: noReuse,
+			scanned: func(ref string) { scanned = append(scanned, ref) },
+			Result: func(ref Ref, res *contract.Result) error {
+				r := *res
+				r.Stats.ElapsedMS, r.Stats.GraphMS, r.Graph = 0, 0, nil
+				b, err := json.Marshal(r)
+				results = append(results, ref.Name+" "+string(b))
+				res.Graph = nil // as the fleet's hook does: no later ref may see it
+				return err
+			}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range rep.Entries {
+			rep.Entries[i].ElapsedMS = 0
+		}
+		return rep, scanned, results
+	}
+	rep, scanned, results := run(false)
+	again, _, resultsAgain := run(true)
+	if diff := cmp.Diff([]string{"1.0", "2.0", "1.0"}, scanned); diff != "" {
+		t.Errorf("refs scanned (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(again, rep); diff != "" {
+		t.Errorf("report reusing unchanged trees (-scanning every ref +reusing):\n%s", diff)
+	}
+	if diff := cmp.Diff(resultsAgain, results); diff != "" {
+		t.Errorf("results reusing unchanged trees (-scanning every ref +reusing):\n%s", diff)
+	}
+	if e := rep.Entries[2]; e.Parsed != 0 || e.Reused != 3 {
+		t.Errorf("2.0 again: parsed %d, reused %d, want 0 and 3", e.Parsed, e.Reused)
 	}
 }
