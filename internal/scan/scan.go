@@ -212,7 +212,7 @@ func Run(ctx context.Context, roots []string, opts Options) (*contract.Result, e
 		}
 		infos = append(infos, info)
 	}
-	model := pysem.New(semRoots)
+	model := opts.Cache.semModel(semRoots)
 	for _, rs := range scans {
 		if !rs.library {
 			if err := finishRoot(ctx, rs, model, enabled, opts, res); err != nil {
@@ -467,9 +467,24 @@ func finishRoot(ctx context.Context, rs *rootScan, model *pysem.Model, enabled [
 	}
 	// A file is analysed again when the model rewrites one of its names
 	// to one a rule may match (rewrites to anything else change nothing).
+	// The files' names repeat across the root, so what the model says of
+	// each is asked once: this loop is the one place every name of every
+	// file meets the model (plain maps: it runs on one goroutine).
+	type rewrite struct{ plain, pickling bool }
+	rewrites := map[string]rewrite{}
 	rewritten := func(name string, pickling bool) bool {
-		c := canonical(name)
-		return c != name && !strings.Contains(c, "()") && rules.Relevant(c, pickling)
+		w, ok := rewrites[name]
+		if !ok {
+			c := canonical(name)
+			if c != name && !strings.Contains(c, "()") {
+				w = rewrite{rules.Relevant(c, false), rules.Relevant(c, true)}
+			}
+			rewrites[name] = w
+		}
+		if pickling {
+			return w.pickling
+		}
+		return w.plain
 	}
 	// The pickling rule follows values into other modules: a file with a
 	// launch site uses a class or a function's result the model declares,
@@ -477,30 +492,54 @@ func finishRoot(ctx context.Context, rs *rootScan, model *pysem.Model, enabled [
 	// another module (which makes launch sites of its calls), or any file
 	// calls a function that sends its parameters to another process.
 	sends := model.AnySends()
+	// What the model declares of a name, each asked when first needed
+	// (0 not asked, 1 no, 2 yes).
+	type declaration struct {
+		canon, module           string
+		class, pool, sendsParam int8
+	}
+	ask := func(v *int8, f func() bool) bool {
+		if *v == 0 {
+			*v = 1
+			if f() {
+				*v = 2
+			}
+		}
+		return *v == 2
+	}
+	declarations := map[string]*declaration{}
 	declared := func(name, module string, d *pysem.Decls) bool {
-		c := model.Canonical(name)
-		if model.ModuleOf(c) == module {
+		dc := declarations[name]
+		if dc == nil {
+			c := model.Canonical(name)
+			dc = &declaration{canon: c, module: model.ModuleOf(c)}
+			declarations[name] = dc
+		}
+		if dc.module == module {
 			return false // the file's own declarations: the first pass had them
 		}
+		c := dc.canon
 		switch {
 		case d.Launches:
-			if cl, _ := model.Class(c); cl != nil || model.Ctor(c) != "" {
+			if ask(&dc.class, func() bool { cl, _ := model.Class(c); return cl != nil || model.Ctor(c) != "" }) {
 				return true
 			}
 		case d.MayLaunch:
-			if model.PoolFactory(c) {
+			if ask(&dc.pool, func() bool { return model.PoolFactory(c) }) {
 				return true
 			}
 		}
-		if sends {
-			if ss, _ := model.SendsOf(c); len(ss) > 0 {
-				return true
-			}
-		}
-		return false
+		return sends && ask(&dc.sendsParam, func() bool { ss, _ := model.SendsOf(c); return len(ss) > 0 })
 	}
 	var again []int
 	for i, r := range results {
+		key := againKey{r.summary, pyFiles[i].Module}
+		if need, ok := opts.Cache.keptAgain(model, key); ok {
+			if need {
+				again = append(again, i)
+			}
+			continue
+		}
 		var d pysem.Decls
 		if r.summary != nil {
 			d = r.summary.Decls
@@ -519,6 +558,7 @@ func finishRoot(ctx context.Context, rs *rootScan, model *pysem.Model, enabled [
 			}
 			need = rewritten(n, d.MayLaunch) || pickling && declared(n, pyFiles[i].Module, &d)
 		}
+		opts.Cache.keepAgain(model, key, need)
 		if need {
 			again = append(again, i)
 		}
@@ -1662,6 +1702,8 @@ type Cache struct {
 	memo  map[string]*modeMemo  // inferences with what they read (modememo.go)
 	// second holds second-pass results with what they read (secondpass.go).
 	second map[string]*secondMemo
+	// model is the last scan's semantic model (modelmemo.go).
+	model *keptModel
 	// projects memoises projectKey.
 	projects map[*pyproj.Project]string
 	// Persist, when set, keeps the scanned roots' first-pass results
