@@ -178,6 +178,9 @@ func Run(ctx context.Context, repo string, refs []Ref, opts Options) (*Report, e
 			// callback gets its own copy, as it may clear fields.
 			r := *prev.res
 			res, e.Reused = &r, prev.files
+			if i+1 == len(refs) || !refs[i+1].Date.Equal(ref.Date) {
+				prev.res = nil // no later ref can reuse it
+			}
 		} else {
 			if opts.scanned != nil {
 				opts.scanned(ref.Name)
@@ -201,8 +204,14 @@ func Run(ctx context.Context, repo string, refs []Ref, opts Options) (*Report, e
 				return nil, fmt.Errorf("scan %s: %w", ref.Name, err)
 			}
 			e.Parsed, e.Reused = cache.Misses-misses, cache.Hits-hits
-			r := *res
-			prev.want, prev.refused, prev.date, prev.res, prev.files = want, refused, ref.Date, &r, e.Parsed+e.Reused
+			// Kept only for a next ref of the same date, which alone can
+			// reuse it: otherwise it would keep this ref's graph alive
+			// through the next scan.
+			prev.res = nil
+			if i+1 < len(refs) && refs[i+1].Date.Equal(ref.Date) {
+				r := *res
+				prev.want, prev.refused, prev.date, prev.res, prev.files = want, refused, ref.Date, &r, e.Parsed+e.Reused
+			}
 		}
 		e.RuntimeDebt = res.Stats.RuntimeDebt
 		if res.Stage != nil {
