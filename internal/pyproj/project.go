@@ -153,7 +153,7 @@ func Load(ctx context.Context, root string) (*Project, error) {
 	}
 	p := &Project{Root: root}
 	sizes := map[string]int64{}
-	paths, err := listFiles(ctx, root, sroot, p, sizes)
+	paths, abss, err := listFiles(ctx, root, sroot, p, sizes)
 	if err != nil {
 		return nil, err
 	}
@@ -163,8 +163,8 @@ func Load(ctx context.Context, root string) (*Project, error) {
 			dirsWithInit[path.Dir(rel)] = true
 		}
 	}
-	for _, rel := range paths {
-		abs := filepath.Join(root, filepath.FromSlash(rel))
+	for i, rel := range paths {
+		abs := abss[i]
 		f := &File{Path: rel, Abs: abs, Kind: Classify(rel), Size: sizes[rel]}
 		if strings.HasSuffix(rel, ".py") {
 			f.Python = true
@@ -183,8 +183,9 @@ func Load(ctx context.Context, root string) (*Project, error) {
 // out of the root is left out and recorded as a Problem: the scan reads
 // the project, not what its links point at (x.py -> /etc/passwd).
 // Sizes of Python files, as listed, go into sizes (the scan starts the
-// largest first).
-func listFiles(ctx context.Context, root string, sroot *safeio.Root, p *Project, sizes map[string]int64) ([]string, error) {
+// largest first). The second list is the files' paths as
+// filepath.Join(root, rel) makes them (the walk has made each already).
+func listFiles(ctx context.Context, root string, sroot *safeio.Root, p *Project, sizes map[string]int64) ([]string, []string, error) {
 	outside := func(rel string) {
 		p.Problems = append(p.Problems, Problem{rel, safeio.ErrOutsideRoot.Error()})
 	}
@@ -198,7 +199,7 @@ func listFiles(ctx context.Context, root string, sroot *safeio.Root, p *Project,
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			if out, err := cmd.Output(); err == nil {
-				var paths []string
+				var paths, abss []string
 				dirs := dirCheck{root: root, sroot: sroot, ok: map[string]bool{".": true}}
 				for _, rel := range strings.Split(string(out), "\x00") {
 					if rel == "" || skipPath(rel) {
@@ -214,15 +215,30 @@ func listFiles(ctx context.Context, root string, sroot *safeio.Root, p *Project,
 						continue
 					}
 					paths = append(paths, rel)
+					abss = append(abss, abs)
 					if strings.HasSuffix(rel, ".py") {
 						sizes[rel] = fi.Size()
 					}
 				}
-				return paths, nil
+				return paths, abss, nil
 			}
 		}
 	}
-	var paths []string
+	var paths, abss []string
+	// Under a clean root (not "." or "/") every path WalkDir makes is the
+	// root, a separator and the relative path: filepath.Rel would clean
+	// both paths again for every file.
+	prefix := ""
+	if root == filepath.Clean(root) && root != "." && root != string(filepath.Separator) {
+		prefix = root + string(filepath.Separator)
+	}
+	relOf := func(abs string) string {
+		if prefix != "" && strings.HasPrefix(abs, prefix) {
+			return abs[len(prefix):]
+		}
+		rel, _ := filepath.Rel(root, abs)
+		return rel
+	}
 	err := filepath.WalkDir(root, func(abs string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if abs == root {
@@ -244,14 +260,14 @@ func listFiles(ctx context.Context, root string, sroot *safeio.Root, p *Project,
 			}
 			return nil
 		}
-		rel, _ := filepath.Rel(root, abs)
-		rel = filepath.ToSlash(rel)
+		rel := filepath.ToSlash(relOf(abs))
 		// WalkDir does not follow symlinks, so only the leaf can be one.
 		if d.Type()&fs.ModeSymlink != 0 && sroot.CheckLink(abs) != nil {
 			outside(rel)
 			return nil
 		}
 		paths = append(paths, rel)
+		abss = append(abss, abs)
 		if strings.HasSuffix(rel, ".py") {
 			if fi, err := d.Info(); err == nil {
 				sizes[rel] = fi.Size()
@@ -259,7 +275,7 @@ func listFiles(ctx context.Context, root string, sroot *safeio.Root, p *Project,
 		}
 		return nil
 	})
-	return paths, err
+	return paths, abss, err
 }
 
 // dirCheck remembers which directories of a git listing stay inside the

@@ -199,16 +199,45 @@ func (v *View) ResolveChains(f func(string) string) {
 }
 
 // CallSiteOf returns the call site of a call node of this file, or nil.
-// The index is built on first use, once even when goroutines share the
-// view (the entry points' mode inferences do).
+// Analyze puts the calls in source order, so the call is found by binary
+// search on its start (calls that start together, a.b().c(), are told
+// apart by node); a view whose calls are out of that order gets a map,
+// built on first use, once even when goroutines share the view (the entry
+// points' mode inferences do).
 func (v *View) CallSiteOf(c *Call) *CallSite {
 	v.callOnce.Do(func() {
-		v.callIndex = make(map[*Call]*CallSite, len(v.Calls))
-		for _, cs := range v.Calls {
-			v.callIndex[cs.Node] = cs
+		for i := 1; i < len(v.Calls); i++ {
+			if v.Calls[i].Node.Start < v.Calls[i-1].Node.Start {
+				v.callIndex = make(map[*Call]*CallSite, len(v.Calls))
+				for _, cs := range v.Calls {
+					v.callIndex[cs.Node] = cs
+				}
+				break
+			}
 		}
 	})
-	return v.callIndex[c]
+	if v.callIndex != nil {
+		return v.callIndex[c]
+	}
+	if c == nil {
+		return nil
+	}
+	calls, at := v.Calls, c.Start
+	lo, hi := 0, len(calls)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if calls[m].Node.Start < at {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	for ; lo < len(calls) && calls[lo].Node.Start == at; lo++ {
+		if calls[lo].Node == c {
+			return calls[lo]
+		}
+	}
+	return nil
 }
 
 // Line returns the 1-based line of p.

@@ -2,7 +2,9 @@ package rules
 
 import (
 	"fmt"
+	"maps"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -76,10 +78,14 @@ func shortDelay(v pysrc.Value) (float64, bool) {
 
 func heartbeatCheck(p *analysis.Pass) {
 	// Heartbeat paths are runtime code; a test polling for a beat is not one.
-	if p.Kind == pyproj.KindTest || !p.Has(kwSleep) && !p.Has(kwWait) {
+	if p.Kind == pyproj.KindTest || !anyShortSleep(p) {
 		return
 	}
-	keepalive := p.Has(kwSoKeepalive) || p.Has(kwTCPKeepidle)
+	src := p.File.Src
+	if !strings.Contains(src, "sleep") && !strings.Contains(src, ".wait(") {
+		return
+	}
+	keepalive := strings.Contains(src, "SO_KEEPALIVE") || strings.Contains(src, "TCP_KEEPIDLE")
 	type scope struct {
 		body  []pysrc.Stmt
 		name  string // how findings name the scope
@@ -183,6 +189,24 @@ func heartbeatCheck(p *analysis.Pass) {
 		}
 		walk(sc.body, "")
 	}
+}
+
+// anyShortSleep is heartbeatCheck's cheap pre-check: every finding is a
+// call that shortSleep accepts, so a file with none has nothing to report.
+func anyShortSleep(p *analysis.Pass) bool {
+	callNames := p.CallNames()
+	for i, cs := range p.View.Calls {
+		if len(cs.Args) == 0 {
+			continue
+		}
+		if name := callNames[i]; !strings.HasSuffix(cs.Callee, ".wait") && name != "time.sleep" && name != "eventlet.sleep" && name != "eventlet.greenthread.sleep" {
+			continue
+		}
+		if _, short := shortDelay(cs.Args[0]); short {
+			return true
+		}
+	}
+	return false
 }
 
 // shortSleep says whether a call is a sleep or wait of a constant delay of
@@ -400,6 +424,30 @@ func isSpawnStmt(p *analysis.Pass, s pysrc.Stmt, built map[string]string) (strin
 	return found, found != ""
 }
 
+// spawnCandidates lists, in source order, the positions of the calls that
+// isSpawnStmt could accept: an eventlet spawn, or a callee whose method is
+// spawn, spawn_n, submit, start or add_thread (on whatever receiver).
+func spawnCandidates(p *analysis.Pass) []pysrc.Pos {
+	var out []pysrc.Pos
+	callNames := p.CallNames()
+	for i, cs := range p.View.Calls {
+		if c := cs.Callee; c != "" {
+			switch c[len(c)-1] {
+			case 'n', 't', 'd':
+				if strings.HasSuffix(c, ".spawn") || strings.HasSuffix(c, ".spawn_n") || strings.HasSuffix(c, ".submit") ||
+					strings.HasSuffix(c, ".start") || strings.HasSuffix(c, ".add_thread") {
+					out = append(out, cs.Node.Pos())
+					continue
+				}
+			}
+		}
+		if _, ok := spawnLike.match(callNames[i]); ok {
+			out = append(out, cs.Node.Pos())
+		}
+	}
+	return out
+}
+
 // builtIn lists the names a function assigns from concurrency constructors.
 func builtIn(p *analysis.Pass, body []pysrc.Stmt) map[string]string {
 	built := map[string]string{}
@@ -431,11 +479,20 @@ func builtIn(p *analysis.Pass, body []pysrc.Stmt) map[string]string {
 var waitWords = []string{".join", ".wait", ".result", "waitall", ".sleep", "wait_for", "wait_until", ".get(", "as_completed", ".shutdown"}
 
 func assertAfterSpawnCheck(p *analysis.Pass) {
-	if p.Kind != pyproj.KindTest || !p.Has(kwAssert) {
+	if p.Kind != pyproj.KindTest {
+		return
+	}
+	spawns := spawnCandidates(p)
+	if len(spawns) == 0 || !strings.Contains(p.File.Src, "assert") {
 		return
 	}
 	for _, d := range p.View.Defs {
 		if !strings.HasPrefix(d.Name, "test") {
+			continue
+		}
+		// Every finding follows a statement isSpawnStmt accepts, and that
+		// is a call inside the function that spawnCandidates lists.
+		if k, _ := slices.BinarySearch(spawns, d.Node.Pos()); k == len(spawns) || spawns[k] >= d.Node.End() {
 			continue
 		}
 		if text := p.File.Text(d.Node); !strings.Contains(text, "spawn") && !strings.Contains(text, "submit") && !strings.Contains(text, ".start(") {
@@ -586,34 +643,54 @@ func privilegedOpCheck(p *analysis.Pass) {
 	if p.Kind == pyproj.KindTest {
 		return // mocks asserting run_as_root=True are not privileged operations
 	}
-	if !p.Has(kwRunAsRoot) && !p.Has(kwRootHelper) && !p.Has(kwPriv) {
-		return
+	// The findings are collected first and reported only when the source
+	// names rootwrap or privsep: most files have none, and a finding is
+	// cheaper to rule out than the source is to search.
+	type finding struct {
+		node pysrc.Node
+		msg  func() string
 	}
+	var found []finding
 	callNames := p.CallNames()
 	for i, c := range p.View.Calls {
 		name := callNames[i]
 		switch {
 		case strings.HasSuffix(name, "priv_context.PrivContext"):
-			p.Report(c.Node, "privsep context defined: its entrypoints run in a privsep daemon")
+			found = append(found, finding{c.Node, func() string { return "privsep context defined: its entrypoints run in a privsep daemon" }})
 			continue
 		case strings.HasSuffix(name, "priv_context.init"):
-			p.Report(c.Node, "privsep initialised for this process")
+			found = append(found, finding{c.Node, func() string { return "privsep initialised for this process" }})
 			continue
 		}
 		if v, ok := keyword(c, "run_as_root"); ok && v.Kind == pysrc.ValBool && v.Bool {
-			p.Report(c.Node, fmt.Sprintf("%s(run_as_root=True): runs a command as root through the root helper", c.Callee))
+			found = append(found, finding{c.Node, func() string {
+				return fmt.Sprintf("%s(run_as_root=True): runs a command as root through the root helper", c.Callee)
+			}})
 			continue
 		}
 		if v, ok := keyword(c, "root_helper"); ok && v.Kind != pysrc.ValNone {
-			p.Report(c.Node, fmt.Sprintf("%s(root_helper=%s): a root helper is passed", c.Callee, clip(v.Text, 40)))
+			found = append(found, finding{c.Node, func() string {
+				return fmt.Sprintf("%s(root_helper=%s): a root helper is passed", c.Callee, clip(v.Text, 40))
+			}})
 		}
 	}
 	for _, d := range p.View.Defs {
 		for i, dec := range d.Decorators {
 			if strings.HasSuffix(dec, ".entrypoint") || strings.HasSuffix(dec, ".entrypoint_with_timeout") {
-				p.Report(d.Node.Decorators[i], fmt.Sprintf("privsep entrypoint %s(): runs in the privsep daemon", d.QualName))
+				found = append(found, finding{d.Node.Decorators[i], func() string {
+					return fmt.Sprintf("privsep entrypoint %s(): runs in the privsep daemon", d.QualName)
+				}})
 			}
 		}
+	}
+	if len(found) == 0 {
+		return
+	}
+	if src := p.File.Src; !strings.Contains(src, "run_as_root") && !strings.Contains(src, "root_helper") && !strings.Contains(src, "priv") {
+		return
+	}
+	for _, f := range found {
+		p.Report(f.node, f.msg())
 	}
 }
 
@@ -636,18 +713,30 @@ func privilegedConfigCheck(p *analysis.ProjectPass) {
 
 var zeroSleeps = tables.ZeroSleeps
 
+var zeroSleepRoots = names(slices.Sorted(maps.Keys(zeroSleeps))).roots()
+
 func yieldInTestCheck(p *analysis.Pass) {
-	if p.Kind != pyproj.KindTest || !p.Has(kwSleepCall) {
+	if p.Kind != pyproj.KindTest {
 		return
 	}
+	// Only the calls under the sleeps' packages can be findings; the
+	// source is searched for "sleep(" only when one is.
 	callNames := p.CallNames()
-	for i, c := range p.View.Calls {
+	var hits []*pysrc.CallSite
+	for _, i := range p.CallsUnder(zeroSleepRoots) {
+		c := p.View.Calls[i]
 		if !zeroSleeps[callNames[i]] {
 			continue
 		}
 		if len(c.Args) == 1 && (c.Args[0].Kind == pysrc.ValInt && c.Args[0].Str == "0" || c.Args[0].Kind == pysrc.ValFloat && c.Args[0].Float == 0) {
-			p.Report(c.Node, fmt.Sprintf("%s(0) in a test: an explicit yield so spawned work runs first; with native threads it orders nothing (likely a test artefact)", c.Callee))
+			hits = append(hits, c)
 		}
+	}
+	if len(hits) == 0 || !strings.Contains(p.File.Src, "sleep(") {
+		return
+	}
+	for _, c := range hits {
+		p.Report(c.Node, fmt.Sprintf("%s(0) in a test: an explicit yield so spawned work runs first; with native threads it orders nothing (likely a test artefact)", c.Callee))
 	}
 }
 
