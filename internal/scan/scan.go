@@ -468,24 +468,11 @@ func finishRoot(ctx context.Context, rs *rootScan, model *pysem.Model, enabled [
 	// A file is analysed again when the model rewrites one of its names
 	// to one a rule may match (rewrites to anything else change nothing).
 	// The files' names repeat across the root, so what the model says of
-	// each is asked once: this loop is the one place every name of every
-	// file meets the model (plain maps: it runs on one goroutine).
+	// each is asked once per worker: this loop is the one place every
+	// name of every file meets the model, so it runs on the workers of
+	// the first pass (each with its own maps; the model and canonical's
+	// memo are safe for concurrent use).
 	type rewrite struct{ plain, pickling bool }
-	rewrites := map[string]rewrite{}
-	rewritten := func(name string, pickling bool) bool {
-		w, ok := rewrites[name]
-		if !ok {
-			c := canonical(name)
-			if c != name && !strings.Contains(c, "()") {
-				w = rewrite{rules.Relevant(c, false), rules.Relevant(c, true)}
-			}
-			rewrites[name] = w
-		}
-		if pickling {
-			return w.pickling
-		}
-		return w.plain
-	}
 	// The pickling rule follows values into other modules: a file with a
 	// launch site uses a class or a function's result the model declares,
 	// a file that may launch processes builds a pool through a function of
@@ -507,62 +494,107 @@ func finishRoot(ctx context.Context, rs *rootScan, model *pysem.Model, enabled [
 		}
 		return *v == 2
 	}
-	declarations := map[string]*declaration{}
-	declared := func(name, module string, d *pysem.Decls) bool {
-		dc := declarations[name]
-		if dc == nil {
-			c := model.Canonical(name)
-			dc = &declaration{canon: c, module: model.ModuleOf(c)}
-			declarations[name] = dc
-		}
-		if dc.module == module {
-			return false // the file's own declarations: the first pass had them
-		}
-		c := dc.canon
-		switch {
-		case d.Launches:
-			if ask(&dc.class, func() bool { cl, _ := model.Class(c); return cl != nil || model.Ctor(c) != "" }) {
-				return true
+	needs := make([]bool, len(results))
+	decide := func() func(i int) bool {
+		rewrites := map[string]rewrite{}
+		rewritten := func(name string, pickling bool) bool {
+			w, ok := rewrites[name]
+			if !ok {
+				c := canonical(name)
+				if c != name && !strings.Contains(c, "()") {
+					w = rewrite{rules.Relevant(c, false), rules.Relevant(c, true)}
+				}
+				rewrites[name] = w
 			}
-		case d.MayLaunch:
-			if ask(&dc.pool, func() bool { return model.PoolFactory(c) }) {
-				return true
+			if pickling {
+				return w.pickling
 			}
+			return w.plain
 		}
-		return sends && ask(&dc.sendsParam, func() bool { ss, _ := model.SendsOf(c); return len(ss) > 0 })
+		declarations := map[string]*declaration{}
+		declared := func(name, module string, d *pysem.Decls) bool {
+			dc := declarations[name]
+			if dc == nil {
+				c := model.Canonical(name)
+				dc = &declaration{canon: c, module: model.ModuleOf(c)}
+				declarations[name] = dc
+			}
+			if dc.module == module {
+				return false // the file's own declarations: the first pass had them
+			}
+			c := dc.canon
+			switch {
+			case d.Launches:
+				if ask(&dc.class, func() bool { cl, _ := model.Class(c); return cl != nil || model.Ctor(c) != "" }) {
+					return true
+				}
+			case d.MayLaunch:
+				if ask(&dc.pool, func() bool { return model.PoolFactory(c) }) {
+					return true
+				}
+			}
+			return sends && ask(&dc.sendsParam, func() bool { ss, _ := model.SendsOf(c); return len(ss) > 0 })
+		}
+		return func(i int) bool {
+			r := &results[i]
+			key := againKey{r.summary, pyFiles[i].Module}
+			if need, ok := opts.Cache.keptAgain(model, key); ok {
+				return need
+			}
+			var d pysem.Decls
+			if r.summary != nil {
+				d = r.summary.Decls
+			}
+			need := false
+			for _, imp := range r.imported {
+				if rewritten(imp, d.MayLaunch) {
+					need = true
+					break
+				}
+			}
+			pickling := sends || d.MayLaunch
+			for _, n := range r.names {
+				if need {
+					break
+				}
+				need = rewritten(n, d.MayLaunch) || pickling && declared(n, pyFiles[i].Module, &d)
+			}
+			opts.Cache.keepAgain(model, key, need)
+			return need
+		}
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, max(1, len(results))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			need := decide()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(results) || ctx.Err() != nil {
+					return
+				}
+				needs[i] = need(i)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	var again []int
-	for i, r := range results {
-		key := againKey{r.summary, pyFiles[i].Module}
-		if need, ok := opts.Cache.keptAgain(model, key); ok {
-			if need {
-				again = append(again, i)
-			}
-			continue
-		}
-		var d pysem.Decls
-		if r.summary != nil {
-			d = r.summary.Decls
-		}
-		need := false
-		for _, imp := range r.imported {
-			if rewritten(imp, d.MayLaunch) {
-				need = true
-				break
-			}
-		}
-		pickling := sends || d.MayLaunch
-		for _, n := range r.names {
-			if need {
-				break
-			}
-			need = rewritten(n, d.MayLaunch) || pickling && declared(n, pyFiles[i].Module, &d)
-		}
-		opts.Cache.keepAgain(model, key, need)
+	for i, need := range needs {
 		if need {
 			again = append(again, i)
 		}
 	}
+	// Largest first, as in the first pass (results go by index).
+	sort.SliceStable(again, func(i, j int) bool { return pyFiles[again[i]].Size > pyFiles[again[j]].Size })
 	if len(again) > 0 {
 		if err := rs.run(again, canonical, model); err != nil {
 			return err
