@@ -9,6 +9,8 @@ package history
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -130,7 +132,7 @@ func Run(ctx context.Context, repo string, refs []Ref, opts Options) (*Report, e
 	if maxBlob == 0 {
 		maxBlob = MaxBlobSize
 	}
-	var last map[string]string // the last ref's tree: path → blob id
+	var last map[string]blob // the last ref's tree
 	// prev is the last ref scanned, to reuse outright for a ref whose tree
 	// and date are the same (a tag on the same commit, a ref given twice):
 	// a scan is a function of the tree, the date and the options, so it
@@ -160,14 +162,11 @@ func Run(ctx context.Context, repo string, refs []Ref, opts Options) (*Report, e
 		t, large := newGitTree(want, objects, maxBlob)
 		written := 0
 		for p, b := range t.files {
-			if last[p] != b.id {
+			if last[p].id != b.id {
 				written++
 			}
 		}
-		last = make(map[string]string, len(want))
-		for p, b := range want {
-			last[p] = b.id
-		}
+		last = want
 		refused = append(refused, large...)
 		sort.Slice(refused, func(i, j int) bool { return refused[i].Path < refused[j].Path })
 		var res *contract.Result
@@ -242,20 +241,7 @@ func Run(ctx context.Context, repo string, refs []Ref, opts Options) (*Report, e
 // sameInput is whether two refs' trees (path → blob, the paths refused)
 // are the same, so that a scan of one is a scan of the other.
 func sameInput(a, b map[string]blob, ra, rb []Refusal) bool {
-	if len(a) != len(b) || len(ra) != len(rb) {
-		return false
-	}
-	for p, x := range a {
-		if y, ok := b[p]; !ok || x != y {
-			return false
-		}
-	}
-	for i := range ra {
-		if ra[i] != rb[i] {
-			return false
-		}
-	}
-	return true
+	return maps.Equal(a, b) && slices.Equal(ra, rb)
 }
 
 func sortRefs(refs []Ref) {
