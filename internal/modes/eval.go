@@ -537,13 +537,13 @@ func (in *interp) callWith(module string, c *pysrc.Call, fv *value, st argState,
 		if a := arg(0, "type_"); a != nil && a.kind == vRef {
 			b := a.s[strings.LastIndexByte(a.s, '.')+1:]
 			lf := w.libFix()
-			w.record(event{kind: EventBackend, arg: b, ev: ev(), late: lf != nil && !strings.EqualFold(lf.arg, b)})
+			w.record(event{kind: EventBackend, arg: b, ev: ev(), late: lf != nil && !strings.EqualFold(lf.arg, b), registry: strings.TrimSuffix(name, ".init_backend")})
 		}
 		return one(&value{kind: vNone}, w)
 	case strings.HasSuffix(name, "register_backend_default_hook"):
 		if a := arg(0, "hook"); a != nil {
 			if b := in.hookBackend(module, a, w, depth); b != "" {
-				w.record(event{kind: EventHook, arg: b, ev: ev(), late: w.libFix() != nil})
+				w.record(event{kind: EventHook, arg: b, ev: ev(), late: w.libFix() != nil, registry: strings.TrimSuffix(name, ".register_backend_default_hook")})
 			}
 		}
 		return one(&value{kind: vNone}, w)

@@ -246,7 +246,9 @@ type event struct {
 	before  int      // modules imported before the event (a prefix of world.ran)
 	running []string // project modules whose import-time code was running
 	// chain is further evidence quoted after ev (a library fix's imports,
-	// fetch and default); module the library module of a libfix.
+	// fetch and default); module the library module of a libfix;
+	// registry the backend registry's module (a libfix's, or the one a
+	// backend or hook selection calls).
 	chain    []Evidence
 	module   string
 	fetch    Evidence
@@ -703,6 +705,10 @@ type Selection struct {
 	// running at the selection (the entry module, a package importing the
 	// gate): what they create after it is not before it.
 	Running []string `json:"running,omitempty"`
+	// Registry is the module of the backend registry a backend or hook
+	// selection calls (the canonical name's module: init_backend's,
+	// register_backend_default_hook's), "" for monkey patching.
+	Registry string `json:"registry,omitempty"`
 }
 
 func (in *interp) fork(w *world) *world {
@@ -1137,7 +1143,7 @@ func (in *interp) cutVerdict(outs []outcome) Result {
 func selectionOf(w *world) *Selection {
 	for _, e := range w.events {
 		if e.kind == EventPatch || e.kind == EventBackend || e.kind == EventHook {
-			return &Selection{Kind: e.kind, Arg: strings.ToLower(e.arg), At: e.ev, Before: append([]Imported{}, w.ran[:e.before]...), Running: e.running}
+			return &Selection{Kind: e.kind, Arg: strings.ToLower(e.arg), At: e.ev, Before: append([]Imported{}, w.ran[:e.before]...), Running: e.running, Registry: e.registry}
 		}
 	}
 	return nil

@@ -30,7 +30,7 @@ func detachModes(ep *contract.EntryPoint) {
 	}
 	ep.Switch = sw
 	if s := ep.Selection; s != nil {
-		d := &modes.Selection{Kind: s.Kind, Arg: strings.Clone(s.Arg), At: detachOne(s.At), Running: detachStrings(s.Running)}
+		d := &modes.Selection{Kind: s.Kind, Arg: strings.Clone(s.Arg), At: detachOne(s.At), Running: detachStrings(s.Running), Registry: strings.Clone(s.Registry)}
 		if s.Before != nil {
 			d.Before = make([]modes.Imported, len(s.Before))
 			for i, im := range s.Before {

@@ -135,3 +135,68 @@ func TestStageThreeStillLoading(t *testing.T) {
 		})
 	}
 }
+
+// TestOpaqueLibraryImport: without the library's code, an entry point that
+// selects threading through the library's backend registry after
+// importing another module of that library cannot be placed: the import
+// may fix the backend first. Its mode is unknown, saying which import and
+// how to decide; given the code, the library fixes decide as above. A
+// selection before the imports, or an import of another library, keeps
+// the mode the code states.
+func TestOpaqueLibraryImport(t *testing.T) {
+	dir, _ := txtarTree(t, filepath.Join("testdata", "libfix", "libfix.txtar"))
+	for _, c := range []struct {
+		name string
+		with []string
+		want []string
+	}{
+		{"no libraries", nil, []string{
+			"svc-early threading-only", "svc-hook-early threading-only", "svc-hook-late unknown", "svc-late unknown",
+			"svc-lazy unknown", "svc-nodefault unknown", "svc-threads threading-only"}},
+		// svclib given, otherlib not: svclib's lazy fetch is seen to
+		// be lazy; otherlib's import stays undecided.
+		{"svclib only", []string{"svclib"}, []string{
+			"svc-early threading-only", "svc-hook-early threading-only", "svc-hook-late eventlet-only", "svc-late unknown",
+			"svc-lazy threading-only", "svc-nodefault unknown", "svc-threads threading-only"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var with []string
+			for _, w := range c.with {
+				with = append(with, filepath.Join(dir, w))
+			}
+			res, err := Run(context.Background(), []string{filepath.Join(dir, "svc")}, Options{With: with, Select: []string{"EV9"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			byName := map[string]contract.EntryPoint{}
+			for _, ep := range res.EntryPoints {
+				got = append(got, ep.Name+" "+string(ep.Mode))
+				byName[ep.Name] = ep
+			}
+			sort.Strings(got)
+			if diff := cmp.Diff(c.want, got); diff != "" {
+				t.Errorf("modes (-want +got):\n%s", diff)
+			}
+			nodefault := byName["svc-nodefault"]
+			for _, s := range []string{"init_backend(threading) at svc/cmd/nodefault.py:6 comes after svc/cmd/nodefault.py:2 imports otherlib.service",
+				"whose code letgo was not given", "--with, the checkout that provides otherlib"} {
+				if !strings.Contains(nodefault.ModeReason, s) {
+					t.Errorf("svc-nodefault reason %q, want it to contain %q", nodefault.ModeReason, s)
+				}
+			}
+			if nodefault.Switch.Default != "" {
+				t.Errorf("svc-nodefault switch %+v, want none for an unknown mode", nodefault.Switch)
+			}
+			st := res.Stage
+			if st == nil || !slices.Contains(st.UnknownServices, "svc-nodefault") {
+				t.Fatalf("stage %+v, want svc-nodefault among the unknown services", st)
+			}
+			// Without the library nothing is known to run eventlet: the
+			// stage is not called on track.
+			if c.with == nil && !strings.HasPrefix(st.Timeline, "undetermined") {
+				t.Errorf("timeline %q, want undetermined", st.Timeline)
+			}
+		})
+	}
+}

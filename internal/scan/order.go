@@ -207,3 +207,60 @@ func lateReason(l *analysis.LateSelection) string {
 	}
 	return fmt.Sprintf("%s at %s:%d comes after %s:%d (EV208): %s", l.Select, l.SelectPath, l.SelectLine, l.ImportPath, l.ImportLine, what)
 }
+
+// opaqueSelection is, for an entry point whose default path selects the
+// threading backend through a backend registry (init_backend, a default
+// hook), the first import before that selection of a module of the
+// registry's own library whose code no root gives: importing it may
+// fetch a component and fix the backend to the library's default first
+// (EV208's hazard), and without its code letgo cannot tell. nil when
+// there is none, or when the code is given (then lateSelection and the
+// interpreter's library fixes decide).
+func opaqueSelection(res *state, ep contract.EntryPoint) *modes.Imported {
+	sel := ep.Selection
+	if sel == nil || sel.Registry == "" || sel.Kind == modes.EventPatch || sel.Arg != "threading" {
+		return nil
+	}
+	pkg, _, _ := strings.Cut(sel.Registry, ".")
+	running := map[string]bool{}
+	for _, m := range sel.Running {
+		running[m] = true
+	}
+	for i := range sel.Before {
+		imp := &sel.Before[i]
+		m := imp.Module
+		switch {
+		case imp.Ran, running[m]:
+			continue // the project's own module: its code was run
+		case m != pkg && !strings.HasPrefix(m, pkg+"."):
+			continue // another library
+		case m == sel.Registry || strings.HasPrefix(sel.Registry, m+".") || strings.HasPrefix(m, sel.Registry+"."):
+			continue // the registry, its packages and its own modules: what the selection itself imports
+		}
+		if res.Graph != nil {
+			if j, ok := graphIndex(res)[m]; ok && res.Graph.Nodes[j].Module != nil {
+				continue // its code is given: the library fixes and EV208 decide
+			}
+		}
+		return imp
+	}
+	return nil
+}
+
+// opaqueReason says why an entry point's mode is unknown when its
+// selection follows an import opaqueSelection found.
+func opaqueReason(sel *modes.Selection, imp *modes.Imported, ep contract.EntryPoint) string {
+	what := "init_backend(threading)"
+	if sel.Kind == modes.EventHook {
+		what = "the default backend hook (threading)"
+	}
+	at := imp.At
+	if at.Path == "" {
+		at = modes.Evidence{Path: ep.Source, Line: ep.Line}
+	}
+	pkg, _, _ := strings.Cut(sel.Registry, ".")
+	return fmt.Sprintf("%s at %s:%d comes after %s:%d imports %s, a module of the backend's library whose code letgo was not given: "+
+		"if that import fetches a backend component, the backend is fixed to the library's default first and the selection does not take effect; "+
+		"give the library's root (--with, the checkout that provides %s) to decide",
+		what, sel.At.Path, sel.At.Line, at.Path, at.Line, imp.Module, pkg)
+}

@@ -1924,6 +1924,15 @@ func graphRules(ctx context.Context, res *state, infos []*rootInfo, enabled []*a
 			late := lateSelection(res, ep)
 			if late != nil {
 				res.EntryPoints[i].ModeReason = strings.TrimPrefix(ep.ModeReason+"; "+lateReason(late), "; ")
+			} else if ep.Mode == modes.ThreadingOnly || ep.Mode == modes.DualDefaultThreading {
+				if imp := opaqueSelection(res, ep); imp != nil {
+					// The mode the code states depends on library code
+					// not given: unknown, never a silent threading.
+					e := &res.EntryPoints[i]
+					e.ModeReason = strings.TrimPrefix(e.ModeReason+"; "+opaqueReason(ep.Selection, imp, ep), "; ")
+					e.Mode, e.Switch = modes.Unknown, modes.Switch{}
+					ep = *e
+				}
 			}
 			er := analysis.EntryReach{Name: ep.Name, Group: ep.Group, Source: ep.Source, Line: ep.Line, Verdict: ep.Eventlet, Mode: ep.Mode,
 				Kind: ep.Kind, Chain: chainText(ep.Chain), Late: late}
