@@ -31,7 +31,7 @@ type FileStore interface {
 
 // persistFormat names the encoding of a stored result: a change of
 // fileResult or of what it holds changes it.
-const persistFormat = "letgo-file/6"
+const persistFormat = "letgo-file/7"
 
 // buildID identifies the letgo binary running: its VCS revision when it
 // was built from a clean checkout, else the hash of the executable (a
@@ -92,9 +92,19 @@ func (c *Cache) persisted(id, project string, f *pyproj.File, enabled []*analysi
 	if build == "" {
 		return scan()
 	}
+	// As in memory (Cache.scanFile), a result whose rules did not read
+	// the project is kept under a key without the project's settings,
+	// for every project; one that did under the project's. Releases bump
+	// the settings the rules read (the Python classifiers): under the
+	// project's key alone, a later run's release was served nothing.
+	anyKey := persistContext(build, anyProject, f, enabled, tops)
 	ctxKey := persistContext(build, project, f, enabled, tops)
-	if v, ok := c.Persist.Get(id, ctxKey); ok {
-		if r, err := decodeResult(v); err == nil {
+	for _, k := range [...]string{anyKey, ctxKey} {
+		v, ok := c.Persist.Get(id, k)
+		if !ok {
+			continue
+		}
+		if r, err := decodeResult(v); err == nil && (k == ctxKey || !r.project) {
 			c.mu.Lock()
 			c.Misses--
 			c.Hits++
@@ -107,11 +117,19 @@ func (c *Cache) persisted(id, project string, f *pyproj.File, enabled []*analysi
 	// An unreadable file may be readable next time: not kept.
 	if !r.skipped {
 		if v, err := encodeResult(r); err == nil {
-			c.Persist.Put(id, ctxKey, v)
+			k := ctxKey
+			if !r.project {
+				k = anyKey
+			}
+			c.Persist.Put(id, k, v)
 		}
 	}
 	return r
 }
+
+// anyProject stands for the project's settings in the key of a result
+// whose rules did not read them (projectKey is hex: never this).
+const anyProject = "any project"
 
 // storedResult is a fileResult as encoded (gob keeps exported fields
 // only; TestStoredResultFields checks that every field reachable is).
