@@ -95,3 +95,25 @@ func TestGCLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestGCFloor checks each command's smallest soft memory limit: history
+// and fleet backfill (history of each repository) 400 MiB, the rest
+// 256 MiB.
+func TestGCFloor(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want int64
+	}{
+		{[]string{"history", "--refs", "a,b", "."}, 400 << 20},
+		{[]string{"fleet", "backfill", "--src", "x"}, 400 << 20},
+		{[]string{"fleet", "scan", "--src", "x"}, 256 << 20},
+		{[]string{"fleet"}, 256 << 20},
+		{[]string{"scan", "."}, 256 << 20},
+		{[]string{"backfill"}, 256 << 20},
+		{nil, 256 << 20},
+	} {
+		if got := gcFloor(tc.args); got != tc.want {
+			t.Errorf("gcFloor(%q) = %d, want %d", tc.args, got, tc.want)
+		}
+	}
+}

@@ -209,3 +209,52 @@ func TestCacheProjectSettings(t *testing.T) {
 		t.Errorf("file store after the classifiers changed:\n got %s\nwant %s", got, want)
 	}
 }
+
+// TestPersistedProjectChange: a release that changes the project's
+// settings the rules read (the classifiers) and no Python file is served
+// from the file store, in a new process (a new Cache), every file whose
+// rules did not read them; the file that did is parsed again; the result
+// is what an uncached scan gives.
+func TestPersistedProjectChange(t *testing.T) {
+	ctx := context.Background()
+	dir := writeTree(t, map[string]string{
+		"setup.cfg":       "[metadata]\nname = svc\nclassifier =\n    Programming Language :: Python :: 3.12\n",
+		"svc/__init__.py": "",
+		"svc/run.py": "import multiprocessing\nimport threading\n\n\ndef work(x):\n    pass\n\n\ndef main():\n" +
+			"    multiprocessing.Process(target=work, args=(threading.Lock(),)).start()\n",
+		"svc/other.py": "import eventlet\n\n\ndef go(f):\n    eventlet.spawn(f)\n",
+	})
+	files := &memFiles{m: map[string][]byte{}}
+	scan := func(persist bool) (string, *Cache) {
+		o := Options{Now: time.Unix(1.7e9, 0)}
+		var c *Cache
+		if persist {
+			c = NewCache()
+			c.Persist = files
+			o.Cache, o.Blobs = c, contentIDs(t, dir)
+		}
+		res, err := Run(ctx, []string{dir}, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resultJSON(t, res), c
+	}
+	before, _ := scan(false)
+	if got, c := scan(true); got != before || c.Misses != 3 {
+		t.Fatalf("first scan: %d parsed (want 3), same JSON as uncached %v", c.Misses, got == before)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "setup.cfg"), []byte("[metadata]\nname = svc\nclassifier =\n    Programming Language :: Python :: 3.12\n    Programming Language :: Python :: 3.14\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := scan(false)
+	if want == before {
+		t.Fatal("changing the classifiers did not change the result: the test proves nothing")
+	}
+	got, c := scan(true)
+	if got != want {
+		t.Errorf("after the classifiers changed, through the file store:\n got %s\nwant %s", got, want)
+	}
+	if c.Misses != 1 || c.Stored != 2 {
+		t.Errorf("after the classifiers changed: %d parsed, %d served from the store; want 1 (run.py reads them), 2", c.Misses, c.Stored)
+	}
+}

@@ -187,6 +187,8 @@ func Run(ctx context.Context, roots []string, opts Options) (*contract.Result, e
 	var modules []*graph.Module
 	var infos []*rootInfo
 	scans := make([]*rootScan, len(ins))
+	// The first passes' parses kept for second passes are this scan's.
+	defer opts.Cache.dropParsed(projs)
 	semRoots := make([]pysem.Root, len(ins))
 	for i, in := range ins {
 		var rules []*analysis.Rule
@@ -787,9 +789,43 @@ func scanFileRecording(proj *pyproj.Project, f *pyproj.File, enabled []*analysis
 		}
 		return fr
 	}
-	// The source buffer is not used again: the parsed file keeps it.
-	file := pysrc.ParseOwned(f.Path, src)
-	view := pysrc.Analyze(file, f.Module, f.IsPackage)
+	return analyzeFile(proj, f, parse(f, src), enabled, canonical, model, tops, rec)
+}
+
+// parse parses and analyses a file's source, which the parsed file keeps
+// (the buffer is not used again).
+func parse(f *pyproj.File, src []byte) parsed {
+	p := parsed{file: pysrc.ParseOwned(f.Path, src), size: int64(len(src))}
+	p.view = pysrc.Analyze(p.file, f.Module, f.IsPackage)
+	return p
+}
+
+// firstPassParsed is scanFile's first pass (no canonical names, no
+// model) that also returns the file's parse; nil when the file was not
+// parsed (unreadable, binary, too large).
+func firstPassParsed(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, tops *topNames) (fileResult, *parsed) {
+	src, msg := readSource(f)
+	if msg != "" {
+		return scanFile(proj, f, enabled, nil, nil, tops), nil
+	}
+	p := parse(f, src)
+	return analyzeFile(proj, f, p, enabled, nil, nil, tops, nil), &p
+}
+
+// parsed is a file as parsed and analysed for a pass: the tree, its view
+// and the size of the source read.
+type parsed struct {
+	file *pysrc.File
+	view *pysrc.View
+	size int64
+}
+
+// analyzeFile is scanFileRecording's work after the parse. A first pass
+// leaves the view as the parse made it (only ResolveChains, in a second
+// pass, changes it), so the second pass of a file may take the first
+// pass's parse (secondpass.go).
+func analyzeFile(proj *pyproj.Project, f *pyproj.File, p parsed, enabled []*analysis.Rule, canonical func(string) string, model *pysem.Model, tops *topNames, rec *secondDeps) fileResult {
+	file, view := p.file, p.view
 	if canonical != nil {
 		// The second pass: names are resolved through the project's
 		// model, each once for the file (the rules ask for each many times).
@@ -808,7 +844,7 @@ func scanFileRecording(proj *pyproj.Project, f *pyproj.File, enabled []*analysis
 		}
 		view.ResolveChains(canonical)
 	}
-	fr := fileResult{bytes: int64(len(src)), syntax: len(file.Errors) > 0}
+	fr := fileResult{bytes: p.size, syntax: len(file.Errors) > 0}
 	first := canonical == nil
 	if first {
 		fr.imports = importFacts(view)
@@ -1751,8 +1787,16 @@ type Cache struct {
 	ModeHits, ModeMisses int
 	// SecondHits and SecondMisses count the second-pass analyses reused
 	// (nothing the file's analysis read of the model changed)
-	// and run.
-	SecondHits, SecondMisses int
+	// and run; SecondParsed those of the runs that took the first pass's
+	// parse of the file instead of parsing it again.
+	SecondHits, SecondMisses, SecondParsed int
+	// secondPaths are the files (path NUL module) that went through a
+	// second pass in a scan through this cache; parsed holds, within one
+	// scan, the first pass's parse of such a file that was parsed again
+	// (secondpass.go), parsedBytes the sizes of what it holds.
+	secondPaths map[string]bool
+	parsed      map[*pyproj.File]keptParse
+	parsedBytes int64
 }
 
 // NewCache returns an empty cache.
@@ -1790,7 +1834,7 @@ func (c *Cache) scanFile(blobs map[string]string, proj *pyproj.Project, f *pypro
 	if hit {
 		return r
 	}
-	r = c.persisted(id, project, f, enabled, tops, func() fileResult { return scanFile(proj, f, enabled, nil, nil, tops) })
+	r = c.persisted(id, project, f, enabled, tops, func() fileResult { return c.firstPassKeeping(id, proj, f, enabled, tops) })
 	if !r.project {
 		key = base
 	}

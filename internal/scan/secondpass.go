@@ -62,6 +62,10 @@ func (c *Cache) secondPass(id string, proj *pyproj.Project, f *pyproj.File, enab
 	key := f.Path + "\x00" + id + "\x00" + tops.key + "\x00second\x00" + f.Module
 	c.mu.Lock()
 	m := c.second[key]
+	if c.secondPaths == nil {
+		c.secondPaths = map[string]bool{}
+	}
+	c.secondPaths[f.Path+"\x00"+f.Module] = true
 	c.mu.Unlock()
 	if m != nil && m.deps.holds(canonical, model, project) {
 		c.mu.Lock()
@@ -70,12 +74,28 @@ func (c *Cache) secondPass(id string, proj *pyproj.Project, f *pyproj.File, enab
 		return m.r
 	}
 	rec := &secondDeps{}
-	r := scanFileRecording(proj, f, enabled, canonical, model, tops, rec)
+	c.mu.Lock()
+	kp, kept := c.parsed[f]
+	if kept {
+		delete(c.parsed, f)
+		c.parsedBytes -= kp.reserved
+	}
+	c.mu.Unlock()
+	var r fileResult
+	if kept && kp.id == id {
+		r = analyzeFile(proj, f, kp.p, enabled, canonical, model, tops, rec)
+	} else {
+		kept = false
+		r = scanFileRecording(proj, f, enabled, canonical, model, tops, rec)
+	}
 	if r.project {
 		rec.project = project
 	}
 	c.mu.Lock()
 	c.SecondMisses++
+	if kept {
+		c.SecondParsed++
+	}
 	if !r.skipped {
 		if c.second == nil {
 			c.second = map[string]*secondMemo{}
@@ -84,4 +104,77 @@ func (c *Cache) secondPass(id string, proj *pyproj.Project, f *pyproj.File, enab
 	}
 	c.mu.Unlock()
 	return r
+}
+
+// A changed file is parsed by its first pass and, when the model makes it
+// need one, again by its second pass (the second-pass memo above holds
+// only for unchanged content). A file whose path went through a second
+// pass in an earlier scan through the cache (the previous release of a
+// history or backfill) will most likely need one again: its first pass
+// keeps its parse for the second pass, which then resolves the view's
+// chains on it instead of parsing the file again. The parses kept are
+// bounded by the size of their sources (maxParsedBytes; a view and its
+// tree are about ten times their source), and those no second pass took
+// are dropped when the scan ends.
+
+// maxParsedBytes bounds the sources of the parses a scan keeps for its
+// second pass.
+var maxParsedBytes int64 = 4 << 20
+
+type keptParse struct {
+	id       string
+	p        parsed
+	reserved int64
+}
+
+// firstPassKeeping is a changed file's first pass: scanFile, keeping the parse
+// when the file's path went through an earlier second pass and the bound
+// allows.
+func (c *Cache) firstPassKeeping(id string, proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, tops *topNames) fileResult {
+	size := max(f.Size, 1)
+	c.mu.Lock()
+	keep := c.secondPaths[f.Path+"\x00"+f.Module] && c.parsedBytes+size <= maxParsedBytes
+	if keep {
+		c.parsedBytes += size // reserved while the file is parsed
+	}
+	c.mu.Unlock()
+	if !keep {
+		return scanFile(proj, f, enabled, nil, nil, tops)
+	}
+	r, p := firstPassParsed(proj, f, enabled, tops)
+	c.mu.Lock()
+	if p == nil {
+		c.parsedBytes -= size
+	} else {
+		if c.parsed == nil {
+			c.parsed = map[*pyproj.File]keptParse{}
+		}
+		c.parsed[f] = keptParse{id: id, p: *p, reserved: size}
+	}
+	c.mu.Unlock()
+	return r
+}
+
+// dropParsed drops the kept parses of the projects' files that no second
+// pass took.
+func (c *Cache) dropParsed(projs []*pyproj.Project) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.parsed) == 0 {
+		return
+	}
+	for _, proj := range projs {
+		if proj == nil {
+			continue
+		}
+		for _, f := range proj.Files {
+			if kp, ok := c.parsed[f]; ok {
+				delete(c.parsed, f)
+				c.parsedBytes -= kp.reserved
+			}
+		}
+	}
 }

@@ -53,3 +53,48 @@ func TestSecondPassMemo(t *testing.T) {
 	}
 	step("the fact run.py reads changed", 1, 1)
 }
+
+// TestSecondPassKeepsParse: a changed file whose path went through a
+// second pass in the previous scan through the cache is parsed once, by
+// its first pass, whose parse the second pass takes; the result is what
+// an uncached scan gives. A file whose source is over the bound is parsed
+// twice, a file that never needed a second pass keeps no parse, and no
+// kept parse outlives its scan.
+func TestSecondPassKeepsParse(t *testing.T) {
+	ctx := context.Background()
+	dir := writeTree(t, map[string]string{
+		"setup.cfg":       "[metadata]\nname = svc\n",
+		"svc/__init__.py": "",
+		"svc/compat.py":   "import eventlet\n",
+		"svc/use.py":      "from svc import compat\n\n\ndef go(f):\n    compat.eventlet.spawn(f)\n",
+		"svc/other.py":    "X = 1\n",
+	})
+	c := NewCache()
+	step := func(what string, wantRun, wantParsed int) {
+		t.Helper()
+		misses, parsed := c.SecondMisses, c.SecondParsed
+		got := scanThrough(t, ctx, dir, c)
+		if want := scanThrough(t, ctx, dir, nil); got != want {
+			t.Errorf("%s: through the cache\n got %s\nwant %s", what, got, want)
+		}
+		if m, p := c.SecondMisses-misses, c.SecondParsed-parsed; m != wantRun || p != wantParsed {
+			t.Errorf("%s: %d second passes run, %d of them on the first pass's parse; want %d, %d", what, m, p, wantRun, wantParsed)
+		}
+		if len(c.parsed) != 0 || c.parsedBytes != 0 {
+			t.Errorf("%s: %d parses (%d bytes) kept after the scan", what, len(c.parsed), c.parsedBytes)
+		}
+	}
+	step("first scan: no earlier second pass", 1, 0)
+	before := scanThrough(t, ctx, dir, nil)
+	editFile(t, dir, "svc/use.py", "from svc import compat\n\n\ndef go(f):\n    compat.eventlet.spawn(f)\n    compat.eventlet.spawn_n(f)\n")
+	if scanThrough(t, ctx, dir, nil) == before {
+		t.Fatal("the edit changed nothing: the test proves nothing")
+	}
+	step("use.py changed: its first pass's parse taken", 1, 1)
+	editFile(t, dir, "svc/other.py", "X = 2\n")
+	step("other.py changed: it never needed a second pass", 0, 0)
+	defer func(old int64) { maxParsedBytes = old }(maxParsedBytes)
+	maxParsedBytes = 16
+	editFile(t, dir, "svc/use.py", "from svc import compat\n\n\ndef go(f):\n    compat.eventlet.spawn_n(f)\n")
+	step("use.py changed, over the bound: parsed again", 1, 0)
+}

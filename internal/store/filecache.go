@@ -46,20 +46,35 @@ func (db *DB) CacheUse(ctx context.Context, used []CacheKey, put []CacheEntry) e
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(used), 0) + 1 FROM file_cache`).Scan(&now); err != nil {
 		return fmt.Errorf("write cache: %w", err)
 	}
-	for _, e := range put {
-		v := e.Value
-		if v == nil {
-			v = []byte{}
+	// A scan puts hundreds of entries: each statement is prepared once
+	// for the transaction, not once per entry.
+	if len(put) > 0 {
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO file_cache (content_hash, ruleset, value, build, used, size) VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (content_hash, ruleset) DO UPDATE SET value = excluded.value, build = excluded.build, used = excluded.used, size = excluded.size`)
+		if err != nil {
+			return fmt.Errorf("write cache: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO file_cache (content_hash, ruleset, value, build, used, size) VALUES ($1, $2, $3, $4, $5, $6)
-ON CONFLICT (content_hash, ruleset) DO UPDATE SET value = excluded.value, build = excluded.build, used = excluded.used, size = excluded.size`,
-			e.Key.Content, e.Key.RuleSet, v, e.Build, now, int64(len(v))); err != nil {
-			return fmt.Errorf("write cache %s/%s: %w", e.Key.Content, e.Key.RuleSet, err)
+		defer ins.Close()
+		for _, e := range put {
+			v := e.Value
+			if v == nil {
+				v = []byte{}
+			}
+			if _, err := ins.ExecContext(ctx, e.Key.Content, e.Key.RuleSet, v, e.Build, now, int64(len(v))); err != nil {
+				return fmt.Errorf("write cache %s/%s: %w", e.Key.Content, e.Key.RuleSet, err)
+			}
 		}
 	}
-	for _, k := range used {
-		if _, err := tx.ExecContext(ctx, `UPDATE file_cache SET used = $1 WHERE content_hash = $2 AND ruleset = $3`, now, k.Content, k.RuleSet); err != nil {
-			return fmt.Errorf("write cache %s/%s: %w", k.Content, k.RuleSet, err)
+	if len(used) > 0 {
+		upd, err := tx.PrepareContext(ctx, `UPDATE file_cache SET used = $1 WHERE content_hash = $2 AND ruleset = $3`)
+		if err != nil {
+			return fmt.Errorf("write cache: %w", err)
+		}
+		defer upd.Close()
+		for _, k := range used {
+			if _, err := upd.ExecContext(ctx, now, k.Content, k.RuleSet); err != nil {
+				return fmt.Errorf("write cache %s/%s: %w", k.Content, k.RuleSet, err)
+			}
 		}
 	}
 	if err := tx.Commit(); err != nil {
