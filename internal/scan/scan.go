@@ -268,12 +268,8 @@ func Run(ctx context.Context, roots []string, opts Options) (*contract.Result, e
 	if opts.Cache != nil && opts.Blobs != nil {
 		opts.librariesKey = librariesKey(scans)
 	}
-	for _, info := range infos {
-		if !info.library {
-			if err := inferModes(ctx, res, info, infos, opts, model); err != nil {
-				return nil, err
-			}
-		}
+	if err := inferModes(ctx, res, infos, opts, model); err != nil {
+		return nil, err
 	}
 	if err := graphRules(ctx, res, infos, enabled); err != nil {
 		return nil, err
@@ -1413,10 +1409,11 @@ func (s *viewSource) Path(module string) string {
 	return ""
 }
 
-// inferModes infers each entry point's concurrency mode. The inferences
-// run in parallel (each reads the shared views and the model); their
-// results are applied in the entry points' order.
-func inferModes(ctx context.Context, res *state, info *rootInfo, infos []*rootInfo, opts Options, model *pysem.Model) error {
+// inferModes infers the concurrency mode of each project root's entry
+// points. The inferences of all roots run in parallel (each reads its
+// root's shared views, the libraries' and the model); their results are
+// applied in the entry points' order.
+func inferModes(ctx context.Context, res *state, infos []*rootInfo, opts Options, model *pysem.Model) error {
 	fixes := newLibraryFixes(res)
 	newSource := func(roots ...*rootInfo) *viewSource {
 		s := &viewSource{model: model, files: map[string]*pyproj.File{}, outlines: map[string]*modes.Outline{}, views: map[string]*viewEntry{},
@@ -1435,10 +1432,10 @@ func inferModes(ctx context.Context, res *state, info *rootInfo, infos []*rootIn
 		}
 		return s
 	}
-	src := newSource(info)
 	// An entry point whose code is a library's (nova-rootwrap =
 	// oslo_rootwrap.cmd:main) runs the library's code: it is followed in
-	// the library roots given, which its own imports stay within.
+	// the library roots given, which its own imports stay within. The
+	// libraries' source is the same for every root.
 	var libs []*rootInfo
 	for _, r := range infos {
 		if r.library {
@@ -1456,31 +1453,37 @@ func inferModes(ctx context.Context, res *state, info *rootInfo, infos []*rootIn
 	var todo []int
 	results := make([]modes.Result, len(res.EntryPoints))
 	srcs := make([]*viewSource, len(res.EntryPoints))
-	for i := range res.EntryPoints {
-		ep := &res.EntryPoints[i]
-		if ep.Root != info.root {
+	for _, info := range infos {
+		if info.library {
 			continue
 		}
-		srcs[i] = src
-		if src.files[ep.Module] == nil && len(libs) > 0 {
-			if libSrc == nil {
-				libSrc = newSource(libs...)
-			}
-			if libSrc.files[ep.Module] != nil {
-				srcs[i] = libSrc
-			}
-		}
-		if fp != "" {
-			key := fp + "\x00" + ep.Name + "\x00" + ep.Target
-			opts.Cache.mu.Lock()
-			r, hit := opts.Cache.modes[key]
-			opts.Cache.mu.Unlock()
-			if hit {
-				results[i] = r
+		src := newSource(info)
+		for i := range res.EntryPoints {
+			ep := &res.EntryPoints[i]
+			if ep.Root != info.root || srcs[i] != nil {
 				continue
 			}
+			srcs[i] = src
+			if src.files[ep.Module] == nil && len(libs) > 0 {
+				if libSrc == nil {
+					libSrc = newSource(libs...)
+				}
+				if libSrc.files[ep.Module] != nil {
+					srcs[i] = libSrc
+				}
+			}
+			if fp != "" {
+				key := fp + "\x00" + ep.Name + "\x00" + ep.Target
+				opts.Cache.mu.Lock()
+				r, hit := opts.Cache.modes[key]
+				opts.Cache.mu.Unlock()
+				if hit {
+					results[i] = r
+					continue
+				}
+			}
+			todo = append(todo, i)
 		}
-		todo = append(todo, i)
 	}
 	workers := opts.Workers
 	if workers <= 0 {
@@ -1511,34 +1514,44 @@ func inferModes(ctx context.Context, res *state, info *rootInfo, infos []*rootIn
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	for i := range res.EntryPoints {
-		ep := &res.EntryPoints[i]
-		if ep.Root != info.root {
+	for _, info := range infos {
+		if info.library {
 			continue
 		}
-		r := results[i]
-		// What follows is not kept in the cache: it is applied to a kept
-		// result as to a fresh one.
-		if s := srcs[i]; s.files[ep.Module] == nil && s.View(ep.Module) == nil && s.Unreadable(ep.Module) == "" {
-			why := "; its code is another distribution's: give that distribution's source with --with or --site-packages"
-			if d := distributionOf(info.proj, ep.Module); d != "" {
-				why = "; its code is in " + d + ": give that distribution's source with --with or --site-packages"
+		for i := range res.EntryPoints {
+			ep := &res.EntryPoints[i]
+			if ep.Root != info.root || srcs[i] == nil {
+				continue
 			}
-			r.Reason += why
-			r.KindReason = strings.TrimPrefix(r.KindReason+why, "; ")
+			applyMode(res, info, ep, srcs[i], results[i], libraries)
+			srcs[i] = nil // applied once, for the first root of that name
 		}
-		ep.Mode, ep.ModeEvidence, ep.Switch, ep.ModeReason = r.Mode, r.Evidence, r.Switch, r.Reason
-		ep.Kind, ep.KindEvidence, ep.KindReason = r.Kind, r.KindEvidence, r.KindReason
-		ep.Selection = r.Selection
-		fixLoadsEventlet(res, ep, r.LibraryFix)
-		loadsEventlet(ep, r, libraries)
-		if r.Mode == modes.NoRuntime && ep.Eventlet == graph.Unconditional {
-			ep.ModeReason = strings.TrimPrefix(ep.ModeReason+"; ", "; ") +
-				"no runtime selected on the paths followed, but eventlet is loaded at import (see chain); calls letgo cannot resolve (callbacks, values built at run time) are not followed"
-		}
-		detachModes(ep)
 	}
 	return nil
+}
+
+// applyMode sets an entry point's mode and kind from its inference.
+func applyMode(res *state, info *rootInfo, ep *contract.EntryPoint, s *viewSource, r modes.Result, libraries bool) {
+	// What follows is not kept in the cache: it is applied to a kept
+	// result as to a fresh one.
+	if s.files[ep.Module] == nil && s.View(ep.Module) == nil && s.Unreadable(ep.Module) == "" {
+		why := "; its code is another distribution's: give that distribution's source with --with or --site-packages"
+		if d := distributionOf(info.proj, ep.Module); d != "" {
+			why = "; its code is in " + d + ": give that distribution's source with --with or --site-packages"
+		}
+		r.Reason += why
+		r.KindReason = strings.TrimPrefix(r.KindReason+why, "; ")
+	}
+	ep.Mode, ep.ModeEvidence, ep.Switch, ep.ModeReason = r.Mode, r.Evidence, r.Switch, r.Reason
+	ep.Kind, ep.KindEvidence, ep.KindReason = r.Kind, r.KindEvidence, r.KindReason
+	ep.Selection = r.Selection
+	fixLoadsEventlet(res, ep, r.LibraryFix)
+	loadsEventlet(ep, r, libraries)
+	if r.Mode == modes.NoRuntime && ep.Eventlet == graph.Unconditional {
+		ep.ModeReason = strings.TrimPrefix(ep.ModeReason+"; ", "; ") +
+			"no runtime selected on the paths followed, but eventlet is loaded at import (see chain); calls letgo cannot resolve (callbacks, values built at run time) are not followed"
+	}
+	detachModes(ep)
 }
 
 // inferMode infers one entry point's mode and kind (safe to run beside
