@@ -201,7 +201,11 @@ func usage(w io.Writer) {
 // scan allocates over a GB of short-lived trees while its live heap stays
 // small, so the default GOGC=100 collects constantly: GOGC=400 cost 25%
 // fewer instructions than the default on the 44 MB corpus
-// (docs/performance.md, "The whole scan again"). That speed is bought with
+// (docs/performance.md, "The whole scan again"), and a heap floor of three
+// quarters of gcFloor (no collection while five times the live heap is
+// under it, gcSettings) cut the 15 collections of that scan to 6 and its
+// instructions by about a tenth (docs/performance.md, "The serial tail
+// and the collector's floor"). That speed is bought with
 // memory only within a budget: a soft limit of gcFloor, raised after each
 // collection to twice the live heap once that is more than half the floor
 // (the default GOGC=100's heap goal, but counted with the runtime's own
@@ -230,15 +234,23 @@ func tuneGC(args []string) (stop func()) {
 	if len(args) > 0 && (args[0] == "serve" || args[0] == "compare") {
 		return func() {}
 	}
-	if os.Getenv("GOGC") == "" {
+	percent := os.Getenv("GOGC") == ""
+	if percent {
 		debug.SetGCPercent(400)
 	}
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return func() {}
 	}
 	floor := gcFloor(args)
-	debug.SetMemoryLimit(floor)
-	return followLiveHeap(floor)
+	set := func(live uint64) {
+		p, limit := gcSettings(floor, live)
+		if percent {
+			debug.SetGCPercent(p)
+		}
+		debug.SetMemoryLimit(limit)
+	}
+	set(0)
+	return followLiveHeap(set)
 }
 
 // gcFloor is TuneGC's smallest soft memory limit for a command. letgo
@@ -260,13 +272,12 @@ func gcFloor(args []string) int64 {
 	return 256 << 20
 }
 
-// followLiveHeap raises the soft memory limit after each collection to
-// twice the live heap when that exceeds floor, and lowers it back (never
-// under floor) when the heap shrinks. It runs in a cleanup attached to an
-// object that each run replaces: the runtime calls it once per completed
-// collection, with no goroutine of its own.
-func followLiveHeap(floor int64) (stop func()) {
-	var mu sync.Mutex // held while the limit is set: after stop, never again
+// followLiveHeap calls set with the live heap after each collection. It
+// runs in a cleanup attached to an object that each run replaces: the
+// runtime calls it once per completed collection, with no goroutine of
+// its own.
+func followLiveHeap(set func(live uint64)) (stop func()) {
+	var mu sync.Mutex // held while the settings change: after stop, never again
 	stopped := false
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	var arm func()
@@ -280,7 +291,7 @@ func followLiveHeap(floor int64) (stop func()) {
 			}
 			metrics.Read(sample)
 			if sample[0].Value.Kind() == metrics.KindUint64 {
-				debug.SetMemoryLimit(gcLimit(floor, sample[0].Value.Uint64()))
+				set(sample[0].Value.Uint64())
 			}
 			arm()
 		}, struct{}{})
@@ -291,6 +302,23 @@ func followLiveHeap(floor int64) (stop func()) {
 		stopped = true
 		mu.Unlock()
 	}
+}
+
+// gcSettings is the collector's GOGC and soft memory limit for a live
+// heap. A scan's live heap is small (5-40 MB for 44 MB of Python) beside
+// the GB of short-lived trees it allocates, so GOGC=400 alone would
+// collect at 5x that small heap (15 collections for nova, neutron and
+// oslo.service, each marking the same trees in flight). Below a heap of
+// three quarters of floor the collector waits for the heap to reach it
+// (GOGC off, the soft limit there): a heap floor, as the one Go's
+// proposal for a minimum heap describes. Once five times the live heap is
+// more than that, GOGC=400 applies with gcLimit's soft limit, as before.
+func gcSettings(floor int64, live uint64) (percent int, limit int64) {
+	minHeap := floor / 4 * 3
+	if live < uint64(minHeap)/5 {
+		return -1, minHeap
+	}
+	return 400, gcLimit(floor, live)
 }
 
 // gcLimit is the soft memory limit for a live heap: twice the heap, at

@@ -37,14 +37,14 @@ func TestMainLeavesGC(t *testing.T) {
 		t.Errorf("TuneGC(compare) set GOGC to %d", got)
 	}
 	stop := tuneGC([]string{"scan", "."})
-	if got := debug.SetGCPercent(before); got != 400 {
-		t.Errorf("TuneGC(scan) set GOGC to %d, want 400", got)
+	if got := debug.SetGCPercent(before); got != -1 {
+		t.Errorf("TuneGC(scan) set GOGC to %d, want off (the heap floor)", got)
 	}
-	if got := debug.SetMemoryLimit(-1); got != 256<<20 {
-		t.Errorf("TuneGC(scan) set the memory limit to %d, want 256 MiB", got)
+	if got := debug.SetMemoryLimit(-1); got != 192<<20 {
+		t.Errorf("TuneGC(scan) set the memory limit to %d, want 192 MiB", got)
 	}
-	// After a collection with a live heap over half the floor, the limit
-	// is twice the live heap.
+	// After a collection with a live heap over half the floor, GOGC is
+	// 400 and the limit is twice the live heap.
 	big := make([][]byte, 160)
 	for i := range big {
 		big[i] = make([]byte, 1<<20)
@@ -57,13 +57,16 @@ func TestMainLeavesGC(t *testing.T) {
 	if got := debug.SetMemoryLimit(-1); got < 2*150<<20 {
 		t.Errorf("with a live heap of 160 MiB the limit is %d, want about twice that", got)
 	}
+	if got := debug.SetGCPercent(400); got != 400 {
+		t.Errorf("with a live heap of 160 MiB GOGC is %d, want 400", got)
+	}
 	runtime.KeepAlive(big)
 	stop()
 	debug.SetMemoryLimit(limit)
 	stop = tuneGC([]string{"history", "--refs", "a,b", "."})
 	stop()
-	if got := debug.SetMemoryLimit(-1); got != 400<<20 {
-		t.Errorf("TuneGC(history) set the memory limit to %d, want 400 MiB", got)
+	if got := debug.SetMemoryLimit(-1); got != 300<<20 {
+		t.Errorf("TuneGC(history) set the memory limit to %d, want 300 MiB (its heap floor)", got)
 	}
 	t.Setenv("GOMEMLIMIT", "300MiB")
 	debug.SetMemoryLimit(limit)
@@ -114,6 +117,30 @@ func TestGCFloor(t *testing.T) {
 	} {
 		if got := gcFloor(tc.args); got != tc.want {
 			t.Errorf("gcFloor(%q) = %d, want %d", tc.args, got, tc.want)
+		}
+	}
+}
+
+// TestGCSettings checks the heap floor: GOGC off with the limit at three
+// quarters of the floor while five times the live heap is under it, then
+// GOGC=400 with gcLimit's limit.
+func TestGCSettings(t *testing.T) {
+	const floor = 256 << 20 // minimum heap 192 MiB: GOGC=400 from a live heap of 38.4 MiB
+	for _, tc := range []struct {
+		live        uint64
+		wantPercent int
+		wantLimit   int64
+	}{
+		{0, -1, 192 << 20},
+		{38 << 20, -1, 192 << 20},
+		{39 << 20, 400, floor},
+		{128 << 20, 400, floor},
+		{200 << 20, 400, 400 << 20},
+		{math.MaxUint64, 400, math.MaxInt64},
+	} {
+		p, l := gcSettings(floor, tc.live)
+		if p != tc.wantPercent || l != tc.wantLimit {
+			t.Errorf("gcSettings(%d, %d) = %d, %d, want %d, %d", floor, tc.live, p, l, tc.wantPercent, tc.wantLimit)
 		}
 	}
 }
