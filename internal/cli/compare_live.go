@@ -74,9 +74,7 @@ func runLive(ctx context.Context, lf liveFlags, format, output string, copts com
 			fmt.Fprintf(stderr, "\rletgo: trial %d/%d %s: %d requests\x1b[K", i+1, lf.trials, arm, res.Completed)
 		}
 	}
-	restore := limitProcs(ws...)
 	rep, trials, err := compare.CompareLive(ctx, lf.a, lf.b, opts)
-	restore()
 	if opts.Progress != nil {
 		fmt.Fprint(stderr, "\r\x1b[K")
 	}

@@ -8,8 +8,6 @@ import (
 	"io"
 	"maps"
 	"net/url"
-	"os"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -85,9 +83,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var reps []loadReport
 	var runErr error
 	for _, w := range ws {
-		restore := limitProcs(w)
 		res, err := loadgen.Run(ctx, w, fs.Arg(0))
-		restore()
 		if res == nil { // the workload does not fit the URL: nothing ran
 			fmt.Fprintf(stderr, "letgo: %v\n", err)
 			return ExitUsage
@@ -111,23 +107,6 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return code
-}
-
-// limitProcs lowers GOMAXPROCS to what open-model runs of ws need
-// (loadgen.Procs: fewer processors, fewer thread wake-ups per send) and
-// returns the function that puts it back. GOMAXPROCS set in the
-// environment is the user's choice and is left alone.
-func limitProcs(ws ...loadgen.Workload) (restore func()) {
-	cur := runtime.GOMAXPROCS(0)
-	n := 0
-	for _, w := range ws {
-		n = max(n, loadgen.Procs(w, cur))
-	}
-	if os.Getenv("GOMAXPROCS") != "" || n == 0 || n >= cur {
-		return func() {}
-	}
-	runtime.GOMAXPROCS(n)
-	return func() { runtime.GOMAXPROCS(cur) }
 }
 
 // writeLoad writes the reports, one per ladder step.

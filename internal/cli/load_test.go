@@ -9,10 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"runtime"
-	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -164,39 +161,5 @@ func TestCompareOutputAndHostileNames(t *testing.T) {
 	}
 	if _, errOut, code := run(t, "compare", "--output", filepath.Join(dir, "no", "such", "dir.txt"), a, a); code != ExitError || !strings.Contains(errOut, "write report") {
 		t.Errorf("compare --output into a missing directory = %d, stderr %q", code, errOut)
-	}
-}
-
-// An open-model run at a low rate runs on one processor (the server here
-// shares the process, so its handler sees GOMAXPROCS as the generator
-// does), and GOMAXPROCS is back to what it was afterwards; set in the
-// environment, it is left alone.
-func TestLoadLimitsProcs(t *testing.T) {
-	before := runtime.GOMAXPROCS(0)
-	if before < 2 {
-		t.Skip("GOMAXPROCS is 1 already")
-	}
-	var seen atomic.Int64
-	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		seen.Store(int64(runtime.GOMAXPROCS(0)))
-		w.Write([]byte("ok"))
-	}))
-	t.Cleanup(s.Close)
-	for _, tc := range []struct {
-		env  string
-		want int
-	}{{"", 1}, {strconv.Itoa(before), before}} {
-		t.Setenv("GOMAXPROCS", tc.env)
-		seen.Store(0)
-		args := []string{"load", "--rate", "50", "--duration", "200ms", "--warmup", "0s", s.URL}
-		if _, errOut, code := run(t, args...); code != ExitClean {
-			t.Fatalf("Main(%q) = %d, stderr %q", args, code, errOut)
-		}
-		if got := int(seen.Load()); got != tc.want {
-			t.Errorf("GOMAXPROCS=%q: the run had GOMAXPROCS %d, want %d", tc.env, got, tc.want)
-		}
-		if after := runtime.GOMAXPROCS(0); after != before {
-			t.Errorf("GOMAXPROCS=%q: GOMAXPROCS %d after the run, want %d as before", tc.env, after, before)
-		}
 	}
 }

@@ -76,27 +76,6 @@ const behindLag = time.Millisecond
 // against its own intended time.
 const sendBatch = 500 * time.Microsecond
 
-// procRate is the open model's rate per processor that Procs plans for.
-// Each wake-up of the pacer readies a few senders, and with an idle
-// processor the runtime wakes an OS thread to run them, which then spins
-// and parks again; at 5,000/s that cross-thread traffic was a quarter of
-// the generator's CPU. On one processor the senders run one after the
-// other on the thread the pacer woke on; at 5,000/s their send lag was as
-// on two, at 10,000/s (on a loaded 2-core machine) lag p99 and late sends
-// rose, so one processor is planned per 5,000/s.
-const procRate = 5000
-
-// Procs returns how many processors (GOMAXPROCS) an open-model run of w
-// needs: one per procRate of its rate, at most limit. It returns 0 for
-// the closed model, whose clients run their requests back to back and
-// use what the runtime gives them.
-func Procs(w Workload, limit int) int {
-	if w.Rate <= 0 || limit <= 0 {
-		return 0
-	}
-	return min(limit, max(1, int(math.Ceil(w.Rate/procRate))))
-}
-
 // Second is one second of a run's measured window, by intended send time.
 type Second struct {
 	T         int     `json:"t"` // seconds since the measured window began

@@ -336,26 +336,3 @@ func TestWaitUntil(t *testing.T) {
 		t.Errorf("cancelled wait: %v", err)
 	}
 }
-
-func TestProcs(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		w     Workload
-		limit int
-		want  int
-	}{
-		{"closed model", Workload{Clients: 8}, 2, 0},
-		{"slow open", Workload{Rate: 10}, 2, 1},
-		{"at the rate per processor", Workload{Rate: procRate}, 2, 1},
-		{"just above it", Workload{Rate: procRate + 1}, 2, 2},
-		{"capped by the limit", Workload{Rate: MaxRate}, 2, 2},
-		{"a larger machine", Workload{Rate: MaxRate}, 16, 4},
-		{"no limit", Workload{Rate: 100}, 0, 0},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := Procs(tc.w, tc.limit); got != tc.want {
-				t.Errorf("Procs(rate %v, clients %d, limit %d) = %d, want %d", tc.w.Rate, tc.w.Clients, tc.limit, got, tc.want)
-			}
-		})
-	}
-}
