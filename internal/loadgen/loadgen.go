@@ -76,6 +76,12 @@ const behindLag = time.Millisecond
 // against its own intended time.
 const sendBatch = 500 * time.Microsecond
 
+// guardLead is how long before the earliest possible next wake-up the
+// pacer's guard timer expires (fineTimer.guard): late enough that the
+// process has gone idle after the sends just released, early enough that
+// the runtime's monitor thread is awake again before the next wake-up.
+const guardLead = 200 * time.Microsecond
+
 // Second is one second of a run's measured window, by intended send time.
 type Second struct {
 	T         int     `json:"t"` // seconds since the measured window began
@@ -153,6 +159,8 @@ type Result struct {
 	senders int
 	// wakeups counts the open model's pacer sleeps (one per batch of sends).
 	wakeups int
+	// guards counts the pacer's guard timers (fineTimer.guard).
+	guards int
 	// lagged counts the sends whose lag was recorded.
 	lagged int64
 }
@@ -437,6 +445,12 @@ func (r *runner) open(ctx context.Context, start, end time.Time) error {
 			}
 			woke = time.Now()
 			r.res.wakeups++
+			if batch > guardLead {
+				// The next wake-up is sendBatch after a send due after
+				// now, so at least sendBatch away.
+				fine.guard(woke.Add(batch - guardLead))
+				r.res.guards++
+			}
 		}
 		counted := !intended.Before(r.measure)
 		deadline := intended.Add(r.w.Timeout)

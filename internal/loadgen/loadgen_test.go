@@ -148,6 +148,12 @@ func TestPacerBatchesSends(t *testing.T) {
 		if res.lagged != res.Sent {
 			t.Errorf("%v/s: lag recorded for %d of %d sends", tc.rate, res.lagged, res.Sent)
 		}
+		// Every batched wake-up arms the guard that keeps the runtime's
+		// monitor thread from polling (fineTimer.guard); unbatched ones
+		// do not need it.
+		if want := map[bool]int{true: res.wakeups, false: 0}[tc.perWake > 1]; res.guards != want {
+			t.Errorf("%v/s: %d guards for %d wake-ups, want %d", tc.rate, res.guards, res.wakeups, want)
+		}
 	}
 }
 

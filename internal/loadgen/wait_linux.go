@@ -16,10 +16,6 @@ func preciseSleep(d time.Duration) {
 	syscall.Nanosleep(&ts, nil)
 }
 
-// guardLead is how long before a fine timer's expiry its guard expires
-// (see fineTimer.sleep).
-const guardLead = 200 * time.Microsecond
-
 // fineTimer is a timerfd (the kernel's high-resolution timers) read
 // through the runtime's network poller: the pacer's goroutine parks
 // until it fires, as on a channel, instead of holding a thread in a
@@ -75,28 +71,33 @@ func (t *fineTimer) readExpired(fd uintptr) bool {
 	return true
 }
 
-// sleep returns after d (at least 1 ns: a zero time would disarm it).
+// guard sets the descriptor's write deadline, which nothing waits on,
+// to at. The deadline is a runtime timer, and the timerfd is not: without
+// it, when the whole process is idle between two wake-ups, the runtime's
+// monitor thread (sysmon) sleeps until the next runtime timer, seconds
+// away, and is woken by the first system call after the wake-up, which
+// makes it poll every 20 µs again for a while — a thread wake-up and a
+// burst of polling per pacer wake-up. With a guard that expires before
+// the pacer's next wake-up it sleeps until then, and its polling interval
+// keeps growing to 10 ms.
 //
-// Before parking it sets the descriptor's write deadline, which nothing
-// waits on, guardLead before the expiry. The deadline is a runtime timer,
-// and the timerfd is not: without it, when the whole process is idle
-// between two wake-ups, the runtime's monitor thread (sysmon) sleeps
-// until the next runtime timer, seconds away, and is woken by the first
-// system call after the wake-up, which makes it poll every 20 µs again
-// for a while — a thread wake-up and a burst of polling per pacer
-// wake-up. With the guard it sleeps until just before the pacer wakes and
-// its polling interval keeps growing to 10 ms.
+// Arming a runtime timer may wake a thread to watch it; the pacer arms
+// the guard when it has just woken and is about to ready senders, which
+// wakes a thread anyway.
+func (t *fineTimer) guard(at time.Time) {
+	if t != nil {
+		t.f.SetWriteDeadline(at)
+	}
+}
+
+// sleep returns after d (at least 1 ns: a zero time would disarm it).
 func (t *fineTimer) sleep(d time.Duration) {
 	if t == nil {
 		preciseSleep(d)
 		return
 	}
 	d = max(d, 1)
-	now := time.Now()
-	t.at = now.Add(d)
-	if d > guardLead {
-		t.f.SetWriteDeadline(t.at.Add(-guardLead))
-	}
+	t.at = time.Now().Add(d)
 	spec := [2]syscall.Timespec{{}, syscall.NsecToTimespec(int64(d))} // interval 0: once
 	if _, _, errno := syscall.Syscall6(syscall.SYS_TIMERFD_SETTIME, t.fd, 0, uintptr(unsafe.Pointer(&spec)), 0, 0, 0); errno != 0 {
 		preciseSleep(d)

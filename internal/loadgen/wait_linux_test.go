@@ -10,9 +10,8 @@ import (
 // The fine timer returns no earlier than asked, also for waits so short
 // that the timer expires before the goroutine could park (the read is
 // then tried at once, not skipped: a skipped read would park it until an
-// expiry that already happened, that is for ever), and after an error-free
-// run of wake-ups, its guard is a write deadline guardLead before the
-// expiry: nothing waits on it, but a write to the descriptor after it
+// expiry that already happened, that is for ever). Its guard is a write
+// deadline: nothing waits on it, but a write to the descriptor after it
 // reports the deadline, not the timerfd's own refusal of writes.
 func TestFineTimer(t *testing.T) {
 	f := newFineTimer()
@@ -23,7 +22,7 @@ func TestFineTimer(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		for _, d := range []time.Duration{0, 1, time.Microsecond, 50 * time.Microsecond, guardLead / 2, 300 * time.Microsecond, 2 * time.Millisecond} {
+		for _, d := range []time.Duration{0, 1, time.Microsecond, 50 * time.Microsecond, 100 * time.Microsecond, 300 * time.Microsecond, 2 * time.Millisecond} {
 			for range 20 {
 				at := time.Now().Add(d)
 				f.sleep(d)
@@ -41,11 +40,12 @@ func TestFineTimer(t *testing.T) {
 
 	g := newFineTimer()
 	defer g.close()
-	g.sleep(guardLead / 2) // shorter than the lead: no guard
+	g.sleep(time.Millisecond) // no guard armed
 	if _, err := g.f.Write(make([]byte, 8)); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
-		t.Errorf("write after a sleep shorter than guardLead: %v, want the timerfd's own error", err)
+		t.Errorf("write with no guard armed: %v, want the timerfd's own error", err)
 	}
-	g.sleep(guardLead + time.Millisecond) // the guard expired guardLead before it returned
+	g.guard(time.Now().Add(500 * time.Microsecond))
+	g.sleep(time.Millisecond)
 	// The runtime runs an expired timer when a thread next looks at the
 	// timers, not necessarily before the woken goroutine runs: allow it
 	// some time.
@@ -57,6 +57,6 @@ func TestFineTimer(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	if !errors.Is(err, os.ErrDeadlineExceeded) {
-		t.Errorf("write after a sleep longer than guardLead: %v, want the guard's deadline exceeded", err)
+		t.Errorf("write after the guard expired: %v, want the guard's deadline exceeded", err)
 	}
 }
