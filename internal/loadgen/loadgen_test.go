@@ -133,7 +133,8 @@ func TestPacerBatchesSends(t *testing.T) {
 	for _, tc := range []struct {
 		rate    float64
 		perWake int64 // sends a wake-up releases at least: 1 + sendBatch/interval
-	}{{5000, 3}, {2000, 2}, {100, 1}} {
+		guarded bool  // each wake-up arms the guard (gap at least guardMinGap)
+	}{{10000, 6, false}, {5000, 3, true}, {2000, 2, true}, {100, 1, false}} {
 		res, err := Run(context.Background(), Workload{Requests: []Request{{Path: "/"}}, Rate: tc.rate, Duration: 400 * time.Millisecond}, fast.URL)
 		if err != nil {
 			t.Fatal(err)
@@ -147,6 +148,13 @@ func TestPacerBatchesSends(t *testing.T) {
 		}
 		if res.lagged != res.Sent {
 			t.Errorf("%v/s: lag recorded for %d of %d sends", tc.rate, res.lagged, res.Sent)
+		}
+		// Every batched wake-up arms the guard that keeps the runtime's
+		// monitor thread from polling (fineTimer.guard), unless sends are
+		// so close that the process stays busy; unbatched ones do not
+		// need it.
+		if want := map[bool]int{true: res.wakeups, false: 0}[tc.guarded]; res.guards != want {
+			t.Errorf("%v/s: %d guards for %d wake-ups, want %d", tc.rate, res.guards, res.wakeups, want)
 		}
 	}
 }

@@ -22,4 +22,6 @@ func newFineTimer() *fineTimer { return nil }
 
 func (*fineTimer) sleep(d time.Duration) { preciseSleep(d) }
 
+func (*fineTimer) guard(time.Time) {}
+
 func (*fineTimer) close() {}
