@@ -215,63 +215,40 @@ func Run(ctx context.Context, roots []string, opts Options) (*contract.Result, e
 		infos = append(infos, info)
 	}
 	model := opts.Cache.semModel(semRoots)
-	// The import graph needs only the first passes and the model: it is
-	// built while the project roots are finished, and the roots are
-	// finished concurrently (each its own second pass and project rules),
-	// then added to the result in the roots' order.
-	gstart := time.Now()
-	var graphTime time.Duration
-	built := make(chan *graph.Graph, 1)
-	go func() {
-		addDynamicEdges(modules, model)
-		g := graph.Build(modules)
-		// The graph has the imports as edges; the modules' lists of them
-		// are not read again (the later stages ask the graph).
-		for _, m := range modules {
-			m.Imports = nil
-		}
-		graphTime = time.Since(gstart)
-		built <- g
-	}()
-	finished := make([]*finishedRoot, len(scans))
-	ferrs := make([]error, len(scans))
-	var fg errgroup.Group
-	for i, rs := range scans {
-		if rs.library {
-			continue
-		}
-		fg.Go(func() error {
-			finished[i], ferrs[i] = finishRoot(ctx, rs, model, enabled, opts)
+	for _, rs := range scans {
+		if !rs.library {
+			if err := finishRoot(ctx, rs, model, enabled, opts, res); err != nil {
+				return nil, err
+			}
 			rs.release()
-			return nil
-		})
-	}
-	fg.Wait()
-	res.Graph = <-built
-	for i, fin := range finished {
-		// The first root that fails, in the given order, is the error.
-		if ferrs[i] != nil {
-			return nil, ferrs[i]
-		}
-		if fin != nil {
-			fin.add(res)
 		}
 	}
+	addDynamicEdges(modules, model)
 	// A cancelled scan returns no result: every stage below checks ctx
 	// in its loop and stops early, so what it computed is incomplete.
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	rstart := time.Now()
+	gstart := time.Now()
+	res.Graph = graph.Build(modules)
+	// The graph has the imports as edges; the modules' lists of them are
+	// not read again (the later stages ask the graph).
+	for _, m := range modules {
+		m.Imports = nil
+	}
 	if err := reachability(ctx, res); err != nil {
 		return nil, err
 	}
-	res.Stats.GraphMS = float64((graphTime + time.Since(rstart)).Microseconds()) / 1000
+	res.Stats.GraphMS = float64(time.Since(gstart).Microseconds()) / 1000
 	if opts.Cache != nil && opts.Blobs != nil {
 		opts.librariesKey = librariesKey(scans)
 	}
-	if err := inferModes(ctx, res, infos, opts, model); err != nil {
-		return nil, err
+	for _, info := range infos {
+		if !info.library {
+			if err := inferModes(ctx, res, info, infos, opts, model); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if err := graphRules(ctx, res, infos, enabled); err != nil {
 		return nil, err
@@ -468,7 +445,7 @@ func addDynamicEdges(modules []*graph.Module, model *pysem.Model) {
 // helper returning a module, a library's component), and, for the
 // pickling rule, values built or sent by other modules — then the
 // findings, the project rules and the entry points.
-func finishRoot(ctx context.Context, rs *rootScan, model *pysem.Model, enabled []*analysis.Rule, opts Options) (*finishedRoot, error) {
+func finishRoot(ctx context.Context, rs *rootScan, model *pysem.Model, enabled []*analysis.Rule, opts Options, res *state) error {
 	proj, root, pyFiles, results := rs.proj, rs.root, rs.pyFiles, rs.results
 	// The rules see a name rewritten only when the model takes it out of
 	// this root: to eventlet, the standard library, a library's public
@@ -610,7 +587,7 @@ func finishRoot(ctx context.Context, rs *rootScan, model *pysem.Model, enabled [
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	var again []int
 	for i, need := range needs {
@@ -622,29 +599,28 @@ func finishRoot(ctx context.Context, rs *rootScan, model *pysem.Model, enabled [
 	sort.SliceStable(again, func(i, j int) bool { return pyFiles[again[i]].Size > pyFiles[again[j]].Size })
 	if len(again) > 0 {
 		if err := rs.run(again, canonical, model); err != nil {
-			return nil, err
+			return err
 		}
 	}
 
-	fin := &finishedRoot{root: root}
 	for i, r := range results {
 		f := pyFiles[i]
-		fin.pythonFiles++
-		fin.bytes += r.bytes
+		res.Stats.PythonFiles++
+		res.Stats.Bytes += r.bytes
 		if r.syntax {
-			fin.syntaxErrors++
+			res.Stats.SyntaxErrors++
 		}
 		if r.skipped {
-			fin.skipped++
+			res.Stats.Skipped++
 		}
 		if r.wsgiLine > 0 && f.Kind == pyproj.KindRuntime {
 			proj.AddWSGIModule(f, r.wsgiLine)
 		}
 		if r.backend != nil {
-			fin.backends = append(fin.backends, *r.backend)
+			res.Facts.backends[root] = append(res.Facts.backends[root], *r.backend)
 		}
 		if len(r.findings) > 0 {
-			fin.findings = appendFindings(fin.findings, root, r.findings, func(line int) string { return r.lines[line] })
+			addFindings(res, root, r.findings, func(line int) string { return r.lines[line] })
 		}
 	}
 
@@ -661,41 +637,15 @@ func finishRoot(ctx context.Context, rs *rootScan, model *pysem.Model, enabled [
 	}
 	projFindings := suppressProject(proj, cache, capped(col, enabled), enabled)
 	analysis.SortFindings(projFindings)
-	fin.findings = appendFindings(fin.findings, root, filterRules(projFindings, enabled), func(int) string { return "" })
+	addFindings(res, root, filterRules(projFindings, enabled), func(int) string { return "" })
 	for _, ep := range proj.EntryPoints {
 		switch ep.Group {
 		case "console_scripts", "wsgi_scripts", "gui_scripts", "wsgi_module", pyproj.ScriptGroup, pyproj.WSGIFileGroup:
-			fin.entryPoints = append(fin.entryPoints, contract.EntryPoint{Root: root, Name: ep.Name, Group: ep.Group,
+			res.EntryPoints = append(res.EntryPoints, contract.EntryPoint{Root: root, Name: ep.Name, Group: ep.Group,
 				Target: ep.Target, Path: ep.Path, Source: ep.Source, Line: ep.Line, Module: ep.Module})
 		}
 	}
-	return fin, nil
-}
-
-// finishedRoot is what finishing a project root adds to the scan's
-// result. The roots are finished concurrently, each touching only its
-// own project, and added to the result one after another in the roots'
-// order, so the result is the same as finishing them in turn.
-type finishedRoot struct {
-	root                               string
-	pythonFiles, syntaxErrors, skipped int
-	bytes                              int64
-	backends                           []backendFact
-	findings                           []analysis.Finding
-	entryPoints                        []contract.EntryPoint
-}
-
-// add puts the root's part into the result.
-func (fin *finishedRoot) add(res *state) {
-	res.Stats.PythonFiles += fin.pythonFiles
-	res.Stats.Bytes += fin.bytes
-	res.Stats.SyntaxErrors += fin.syntaxErrors
-	res.Stats.Skipped += fin.skipped
-	if len(fin.backends) > 0 {
-		res.Facts.backends[fin.root] = append(res.Facts.backends[fin.root], fin.backends...)
-	}
-	res.Findings = append(res.Findings, fin.findings...)
-	res.EntryPoints = append(res.EntryPoints, fin.entryPoints...)
+	return nil
 }
 
 // reachability answers, for each entry point, whether it loads eventlet,
@@ -741,11 +691,6 @@ func filterRules(fs []analysis.Finding, enabled []*analysis.Rule) []analysis.Fin
 // rule, the path, the whitespace-normalised source line and the occurrence
 // index of that triple: it survives line moves.
 func addFindings(res *state, root string, fs []analysis.Finding, lineText func(int) string) {
-	res.Findings = appendFindings(res.Findings, root, fs, lineText)
-}
-
-// appendFindings is addFindings onto a slice of one root's findings.
-func appendFindings(out []analysis.Finding, root string, fs []analysis.Finding, lineText func(int) string) []analysis.Finding {
 	seen := map[string]int{}
 	for _, f := range fs {
 		f.Root = root
@@ -759,9 +704,8 @@ func appendFindings(out []analysis.Finding, root string, fs []analysis.Finding, 
 		sum := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%d", key, n)))
 		f.Fingerprint = hex.EncodeToString(sum[:8])
 		f.CharCol, f.CharEndCol = charColumn(lineText(f.Line), f.Col), charColumn(lineText(f.EndLine), f.EndCol)
-		out = append(out, f)
+		res.Findings = append(res.Findings, f)
 	}
-	return out
 }
 
 // charColumn converts a 1-based UTF-8 byte column of a line to a 1-based
@@ -1445,11 +1389,10 @@ func (s *viewSource) Path(module string) string {
 	return ""
 }
 
-// inferModes infers the concurrency mode of each project root's entry
-// points. The inferences of all roots run in parallel (each reads its
-// root's shared views, the libraries' and the model); their results are
-// applied in the entry points' order.
-func inferModes(ctx context.Context, res *state, infos []*rootInfo, opts Options, model *pysem.Model) error {
+// inferModes infers each entry point's concurrency mode. The inferences
+// run in parallel (each reads the shared views and the model); their
+// results are applied in the entry points' order.
+func inferModes(ctx context.Context, res *state, info *rootInfo, infos []*rootInfo, opts Options, model *pysem.Model) error {
 	fixes := newLibraryFixes(res)
 	newSource := func(roots ...*rootInfo) *viewSource {
 		s := &viewSource{model: model, files: map[string]*pyproj.File{}, outlines: map[string]*modes.Outline{}, views: map[string]*viewEntry{},
@@ -1468,10 +1411,10 @@ func inferModes(ctx context.Context, res *state, infos []*rootInfo, opts Options
 		}
 		return s
 	}
+	src := newSource(info)
 	// An entry point whose code is a library's (nova-rootwrap =
 	// oslo_rootwrap.cmd:main) runs the library's code: it is followed in
-	// the library roots given, which its own imports stay within. The
-	// libraries' source is the same for every root.
+	// the library roots given, which its own imports stay within.
 	var libs []*rootInfo
 	for _, r := range infos {
 		if r.library {
@@ -1489,37 +1432,31 @@ func inferModes(ctx context.Context, res *state, infos []*rootInfo, opts Options
 	var todo []int
 	results := make([]modes.Result, len(res.EntryPoints))
 	srcs := make([]*viewSource, len(res.EntryPoints))
-	for _, info := range infos {
-		if info.library {
+	for i := range res.EntryPoints {
+		ep := &res.EntryPoints[i]
+		if ep.Root != info.root {
 			continue
 		}
-		src := newSource(info)
-		for i := range res.EntryPoints {
-			ep := &res.EntryPoints[i]
-			if ep.Root != info.root || srcs[i] != nil {
+		srcs[i] = src
+		if src.files[ep.Module] == nil && len(libs) > 0 {
+			if libSrc == nil {
+				libSrc = newSource(libs...)
+			}
+			if libSrc.files[ep.Module] != nil {
+				srcs[i] = libSrc
+			}
+		}
+		if fp != "" {
+			key := fp + "\x00" + ep.Name + "\x00" + ep.Target
+			opts.Cache.mu.Lock()
+			r, hit := opts.Cache.modes[key]
+			opts.Cache.mu.Unlock()
+			if hit {
+				results[i] = r
 				continue
 			}
-			srcs[i] = src
-			if src.files[ep.Module] == nil && len(libs) > 0 {
-				if libSrc == nil {
-					libSrc = newSource(libs...)
-				}
-				if libSrc.files[ep.Module] != nil {
-					srcs[i] = libSrc
-				}
-			}
-			if fp != "" {
-				key := fp + "\x00" + ep.Name + "\x00" + ep.Target
-				opts.Cache.mu.Lock()
-				r, hit := opts.Cache.modes[key]
-				opts.Cache.mu.Unlock()
-				if hit {
-					results[i] = r
-					continue
-				}
-			}
-			todo = append(todo, i)
 		}
+		todo = append(todo, i)
 	}
 	workers := opts.Workers
 	if workers <= 0 {
@@ -1550,44 +1487,34 @@ func inferModes(ctx context.Context, res *state, infos []*rootInfo, opts Options
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	for _, info := range infos {
-		if info.library {
+	for i := range res.EntryPoints {
+		ep := &res.EntryPoints[i]
+		if ep.Root != info.root {
 			continue
 		}
-		for i := range res.EntryPoints {
-			ep := &res.EntryPoints[i]
-			if ep.Root != info.root || srcs[i] == nil {
-				continue
+		r := results[i]
+		// What follows is not kept in the cache: it is applied to a kept
+		// result as to a fresh one.
+		if s := srcs[i]; s.files[ep.Module] == nil && s.View(ep.Module) == nil && s.Unreadable(ep.Module) == "" {
+			why := "; its code is another distribution's: give that distribution's source with --with or --site-packages"
+			if d := distributionOf(info.proj, ep.Module); d != "" {
+				why = "; its code is in " + d + ": give that distribution's source with --with or --site-packages"
 			}
-			applyMode(res, info, ep, srcs[i], results[i], libraries)
-			srcs[i] = nil // applied once, for the first root of that name
+			r.Reason += why
+			r.KindReason = strings.TrimPrefix(r.KindReason+why, "; ")
 		}
+		ep.Mode, ep.ModeEvidence, ep.Switch, ep.ModeReason = r.Mode, r.Evidence, r.Switch, r.Reason
+		ep.Kind, ep.KindEvidence, ep.KindReason = r.Kind, r.KindEvidence, r.KindReason
+		ep.Selection = r.Selection
+		fixLoadsEventlet(res, ep, r.LibraryFix)
+		loadsEventlet(ep, r, libraries)
+		if r.Mode == modes.NoRuntime && ep.Eventlet == graph.Unconditional {
+			ep.ModeReason = strings.TrimPrefix(ep.ModeReason+"; ", "; ") +
+				"no runtime selected on the paths followed, but eventlet is loaded at import (see chain); calls letgo cannot resolve (callbacks, values built at run time) are not followed"
+		}
+		detachModes(ep)
 	}
 	return nil
-}
-
-// applyMode sets an entry point's mode and kind from its inference.
-func applyMode(res *state, info *rootInfo, ep *contract.EntryPoint, s *viewSource, r modes.Result, libraries bool) {
-	// What follows is not kept in the cache: it is applied to a kept
-	// result as to a fresh one.
-	if s.files[ep.Module] == nil && s.View(ep.Module) == nil && s.Unreadable(ep.Module) == "" {
-		why := "; its code is another distribution's: give that distribution's source with --with or --site-packages"
-		if d := distributionOf(info.proj, ep.Module); d != "" {
-			why = "; its code is in " + d + ": give that distribution's source with --with or --site-packages"
-		}
-		r.Reason += why
-		r.KindReason = strings.TrimPrefix(r.KindReason+why, "; ")
-	}
-	ep.Mode, ep.ModeEvidence, ep.Switch, ep.ModeReason = r.Mode, r.Evidence, r.Switch, r.Reason
-	ep.Kind, ep.KindEvidence, ep.KindReason = r.Kind, r.KindEvidence, r.KindReason
-	ep.Selection = r.Selection
-	fixLoadsEventlet(res, ep, r.LibraryFix)
-	loadsEventlet(ep, r, libraries)
-	if r.Mode == modes.NoRuntime && ep.Eventlet == graph.Unconditional {
-		ep.ModeReason = strings.TrimPrefix(ep.ModeReason+"; ", "; ") +
-			"no runtime selected on the paths followed, but eventlet is loaded at import (see chain); calls letgo cannot resolve (callbacks, values built at run time) are not followed"
-	}
-	detachModes(ep)
 }
 
 // inferMode infers one entry point's mode and kind (safe to run beside
