@@ -4,7 +4,8 @@ import "strings"
 
 // Retain drops from the cache what a scan of the tree with these content
 // ids (path → id, as in Options.Blobs) cannot reuse: file results and views
-// of other versions of a file or of files not in the tree, and modes
+// of other versions of a file or of files not in the tree, the paths that
+// went through a second pass that are not in it, and modes
 // inferred for another set of Python files. A caller scanning one tree
 // after another (history over release tags) calls it before each scan, so
 // the cache holds the current tree, not every tree seen; a file that
@@ -29,6 +30,11 @@ func (c *Cache) Retain(blobs map[string]string) {
 	for k := range c.views {
 		if !current(blobs, k) {
 			delete(c.views, k)
+		}
+	}
+	for k := range c.secondPaths {
+		if p, _, _ := strings.Cut(k, "\x00"); blobs[p] == "" {
+			delete(c.secondPaths, k) // by path: a changed file still counts
 		}
 	}
 	for k := range c.modes {

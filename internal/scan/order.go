@@ -120,10 +120,7 @@ func lateSelection(res *state, ep contract.EntryPoint) *analysis.LateSelection {
 		}
 	}
 	index := res.Facts.nodes
-	running := map[string]bool{}
-	for _, m := range sel.Running {
-		running[m] = true
-	}
+	running := runningAt(sel)
 	for _, imp := range sel.Before {
 		var target, chain string
 		switch {
@@ -168,10 +165,7 @@ func lateSelection(res *state, ep contract.EntryPoint) *analysis.LateSelection {
 		default: // the other events select no runtime
 			panic("scan: selection by a " + string(sel.Kind) + " event")
 		}
-		at := imp.At
-		if at.Path == "" {
-			at = modes.Evidence{Path: ep.Source, Line: ep.Line, Text: "entry point " + ep.Name + " starts in " + ep.Module}
-		}
+		at := importAt(imp, ep)
 		return &analysis.LateSelection{Select: what, SelectPath: sel.At.Path, SelectLine: sel.At.Line, SelectText: sel.At.Text,
 			ImportPath: at.Path, ImportLine: at.Line, ImportText: at.Text, Chain: chain,
 			CreatePath: ev.Path, CreateLine: ev.Line, CreateText: ev.Text, CreateKind: kind}
@@ -222,10 +216,7 @@ func opaqueSelection(res *state, ep contract.EntryPoint) *modes.Imported {
 		return nil
 	}
 	pkg, _, _ := strings.Cut(sel.Registry, ".")
-	running := map[string]bool{}
-	for _, m := range sel.Running {
-		running[m] = true
-	}
+	running := runningAt(sel)
 	for i := range sel.Before {
 		imp := &sel.Before[i]
 		m := imp.Module
@@ -254,13 +245,31 @@ func opaqueReason(sel *modes.Selection, imp *modes.Imported, ep contract.EntryPo
 	if sel.Kind == modes.EventHook {
 		what = "the default backend hook (threading)"
 	}
-	at := imp.At
-	if at.Path == "" {
-		at = modes.Evidence{Path: ep.Source, Line: ep.Line}
-	}
+	at := importAt(*imp, ep)
 	pkg, _, _ := strings.Cut(sel.Registry, ".")
 	return fmt.Sprintf("%s at %s:%d comes after %s:%d imports %s, a module of the backend's library whose code letgo was not given: "+
 		"if that import fetches a backend component, the backend is fixed to the library's default first and the selection does not take effect; "+
 		"give the library's root (--with, the checkout that provides %s) to decide",
 		what, sel.At.Path, sel.At.Line, at.Path, at.Line, imp.Module, pkg)
+}
+
+// runningAt is the set of project modules whose import-time code was
+// still running at a selection: what they create after it is not before
+// it.
+func runningAt(sel *modes.Selection) map[string]bool {
+	running := make(map[string]bool, len(sel.Running))
+	for _, m := range sel.Running {
+		running[m] = true
+	}
+	return running
+}
+
+// importAt is where an import before a selection was made: its statement,
+// or, for the entry module itself (imported by the entry point), the
+// entry point's declaration.
+func importAt(imp modes.Imported, ep contract.EntryPoint) modes.Evidence {
+	if imp.At.Path != "" {
+		return imp.At
+	}
+	return modes.Evidence{Path: ep.Source, Line: ep.Line, Text: "entry point " + ep.Name + " starts in " + ep.Module}
 }

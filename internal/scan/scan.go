@@ -783,13 +783,19 @@ func scanFile(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, ca
 func scanFileRecording(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, canonical func(string) string, model *pysem.Model, tops *topNames, rec *secondDeps) fileResult {
 	src, msg := readSource(f)
 	if msg != "" {
-		fr := fileResult{skipped: true}
-		if enabledID(enabled, "EV904") {
-			fr.findings = []analysis.Finding{skipFinding(f.Path, msg)}
-		}
-		return fr
+		return skippedResult(f, msg, enabled)
 	}
 	return analyzeFile(proj, f, parse(f, src), enabled, canonical, model, tops, rec)
+}
+
+// skippedResult is the result of a file that could not be read (EV904
+// says why, when enabled).
+func skippedResult(f *pyproj.File, msg string, enabled []*analysis.Rule) fileResult {
+	fr := fileResult{skipped: true}
+	if enabledID(enabled, "EV904") {
+		fr.findings = []analysis.Finding{skipFinding(f.Path, msg)}
+	}
+	return fr
 }
 
 // parse parses and analyses a file's source, which the parsed file keeps
@@ -806,7 +812,7 @@ func parse(f *pyproj.File, src []byte) parsed {
 func firstPassParsed(proj *pyproj.Project, f *pyproj.File, enabled []*analysis.Rule, tops *topNames) (fileResult, *parsed) {
 	src, msg := readSource(f)
 	if msg != "" {
-		return scanFile(proj, f, enabled, nil, nil, tops), nil
+		return skippedResult(f, msg, enabled), nil
 	}
 	p := parse(f, src)
 	return analyzeFile(proj, f, p, enabled, nil, nil, tops, nil), &p

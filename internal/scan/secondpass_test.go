@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"maps"
 	"testing"
 )
 
@@ -97,4 +98,16 @@ func TestSecondPassKeepsParse(t *testing.T) {
 	maxParsedBytes = 16
 	editFile(t, dir, "svc/use.py", "from svc import compat\n\n\ndef go(f):\n    compat.eventlet.spawn_n(f)\n")
 	step("use.py changed, over the bound: parsed again", 1, 0)
+}
+
+// Retain keeps the paths that went through a second pass while they are
+// in the tree, whatever their content now (a changed file is the one
+// whose parse is worth keeping), and drops the others.
+func TestRetainSecondPaths(t *testing.T) {
+	c := NewCache()
+	c.secondPaths = map[string]bool{"svc/use.py\x00svc.use": true, "svc/gone.py\x00svc.gone": true}
+	c.Retain(map[string]string{"svc/use.py": "another-id", "svc/other.py": "id"})
+	if want := map[string]bool{"svc/use.py\x00svc.use": true}; !maps.Equal(c.secondPaths, want) {
+		t.Errorf("second paths after Retain %v, want %v", c.secondPaths, want)
+	}
 }
